@@ -1,0 +1,180 @@
+//! The AWS JSON protocol: a `POST /` with `X-Amz-Target: <Service>.<Operation>`, a JSON body,
+//! and errors as `{"__type": "...#NotAuthorizedException", "message": "..."}`.
+//!
+//! Cognito speaks JSON 1.1, DynamoDB JSON 1.0. This module builds the request and reads the
+//! answer; signing, when a service needs it, is the caller's.
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::http::{Request, Response, Transport};
+
+/// The two versions of the protocol, which differ only in content type here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// `application/x-amz-json-1.0` (DynamoDB).
+    V1_0,
+    /// `application/x-amz-json-1.1` (Cognito).
+    V1_1,
+}
+
+impl Version {
+    /// The `Content-Type` of requests.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Version::V1_0 => "application/x-amz-json-1.0",
+            Version::V1_1 => "application/x-amz-json-1.1",
+        }
+    }
+}
+
+/// Builds the request for operation `target` (`AWSCognitoIdentityProviderService.InitiateAuth`).
+pub fn request(endpoint: &str, version: Version, target: &str, body: &Value) -> Request {
+    Request {
+        method: "POST".to_owned(),
+        url: format!("{endpoint}/"),
+        headers: vec![
+            ("content-type".to_owned(), version.content_type().to_owned()),
+            ("x-amz-target".to_owned(), target.to_owned()),
+        ],
+        body: body.to_string().into_bytes(),
+    }
+}
+
+/// Reads a response: the JSON body of a 2xx, or the [`Error`] AWS described.
+pub fn read(response: &Response) -> Result<Value> {
+    if !(200..300).contains(&response.status) {
+        return Err(error_of(response));
+    }
+    if response.body.is_empty() {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(&response.body).map_err(|e| {
+        Error::protocol(format!(
+            "the service answered HTTP {} with a body that is not JSON: {e}",
+            response.status
+        ))
+    })
+}
+
+/// The [`Error`] an AWS JSON error response describes.
+pub fn error_of(response: &Response) -> Error {
+    let body: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+    let type_field = body
+        .get("__type")
+        .or_else(|| body.get("code"))
+        .and_then(Value::as_str)
+        .or_else(|| response.header("x-amzn-errortype"))
+        .unwrap_or("");
+    let code = exception_name(type_field);
+    let message = body
+        .get("message")
+        .or_else(|| body.get("Message"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("the service answered HTTP {}", response.status));
+    Error::service(code, message, response.status, response.request_id())
+}
+
+/// `com.amazonaws.cognito#NotAuthorizedException:http://...` -> `NotAuthorizedException`.
+pub fn exception_name(type_field: &str) -> &str {
+    let name = type_field.rsplit('#').next().unwrap_or(type_field);
+    name.split(':').next().unwrap_or(name).trim()
+}
+
+/// Sends one operation and reads its answer.
+pub async fn call<T: Transport>(
+    transport: &T,
+    endpoint: &str,
+    version: Version,
+    target: &str,
+    body: &Value,
+) -> Result<Value> {
+    let response = transport
+        .send(request(endpoint, version, target, body))
+        .await?;
+    read(&response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn response(status: u16, body: &str) -> Response {
+        Response {
+            status,
+            headers: vec![("x-amzn-requestid".into(), "req-1".into())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn requests_carry_target_and_content_type() {
+        let r = request(
+            "http://h:1",
+            Version::V1_1,
+            "AWSCognitoIdentityProviderService.InitiateAuth",
+            &json!({"a": 1}),
+        );
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.url, "http://h:1/");
+        assert!(r
+            .headers
+            .contains(&("content-type".into(), "application/x-amz-json-1.1".into())));
+        assert!(r.headers.contains(&(
+            "x-amz-target".into(),
+            "AWSCognitoIdentityProviderService.InitiateAuth".into()
+        )));
+        assert_eq!(r.body, br#"{"a":1}"#);
+    }
+
+    #[test]
+    fn error_names_are_taken_from_every_form_aws_uses() {
+        assert_eq!(
+            exception_name("NotAuthorizedException"),
+            "NotAuthorizedException"
+        );
+        assert_eq!(
+            exception_name("com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"),
+            "ConditionalCheckFailedException"
+        );
+        assert_eq!(
+            exception_name("ResourceNotFoundException:http://internal.amazon.com/coral/"),
+            "ResourceNotFoundException"
+        );
+    }
+
+    #[test]
+    fn error_responses_become_typed_errors() {
+        let e = read(&response(
+            400,
+            r#"{"__type":"NotAuthorizedException","message":"Incorrect username or password."}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e.code, "NotAuthorizedException");
+        assert_eq!(e.message, "Incorrect username or password.");
+        assert_eq!(e.http_status, Some(400));
+        assert_eq!(e.request_id.as_deref(), Some("req-1"));
+        assert!(!e.retryable);
+
+        let e = read(&response(503, "<html>Service Unavailable</html>")).unwrap_err();
+        assert_eq!(e.code, "ServiceError");
+        assert!(e.retryable);
+
+        let e = read(&response(400, r#"{"__type":"com.amazon.coral.availability#ThrottlingException","Message":"Rate exceeded"}"#)).unwrap_err();
+        assert_eq!(e.code, "ThrottlingException");
+        assert_eq!(e.message, "Rate exceeded");
+        assert!(e.retryable);
+    }
+
+    #[test]
+    fn a_success_that_is_not_json_is_a_protocol_error() {
+        assert_eq!(read(&response(200, "{}")).unwrap(), json!({}));
+        assert_eq!(read(&response(200, "")).unwrap(), json!({}));
+        assert_eq!(
+            read(&response(200, "nope")).unwrap_err().kind,
+            crate::ErrorKind::Protocol
+        );
+    }
+}

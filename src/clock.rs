@@ -1,0 +1,234 @@
+//! Time for signing: the browser's clock corrected by the skew learned from servers, and the
+//! formats SigV4 and Cognito use.
+//!
+//! Everything but [`browser_now_ms`] is pure: functions take milliseconds since the Unix epoch,
+//! so tests pass fixed times. Browser clocks are often minutes off, and AWS refuses a signature
+//! more than 5 minutes from its own clock, so the skew learned from response `Date` headers is
+//! added to every timestamp apiless signs.
+
+use std::cell::Cell;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Milliseconds since the Unix epoch by the browser's own (possibly wrong) clock.
+///
+/// Only meaningful on wasm32 in a browser; `SystemTime::now` is banned because it panics there.
+pub fn browser_now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The skew between the browser's clock and AWS's, learned from responses.
+#[derive(Debug, Default)]
+pub struct Clock {
+    skew_ms: Cell<i64>,
+}
+
+/// Below this a learned offset is noise: `Date` headers have one-second resolution.
+const SKEW_NOISE_MS: i64 = 2_000;
+
+impl Clock {
+    /// A clock with no skew learned yet.
+    pub fn new() -> Self {
+        Clock::default()
+    }
+
+    /// The offset added to local time, in milliseconds.
+    pub fn skew_ms(&self) -> i64 {
+        self.skew_ms.get()
+    }
+
+    /// Server time estimated from a local reading `local_ms`.
+    pub fn corrected(&self, local_ms: f64) -> f64 {
+        local_ms + self.skew_ms.get() as f64
+    }
+
+    /// Learns from a response: `server_ms` is its `Date` header, `local_ms` the local time the
+    /// response arrived. Returns whether the offset changed.
+    pub fn learn(&self, server_ms: f64, local_ms: f64) -> bool {
+        let offset = (server_ms - local_ms).round() as i64;
+        if (offset - self.skew_ms.get()).abs() < SKEW_NOISE_MS {
+            return false;
+        }
+        self.skew_ms.set(offset);
+        true
+    }
+}
+
+/// A UTC calendar time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Civil {
+    /// Year, e.g. 2015.
+    pub year: i64,
+    /// Month, 1-12.
+    pub month: u32,
+    /// Day of month, 1-31.
+    pub day: u32,
+    /// Hour, 0-23.
+    pub hour: u32,
+    /// Minute, 0-59.
+    pub minute: u32,
+    /// Second, 0-59.
+    pub second: u32,
+    /// Day of week, 0 = Sunday.
+    pub weekday: u32,
+}
+
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// The UTC calendar time of `ms` since the epoch (Howard Hinnant's days-to-civil algorithm).
+pub fn civil(ms: f64) -> Civil {
+    let secs = (ms / 1000.0).floor() as i64;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Civil {
+        year,
+        month,
+        day,
+        hour: (rem / 3600) as u32,
+        minute: (rem % 3600 / 60) as u32,
+        second: (rem % 60) as u32,
+        weekday: (days + 4).rem_euclid(7) as u32,
+    }
+}
+
+/// Days since the epoch of a calendar date (the inverse of [`civil`]).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// SigV4's `X-Amz-Date`: `20150830T123600Z`.
+pub fn amz_date(ms: f64) -> String {
+    let c = civil(ms);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
+}
+
+/// Cognito's SRP `TIMESTAMP`: `Sun Aug 30 12:36:00 UTC 2015`, day of month not padded.
+pub fn cognito_timestamp(ms: f64) -> String {
+    let c = civil(ms);
+    format!(
+        "{} {} {} {:02}:{:02}:{:02} UTC {}",
+        WEEKDAYS[c.weekday as usize],
+        MONTHS[(c.month - 1) as usize],
+        c.day,
+        c.hour,
+        c.minute,
+        c.second,
+        c.year
+    )
+}
+
+/// `ms` since the epoch as a `SystemTime`, for signing libraries that take one.
+pub fn system_time(ms: f64) -> SystemTime {
+    if ms >= 0.0 {
+        UNIX_EPOCH + Duration::from_millis(ms as u64)
+    } else {
+        UNIX_EPOCH
+    }
+}
+
+/// Parses an HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 7231's preferred form)
+/// into milliseconds since the epoch.
+pub fn parse_http_date(s: &str) -> Option<f64> {
+    let rest = s.trim().split_once(", ")?.1;
+    let mut parts = rest.split(' ');
+    let day: u32 = parts.next()?.parse().ok()?;
+    let month_name = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == month_name)? as u32 + 1;
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':');
+    let hour: u32 = hms.next()?.parse().ok()?;
+    let minute: u32 = hms.next()?.parse().ok()?;
+    let second: u32 = hms.next()?.parse().ok()?;
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    Some(secs as f64 * 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 2015-08-30T12:36:00Z, the date of the AWS SigV4 test suite.
+    const SUITE_MS: f64 = 1_440_938_160_000.0;
+
+    #[test]
+    fn sigv4_dates() {
+        assert_eq!(amz_date(SUITE_MS), "20150830T123600Z");
+        assert_eq!(amz_date(0.0), "19700101T000000Z");
+        assert_eq!(amz_date(951_782_400_000.0), "20000229T000000Z");
+    }
+
+    #[test]
+    fn cognito_timestamps_do_not_pad_the_day() {
+        assert_eq!(cognito_timestamp(SUITE_MS), "Sun Aug 30 12:36:00 UTC 2015");
+        // 2024-03-05T07:04:09Z
+        assert_eq!(
+            cognito_timestamp(1_709_622_249_000.0),
+            "Tue Mar 5 07:04:09 UTC 2024"
+        );
+    }
+
+    #[test]
+    fn http_dates_round_trip() {
+        assert_eq!(
+            parse_http_date("Sun, 30 Aug 2015 12:36:00 GMT"),
+            Some(SUITE_MS)
+        );
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777_000.0)
+        );
+        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
+        assert_eq!(parse_http_date(""), None);
+    }
+
+    #[test]
+    fn civil_matches_days_from_civil_over_centuries() {
+        let mut ms = -2_208_988_800_000.0; // 1900-01-01
+        while ms < 4_102_444_800_000.0 {
+            let c = civil(ms);
+            assert_eq!(
+                days_from_civil(c.year, c.month, c.day) as f64 * 86_400_000.0,
+                ms
+            );
+            ms += 86_400_000.0 * 13.0;
+        }
+    }
+
+    #[test]
+    fn the_clock_learns_skew_and_ignores_noise() {
+        let clock = Clock::new();
+        assert!(!clock.learn(1_000_500.0, 1_000_000.0));
+        assert_eq!(clock.skew_ms(), 0);
+        assert!(clock.learn(1_000_000.0 + 1_200_000.0, 1_000_000.0));
+        assert_eq!(clock.skew_ms(), 1_200_000);
+        assert_eq!(clock.corrected(5.0), 1_200_005.0);
+        assert!(clock.learn(1_000_000.0, 1_000_000.0));
+        assert_eq!(clock.skew_ms(), 0);
+    }
+}

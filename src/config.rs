@@ -1,0 +1,383 @@
+//! User-facing configuration, validated once with errors that name the bad field.
+//!
+//! The JS user passes a plain object (`{ region, userPoolId, userPoolClientId, identityPoolId,
+//! endpoint? }`); `js.rs` deserialises it into [`RawConfig`] and [`Config::validate`] checks
+//! every field before any request is made. `endpoint` points every service at one base URL,
+//! as a local emulator serves them all on one port; without it the real AWS endpoints of the
+//! region are used.
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The configuration as the user wrote it: every field optional, so that a missing one is a
+/// clear [`Error`] naming it rather than a deserialisation failure.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawConfig {
+    /// AWS region, e.g. `us-east-1`.
+    pub region: Option<String>,
+    /// Cognito User Pool id, `<region>_<id>`.
+    pub user_pool_id: Option<String>,
+    /// App client id of the user pool (a client with no secret).
+    pub user_pool_client_id: Option<String>,
+    /// Cognito Identity Pool id, `<region>:<uuid>`.
+    pub identity_pool_id: Option<String>,
+    /// One base URL for every service (a local emulator); real AWS endpoints when absent.
+    pub endpoint: Option<String>,
+}
+
+/// A validated configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// AWS region.
+    pub region: String,
+    /// Cognito User Pool id.
+    pub user_pool_id: String,
+    /// App client id.
+    pub user_pool_client_id: String,
+    /// Cognito Identity Pool id, when the app wants AWS credentials.
+    pub identity_pool_id: Option<String>,
+    /// Custom endpoint without a trailing slash.
+    pub endpoint: Option<String>,
+}
+
+/// The AWS services apiless talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    /// Cognito User Pools (`cognito-idp`).
+    UserPool,
+    /// Cognito Identity Pools (`cognito-identity`).
+    IdentityPool,
+    /// DynamoDB.
+    DynamoDb,
+    /// S3.
+    S3,
+}
+
+impl Service {
+    /// The endpoint prefix and SigV4 signing name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::UserPool => "cognito-idp",
+            Service::IdentityPool => "cognito-identity",
+            Service::DynamoDb => "dynamodb",
+            Service::S3 => "s3",
+        }
+    }
+}
+
+impl Config {
+    /// Checks every field and returns the validated configuration, or an error naming the
+    /// first bad field.
+    pub fn validate(raw: RawConfig) -> Result<Config> {
+        let region = required("region", raw.region)?;
+        if !is_region(&region) {
+            return Err(Error::config(
+                "region",
+                format!("region {region:?} is not an AWS region name such as \"us-east-1\""),
+            ));
+        }
+
+        let user_pool_id = required("userPoolId", raw.user_pool_id)?;
+        match user_pool_id.split_once('_') {
+            Some((pool_region, id))
+                if is_region(pool_region)
+                    && !id.is_empty()
+                    && id.chars().all(|c| c.is_ascii_alphanumeric()) =>
+            {
+                if pool_region != region {
+                    return Err(Error::config(
+                        "userPoolId",
+                        format!("userPoolId {user_pool_id:?} is in region {pool_region:?}, but region is {region:?}"),
+                    ));
+                }
+            }
+            _ => {
+                return Err(Error::config(
+                    "userPoolId",
+                    format!(
+                        "userPoolId {user_pool_id:?} does not look like \"{region}_AbCdEf123\""
+                    ),
+                ))
+            }
+        }
+
+        let user_pool_client_id = required("userPoolClientId", raw.user_pool_client_id)?;
+        if user_pool_client_id.len() > 128
+            || !user_pool_client_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '+')
+        {
+            return Err(Error::config(
+                "userPoolClientId",
+                format!("userPoolClientId {user_pool_client_id:?} is not an app client id (letters, digits, '_' and '+', at most 128)"),
+            ));
+        }
+
+        let identity_pool_id = match raw.identity_pool_id.filter(|s| !s.trim().is_empty()) {
+            None => None,
+            Some(id) => {
+                let id = id.trim().to_owned();
+                match id.split_once(':') {
+                    Some((pool_region, uuid)) if is_region(pool_region) && is_uuid(uuid) => {
+                        if pool_region != region {
+                            return Err(Error::config(
+                                "identityPoolId",
+                                format!("identityPoolId {id:?} is in region {pool_region:?}, but region is {region:?}"),
+                            ));
+                        }
+                    }
+                    _ => {
+                        return Err(Error::config(
+                            "identityPoolId",
+                            format!("identityPoolId {id:?} does not look like \"{region}:01234567-89ab-cdef-0123-456789abcdef\""),
+                        ))
+                    }
+                }
+                Some(id)
+            }
+        };
+
+        let endpoint = match raw.endpoint.filter(|s| !s.trim().is_empty()) {
+            None => None,
+            Some(e) => Some(validate_endpoint(e.trim())?),
+        };
+
+        Ok(Config {
+            region,
+            user_pool_id,
+            user_pool_client_id,
+            identity_pool_id,
+            endpoint,
+        })
+    }
+
+    /// The base URL (no trailing slash) of `service`.
+    pub fn endpoint_for(&self, service: Service) -> String {
+        match &self.endpoint {
+            Some(e) => e.clone(),
+            None => {
+                let suffix = if self.region.starts_with("cn-") {
+                    "amazonaws.com.cn"
+                } else {
+                    "amazonaws.com"
+                };
+                format!("https://{}.{}.{}", service.name(), self.region, suffix)
+            }
+        }
+    }
+
+    /// The issuer of this pool's tokens without `https://`: the key of `Logins` in GetId.
+    pub fn user_pool_provider_name(&self) -> String {
+        format!(
+            "cognito-idp.{}.amazonaws.com/{}",
+            self.region, self.user_pool_id
+        )
+    }
+}
+
+fn required(field: &str, value: Option<String>) -> Result<String> {
+    match value.map(|v| v.trim().to_owned()) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(Error::config(field, format!("{field} is required"))),
+    }
+}
+
+/// `us-east-1`, `us-gov-west-1`, `cn-north-1`, `eu-central-2`: two letters, one or more
+/// lower-case words, a number.
+fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| {
+            g.len() == n
+                && g.chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        })
+}
+
+fn validate_endpoint(e: &str) -> Result<String> {
+    let rest = e
+        .strip_prefix("https://")
+        .or_else(|| e.strip_prefix("http://"))
+        .ok_or_else(|| {
+            Error::config(
+                "endpoint",
+                format!("endpoint {e:?} must start with http:// or https://"),
+            )
+        })?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || e.contains(['?', '#', ' ']) {
+        return Err(Error::config(
+            "endpoint",
+            format!("endpoint {e:?} must be a base URL such as http://127.0.0.1:4566"),
+        ));
+    }
+    Ok(e.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawConfig {
+        RawConfig {
+            region: Some("us-east-1".into()),
+            user_pool_id: Some("us-east-1_AbC123".into()),
+            user_pool_client_id: Some("4lq2abc9r6vq8".into()),
+            identity_pool_id: Some("us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9".into()),
+            endpoint: None,
+        }
+    }
+
+    fn field_of(r: RawConfig) -> String {
+        Config::validate(r).unwrap_err().field.unwrap()
+    }
+
+    #[test]
+    fn a_good_config_validates_and_picks_real_endpoints() {
+        let c = Config::validate(raw()).unwrap();
+        assert_eq!(
+            c.endpoint_for(Service::UserPool),
+            "https://cognito-idp.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            c.endpoint_for(Service::S3),
+            "https://s3.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            c.user_pool_provider_name(),
+            "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"
+        );
+    }
+
+    #[test]
+    fn a_custom_endpoint_serves_every_service() {
+        let c = Config::validate(RawConfig {
+            endpoint: Some("http://127.0.0.1:4566/".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(c.endpoint_for(Service::DynamoDb), "http://127.0.0.1:4566");
+        assert_eq!(
+            c.endpoint_for(Service::IdentityPool),
+            "http://127.0.0.1:4566"
+        );
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        assert_eq!(
+            field_of(RawConfig {
+                region: None,
+                ..raw()
+            }),
+            "region"
+        );
+        assert_eq!(
+            field_of(RawConfig {
+                region: Some("US-EAST-1".into()),
+                ..raw()
+            }),
+            "region"
+        );
+        assert_eq!(
+            field_of(RawConfig {
+                region: Some("mars".into()),
+                ..raw()
+            }),
+            "region"
+        );
+        assert_eq!(
+            field_of(RawConfig {
+                user_pool_id: Some("".into()),
+                ..raw()
+            }),
+            "userPoolId"
+        );
+        assert_eq!(
+            field_of(RawConfig {
+                user_pool_id: Some("us-east-1AbC".into()),
+                ..raw()
+            }),
+            "userPoolId"
+        );
+        assert_eq!(
+            field_of(RawConfig {
+                user_pool_id: Some("eu-west-1_AbC".into()),
+                ..raw()
+            }),
+            "userPoolId"
+        );
+        assert_eq!(
+            field_of(RawConfig {
+                user_pool_client_id: Some("a b".into()),
+                ..raw()
+            }),
+            "userPoolClientId"
+        );
+        assert_eq!(
+            field_of(RawConfig {
+                identity_pool_id: Some("us-east-1:nope".into()),
+                ..raw()
+            }),
+            "identityPoolId"
+        );
+        assert_eq!(
+            field_of(RawConfig {
+                endpoint: Some("127.0.0.1:4566".into()),
+                ..raw()
+            }),
+            "endpoint"
+        );
+        assert_eq!(
+            field_of(RawConfig {
+                endpoint: Some("http://".into()),
+                ..raw()
+            }),
+            "endpoint"
+        );
+    }
+
+    #[test]
+    fn regions_of_every_partition_are_accepted() {
+        for r in [
+            "us-east-1",
+            "us-gov-west-1",
+            "cn-north-1",
+            "ap-southeast-2",
+            "eu-central-2",
+        ] {
+            assert!(is_region(r), "{r}");
+        }
+        for r in ["us-east", "useast-1", "us--1", "us-east-1a", "-east-1"] {
+            assert!(!is_region(r), "{r}");
+        }
+    }
+
+    #[test]
+    fn china_regions_use_the_china_domain() {
+        let c = Config::validate(RawConfig {
+            region: Some("cn-north-1".into()),
+            user_pool_id: Some("cn-north-1_AbC".into()),
+            identity_pool_id: None,
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(
+            c.endpoint_for(Service::DynamoDb),
+            "https://dynamodb.cn-north-1.amazonaws.com.cn"
+        );
+    }
+}

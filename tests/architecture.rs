@@ -1,0 +1,131 @@
+//! Checks that imports between modules flow one way, as `src/lib.rs` and `STYLE.md` describe:
+//! `js` -> `session` -> (`user_pool`, `identity_pool`, `cache`, `storage`) -> (`aws_json`,
+//! `srp`) -> `http`; `dynamodb` and `s3` -> `signer`; `error`, `config` and `clock` are leaves
+//! anyone may use. A module may use what lies below it; service modules never use `session` or
+//! each other.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+
+/// Direct edges of the design; a module may reach anything below it, transitively.
+const EDGES: &[(&str, &[&str])] = &[
+    ("js", &["session", "dynamodb", "s3"]),
+    (
+        "session",
+        &["user_pool", "identity_pool", "cache", "storage"],
+    ),
+    ("user_pool", &["aws_json", "srp"]),
+    ("identity_pool", &["aws_json"]),
+    ("dynamodb", &["signer", "aws_json"]),
+    ("s3", &["signer", "http"]),
+    ("aws_json", &["http"]),
+    ("signer", &["http"]),
+    ("cache", &[]),
+    ("storage", &[]),
+    ("srp", &[]),
+    ("http", &[]),
+];
+const LEAVES: &[&str] = &["error", "config", "clock"];
+
+fn below(module: &str, graph: &BTreeMap<&str, &[&str]>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<&str> = graph.get(module).copied().unwrap_or(&[]).to_vec();
+    while let Some(m) = todo.pop() {
+        if seen.insert(m.to_owned()) {
+            todo.extend(graph.get(m).copied().unwrap_or(&[]));
+        }
+    }
+    seen
+}
+
+/// Every `crate::<module>` a source file names (in `use` lines and paths alike).
+fn crate_refs(source: &str) -> Vec<(usize, String)> {
+    let mut refs = Vec::new();
+    for (n, line) in source.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        let mut rest = code;
+        while let Some(i) = rest.find("crate::") {
+            rest = &rest[i + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if name.is_empty() {
+                // `use crate::{a, b}`: every name in the braces.
+                if let Some(inner) = rest.strip_prefix('{') {
+                    let inner = inner.split('}').next().unwrap_or("");
+                    for part in inner.split(',') {
+                        let m: String = part
+                            .trim()
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        if !m.is_empty() {
+                            refs.push((n + 1, m));
+                        }
+                    }
+                }
+            } else {
+                refs.push((n + 1, name));
+            }
+        }
+    }
+    refs
+}
+
+#[test]
+fn imports_flow_one_way() {
+    let graph: BTreeMap<&str, &[&str]> = EDGES.iter().copied().collect();
+    let mut violations = Vec::new();
+    let mut checked = 0;
+    for entry in fs::read_dir("src").expect("src/") {
+        let path = entry.expect("dir entry").path();
+        let module = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if path.extension().and_then(|s| s.to_str()) != Some("rs") || module == "lib" {
+            continue;
+        }
+        assert!(
+            graph.contains_key(module.as_str()) || LEAVES.contains(&module.as_str()),
+            "src/{module}.rs is not placed in the module graph of tests/architecture.rs"
+        );
+        let allowed = below(&module, &graph);
+        let source = fs::read_to_string(&path).expect("readable source");
+        for (line, used) in crate_refs(&source) {
+            checked += 1;
+            let is_module = graph.contains_key(used.as_str()) || LEAVES.contains(&used.as_str());
+            if is_module
+                && used != module
+                && !LEAVES.contains(&used.as_str())
+                && !allowed.contains(&used)
+            {
+                violations.push(format!("src/{module}.rs:{line} uses crate::{used}"));
+            }
+            if LEAVES.contains(&module.as_str()) && is_module && !LEAVES.contains(&used.as_str()) {
+                violations.push(format!(
+                    "src/{module}.rs:{line}: leaf module uses crate::{used}"
+                ));
+            }
+        }
+    }
+    assert!(
+        checked > 0,
+        "no crate:: references found: is the test reading src/?"
+    );
+    assert!(
+        violations.is_empty(),
+        "imports against the one-way design:\n{}",
+        violations.join("\n")
+    );
+}
+
+#[test]
+fn the_reference_scanner_sees_braced_and_plain_paths() {
+    let refs =
+        crate_refs("use crate::{http::Request, error};\nlet x = crate::session::x(); // crate::js");
+    let names: Vec<&str> = refs.iter().map(|(_, m)| m.as_str()).collect();
+    assert_eq!(names, ["http", "error", "session"]);
+}

@@ -1,0 +1,163 @@
+//! Browser tests: run in headless Chromium by wasm-bindgen-test, against the local backend
+//! that `make test` starts. The backend's endpoint is fixed at compile time
+//! (`APILESS_TEST_ENDPOINT`); the ids it seeded are read at run time from its
+//! `/_apiless/config`.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::option_env_unwrap)]
+
+use apiless::error::ErrorKind;
+use apiless::http::{Fetch, Request, Transport};
+use apiless::user_pool;
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn endpoint() -> &'static str {
+    option_env!("APILESS_TEST_ENDPOINT").expect(
+        "APILESS_TEST_ENDPOINT was not set when the browser tests were compiled: run `make test`",
+    )
+}
+
+/// The seeded config, as `.apiless/local.json` has it.
+async fn backend_config() -> Value {
+    let request = Request {
+        method: "GET".into(),
+        url: format!("{}/_apiless/config", endpoint()),
+        ..Request::default()
+    };
+    let response = Fetch::default()
+        .send(request)
+        .await
+        .expect("the backend answers");
+    assert_eq!(response.status, 200, "GET /_apiless/config");
+    serde_json::from_slice(&response.body).expect("config is JSON")
+}
+
+fn field<'a>(config: &'a Value, name: &str) -> &'a str {
+    config[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("config has no {name}"))
+}
+
+#[wasm_bindgen_test]
+async fn initiate_auth_for_alice_returns_the_password_verifier_challenge() {
+    let config = backend_config().await;
+    // A = g^1 = 2 is a valid SRP public value; issue #3 brings the real client maths.
+    let challenge = user_pool::initiate_srp_auth(
+        &Fetch::default(),
+        endpoint(),
+        field(&config, "userPoolClientId"),
+        "alice",
+        "02",
+    )
+    .await
+    .expect("InitiateAuth succeeds for alice");
+    assert_eq!(challenge.name, "PASSWORD_VERIFIER");
+    for p in ["SRP_B", "SALT", "SECRET_BLOCK", "USER_ID_FOR_SRP"] {
+        let v = challenge
+            .parameters
+            .get(p)
+            .unwrap_or_else(|| panic!("no {p} in the challenge"));
+        assert!(!v.is_empty(), "{p} is empty");
+    }
+    let b = &challenge.parameters["SRP_B"];
+    assert!(
+        b.chars().all(|c| c.is_ascii_hexdigit()),
+        "SRP_B is hex: {b}"
+    );
+    assert!(
+        b.len() > 500,
+        "SRP_B is a 3072-bit number, got {} hex digits",
+        b.len()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_cognito_error_reaches_the_page_typed_with_its_request_id() {
+    // An unknown app client: Cognito answers 400 ResourceNotFoundException. If the backend's
+    // error responses lacked CORS headers, the browser would report a network error instead.
+    let err =
+        user_pool::initiate_srp_auth(&Fetch::default(), endpoint(), "nosuchclient", "alice", "02")
+            .await
+            .expect_err("an unknown client is refused");
+    assert_eq!(err.kind, ErrorKind::Service, "{err}");
+    assert_eq!(err.code, "ResourceNotFoundException", "{err}");
+    assert_eq!(err.http_status, Some(400));
+    assert!(
+        err.request_id.is_some(),
+        "x-amzn-requestid is exposed to the page"
+    );
+    assert!(!err.retryable);
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_is_refused_before_any_request() {
+    let err = user_pool::initiate_srp_auth(&Fetch::default(), "http://127.0.0.1:1", "c", " ", "02")
+        .await
+        .expect_err("an empty username is refused");
+    assert_eq!(err.kind, ErrorKind::InvalidInput);
+    assert_eq!(err.field.as_deref(), Some("username"));
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_connection_is_a_retryable_network_error() {
+    let request = Request {
+        method: "GET".into(),
+        url: "http://127.0.0.1:1/".into(),
+        ..Request::default()
+    };
+    let err = Fetch::default()
+        .send(request)
+        .await
+        .expect_err("nothing listens on port 1");
+    assert_eq!(err.kind, ErrorKind::Network);
+    assert!(err.retryable);
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_call_is_an_abort_error() {
+    let controller = web_sys::AbortController::new().expect("AbortController");
+    controller.abort();
+    let fetch = Fetch {
+        signal: Some(controller.signal()),
+    };
+    let request = Request {
+        method: "GET".into(),
+        url: format!("{}/_apiless/config", endpoint()),
+        ..Request::default()
+    };
+    let err = fetch.send(request).await.expect_err("aborted");
+    assert_eq!(err.kind, ErrorKind::Aborted);
+    assert_eq!(err.code, "AbortError");
+}
+
+#[wasm_bindgen_test]
+fn errors_cross_into_js_as_real_error_objects() {
+    let bad = js_sys::JSON::parse(r#"{"region":"mars","userPoolId":"x","userPoolClientId":"y"}"#)
+        .unwrap();
+    let thrown = apiless::js::validate_config(bad).expect_err("a bad region throws");
+    assert!(thrown.is_instance_of::<js_sys::Error>(), "instanceof Error");
+    let error: js_sys::Error = thrown.clone().unchecked_into();
+    assert_eq!(String::from(error.name()), "ConfigError");
+    let get = |k: &str| js_sys::Reflect::get(&thrown, &JsValue::from_str(k)).unwrap();
+    assert_eq!(get("field").as_string().as_deref(), Some("region"));
+    assert_eq!(get("retryable").as_bool(), Some(false));
+    assert!(String::from(error.message()).contains("mars"));
+}
+
+#[wasm_bindgen_test]
+async fn the_backend_config_validates() {
+    let config = backend_config().await;
+    let mut client = config.clone();
+    let object = client.as_object_mut().unwrap();
+    for k in ["users", "table", "bucket"] {
+        object.remove(k);
+    }
+    let js = js_sys::JSON::parse(&client.to_string()).unwrap();
+    let validated = apiless::js::validate_config(js).expect("the seeded config is valid");
+    let endpoints = js_sys::Reflect::get(&validated, &"endpoints".into()).unwrap();
+    let s3 = js_sys::Reflect::get(&endpoints, &"s3".into()).unwrap();
+    assert_eq!(s3.as_string().as_deref(), Some(endpoint()));
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Builds the npm package from the settings in wasm-pack.toml.
+
+wasm-pack reads no wasm-pack.toml, so this script is the build that does: it runs cargo for
+wasm32-unknown-unknown, wasm-bindgen at the version pinned in Cargo.lock, wasm-opt from the npm
+package `binaryen`, then lays pkg-template/ around the output and writes package.json.
+
+    python3 tools/build.py [--profile release|dev] [--config wasm-pack.toml]
+
+Prints the package's sizes (raw, gzip, brotli when available) as its last lines.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = "wasm32-unknown-unknown"
+TARGETS = {"web", "bundler", "nodejs", "no-modules", "deno", "experimental-nodejs-module"}
+
+
+def fail(message):
+    print(f"build: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def load_settings(path, profile):
+    """Reads and checks wasm-pack.toml; returns the package table and the chosen profile."""
+    try:
+        with open(path, "rb") as f:
+            doc = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        fail(f"cannot read {path}: {e}")
+    package = doc.get("package", {})
+    settings = doc.get("profile", {}).get(profile)
+    if settings is None:
+        fail(f"{path} has no [profile.{profile}]")
+    name = package.get("name", "")
+    scope = package.get("scope", "")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name):
+        fail(f"{path}: package.name {name!r} is not a valid npm package name")
+    if scope and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", scope):
+        fail(f"{path}: package.scope {scope!r} is not a valid npm scope (no '@')")
+    if package.get("target", "web") not in TARGETS:
+        fail(f"{path}: package.target must be one of {sorted(TARGETS)}")
+    wasm_opt = settings.get("wasm-opt", False)
+    if wasm_opt is not False and not (isinstance(wasm_opt, list) and all(isinstance(a, str) for a in wasm_opt)):
+        fail(f"{path}: profile.{profile}.wasm-opt must be false or a list of arguments")
+    return package, settings
+
+
+def run(cmd, **kw):
+    print("+ " + " ".join(str(c) for c in cmd), flush=True)
+    result = subprocess.run(cmd, **kw)
+    if result.returncode != 0:
+        fail(f"{cmd[0]} exited with {result.returncode}")
+
+
+def crate_version():
+    with open(ROOT / "Cargo.toml", "rb") as f:
+        return tomllib.load(f)["package"]["version"]
+
+
+def wasm_opt_binary():
+    """The wasm-opt of the npm package binaryen; refuses Debian's broken one."""
+    path = ROOT / "tools" / "node_modules" / ".bin" / "wasm-opt"
+    if not path.exists():
+        fail("wasm-opt from npm's binaryen is missing: run tools/setup.sh")
+    out = subprocess.run([path, "--version"], capture_output=True, text=True).stdout
+    m = re.search(r"version (\d+)", out)
+    if not m or int(m.group(1)) < 116:
+        fail(f"{path} is {out.strip()!r}; binaryen 116 or newer is needed")
+    return path
+
+
+def sizes(out_dir, stem):
+    """Raw, gzip and brotli sizes of the wasm and of the JS glue."""
+    try:
+        import brotli  # optional: present in the backend venv
+    except ImportError:
+        brotli = None
+    rows = []
+    for name in (f"{stem}_bg.wasm", f"{stem}.js"):
+        data = (out_dir / name).read_bytes()
+        gz = len(gzip.compress(data, compresslevel=9, mtime=0))
+        br = len(brotli.compress(data, quality=11)) if brotli else None
+        rows.append((name, len(data), gz, br))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", default="release", choices=["release", "dev"])
+    parser.add_argument("--config", default=str(ROOT / "wasm-pack.toml"))
+    args = parser.parse_args()
+
+    package, settings = load_settings(args.config, args.profile)
+    cargo_profile = settings.get("cargo-profile", args.profile)
+    out_dir = ROOT / package.get("out-dir", "pkg")
+    target = package.get("target", "web")
+    stem = "apiless"  # the crate's name: wasm-bindgen names the files after it
+
+    run(["cargo", "build", "--lib", "--target", TARGET, "--profile", cargo_profile], cwd=ROOT)
+    profile_dir = "debug" if cargo_profile == "dev" else cargo_profile
+    wasm = ROOT / "target" / TARGET / profile_dir / f"{stem}.wasm"
+
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    bindgen = ["wasm-bindgen", wasm, "--out-dir", out_dir, "--target", target, "--out-name", stem]
+    if settings.get("debug-js-glue", False):
+        bindgen.append("--debug")
+    run(bindgen)
+
+    wasm_opt = settings.get("wasm-opt", False)
+    if wasm_opt:
+        out_wasm = out_dir / f"{stem}_bg.wasm"
+        run([wasm_opt_binary(), *wasm_opt, out_wasm, "-o", out_wasm])
+
+    # pkg-template/: copied as is, but package.json gets its name, version and file names here.
+    template = ROOT / "pkg-template"
+    for item in template.iterdir():
+        if item.name == "package.json":
+            continue
+        dest = out_dir / item.name
+        if item.is_dir():
+            shutil.copytree(item, dest)
+        else:
+            shutil.copy2(item, dest)
+    manifest = json.loads((template / "package.json").read_text())
+    scope = package.get("scope", "")
+    manifest["name"] = f"@{scope}/{package['name']}" if scope else package["name"]
+    manifest["version"] = crate_version()
+    (out_dir / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (out_dir / ".gitignore").unlink(missing_ok=True)
+
+    print(f"built {manifest['name']}@{manifest['version']} ({args.profile}, --target {target}) in {out_dir.relative_to(ROOT)}/")
+    for name, raw, gz, br in sizes(out_dir, stem):
+        brs = f", brotli {br:,}" if br is not None else ""
+        print(f"  {name}: {raw:,} bytes, gzip {gz:,}{brs}")
+
+
+if __name__ == "__main__":
+    main()

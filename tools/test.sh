@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test: setup, rustfmt, clippy (warnings are errors), native tests, the backend and
+# its self-test, browser tests in headless Chromium, the release package build and its smoke
+# test in Chromium. Starts and stops the local backend itself. Ends with the package's size.
+#
+#   APILESS_TEST_PORT   port of the test backend (default 4567, so a running demo on 4566 is fine)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/backend.sh
+
+port=${APILESS_TEST_PORT:-4567}
+config=.apiless/test.json
+export APILESS_LOCAL_JSON=$config
+trap backend_stop EXIT
+trap 'exit 130' INT TERM
+
+timings=()
+step() {
+  local name=$1 t0=$SECONDS
+  shift
+  echo
+  echo "=== $name"
+  "$@"
+  timings+=("$(printf '%-22s %4d s' "$name" $((SECONDS - t0)))")
+}
+
+step setup tools/setup.sh
+step rustfmt cargo fmt --all -- --check
+step clippy bash -c 'cargo clippy --all-targets --quiet -- -D warnings &&
+  cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings'
+step native-tests cargo test --quiet
+step backend backend_start "$port" "$config" target/backend-test.log
+step backend-selftest .apiless/venv/bin/python -m pytest backend/tests -q -p no:cacheprovider
+step browser-tests env APILESS_TEST_ENDPOINT="http://127.0.0.1:$port" \
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test --target wasm32-unknown-unknown --test browser
+step package python3 tools/build.py --profile release
+step package-smoke node tools/smoke-pkg.mjs "$config"
+backend_stop
+
+echo
+echo "=== timings"
+printf '%s\n' "${timings[@]}"
+echo
+python3 tools/size.py
