@@ -18,6 +18,7 @@ pub mod error;
 pub mod http;
 pub mod identity_pool;
 pub mod js;
+pub mod modp;
 pub mod s3;
 pub mod session;
 pub mod signer;

@@ -22,7 +22,8 @@ const EDGES: &[(&str, &[&str])] = &[
     ("signer", &["http"]),
     ("cache", &[]),
     ("storage", &[]),
-    ("srp", &[]),
+    ("srp", &["modp"]),
+    ("modp", &[]),
     ("http", &[]),
 ];
 const LEAVES: &[&str] = &["error", "config", "clock"];
