@@ -1,0 +1,375 @@
+"""apiless's patches to ministack 1.5.33, closing the gaps between it and AWS that the SDK relies on.
+
+Each patch wraps one ministack function and is installed by `install()` before the server starts:
+
+  policy-variables  `${cognito-identity.amazonaws.com:sub}`, `${aws:userid}`, ... are substituted in the
+                    Resource and Condition values of every policy ministack evaluates, and a
+                    GetCredentialsForIdentity session carries the `cognito-identity.amazonaws.com:sub`,
+                    `:aud` and `:amr` condition keys.  (Stock: never substituted, so even a user's own
+                    S3 prefix is denied.)
+  leading-keys      `dynamodb:LeadingKeys` is set from the partition-key values a request names.
+                    (Stock: never set, and ForAllValues over a missing key is vacuously true, so a user
+                    can write another user's partition key.)
+  identity-pool     GetId without Logins on a pool that disallows unauthenticated identities fails with
+                    NotAuthorizedException; GetCredentialsForIdentity for an unknown IdentityId fails
+                    with ResourceNotFoundException.  (Stock: both vend an identity / credentials.)
+  dynamodb-denial-status
+                    DynamoDB answers AccessDeniedException with HTTP 400, as AWS documents for every
+                    DynamoDB client error.  (Stock: 403.)
+
+CORS and the /_apiless endpoints live in middleware.py.  A patch point that is missing or whose
+signature changed raises PatchPointError at startup: upgrading ministack must fail loudly, never
+quietly drop a security check.
+"""
+
+import dataclasses
+import importlib
+import inspect
+import json
+import re
+
+PATCHES = ("policy-variables", "leading-keys", "identity-pool", "dynamodb-denial-status")
+
+# The LeadingKeys value of an item request whose partition key cannot be read (unknown table,
+# missing key attribute, unparsable KeyConditionExpression).  A ForAllValues condition over it is
+# not vacuously true, and no identity id or user name can equal it.
+UNDETERMINED_KEY = "<apiless: partition key not determined>"
+
+
+class PatchPointError(RuntimeError):
+    """A ministack function or store this extension wraps is missing or has changed."""
+
+
+def install(disabled=()):
+    """Apply every patch except those named in `disabled` (names from PATCHES)."""
+    unknown = set(disabled) - set(PATCHES)
+    if unknown:
+        raise ValueError(f"unknown patch name(s): {', '.join(sorted(unknown))}; known: {', '.join(PATCHES)}")
+    if "policy-variables" not in disabled:
+        _install_policy_variables()
+    if "leading-keys" not in disabled:
+        _install_leading_keys()
+    if "identity-pool" not in disabled:
+        _install_identity_pool_checks()
+    if "dynamodb-denial-status" not in disabled:
+        _install_dynamodb_denial_status()
+
+
+# ---------------------------------------------------------------------------------------------
+# Patch-point checks
+# ---------------------------------------------------------------------------------------------
+
+def _module(name):
+    return importlib.import_module(f"ministack.{name}")
+
+
+def require(module, name):
+    """The attribute `name` of `module`, or PatchPointError."""
+    if not hasattr(module, name):
+        raise PatchPointError(f"{module.__name__}.{name} is missing: update backend/extension.py for this ministack")
+    return getattr(module, name)
+
+
+def _checked(module, name, params, mentions=()):
+    """module.name, after checking its parameter names and that its source uses the `mentions` names."""
+    function = require(module, name)
+    found = list(inspect.signature(function).parameters) if callable(function) else None
+    if found != list(params):
+        raise PatchPointError(f"{module.__name__}.{name} changed: expected parameters {list(params)}, "
+                              f"found {found}; update backend/extension.py for this ministack")
+    missing = [m for m in mentions if m not in inspect.getsource(function)]
+    if missing:
+        raise PatchPointError(f"{module.__name__}.{name} no longer uses {missing}; "
+                              f"update backend/extension.py for this ministack")
+    return function
+
+
+def _wrap(module, name, params, make_wrapper):
+    """Replace module.name by make_wrapper(original), after checking the original's parameter names."""
+    original = _checked(module, name, params)
+    wrapper = make_wrapper(original)
+    wrapper.__wrapped__ = original
+    setattr(module, name, wrapper)
+
+
+# ---------------------------------------------------------------------------------------------
+# (a) IAM policy variables and the cognito-identity condition keys
+# ---------------------------------------------------------------------------------------------
+
+def _install_policy_variables():
+    evaluator = _module("core.iam_evaluator")
+    sts = _module("services.sts")
+    require(sts, "_sessions")
+    # The session fields principal_keys reads are written there.
+    _checked(_module("services.cognito"), "_get_credentials_for_identity", ["data"],
+             mentions=["register_session", '"_identity_id"', '"_identity_pool_id"', '"_cognito_amr"'])
+    resolve = _checked(evaluator, "_resolve_condition_key", ["key", "ctx"])
+    _wrap(evaluator, "_principal_keys", ["credential"], lambda original: _with_cognito_keys(original, sts))
+    _wrap(evaluator, "evaluate", ["ctx", "policies", "limits"],
+          lambda original: _with_policy_variables(original, resolve))
+
+
+def _with_cognito_keys(original, sts):
+    """Add the cognito-identity condition keys to a session vended by GetCredentialsForIdentity."""
+    def principal_keys(credential):
+        keys = original(credential)
+        session = sts._sessions.get(credential.access_key_id) or {}
+        identity_id = session.get("_identity_id")
+        if identity_id:  # recorded by cognito._get_credentials_for_identity
+            keys["cognito-identity.amazonaws.com:sub"] = identity_id
+            keys["cognito-identity.amazonaws.com:aud"] = session.get("_identity_pool_id") or ""
+            keys["cognito-identity.amazonaws.com:amr"] = list(session.get("_cognito_amr") or [])
+        return keys
+    return principal_keys
+
+
+def _with_policy_variables(original, resolve):
+    """Evaluate with every policy's variables bound to the request context."""
+    def evaluate(ctx, policies, *limits):
+        return original(ctx, _bind_policies(policies, ctx, resolve),
+                        *(_bind_policies(limit, ctx, resolve) for limit in limits))
+    return evaluate
+
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+class _Unresolved(Exception):
+    """A policy variable with no single value in the request context."""
+
+
+def _bind_policies(policies, ctx, resolve):
+    """The policies with variables substituted; a statement with an unresolvable variable is dropped.
+
+    IAM: "If AWS cannot resolve a variable, this might cause the entire statement to be invalid."
+    Multi-valued keys (such as cognito-identity.amazonaws.com:amr) cannot be variables.
+    """
+    bound = []
+    for statements in policies:
+        kept = []
+        for stmt in statements:
+            try:
+                kept.append(_bind_statement(stmt, ctx, resolve))
+            except _Unresolved:
+                continue
+        bound.append(kept)
+    return bound
+
+
+def _bind_statement(stmt, ctx, resolve):
+    if "${" not in repr((stmt.resources, stmt.not_resources, stmt.conditions)):
+        return stmt
+
+    def sub(text):
+        return _substitute(text, ctx, resolve) if isinstance(text, str) else text
+
+    conditions = {
+        operator: ({key: ([sub(v) for v in values] if isinstance(values, list) else sub(values))
+                    for key, values in block.items()} if isinstance(block, dict) else block)
+        for operator, block in stmt.conditions.items()
+    }
+    return dataclasses.replace(stmt, resources=[sub(r) for r in stmt.resources],
+                               not_resources=[sub(r) for r in stmt.not_resources], conditions=conditions)
+
+
+def _substitute(text, ctx, resolve):
+    """Replace each ${key} or ${key, 'default'} in text by the key's single string value.
+
+    Unlike IAM, a substituted `*` or `?` would act as a wildcard; no identity id or user id has one.
+    Policies are substituted whatever their Version (IAM: only "2012-10-17"; the seeded ones are).
+    """
+    def one(match):
+        key, _, default = match.group(1).partition(",")
+        value = resolve(key.strip(), ctx)
+        if isinstance(value, str) and value:
+            return value
+        default = default.strip()
+        if len(default) >= 2 and default[0] == default[-1] == "'":
+            return default[1:-1]
+        raise _Unresolved(key)
+    return _VARIABLE.sub(one, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# (b) dynamodb:LeadingKeys
+# ---------------------------------------------------------------------------------------------
+
+def _install_leading_keys():
+    dynamodb = _module("services.dynamodb")
+    require(dynamodb, "_tables")
+    _wrap(_module("core.iam_actions"), "dynamodb_service_context", ["body"],
+          lambda original: _with_leading_keys(original, dynamodb))
+
+
+def _with_leading_keys(original, dynamodb):
+    def dynamodb_service_context(body):
+        context = original(body)
+        keys = leading_keys(body, lambda name: dynamodb._tables.get(name))
+        if keys is not None:
+            context["dynamodb:LeadingKeys"] = keys
+        return context
+    return dynamodb_service_context
+
+
+def leading_keys(body, find_table):
+    """The partition-key values a DynamoDB request names, or None for an operation that names none.
+
+    Covers GetItem/PutItem/UpdateItem/DeleteItem (Key, Item), Query (KeyConditionExpression or
+    legacy KeyConditions), BatchGetItem/BatchWriteItem (RequestItems) and TransactGet/WriteItems
+    (TransactItems, authorized per item as the single-item action, so one union is the right
+    set).  Scan and table-level operations name none, as on AWS.  `find_table(name)` returns
+    ministack's table record (with KeySchema and its indexes) or None.
+    """
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    if "TransactItems" in data:
+        requests = [op for entry in _list(data["TransactItems"]) if isinstance(entry, dict)
+                    for op in entry.values() if isinstance(op, dict)]
+        keys = [_item_key(find_table(_table_name(op.get("TableName"))), op.get("Item") or op.get("Key"))
+                for op in requests]
+    elif "RequestItems" in data:
+        keys = _batch_keys(data["RequestItems"], find_table)
+    elif "KeyConditionExpression" in data or "KeyConditions" in data:
+        keys = [_query_key(data, find_table(_table_name(data.get("TableName"))))]
+    elif "Key" in data or "Item" in data:
+        keys = [_item_key(find_table(_table_name(data.get("TableName"))), data.get("Item") or data.get("Key"))]
+    else:
+        return None
+    return keys or [UNDETERMINED_KEY]
+
+
+def _batch_keys(request_items, find_table):
+    keys = []
+    for name, request in (request_items.items() if isinstance(request_items, dict) else []):
+        table = find_table(_table_name(name))
+        if isinstance(request, dict):  # BatchGetItem: {"Keys": [...]}
+            items = _list(request.get("Keys"))
+        else:  # BatchWriteItem: [{"PutRequest": {"Item": ...}} | {"DeleteRequest": {"Key": ...}}]
+            items = [(entry.get("PutRequest") or {}).get("Item") or (entry.get("DeleteRequest") or {}).get("Key")
+                     for entry in _list(request) if isinstance(entry, dict)]
+        keys += [_item_key(table, item) for item in items] or [UNDETERMINED_KEY]
+    return keys
+
+
+def _item_key(table, item):
+    """The partition-key value of an Item or Key map."""
+    name = _hash_key_name(table, None)
+    value = item.get(name) if isinstance(item, dict) and name else None
+    return _scalar(value)
+
+
+def _query_key(data, table):
+    """The value a Query's key condition requires the partition key to equal."""
+    name = _hash_key_name(table, data.get("IndexName"))
+    if not name:
+        return UNDETERMINED_KEY
+    if "KeyConditionExpression" in data:
+        names = data.get("ExpressionAttributeNames") or {}
+        values = data.get("ExpressionAttributeValues") or {}
+        expression = data.get("KeyConditionExpression")
+        for clause in re.split(r"\s+and\s+", expression if isinstance(expression, str) else "", flags=re.I):
+            match = re.fullmatch(r"\(*\s*([#:]?[\w.-]+)\s*=\s*([#:]?[\w.-]+)\s*\)*", clause.strip())
+            if not match:
+                continue
+            left, right = match.groups()
+            for attribute, placeholder in ((left, right), (right, left)):
+                if names.get(attribute, attribute) == name and placeholder.startswith(":"):
+                    return _scalar(values.get(placeholder))
+        return UNDETERMINED_KEY
+    condition = (data.get("KeyConditions") or {}).get(name)
+    if isinstance(condition, dict) and condition.get("ComparisonOperator") == "EQ":
+        operands = _list(condition.get("AttributeValueList"))
+        return _scalar(operands[0]) if len(operands) == 1 else UNDETERMINED_KEY
+    return UNDETERMINED_KEY
+
+
+def _hash_key_name(table, index_name):
+    """The HASH attribute of the table, or of the index a Query names."""
+    if not isinstance(table, dict):
+        return None
+    schema = table.get("KeySchema")
+    if index_name:
+        indexes = (table.get("GlobalSecondaryIndexes") or []) + (table.get("LocalSecondaryIndexes") or [])
+        schema = next((i.get("KeySchema") for i in indexes if i.get("IndexName") == index_name), None)
+    return next((k.get("AttributeName") for k in _list(schema) if k.get("KeyType") == "HASH"), None)
+
+
+def _scalar(value):
+    """The string form of an S, N or B attribute value, as IAM compares it."""
+    if isinstance(value, dict) and len(value) == 1:
+        (kind, raw), = value.items()
+        if kind in ("S", "N", "B") and isinstance(raw, str):
+            return raw
+    return UNDETERMINED_KEY
+
+
+def _table_name(name):
+    """A TableName parameter may also be the table's ARN."""
+    if isinstance(name, str) and name.startswith("arn:") and ":table/" in name:
+        return name.split(":table/", 1)[1].split("/", 1)[0]
+    return name
+
+
+def _list(value):
+    return value if isinstance(value, list) else []
+
+
+# ---------------------------------------------------------------------------------------------
+# (d) identity-pool checks
+# ---------------------------------------------------------------------------------------------
+
+_UNAUTHENTICATED = "Unauthenticated access is not supported for this identity pool."
+
+
+def _install_identity_pool_checks():
+    cognito = _module("services.cognito")
+    error = _checked(_module("core.responses"), "error_response_json",
+                     ["code", "message", "status", "extra", "message_key", "content_type"])
+    require(cognito, "_identity_pools")
+    _wrap(cognito, "_get_id", ["data"], lambda original: _refusing_unauthenticated_get_id(original, cognito, error))
+    _wrap(cognito, "_get_credentials_for_identity", ["data"],
+          lambda original: _refusing_unknown_identity(original, cognito, error))
+
+
+def _refusing_unauthenticated_get_id(original, cognito, error):
+    def get_id(data):
+        pool = cognito._identity_pools.get(data.get("IdentityPoolId"))
+        if pool and not data.get("Logins") and not pool.get("AllowUnauthenticatedIdentities"):
+            return error("NotAuthorizedException", _UNAUTHENTICATED, 400)
+        return original(data)
+    return get_id
+
+
+def _refusing_unknown_identity(original, cognito, error):
+    def get_credentials_for_identity(data):
+        identity_id = data.get("IdentityId")
+        pool = next((p for p in cognito._identity_pools.values()
+                     if identity_id in (p.get("_identities") or {})), None)
+        if pool is None:
+            return error("ResourceNotFoundException", f"Identity '{identity_id}' not found.", 400)
+        identity = pool["_identities"][identity_id]
+        if not data.get("Logins") and not identity.get("Logins") and not pool.get("AllowUnauthenticatedIdentities"):
+            return error("NotAuthorizedException", _UNAUTHENTICATED, 400)
+        return original(data)
+    return get_credentials_for_identity
+
+
+# ---------------------------------------------------------------------------------------------
+# DynamoDB denial status
+# ---------------------------------------------------------------------------------------------
+
+def _install_dynamodb_denial_status():
+    _wrap(_module("core.iam_actions"), "access_denied_response",
+          ["service", "action", "principal_arn", "request_id", "error_code", "message", "headers", "resource_arn",
+           "explicit_deny", "resource_policy_arn"], _dynamodb_denials_as_400)
+
+
+def _dynamodb_denials_as_400(original):
+    def access_denied_response(service, *args, **kwargs):
+        status, headers, body = original(service, *args, **kwargs)
+        return (400 if service == "dynamodb" and status == 403 else status), headers, body
+    return access_denied_response

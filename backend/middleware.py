@@ -1,0 +1,140 @@
+"""The ASGI layer apiless puts in front of ministack: browser CORS and the /_apiless endpoints.
+
+CORS (gap (c) of the notes): under AUTH=true ministack answers a preflight with
+`Access-Control-Allow-Headers: *`, which the Fetch standard does not let cover `Authorization`,
+answers S3 preflights only from a bucket CORS configuration, and sends no CORS headers at all on
+its authentication errors, so a browser sees "Failed to fetch" instead of AccessDeniedException.
+Here every preflight is answered 200 with the requested headers echoed, and every response to a
+request carrying an Origin gets Access-Control-Allow-Origin and the Expose-Headers an SDK reads.
+
+Endpoints (never under an AWS path: `_` cannot start a bucket name), all CORS-enabled:
+  GET  /_apiless/config        the seeded configuration, as written to .apiless/local.json
+  GET  /_apiless/calls         requests seen per operation since ready (or the last reset):
+                               the X-Amz-Target when present, else "s3:<METHOD>"; "preflight"
+                               for CORS preflights
+  POST /_apiless/calls/reset   zero the counts
+"""
+
+import json
+from collections import Counter
+from email.utils import formatdate
+
+EXPOSE_HEADERS = ", ".join([
+    "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "x-amz-crc32", "x-amzn-errortype",
+    "etag", "date", "x-amz-version-id", "x-amz-delete-marker", "content-length", "content-range",
+    "last-modified",
+])
+ALLOW_METHODS = "GET, HEAD, PUT, POST, DELETE, PATCH, OPTIONS"
+MAX_AGE_SECONDS = "7200"  # Chromium's cap
+_CORS_RESPONSE_HEADERS = {
+    b"access-control-allow-origin", b"access-control-expose-headers", b"access-control-allow-methods",
+    b"access-control-allow-headers", b"access-control-max-age", b"access-control-allow-credentials",
+}
+_PREFIX = "/_apiless/"
+
+
+class ApilessMiddleware:
+    """Wraps ministack's ASGI app.  `config()` returns the seeded config, or None while seeding."""
+
+    def __init__(self, app, config, *, cors=True):
+        self._app = app
+        self._config = config
+        self._cors = cors
+        self._calls = Counter()
+
+    def reset_calls(self):
+        self._calls = Counter()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self._app(scope, receive, send)
+        headers = _request_headers(scope)
+        origin = headers.get("origin")
+        ours = scope["path"].startswith(_PREFIX)
+        if self._cors and scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
+            if not ours:
+                self._calls["preflight"] += 1
+            return await _respond(send, 200, _preflight_headers(origin, headers), b"")
+        if self._cors and origin is not None:
+            send = _with_cors_headers(send, origin)
+        if ours:
+            return await self._endpoint(scope["method"], scope["path"], send)
+        self._calls[_operation(scope["method"], headers)] += 1
+        await self._app(scope, receive, send)
+
+    async def _endpoint(self, method, path, send):
+        routes = {
+            "/_apiless/config": ("GET", self._config_response),
+            "/_apiless/calls": ("GET", lambda: (200, dict(sorted(self._calls.items())))),
+            "/_apiless/calls/reset": ("POST", self._reset_response),
+        }
+        if path not in routes:
+            return await _respond_json(send, 404, {"message": f"no such apiless endpoint: {path}"})
+        allowed, handler = routes[path]
+        if method != allowed:
+            return await _respond_json(send, 405, {"message": f"{path} answers {allowed} only"})
+        status, body = handler()
+        await _respond_json(send, status, body)
+
+    def _config_response(self):
+        config = self._config()
+        return (200, config) if config is not None else (503, {"message": "the backend is still seeding"})
+
+    def _reset_response(self):
+        self.reset_calls()
+        return 200, {}
+
+
+def _request_headers(scope):
+    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
+
+
+def _operation(method, headers):
+    """The key a request is counted under."""
+    return headers.get("x-amz-target") or f"s3:{method}"
+
+
+def _preflight_headers(origin, headers):
+    response = {
+        "access-control-allow-origin": origin or "*",
+        "access-control-allow-methods": ALLOW_METHODS,
+        "access-control-max-age": MAX_AGE_SECONDS,
+        "vary": "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+        "content-length": "0",
+    }
+    requested = headers.get("access-control-request-headers")
+    if requested:
+        response["access-control-allow-headers"] = requested
+    if headers.get("access-control-request-private-network") == "true":
+        response["access-control-allow-private-network"] = "true"
+    return response
+
+
+def _with_cors_headers(send, origin):
+    """`send`, with the response's CORS headers replaced by ours for this Origin."""
+    async def send_with_cors(message):
+        if message["type"] == "http.response.start":
+            kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _CORS_RESPONSE_HEADERS]
+            vary = [v for k, v in kept if k.lower() == b"vary"]
+            kept = [(k, v) for k, v in kept if k.lower() != b"vary"]
+            kept += [
+                (b"access-control-allow-origin", origin.encode("latin-1")),
+                (b"access-control-expose-headers", EXPOSE_HEADERS.encode()),
+                (b"vary", b", ".join(vary + [b"Origin"])),
+            ]
+            message = {**message, "headers": kept}
+        await send(message)
+    return send_with_cors
+
+
+async def _respond_json(send, status, body):
+    payload = json.dumps(body, indent=2).encode() + b"\n"
+    headers = {"content-type": "application/json", "cache-control": "no-store", "content-length": str(len(payload))}
+    await _respond(send, status, headers, payload)
+
+
+async def _respond(send, status, headers, body):
+    headers = {**headers, "date": formatdate(usegmt=True)}
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
