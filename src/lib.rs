@@ -24,6 +24,7 @@ pub mod session;
 pub mod signer;
 pub mod srp;
 pub mod storage;
+pub mod tokens;
 pub mod user_pool;
 
 pub use error::{Error, ErrorKind};

@@ -1,3 +1,947 @@
-//! Composes user_pool, identity_pool, cache and storage into "give me valid credentials":
-//! sign-in state, token refresh and credential refresh, one in flight at a time. Built by issues
-//! #3 and #4.
+//! Composes `user_pool`, `srp`, `tokens`, `storage` and the clock into a user's session: the
+//! sign-in step machine, tokens kept in the app's chosen storage and restored on load, and
+//! refresh shortly before expiry with one refresh in flight however many callers wait.
+//!
+//! Time and randomness come in as functions, so tests can skew the clock; no `RefCell` borrow
+//! is ever held across an `.await`.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::rc::Rc;
+
+use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
+
+use crate::clock::{self, Clock};
+use crate::config::{Config, Service};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{Request, Response, Transport};
+use crate::srp::{self, Ephemeral};
+use crate::storage::{self, Store};
+use crate::tokens::{self, Tokens};
+use crate::user_pool::{AuthAnswer, Challenge, CodeDelivery, NewTokens, SignUpResult, UserPool};
+
+/// Tokens are refreshed when they have less than this left, on the corrected clock.
+pub const TOKEN_REFRESH_MARGIN_MS: i64 = 60_000;
+/// How long Cognito keeps a sign-in challenge session open (its default, 3 minutes).
+pub const CHALLENGE_SESSION_MS: f64 = 180_000.0;
+
+/// What changed in a session, for `onChange` listeners.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A user signed in.
+    SignedIn,
+    /// The tokens were refreshed.
+    TokensRefreshed,
+    /// The user signed out.
+    SignedOut,
+    /// Cognito refused the refresh token: the session is over.
+    SessionExpired,
+}
+
+impl Event {
+    /// The name JS listeners see.
+    pub fn name(self) -> &'static str {
+        match self {
+            Event::SignedIn => "signedIn",
+            Event::TokensRefreshed => "tokensRefreshed",
+            Event::SignedOut => "signedOut",
+            Event::SessionExpired => "sessionExpired",
+        }
+    }
+}
+
+/// The signed-in user, from the ID token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    /// Cognito's user name.
+    pub username: String,
+    /// The user's `sub`.
+    pub sub: String,
+    /// The `email` claim, if any.
+    pub email: Option<String>,
+    /// When the current ID/access tokens expire (ms since the epoch, server time).
+    pub expires_at_ms: i64,
+}
+
+/// What a sign-in step asks for next.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NextStep {
+    /// Cognito's challenge name: `NEW_PASSWORD_REQUIRED`, `SMS_MFA`, `SOFTWARE_TOKEN_MFA`,
+    /// `EMAIL_OTP`, `SELECT_MFA_TYPE`, `MFA_SETUP`, `CUSTOM_CHALLENGE`.
+    pub name: String,
+    /// Where the code went (`SMS_MFA`, `EMAIL_OTP`).
+    pub code_delivery: Option<CodeDelivery>,
+    /// The MFA types the user may choose (`SELECT_MFA_TYPE`) or set up (`MFA_SETUP`).
+    pub mfa_types: Vec<String>,
+    /// Attributes the user must supply with a new password (`NEW_PASSWORD_REQUIRED`).
+    pub required_attributes: Vec<String>,
+    /// The TOTP secret to add to an authenticator app (`MFA_SETUP`).
+    pub totp_secret: Option<String>,
+    /// `otpauth://` URI of that secret, for a QR code.
+    pub totp_uri: Option<String>,
+    /// Public parameters of a custom challenge.
+    pub parameters: Vec<(String, String)>,
+}
+
+/// The result of a sign-in step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignInStep {
+    /// Signed in.
+    Done(User),
+    /// Another step is needed; answer it with [`Session::confirm_sign_in`].
+    Next(NextStep),
+}
+
+/// An answer to the pending challenge.
+#[derive(Clone, Default)]
+pub struct ChallengeAnswer {
+    /// The MFA / OTP code.
+    pub code: Option<String>,
+    /// The new password (`NEW_PASSWORD_REQUIRED`).
+    pub new_password: Option<String>,
+    /// User attributes to set with it.
+    pub attributes: Vec<(String, String)>,
+    /// The chosen MFA type (`SELECT_MFA_TYPE`).
+    pub mfa_type: Option<String>,
+    /// The answer to a custom challenge.
+    pub answer: Option<String>,
+}
+
+impl std::fmt::Debug for ChallengeAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChallengeAnswer { ** redacted ** }")
+    }
+}
+
+/// Supplies `buf.len()` random bytes.
+pub type Random = Box<dyn Fn(&mut [u8]) -> Result<()>>;
+/// Milliseconds since the epoch by the local clock.
+pub type Now = Box<dyn Fn() -> f64>;
+/// A session-change listener.
+pub type Listener = Rc<dyn Fn(Event)>;
+
+struct Pending {
+    username: String,
+    challenge: Challenge,
+    expires_at_ms: f64,
+}
+
+struct SignedIn {
+    username: String,
+    tokens: Tokens,
+}
+
+enum State {
+    SignedOut,
+    Challenged(Pending),
+    SignedIn(SignedIn),
+}
+
+type RefreshFuture = Shared<LocalBoxFuture<'static, Result<Tokens>>>;
+
+/// A user pool session. Shared as `Rc<Session<T>>`: async methods take `self: &Rc<Self>` and
+/// clone it, so a JS caller dropping its handle cannot leave a future dangling.
+pub struct Session<T> {
+    config: Config,
+    transport: T,
+    store: Rc<dyn Store>,
+    clock: Clock,
+    now: Now,
+    random: Random,
+    state: RefCell<State>,
+    prepared: RefCell<Option<Ephemeral>>,
+    refreshing: RefCell<Option<RefreshFuture>>,
+    generation: Cell<u64>,
+    listeners: RefCell<Vec<(u32, Listener)>>,
+    next_listener: Cell<u32>,
+}
+
+/// A transport that teaches the clock the skew from every response's `Date` header.
+struct Clocked<'a, T> {
+    inner: &'a T,
+    clock: &'a Clock,
+    now: &'a Now,
+}
+
+impl<T: Transport> Transport for Clocked<'_, T> {
+    async fn send(&self, request: Request) -> Result<Response> {
+        let response = self.inner.send(request).await?;
+        if let Some(server) = response.header("date").and_then(clock::parse_http_date) {
+            self.clock.learn(server, (self.now)());
+        }
+        Ok(response)
+    }
+}
+
+/// Errors after which the refresh token is no use: the session is over.
+fn ends_session(e: &Error) -> bool {
+    e.kind == ErrorKind::Service
+        && matches!(
+            e.code.as_str(),
+            "NotAuthorizedException"
+                | "UserNotFoundException"
+                | "PasswordResetRequiredException"
+                | "UserNotConfirmedException"
+        )
+}
+
+impl<T: Transport + 'static> Session<T> {
+    /// A session for `config`, restoring a signed-in user from `store` if one is there.
+    pub fn new(
+        config: Config,
+        transport: T,
+        store: Rc<dyn Store>,
+        now: Now,
+        random: Random,
+    ) -> Rc<Self> {
+        let state = match storage::load_tokens(store.as_ref(), &config.user_pool_client_id) {
+            Some((username, tokens)) if tokens.id_claims().is_ok() => {
+                State::SignedIn(SignedIn { username, tokens })
+            }
+            _ => State::SignedOut,
+        };
+        Rc::new(Session {
+            config,
+            transport,
+            store,
+            clock: Clock::new(),
+            now,
+            random,
+            state: RefCell::new(state),
+            prepared: RefCell::new(None),
+            refreshing: RefCell::new(None),
+            generation: Cell::new(0),
+            listeners: RefCell::new(Vec::new()),
+            next_listener: Cell::new(0),
+        })
+    }
+
+    /// The validated configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The clock, with the skew learned from Cognito's responses.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Server time now, by the corrected clock (ms since the epoch).
+    pub fn server_now_ms(&self) -> f64 {
+        self.clock.corrected((self.now)())
+    }
+
+    fn pool(&self) -> (Clocked<'_, T>, String) {
+        (
+            Clocked {
+                inner: &self.transport,
+                clock: &self.clock,
+                now: &self.now,
+            },
+            self.config.endpoint_for(Service::UserPool),
+        )
+    }
+
+    // ---- listeners -------------------------------------------------------------------------
+
+    /// Calls `listener` on every session change; returns an id for [`Session::off`].
+    pub fn on_change(&self, listener: Listener) -> u32 {
+        let id = self.next_listener.get();
+        self.next_listener.set(id.wrapping_add(1));
+        self.listeners.borrow_mut().push((id, listener));
+        id
+    }
+
+    /// Removes a listener.
+    pub fn off(&self, id: u32) {
+        self.listeners.borrow_mut().retain(|(i, _)| *i != id);
+    }
+
+    fn emit(&self, event: Event) {
+        let listeners: Vec<Listener> = self
+            .listeners
+            .borrow()
+            .iter()
+            .map(|(_, l)| l.clone())
+            .collect();
+        for listener in listeners {
+            listener(event);
+        }
+    }
+
+    // ---- sign-in ---------------------------------------------------------------------------
+
+    /// Computes the SRP public value ahead of time, so that signing in waits only on the
+    /// network and the password claim. Optional: `sign_in` prepares one itself when needed.
+    pub fn prepare_sign_in(&self) -> Result<()> {
+        if self.prepared.borrow().is_none() {
+            let eph = self.new_ephemeral()?;
+            *self.prepared.borrow_mut() = Some(eph);
+        }
+        Ok(())
+    }
+
+    fn new_ephemeral(&self) -> Result<Ephemeral> {
+        let mut a = zeroize::Zeroizing::new([0u8; srp::MIN_RANDOM_BYTES]);
+        (self.random)(a.as_mut_slice())?;
+        Ephemeral::new(a.as_slice())
+    }
+
+    /// Signs in with SRP: `InitiateAuth` (USER_SRP_AUTH), then the `PASSWORD_VERIFIER`
+    /// answer. Resolves signed in, or with the next step to answer.
+    pub fn sign_in(
+        self: &Rc<Self>,
+        username: &str,
+        password: zeroize::Zeroizing<String>,
+    ) -> impl Future<Output = Result<SignInStep>> + 'static {
+        let this = self.clone();
+        let username = username.trim().to_owned();
+        async move {
+            if username.is_empty() {
+                return Err(Error::invalid_input("username", "username is empty"));
+            }
+            if password.is_empty() {
+                return Err(Error::invalid_input("password", "password is empty"));
+            }
+            // Each `a` is used once: take the prepared one, or make one now.
+            let prepared = this.prepared.borrow_mut().take();
+            let eph = match prepared {
+                Some(e) => e,
+                None => this.new_ephemeral()?,
+            };
+            let (transport, endpoint) = this.pool();
+            let pool = UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id: &this.config.user_pool_client_id,
+            };
+            let challenge = pool.initiate_srp_auth(&username, &eph.srp_a_hex()).await?;
+            if challenge.name != "PASSWORD_VERIFIER" {
+                return this.handle_answer(AuthAnswer::Challenge(challenge), &username);
+            }
+            let param = |k: &str| {
+                challenge
+                    .parameters
+                    .get(k)
+                    .map(String::as_str)
+                    .ok_or_else(|| {
+                        Error::protocol(format!("the PASSWORD_VERIFIER challenge has no {k}"))
+                    })
+            };
+            let user_id = param("USER_ID_FOR_SRP")?;
+            let secret_block = param("SECRET_BLOCK")?;
+            let timestamp = clock::cognito_timestamp(this.server_now_ms());
+            let signature = eph.password_claim(
+                &srp::Challenge {
+                    pool_id: &this.config.user_pool_id,
+                    user_id_for_srp: user_id,
+                    salt_hex: param("SALT")?,
+                    srp_b_hex: param("SRP_B")?,
+                    secret_block_b64: secret_block,
+                },
+                &password,
+                &timestamp,
+            )?;
+            drop(password);
+            let answer = pool
+                .respond(
+                    "PASSWORD_VERIFIER",
+                    challenge.session.as_deref(),
+                    &[
+                        ("USERNAME", user_id),
+                        ("PASSWORD_CLAIM_SECRET_BLOCK", secret_block),
+                        ("PASSWORD_CLAIM_SIGNATURE", &signature),
+                        ("TIMESTAMP", &timestamp),
+                    ],
+                )
+                .await?;
+            let user_id = user_id.to_owned();
+            this.handle_answer(answer, &user_id)
+        }
+    }
+
+    /// Answers the pending challenge (new password, MFA code, MFA choice, TOTP setup).
+    pub fn confirm_sign_in(
+        self: &Rc<Self>,
+        answer: ChallengeAnswer,
+    ) -> impl Future<Output = Result<SignInStep>> + 'static {
+        let this = self.clone();
+        async move {
+            let (username, challenge) =
+                match &*this.state.borrow() {
+                    State::Challenged(p) if p.expires_at_ms > this.server_now_ms() => {
+                        (p.username.clone(), p.challenge.clone())
+                    }
+                    State::Challenged(_) => return Err(Error::invalid_input(
+                        "challenge",
+                        "the sign-in challenge expired (Cognito keeps it 3 minutes): sign in again",
+                    )),
+                    _ => {
+                        return Err(Error::invalid_input(
+                            "challenge",
+                            "there is no sign-in challenge to answer: call signIn first",
+                        ))
+                    }
+                };
+            let (transport, endpoint) = this.pool();
+            let pool = UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id: &this.config.user_pool_client_id,
+            };
+            let session = challenge.session.clone();
+            let user = challenge
+                .parameters
+                .get("USERNAME")
+                .cloned()
+                .unwrap_or_else(|| username.clone());
+            let code = || {
+                answer
+                    .code
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .ok_or_else(|| {
+                        Error::invalid_input(
+                            "code",
+                            format!("the {} step needs a code", challenge.name),
+                        )
+                    })
+            };
+            let name = challenge.name.as_str();
+            let result = match name {
+                "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" => {
+                    let key = format!("{name}_CODE");
+                    pool.respond(
+                        name,
+                        session.as_deref(),
+                        &[("USERNAME", &user), (&key, code()?)],
+                    )
+                    .await?
+                }
+                "NEW_PASSWORD_REQUIRED" => {
+                    let password = answer
+                        .new_password
+                        .as_deref()
+                        .filter(|p| !p.is_empty())
+                        .ok_or_else(|| {
+                            Error::invalid_input(
+                                "newPassword",
+                                "the NEW_PASSWORD_REQUIRED step needs newPassword",
+                            )
+                        })?;
+                    let missing: Vec<String> = required_attributes(&challenge)
+                        .into_iter()
+                        .filter(|a| !answer.attributes.iter().any(|(k, _)| k == a))
+                        .collect();
+                    if !missing.is_empty() {
+                        return Err(Error::invalid_input(
+                            "attributes",
+                            format!("the new password step also needs: {}", missing.join(", ")),
+                        ));
+                    }
+                    let keys: Vec<String> = answer
+                        .attributes
+                        .iter()
+                        .map(|(k, _)| format!("userAttributes.{k}"))
+                        .collect();
+                    let mut responses: Vec<(&str, &str)> =
+                        vec![("USERNAME", &user), ("NEW_PASSWORD", password)];
+                    responses.extend(
+                        keys.iter()
+                            .map(String::as_str)
+                            .zip(answer.attributes.iter().map(|(_, v)| v.as_str())),
+                    );
+                    pool.respond(name, session.as_deref(), &responses).await?
+                }
+                "SELECT_MFA_TYPE" => {
+                    let choices = json_list(challenge.parameters.get("MFAS_CAN_CHOOSE"));
+                    let choice = answer
+                        .mfa_type
+                        .as_deref()
+                        .filter(|c| choices.iter().any(|x| x == c))
+                        .ok_or_else(|| {
+                            Error::invalid_input(
+                                "mfaType",
+                                format!("choose one of: {}", choices.join(", ")),
+                            )
+                        })?;
+                    pool.respond(
+                        name,
+                        session.as_deref(),
+                        &[("USERNAME", &user), ("ANSWER", choice)],
+                    )
+                    .await?
+                }
+                "MFA_SETUP" => {
+                    let code = code()?;
+                    let session = session
+                        .ok_or_else(|| Error::protocol("the MFA_SETUP challenge has no session"))?;
+                    let verified = pool.verify_software_token(&session, code).await?;
+                    pool.respond(
+                        name,
+                        verified.as_deref().or(Some(&session)),
+                        &[("USERNAME", &user)],
+                    )
+                    .await?
+                }
+                "CUSTOM_CHALLENGE" => {
+                    let reply = answer
+                        .answer
+                        .as_deref()
+                        .or(answer.code.as_deref())
+                        .filter(|a| !a.is_empty())
+                        .ok_or_else(|| {
+                            Error::invalid_input("answer", "the custom challenge needs an answer")
+                        })?;
+                    pool.respond(
+                        name,
+                        session.as_deref(),
+                        &[("USERNAME", &user), ("ANSWER", reply)],
+                    )
+                    .await?
+                }
+                other => {
+                    return Err(Error::invalid_input(
+                        "challenge",
+                        format!("apiless cannot answer the {other} challenge"),
+                    ))
+                }
+            };
+            this.handle_answer(result, &username)
+        }
+    }
+
+    fn handle_answer(&self, answer: AuthAnswer, username: &str) -> Result<SignInStep> {
+        match answer {
+            AuthAnswer::Tokens(new) => {
+                let refresh_token = new.refresh_token.clone().ok_or_else(|| {
+                    Error::protocol("Cognito signed the user in without a refresh token")
+                })?;
+                let tokens = Tokens {
+                    id_token: new.id_token,
+                    access_token: new.access_token,
+                    refresh_token,
+                };
+                let user = self.user_of(&tokens)?;
+                self.generation.set(self.generation.get() + 1);
+                self.learn_from_tokens(&tokens);
+                storage::save_tokens(
+                    self.store.as_ref(),
+                    &self.config.user_pool_client_id,
+                    &user.username,
+                    &tokens,
+                )?;
+                *self.state.borrow_mut() = State::SignedIn(SignedIn {
+                    username: user.username.clone(),
+                    tokens,
+                });
+                self.emit(Event::SignedIn);
+                Ok(SignInStep::Done(user))
+            }
+            AuthAnswer::Challenge(challenge) => {
+                let step = next_step(&challenge);
+                *self.state.borrow_mut() = State::Challenged(Pending {
+                    username: username.to_owned(),
+                    expires_at_ms: self.server_now_ms() + CHALLENGE_SESSION_MS,
+                    challenge,
+                });
+                Ok(SignInStep::Next(step))
+            }
+        }
+    }
+
+    /// Starts TOTP setup for a pending `MFA_SETUP` challenge: returns the step with the secret.
+    pub fn setup_totp(self: &Rc<Self>) -> impl Future<Output = Result<NextStep>> + 'static {
+        let this = self.clone();
+        async move {
+            let (session, username) = match &*this.state.borrow() {
+                State::Challenged(p) if p.challenge.name == "MFA_SETUP" => {
+                    (p.challenge.session.clone(), p.username.clone())
+                }
+                _ => {
+                    return Err(Error::invalid_input(
+                        "challenge",
+                        "there is no MFA_SETUP step to set up",
+                    ))
+                }
+            };
+            let session =
+                session.ok_or_else(|| Error::protocol("the MFA_SETUP challenge has no session"))?;
+            let (transport, endpoint) = this.pool();
+            let pool = UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id: &this.config.user_pool_client_id,
+            };
+            let (secret, next_session) = pool.associate_software_token(&session).await?;
+            let mut step = match &mut *this.state.borrow_mut() {
+                State::Challenged(p) => {
+                    p.challenge.session = next_session.or(Some(session));
+                    next_step(&p.challenge)
+                }
+                _ => {
+                    return Err(Error::invalid_input(
+                        "challenge",
+                        "the sign-in was abandoned",
+                    ))
+                }
+            };
+            step.totp_uri = Some(totp_uri(&secret, &username, &this.config.user_pool_id));
+            step.totp_secret = Some(secret);
+            Ok(step)
+        }
+    }
+
+    fn user_of(&self, tokens: &Tokens) -> Result<User> {
+        let id = tokens.id_claims()?;
+        let username = if id.username.is_empty() {
+            tokens::claims(&tokens.access_token)?.username
+        } else {
+            id.username.clone()
+        };
+        Ok(User {
+            username,
+            sub: id.sub,
+            email: id.email,
+            expires_at_ms: tokens.expires_at_ms()?,
+        })
+    }
+
+    /// Tokens carry their issue time: a fallback for learning the skew where `Date` is not
+    /// readable (CORS does not expose it everywhere).
+    fn learn_from_tokens(&self, tokens: &Tokens) {
+        if let Ok(c) = tokens.id_claims() {
+            if c.iat > 0 && self.clock.skew_ms() == 0 {
+                self.clock
+                    .learn(c.iat as f64 * 1000.0 + 500.0, (self.now)());
+            }
+        }
+    }
+
+    // ---- the signed-in session -------------------------------------------------------------
+
+    /// The signed-in user, if any (tokens may be due a refresh).
+    pub fn current_user(&self) -> Option<User> {
+        match &*self.state.borrow() {
+            State::SignedIn(s) => self.user_of(&s.tokens).ok(),
+            _ => None,
+        }
+    }
+
+    /// Valid tokens: the current ones, or refreshed ones when they expire within
+    /// [`TOKEN_REFRESH_MARGIN_MS`]. One refresh is in flight however many callers wait.
+    pub fn tokens(self: &Rc<Self>) -> impl Future<Output = Result<Tokens>> + 'static {
+        let this = self.clone();
+        async move {
+            let tokens = match &*this.state.borrow() {
+                State::SignedIn(s) => s.tokens.clone(),
+                _ => return Err(not_signed_in()),
+            };
+            let fresh = tokens
+                .expires_at_ms()
+                .map(|exp| exp - TOKEN_REFRESH_MARGIN_MS > this.server_now_ms() as i64)
+                .unwrap_or(false);
+            if fresh {
+                return Ok(tokens);
+            }
+            this.refresh().await
+        }
+    }
+
+    /// Refreshes the tokens now (joining a refresh already in flight).
+    pub fn refresh(self: &Rc<Self>) -> RefreshFuture {
+        if let Some(pending) = self.refreshing.borrow().as_ref() {
+            return pending.clone();
+        }
+        let this = self.clone();
+        let future = async move {
+            let result = this.refresh_once().await;
+            *this.refreshing.borrow_mut() = None;
+            result
+        }
+        .boxed_local()
+        .shared();
+        *self.refreshing.borrow_mut() = Some(future.clone());
+        future
+    }
+
+    async fn refresh_once(&self) -> Result<Tokens> {
+        let generation = self.generation.get();
+        let (username, old) = match &*self.state.borrow() {
+            State::SignedIn(s) => (s.username.clone(), s.tokens.clone()),
+            _ => return Err(not_signed_in()),
+        };
+        let (transport, endpoint) = self.pool();
+        let pool = UserPool {
+            transport: &transport,
+            endpoint: &endpoint,
+            client_id: &self.config.user_pool_client_id,
+        };
+        match pool.refresh(&old.refresh_token).await {
+            Ok(NewTokens {
+                id_token,
+                access_token,
+                refresh_token,
+            }) => {
+                if self.generation.get() != generation {
+                    return Err(not_signed_in());
+                }
+                let tokens = Tokens {
+                    id_token,
+                    access_token,
+                    refresh_token: refresh_token.unwrap_or(old.refresh_token),
+                };
+                self.user_of(&tokens)?;
+                // Persisting can fail (quota); the session still works for this page.
+                let _ = storage::save_tokens(
+                    self.store.as_ref(),
+                    &self.config.user_pool_client_id,
+                    &username,
+                    &tokens,
+                );
+                *self.state.borrow_mut() = State::SignedIn(SignedIn {
+                    username,
+                    tokens: tokens.clone(),
+                });
+                self.emit(Event::TokensRefreshed);
+                Ok(tokens)
+            }
+            Err(e) if ends_session(&e) && self.generation.get() == generation => {
+                self.clear(&username);
+                self.emit(Event::SessionExpired);
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn clear(&self, username: &str) {
+        self.generation.set(self.generation.get() + 1);
+        storage::clear_tokens(
+            self.store.as_ref(),
+            &self.config.user_pool_client_id,
+            username,
+        );
+        *self.state.borrow_mut() = State::SignedOut;
+        *self.refreshing.borrow_mut() = None;
+    }
+
+    /// Signs out. Locally, the refresh token is revoked (best effort: signing out offline
+    /// still works). `global` signs the user out of every device first; its error, if any, is
+    /// returned after the local session is cleared.
+    pub fn sign_out(self: &Rc<Self>, global: bool) -> impl Future<Output = Result<()>> + 'static {
+        let this = self.clone();
+        async move {
+            let (username, tokens) = match &*this.state.borrow() {
+                State::SignedIn(s) => (s.username.clone(), s.tokens.clone()),
+                _ => {
+                    *this.state.borrow_mut() = State::SignedOut;
+                    return Ok(());
+                }
+            };
+            let (transport, endpoint) = this.pool();
+            let pool = UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id: &this.config.user_pool_client_id,
+            };
+            let global_result = if global {
+                match this.tokens().await {
+                    Ok(fresh) => pool.global_sign_out(&fresh.access_token).await,
+                    Err(e) => Err(e),
+                }
+            } else {
+                let _ = pool.revoke_token(&tokens.refresh_token).await;
+                Ok(())
+            };
+            this.clear(&username);
+            this.emit(Event::SignedOut);
+            global_result
+        }
+    }
+
+    /// Changes the signed-in user's password.
+    pub fn change_password(
+        self: &Rc<Self>,
+        old: zeroize::Zeroizing<String>,
+        new: zeroize::Zeroizing<String>,
+    ) -> impl Future<Output = Result<()>> + 'static {
+        let this = self.clone();
+        async move {
+            let tokens = this.tokens().await?;
+            let (transport, endpoint) = this.pool();
+            let pool = UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id: &this.config.user_pool_client_id,
+            };
+            pool.change_password(&tokens.access_token, &old, &new).await
+        }
+    }
+
+    // ---- account life without a session ---------------------------------------------------
+
+    /// Registers a user.
+    pub fn sign_up(
+        self: &Rc<Self>,
+        username: String,
+        password: zeroize::Zeroizing<String>,
+        attributes: Vec<(String, String)>,
+    ) -> impl Future<Output = Result<SignUpResult>> + 'static {
+        let this = self.clone();
+        async move {
+            let (transport, endpoint) = this.pool();
+            let pool = UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id: &this.config.user_pool_client_id,
+            };
+            pool.sign_up(&username, &password, &attributes).await
+        }
+    }
+
+    /// Confirms a sign-up; `resend` the code instead when `code` is `None`.
+    pub fn confirm_sign_up(
+        self: &Rc<Self>,
+        username: String,
+        code: String,
+    ) -> impl Future<Output = Result<()>> + 'static {
+        let this = self.clone();
+        async move {
+            let (transport, endpoint) = this.pool();
+            let pool = UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id: &this.config.user_pool_client_id,
+            };
+            pool.confirm_sign_up(&username, &code).await
+        }
+    }
+
+    /// Sends the sign-up code again.
+    pub fn resend_sign_up_code(
+        self: &Rc<Self>,
+        username: String,
+    ) -> impl Future<Output = Result<CodeDelivery>> + 'static {
+        let this = self.clone();
+        async move {
+            let (transport, endpoint) = this.pool();
+            let pool = UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id: &this.config.user_pool_client_id,
+            };
+            pool.resend_confirmation_code(&username).await
+        }
+    }
+
+    /// Starts a password reset.
+    pub fn forgot_password(
+        self: &Rc<Self>,
+        username: String,
+    ) -> impl Future<Output = Result<CodeDelivery>> + 'static {
+        let this = self.clone();
+        async move {
+            let (transport, endpoint) = this.pool();
+            let pool = UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id: &this.config.user_pool_client_id,
+            };
+            pool.forgot_password(&username).await
+        }
+    }
+
+    /// Completes a password reset.
+    pub fn confirm_forgot_password(
+        self: &Rc<Self>,
+        username: String,
+        code: String,
+        password: zeroize::Zeroizing<String>,
+    ) -> impl Future<Output = Result<()>> + 'static {
+        let this = self.clone();
+        async move {
+            let (transport, endpoint) = this.pool();
+            let pool = UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id: &this.config.user_pool_client_id,
+            };
+            pool.confirm_forgot_password(&username, &code, &password)
+                .await
+        }
+    }
+}
+
+fn not_signed_in() -> Error {
+    Error::service("NotAuthorizedException", "no user is signed in", 400, None)
+}
+
+/// A JSON array of strings in a challenge parameter (`MFAS_CAN_CHOOSE`, `requiredAttributes`).
+fn json_list(value: Option<&String>) -> Vec<String> {
+    value
+        .and_then(|v| serde_json::from_str::<Vec<String>>(v).ok())
+        .unwrap_or_default()
+}
+
+fn required_attributes(challenge: &Challenge) -> Vec<String> {
+    json_list(challenge.parameters.get("requiredAttributes"))
+        .into_iter()
+        .map(|a| a.strip_prefix("userAttributes.").unwrap_or(&a).to_owned())
+        .collect()
+}
+
+fn next_step(challenge: &Challenge) -> NextStep {
+    let p = |k: &str| challenge.parameters.get(k).cloned();
+    let code_delivery = p("CODE_DELIVERY_DESTINATION").map(|destination| CodeDelivery {
+        destination,
+        medium: p("CODE_DELIVERY_DELIVERY_MEDIUM").unwrap_or_default(),
+        attribute: String::new(),
+    });
+    let mfa_types = match challenge.name.as_str() {
+        "SELECT_MFA_TYPE" => json_list(challenge.parameters.get("MFAS_CAN_CHOOSE")),
+        "MFA_SETUP" => json_list(challenge.parameters.get("MFAS_CAN_SETUP")),
+        _ => Vec::new(),
+    };
+    let parameters = if challenge.name == "CUSTOM_CHALLENGE" {
+        challenge
+            .parameters
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    NextStep {
+        name: challenge.name.clone(),
+        code_delivery,
+        mfa_types,
+        required_attributes: required_attributes(challenge),
+        totp_secret: None,
+        totp_uri: None,
+        parameters,
+    }
+}
+
+/// `otpauth://totp/<issuer>:<user>?secret=...&issuer=...` for authenticator apps.
+fn totp_uri(secret: &str, username: &str, issuer: &str) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    format!(
+        "otpauth://totp/{}:{}?secret={}&issuer={}",
+        enc(issuer),
+        enc(username),
+        enc(secret),
+        enc(issuer)
+    )
+}

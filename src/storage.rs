@@ -2,9 +2,133 @@
 //! the key layout the established Cognito SDKs use, so an app can switch to apiless without
 //! signing its users out.
 //!
-//! The browser-backed stores arrive with issue #3; the key layout is fixed here.
+//! Storage failures are real in browsers (a sandboxed iframe, Safari's private mode, a full
+//! quota): opening a store that is not there is a clear `ConfigError`, and a failed write is
+//! an error, never a panic.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
 
 use crate::error::{Error, Result};
+use crate::tokens::Tokens;
+
+/// A string key-value store.
+pub trait Store {
+    /// The value under `key`.
+    fn get(&self, key: &str) -> Option<String>;
+    /// Writes `value` under `key`.
+    fn set(&self, key: &str, value: &str) -> Result<()>;
+    /// Removes `key`.
+    fn remove(&self, key: &str);
+}
+
+/// A store that lives as long as the page.
+#[derive(Debug, Default)]
+pub struct MemoryStore(RefCell<BTreeMap<String, String>>);
+
+impl Store for MemoryStore {
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.borrow().get(key).cloned()
+    }
+    fn set(&self, key: &str, value: &str) -> Result<()> {
+        self.0.borrow_mut().insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+    fn remove(&self, key: &str) {
+        self.0.borrow_mut().remove(key);
+    }
+}
+
+/// The browser's `sessionStorage` or `localStorage`.
+#[derive(Debug)]
+pub struct WebStore(web_sys::Storage);
+
+impl Store for WebStore {
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.get_item(key).ok().flatten()
+    }
+    fn set(&self, key: &str, value: &str) -> Result<()> {
+        self.0.set_item(key, value).map_err(|_| {
+            Error::config(
+                "storage",
+                "the browser refused to write to storage (quota full or storage disabled)",
+            )
+        })
+    }
+    fn remove(&self, key: &str) {
+        let _ = self.0.remove_item(key);
+    }
+}
+
+/// Opens the store of `kind`.
+pub fn open(kind: StorageKind) -> Result<Rc<dyn Store>> {
+    let web = |name: &str,
+               get: fn(
+        &web_sys::Window,
+    )
+        -> std::result::Result<Option<web_sys::Storage>, wasm_bindgen::JsValue>| {
+        let unavailable = || {
+            Error::config("storage", format!("{name} is not available here (a worker, a sandboxed iframe or storage disabled); use storage: \"memory\""))
+        };
+        let window: web_sys::Window = js_sys::global().dyn_into().map_err(|_| unavailable())?;
+        let storage = get(&window).ok().flatten().ok_or_else(unavailable)?;
+        Ok(Rc::new(WebStore(storage)) as Rc<dyn Store>)
+    };
+    match kind {
+        StorageKind::Memory => Ok(Rc::new(MemoryStore::default())),
+        StorageKind::Session => web("sessionStorage", web_sys::Window::session_storage),
+        StorageKind::Local => web("localStorage", web_sys::Window::local_storage),
+    }
+}
+
+/// Writes the signed-in user's tokens under the peers' layout and marks them the last user.
+pub fn save_tokens(
+    store: &dyn Store,
+    client_id: &str,
+    username: &str,
+    tokens: &Tokens,
+) -> Result<()> {
+    store.set(&user_key(client_id, username, "idToken"), &tokens.id_token)?;
+    store.set(
+        &user_key(client_id, username, "accessToken"),
+        &tokens.access_token,
+    )?;
+    store.set(
+        &user_key(client_id, username, "refreshToken"),
+        &tokens.refresh_token,
+    )?;
+    store.set(&last_user_key(client_id), username)
+}
+
+/// The last signed-in user and their tokens, when all three are stored.
+pub fn load_tokens(store: &dyn Store, client_id: &str) -> Option<(String, Tokens)> {
+    let username = store.get(&last_user_key(client_id))?;
+    let tokens = Tokens {
+        id_token: store.get(&user_key(client_id, &username, "idToken"))?,
+        access_token: store.get(&user_key(client_id, &username, "accessToken"))?,
+        refresh_token: store.get(&user_key(client_id, &username, "refreshToken"))?,
+    };
+    Some((username, tokens))
+}
+
+/// Removes the user's tokens and, if they were the last user, that mark.
+pub fn clear_tokens(store: &dyn Store, client_id: &str, username: &str) {
+    for item in [
+        "idToken",
+        "accessToken",
+        "refreshToken",
+        "clockDrift",
+        "userData",
+    ] {
+        store.remove(&user_key(client_id, username, item));
+    }
+    if store.get(&last_user_key(client_id)).as_deref() == Some(username) {
+        store.remove(&last_user_key(client_id));
+    }
+}
 
 /// The storage an app chooses for its session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +181,44 @@ mod tests {
             last_user_key("4lq2abc"),
             "CognitoIdentityServiceProvider.4lq2abc.LastAuthUser"
         );
+    }
+
+    #[test]
+    fn tokens_round_trip_and_clear_without_touching_other_users() {
+        let store = MemoryStore::default();
+        let t = Tokens {
+            id_token: "i".into(),
+            access_token: "a".into(),
+            refresh_token: "r".into(),
+        };
+        save_tokens(&store, "c", "alice", &t).unwrap();
+        store
+            .set(&user_key("c", "bob", "idToken"), "bob's")
+            .unwrap();
+        let (user, loaded) = load_tokens(&store, "c").unwrap();
+        assert_eq!(user, "alice");
+        assert_eq!(loaded, t);
+        assert_eq!(
+            store
+                .get("CognitoIdentityServiceProvider.c.alice.refreshToken")
+                .as_deref(),
+            Some("r")
+        );
+        clear_tokens(&store, "c", "alice");
+        assert!(load_tokens(&store, "c").is_none());
+        assert!(store.get(&user_key("c", "alice", "idToken")).is_none());
+        assert_eq!(
+            store.get(&user_key("c", "bob", "idToken")).as_deref(),
+            Some("bob's")
+        );
+    }
+
+    #[test]
+    fn a_partial_record_is_no_session() {
+        let store = MemoryStore::default();
+        store.set(&last_user_key("c"), "alice").unwrap();
+        store.set(&user_key("c", "alice", "idToken"), "i").unwrap();
+        assert!(load_tokens(&store, "c").is_none());
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The Cognito User Pool API (JSON 1.1, `AWSCognitoIdentityProviderService.*`): sign-in
 //! challenges, sign-up, passwords, refresh and sign-out.
 //!
-//! Each function sends one operation through a [`Transport`] and returns plain values; the SRP
-//! maths comes from `srp`, the order of the steps from `session`.
+//! Each method sends one operation through a [`Transport`] and returns plain values; the SRP
+//! maths comes from `srp`, the order of the steps from `session`. Requests carry no AWS
+//! signature: these operations are authorised by the client id, a token or a session string.
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::aws_json::{self, Version};
 use crate::error::{Error, Result};
@@ -36,57 +37,329 @@ impl std::fmt::Debug for Challenge {
     }
 }
 
-/// Starts `USER_SRP_AUTH` for `username` with the client's public value `srp_a_hex`.
-///
-/// Cognito answers with the `PASSWORD_VERIFIER` challenge (`SALT`, `SRP_B`, `SECRET_BLOCK`,
-/// `USER_ID_FOR_SRP`).
-pub async fn initiate_srp_auth<T: Transport>(
-    transport: &T,
-    endpoint: &str,
-    client_id: &str,
-    username: &str,
-    srp_a_hex: &str,
-) -> Result<Challenge> {
-    if username.trim().is_empty() {
-        return Err(Error::invalid_input("username", "username is empty"));
-    }
-    if srp_a_hex.is_empty() || !srp_a_hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(Error::invalid_input(
-            "srpA",
-            "SRP_A must be a non-empty hex string",
-        ));
-    }
-    let body = json!({
-        "AuthFlow": "USER_SRP_AUTH",
-        "ClientId": client_id,
-        "AuthParameters": { "USERNAME": username, "SRP_A": srp_a_hex },
-    });
-    let answer = call(transport, endpoint, "InitiateAuth", &body).await?;
-    challenge_of(&answer)
+/// Tokens as an authentication answer carries them; a refresh may omit the refresh token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewTokens {
+    /// The ID token.
+    pub id_token: String,
+    /// The access token.
+    pub access_token: String,
+    /// A new refresh token, when Cognito issued (or rotated) one.
+    pub refresh_token: Option<String>,
 }
 
-async fn call<T: Transport>(
-    transport: &T,
-    endpoint: &str,
-    operation: &str,
-    body: &Value,
-) -> Result<Value> {
-    aws_json::call(
-        transport,
-        endpoint,
-        Version::V1_1,
-        &format!("{TARGET_PREFIX}.{operation}"),
-        body,
-    )
-    .await
+impl std::fmt::Debug for NewTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewTokens { ** redacted ** }")
+    }
 }
 
-/// Reads the challenge of an `InitiateAuth` / `RespondToAuthChallenge` answer.
-pub fn challenge_of(answer: &Value) -> Result<Challenge> {
+/// What an authentication step answers: tokens, or another challenge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthAnswer {
+    /// Signed in.
+    Tokens(NewTokens),
+    /// Another step is needed.
+    Challenge(Challenge),
+}
+
+/// Where Cognito sent a confirmation or reset code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CodeDelivery {
+    /// The masked address, such as `a***@e***.com`.
+    pub destination: String,
+    /// `EMAIL` or `SMS`.
+    pub medium: String,
+    /// The attribute it went to (`email`, `phone_number`).
+    pub attribute: String,
+}
+
+/// The result of `SignUp`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignUpResult {
+    /// Whether the user is already confirmed (auto-confirmed by the pool).
+    pub user_confirmed: bool,
+    /// The new user's `sub`.
+    pub user_sub: String,
+    /// Where the confirmation code went, if one was sent.
+    pub code_delivery: Option<CodeDelivery>,
+}
+
+/// One user pool app client, reached through a transport.
+#[derive(Clone, Copy, Debug)]
+pub struct UserPool<'a, T> {
+    /// Sends the requests.
+    pub transport: &'a T,
+    /// The `cognito-idp` endpoint.
+    pub endpoint: &'a str,
+    /// The app client id (a client without a secret).
+    pub client_id: &'a str,
+}
+
+fn not_empty(field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid_input(field, format!("{field} is empty")));
+    }
+    Ok(())
+}
+
+impl<T: Transport> UserPool<'_, T> {
+    async fn call(&self, operation: &str, body: &Value) -> Result<Value> {
+        let target = format!("{TARGET_PREFIX}.{operation}");
+        aws_json::call(self.transport, self.endpoint, Version::V1_1, &target, body).await
+    }
+
+    /// Starts `USER_SRP_AUTH` for `username` with the client's public value `srp_a_hex`;
+    /// Cognito answers with `PASSWORD_VERIFIER` (`SALT`, `SRP_B`, `SECRET_BLOCK`,
+    /// `USER_ID_FOR_SRP`).
+    pub async fn initiate_srp_auth(&self, username: &str, srp_a_hex: &str) -> Result<Challenge> {
+        not_empty("username", username)?;
+        if srp_a_hex.is_empty() || !srp_a_hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Error::invalid_input(
+                "srpA",
+                "SRP_A must be a non-empty hex string",
+            ));
+        }
+        let body = json!({
+            "AuthFlow": "USER_SRP_AUTH",
+            "ClientId": self.client_id,
+            "AuthParameters": { "USERNAME": username, "SRP_A": srp_a_hex },
+        });
+        match auth_answer(&self.call("InitiateAuth", &body).await?)? {
+            AuthAnswer::Challenge(c) => Ok(c),
+            AuthAnswer::Tokens(_) => Err(Error::protocol(
+                "Cognito answered USER_SRP_AUTH with tokens and no challenge",
+            )),
+        }
+    }
+
+    /// Answers challenge `name` with `responses`, passing the challenge's session back.
+    pub async fn respond(
+        &self,
+        name: &str,
+        session: Option<&str>,
+        responses: &[(&str, &str)],
+    ) -> Result<AuthAnswer> {
+        let responses: Map<String, Value> = responses
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), json!(v)))
+            .collect();
+        let mut body = json!({
+            "ChallengeName": name,
+            "ClientId": self.client_id,
+            "ChallengeResponses": responses,
+        });
+        if let Some(session) = session {
+            body["Session"] = json!(session);
+        }
+        auth_answer(&self.call("RespondToAuthChallenge", &body).await?)
+    }
+
+    /// New ID and access tokens (and perhaps a rotated refresh token) for a refresh token.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<NewTokens> {
+        not_empty("refreshToken", refresh_token)?;
+        let body = json!({
+            "AuthFlow": "REFRESH_TOKEN_AUTH",
+            "ClientId": self.client_id,
+            "AuthParameters": { "REFRESH_TOKEN": refresh_token },
+        });
+        match auth_answer(&self.call("InitiateAuth", &body).await?)? {
+            AuthAnswer::Tokens(t) => Ok(t),
+            AuthAnswer::Challenge(c) => Err(Error::protocol(format!(
+                "Cognito answered a refresh with the challenge {}",
+                c.name
+            ))),
+        }
+    }
+
+    /// Registers a user; `attributes` are user attributes such as `email`.
+    pub async fn sign_up(
+        &self,
+        username: &str,
+        password: &str,
+        attributes: &[(String, String)],
+    ) -> Result<SignUpResult> {
+        not_empty("username", username)?;
+        not_empty("password", password)?;
+        let attributes: Vec<Value> = attributes
+            .iter()
+            .map(|(k, v)| json!({"Name": k, "Value": v}))
+            .collect();
+        let body = json!({
+            "ClientId": self.client_id,
+            "Username": username,
+            "Password": password,
+            "UserAttributes": attributes,
+        });
+        let answer = self.call("SignUp", &body).await?;
+        Ok(SignUpResult {
+            user_confirmed: answer
+                .get("UserConfirmed")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            user_sub: text(&answer, "UserSub"),
+            code_delivery: answer.get("CodeDeliveryDetails").map(code_delivery),
+        })
+    }
+
+    /// Confirms a sign-up with the code Cognito sent.
+    pub async fn confirm_sign_up(&self, username: &str, code: &str) -> Result<()> {
+        not_empty("username", username)?;
+        not_empty("code", code)?;
+        let body = json!({"ClientId": self.client_id, "Username": username, "ConfirmationCode": code.trim()});
+        self.call("ConfirmSignUp", &body).await.map(drop)
+    }
+
+    /// Sends the sign-up confirmation code again.
+    pub async fn resend_confirmation_code(&self, username: &str) -> Result<CodeDelivery> {
+        not_empty("username", username)?;
+        let body = json!({"ClientId": self.client_id, "Username": username});
+        let answer = self.call("ResendConfirmationCode", &body).await?;
+        Ok(answer
+            .get("CodeDeliveryDetails")
+            .map(code_delivery)
+            .unwrap_or_default())
+    }
+
+    /// Starts a password reset: Cognito sends a code.
+    pub async fn forgot_password(&self, username: &str) -> Result<CodeDelivery> {
+        not_empty("username", username)?;
+        let body = json!({"ClientId": self.client_id, "Username": username});
+        let answer = self.call("ForgotPassword", &body).await?;
+        Ok(answer
+            .get("CodeDeliveryDetails")
+            .map(code_delivery)
+            .unwrap_or_default())
+    }
+
+    /// Sets a new password with the reset code.
+    pub async fn confirm_forgot_password(
+        &self,
+        username: &str,
+        code: &str,
+        new_password: &str,
+    ) -> Result<()> {
+        not_empty("username", username)?;
+        not_empty("code", code)?;
+        not_empty("newPassword", new_password)?;
+        let body = json!({
+            "ClientId": self.client_id,
+            "Username": username,
+            "ConfirmationCode": code.trim(),
+            "Password": new_password,
+        });
+        self.call("ConfirmForgotPassword", &body).await.map(drop)
+    }
+
+    /// Changes the signed-in user's password.
+    pub async fn change_password(&self, access_token: &str, old: &str, new: &str) -> Result<()> {
+        not_empty("oldPassword", old)?;
+        not_empty("newPassword", new)?;
+        let body =
+            json!({"AccessToken": access_token, "PreviousPassword": old, "ProposedPassword": new});
+        self.call("ChangePassword", &body).await.map(drop)
+    }
+
+    /// Signs the user out everywhere: every refresh token of the user stops working.
+    pub async fn global_sign_out(&self, access_token: &str) -> Result<()> {
+        self.call("GlobalSignOut", &json!({"AccessToken": access_token}))
+            .await
+            .map(drop)
+    }
+
+    /// Revokes one refresh token (and the tokens issued from it).
+    pub async fn revoke_token(&self, refresh_token: &str) -> Result<()> {
+        let body = json!({"ClientId": self.client_id, "Token": refresh_token});
+        self.call("RevokeToken", &body).await.map(drop)
+    }
+
+    /// Starts TOTP setup during the `MFA_SETUP` challenge: the secret to show the user, and
+    /// the session to continue with.
+    pub async fn associate_software_token(
+        &self,
+        session: &str,
+    ) -> Result<(String, Option<String>)> {
+        let answer = self
+            .call("AssociateSoftwareToken", &json!({"Session": session}))
+            .await?;
+        let secret = text(&answer, "SecretCode");
+        if secret.is_empty() {
+            return Err(Error::protocol(
+                "AssociateSoftwareToken returned no SecretCode",
+            ));
+        }
+        Ok((
+            secret,
+            answer
+                .get("Session")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        ))
+    }
+
+    /// Verifies the first TOTP code of a new authenticator; returns the session to continue with.
+    pub async fn verify_software_token(&self, session: &str, code: &str) -> Result<Option<String>> {
+        not_empty("code", code)?;
+        let body =
+            json!({"Session": session, "UserCode": code.trim(), "FriendlyDeviceName": "apiless"});
+        let answer = self.call("VerifySoftwareToken", &body).await?;
+        if answer.get("Status").and_then(Value::as_str) != Some("SUCCESS") {
+            return Err(Error::service(
+                "EnableSoftwareTokenMFAException",
+                "the authenticator code was not accepted",
+                400,
+                None,
+            ));
+        }
+        Ok(answer
+            .get("Session")
+            .and_then(Value::as_str)
+            .map(str::to_owned))
+    }
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn code_delivery(v: &Value) -> CodeDelivery {
+    CodeDelivery {
+        destination: text(v, "Destination"),
+        medium: text(v, "DeliveryMedium"),
+        attribute: text(v, "AttributeName"),
+    }
+}
+
+/// Reads an `InitiateAuth` / `RespondToAuthChallenge` answer.
+pub fn auth_answer(answer: &Value) -> Result<AuthAnswer> {
+    if let Some(result) = answer.get("AuthenticationResult").filter(|r| r.is_object()) {
+        let id_token = text(result, "IdToken");
+        let access_token = text(result, "AccessToken");
+        if id_token.is_empty() || access_token.is_empty() {
+            return Err(Error::protocol(
+                "Cognito's AuthenticationResult lacks the ID or access token",
+            ));
+        }
+        let refresh_token = result
+            .get("RefreshToken")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        return Ok(AuthAnswer::Tokens(NewTokens {
+            id_token,
+            access_token,
+            refresh_token,
+        }));
+    }
     let name = answer
         .get("ChallengeName")
         .and_then(Value::as_str)
-        .ok_or_else(|| Error::protocol("Cognito's answer has no ChallengeName"))?;
+        .ok_or_else(|| {
+            Error::protocol("Cognito's answer has neither tokens nor a ChallengeName")
+        })?;
     let parameters = answer
         .get("ChallengeParameters")
         .and_then(Value::as_object)
@@ -100,16 +373,77 @@ pub fn challenge_of(answer: &Value) -> Result<Challenge> {
         .get("Session")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    Ok(Challenge {
+    Ok(AuthAnswer::Challenge(Challenge {
         name: name.to_owned(),
         parameters,
         session,
-    })
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::{Request, Response};
+    use std::cell::RefCell;
+
+    /// Answers every request with one canned response and records what was sent.
+    struct Canned {
+        status: u16,
+        body: &'static str,
+        sent: RefCell<Vec<Request>>,
+    }
+
+    impl Transport for Canned {
+        async fn send(&self, request: Request) -> Result<Response> {
+            self.sent.borrow_mut().push(request);
+            Ok(Response {
+                status: self.status,
+                headers: vec![],
+                body: self.body.as_bytes().to_vec(),
+            })
+        }
+    }
+
+    fn canned(status: u16, body: &'static str) -> Canned {
+        Canned {
+            status,
+            body,
+            sent: RefCell::new(vec![]),
+        }
+    }
+
+    fn sent_json(c: &Canned) -> (String, Value) {
+        let r = c.sent.borrow()[0].clone();
+        let target = r
+            .headers
+            .iter()
+            .find(|(k, _)| k == "x-amz-target")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        (target, serde_json::from_slice(&r.body).unwrap())
+    }
+
+    fn run<F: std::future::Future>(f: F) -> F::Output {
+        futures_executor(f)
+    }
+
+    /// A minimal executor for futures that never wait (the canned transport answers at once).
+    fn futures_executor<F: std::future::Future>(f: F) -> F::Output {
+        use std::task::{Context, Poll, Waker};
+        let mut f = std::pin::pin!(f);
+        match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(v) => v,
+            Poll::Pending => panic!("the canned transport never waits"),
+        }
+    }
+
+    fn pool(c: &Canned) -> UserPool<'_, Canned> {
+        UserPool {
+            transport: c,
+            endpoint: "http://idp",
+            client_id: "client1",
+        }
+    }
 
     #[test]
     fn a_password_verifier_answer_is_read_and_its_session_redacted() {
@@ -122,20 +456,157 @@ mod tests {
             },
             "Session": "AYABeD-secret-session"
         });
-        let c = challenge_of(&answer).unwrap();
+        let AuthAnswer::Challenge(c) = auth_answer(&answer).unwrap() else {
+            panic!("a challenge")
+        };
         assert_eq!(c.name, "PASSWORD_VERIFIER");
         assert_eq!(c.parameters["SRP_B"], "ff00");
-        assert_eq!(c.session.as_deref(), Some("AYABeD-secret-session"));
         let debug = format!("{c:?}");
         assert!(!debug.contains("AYABeD"), "{debug}");
-        assert!(debug.contains("** redacted **"));
     }
 
     #[test]
-    fn an_answer_without_a_challenge_is_a_protocol_error() {
+    fn tokens_are_read_and_a_refresh_may_omit_the_refresh_token() {
+        let answer = json!({"AuthenticationResult": {"IdToken": "i", "AccessToken": "a", "ExpiresIn": 3600, "TokenType": "Bearer"}, "ChallengeParameters": {}});
+        let AuthAnswer::Tokens(t) = auth_answer(&answer).unwrap() else {
+            panic!("tokens")
+        };
         assert_eq!(
-            challenge_of(&json!({})).unwrap_err().kind,
+            (
+                t.id_token.as_str(),
+                t.access_token.as_str(),
+                t.refresh_token
+            ),
+            ("i", "a", None)
+        );
+        assert_eq!(
+            auth_answer(&json!({})).unwrap_err().kind,
             crate::ErrorKind::Protocol
         );
+        assert_eq!(
+            auth_answer(&json!({"AuthenticationResult": {"IdToken": "i"}}))
+                .unwrap_err()
+                .kind,
+            crate::ErrorKind::Protocol
+        );
+    }
+
+    #[test]
+    fn an_mfa_answer_goes_out_as_the_api_reference_shows() {
+        // RespondToAuthChallenge for SOFTWARE_TOKEN_MFA, body as in the Cognito API reference.
+        let c = canned(
+            200,
+            r#"{"AuthenticationResult":{"AccessToken":"a","IdToken":"i","RefreshToken":"r","ExpiresIn":3600,"TokenType":"Bearer"},"ChallengeParameters":{}}"#,
+        );
+        let answer = run(pool(&c).respond(
+            "SOFTWARE_TOKEN_MFA",
+            Some("sess"),
+            &[("USERNAME", "alice"), ("SOFTWARE_TOKEN_MFA_CODE", "123456")],
+        ))
+        .unwrap();
+        assert!(matches!(
+            answer,
+            AuthAnswer::Tokens(NewTokens {
+                refresh_token: Some(_),
+                ..
+            })
+        ));
+        let (target, body) = sent_json(&c);
+        assert_eq!(
+            target,
+            "AWSCognitoIdentityProviderService.RespondToAuthChallenge"
+        );
+        assert_eq!(
+            body,
+            json!({
+                "ChallengeName": "SOFTWARE_TOKEN_MFA", "ClientId": "client1", "Session": "sess",
+                "ChallengeResponses": {"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": "123456"}
+            })
+        );
+    }
+
+    #[test]
+    fn totp_setup_reads_the_secret_and_checks_the_status() {
+        let c = canned(200, r#"{"SecretCode":"JBSWY3DPEHPK3PXP","Session":"s2"}"#);
+        let (secret, session) = run(pool(&c).associate_software_token("s1")).unwrap();
+        assert_eq!(
+            (secret.as_str(), session.as_deref()),
+            ("JBSWY3DPEHPK3PXP", Some("s2"))
+        );
+        assert_eq!(sent_json(&c).1, json!({"Session": "s1"}));
+
+        let c = canned(200, r#"{"Status":"ERROR"}"#);
+        assert_eq!(
+            run(pool(&c).verify_software_token("s", "123456"))
+                .unwrap_err()
+                .code,
+            "EnableSoftwareTokenMFAException"
+        );
+        let c = canned(200, r#"{"Status":"SUCCESS","Session":"s3"}"#);
+        assert_eq!(
+            run(pool(&c).verify_software_token("s", " 123456 "))
+                .unwrap()
+                .as_deref(),
+            Some("s3")
+        );
+        assert_eq!(sent_json(&c).1["UserCode"], "123456");
+    }
+
+    #[test]
+    fn sign_up_reads_delivery_details() {
+        let c = canned(
+            200,
+            r#"{"UserConfirmed":false,"UserSub":"5f1c","CodeDeliveryDetails":{"Destination":"a***@e***.com","DeliveryMedium":"EMAIL","AttributeName":"email"}}"#,
+        );
+        let r = run(pool(&c).sign_up(
+            "carol",
+            "Pw-123456!",
+            &[("email".into(), "c@example.com".into())],
+        ))
+        .unwrap();
+        assert!(!r.user_confirmed);
+        assert_eq!(r.code_delivery.unwrap().medium, "EMAIL");
+        assert_eq!(
+            sent_json(&c).1["UserAttributes"],
+            json!([{"Name": "email", "Value": "c@example.com"}])
+        );
+    }
+
+    #[test]
+    fn empty_arguments_are_refused_before_any_request() {
+        let c = canned(200, "{}");
+        assert_eq!(
+            run(pool(&c).sign_up("", "pw", &[]))
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("username")
+        );
+        assert_eq!(
+            run(pool(&c).confirm_sign_up("bob", " "))
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("code")
+        );
+        assert_eq!(
+            run(pool(&c).confirm_forgot_password("bob", "1", ""))
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("newPassword")
+        );
+        assert!(c.sent.borrow().is_empty());
+    }
+
+    #[test]
+    fn cognito_errors_keep_their_names() {
+        let c = canned(
+            400,
+            r#"{"__type":"CodeMismatchException","message":"Invalid verification code provided, please try again."}"#,
+        );
+        let e = run(pool(&c).confirm_sign_up("bob", "000000")).unwrap_err();
+        assert_eq!(e.code, "CodeMismatchException");
+        assert_eq!(e.http_status, Some(400));
     }
 }

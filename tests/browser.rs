@@ -7,7 +7,7 @@
 
 use apiless::error::ErrorKind;
 use apiless::http::{Fetch, Request, Transport};
-use apiless::user_pool;
+use apiless::user_pool::UserPool;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -45,15 +45,16 @@ fn field<'a>(config: &'a Value, name: &str) -> &'a str {
 async fn initiate_auth_for_alice_returns_the_password_verifier_challenge() {
     let config = backend_config().await;
     // A = g^1 = 2 is a valid SRP public value; issue #3 brings the real client maths.
-    let challenge = user_pool::initiate_srp_auth(
-        &Fetch::default(),
-        endpoint(),
-        field(&config, "userPoolClientId"),
-        "alice",
-        "02",
-    )
-    .await
-    .expect("InitiateAuth succeeds for alice");
+    let fetch = Fetch::default();
+    let pool = UserPool {
+        transport: &fetch,
+        endpoint: endpoint(),
+        client_id: field(&config, "userPoolClientId"),
+    };
+    let challenge = pool
+        .initiate_srp_auth("alice", "02")
+        .await
+        .expect("InitiateAuth succeeds for alice");
     assert_eq!(challenge.name, "PASSWORD_VERIFIER");
     for p in ["SRP_B", "SALT", "SECRET_BLOCK", "USER_ID_FOR_SRP"] {
         let v = challenge
@@ -78,10 +79,16 @@ async fn initiate_auth_for_alice_returns_the_password_verifier_challenge() {
 async fn a_cognito_error_reaches_the_page_typed_with_its_request_id() {
     // An unknown app client: Cognito answers 400 ResourceNotFoundException. If the backend's
     // error responses lacked CORS headers, the browser would report a network error instead.
-    let err =
-        user_pool::initiate_srp_auth(&Fetch::default(), endpoint(), "nosuchclient", "alice", "02")
-            .await
-            .expect_err("an unknown client is refused");
+    let fetch = Fetch::default();
+    let pool = UserPool {
+        transport: &fetch,
+        endpoint: endpoint(),
+        client_id: "nosuchclient",
+    };
+    let err = pool
+        .initiate_srp_auth("alice", "02")
+        .await
+        .expect_err("an unknown client is refused");
     assert_eq!(err.kind, ErrorKind::Service, "{err}");
     assert_eq!(err.code, "ResourceNotFoundException", "{err}");
     assert_eq!(err.http_status, Some(400));
@@ -94,7 +101,14 @@ async fn a_cognito_error_reaches_the_page_typed_with_its_request_id() {
 
 #[wasm_bindgen_test]
 async fn bad_input_is_refused_before_any_request() {
-    let err = user_pool::initiate_srp_auth(&Fetch::default(), "http://127.0.0.1:1", "c", " ", "02")
+    let fetch = Fetch::default();
+    let pool = UserPool {
+        transport: &fetch,
+        endpoint: "http://127.0.0.1:1",
+        client_id: "c",
+    };
+    let err = pool
+        .initiate_srp_auth(" ", "02")
         .await
         .expect_err("an empty username is refused");
     assert_eq!(err.kind, ErrorKind::InvalidInput);
