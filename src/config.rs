@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 /// The configuration as the user wrote it: every field optional, so that a missing one is a
 /// clear [`Error`] naming it rather than a deserialisation failure.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawConfig {
     /// AWS region, e.g. `us-east-1`.
     pub region: Option<String>,
@@ -25,6 +25,8 @@ pub struct RawConfig {
     pub identity_pool_id: Option<String>,
     /// One base URL for every service (a local emulator); real AWS endpoints when absent.
     pub endpoint: Option<String>,
+    /// Where the session persists: `"local"` (default), `"session"` or `"memory"`.
+    pub storage: Option<String>,
 }
 
 /// A validated configuration.
@@ -40,6 +42,34 @@ pub struct Config {
     pub identity_pool_id: Option<String>,
     /// Custom endpoint without a trailing slash.
     pub endpoint: Option<String>,
+    /// Where the session persists.
+    pub storage: StorageKind,
+}
+
+/// The storage an app chooses for its session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageKind {
+    /// Gone on reload: nothing persists.
+    Memory,
+    /// `sessionStorage`: survives reloads, not the tab.
+    Session,
+    /// `localStorage`: survives the browser, shared by the origin's tabs.
+    Local,
+}
+
+impl StorageKind {
+    /// Parses the config value (`"memory"`, `"session"`, `"local"`).
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "memory" => Ok(StorageKind::Memory),
+            "session" => Ok(StorageKind::Session),
+            "local" => Ok(StorageKind::Local),
+            other => Err(Error::config(
+                "storage",
+                format!("storage {other:?} is not one of \"memory\", \"session\", \"local\""),
+            )),
+        }
+    }
 }
 
 /// The AWS services apiless talks to.
@@ -144,12 +174,18 @@ impl Config {
             Some(e) => Some(validate_endpoint(e.trim())?),
         };
 
+        let storage = match raw.storage.as_deref().map(str::trim) {
+            None | Some("") => StorageKind::Local,
+            Some(s) => StorageKind::parse(s)?,
+        };
+
         Ok(Config {
             region,
             user_pool_id,
             user_pool_client_id,
             identity_pool_id,
             endpoint,
+            storage,
         })
     }
 
@@ -238,6 +274,7 @@ mod tests {
             user_pool_client_id: Some("4lq2abc9r6vq8".into()),
             identity_pool_id: Some("us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9".into()),
             endpoint: None,
+            storage: None,
         }
     }
 
@@ -347,6 +384,31 @@ mod tests {
                 ..raw()
             }),
             "endpoint"
+        );
+    }
+
+    #[test]
+    fn storage_kinds_parse_or_name_the_field() {
+        assert_eq!(StorageKind::parse("local").unwrap(), StorageKind::Local);
+        let e = StorageKind::parse("cookie").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("storage"));
+    }
+
+    #[test]
+    fn storage_defaults_to_local() {
+        assert_eq!(Config::validate(raw()).unwrap().storage, StorageKind::Local);
+        let c = Config::validate(RawConfig {
+            storage: Some("memory".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(c.storage, StorageKind::Memory);
+        assert_eq!(
+            field_of(RawConfig {
+                storage: Some("disk".into()),
+                ..raw()
+            }),
+            "storage"
         );
     }
 

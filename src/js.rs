@@ -1,15 +1,139 @@
 //! The JavaScript surface: the only module with `#[wasm_bindgen]` items and `JsValue` in
 //! signatures.
 //!
-//! Errors cross as real JS `Error` objects (`instanceof Error` holds) whose `name` is the AWS
-//! exception name where there is one, with `code`, `requestId`, `httpStatus`, `retryable` and,
-//! for bad input, `field`.
+//! JS users get plain objects in and out, Promises, and errors as real `Error` objects
+//! (`instanceof Error` holds) whose `name` is the AWS exception name where there is one, with
+//! `code`, `requestId`, `httpStatus`, `retryable` and, for bad input, `field`. Each exported
+//! async method parses its input and clones the session handle before its future starts, so a
+//! JS caller freeing the client cannot leave a dangling borrow. TypeScript types are written
+//! here, beside the items they describe.
 
-use js_sys::Reflect;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use js_sys::{Function, Promise, Reflect};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+use zeroize::Zeroizing;
 
+use crate::clock;
 use crate::config::{Config, RawConfig, Service};
 use crate::error::Error;
+use crate::http::Fetch;
+use crate::session::{ChallengeAnswer, NextStep, Session, SignInStep, User};
+use crate::storage;
+use crate::user_pool::CodeDelivery;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** The client's configuration: a plain object, validated once by `createClient`. */
+export interface ApilessConfig {
+  /** AWS region, e.g. "us-east-1". */
+  region: string;
+  /** Cognito User Pool id, "<region>_<id>". */
+  userPoolId: string;
+  /** App client id of the pool (a client without a secret). */
+  userPoolClientId: string;
+  /** Cognito Identity Pool id, "<region>:<uuid>", for AWS credentials. */
+  identityPoolId?: string;
+  /** One base URL for every service (a local emulator); the real AWS endpoints when absent. */
+  endpoint?: string;
+  /** Where the session persists; "local" (localStorage) by default. */
+  storage?: "local" | "session" | "memory";
+}
+
+/** A configuration after validation, with the endpoint of each service. */
+export interface ValidatedConfig {
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  identityPoolId: string | null;
+  storage: "local" | "session" | "memory";
+  endpoints: { "cognito-idp": string; "cognito-identity": string; dynamodb: string; s3: string };
+}
+
+/** The signed-in user. */
+export interface User {
+  username: string;
+  sub: string;
+  email?: string;
+  /** When the current tokens expire, ms since the epoch (AWS's clock). */
+  expiresAt: number;
+}
+
+/** Where Cognito sent a code. */
+export interface CodeDelivery {
+  destination: string;
+  /** "EMAIL" or "SMS". */
+  medium: string;
+  attribute: string;
+}
+
+/** Cognito's challenge names that `confirmSignIn` answers. */
+export type ChallengeName =
+  | "NEW_PASSWORD_REQUIRED" | "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP"
+  | "SELECT_MFA_TYPE" | "MFA_SETUP" | "CUSTOM_CHALLENGE";
+
+/** What the next sign-in step asks for. */
+export interface NextStep {
+  name: ChallengeName;
+  codeDelivery?: CodeDelivery;
+  /** MFA types to choose from (SELECT_MFA_TYPE) or to set up (MFA_SETUP). */
+  mfaTypes: string[];
+  /** Attributes to supply with the new password (NEW_PASSWORD_REQUIRED). */
+  requiredAttributes: string[];
+  /** The TOTP secret for an authenticator app (MFA_SETUP, after `setUpTotp`). */
+  totpSecret?: string;
+  /** The secret as an otpauth:// URI, for a QR code. */
+  totpUri?: string;
+  /** Public parameters of a custom challenge. */
+  parameters: Record<string, string>;
+}
+
+/** The result of `signIn` and `confirmSignIn`. */
+export type SignInResult =
+  | { signedIn: true; user: User }
+  | { signedIn: false; nextStep: NextStep };
+
+export interface SignInInput { username: string; password: string }
+
+export interface ConfirmSignInInput {
+  /** The MFA / OTP code. */
+  code?: string;
+  /** NEW_PASSWORD_REQUIRED: the new password. */
+  newPassword?: string;
+  /** NEW_PASSWORD_REQUIRED: user attributes to set with it. */
+  attributes?: Record<string, string>;
+  /** SELECT_MFA_TYPE: the chosen type. */
+  mfaType?: string;
+  /** CUSTOM_CHALLENGE: the answer. */
+  answer?: string;
+}
+
+export interface SignUpInput { username: string; password: string; attributes?: Record<string, string> }
+export interface SignUpResult { userConfirmed: boolean; userSub: string; codeDelivery?: CodeDelivery }
+export interface UsernameInput { username: string }
+export interface ConfirmSignUpInput { username: string; code: string }
+export interface ConfirmForgotPasswordInput { username: string; code: string; newPassword: string }
+export interface ChangePasswordInput { oldPassword: string; newPassword: string }
+export interface SignOutInput {
+  /** Sign out of every device (GlobalSignOut); otherwise only here (the refresh token is revoked). */
+  global?: boolean;
+}
+
+/** Valid tokens of the signed-in user, refreshed when they were about to expire. */
+export interface AuthSession {
+  user: User;
+  idToken: string;
+  accessToken: string;
+  /** ms since the epoch (AWS's clock). */
+  expiresAt: number;
+}
+
+export type SessionEvent = "signedIn" | "tokensRefreshed" | "signedOut" | "sessionExpired";
+"#;
 
 /// The package version.
 #[wasm_bindgen(js_name = version)]
@@ -17,47 +141,519 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+fn parse<T: DeserializeOwned>(field: &str, value: JsValue) -> Result<T, Error> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| Error::invalid_input(field, format!("{field}: {e}")))
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| Error::protocol(format!("cannot build the result object: {e}")))
+}
+
+fn validate(config: JsValue) -> Result<Config, Error> {
+    if !config.is_object() {
+        return Err(Error::config("config", "the config must be an object"));
+    }
+    let raw: RawConfig = serde_wasm_bindgen::from_value(config)
+        .map_err(|e| Error::config("config", format!("config: {e}")))?;
+    Config::validate(raw)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ValidatedConfigJs<'a> {
+    region: &'a str,
+    user_pool_id: &'a str,
+    user_pool_client_id: &'a str,
+    identity_pool_id: Option<&'a str>,
+    storage: &'a str,
+    endpoints: BTreeMap<&'static str, String>,
+}
+
 /// Validates a config object and returns it normalised, with the endpoint of each service;
 /// throws an `Error` whose `field` names the first bad field.
-#[wasm_bindgen(js_name = validateConfig)]
-pub fn validate_config(config: JsValue) -> Result<JsValue, JsValue> {
-    let raw: RawConfig = serde_wasm_bindgen::from_value(config).map_err(|e| {
-        Error::config(
-            "config",
-            format!("config must be an object of strings: {e}"),
-        )
-    })?;
-    let c = Config::validate(raw)?;
-    let out = js_sys::Object::new();
-    set(&out, "region", &c.region.as_str().into());
-    set(&out, "userPoolId", &c.user_pool_id.as_str().into());
-    set(
-        &out,
-        "userPoolClientId",
-        &c.user_pool_client_id.as_str().into(),
-    );
-    set(
-        &out,
-        "identityPoolId",
-        &c.identity_pool_id
-            .as_deref()
-            .map_or(JsValue::NULL, JsValue::from),
-    );
-    let endpoints = js_sys::Object::new();
-    for s in [
+#[wasm_bindgen(js_name = validateConfig, unchecked_return_type = "ValidatedConfig")]
+pub fn validate_config(
+    #[wasm_bindgen(unchecked_param_type = "ApilessConfig")] config: JsValue,
+) -> Result<JsValue, JsValue> {
+    let c = validate(config)?;
+    let storage = match c.storage {
+        crate::config::StorageKind::Local => "local",
+        crate::config::StorageKind::Session => "session",
+        crate::config::StorageKind::Memory => "memory",
+    };
+    let endpoints = [
         Service::UserPool,
         Service::IdentityPool,
         Service::DynamoDb,
         Service::S3,
-    ] {
-        set(&endpoints, s.name(), &c.endpoint_for(s).into());
+    ]
+    .into_iter()
+    .map(|s| (s.name(), c.endpoint_for(s)))
+    .collect();
+    Ok(to_js(&ValidatedConfigJs {
+        region: &c.region,
+        user_pool_id: &c.user_pool_id,
+        user_pool_client_id: &c.user_pool_client_id,
+        identity_pool_id: c.identity_pool_id.as_deref(),
+        storage,
+        endpoints,
+    })?)
+}
+
+/// Random bytes from `crypto.getRandomValues`.
+fn random(buf: &mut [u8]) -> Result<(), Error> {
+    getrandom::fill(buf).map_err(|_| {
+        Error::config(
+            "crypto",
+            "crypto.getRandomValues is not available in this context",
+        )
+    })
+}
+
+/// An apiless client: the signed-in session and, with issue #4, AWS calls.
+#[wasm_bindgen(js_name = Client)]
+pub struct Client {
+    session: Rc<Session<Fetch>>,
+}
+
+/// Makes a client from a config object (see `ApilessConfig`); a stored session is restored.
+/// Throws a `ConfigError` naming the bad field.
+#[wasm_bindgen(js_name = createClient)]
+pub fn create_client(
+    #[wasm_bindgen(unchecked_param_type = "ApilessConfig")] config: JsValue,
+) -> Result<Client, JsValue> {
+    let config = validate(config)?;
+    let store = storage::open(config.storage)?;
+    let session = Session::new(
+        config,
+        Fetch::default(),
+        store,
+        Box::new(clock::browser_now_ms),
+        Box::new(random),
+    );
+    Ok(Client { session })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserJs {
+    username: String,
+    sub: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    expires_at: f64,
+}
+
+impl From<User> for UserJs {
+    fn from(u: User) -> Self {
+        UserJs {
+            username: u.username,
+            sub: u.sub,
+            email: u.email,
+            expires_at: u.expires_at_ms as f64,
+        }
     }
-    set(&out, "endpoints", &endpoints);
-    Ok(out.into())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeDeliveryJs {
+    destination: String,
+    medium: String,
+    attribute: String,
+}
+
+impl From<CodeDelivery> for CodeDeliveryJs {
+    fn from(c: CodeDelivery) -> Self {
+        CodeDeliveryJs {
+            destination: c.destination,
+            medium: c.medium,
+            attribute: c.attribute,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NextStepJs {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_delivery: Option<CodeDeliveryJs>,
+    mfa_types: Vec<String>,
+    required_attributes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    totp_secret: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    totp_uri: Option<String>,
+    parameters: BTreeMap<String, String>,
+}
+
+impl From<NextStep> for NextStepJs {
+    fn from(s: NextStep) -> Self {
+        NextStepJs {
+            name: s.name,
+            code_delivery: s.code_delivery.map(Into::into),
+            mfa_types: s.mfa_types,
+            required_attributes: s.required_attributes,
+            totp_secret: s.totp_secret,
+            totp_uri: s.totp_uri,
+            parameters: s.parameters.into_iter().collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignInResultJs {
+    signed_in: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<UserJs>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_step: Option<NextStepJs>,
+}
+
+fn sign_in_result(step: SignInStep) -> Result<JsValue, Error> {
+    to_js(&match step {
+        SignInStep::Done(user) => SignInResultJs {
+            signed_in: true,
+            user: Some(user.into()),
+            next_step: None,
+        },
+        SignInStep::Next(next) => SignInResultJs {
+            signed_in: false,
+            user: None,
+            next_step: Some(next.into()),
+        },
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignInInput {
+    username: String,
+    password: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConfirmSignInInput {
+    code: Option<String>,
+    new_password: Option<String>,
+    #[serde(default)]
+    attributes: BTreeMap<String, String>,
+    mfa_type: Option<String>,
+    answer: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignUpInput {
+    username: String,
+    password: String,
+    #[serde(default)]
+    attributes: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UsernameInput {
+    username: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConfirmSignUpInput {
+    username: String,
+    code: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConfirmForgotPasswordInput {
+    username: String,
+    code: String,
+    new_password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ChangePasswordInput {
+    old_password: String,
+    new_password: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignOutInput {
+    #[serde(default)]
+    global: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignUpResultJs {
+    user_confirmed: bool,
+    user_sub: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_delivery: Option<CodeDeliveryJs>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthSessionJs {
+    user: UserJs,
+    id_token: String,
+    access_token: String,
+    expires_at: f64,
+}
+
+/// Runs `future` as a Promise; a rejected Promise carries a real `Error`.
+fn promise<F>(future: F) -> Promise
+where
+    F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
+{
+    future_to_promise(async move { future.await.map_err(JsValue::from) })
+}
+
+/// A Promise rejected with `e` (input refused before any request).
+fn rejected(e: Error) -> Promise {
+    Promise::reject(&JsValue::from(e))
+}
+
+/// `undefined`, optionally-absent input objects.
+fn optional<T: DeserializeOwned + Default>(field: &str, value: JsValue) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() {
+        Ok(T::default())
+    } else {
+        parse(field, value)
+    }
+}
+
+#[wasm_bindgen(js_class = Client)]
+impl Client {
+    /// Computes the SRP public value now (a few ms), so that `signIn` waits only on the
+    /// network. Call it when the sign-in form appears; optional.
+    #[wasm_bindgen(js_name = prepareSignIn)]
+    pub fn prepare_sign_in(&self) -> Result<(), JsValue> {
+        Ok(self.session.prepare_sign_in()?)
+    }
+
+    /// Signs in with SRP; the password never leaves the page.
+    #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<SignInResult>")]
+    pub fn sign_in(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SignInInput")] input: JsValue,
+    ) -> Promise {
+        let input: SignInInput = match parse("signIn", input) {
+            Ok(i) => i,
+            Err(e) => return rejected(e),
+        };
+        let future = self
+            .session
+            .sign_in(&input.username, Zeroizing::new(input.password));
+        promise(async move { sign_in_result(future.await?) })
+    }
+
+    /// Answers the step `signIn` returned (new password, MFA code, MFA choice, TOTP code).
+    #[wasm_bindgen(js_name = confirmSignIn, unchecked_return_type = "Promise<SignInResult>")]
+    pub fn confirm_sign_in(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConfirmSignInInput")] input: JsValue,
+    ) -> Promise {
+        let input: ConfirmSignInInput = match parse("confirmSignIn", input) {
+            Ok(i) => i,
+            Err(e) => return rejected(e),
+        };
+        let answer = ChallengeAnswer {
+            code: input.code,
+            new_password: input.new_password,
+            attributes: input.attributes.into_iter().collect(),
+            mfa_type: input.mfa_type,
+            answer: input.answer,
+        };
+        let future = self.session.confirm_sign_in(answer);
+        promise(async move { sign_in_result(future.await?) })
+    }
+
+    /// For an `MFA_SETUP` step: registers a TOTP authenticator and returns the step with its
+    /// secret; then `confirmSignIn({ code })` with the app's first code.
+    #[wasm_bindgen(js_name = setUpTotp, unchecked_return_type = "Promise<NextStep>")]
+    pub fn set_up_totp(&self) -> Promise {
+        let future = self.session.setup_totp();
+        promise(async move { to_js(&NextStepJs::from(future.await?)) })
+    }
+
+    /// Registers a user; Cognito sends a confirmation code unless the pool auto-confirms.
+    #[wasm_bindgen(js_name = signUp, unchecked_return_type = "Promise<SignUpResult>")]
+    pub fn sign_up(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SignUpInput")] input: JsValue,
+    ) -> Promise {
+        let input: SignUpInput = match parse("signUp", input) {
+            Ok(i) => i,
+            Err(e) => return rejected(e),
+        };
+        let future = self.session.sign_up(
+            input.username,
+            Zeroizing::new(input.password),
+            input.attributes.into_iter().collect(),
+        );
+        promise(async move {
+            let r = future.await?;
+            to_js(&SignUpResultJs {
+                user_confirmed: r.user_confirmed,
+                user_sub: r.user_sub,
+                code_delivery: r.code_delivery.map(Into::into),
+            })
+        })
+    }
+
+    /// Confirms a sign-up with the emailed or texted code.
+    #[wasm_bindgen(js_name = confirmSignUp, unchecked_return_type = "Promise<void>")]
+    pub fn confirm_sign_up(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConfirmSignUpInput")] input: JsValue,
+    ) -> Promise {
+        let input: ConfirmSignUpInput = match parse("confirmSignUp", input) {
+            Ok(i) => i,
+            Err(e) => return rejected(e),
+        };
+        let future = self.session.confirm_sign_up(input.username, input.code);
+        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
+    }
+
+    /// Sends the sign-up confirmation code again.
+    #[wasm_bindgen(js_name = resendSignUpCode, unchecked_return_type = "Promise<CodeDelivery>")]
+    pub fn resend_sign_up_code(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UsernameInput")] input: JsValue,
+    ) -> Promise {
+        let input: UsernameInput = match parse("resendSignUpCode", input) {
+            Ok(i) => i,
+            Err(e) => return rejected(e),
+        };
+        let future = self.session.resend_sign_up_code(input.username);
+        promise(async move { to_js(&CodeDeliveryJs::from(future.await?)) })
+    }
+
+    /// Starts a password reset: Cognito sends a code.
+    #[wasm_bindgen(js_name = forgotPassword, unchecked_return_type = "Promise<CodeDelivery>")]
+    pub fn forgot_password(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UsernameInput")] input: JsValue,
+    ) -> Promise {
+        let input: UsernameInput = match parse("forgotPassword", input) {
+            Ok(i) => i,
+            Err(e) => return rejected(e),
+        };
+        let future = self.session.forgot_password(input.username);
+        promise(async move { to_js(&CodeDeliveryJs::from(future.await?)) })
+    }
+
+    /// Sets a new password with the reset code.
+    #[wasm_bindgen(js_name = confirmForgotPassword, unchecked_return_type = "Promise<void>")]
+    pub fn confirm_forgot_password(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConfirmForgotPasswordInput")] input: JsValue,
+    ) -> Promise {
+        let input: ConfirmForgotPasswordInput = match parse("confirmForgotPassword", input) {
+            Ok(i) => i,
+            Err(e) => return rejected(e),
+        };
+        let future = self.session.confirm_forgot_password(
+            input.username,
+            input.code,
+            Zeroizing::new(input.new_password),
+        );
+        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
+    }
+
+    /// Changes the signed-in user's password.
+    #[wasm_bindgen(js_name = changePassword, unchecked_return_type = "Promise<void>")]
+    pub fn change_password(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ChangePasswordInput")] input: JsValue,
+    ) -> Promise {
+        let input: ChangePasswordInput = match parse("changePassword", input) {
+            Ok(i) => i,
+            Err(e) => return rejected(e),
+        };
+        let future = self.session.change_password(
+            Zeroizing::new(input.old_password),
+            Zeroizing::new(input.new_password),
+        );
+        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
+    }
+
+    /// Signs out here (revoking the refresh token), or everywhere with `{ global: true }`.
+    #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
+    pub fn sign_out(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SignOutInput | undefined")] input: JsValue,
+    ) -> Promise {
+        let input: SignOutInput = match optional("signOut", input) {
+            Ok(i) => i,
+            Err(e) => return rejected(e),
+        };
+        let future = self.session.sign_out(input.global);
+        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
+    }
+
+    /// The signed-in user, or `null`.
+    #[wasm_bindgen(js_name = currentUser, unchecked_return_type = "User | null")]
+    pub fn current_user(&self) -> Result<JsValue, JsValue> {
+        match self.session.current_user() {
+            Some(u) => Ok(to_js(&UserJs::from(u))?),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Valid tokens of the signed-in user, refreshed first when about to expire; rejects with
+    /// `NotAuthorizedException` when no one is signed in or the session ended.
+    #[wasm_bindgen(js_name = currentSession, unchecked_return_type = "Promise<AuthSession>")]
+    pub fn current_session(&self) -> Promise {
+        let session = self.session.clone();
+        let future = self.session.tokens();
+        promise(async move {
+            let tokens = future.await?;
+            let user = session.current_user().ok_or_else(|| {
+                Error::service("NotAuthorizedException", "no user is signed in", 400, None)
+            })?;
+            let expires_at = user.expires_at_ms as f64;
+            to_js(&AuthSessionJs {
+                user: user.into(),
+                id_token: tokens.id_token.clone(),
+                access_token: tokens.access_token.clone(),
+                expires_at,
+            })
+        })
+    }
+
+    /// Calls `listener` with a `SessionEvent` on every session change; returns a function
+    /// that removes it.
+    #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
+    pub fn on_change(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(event: SessionEvent) => void")] listener: Function,
+    ) -> JsValue {
+        let id = self.session.on_change(Rc::new(move |event| {
+            // A listener that throws must not break the SDK.
+            let _ = listener.call1(&JsValue::NULL, &JsValue::from_str(event.name()));
+        }));
+        let session = Rc::downgrade(&self.session);
+        Closure::once_into_js(move || {
+            if let Some(s) = session.upgrade() {
+                s.off(id);
+            }
+        })
+    }
 }
 
 fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
-    // Defining a property on a fresh plain object cannot fail.
+    // Defining a property on a fresh Error object cannot fail.
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 

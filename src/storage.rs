@@ -12,6 +12,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 
+use crate::config::StorageKind;
 use crate::error::{Error, Result};
 use crate::tokens::Tokens;
 
@@ -130,32 +131,6 @@ pub fn clear_tokens(store: &dyn Store, client_id: &str, username: &str) {
     }
 }
 
-/// The storage an app chooses for its session.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StorageKind {
-    /// Gone on reload: nothing persists.
-    Memory,
-    /// `sessionStorage`: survives reloads, not the tab.
-    Session,
-    /// `localStorage`: survives the browser, shared by the origin's tabs.
-    Local,
-}
-
-impl StorageKind {
-    /// Parses the config value (`"memory"`, `"session"`, `"local"`).
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "memory" => Ok(StorageKind::Memory),
-            "session" => Ok(StorageKind::Session),
-            "local" => Ok(StorageKind::Local),
-            other => Err(Error::config(
-                "storage",
-                format!("storage {other:?} is not one of \"memory\", \"session\", \"local\""),
-            )),
-        }
-    }
-}
-
 /// `CognitoIdentityServiceProvider.<clientId>.<username>.<item>` (`idToken`, `accessToken`,
 /// `refreshToken`, `clockDrift`, ...).
 pub fn user_key(client_id: &str, username: &str, item: &str) -> String {
@@ -219,12 +194,5 @@ mod tests {
         store.set(&last_user_key("c"), "alice").unwrap();
         store.set(&user_key("c", "alice", "idToken"), "i").unwrap();
         assert!(load_tokens(&store, "c").is_none());
-    }
-
-    #[test]
-    fn storage_kinds_parse_or_name_the_field() {
-        assert_eq!(StorageKind::parse("local").unwrap(), StorageKind::Local);
-        let e = StorageKind::parse("cookie").unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("storage"));
     }
 }

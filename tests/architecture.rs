@@ -3,6 +3,7 @@
 //! `srp`) -> `http`; `dynamodb` and `s3` -> `signer`; `error`, `config` and `clock` are leaves
 //! anyone may use. A module may use what lies below it; service modules never use `session` or
 //! each other.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;

@@ -5,41 +5,16 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::option_env_unwrap)]
 
+mod common;
+
 use apiless::error::ErrorKind;
 use apiless::http::{Fetch, Request, Transport};
 use apiless::user_pool::UserPool;
-use serde_json::Value;
+use common::{backend_config, endpoint, field};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn endpoint() -> &'static str {
-    option_env!("APILESS_TEST_ENDPOINT").expect(
-        "APILESS_TEST_ENDPOINT was not set when the browser tests were compiled: run `make test`",
-    )
-}
-
-/// The seeded config, as `.apiless/local.json` has it.
-async fn backend_config() -> Value {
-    let request = Request {
-        method: "GET".into(),
-        url: format!("{}/_apiless/config", endpoint()),
-        ..Request::default()
-    };
-    let response = Fetch::default()
-        .send(request)
-        .await
-        .expect("the backend answers");
-    assert_eq!(response.status, 200, "GET /_apiless/config");
-    serde_json::from_slice(&response.body).expect("config is JSON")
-}
-
-fn field<'a>(config: &'a Value, name: &str) -> &'a str {
-    config[name]
-        .as_str()
-        .unwrap_or_else(|| panic!("config has no {name}"))
-}
 
 #[wasm_bindgen_test]
 async fn initiate_auth_for_alice_returns_the_password_verifier_challenge() {

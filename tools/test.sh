@@ -31,9 +31,14 @@ step clippy bash -c 'cargo clippy --all-targets --quiet -- -D warnings &&
 step native-tests cargo test --quiet
 step backend backend_start "$port" "$config" target/backend-test.log
 step backend-selftest .apiless/venv/bin/python -m pytest backend/tests -q -p no:cacheprovider
+# Every tests/*.rs that is compiled only for wasm32 is a browser test.
+browser_tests=()
+for f in $(grep -l '^#!\[cfg(target_arch = "wasm32")\]' tests/*.rs); do
+  browser_tests+=(--test "$(basename "$f" .rs)")
+done
 step browser-tests env APILESS_TEST_ENDPOINT="http://127.0.0.1:$port" \
-  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test --target wasm32-unknown-unknown --test browser
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
+  cargo test --target wasm32-unknown-unknown "${browser_tests[@]}"
 step package python3 tools/build.py --profile release
 step package-smoke node tools/smoke-pkg.mjs "$config"
 backend_stop

@@ -1,0 +1,133 @@
+//! Helpers shared by the browser tests: the backend's endpoint (fixed at compile time by
+//! `APILESS_TEST_ENDPOINT`), its seeded config (read at run time from `/_apiless/config`), its
+//! per-operation call counts, and sessions with an adjustable clock.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::option_env_unwrap
+)]
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use apiless::config::{Config, RawConfig};
+use apiless::http::{Fetch, Request, Transport};
+use apiless::session::Session;
+use apiless::storage::{MemoryStore, Store};
+use serde_json::Value;
+
+pub fn endpoint() -> &'static str {
+    option_env!("APILESS_TEST_ENDPOINT").expect(
+        "APILESS_TEST_ENDPOINT was not set when the browser tests were compiled: run `make test`",
+    )
+}
+
+async fn get(path: &str, method: &str) -> Value {
+    let request = Request {
+        method: method.into(),
+        url: format!("{}{path}", endpoint()),
+        ..Request::default()
+    };
+    let response = Fetch::default()
+        .send(request)
+        .await
+        .expect("the backend answers");
+    assert_eq!(response.status, 200, "{method} {path}");
+    serde_json::from_slice(&response.body).unwrap_or(Value::Null)
+}
+
+/// The seeded config, as `.apiless/local.json` has it.
+pub async fn backend_config() -> Value {
+    get("/_apiless/config", "GET").await
+}
+
+/// Requests the backend has seen per operation since the last reset.
+pub async fn calls() -> Value {
+    get("/_apiless/calls", "GET").await
+}
+
+/// How many `AWSCognitoIdentityProviderService.<op>` calls the backend has seen.
+pub async fn cognito_calls(op: &str) -> u64 {
+    calls().await[format!("AWSCognitoIdentityProviderService.{op}")]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+pub fn field<'a>(config: &'a Value, name: &str) -> &'a str {
+    config[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("config has no {name}"))
+}
+
+/// The validated client config of the backend.
+pub async fn client_config() -> Config {
+    let c = backend_config().await;
+    Config::validate(RawConfig {
+        region: Some(field(&c, "region").into()),
+        user_pool_id: Some(field(&c, "userPoolId").into()),
+        user_pool_client_id: Some(field(&c, "userPoolClientId").into()),
+        identity_pool_id: Some(field(&c, "identityPoolId").into()),
+        endpoint: Some(field(&c, "endpoint").into()),
+        storage: Some("memory".into()),
+    })
+    .expect("the seeded config validates")
+}
+
+/// The password of a seeded user.
+pub async fn password_of(username: &str) -> String {
+    let c = backend_config().await;
+    c["users"]
+        .as_array()
+        .and_then(|users| users.iter().find(|u| u["username"] == username))
+        .and_then(|u| u["password"].as_str())
+        .unwrap_or_else(|| panic!("no seeded user {username}"))
+        .to_owned()
+}
+
+pub fn random(buf: &mut [u8]) -> apiless::error::Result<()> {
+    getrandom::fill(buf).map_err(|_| apiless::Error::protocol("no randomness"))
+}
+
+/// A random lower-case hex string of `n` bytes.
+pub fn random_hex(n: usize) -> String {
+    let mut b = vec![0u8; n];
+    random(&mut b).unwrap();
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A browser clock that a test can move: `offset` ms are added to `Date.now()`.
+#[derive(Clone, Default)]
+pub struct TestClock(pub Rc<Cell<f64>>);
+
+impl TestClock {
+    pub fn advance_ms(&self, ms: f64) {
+        self.0.set(self.0.get() + ms);
+    }
+}
+
+/// A session over `transport` and `store`, whose clock the test controls.
+pub async fn session_with<T: Transport + 'static>(
+    transport: T,
+    store: Rc<dyn Store>,
+    clock: &TestClock,
+) -> Rc<Session<T>> {
+    let offset = clock.0.clone();
+    Session::new(
+        client_config().await,
+        transport,
+        store,
+        Box::new(move || js_sys::Date::now() + offset.get()),
+        Box::new(random),
+    )
+}
+
+/// A fresh in-memory session with the browser's clock.
+pub async fn session() -> Rc<Session<Fetch>> {
+    session_with(
+        Fetch::default(),
+        Rc::new(MemoryStore::default()),
+        &TestClock::default(),
+    )
+    .await
+}
