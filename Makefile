@@ -1,11 +1,15 @@
 # The two commands: `make demo` runs the demo, `make test` runs every test.
-.PHONY: demo test backend build setup
+.PHONY: demo test bench backend build setup
 
 demo:
 	@bash tools/demo.sh
 
 test:
 	@bash tools/test.sh
+
+# Benchmarks against the peers, side by side in one Chromium (not part of `make test`).
+bench:
+	@bash tools/bench.sh
 
 # The local AWS backend alone, in the foreground (port 4566 or $APILESS_BACKEND_PORT).
 backend: setup

@@ -13,7 +13,11 @@ Endpoints (never under an AWS path: `_` cannot start a bucket name), all CORS-en
                                the X-Amz-Target when present, else "s3:<METHOD>"; "preflight"
                                for CORS preflights
   POST /_apiless/calls/reset   zero the counts
+  GET  /_apiless/fixtures        test fixtures (fixtures.py)
+  POST /_apiless/fixtures/user   a fresh test user (fixtures.py)
 """
+
+import asyncio
 
 import json
 from collections import Counter
@@ -36,9 +40,10 @@ _PREFIX = "/_apiless/"
 class ApilessMiddleware:
     """Wraps ministack's ASGI app.  `config()` returns the seeded config, or None while seeding."""
 
-    def __init__(self, app, config, *, cors=True):
+    def __init__(self, app, config, *, cors=True, fixtures=lambda: None):
         self._app = app
         self._config = config
+        self._fixtures = fixtures
         self._cors = cors
         self._calls = Counter()
 
@@ -58,31 +63,58 @@ class ApilessMiddleware:
         if self._cors and origin is not None:
             send = _with_cors_headers(send, origin)
         if ours:
-            return await self._endpoint(scope["method"], scope["path"], send)
+            return await self._endpoint(scope["method"], scope["path"], receive, send)
         self._calls[_operation(scope["method"], headers)] += 1
         await self._app(scope, receive, send)
 
-    async def _endpoint(self, method, path, send):
+    async def _endpoint(self, method, path, receive, send):
         routes = {
             "/_apiless/config": ("GET", self._config_response),
-            "/_apiless/calls": ("GET", lambda: (200, dict(sorted(self._calls.items())))),
+            "/_apiless/calls": ("GET", lambda _: (200, dict(sorted(self._calls.items())))),
             "/_apiless/calls/reset": ("POST", self._reset_response),
+            "/_apiless/fixtures": ("GET", self._fixtures_response),
+            "/_apiless/fixtures/user": ("POST", self._fixture_user_response),
         }
         if path not in routes:
             return await _respond_json(send, 404, {"message": f"no such apiless endpoint: {path}"})
         allowed, handler = routes[path]
         if method != allowed:
             return await _respond_json(send, 405, {"message": f"{path} answers {allowed} only"})
-        status, body = handler()
-        await _respond_json(send, status, body)
+        body = await _read_body(receive) if method == "POST" else b""
+        # Handlers may call the AWS APIs of this very server: run them off the event loop.
+        status, answer = await asyncio.to_thread(handler, body)
+        await _respond_json(send, status, answer)
 
-    def _config_response(self):
+    def _fixtures_response(self, _body):
+        fixtures = self._fixtures()
+        return (200, fixtures.public) if fixtures is not None else (503, {"message": "the backend is still seeding"})
+
+    def _fixture_user_response(self, body):
+        fixtures = self._fixtures()
+        if fixtures is None:
+            return 503, {"message": "the backend is still seeding"}
+        try:
+            request = json.loads(body or b"{}")
+        except json.JSONDecodeError:
+            return 400, {"message": "the body must be JSON"}
+        return fixtures.user(pool=request.get("pool", "main"), temporary=bool(request.get("temporary")))
+
+    def _config_response(self, _body):
         config = self._config()
         return (200, config) if config is not None else (503, {"message": "the backend is still seeding"})
 
-    def _reset_response(self):
+    def _reset_response(self, _body):
         self.reset_calls()
         return 200, {}
+
+
+async def _read_body(receive):
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            return body
 
 
 def _request_headers(scope):

@@ -49,7 +49,8 @@ def main():
         _check_version()
         extension.install(disabled=unpatched & set(extension.PATCHES))
         state.middleware = middleware.ApilessMiddleware(
-            extension.require(ministack.app, "app"), lambda: state.config, cors="cors" not in unpatched)
+            extension.require(ministack.app, "app"), lambda: state.config, cors="cors" not in unpatched,
+            fixtures=lambda: state.fixtures)
         ministack.app.app = state.middleware  # main() serves the module global `app`
         run = extension.require(ministack.app, "main")
         threading.Thread(target=_seed_when_listening, args=(port, config_path, state), daemon=True).start()
@@ -66,6 +67,7 @@ def main():
 class _State:
     """What the seeding thread shares with the server."""
     config: dict | None = None
+    fixtures: object = None
     middleware: object = None
     failed: bool = False
 
@@ -144,6 +146,7 @@ def _seed_when_listening(port, config_path, state):
     """Seed once the server listens, publish the config, print the ready line; on failure stop the server."""
     import json
 
+    import fixtures
     import seed
 
     endpoint = f"http://127.0.0.1:{port}"
@@ -154,6 +157,7 @@ def _seed_when_listening(port, config_path, state):
         time.sleep(0.05)
     try:
         config = seed.seed(endpoint, REGION)
+        state.fixtures = fixtures.Fixtures(endpoint, REGION, config)
         config_path.parent.mkdir(parents=True, exist_ok=True)
         partial = config_path.with_name(config_path.name + ".partial")
         partial.write_text(json.dumps(config, indent=2) + "\n")

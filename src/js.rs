@@ -84,10 +84,6 @@ export interface NextStep {
   mfaTypes: string[];
   /** Attributes to supply with the new password (NEW_PASSWORD_REQUIRED). */
   requiredAttributes: string[];
-  /** The TOTP secret for an authenticator app (MFA_SETUP, after `setUpTotp`). */
-  totpSecret?: string;
-  /** The secret as an otpauth:// URI, for a QR code. */
-  totpUri?: string;
   /** Public parameters of a custom challenge. */
   parameters: Record<string, string>;
 }
@@ -131,6 +127,10 @@ export interface AuthSession {
   /** ms since the epoch (AWS's clock). */
   expiresAt: number;
 }
+
+/** A new TOTP secret: show `totpUri` as a QR code, or `totpSecret` to type in. */
+export interface TotpSetup { totpSecret: string; totpUri: string }
+export interface CodeInput { code: string }
 
 export type SessionEvent = "signedIn" | "tokensRefreshed" | "signedOut" | "sessionExpired";
 "#;
@@ -284,10 +284,6 @@ struct NextStepJs {
     code_delivery: Option<CodeDeliveryJs>,
     mfa_types: Vec<String>,
     required_attributes: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    totp_secret: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    totp_uri: Option<String>,
     parameters: BTreeMap<String, String>,
 }
 
@@ -298,11 +294,22 @@ impl From<NextStep> for NextStepJs {
             code_delivery: s.code_delivery.map(Into::into),
             mfa_types: s.mfa_types,
             required_attributes: s.required_attributes,
-            totp_secret: s.totp_secret,
-            totp_uri: s.totp_uri,
             parameters: s.parameters.into_iter().collect(),
         }
     }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TotpSetupJs {
+    totp_secret: String,
+    totp_uri: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CodeInput {
+    code: String,
 }
 
 #[derive(Serialize)]
@@ -478,12 +485,34 @@ impl Client {
         promise(async move { sign_in_result(future.await?) })
     }
 
-    /// For an `MFA_SETUP` step: registers a TOTP authenticator and returns the step with its
-    /// secret; then `confirmSignIn({ code })` with the app's first code.
-    #[wasm_bindgen(js_name = setUpTotp, unchecked_return_type = "Promise<NextStep>")]
+    /// Starts TOTP setup and returns the secret for an authenticator app: during an
+    /// `MFA_SETUP` sign-in step (then `confirmSignIn({ code })`), or when signed in (then
+    /// `verifyTotpSetup({ code })`).
+    #[wasm_bindgen(js_name = setUpTotp, unchecked_return_type = "Promise<TotpSetup>")]
     pub fn set_up_totp(&self) -> Promise {
         let future = self.session.setup_totp();
-        promise(async move { to_js(&NextStepJs::from(future.await?)) })
+        promise(async move {
+            let setup = future.await?;
+            to_js(&TotpSetupJs {
+                totp_secret: setup.secret.clone(),
+                totp_uri: setup.uri.clone(),
+            })
+        })
+    }
+
+    /// Completes TOTP setup for the signed-in user with the app's first code; TOTP becomes
+    /// their preferred MFA, asked for at every sign-in.
+    #[wasm_bindgen(js_name = verifyTotpSetup, unchecked_return_type = "Promise<void>")]
+    pub fn verify_totp_setup(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CodeInput")] input: JsValue,
+    ) -> Promise {
+        let input: CodeInput = match parse("verifyTotpSetup", input) {
+            Ok(i) => i,
+            Err(e) => return rejected(e),
+        };
+        let future = self.session.verify_totp_setup(input.code);
+        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
     }
 
     /// Registers a user; Cognito sends a confirmation code unless the pool auto-confirms.

@@ -18,7 +18,9 @@ use crate::http::{Request, Response, Transport};
 use crate::srp::{self, Ephemeral};
 use crate::storage::{self, Store};
 use crate::tokens::{self, Tokens};
-use crate::user_pool::{AuthAnswer, Challenge, CodeDelivery, NewTokens, SignUpResult, UserPool};
+use crate::user_pool::{
+    AuthAnswer, Challenge, CodeDelivery, NewTokens, SignUpResult, TotpAuth, UserPool,
+};
 
 /// Tokens are refreshed when they have less than this left, on the corrected clock.
 pub const TOKEN_REFRESH_MARGIN_MS: i64 = 60_000;
@@ -75,12 +77,23 @@ pub struct NextStep {
     pub mfa_types: Vec<String>,
     /// Attributes the user must supply with a new password (`NEW_PASSWORD_REQUIRED`).
     pub required_attributes: Vec<String>,
-    /// The TOTP secret to add to an authenticator app (`MFA_SETUP`).
-    pub totp_secret: Option<String>,
-    /// `otpauth://` URI of that secret, for a QR code.
-    pub totp_uri: Option<String>,
     /// Public parameters of a custom challenge.
     pub parameters: Vec<(String, String)>,
+}
+
+/// A new TOTP secret for an authenticator app.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TotpSetup {
+    /// The base32 secret.
+    pub secret: String,
+    /// `otpauth://totp/...`, for a QR code.
+    pub uri: String,
+}
+
+impl std::fmt::Debug for TotpSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TotpSetup { ** redacted ** }")
+    }
 }
 
 /// The result of a sign-in step.
@@ -477,7 +490,9 @@ impl<T: Transport + 'static> Session<T> {
                     let code = code()?;
                     let session = session
                         .ok_or_else(|| Error::protocol("the MFA_SETUP challenge has no session"))?;
-                    let verified = pool.verify_software_token(&session, code).await?;
+                    let verified = pool
+                        .verify_software_token(TotpAuth::Session(&session), code)
+                        .await?;
                     pool.respond(
                         name,
                         verified.as_deref().or(Some(&session)),
@@ -551,45 +566,85 @@ impl<T: Transport + 'static> Session<T> {
         }
     }
 
-    /// Starts TOTP setup for a pending `MFA_SETUP` challenge: returns the step with the secret.
-    pub fn setup_totp(self: &Rc<Self>) -> impl Future<Output = Result<NextStep>> + 'static {
+    /// Starts TOTP setup: during an `MFA_SETUP` sign-in step (then answer with
+    /// `confirm_sign_in` and the first code), or for the signed-in user (then
+    /// [`Session::verify_totp_setup`]). Returns the secret to add to an authenticator app.
+    pub fn setup_totp(self: &Rc<Self>) -> impl Future<Output = Result<TotpSetup>> + 'static {
         let this = self.clone();
         async move {
-            let (session, username) = match &*this.state.borrow() {
+            let challenge = match &*this.state.borrow() {
                 State::Challenged(p) if p.challenge.name == "MFA_SETUP" => {
-                    (p.challenge.session.clone(), p.username.clone())
+                    Some((p.challenge.session.clone(), p.username.clone()))
                 }
-                _ => {
+                State::Challenged(p) => {
                     return Err(Error::invalid_input(
                         "challenge",
-                        "there is no MFA_SETUP step to set up",
+                        format!("the pending step is {}, not MFA_SETUP", p.challenge.name),
                     ))
                 }
+                State::SignedIn(_) => None,
+                State::SignedOut => return Err(not_signed_in()),
             };
-            let session =
-                session.ok_or_else(|| Error::protocol("the MFA_SETUP challenge has no session"))?;
             let (transport, endpoint) = this.pool();
             let pool = UserPool {
                 transport: &transport,
                 endpoint: &endpoint,
                 client_id: &this.config.user_pool_client_id,
             };
-            let (secret, next_session) = pool.associate_software_token(&session).await?;
-            let mut step = match &mut *this.state.borrow_mut() {
-                State::Challenged(p) => {
-                    p.challenge.session = next_session.or(Some(session));
-                    next_step(&p.challenge)
+            let (secret, username) = match challenge {
+                Some((session, username)) => {
+                    let session = session
+                        .ok_or_else(|| Error::protocol("the MFA_SETUP challenge has no session"))?;
+                    let (secret, next_session) = pool
+                        .associate_software_token(TotpAuth::Session(&session))
+                        .await?;
+                    match &mut *this.state.borrow_mut() {
+                        State::Challenged(p) => {
+                            p.challenge.session = next_session.or(Some(session))
+                        }
+                        _ => {
+                            return Err(Error::invalid_input(
+                                "challenge",
+                                "the sign-in was abandoned",
+                            ))
+                        }
+                    }
+                    (secret, username)
                 }
-                _ => {
-                    return Err(Error::invalid_input(
-                        "challenge",
-                        "the sign-in was abandoned",
-                    ))
+                None => {
+                    let tokens = this.tokens().await?;
+                    let (secret, _) = pool
+                        .associate_software_token(TotpAuth::AccessToken(&tokens.access_token))
+                        .await?;
+                    (
+                        secret,
+                        this.current_user().map(|u| u.username).unwrap_or_default(),
+                    )
                 }
             };
-            step.totp_uri = Some(totp_uri(&secret, &username, &this.config.user_pool_id));
-            step.totp_secret = Some(secret);
-            Ok(step)
+            let uri = totp_uri(&secret, &username, &this.config.user_pool_id);
+            Ok(TotpSetup { secret, uri })
+        }
+    }
+
+    /// Completes TOTP setup for the signed-in user with the authenticator's first code, and
+    /// makes TOTP their preferred MFA.
+    pub fn verify_totp_setup(
+        self: &Rc<Self>,
+        code: String,
+    ) -> impl Future<Output = Result<()>> + 'static {
+        let this = self.clone();
+        async move {
+            let tokens = this.tokens().await?;
+            let (transport, endpoint) = this.pool();
+            let pool = UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id: &this.config.user_pool_client_id,
+            };
+            pool.verify_software_token(TotpAuth::AccessToken(&tokens.access_token), &code)
+                .await?;
+            pool.prefer_totp(&tokens.access_token).await
         }
     }
 
@@ -918,8 +973,6 @@ fn next_step(challenge: &Challenge) -> NextStep {
         code_delivery,
         mfa_types,
         required_attributes: required_attributes(challenge),
-        totp_secret: None,
-        totp_uri: None,
         parameters,
     }
 }

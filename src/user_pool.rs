@@ -273,15 +273,13 @@ impl<T: Transport> UserPool<'_, T> {
         self.call("RevokeToken", &body).await.map(drop)
     }
 
-    /// Starts TOTP setup during the `MFA_SETUP` challenge: the secret to show the user, and
-    /// the session to continue with.
+    /// Starts TOTP setup, during the `MFA_SETUP` challenge or for a signed-in user: the secret
+    /// to show the user, and the session to continue with (challenge only).
     pub async fn associate_software_token(
         &self,
-        session: &str,
+        auth: TotpAuth<'_>,
     ) -> Result<(String, Option<String>)> {
-        let answer = self
-            .call("AssociateSoftwareToken", &json!({"Session": session}))
-            .await?;
+        let answer = self.call("AssociateSoftwareToken", &auth.body()).await?;
         let secret = text(&answer, "SecretCode");
         if secret.is_empty() {
             return Err(Error::protocol(
@@ -297,11 +295,17 @@ impl<T: Transport> UserPool<'_, T> {
         ))
     }
 
-    /// Verifies the first TOTP code of a new authenticator; returns the session to continue with.
-    pub async fn verify_software_token(&self, session: &str, code: &str) -> Result<Option<String>> {
+    /// Verifies the first TOTP code of a new authenticator; returns the session to continue
+    /// with (challenge only).
+    pub async fn verify_software_token(
+        &self,
+        auth: TotpAuth<'_>,
+        code: &str,
+    ) -> Result<Option<String>> {
         not_empty("code", code)?;
-        let body =
-            json!({"Session": session, "UserCode": code.trim(), "FriendlyDeviceName": "apiless"});
+        let mut body = auth.body();
+        body["UserCode"] = json!(code.trim());
+        body["FriendlyDeviceName"] = json!("apiless");
         let answer = self.call("VerifySoftwareToken", &body).await?;
         if answer.get("Status").and_then(Value::as_str) != Some("SUCCESS") {
             return Err(Error::service(
@@ -315,6 +319,33 @@ impl<T: Transport> UserPool<'_, T> {
             .get("Session")
             .and_then(Value::as_str)
             .map(str::to_owned))
+    }
+
+    /// Makes TOTP the signed-in user's enabled, preferred MFA.
+    pub async fn prefer_totp(&self, access_token: &str) -> Result<()> {
+        let body = json!({
+            "AccessToken": access_token,
+            "SoftwareTokenMfaSettings": { "Enabled": true, "PreferredMfa": true },
+        });
+        self.call("SetUserMFAPreference", &body).await.map(drop)
+    }
+}
+
+/// Who sets up TOTP: a user in the `MFA_SETUP` sign-in step (its session), or a signed-in user.
+#[derive(Clone, Copy)]
+pub enum TotpAuth<'a> {
+    /// The challenge session.
+    Session(&'a str),
+    /// The signed-in user's access token.
+    AccessToken(&'a str),
+}
+
+impl TotpAuth<'_> {
+    fn body(self) -> Value {
+        match self {
+            TotpAuth::Session(s) => json!({"Session": s}),
+            TotpAuth::AccessToken(t) => json!({"AccessToken": t}),
+        }
     }
 }
 
@@ -528,7 +559,8 @@ mod tests {
     #[test]
     fn totp_setup_reads_the_secret_and_checks_the_status() {
         let c = canned(200, r#"{"SecretCode":"JBSWY3DPEHPK3PXP","Session":"s2"}"#);
-        let (secret, session) = run(pool(&c).associate_software_token("s1")).unwrap();
+        let (secret, session) =
+            run(pool(&c).associate_software_token(TotpAuth::Session("s1"))).unwrap();
         assert_eq!(
             (secret.as_str(), session.as_deref()),
             ("JBSWY3DPEHPK3PXP", Some("s2"))
@@ -537,19 +569,26 @@ mod tests {
 
         let c = canned(200, r#"{"Status":"ERROR"}"#);
         assert_eq!(
-            run(pool(&c).verify_software_token("s", "123456"))
+            run(pool(&c).verify_software_token(TotpAuth::Session("s"), "123456"))
                 .unwrap_err()
                 .code,
             "EnableSoftwareTokenMFAException"
         );
         let c = canned(200, r#"{"Status":"SUCCESS","Session":"s3"}"#);
         assert_eq!(
-            run(pool(&c).verify_software_token("s", " 123456 "))
+            run(pool(&c).verify_software_token(TotpAuth::Session("s"), " 123456 "))
                 .unwrap()
                 .as_deref(),
             Some("s3")
         );
-        assert_eq!(sent_json(&c).1["UserCode"], "123456");
+        assert_eq!(
+            sent_json(&c).1,
+            json!({"Session": "s", "UserCode": "123456", "FriendlyDeviceName": "apiless"})
+        );
+
+        let c = canned(200, r#"{"SecretCode":"JBSWY3DPEHPK3PXP"}"#);
+        run(pool(&c).associate_software_token(TotpAuth::AccessToken("at"))).unwrap();
+        assert_eq!(sent_json(&c).1, json!({"AccessToken": "at"}));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 #   wasm-bindgen-cli == wasm-bindgen in Cargo.lock   (cargo install; must match exactly)
 #   tools/node_modules: binaryen (wasm-opt), playwright-core   (npm ci)
 #   www/node_modules: vite, react              (npm ci)
+#   bench/node_modules: the peer SDKs, esbuild  (npm ci)
 #   .apiless/venv: ministack and the backend's Python packages (backend/requirements.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +41,7 @@ if [ "$have" != "$want" ] || [ "$have_runner" != "$want" ]; then
 fi
 
 # npm dependencies, reinstalled when the lockfile changes.
-for dir in tools www; do
+for dir in tools www bench; do
   lock="$dir/package-lock.json"
   mark="$dir/node_modules/.apiless-lock.sha256"
   if [ ! -f "$mark" ] || [ "$(cat "$mark")" != "$(stamp_of "$lock")" ]; then

@@ -131,3 +131,48 @@ pub async fn session() -> Rc<Session<Fetch>> {
     )
     .await
 }
+
+/// POSTs `body` to a backend test endpoint.
+async fn post(path: &str, body: &Value) -> Value {
+    let request = Request {
+        method: "POST".into(),
+        url: format!("{}{path}", endpoint()),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: body.to_string().into_bytes(),
+    };
+    let response = Fetch::default()
+        .send(request)
+        .await
+        .expect("the backend answers");
+    assert_eq!(response.status, 200, "POST {path}");
+    serde_json::from_slice(&response.body).unwrap()
+}
+
+/// A fresh user from the backend's fixtures: of the main or the MFA pool, confirmed or with a
+/// temporary password (FORCE_CHANGE_PASSWORD). Returns (username, password).
+pub async fn fixture_user(pool: &str, temporary: bool) -> (String, String) {
+    let u = post(
+        "/_apiless/fixtures/user",
+        &serde_json::json!({"pool": pool, "temporary": temporary}),
+    )
+    .await;
+    (
+        u["username"].as_str().unwrap().to_owned(),
+        u["password"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// A config for the backend's TOTP-required pool.
+pub async fn mfa_pool_config() -> Config {
+    let f = get("/_apiless/fixtures", "GET").await;
+    let c = backend_config().await;
+    Config::validate(RawConfig {
+        region: Some(field(&c, "region").into()),
+        user_pool_id: Some(field(&f, "mfaUserPoolId").into()),
+        user_pool_client_id: Some(field(&f, "mfaUserPoolClientId").into()),
+        identity_pool_id: None,
+        endpoint: Some(field(&c, "endpoint").into()),
+        storage: Some("memory".into()),
+    })
+    .expect("the MFA pool config validates")
+}

@@ -1,0 +1,62 @@
+"""Test fixtures the browser tests ask for at run time, made through the AWS APIs (root keys).
+
+The demo config stays exactly as .apiless/local.json defines it; what only tests need lives here:
+
+  a second user pool that requires TOTP MFA (MfaConfiguration ON, software tokens), so the
+  MFA_SETUP and SOFTWARE_TOKEN_MFA challenges are issued and checked for real;
+
+  fresh users on demand, confirmed or created by an administrator with a temporary password
+  (FORCE_CHANGE_PASSWORD), so NEW_PASSWORD_REQUIRED is issued for real.
+
+Served by middleware.py:
+  GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId"}
+  POST /_apiless/fixtures/user   body {"pool": "main" | "mfa", "temporary": bool}
+                                 -> {"username", "password"} (the temporary one if asked)
+"""
+
+import secrets
+
+from seed import NAME, _clients
+
+MFA_POOL = f"{NAME}-mfa"
+PASSWORD_POLICY = {"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
+                                      "RequireNumbers": True, "RequireSymbols": True}}
+
+
+class Fixtures:
+    """Made once after seeding; `user()` is called from a worker thread, never the event loop."""
+
+    def __init__(self, endpoint, region, config):
+        self._client = _clients(endpoint, region)
+        self._idp = self._client("cognito-idp")
+        self._pools = {"main": config["userPoolId"]}
+        pool_id = self._idp.create_user_pool(
+            PoolName=MFA_POOL, Policies=PASSWORD_POLICY, MfaConfiguration="ON",
+            AutoVerifiedAttributes=["email"],
+        )["UserPool"]["Id"]
+        self._idp.set_user_pool_mfa_config(
+            UserPoolId=pool_id, MfaConfiguration="ON",
+            SoftwareTokenMfaConfiguration={"Enabled": True},
+        )
+        client_id = self._idp.create_user_pool_client(
+            UserPoolId=pool_id, ClientName=f"{MFA_POOL}-web", GenerateSecret=False,
+            ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        )["UserPoolClient"]["ClientId"]
+        self._pools["mfa"] = pool_id
+        self.public = {"mfaUserPoolId": pool_id, "mfaUserPoolClientId": client_id}
+
+    def user(self, pool="main", temporary=False):
+        """A new user of `pool`: confirmed with a permanent password, or FORCE_CHANGE_PASSWORD."""
+        if pool not in self._pools:
+            return 400, {"message": f"pool must be one of {sorted(self._pools)}"}
+        username = f"fixture-{secrets.token_hex(5)}"
+        password = f"Tmp-{secrets.token_hex(6)}-9a!"
+        self._idp.admin_create_user(
+            UserPoolId=self._pools[pool], Username=username, TemporaryPassword=password, MessageAction="SUPPRESS",
+            UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"},
+                            {"Name": "email_verified", "Value": "true"}],
+        )
+        if not temporary:
+            self._idp.admin_set_user_password(UserPoolId=self._pools[pool], Username=username,
+                                              Password=password, Permanent=True)
+        return 200, {"username": username, "password": password}

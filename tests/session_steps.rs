@@ -1,0 +1,368 @@
+//! The sign-in step machine at the protocol level, for the challenges the local backend does
+//! not issue (SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP at sign-in): a scripted transport
+//! answers with response bodies shaped as in the Cognito API reference (InitiateAuth,
+//! RespondToAuthChallenge, AssociateSoftwareToken, VerifySoftwareToken), and each test checks
+//! the exact requests the session sends.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use apiless::config::{Config, RawConfig};
+use apiless::error::Result;
+use apiless::http::{Request, Response, Transport};
+use apiless::session::{ChallengeAnswer, Session, SignInStep};
+use apiless::storage::MemoryStore;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Value};
+use zeroize::Zeroizing;
+
+/// Answers each request with the next scripted body; records target and body of each.
+#[derive(Clone, Default)]
+struct Script {
+    answers: Rc<RefCell<VecDeque<Value>>>,
+    sent: Rc<RefCell<Vec<(String, Value)>>>,
+}
+
+impl Script {
+    fn new(answers: Vec<Value>) -> Self {
+        Script {
+            answers: Rc::new(RefCell::new(answers.into())),
+            sent: Rc::default(),
+        }
+    }
+    fn sent(&self, i: usize) -> (String, Value) {
+        self.sent.borrow()[i].clone()
+    }
+}
+
+impl Transport for Script {
+    async fn send(&self, request: Request) -> Result<Response> {
+        let target = request
+            .headers
+            .iter()
+            .find(|(k, _)| k == "x-amz-target")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let op = target.rsplit('.').next().unwrap_or_default().to_owned();
+        self.sent
+            .borrow_mut()
+            .push((op, serde_json::from_slice(&request.body).unwrap()));
+        let answer = self
+            .answers
+            .borrow_mut()
+            .pop_front()
+            .expect("a scripted answer");
+        let status = if answer.get("__type").is_some() {
+            400
+        } else {
+            200
+        };
+        Ok(Response {
+            status,
+            headers: vec![],
+            body: answer.to_string().into_bytes(),
+        })
+    }
+}
+
+/// Polls a future that never waits (the script answers at once).
+fn run<F: Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("the scripted transport never waits"),
+    }
+}
+
+const NOW_MS: f64 = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z
+
+fn jwt(claims: Value) -> String {
+    format!("e30.{}.sig", URL_SAFE_NO_PAD.encode(claims.to_string()))
+}
+
+fn tokens_answer() -> Value {
+    let exp = NOW_MS as i64 / 1000 + 3600;
+    let iss = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1";
+    json!({
+        "AuthenticationResult": {
+            "IdToken": jwt(json!({"sub": "s-1", "iss": iss, "exp": exp, "iat": exp - 3600, "cognito:username": "alice", "token_use": "id"})),
+            "AccessToken": jwt(json!({"sub": "s-1", "iss": iss, "exp": exp, "iat": exp - 3600, "username": "alice", "token_use": "access"})),
+            "RefreshToken": "opaque-refresh",
+            "ExpiresIn": 3600,
+            "TokenType": "Bearer"
+        },
+        "ChallengeParameters": {}
+    })
+}
+
+/// A session whose sign-in passes the PASSWORD_VERIFIER step and then meets `next`.
+fn session_meeting(next: Value, more: Vec<Value>) -> (Rc<Session<Script>>, Script) {
+    let verifier = json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {
+            "SALT": "a1b2c3d4", "SRP_B": "ff".repeat(300), "SECRET_BLOCK": "c2VjcmV0LWJsb2Nr",
+            "USERNAME": "alice", "USER_ID_FOR_SRP": "alice"
+        }
+    });
+    let mut answers = vec![verifier, next];
+    answers.extend(more);
+    let script = Script::new(answers);
+    let config = Config::validate(RawConfig {
+        region: Some("us-east-1".into()),
+        user_pool_id: Some("us-east-1_Pool1".into()),
+        user_pool_client_id: Some("client1".into()),
+        storage: Some("memory".into()),
+        ..RawConfig::default()
+    })
+    .unwrap();
+    let session = Session::new(
+        config,
+        script.clone(),
+        Rc::new(MemoryStore::default()),
+        Box::new(|| NOW_MS),
+        Box::new(|buf: &mut [u8]| {
+            buf.fill(7);
+            Ok(())
+        }),
+    );
+    (session, script)
+}
+
+fn sign_in(s: &Rc<Session<Script>>) -> SignInStep {
+    run(s.sign_in("alice", Zeroizing::new("Passw0rd!".into()))).unwrap()
+}
+
+fn next_name(step: &SignInStep) -> &str {
+    match step {
+        SignInStep::Next(n) => &n.name,
+        SignInStep::Done(_) => "signed in",
+    }
+}
+
+#[test]
+fn the_password_verifier_answer_carries_the_claim_and_timestamp() {
+    let (s, script) = session_meeting(tokens_answer(), vec![]);
+    assert!(matches!(sign_in(&s), SignInStep::Done(ref u) if u.username == "alice"));
+    let (op, body) = script.sent(0);
+    assert_eq!(op, "InitiateAuth");
+    assert_eq!(body["AuthFlow"], "USER_SRP_AUTH");
+    assert_eq!(body["AuthParameters"]["USERNAME"], "alice");
+    let (op, body) = script.sent(1);
+    assert_eq!(op, "RespondToAuthChallenge");
+    assert_eq!(body["ChallengeName"], "PASSWORD_VERIFIER");
+    let r = &body["ChallengeResponses"];
+    assert_eq!(r["USERNAME"], "alice");
+    assert_eq!(r["PASSWORD_CLAIM_SECRET_BLOCK"], "c2VjcmV0LWJsb2Nr");
+    assert_eq!(r["TIMESTAMP"], "Thu Jan 1 00:00:00 UTC 2026");
+    assert_eq!(
+        r["PASSWORD_CLAIM_SIGNATURE"].as_str().unwrap().len(),
+        44,
+        "base64 of 32 bytes"
+    );
+}
+
+#[test]
+fn sms_mfa_sends_the_code_with_the_session() {
+    let sms = json!({
+        "ChallengeName": "SMS_MFA", "Session": "sess-sms",
+        "ChallengeParameters": {"CODE_DELIVERY_DELIVERY_MEDIUM": "SMS", "CODE_DELIVERY_DESTINATION": "+*******1234", "USER_ID_FOR_SRP": "alice"}
+    });
+    let (s, script) = session_meeting(sms, vec![tokens_answer()]);
+    let step = sign_in(&s);
+    let SignInStep::Next(next) = &step else {
+        panic!("a step")
+    };
+    assert_eq!(next.name, "SMS_MFA");
+    assert_eq!(
+        next.code_delivery.as_ref().unwrap().destination,
+        "+*******1234"
+    );
+    assert!(matches!(
+        run(s.confirm_sign_in(ChallengeAnswer {
+            code: Some(" 123456 ".into()),
+            ..Default::default()
+        }))
+        .unwrap(),
+        SignInStep::Done(_)
+    ));
+    assert_eq!(
+        script.sent(2).1,
+        json!({"ChallengeName": "SMS_MFA", "ClientId": "client1", "Session": "sess-sms",
+               "ChallengeResponses": {"USERNAME": "alice", "SMS_MFA_CODE": "123456"}})
+    );
+}
+
+#[test]
+fn email_otp_sends_its_code() {
+    let otp = json!({
+        "ChallengeName": "EMAIL_OTP", "Session": "sess-mail",
+        "ChallengeParameters": {"CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL", "CODE_DELIVERY_DESTINATION": "a***@e***"}
+    });
+    let (s, script) = session_meeting(otp, vec![tokens_answer()]);
+    assert_eq!(next_name(&sign_in(&s)), "EMAIL_OTP");
+    run(s.confirm_sign_in(ChallengeAnswer {
+        code: Some("86420".into()),
+        ..Default::default()
+    }))
+    .unwrap();
+    assert_eq!(
+        script.sent(2).1["ChallengeResponses"],
+        json!({"USERNAME": "alice", "EMAIL_OTP_CODE": "86420"})
+    );
+}
+
+#[test]
+fn select_mfa_type_checks_the_choice_then_continues() {
+    let select = json!({
+        "ChallengeName": "SELECT_MFA_TYPE", "Session": "sess-1",
+        "ChallengeParameters": {"MFAS_CAN_CHOOSE": "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]"}
+    });
+    let totp = json!({"ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": "sess-2", "ChallengeParameters": {}});
+    let (s, script) = session_meeting(select, vec![totp, tokens_answer()]);
+    let SignInStep::Next(next) = sign_in(&s) else {
+        panic!("a step")
+    };
+    assert_eq!(next.mfa_types, ["SMS_MFA", "SOFTWARE_TOKEN_MFA"]);
+    let e = run(s.confirm_sign_in(ChallengeAnswer {
+        mfa_type: Some("EMAIL_OTP".into()),
+        ..Default::default()
+    }))
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("mfaType"));
+    assert_eq!(script.sent.borrow().len(), 2, "refused before any request");
+
+    let step = run(s.confirm_sign_in(ChallengeAnswer {
+        mfa_type: Some("SOFTWARE_TOKEN_MFA".into()),
+        ..Default::default()
+    }))
+    .unwrap();
+    assert_eq!(next_name(&step), "SOFTWARE_TOKEN_MFA");
+    assert_eq!(
+        script.sent(2).1["ChallengeResponses"],
+        json!({"USERNAME": "alice", "ANSWER": "SOFTWARE_TOKEN_MFA"})
+    );
+    assert_eq!(script.sent(2).1["Session"], "sess-1");
+    run(s.confirm_sign_in(ChallengeAnswer {
+        code: Some("654321".into()),
+        ..Default::default()
+    }))
+    .unwrap();
+    assert_eq!(
+        script.sent(3).1["Session"],
+        "sess-2",
+        "each step answers with the latest session"
+    );
+    assert_eq!(
+        script.sent(3).1["ChallengeResponses"]["SOFTWARE_TOKEN_MFA_CODE"],
+        "654321"
+    );
+}
+
+#[test]
+fn mfa_setup_associates_verifies_then_answers_with_the_verified_session() {
+    let setup = json!({
+        "ChallengeName": "MFA_SETUP", "Session": "sess-setup",
+        "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]"}
+    });
+    let associate = json!({"SecretCode": "JBSWY3DPEHPK3PXP", "Session": "sess-assoc"});
+    let verify = json!({"Status": "SUCCESS", "Session": "sess-verified"});
+    let (s, script) = session_meeting(setup, vec![associate, verify, tokens_answer()]);
+    let SignInStep::Next(next) = sign_in(&s) else {
+        panic!("a step")
+    };
+    assert_eq!(
+        (next.name.as_str(), next.mfa_types.as_slice()),
+        ("MFA_SETUP", ["SOFTWARE_TOKEN_MFA".to_owned()].as_slice())
+    );
+
+    let totp = run(s.setup_totp()).unwrap();
+    assert_eq!(totp.secret, "JBSWY3DPEHPK3PXP");
+    assert_eq!(
+        totp.uri,
+        "otpauth://totp/us-east-1_Pool1:alice?secret=JBSWY3DPEHPK3PXP&issuer=us-east-1_Pool1"
+    );
+    assert_eq!(
+        script.sent(2),
+        (
+            "AssociateSoftwareToken".into(),
+            json!({"Session": "sess-setup"})
+        )
+    );
+
+    assert!(matches!(
+        run(s.confirm_sign_in(ChallengeAnswer {
+            code: Some("123456".into()),
+            ..Default::default()
+        }))
+        .unwrap(),
+        SignInStep::Done(_)
+    ));
+    assert_eq!(
+        script.sent(3),
+        (
+            "VerifySoftwareToken".into(),
+            json!({"Session": "sess-assoc", "UserCode": "123456", "FriendlyDeviceName": "apiless"})
+        )
+    );
+    assert_eq!(
+        script.sent(4),
+        (
+            "RespondToAuthChallenge".into(),
+            json!({"ChallengeName": "MFA_SETUP", "ClientId": "client1", "Session": "sess-verified",
+            "ChallengeResponses": {"USERNAME": "alice"}})
+        )
+    );
+}
+
+#[test]
+fn new_password_required_asks_for_the_required_attributes_first() {
+    let np = json!({
+        "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": "sess-np",
+        "ChallengeParameters": {"requiredAttributes": "[\"userAttributes.name\"]", "userAttributes": "{\"email\":\"a@example.com\"}"}
+    });
+    let (s, script) = session_meeting(np, vec![tokens_answer()]);
+    let SignInStep::Next(next) = sign_in(&s) else {
+        panic!("a step")
+    };
+    assert_eq!(next.required_attributes, ["name"]);
+    let e = run(s.confirm_sign_in(ChallengeAnswer {
+        new_password: Some("N3w-Passw0rd!".into()),
+        ..Default::default()
+    }))
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("attributes"));
+    assert!(e.message.contains("name"));
+    run(s.confirm_sign_in(ChallengeAnswer {
+        new_password: Some("N3w-Passw0rd!".into()),
+        attributes: vec![("name".into(), "Alice".into())],
+        ..Default::default()
+    }))
+    .unwrap();
+    assert_eq!(
+        script.sent(2).1["ChallengeResponses"],
+        json!({"USERNAME": "alice", "NEW_PASSWORD": "N3w-Passw0rd!", "userAttributes.name": "Alice"})
+    );
+}
+
+#[test]
+fn a_challenge_the_server_never_sent_is_refused() {
+    let (s, script) = session_meeting(tokens_answer(), vec![]);
+    let e = run(s.confirm_sign_in(ChallengeAnswer {
+        code: Some("1".into()),
+        ..Default::default()
+    }))
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("challenge"));
+    assert!(script.sent.borrow().is_empty());
+    let e = run(s.setup_totp()).unwrap_err();
+    assert_eq!(
+        e.code, "NotAuthorizedException",
+        "setting up TOTP needs a sign-in or an MFA_SETUP step"
+    );
+}
