@@ -430,6 +430,19 @@ fn rejected(e: Error) -> Promise {
     Promise::reject(&JsValue::from(e))
 }
 
+/// Parses the input object of method `name` and starts `call` with it; a Promise rejected
+/// with an `InvalidInputError` when the input is malformed (nothing is sent).
+fn with_input<I, F>(name: &str, input: JsValue, call: impl FnOnce(I) -> F) -> Promise
+where
+    I: DeserializeOwned,
+    F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
+{
+    match parse(name, input) {
+        Ok(input) => promise(call(input)),
+        Err(e) => rejected(e),
+    }
+}
+
 /// `undefined`, optionally-absent input objects.
 fn optional<T: DeserializeOwned + Default>(field: &str, value: JsValue) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
@@ -454,14 +467,12 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SignInInput")] input: JsValue,
     ) -> Promise {
-        let input: SignInInput = match parse("signIn", input) {
-            Ok(i) => i,
-            Err(e) => return rejected(e),
-        };
-        let future = self
-            .session
-            .sign_in(&input.username, Zeroizing::new(input.password));
-        promise(async move { sign_in_result(future.await?) })
+        with_input("signIn", input, |i: SignInInput| {
+            let future = self
+                .session
+                .sign_in(&i.username, Zeroizing::new(i.password));
+            async move { sign_in_result(future.await?) }
+        })
     }
 
     /// Answers the step `signIn` returned (new password, MFA code, MFA choice, TOTP code).
@@ -470,19 +481,17 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConfirmSignInInput")] input: JsValue,
     ) -> Promise {
-        let input: ConfirmSignInInput = match parse("confirmSignIn", input) {
-            Ok(i) => i,
-            Err(e) => return rejected(e),
-        };
-        let answer = ChallengeAnswer {
-            code: input.code,
-            new_password: input.new_password,
-            attributes: input.attributes.into_iter().collect(),
-            mfa_type: input.mfa_type,
-            answer: input.answer,
-        };
-        let future = self.session.confirm_sign_in(answer);
-        promise(async move { sign_in_result(future.await?) })
+        with_input("confirmSignIn", input, |i: ConfirmSignInInput| {
+            let answer = ChallengeAnswer {
+                code: i.code,
+                new_password: i.new_password,
+                attributes: i.attributes.into_iter().collect(),
+                mfa_type: i.mfa_type,
+                answer: i.answer,
+            };
+            let future = self.session.confirm_sign_in(answer);
+            async move { sign_in_result(future.await?) }
+        })
     }
 
     /// Starts TOTP setup and returns the secret for an authenticator app: during an
@@ -507,12 +516,10 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CodeInput")] input: JsValue,
     ) -> Promise {
-        let input: CodeInput = match parse("verifyTotpSetup", input) {
-            Ok(i) => i,
-            Err(e) => return rejected(e),
-        };
-        let future = self.session.verify_totp_setup(input.code);
-        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
+        with_input("verifyTotpSetup", input, |i: CodeInput| {
+            let future = self.session.verify_totp_setup(i.code);
+            async move { future.await.map(|()| JsValue::UNDEFINED) }
+        })
     }
 
     /// Registers a user; Cognito sends a confirmation code unless the pool auto-confirms.
@@ -521,22 +528,20 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SignUpInput")] input: JsValue,
     ) -> Promise {
-        let input: SignUpInput = match parse("signUp", input) {
-            Ok(i) => i,
-            Err(e) => return rejected(e),
-        };
-        let future = self.session.sign_up(
-            input.username,
-            Zeroizing::new(input.password),
-            input.attributes.into_iter().collect(),
-        );
-        promise(async move {
-            let r = future.await?;
-            to_js(&SignUpResultJs {
-                user_confirmed: r.user_confirmed,
-                user_sub: r.user_sub,
-                code_delivery: r.code_delivery.map(Into::into),
-            })
+        with_input("signUp", input, |i: SignUpInput| {
+            let future = self.session.sign_up(
+                i.username,
+                Zeroizing::new(i.password),
+                i.attributes.into_iter().collect(),
+            );
+            async move {
+                let r = future.await?;
+                to_js(&SignUpResultJs {
+                    user_confirmed: r.user_confirmed,
+                    user_sub: r.user_sub,
+                    code_delivery: r.code_delivery.map(Into::into),
+                })
+            }
         })
     }
 
@@ -546,12 +551,10 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConfirmSignUpInput")] input: JsValue,
     ) -> Promise {
-        let input: ConfirmSignUpInput = match parse("confirmSignUp", input) {
-            Ok(i) => i,
-            Err(e) => return rejected(e),
-        };
-        let future = self.session.confirm_sign_up(input.username, input.code);
-        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
+        with_input("confirmSignUp", input, |i: ConfirmSignUpInput| {
+            let future = self.session.confirm_sign_up(i.username, i.code);
+            async move { future.await.map(|()| JsValue::UNDEFINED) }
+        })
     }
 
     /// Sends the sign-up confirmation code again.
@@ -560,12 +563,10 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "UsernameInput")] input: JsValue,
     ) -> Promise {
-        let input: UsernameInput = match parse("resendSignUpCode", input) {
-            Ok(i) => i,
-            Err(e) => return rejected(e),
-        };
-        let future = self.session.resend_sign_up_code(input.username);
-        promise(async move { to_js(&CodeDeliveryJs::from(future.await?)) })
+        with_input("resendSignUpCode", input, |i: UsernameInput| {
+            let future = self.session.resend_sign_up_code(i.username);
+            async move { to_js(&CodeDeliveryJs::from(future.await?)) }
+        })
     }
 
     /// Starts a password reset: Cognito sends a code.
@@ -574,12 +575,10 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "UsernameInput")] input: JsValue,
     ) -> Promise {
-        let input: UsernameInput = match parse("forgotPassword", input) {
-            Ok(i) => i,
-            Err(e) => return rejected(e),
-        };
-        let future = self.session.forgot_password(input.username);
-        promise(async move { to_js(&CodeDeliveryJs::from(future.await?)) })
+        with_input("forgotPassword", input, |i: UsernameInput| {
+            let future = self.session.forgot_password(i.username);
+            async move { to_js(&CodeDeliveryJs::from(future.await?)) }
+        })
     }
 
     /// Sets a new password with the reset code.
@@ -588,16 +587,18 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConfirmForgotPasswordInput")] input: JsValue,
     ) -> Promise {
-        let input: ConfirmForgotPasswordInput = match parse("confirmForgotPassword", input) {
-            Ok(i) => i,
-            Err(e) => return rejected(e),
-        };
-        let future = self.session.confirm_forgot_password(
-            input.username,
-            input.code,
-            Zeroizing::new(input.new_password),
-        );
-        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
+        with_input(
+            "confirmForgotPassword",
+            input,
+            |i: ConfirmForgotPasswordInput| {
+                let future = self.session.confirm_forgot_password(
+                    i.username,
+                    i.code,
+                    Zeroizing::new(i.new_password),
+                );
+                async move { future.await.map(|()| JsValue::UNDEFINED) }
+            },
+        )
     }
 
     /// Changes the signed-in user's password.
@@ -606,15 +607,13 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ChangePasswordInput")] input: JsValue,
     ) -> Promise {
-        let input: ChangePasswordInput = match parse("changePassword", input) {
-            Ok(i) => i,
-            Err(e) => return rejected(e),
-        };
-        let future = self.session.change_password(
-            Zeroizing::new(input.old_password),
-            Zeroizing::new(input.new_password),
-        );
-        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
+        with_input("changePassword", input, |i: ChangePasswordInput| {
+            let future = self.session.change_password(
+                Zeroizing::new(i.old_password),
+                Zeroizing::new(i.new_password),
+            );
+            async move { future.await.map(|()| JsValue::UNDEFINED) }
+        })
     }
 
     /// Signs out here (revoking the refresh token), or everywhere with `{ global: true }`.

@@ -255,6 +255,24 @@ impl<T: Transport + 'static> Session<T> {
         )
     }
 
+    /// Runs `call` with this session's user pool client, as a future that owns what it needs.
+    fn with_pool<R: 'static>(
+        self: &Rc<Self>,
+        call: impl AsyncFnOnce(&UserPool<'_, Clocked<'_, T>>) -> Result<R> + 'static,
+    ) -> impl Future<Output = Result<R>> + 'static {
+        let this = self.clone();
+        async move {
+            let (transport, endpoint) = this.pool();
+            let client_id = &this.config.user_pool_client_id;
+            call(&UserPool {
+                transport: &transport,
+                endpoint: &endpoint,
+                client_id,
+            })
+            .await
+        }
+    }
+
     // ---- listeners -------------------------------------------------------------------------
 
     /// Calls `listener` on every session change; returns an id for [`Session::off`].
@@ -633,19 +651,13 @@ impl<T: Transport + 'static> Session<T> {
         self: &Rc<Self>,
         code: String,
     ) -> impl Future<Output = Result<()>> + 'static {
-        let this = self.clone();
-        async move {
-            let tokens = this.tokens().await?;
-            let (transport, endpoint) = this.pool();
-            let pool = UserPool {
-                transport: &transport,
-                endpoint: &endpoint,
-                client_id: &this.config.user_pool_client_id,
-            };
+        let session = self.clone();
+        self.with_pool(async move |pool| {
+            let tokens = session.tokens().await?;
             pool.verify_software_token(TotpAuth::AccessToken(&tokens.access_token), &code)
                 .await?;
             pool.prefer_totp(&tokens.access_token).await
-        }
+        })
     }
 
     fn user_of(&self, tokens: &Tokens) -> Result<User> {
@@ -822,17 +834,11 @@ impl<T: Transport + 'static> Session<T> {
         old: zeroize::Zeroizing<String>,
         new: zeroize::Zeroizing<String>,
     ) -> impl Future<Output = Result<()>> + 'static {
-        let this = self.clone();
-        async move {
-            let tokens = this.tokens().await?;
-            let (transport, endpoint) = this.pool();
-            let pool = UserPool {
-                transport: &transport,
-                endpoint: &endpoint,
-                client_id: &this.config.user_pool_client_id,
-            };
+        let session = self.clone();
+        self.with_pool(async move |pool| {
+            let tokens = session.tokens().await?;
             pool.change_password(&tokens.access_token, &old, &new).await
-        }
+        })
     }
 
     // ---- account life without a session ---------------------------------------------------
@@ -844,34 +850,16 @@ impl<T: Transport + 'static> Session<T> {
         password: zeroize::Zeroizing<String>,
         attributes: Vec<(String, String)>,
     ) -> impl Future<Output = Result<SignUpResult>> + 'static {
-        let this = self.clone();
-        async move {
-            let (transport, endpoint) = this.pool();
-            let pool = UserPool {
-                transport: &transport,
-                endpoint: &endpoint,
-                client_id: &this.config.user_pool_client_id,
-            };
-            pool.sign_up(&username, &password, &attributes).await
-        }
+        self.with_pool(async move |pool| pool.sign_up(&username, &password, &attributes).await)
     }
 
-    /// Confirms a sign-up; `resend` the code instead when `code` is `None`.
+    /// Confirms a sign-up with the code Cognito sent.
     pub fn confirm_sign_up(
         self: &Rc<Self>,
         username: String,
         code: String,
     ) -> impl Future<Output = Result<()>> + 'static {
-        let this = self.clone();
-        async move {
-            let (transport, endpoint) = this.pool();
-            let pool = UserPool {
-                transport: &transport,
-                endpoint: &endpoint,
-                client_id: &this.config.user_pool_client_id,
-            };
-            pool.confirm_sign_up(&username, &code).await
-        }
+        self.with_pool(async move |pool| pool.confirm_sign_up(&username, &code).await)
     }
 
     /// Sends the sign-up code again.
@@ -879,16 +867,7 @@ impl<T: Transport + 'static> Session<T> {
         self: &Rc<Self>,
         username: String,
     ) -> impl Future<Output = Result<CodeDelivery>> + 'static {
-        let this = self.clone();
-        async move {
-            let (transport, endpoint) = this.pool();
-            let pool = UserPool {
-                transport: &transport,
-                endpoint: &endpoint,
-                client_id: &this.config.user_pool_client_id,
-            };
-            pool.resend_confirmation_code(&username).await
-        }
+        self.with_pool(async move |pool| pool.resend_confirmation_code(&username).await)
     }
 
     /// Starts a password reset.
@@ -896,16 +875,7 @@ impl<T: Transport + 'static> Session<T> {
         self: &Rc<Self>,
         username: String,
     ) -> impl Future<Output = Result<CodeDelivery>> + 'static {
-        let this = self.clone();
-        async move {
-            let (transport, endpoint) = this.pool();
-            let pool = UserPool {
-                transport: &transport,
-                endpoint: &endpoint,
-                client_id: &this.config.user_pool_client_id,
-            };
-            pool.forgot_password(&username).await
-        }
+        self.with_pool(async move |pool| pool.forgot_password(&username).await)
     }
 
     /// Completes a password reset.
@@ -915,17 +885,10 @@ impl<T: Transport + 'static> Session<T> {
         code: String,
         password: zeroize::Zeroizing<String>,
     ) -> impl Future<Output = Result<()>> + 'static {
-        let this = self.clone();
-        async move {
-            let (transport, endpoint) = this.pool();
-            let pool = UserPool {
-                transport: &transport,
-                endpoint: &endpoint,
-                client_id: &this.config.user_pool_client_id,
-            };
+        self.with_pool(async move |pool| {
             pool.confirm_forgot_password(&username, &code, &password)
                 .await
-        }
+        })
     }
 }
 
