@@ -366,3 +366,30 @@ fn a_challenge_the_server_never_sent_is_refused() {
         "setting up TOTP needs a sign-in or an MFA_SETUP step"
     );
 }
+
+#[test]
+fn a_rotated_refresh_token_replaces_the_old_one() {
+    let mut rotated = tokens_answer();
+    rotated["AuthenticationResult"]["RefreshToken"] = json!("rotated-refresh");
+    let mut plain = tokens_answer();
+    plain["AuthenticationResult"]
+        .as_object_mut()
+        .unwrap()
+        .remove("RefreshToken");
+    let (s, script) = session_meeting(tokens_answer(), vec![rotated, plain]);
+    sign_in(&s);
+
+    let t = run(s.refresh()).unwrap();
+    assert_eq!(t.refresh_token, "rotated-refresh");
+    assert_eq!(
+        script.sent(2).1["AuthParameters"]["REFRESH_TOKEN"],
+        "opaque-refresh"
+    );
+    // Without a new one, the rotated token is kept and used next time.
+    let t = run(s.refresh()).unwrap();
+    assert_eq!(t.refresh_token, "rotated-refresh");
+    assert_eq!(
+        script.sent(3).1["AuthParameters"]["REFRESH_TOKEN"],
+        "rotated-refresh"
+    );
+}
