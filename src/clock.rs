@@ -22,6 +22,9 @@ pub struct Clock {
     skew_ms: Cell<i64>,
 }
 
+/// A skew beyond this (about a year) is a broken `Date` header, not a wrong clock.
+const MAX_SKEW_MS: i64 = 366 * 86_400_000;
+
 /// Below this a learned offset is noise: `Date` headers have one-second resolution.
 const SKEW_NOISE_MS: i64 = 2_000;
 
@@ -44,7 +47,11 @@ impl Clock {
     /// Learns from a response: `server_ms` is its `Date` header, `local_ms` the local time the
     /// response arrived. Returns whether the offset changed.
     pub fn learn(&self, server_ms: f64, local_ms: f64) -> bool {
-        let offset = (server_ms - local_ms).round() as i64;
+        let offset = (server_ms - local_ms).round();
+        if !offset.is_finite() || offset.abs() > MAX_SKEW_MS as f64 {
+            return false;
+        }
+        let offset = offset as i64;
         if (offset - self.skew_ms.get()).abs() < SKEW_NOISE_MS {
             return false;
         }
@@ -159,7 +166,12 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
     let hour: u32 = hms.next()?.parse().ok()?;
     let minute: u32 = hms.next()?.parse().ok()?;
     let second: u32 = hms.next()?.parse().ok()?;
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
+    if parts.next()? != "GMT"
+        || !(1970..=9999).contains(&year)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
     {
         return None;
     }
@@ -205,6 +217,14 @@ mod tests {
         assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
         assert_eq!(parse_http_date(""), None);
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 99999999999999 08:49:37 GMT"),
+            None
+        );
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov -99999999999999 08:49:37 GMT"),
+            None
+        );
     }
 
     #[test]
@@ -229,6 +249,9 @@ mod tests {
         assert_eq!(clock.skew_ms(), 1_200_000);
         assert_eq!(clock.corrected(5.0), 1_200_005.0);
         assert!(clock.learn(1_000_000.0, 1_000_000.0));
+        assert_eq!(clock.skew_ms(), 0);
+        assert!(!clock.learn(f64::MAX, 0.0), "an absurd Date is ignored");
+        assert!(!clock.learn(-1e300, 1e300));
         assert_eq!(clock.skew_ms(), 0);
     }
 }

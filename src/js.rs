@@ -142,8 +142,19 @@ pub fn version() -> String {
 }
 
 fn parse<T: DeserializeOwned>(field: &str, value: JsValue) -> Result<T, Error> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| Error::invalid_input(field, format!("{field}: {e}")))
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        // serde quotes a wrongly typed value ("invalid type: floating point `123456`"), which
+        // may be a password: name only what is missing or unknown, never a value.
+        let e = e.to_string();
+        let message = if e.contains("missing field") || e.contains("unknown field") {
+            format!("{field}: {e}")
+        } else {
+            format!(
+                "{field}: expects an object whose fields are strings (see the TypeScript types)"
+            )
+        };
+        Error::invalid_input(field, message)
+    })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
@@ -672,11 +683,13 @@ impl Client {
             let _ = listener.call1(&JsValue::NULL, &JsValue::from_str(event.name()));
         }));
         let session = Rc::downgrade(&self.session);
-        Closure::once_into_js(move || {
+        // Calling the returned function again is harmless, as unsubscribe functions should be.
+        Closure::<dyn Fn()>::new(move || {
             if let Some(s) = session.upgrade() {
                 s.off(id);
             }
         })
+        .into_js_value()
     }
 }
 

@@ -557,14 +557,28 @@ impl<T: Transport + 'static> Session<T> {
                     refresh_token,
                 };
                 let user = self.user_of(&tokens)?;
-                self.generation.set(self.generation.get() + 1);
+                self.new_generation();
                 self.learn_from_tokens(&tokens);
-                storage::save_tokens(
+                let previous = match &*self.state.borrow() {
+                    State::SignedIn(s) if s.username != user.username => Some(s.username.clone()),
+                    _ => None,
+                };
+                if let Some(previous) = previous {
+                    // Another user signed in here: the previous one's tokens go.
+                    storage::clear_tokens(
+                        self.store.as_ref(),
+                        &self.config.user_pool_client_id,
+                        &previous,
+                    );
+                }
+                // Persisting can fail (quota, storage disabled): save_tokens leaves nothing
+                // half-written, and the session still works for this page.
+                let _ = storage::save_tokens(
                     self.store.as_ref(),
                     &self.config.user_pool_client_id,
                     &user.username,
                     &tokens,
-                )?;
+                );
                 *self.state.borrow_mut() = State::SignedIn(SignedIn {
                     username: user.username.clone(),
                     tokens,
@@ -574,6 +588,8 @@ impl<T: Transport + 'static> Session<T> {
             }
             AuthAnswer::Challenge(challenge) => {
                 let step = next_step(&challenge);
+                // A refresh still in flight for an earlier user must not undo this step.
+                self.new_generation();
                 *self.state.borrow_mut() = State::Challenged(Pending {
                     username: username.to_owned(),
                     expires_at_ms: self.server_now_ms() + CHALLENGE_SESSION_MS,
@@ -582,6 +598,13 @@ impl<T: Transport + 'static> Session<T> {
                 Ok(SignInStep::Next(step))
             }
         }
+    }
+
+    /// Starts a new generation of the session: results of calls begun before it (a refresh in
+    /// flight) are discarded, and the next refresh starts afresh.
+    fn new_generation(&self) {
+        self.generation.set(self.generation.get() + 1);
+        *self.refreshing.borrow_mut() = None;
     }
 
     /// Starts TOTP setup: during an `MFA_SETUP` sign-in step (then answer with
@@ -722,9 +745,13 @@ impl<T: Transport + 'static> Session<T> {
             return pending.clone();
         }
         let this = self.clone();
+        let generation = self.generation.get();
         let future = async move {
-            let result = this.refresh_once().await;
-            *this.refreshing.borrow_mut() = None;
+            let result = this.refresh_once(generation).await;
+            // A new generation has already emptied the slot, perhaps for a newer refresh.
+            if this.generation.get() == generation {
+                *this.refreshing.borrow_mut() = None;
+            }
             result
         }
         .boxed_local()
@@ -733,11 +760,16 @@ impl<T: Transport + 'static> Session<T> {
         future
     }
 
-    async fn refresh_once(&self) -> Result<Tokens> {
-        let generation = self.generation.get();
-        let (username, old) = match &*self.state.borrow() {
-            State::SignedIn(s) => (s.username.clone(), s.tokens.clone()),
-            _ => return Err(not_signed_in()),
+    async fn refresh_once(&self, generation: u64) -> Result<Tokens> {
+        let current = match &*self.state.borrow() {
+            State::SignedIn(s) if self.generation.get() == generation => {
+                Some((s.username.clone(), s.tokens.clone()))
+            }
+            _ => None,
+        };
+        let (username, old) = match current {
+            Some(c) => c,
+            None => return Err(not_signed_in()),
         };
         let (transport, endpoint) = self.pool();
         let pool = UserPool {
@@ -784,14 +816,13 @@ impl<T: Transport + 'static> Session<T> {
     }
 
     fn clear(&self, username: &str) {
-        self.generation.set(self.generation.get() + 1);
+        self.new_generation();
         storage::clear_tokens(
             self.store.as_ref(),
             &self.config.user_pool_client_id,
             username,
         );
         *self.state.borrow_mut() = State::SignedOut;
-        *self.refreshing.borrow_mut() = None;
     }
 
     /// Signs out. Locally, the refresh token is revoked (best effort: signing out offline
@@ -800,12 +831,15 @@ impl<T: Transport + 'static> Session<T> {
     pub fn sign_out(self: &Rc<Self>, global: bool) -> impl Future<Output = Result<()>> + 'static {
         let this = self.clone();
         async move {
-            let (username, tokens) = match &*this.state.borrow() {
-                State::SignedIn(s) => (s.username.clone(), s.tokens.clone()),
-                _ => {
-                    *this.state.borrow_mut() = State::SignedOut;
-                    return Ok(());
-                }
+            let current = match &*this.state.borrow() {
+                State::SignedIn(s) => Some((s.username.clone(), s.tokens.clone())),
+                _ => None,
+            };
+            let Some((username, tokens)) = current else {
+                // Signed out already, or mid-challenge: drop any pending challenge.
+                this.generation.set(this.generation.get() + 1);
+                *this.state.borrow_mut() = State::SignedOut;
+                return Ok(());
             };
             let (transport, endpoint) = this.pool();
             let pool = UserPool {

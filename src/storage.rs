@@ -86,22 +86,42 @@ pub fn open(kind: StorageKind) -> Result<Rc<dyn Store>> {
 }
 
 /// Writes the signed-in user's tokens under the peers' layout and marks them the last user.
+/// All or nothing: if a write fails, what this call wrote is removed again.
 pub fn save_tokens(
     store: &dyn Store,
     client_id: &str,
     username: &str,
     tokens: &Tokens,
 ) -> Result<()> {
-    store.set(&user_key(client_id, username, "idToken"), &tokens.id_token)?;
-    store.set(
-        &user_key(client_id, username, "accessToken"),
-        &tokens.access_token,
-    )?;
-    store.set(
-        &user_key(client_id, username, "refreshToken"),
-        &tokens.refresh_token,
-    )?;
-    store.set(&last_user_key(client_id), username)
+    let items = [
+        (
+            user_key(client_id, username, "idToken"),
+            tokens.id_token.as_str(),
+        ),
+        (
+            user_key(client_id, username, "accessToken"),
+            tokens.access_token.as_str(),
+        ),
+        (
+            user_key(client_id, username, "refreshToken"),
+            tokens.refresh_token.as_str(),
+        ),
+    ];
+    for (i, (key, value)) in items.iter().enumerate() {
+        if let Err(e) = store.set(key, value) {
+            for (written, _) in &items[..i] {
+                store.remove(written);
+            }
+            return Err(e);
+        }
+    }
+    if let Err(e) = store.set(&last_user_key(client_id), username) {
+        for (written, _) in &items {
+            store.remove(written);
+        }
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// The last signed-in user and their tokens, when all three are stored.
@@ -186,6 +206,62 @@ mod tests {
             store.get(&user_key("c", "bob", "idToken")).as_deref(),
             Some("bob's")
         );
+    }
+
+    /// Refuses writes after `allowed` of them, as a full quota does.
+    struct Quota {
+        inner: MemoryStore,
+        allowed: std::cell::Cell<usize>,
+    }
+
+    impl Store for Quota {
+        fn get(&self, key: &str) -> Option<String> {
+            self.inner.get(key)
+        }
+        fn set(&self, key: &str, value: &str) -> Result<()> {
+            if self.allowed.get() == 0 {
+                return Err(Error::config("storage", "quota"));
+            }
+            self.allowed.set(self.allowed.get() - 1);
+            self.inner.set(key, value)
+        }
+        fn remove(&self, key: &str) {
+            self.inner.remove(key)
+        }
+    }
+
+    #[test]
+    fn a_failed_save_leaves_nothing_half_written() {
+        let t = Tokens {
+            id_token: "i".into(),
+            access_token: "a".into(),
+            refresh_token: "r".into(),
+        };
+        for allowed in 0..4 {
+            let store = Quota {
+                inner: MemoryStore::default(),
+                allowed: std::cell::Cell::new(4),
+            };
+            save_tokens(&store, "c", "alice", &t).unwrap();
+            assert_eq!(
+                load_tokens(&store, "c").map(|(u, _)| u).as_deref(),
+                Some("alice")
+            );
+            store.allowed.set(allowed);
+            assert!(
+                save_tokens(&store, "c", "bob", &t).is_err(),
+                "{allowed} writes allowed"
+            );
+            assert!(
+                store.get(&user_key("c", "bob", "idToken")).is_none(),
+                "{allowed}: bob's keys rolled back"
+            );
+            assert_eq!(
+                load_tokens(&store, "c").map(|(u, _)| u).as_deref(),
+                Some("alice"),
+                "{allowed}: alice intact"
+            );
+        }
     }
 
     #[test]

@@ -16,24 +16,40 @@ use apiless::config::{Config, RawConfig};
 use apiless::error::Result;
 use apiless::http::{Request, Response, Transport};
 use apiless::session::{ChallengeAnswer, Session, SignInStep};
-use apiless::storage::MemoryStore;
+use apiless::storage::{MemoryStore, Store};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
 /// Answers each request with the next scripted body; records target and body of each.
+/// While `refresh_gate` is closed, refresh requests wait (a refresh "in flight").
 #[derive(Clone, Default)]
 struct Script {
     answers: Rc<RefCell<VecDeque<Value>>>,
     sent: Rc<RefCell<Vec<(String, Value)>>>,
+    refresh_gate_closed: Rc<std::cell::Cell<bool>>,
+}
+
+/// Ready once the flag is false.
+struct Gate(Rc<std::cell::Cell<bool>>);
+
+impl Future for Gate {
+    type Output = ();
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if self.0.get() {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    }
 }
 
 impl Script {
     fn new(answers: Vec<Value>) -> Self {
         Script {
             answers: Rc::new(RefCell::new(answers.into())),
-            sent: Rc::default(),
+            ..Script::default()
         }
     }
     fn sent(&self, i: usize) -> (String, Value) {
@@ -43,6 +59,9 @@ impl Script {
 
 impl Transport for Script {
     async fn send(&self, request: Request) -> Result<Response> {
+        if String::from_utf8_lossy(&request.body).contains("REFRESH_TOKEN_AUTH") {
+            Gate(self.refresh_gate_closed.clone()).await;
+        }
         let target = request
             .headers
             .iter()
@@ -87,12 +106,16 @@ fn jwt(claims: Value) -> String {
 }
 
 fn tokens_answer() -> Value {
+    tokens_answer_for("alice")
+}
+
+fn tokens_answer_for(user: &str) -> Value {
     let exp = NOW_MS as i64 / 1000 + 3600;
     let iss = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1";
     json!({
         "AuthenticationResult": {
-            "IdToken": jwt(json!({"sub": "s-1", "iss": iss, "exp": exp, "iat": exp - 3600, "cognito:username": "alice", "token_use": "id"})),
-            "AccessToken": jwt(json!({"sub": "s-1", "iss": iss, "exp": exp, "iat": exp - 3600, "username": "alice", "token_use": "access"})),
+            "IdToken": jwt(json!({"sub": format!("sub-{user}"), "iss": iss, "exp": exp, "iat": exp - 3600, "cognito:username": user, "token_use": "id"})),
+            "AccessToken": jwt(json!({"sub": format!("sub-{user}"), "iss": iss, "exp": exp, "iat": exp - 3600, "username": user, "token_use": "access"})),
             "RefreshToken": "opaque-refresh",
             "ExpiresIn": 3600,
             "TokenType": "Bearer"
@@ -103,6 +126,14 @@ fn tokens_answer() -> Value {
 
 /// A session whose sign-in passes the PASSWORD_VERIFIER step and then meets `next`.
 fn session_meeting(next: Value, more: Vec<Value>) -> (Rc<Session<Script>>, Script) {
+    session_meeting_with_store(next, more, Rc::new(MemoryStore::default()))
+}
+
+fn session_meeting_with_store(
+    next: Value,
+    more: Vec<Value>,
+    store: Rc<MemoryStore>,
+) -> (Rc<Session<Script>>, Script) {
     let verifier = json!({
         "ChallengeName": "PASSWORD_VERIFIER",
         "ChallengeParameters": {
@@ -124,7 +155,7 @@ fn session_meeting(next: Value, more: Vec<Value>) -> (Rc<Session<Script>>, Scrip
     let session = Session::new(
         config,
         script.clone(),
-        Rc::new(MemoryStore::default()),
+        store,
         Box::new(|| NOW_MS),
         Box::new(|buf: &mut [u8]| {
             buf.fill(7);
@@ -391,5 +422,112 @@ fn a_rotated_refresh_token_replaces_the_old_one() {
     assert_eq!(
         script.sent(3).1["AuthParameters"]["REFRESH_TOKEN"],
         "rotated-refresh"
+    );
+}
+
+/// Polls `f` once; `Some` if it finished.
+fn poll_once<F: Future + Unpin>(f: &mut F) -> Option<F::Output> {
+    match std::pin::Pin::new(f).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => Some(v),
+        Poll::Pending => None,
+    }
+}
+
+#[test]
+fn signing_out_when_signed_out_or_mid_challenge_is_fine_and_the_session_stays_usable() {
+    let sms = json!({"ChallengeName": "SMS_MFA", "Session": "s", "ChallengeParameters": {}});
+    let (s, _) = session_meeting(sms, vec![]);
+    run(s.sign_out(false)).unwrap();
+    run(s.sign_out(true)).unwrap();
+    assert_eq!(next_name(&sign_in(&s)), "SMS_MFA");
+    run(s.sign_out(false)).unwrap();
+    let e = run(s.confirm_sign_in(ChallengeAnswer {
+        code: Some("1".into()),
+        ..Default::default()
+    }))
+    .unwrap_err();
+    assert_eq!(
+        e.field.as_deref(),
+        Some("challenge"),
+        "sign-out dropped the pending challenge"
+    );
+    assert!(s.current_user().is_none());
+}
+
+#[test]
+fn a_refresh_in_flight_cannot_undo_a_newer_sign_in() {
+    // alice signs in; her refresh is held in flight; bob starts signing in (an SMS step).
+    let verifier_bob = json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {"SALT": "a1", "SRP_B": "ff".repeat(300), "SECRET_BLOCK": "AAAA", "USER_ID_FOR_SRP": "bob"}
+    });
+    let sms = json!({"ChallengeName": "SMS_MFA", "Session": "sess-bob", "ChallengeParameters": {}});
+    let (s, script) = session_meeting(
+        tokens_answer(),
+        vec![
+            verifier_bob,
+            sms,
+            tokens_answer(),
+            tokens_answer_for("bob"),
+            tokens_answer_for("bob"),
+        ],
+    );
+    sign_in(&s);
+    script.refresh_gate_closed.set(true);
+    let mut alice_refresh = s.refresh();
+    assert!(poll_once(&mut alice_refresh).is_none(), "held in flight");
+    let step = run(s.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
+    assert_eq!(next_name(&step), "SMS_MFA");
+
+    // alice's refresh returns while bob is mid-step: it must not put alice back.
+    script.refresh_gate_closed.set(false);
+    let result = poll_once(&mut alice_refresh).expect("done");
+    assert_eq!(result.unwrap_err().code, "NotAuthorizedException");
+    assert!(s.current_user().is_none(), "alice is not signed in again");
+    let user = match run(s.confirm_sign_in(ChallengeAnswer {
+        code: Some("123456".into()),
+        ..Default::default()
+    }))
+    .unwrap()
+    {
+        SignInStep::Done(u) => u,
+        SignInStep::Next(n) => panic!("{}", n.name),
+    };
+    assert_eq!(user.username, "bob", "bob's step survived");
+    let bob = run(s.refresh()).unwrap();
+    assert_eq!(
+        apiless::tokens::claims(&bob.id_token).unwrap().username,
+        "bob"
+    );
+}
+
+#[test]
+fn a_new_user_signing_in_removes_the_previous_users_tokens() {
+    let store = Rc::new(MemoryStore::default());
+    let verifier_bob = json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {"SALT": "a1", "SRP_B": "ff".repeat(300), "SECRET_BLOCK": "AAAA", "USER_ID_FOR_SRP": "bob"}
+    });
+    let (s, _) = session_meeting_with_store(
+        tokens_answer(),
+        vec![verifier_bob, tokens_answer_for("bob")],
+        store.clone(),
+    );
+    sign_in(&s);
+    assert!(store
+        .get("CognitoIdentityServiceProvider.client1.alice.refreshToken")
+        .is_some());
+    run(s.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
+    assert!(store
+        .get("CognitoIdentityServiceProvider.client1.alice.refreshToken")
+        .is_none());
+    assert!(store
+        .get("CognitoIdentityServiceProvider.client1.alice.idToken")
+        .is_none());
+    assert_eq!(
+        store
+            .get("CognitoIdentityServiceProvider.client1.LastAuthUser")
+            .as_deref(),
+        Some("bob")
     );
 }
