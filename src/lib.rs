@@ -6,19 +6,22 @@
 //!
 //! The crate is laid out one concern per module. Imports flow one way:
 //! `js` -> `session` -> (`user_pool`, `identity_pool`, `cache`, `storage`) -> (`aws_json`, `srp`)
-//! -> `http`; `dynamodb` and `s3` -> `signer`; `error`, `config` and `clock` are leaves.
+//! -> `http`; `dynamodb` and `s3` -> (`signer`, `retry`) -> `http`; `error`, `config`, `clock` and
+//! `credentials` (plain data) are leaves.
 //! `tests/architecture.rs` checks that direction on every test run.
 
 pub mod aws_json;
 pub mod cache;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod dynamodb;
 pub mod error;
 pub mod http;
 pub mod identity_pool;
 pub mod js;
 pub mod modp;
+pub mod retry;
 pub mod s3;
 pub mod session;
 pub mod signer;

@@ -17,8 +17,9 @@ const EDGES: &[(&str, &[&str])] = &[
     ),
     ("user_pool", &["aws_json", "srp"]),
     ("identity_pool", &["aws_json"]),
-    ("dynamodb", &["signer", "aws_json"]),
-    ("s3", &["signer", "http"]),
+    ("dynamodb", &["signer", "retry", "aws_json"]),
+    ("s3", &["signer", "retry", "http"]),
+    ("retry", &["http"]),
     ("aws_json", &["http"]),
     ("signer", &["http"]),
     ("cache", &[]),
@@ -28,7 +29,7 @@ const EDGES: &[(&str, &[&str])] = &[
     ("modp", &[]),
     ("http", &[]),
 ];
-const LEAVES: &[&str] = &["error", "config", "clock"];
+const LEAVES: &[&str] = &["error", "config", "clock", "credentials"];
 
 fn below(module: &str, graph: &BTreeMap<&str, &[&str]>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
