@@ -1,8 +1,15 @@
-//! An expiring value: tokens and credentials are reused until shortly before the expiry the
-//! service gave them, never for a fixed TTL.
+//! An expiring value with single-flight refresh: tokens and credentials are reused until
+//! shortly before the expiry the service gave them (never a fixed TTL), and however many
+//! callers need a new one at once, one request fetches it.
 //!
-//! Pure: every check takes `now_ms`. The single-flight refresh that wraps it arrives with
-//! issue #4.
+//! Time is a parameter: every check takes `now_ms`.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
+
+use crate::error::Result;
 
 /// A value and the moment (ms since the epoch, server time) it stops being valid.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,9 +41,83 @@ impl<T> Expiring<T> {
     }
 }
 
+/// A refresh in flight, shared by every caller waiting for it.
+pub type Pending<T> = Shared<LocalBoxFuture<'static, Result<T>>>;
+
+/// An expiring value refreshed by one request at a time.
+pub struct SingleFlight<T: Clone + 'static> {
+    current: RefCell<Option<Expiring<T>>>,
+    pending: RefCell<Option<Pending<T>>>,
+    generation: Cell<u64>,
+}
+
+impl<T: Clone + 'static> SingleFlight<T> {
+    /// An empty cache.
+    pub fn new() -> Rc<Self> {
+        Rc::new(SingleFlight {
+            current: RefCell::new(None),
+            pending: RefCell::new(None),
+            generation: Cell::new(0),
+        })
+    }
+
+    /// The cached value, if fresh at `now_ms` with `margin_ms` to spare.
+    pub fn fresh(&self, now_ms: i64, margin_ms: i64) -> Option<T> {
+        self.current
+            .borrow()
+            .as_ref()
+            .filter(|e| e.is_fresh(now_ms, margin_ms))
+            .map(|e| e.value.clone())
+    }
+
+    /// When the cached value expires, if there is one.
+    pub fn expires_at_ms(&self) -> Option<i64> {
+        self.current.borrow().as_ref().map(|e| e.expires_at_ms)
+    }
+
+    /// Joins the refresh in flight, or starts one with `start`; its result is cached. A
+    /// refresh that started before [`SingleFlight::clear`] is not cached.
+    pub fn refresh(
+        self: &Rc<Self>,
+        start: impl FnOnce() -> LocalBoxFuture<'static, Result<Expiring<T>>>,
+    ) -> Pending<T> {
+        if let Some(pending) = self.pending.borrow().as_ref() {
+            return pending.clone();
+        }
+        let this = self.clone();
+        let generation = self.generation.get();
+        let fetch = start();
+        let future = async move {
+            let result = fetch.await;
+            if this.generation.get() != generation {
+                return Err(crate::error::Error::aborted());
+            }
+            *this.pending.borrow_mut() = None;
+            let fresh = result?;
+            let value = fresh.value.clone();
+            *this.current.borrow_mut() = Some(fresh);
+            Ok(value)
+        }
+        .boxed_local()
+        .shared();
+        *self.pending.borrow_mut() = Some(future.clone());
+        future
+    }
+
+    /// Forgets the value and any refresh in flight.
+    pub fn clear(&self) {
+        self.generation.set(self.generation.get() + 1);
+        *self.current.borrow_mut() = None;
+        *self.pending.borrow_mut() = None;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
 
     #[test]
     fn freshness_keeps_a_margin_before_expiry() {
@@ -46,5 +127,88 @@ mod tests {
         assert!(!e.is_fresh(12_000, 0));
         assert_eq!(e.remaining_ms(12_000), -2_000);
         assert!(!Expiring::new((), i64::MAX).is_fresh(i64::MAX - 1, 5));
+    }
+
+    /// Ready once the flag is cleared.
+    struct Gate(Rc<Cell<bool>>);
+    impl Future for Gate {
+        type Output = ();
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+            if self.0.get() {
+                Poll::Pending
+            } else {
+                Poll::Ready(())
+            }
+        }
+    }
+
+    fn poll<F: Future + Unpin>(f: &mut F) -> Option<F::Output> {
+        match Pin::new(f).poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(v) => Some(v),
+            Poll::Pending => None,
+        }
+    }
+
+    #[test]
+    fn fifty_waiters_share_one_fetch_and_the_value_is_cached() {
+        let cache = SingleFlight::<u32>::new();
+        let closed = Rc::new(Cell::new(true));
+        let fetches = Rc::new(Cell::new(0));
+        let mut waiters: Vec<_> = (0..50)
+            .map(|_| {
+                let (closed, fetches) = (closed.clone(), fetches.clone());
+                cache.refresh(move || {
+                    fetches.set(fetches.get() + 1);
+                    async move {
+                        Gate(closed).await;
+                        Ok(Expiring::new(7, 1_000))
+                    }
+                    .boxed_local()
+                })
+            })
+            .collect();
+        assert!(waiters.iter_mut().all(|w| poll(w).is_none()));
+        closed.set(false);
+        assert!(waiters.iter_mut().all(|w| poll(w) == Some(Ok(7))));
+        assert_eq!(fetches.get(), 1);
+        assert_eq!(cache.fresh(0, 100), Some(7));
+        assert_eq!(cache.fresh(950, 100), None, "within the margin of expiry");
+    }
+
+    #[test]
+    fn a_failed_fetch_wakes_every_waiter_with_the_error_and_the_next_call_tries_again() {
+        let cache = SingleFlight::<u32>::new();
+        let mut a =
+            cache.refresh(|| async { Err(crate::error::Error::network("down")) }.boxed_local());
+        let mut b = cache.refresh(|| unreachable!("joins a"));
+        assert_eq!(poll(&mut a).unwrap().unwrap_err().code, "NetworkError");
+        assert_eq!(poll(&mut b).unwrap().unwrap_err().code, "NetworkError");
+        let mut c = cache.refresh(|| async { Ok(Expiring::new(3, 10)) }.boxed_local());
+        assert_eq!(poll(&mut c), Some(Ok(3)));
+    }
+
+    #[test]
+    fn clearing_discards_a_fetch_in_flight() {
+        let cache = SingleFlight::<u32>::new();
+        let closed = Rc::new(Cell::new(true));
+        let gate = closed.clone();
+        let mut old = cache.refresh(move || {
+            async move {
+                Gate(gate).await;
+                Ok(Expiring::new(1, 1_000))
+            }
+            .boxed_local()
+        });
+        assert!(poll(&mut old).is_none());
+        cache.clear();
+        let mut new = cache.refresh(|| async { Ok(Expiring::new(2, 1_000)) }.boxed_local());
+        assert_eq!(poll(&mut new), Some(Ok(2)));
+        closed.set(false);
+        assert_eq!(poll(&mut old).unwrap().unwrap_err().code, "AbortError");
+        assert_eq!(
+            cache.fresh(0, 0),
+            Some(2),
+            "the old fetch did not overwrite the new value"
+        );
     }
 }

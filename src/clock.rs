@@ -9,11 +9,32 @@
 use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use wasm_bindgen::JsCast;
+
 /// Milliseconds since the Unix epoch by the browser's own (possibly wrong) clock.
 ///
 /// Only meaningful on wasm32 in a browser; `SystemTime::now` is banned because it panics there.
 pub fn browser_now_ms() -> f64 {
     js_sys::Date::now()
+}
+
+/// Resolves after `ms` milliseconds (the browser's `setTimeout`, in a window or a worker).
+pub async fn sleep_ms(ms: f64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let set_timeout = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match set_timeout {
+            Some(f) => {
+                let _ = f.call2(&wasm_bindgen::JsValue::NULL, &resolve, &ms.max(0.0).into());
+            }
+            // No timers (an unusual host): do not wait rather than never resolve.
+            None => {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            }
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The skew between the browser's clock and AWS's, learned from responses.

@@ -1,2 +1,2395 @@
-//! DynamoDB's item API (JSON 1.0, DynamoDB_20120810.*), always scoped to the caller's identity
-//! id as partition key. Built by issue #4.
+//! DynamoDB's item API (JSON 1.0, `DynamoDB_20120810.*`), always scoped to the caller's identity
+//! id as partition key.
+//!
+//! This module is pure: it turns plain Rust values into request bodies and response bodies back
+//! into plain values. The caller adds `X-Amz-Target` ([`Operation::target`]), signs and sends.
+//! [`Doc`] mirrors what the JS DocumentClient accepts and returns; numbers keep their exact
+//! decimal text. Every builder applies the scope guard first: the partition key value must be
+//! the signed-in identity id, or the request is refused as [`ErrorKind::OutOfScope`] before any
+//! body exists. Only [`ScopeCheck::UnscopedForDemoOnly`] skips it, so a demo can show IAM
+//! refusing what the guard would have stopped.
+//!
+//! [`ErrorKind::OutOfScope`]: crate::ErrorKind::OutOfScope
+
+use crate::aws_json::{self, Version};
+use crate::http::Transport;
+use crate::signed::{self, BodyHash};
+use std::collections::HashSet;
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use serde_json::{json, Map, Value};
+
+use crate::error::{Error, Result};
+
+/// An attribute value, as the JS DocumentClient accepts and returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Doc {
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A string (may be empty outside keys).
+    S(String),
+    /// A number as DynamoDB number text; see [`validate_number`].
+    N(String),
+    /// Binary data.
+    B(Vec<u8>),
+    /// A list of values of any types.
+    L(Vec<Doc>),
+    /// A map; order is kept on the way out (responses come back in name order).
+    M(Vec<(String, Doc)>),
+    /// A string set: not empty, no duplicates.
+    SS(Vec<String>),
+    /// A number set: not empty, no two members numerically equal.
+    NS(Vec<String>),
+    /// A binary set: not empty, no duplicates.
+    BS(Vec<Vec<u8>>),
+}
+
+/// An item: attribute names and values, in order.
+pub type Item = Vec<(String, Doc)>;
+
+/// How deep lists and maps may nest, as DynamoDB allows.
+const MAX_DEPTH: usize = 32;
+/// Significant digits a DynamoDB number may carry.
+const MAX_DIGITS: usize = 38;
+/// Exponent of the leading digit of the largest magnitude (9.99...E+125).
+const MAX_EXPONENT: i128 = 125;
+/// Exponent of the leading digit of the smallest non-zero magnitude (1E-130).
+const MIN_EXPONENT: i128 = -130;
+
+/// Generated placeholders of [`query_request`]; callers may not use them.
+const RESERVED_NAMES: &[&str] = &["#pk", "#sk"];
+const RESERVED_VALUES: &[&str] = &[":pk", ":sk0", ":sk1"];
+
+// ---------------------------------------------------------------------------------------------
+// Paths and errors
+// ---------------------------------------------------------------------------------------------
+
+/// Where a value came from: the caller (invalid input) or DynamoDB (a protocol fault).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    Input,
+    Response,
+}
+
+fn bad(source: Source, path: &str, message: impl Into<String>) -> Error {
+    let message = message.into();
+    match source {
+        Source::Input => Error::invalid_input(path, format!("{path}: {message}")),
+        Source::Response => Error::protocol(format!(
+            "DynamoDB answered with an invalid value at {path}: {message}"
+        )),
+    }
+}
+
+/// `item` + `tags` -> `item.tags`; names that are not plain words are quoted: `item["a b"]`.
+fn child(path: &str, name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        format!("{path}.{name}")
+    } else {
+        format!("{path}[{}]", Value::String(name.to_owned()))
+    }
+}
+
+fn at(path: &str, index: usize) -> String {
+    format!("{path}[{index}]")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+// ---------------------------------------------------------------------------------------------
+
+/// Checks a number as DynamoDB does and returns its canonical text.
+///
+/// Accepted: decimal syntax with an optional sign, fraction and exponent (`-1.5e3`, `.5`,
+/// `+2.`); up to 38 significant digits (leading and trailing zeros do not count); a magnitude
+/// between 1E-130 and 9.9999999999999999999999999999999999999E+125, or zero. Refused: empty
+/// text, spaces, `NaN`, `Infinity`, hex. The canonical form is plain decimal notation with no
+/// exponent, no `+`, no leading or trailing zeros and `0` for every zero (`"1.50e2"` ->
+/// `"150"`, `"-0.0"` -> `"0"`); it is numerically equal to the input, digit for digit.
+pub fn validate_number(text: &str) -> Result<String> {
+    canonical_number(text)
+        .map_err(|why| Error::invalid_input("number", format!("not a DynamoDB number: {why}")))
+}
+
+fn canonical_number(text: &str) -> std::result::Result<String, &'static str> {
+    if text.is_empty() {
+        return Err("the text is empty");
+    }
+    let (negative, rest) = if let Some(r) = text.strip_prefix('-') {
+        (true, r)
+    } else if let Some(r) = text.strip_prefix('+') {
+        (false, r)
+    } else {
+        (false, text)
+    };
+    let (mantissa, exponent) = match rest.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e)),
+        None => (rest, None),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int_part) || !all_digits(frac_part) {
+        return Err("only decimal digits, one '.', an optional sign and exponent are allowed");
+    }
+    if int_part.is_empty() && frac_part.is_empty() {
+        return Err("there are no digits");
+    }
+    // The exponent, or `None` when it is far beyond any range a text could bring back.
+    let exponent: Option<i128> = match exponent {
+        None => Some(0),
+        Some(e) => {
+            let (exp_negative, digits) = if let Some(d) = e.strip_prefix('-') {
+                (true, d)
+            } else if let Some(d) = e.strip_prefix('+') {
+                (false, d)
+            } else {
+                (false, e)
+            };
+            if digits.is_empty() || !all_digits(digits) {
+                return Err("the exponent needs digits");
+            }
+            let significant = digits.trim_start_matches('0');
+            if significant.len() > 25 {
+                if exp_negative {
+                    return Err("the magnitude is smaller than 1E-130");
+                }
+                None
+            } else {
+                let value: i128 = significant.parse().unwrap_or(0);
+                Some(if exp_negative { -value } else { value })
+            }
+        }
+    };
+    let joined: String = [int_part, frac_part].concat();
+    let leading_trimmed = joined.trim_start_matches('0');
+    let digits = leading_trimmed.trim_end_matches('0');
+    if digits.is_empty() {
+        return Ok("0".to_owned());
+    }
+    if digits.len() > MAX_DIGITS {
+        return Err("more than 38 significant digits");
+    }
+    let Some(exponent) = exponent else {
+        return Err("the magnitude is greater than 9.9999999999999999999999999999999999999E+125");
+    };
+    let len = |s: &str| i128::try_from(s.len()).unwrap_or(i128::MAX / 4);
+    let trailing = len(leading_trimmed) - len(digits);
+    // value = digits * 10^scale; the leading digit's exponent is scale + len - 1.
+    let scale = exponent - len(frac_part) + trailing;
+    let leading = scale + len(digits) - 1;
+    if leading > MAX_EXPONENT {
+        return Err("the magnitude is greater than 9.9999999999999999999999999999999999999E+125");
+    }
+    if leading < MIN_EXPONENT {
+        return Err("the magnitude is smaller than 1E-130");
+    }
+    let mut out = String::with_capacity(digits.len() + 140);
+    if negative {
+        out.push('-');
+    }
+    let zeros = |n: i128| "0".repeat(usize::try_from(n).unwrap_or(0));
+    if scale >= 0 {
+        out.push_str(digits);
+        out.push_str(&zeros(scale));
+    } else if leading >= 0 {
+        let split = usize::try_from(leading + 1).unwrap_or(0);
+        let (whole, fraction) = digits.split_at_checked(split).unwrap_or((digits, ""));
+        out.push_str(whole);
+        out.push('.');
+        out.push_str(fraction);
+    } else {
+        out.push_str("0.");
+        out.push_str(&zeros(-leading - 1));
+        out.push_str(digits);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents <-> DynamoDB JSON
+// ---------------------------------------------------------------------------------------------
+
+/// The DynamoDB JSON of a value: `{"S": "x"}`, `{"N": "12"}`, `{"B": "<base64>"}`,
+/// `{"BOOL": true}`, `{"NULL": true}`, `{"L": [...]}`, `{"M": {...}}`, `{"SS": [...]}`, ...
+///
+/// Numbers are checked and made canonical ([`validate_number`]); empty sets, duplicate set
+/// members, empty or repeated map keys and nesting deeper than 32 levels are refused, as
+/// DynamoDB refuses them. Errors name the path (`value.tags[2]`).
+pub fn to_attribute_value(doc: &Doc) -> Result<Value> {
+    to_av(doc, "value", 0)
+}
+
+/// Reads DynamoDB JSON (`{"S": "x"}`, ...) into a [`Doc`], with the checks of
+/// [`to_attribute_value`].
+pub fn from_attribute_value(value: &Value) -> Result<Doc> {
+    from_av(value, "value", 0, Source::Input)
+}
+
+/// The DynamoDB JSON of an item: `{"name": {"S": "x"}, ...}`.
+pub fn item_to_json(item: &[(String, Doc)]) -> Result<Value> {
+    map_to_json(item, "item", 0).map(Value::Object)
+}
+
+/// Reads an item from DynamoDB JSON. Attributes come back in name order.
+pub fn item_from_json(value: &Value) -> Result<Item> {
+    map_from_json(value, "item", 0, Source::Input)
+}
+
+fn map_to_json(entries: &[(String, Doc)], path: &str, depth: usize) -> Result<Map<String, Value>> {
+    let mut map = Map::new();
+    for (name, doc) in entries {
+        let here = child(path, name);
+        if name.is_empty() {
+            return Err(Error::invalid_input(
+                &here,
+                format!("{path}: attribute names must not be empty"),
+            ));
+        }
+        if map.contains_key(name) {
+            return Err(Error::invalid_input(
+                &here,
+                format!("{here}: the attribute name appears twice"),
+            ));
+        }
+        map.insert(name.clone(), to_av(doc, &here, depth)?);
+    }
+    Ok(map)
+}
+
+fn to_av(doc: &Doc, path: &str, depth: usize) -> Result<Value> {
+    if depth > MAX_DEPTH {
+        return Err(bad(
+            Source::Input,
+            path,
+            "lists and maps nest deeper than 32 levels",
+        ));
+    }
+    let number = |n: &str, path: &str| {
+        canonical_number(n)
+            .map_err(|why| bad(Source::Input, path, format!("not a DynamoDB number: {why}")))
+    };
+    Ok(match doc {
+        Doc::Null => json!({ "NULL": true }),
+        Doc::Bool(b) => json!({ "BOOL": b }),
+        Doc::S(s) => json!({ "S": s }),
+        Doc::N(n) => json!({ "N": number(n, path)? }),
+        Doc::B(b) => json!({ "B": STANDARD.encode(b) }),
+        Doc::L(list) => {
+            let values = list
+                .iter()
+                .enumerate()
+                .map(|(i, d)| to_av(d, &at(path, i), depth + 1))
+                .collect::<Result<Vec<_>>>()?;
+            json!({ "L": values })
+        }
+        Doc::M(entries) => json!({ "M": map_to_json(entries, path, depth + 1)? }),
+        Doc::SS(set) => {
+            check_set(set.iter().map(String::as_str), path, Source::Input)?;
+            json!({ "SS": set })
+        }
+        Doc::NS(set) => {
+            let canonical = set
+                .iter()
+                .enumerate()
+                .map(|(i, n)| number(n, &at(path, i)))
+                .collect::<Result<Vec<_>>>()?;
+            check_set(canonical.iter().map(String::as_str), path, Source::Input)?;
+            json!({ "NS": canonical })
+        }
+        Doc::BS(set) => {
+            check_set(set.iter().map(Vec::as_slice), path, Source::Input)?;
+            let encoded: Vec<String> = set.iter().map(|b| STANDARD.encode(b)).collect();
+            json!({ "BS": encoded })
+        }
+    })
+}
+
+/// Refuses empty sets and repeated members, naming the first repeat.
+fn check_set<T: std::hash::Hash + Eq>(
+    members: impl Iterator<Item = T>,
+    path: &str,
+    source: Source,
+) -> Result<()> {
+    let mut seen = HashSet::new();
+    for (i, member) in members.enumerate() {
+        if !seen.insert(member) {
+            return Err(bad(
+                source,
+                &at(path, i),
+                "a set member appears twice (DynamoDB sets hold distinct values)",
+            ));
+        }
+    }
+    if seen.is_empty() {
+        return Err(bad(
+            source,
+            path,
+            "DynamoDB has no empty sets; leave the attribute out or use an empty list",
+        ));
+    }
+    Ok(())
+}
+
+fn map_from_json(value: &Value, path: &str, depth: usize, source: Source) -> Result<Item> {
+    let object = value
+        .as_object()
+        .ok_or_else(|| bad(source, path, "expected an object of attribute values"))?;
+    object
+        .iter()
+        .map(|(name, v)| {
+            let here = child(path, name);
+            if name.is_empty() {
+                return Err(bad(source, path, "attribute names must not be empty"));
+            }
+            Ok((name.clone(), from_av(v, &here, depth, source)?))
+        })
+        .collect()
+}
+
+fn from_av(value: &Value, path: &str, depth: usize, source: Source) -> Result<Doc> {
+    if depth > MAX_DEPTH {
+        return Err(bad(
+            source,
+            path,
+            "lists and maps nest deeper than 32 levels",
+        ));
+    }
+    let object = value.as_object().ok_or_else(|| {
+        bad(
+            source,
+            path,
+            "an attribute value is an object such as {\"S\": \"text\"}",
+        )
+    })?;
+    let mut entries = object.iter();
+    let (tag, inner) = match (entries.next(), entries.next()) {
+        (Some(entry), None) => entry,
+        _ => return Err(bad(
+            source,
+            path,
+            "an attribute value has exactly one type key (S, N, B, BOOL, NULL, L, M, SS, NS, BS)",
+        )),
+    };
+    let wrong = |what: &str| bad(source, path, format!("the value of {tag} must be {what}"));
+    let string = |v: &Value, path: &str| -> Result<String> {
+        v.as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| bad(source, path, format!("a {tag} member must be a string")))
+    };
+    let number = |v: &Value, path: &str| -> Result<String> {
+        canonical_number(&string(v, path)?)
+            .map_err(|why| bad(source, path, format!("not a DynamoDB number: {why}")))
+    };
+    let binary = |v: &Value, path: &str| -> Result<Vec<u8>> {
+        STANDARD
+            .decode(string(v, path)?)
+            .map_err(|_| bad(source, path, "binary values must be standard base64"))
+    };
+    let members = || inner.as_array().ok_or_else(|| wrong("a list"));
+    Ok(match tag.as_str() {
+        "NULL" => match inner {
+            Value::Bool(true) => Doc::Null,
+            _ => return Err(wrong("true")),
+        },
+        "BOOL" => Doc::Bool(inner.as_bool().ok_or_else(|| wrong("true or false"))?),
+        "S" => Doc::S(string(inner, path)?),
+        "N" => Doc::N(number(inner, path)?),
+        "B" => Doc::B(binary(inner, path)?),
+        "L" => Doc::L(
+            members()?
+                .iter()
+                .enumerate()
+                .map(|(i, v)| from_av(v, &at(path, i), depth + 1, source))
+                .collect::<Result<_>>()?,
+        ),
+        "M" => Doc::M(map_from_json(inner, path, depth + 1, source)?),
+        "SS" => {
+            let set = members()?
+                .iter()
+                .enumerate()
+                .map(|(i, v)| string(v, &at(path, i)))
+                .collect::<Result<Vec<_>>>()?;
+            check_set(set.iter().map(String::as_str), path, source)?;
+            Doc::SS(set)
+        }
+        "NS" => {
+            let set = members()?
+                .iter()
+                .enumerate()
+                .map(|(i, v)| number(v, &at(path, i)))
+                .collect::<Result<Vec<_>>>()?;
+            check_set(set.iter().map(String::as_str), path, source)?;
+            Doc::NS(set)
+        }
+        "BS" => {
+            let set = members()?
+                .iter()
+                .enumerate()
+                .map(|(i, v)| binary(v, &at(path, i)))
+                .collect::<Result<Vec<_>>>()?;
+            check_set(set.iter().map(Vec::as_slice), path, source)?;
+            Doc::BS(set)
+        }
+        _ => {
+            return Err(bad(
+                source,
+                path,
+                "unknown attribute type (expected S, N, B, BOOL, NULL, L, M, SS, NS or BS)",
+            ))
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables, scope and options
+// ---------------------------------------------------------------------------------------------
+
+/// The DynamoDB operations this module builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    /// `GetItem`.
+    GetItem,
+    /// `PutItem`.
+    PutItem,
+    /// `UpdateItem`.
+    UpdateItem,
+    /// `DeleteItem`.
+    DeleteItem,
+    /// `Query`.
+    Query,
+}
+
+impl Operation {
+    /// The `X-Amz-Target` header value, e.g. `DynamoDB_20120810.GetItem`.
+    pub fn target(self) -> &'static str {
+        match self {
+            Operation::GetItem => "DynamoDB_20120810.GetItem",
+            Operation::PutItem => "DynamoDB_20120810.PutItem",
+            Operation::UpdateItem => "DynamoDB_20120810.UpdateItem",
+            Operation::DeleteItem => "DynamoDB_20120810.DeleteItem",
+            Operation::Query => "DynamoDB_20120810.Query",
+        }
+    }
+}
+
+/// A table and its key schema. The partition key holds the identity id (type `S`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    /// Table name (or ARN).
+    pub name: String,
+    /// Partition key attribute name; its value is always the caller's identity id.
+    pub pk_name: String,
+    /// Sort key attribute name, when the table has one.
+    pub sk_name: Option<String>,
+}
+
+/// Whether the scope guard applies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ScopeCheck {
+    /// Refuse any request whose partition key is not the signed-in identity id.
+    #[default]
+    Enforce,
+    /// Build the request whatever its partition key, so a demo can show IAM refusing it.
+    /// Never use this for real data access.
+    UnscopedForDemoOnly,
+}
+
+/// What a write answers with (`ReturnValues`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReturnValues {
+    /// `NONE`.
+    None,
+    /// `ALL_OLD`: the item as it was (PutItem, UpdateItem, DeleteItem).
+    AllOld,
+    /// `UPDATED_OLD`: the updated attributes as they were (UpdateItem only).
+    UpdatedOld,
+    /// `ALL_NEW`: the item as it is now (UpdateItem only).
+    AllNew,
+    /// `UPDATED_NEW`: the updated attributes as they are now (UpdateItem only).
+    UpdatedNew,
+}
+
+impl ReturnValues {
+    /// The wire name, e.g. `ALL_OLD`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnValues::None => "NONE",
+            ReturnValues::AllOld => "ALL_OLD",
+            ReturnValues::UpdatedOld => "UPDATED_OLD",
+            ReturnValues::AllNew => "ALL_NEW",
+            ReturnValues::UpdatedNew => "UPDATED_NEW",
+        }
+    }
+}
+
+/// Options of PutItem.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PutItem {
+    /// The whole item; must hold the partition key set to the identity id (and the sort key).
+    pub item: Item,
+    /// `ConditionExpression`.
+    pub condition_expression: Option<String>,
+    /// `ExpressionAttributeNames`: `#placeholder` -> attribute name.
+    pub expression_attribute_names: Vec<(String, String)>,
+    /// `ExpressionAttributeValues`: `:placeholder` -> value.
+    pub expression_attribute_values: Item,
+    /// `NONE` or `ALL_OLD`.
+    pub return_values: Option<ReturnValues>,
+}
+
+/// Options of GetItem.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GetItem {
+    /// Partition key value; `None` means the identity id, anything else is out of scope.
+    pub partition_key: Option<Doc>,
+    /// Sort key value; required exactly when the table has a sort key.
+    pub sort_key: Option<Doc>,
+    /// `ProjectionExpression`.
+    pub projection_expression: Option<String>,
+    /// `ExpressionAttributeNames`.
+    pub expression_attribute_names: Vec<(String, String)>,
+    /// `ConsistentRead`.
+    pub consistent_read: Option<bool>,
+}
+
+/// Options of UpdateItem.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UpdateItem {
+    /// Partition key value; `None` means the identity id, anything else is out of scope.
+    pub partition_key: Option<Doc>,
+    /// Sort key value; required exactly when the table has a sort key.
+    pub sort_key: Option<Doc>,
+    /// `UpdateExpression` (required).
+    pub update_expression: String,
+    /// `ConditionExpression`.
+    pub condition_expression: Option<String>,
+    /// `ExpressionAttributeNames`.
+    pub expression_attribute_names: Vec<(String, String)>,
+    /// `ExpressionAttributeValues`.
+    pub expression_attribute_values: Item,
+    /// Any [`ReturnValues`].
+    pub return_values: Option<ReturnValues>,
+}
+
+/// Options of DeleteItem.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeleteItem {
+    /// Partition key value; `None` means the identity id, anything else is out of scope.
+    pub partition_key: Option<Doc>,
+    /// Sort key value; required exactly when the table has a sort key.
+    pub sort_key: Option<Doc>,
+    /// `ConditionExpression`.
+    pub condition_expression: Option<String>,
+    /// `ExpressionAttributeNames`.
+    pub expression_attribute_names: Vec<(String, String)>,
+    /// `ExpressionAttributeValues`.
+    pub expression_attribute_values: Item,
+    /// `NONE` or `ALL_OLD`.
+    pub return_values: Option<ReturnValues>,
+}
+
+/// A condition on the sort key of a Query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SortKeyCondition {
+    /// `#sk = :sk0`.
+    Eq(Doc),
+    /// `#sk < :sk0`.
+    Lt(Doc),
+    /// `#sk <= :sk0`.
+    Le(Doc),
+    /// `#sk > :sk0`.
+    Gt(Doc),
+    /// `#sk >= :sk0`.
+    Ge(Doc),
+    /// `#sk BETWEEN :sk0 AND :sk1` (both ends included).
+    Between(Doc, Doc),
+    /// `begins_with(#sk, :sk0)`; strings and binary only.
+    BeginsWith(Doc),
+}
+
+/// A secondary index to query, with its own key names. Its partition key is still bound to
+/// the identity id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Index {
+    /// `IndexName`.
+    pub name: String,
+    /// The index's partition key attribute name.
+    pub pk_name: String,
+    /// The index's sort key attribute name, when it has one.
+    pub sk_name: Option<String>,
+}
+
+/// Options of Query. The key condition is generated: `#pk = :pk` plus the sort key condition;
+/// the placeholders `#pk`, `#sk`, `:pk`, `:sk0` and `:sk1` are reserved.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Partition key value; `None` means the identity id, anything else is out of scope.
+    pub partition_key: Option<Doc>,
+    /// Condition on the sort key (of the table, or of `index`).
+    pub sort_key: Option<SortKeyCondition>,
+    /// Query this index instead of the table.
+    pub index: Option<Index>,
+    /// `FilterExpression`.
+    pub filter_expression: Option<String>,
+    /// `ProjectionExpression`.
+    pub projection_expression: Option<String>,
+    /// `ExpressionAttributeNames`, merged with the generated ones.
+    pub expression_attribute_names: Vec<(String, String)>,
+    /// `ExpressionAttributeValues`, merged with the generated ones.
+    pub expression_attribute_values: Item,
+    /// `Limit` (at least 1).
+    pub limit: Option<u32>,
+    /// `ScanIndexForward`: `false` for descending sort key order.
+    pub scan_forward: Option<bool>,
+    /// `ConsistentRead`.
+    pub consistent_read: Option<bool>,
+    /// `ExclusiveStartKey`: the `last_evaluated_key` of the previous page.
+    pub exclusive_start_key: Option<Item>,
+}
+
+/// One page of a Query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueryPage {
+    /// The items of this page.
+    pub items: Vec<Item>,
+    /// Where the next page starts; `None` on the last page.
+    pub last_evaluated_key: Option<Item>,
+    /// `Count`: items returned after the filter.
+    pub count: u64,
+    /// `ScannedCount`: items read before the filter.
+    pub scanned_count: u64,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scope guard and shared pieces of the builders
+// ---------------------------------------------------------------------------------------------
+
+fn check_table(table: &Table, identity_id: &str) -> Result<()> {
+    if table.name.is_empty() {
+        return Err(Error::invalid_input("table", "the table name is empty"));
+    }
+    if table.pk_name.is_empty() {
+        return Err(Error::invalid_input(
+            "partitionKeyName",
+            "the partition key name is empty",
+        ));
+    }
+    if table.sk_name.as_deref() == Some("") {
+        return Err(Error::invalid_input(
+            "sortKeyName",
+            "the sort key name is empty",
+        ));
+    }
+    if identity_id.is_empty() {
+        return Err(Error::invalid_input(
+            "identityId",
+            "no identity id: sign in and get credentials first",
+        ));
+    }
+    Ok(())
+}
+
+/// The scope guard: `value` must be the string `identity_id`.
+fn check_partition(
+    value: Option<&Doc>,
+    field: &str,
+    pk_name: &str,
+    identity_id: &str,
+    scope: ScopeCheck,
+) -> Result<()> {
+    if scope == ScopeCheck::UnscopedForDemoOnly {
+        return Ok(());
+    }
+    match value {
+        Some(Doc::S(s)) if s == identity_id => Ok(()),
+        Some(_) => Err(Error::out_of_scope(
+            field,
+            format!(
+                "{field}: partition key '{pk_name}' must be the signed-in identity id \
+                 '{identity_id}'; this request names another value, which is outside the \
+                 user's own data"
+            ),
+        )),
+        None => Err(Error::out_of_scope(
+            field,
+            format!(
+                "{field}: partition key '{pk_name}' must be the signed-in identity id \
+                 '{identity_id}', but it is missing"
+            ),
+        )),
+    }
+}
+
+/// A key attribute is a non-empty string, a number or non-empty binary.
+fn check_key_value(doc: &Doc, field: &str) -> Result<()> {
+    match doc {
+        Doc::S(s) if s.is_empty() => Err(Error::invalid_input(
+            field,
+            format!("{field}: key strings must not be empty"),
+        )),
+        Doc::B(b) if b.is_empty() => Err(Error::invalid_input(
+            field,
+            format!("{field}: key binary values must not be empty"),
+        )),
+        Doc::S(_) | Doc::N(_) | Doc::B(_) => Ok(()),
+        _ => Err(Error::invalid_input(
+            field,
+            format!("{field}: a key value is a string, a number or binary"),
+        )),
+    }
+}
+
+/// The `Key` of GetItem, UpdateItem and DeleteItem, after the scope guard.
+fn key_json(
+    table: &Table,
+    identity_id: &str,
+    partition_key: Option<&Doc>,
+    sort_key: Option<&Doc>,
+    scope: ScopeCheck,
+) -> Result<Value> {
+    let pk = partition_key
+        .cloned()
+        .unwrap_or_else(|| Doc::S(identity_id.to_owned()));
+    check_partition(
+        Some(&pk),
+        &child("key", &table.pk_name),
+        &table.pk_name,
+        identity_id,
+        scope,
+    )?;
+    let mut key = vec![(table.pk_name.clone(), pk)];
+    match (&table.sk_name, sort_key) {
+        (Some(name), Some(value)) => {
+            check_key_value(value, "sortKey")?;
+            key.push((name.clone(), value.clone()));
+        }
+        (Some(name), None) => {
+            return Err(Error::invalid_input(
+                "sortKey",
+                format!("the table's sort key '{name}' needs a value"),
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(Error::invalid_input(
+                "sortKey",
+                "the table has no sort key; leave sortKey out",
+            ))
+        }
+        (None, None) => {}
+    }
+    map_to_json(&key, "key", 0).map(Value::Object)
+}
+
+fn put_expression(
+    body: &mut Map<String, Value>,
+    wire: &str,
+    field: &str,
+    expression: Option<&str>,
+) -> Result<()> {
+    match expression {
+        None => Ok(()),
+        Some("") => Err(Error::invalid_input(
+            field,
+            format!("{field} is empty; leave it out instead"),
+        )),
+        Some(e) => {
+            body.insert(wire.to_owned(), Value::String(e.to_owned()));
+            Ok(())
+        }
+    }
+}
+
+fn is_placeholder(text: &str, sigil: char) -> bool {
+    text.strip_prefix(sigil).is_some_and(|rest| {
+        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// `ExpressionAttributeNames`: the generated entries first, then the caller's.
+fn names_json(
+    generated: &[(&str, &str)],
+    names: &[(String, String)],
+    reserved: &[&str],
+) -> Result<Map<String, Value>> {
+    const FIELD: &str = "expressionAttributeNames";
+    let mut map = Map::new();
+    for (placeholder, name) in generated {
+        map.insert((*placeholder).to_owned(), Value::String((*name).to_owned()));
+    }
+    for (placeholder, name) in names {
+        if reserved.contains(&placeholder.as_str()) {
+            return Err(Error::invalid_input(
+                FIELD,
+                format!(
+                    "{FIELD}: '{placeholder}' is reserved for the generated key condition; \
+                     choose another placeholder"
+                ),
+            ));
+        }
+        if !is_placeholder(placeholder, '#') {
+            return Err(Error::invalid_input(
+                FIELD,
+                format!("{FIELD}: '{placeholder}' must be '#' followed by letters, digits or '_'"),
+            ));
+        }
+        if name.is_empty() {
+            return Err(Error::invalid_input(
+                FIELD,
+                format!("{FIELD}: '{placeholder}' names an empty attribute name"),
+            ));
+        }
+        if map
+            .insert(placeholder.clone(), Value::String(name.clone()))
+            .is_some()
+        {
+            return Err(Error::invalid_input(
+                FIELD,
+                format!("{FIELD}: '{placeholder}' appears twice"),
+            ));
+        }
+    }
+    Ok(map)
+}
+
+/// `ExpressionAttributeValues`: the generated entries first, then the caller's.
+fn values_json(
+    generated: &[(&str, &Doc)],
+    values: &[(String, Doc)],
+    reserved: &[&str],
+) -> Result<Map<String, Value>> {
+    const FIELD: &str = "expressionAttributeValues";
+    let mut map = Map::new();
+    for (placeholder, doc) in generated {
+        map.insert(
+            (*placeholder).to_owned(),
+            to_av(doc, &child(FIELD, placeholder), 0)?,
+        );
+    }
+    for (placeholder, doc) in values {
+        if reserved.contains(&placeholder.as_str()) {
+            return Err(Error::invalid_input(
+                FIELD,
+                format!(
+                    "{FIELD}: '{placeholder}' is reserved for the generated key condition; \
+                     choose another placeholder"
+                ),
+            ));
+        }
+        if !is_placeholder(placeholder, ':') {
+            return Err(Error::invalid_input(
+                FIELD,
+                format!("{FIELD}: '{placeholder}' must be ':' followed by letters, digits or '_'"),
+            ));
+        }
+        let value = to_av(doc, &child(FIELD, placeholder), 0)?;
+        if map.insert(placeholder.clone(), value).is_some() {
+            return Err(Error::invalid_input(
+                FIELD,
+                format!("{FIELD}: '{placeholder}' appears twice"),
+            ));
+        }
+    }
+    Ok(map)
+}
+
+/// Adds the names and values maps when they are not empty (DynamoDB refuses empty ones).
+fn put_maps(body: &mut Map<String, Value>, names: Map<String, Value>, values: Map<String, Value>) {
+    if !names.is_empty() {
+        body.insert("ExpressionAttributeNames".to_owned(), Value::Object(names));
+    }
+    if !values.is_empty() {
+        body.insert(
+            "ExpressionAttributeValues".to_owned(),
+            Value::Object(values),
+        );
+    }
+}
+
+fn put_return_values(
+    body: &mut Map<String, Value>,
+    return_values: Option<ReturnValues>,
+    allow_all: bool,
+    operation: &str,
+) -> Result<()> {
+    let Some(rv) = return_values else {
+        return Ok(());
+    };
+    if !allow_all && !matches!(rv, ReturnValues::None | ReturnValues::AllOld) {
+        return Err(Error::invalid_input(
+            "returnValues",
+            format!(
+                "{operation} returns only NONE or ALL_OLD, not {}",
+                rv.as_str()
+            ),
+        ));
+    }
+    body.insert(
+        "ReturnValues".to_owned(),
+        Value::String(rv.as_str().to_owned()),
+    );
+    Ok(())
+}
+
+fn table_body(table: &Table) -> Map<String, Value> {
+    let mut body = Map::new();
+    body.insert("TableName".to_owned(), Value::String(table.name.clone()));
+    body
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies
+// ---------------------------------------------------------------------------------------------
+
+/// The body of `GetItem` for the item `{pk: identity_id, sk: sort_key}`.
+pub fn get_item_request(
+    table: &Table,
+    identity_id: &str,
+    options: &GetItem,
+    scope: ScopeCheck,
+) -> Result<Value> {
+    check_table(table, identity_id)?;
+    let key = key_json(
+        table,
+        identity_id,
+        options.partition_key.as_ref(),
+        options.sort_key.as_ref(),
+        scope,
+    )?;
+    let mut body = table_body(table);
+    body.insert("Key".to_owned(), key);
+    put_expression(
+        &mut body,
+        "ProjectionExpression",
+        "projectionExpression",
+        options.projection_expression.as_deref(),
+    )?;
+    let names = names_json(&[], &options.expression_attribute_names, &[])?;
+    put_maps(&mut body, names, Map::new());
+    if let Some(consistent) = options.consistent_read {
+        body.insert("ConsistentRead".to_owned(), Value::Bool(consistent));
+    }
+    Ok(Value::Object(body))
+}
+
+/// The body of `PutItem`. The item must hold the partition key set to the identity id: a
+/// missing or different value is out of scope (unless `scope` is the demo bypass).
+pub fn put_item_request(
+    table: &Table,
+    identity_id: &str,
+    options: &PutItem,
+    scope: ScopeCheck,
+) -> Result<Value> {
+    check_table(table, identity_id)?;
+    let find = |name: &str| options.item.iter().find(|(n, _)| n == name).map(|(_, d)| d);
+    check_partition(
+        find(&table.pk_name),
+        &child("item", &table.pk_name),
+        &table.pk_name,
+        identity_id,
+        scope,
+    )?;
+    if let Some(sk) = &table.sk_name {
+        let field = child("item", sk);
+        match find(sk) {
+            Some(value) => check_key_value(value, &field)?,
+            None => {
+                return Err(Error::invalid_input(
+                    &field,
+                    format!("the item needs the table's sort key '{sk}'"),
+                ))
+            }
+        }
+    }
+    let item = item_to_json(&options.item)?;
+    let mut body = table_body(table);
+    body.insert("Item".to_owned(), item);
+    put_expression(
+        &mut body,
+        "ConditionExpression",
+        "conditionExpression",
+        options.condition_expression.as_deref(),
+    )?;
+    let names = names_json(&[], &options.expression_attribute_names, &[])?;
+    let values = values_json(&[], &options.expression_attribute_values, &[])?;
+    put_maps(&mut body, names, values);
+    put_return_values(&mut body, options.return_values, false, "PutItem")?;
+    Ok(Value::Object(body))
+}
+
+/// The body of `UpdateItem` for the item `{pk: identity_id, sk: sort_key}`.
+pub fn update_item_request(
+    table: &Table,
+    identity_id: &str,
+    options: &UpdateItem,
+    scope: ScopeCheck,
+) -> Result<Value> {
+    check_table(table, identity_id)?;
+    let key = key_json(
+        table,
+        identity_id,
+        options.partition_key.as_ref(),
+        options.sort_key.as_ref(),
+        scope,
+    )?;
+    if options.update_expression.is_empty() {
+        return Err(Error::invalid_input(
+            "updateExpression",
+            "updateExpression is required, e.g. \"SET #n = :v\"",
+        ));
+    }
+    let mut body = table_body(table);
+    body.insert("Key".to_owned(), key);
+    body.insert(
+        "UpdateExpression".to_owned(),
+        Value::String(options.update_expression.clone()),
+    );
+    put_expression(
+        &mut body,
+        "ConditionExpression",
+        "conditionExpression",
+        options.condition_expression.as_deref(),
+    )?;
+    let names = names_json(&[], &options.expression_attribute_names, &[])?;
+    let values = values_json(&[], &options.expression_attribute_values, &[])?;
+    put_maps(&mut body, names, values);
+    put_return_values(&mut body, options.return_values, true, "UpdateItem")?;
+    Ok(Value::Object(body))
+}
+
+/// The body of `DeleteItem` for the item `{pk: identity_id, sk: sort_key}`.
+pub fn delete_item_request(
+    table: &Table,
+    identity_id: &str,
+    options: &DeleteItem,
+    scope: ScopeCheck,
+) -> Result<Value> {
+    check_table(table, identity_id)?;
+    let key = key_json(
+        table,
+        identity_id,
+        options.partition_key.as_ref(),
+        options.sort_key.as_ref(),
+        scope,
+    )?;
+    let mut body = table_body(table);
+    body.insert("Key".to_owned(), key);
+    put_expression(
+        &mut body,
+        "ConditionExpression",
+        "conditionExpression",
+        options.condition_expression.as_deref(),
+    )?;
+    let names = names_json(&[], &options.expression_attribute_names, &[])?;
+    let values = values_json(&[], &options.expression_attribute_values, &[])?;
+    put_maps(&mut body, names, values);
+    put_return_values(&mut body, options.return_values, false, "DeleteItem")?;
+    Ok(Value::Object(body))
+}
+
+/// The body of `Query` over the identity's partition (of the table, or of `options.index`).
+///
+/// `KeyConditionExpression` is generated (`#pk = :pk`, `... AND #sk < :sk0`,
+/// `... AND #sk BETWEEN :sk0 AND :sk1`, `... AND begins_with(#sk, :sk0)`), so the caller can
+/// never widen it; a caller placeholder named `#pk`, `#sk`, `:pk`, `:sk0` or `:sk1` is refused.
+/// An `exclusive_start_key` must carry the identity id as its partition key too.
+pub fn query_request(
+    table: &Table,
+    identity_id: &str,
+    options: &Query,
+    scope: ScopeCheck,
+) -> Result<Value> {
+    check_table(table, identity_id)?;
+    let (pk_name, sk_name) = match &options.index {
+        Some(index) => {
+            if index.name.is_empty() {
+                return Err(Error::invalid_input(
+                    "index.name",
+                    "the index name is empty",
+                ));
+            }
+            if index.pk_name.is_empty() {
+                return Err(Error::invalid_input(
+                    "index.partitionKeyName",
+                    "the index's partition key name is empty",
+                ));
+            }
+            (index.pk_name.as_str(), index.sk_name.as_deref())
+        }
+        None => (table.pk_name.as_str(), table.sk_name.as_deref()),
+    };
+    let pk = options
+        .partition_key
+        .clone()
+        .unwrap_or_else(|| Doc::S(identity_id.to_owned()));
+    check_partition(Some(&pk), "partitionKey", pk_name, identity_id, scope)?;
+    if let Some(start) = &options.exclusive_start_key {
+        check_partition(
+            start.iter().find(|(n, _)| n == pk_name).map(|(_, d)| d),
+            &child("exclusiveStartKey", pk_name),
+            pk_name,
+            identity_id,
+            scope,
+        )?;
+    }
+
+    let mut expression = "#pk = :pk".to_owned();
+    let mut generated_names = vec![("#pk", pk_name)];
+    let mut generated_values = vec![(":pk", &pk)];
+    if let Some(condition) = &options.sort_key {
+        let Some(sk_name) = sk_name.filter(|s| !s.is_empty()) else {
+            return Err(Error::invalid_input(
+                "sortKey",
+                "a sort key condition needs a sort key: the table (or index) has none",
+            ));
+        };
+        generated_names.push(("#sk", sk_name));
+        let (clause, low, high) = match condition {
+            SortKeyCondition::Eq(v) => ("#sk = :sk0", v, None),
+            SortKeyCondition::Lt(v) => ("#sk < :sk0", v, None),
+            SortKeyCondition::Le(v) => ("#sk <= :sk0", v, None),
+            SortKeyCondition::Gt(v) => ("#sk > :sk0", v, None),
+            SortKeyCondition::Ge(v) => ("#sk >= :sk0", v, None),
+            SortKeyCondition::Between(a, b) => ("#sk BETWEEN :sk0 AND :sk1", a, Some(b)),
+            SortKeyCondition::BeginsWith(v) => {
+                if !matches!(v, Doc::S(_) | Doc::B(_)) {
+                    return Err(Error::invalid_input(
+                        "sortKey",
+                        "begins_with takes a string or binary value",
+                    ));
+                }
+                ("begins_with(#sk, :sk0)", v, None)
+            }
+        };
+        check_key_value(low, "sortKey")?;
+        generated_values.push((":sk0", low));
+        if let Some(high) = high {
+            check_key_value(high, "sortKey")?;
+            generated_values.push((":sk1", high));
+        }
+        expression.push_str(" AND ");
+        expression.push_str(clause);
+    }
+    let names = names_json(
+        &generated_names,
+        &options.expression_attribute_names,
+        RESERVED_NAMES,
+    )?;
+    let values = values_json(
+        &generated_values,
+        &options.expression_attribute_values,
+        RESERVED_VALUES,
+    )?;
+
+    let mut body = table_body(table);
+    if let Some(index) = &options.index {
+        body.insert("IndexName".to_owned(), Value::String(index.name.clone()));
+    }
+    body.insert(
+        "KeyConditionExpression".to_owned(),
+        Value::String(expression),
+    );
+    put_expression(
+        &mut body,
+        "FilterExpression",
+        "filterExpression",
+        options.filter_expression.as_deref(),
+    )?;
+    put_expression(
+        &mut body,
+        "ProjectionExpression",
+        "projectionExpression",
+        options.projection_expression.as_deref(),
+    )?;
+    put_maps(&mut body, names, values);
+    if let Some(limit) = options.limit {
+        if limit == 0 {
+            return Err(Error::invalid_input("limit", "limit must be at least 1"));
+        }
+        body.insert("Limit".to_owned(), Value::from(limit));
+    }
+    if let Some(forward) = options.scan_forward {
+        body.insert("ScanIndexForward".to_owned(), Value::Bool(forward));
+    }
+    if let Some(consistent) = options.consistent_read {
+        body.insert("ConsistentRead".to_owned(), Value::Bool(consistent));
+    }
+    if let Some(start) = &options.exclusive_start_key {
+        body.insert(
+            "ExclusiveStartKey".to_owned(),
+            map_to_json(start, "exclusiveStartKey", 0).map(Value::Object)?,
+        );
+    }
+    Ok(Value::Object(body))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page tokens
+// ---------------------------------------------------------------------------------------------
+
+/// An opaque, URL-safe page token for a `LastEvaluatedKey` (base64url of its DynamoDB JSON).
+///
+/// The token is not signed or encrypted: it only saves the app from handling keys, and
+/// [`page_token_decode`] checks its scope.
+pub fn page_token_encode(last_evaluated_key: &[(String, Doc)]) -> Result<String> {
+    let json = map_to_json(last_evaluated_key, "lastEvaluatedKey", 0)?;
+    Ok(URL_SAFE_NO_PAD.encode(Value::Object(json).to_string()))
+}
+
+/// Reads a page token back into an `ExclusiveStartKey`, refusing one whose partition key
+/// (`pk_name`: the table's, or the queried index's) is not the signed-in identity id.
+pub fn page_token_decode(
+    token: &str,
+    pk_name: &str,
+    identity_id: &str,
+    scope: ScopeCheck,
+) -> Result<Item> {
+    const FIELD: &str = "pageToken";
+    let malformed = || {
+        Error::invalid_input(
+            FIELD,
+            "the page token is malformed; pass the token a previous query returned",
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD
+        .decode(token.trim_end_matches('='))
+        .map_err(|_| malformed())?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|_| malformed())?;
+    let key = map_from_json(&value, FIELD, 0, Source::Input)?;
+    if key.is_empty() {
+        return Err(malformed());
+    }
+    check_partition(
+        key.iter().find(|(n, _)| n == pk_name).map(|(_, d)| d),
+        FIELD,
+        pk_name,
+        identity_id,
+        scope,
+    )?;
+    Ok(key)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response bodies
+// ---------------------------------------------------------------------------------------------
+
+fn response_object(body: &Value) -> Result<&Map<String, Value>> {
+    body.as_object()
+        .ok_or_else(|| Error::protocol("DynamoDB answered with a body that is not a JSON object"))
+}
+
+fn optional_item(body: &Map<String, Value>, field: &str) -> Result<Option<Item>> {
+    match body.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => map_from_json(value, field, 0, Source::Response).map(Some),
+    }
+}
+
+/// Reads a `GetItem` answer: the item, or `None` when there is no such item.
+pub fn parse_get_item_response(body: &Value) -> Result<Option<Item>> {
+    optional_item(response_object(body)?, "Item")
+}
+
+/// Reads a `PutItem`, `UpdateItem` or `DeleteItem` answer: the `Attributes` that
+/// `ReturnValues` asked for, if any.
+pub fn parse_write_response(body: &Value) -> Result<Option<Item>> {
+    optional_item(response_object(body)?, "Attributes")
+}
+
+/// Reads a `Query` answer.
+pub fn parse_query_response(body: &Value) -> Result<QueryPage> {
+    let body = response_object(body)?;
+    let items = match body.get("Items") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| map_from_json(item, &at("Items", i), 0, Source::Response))
+            .collect::<Result<_>>()?,
+        Some(_) => {
+            return Err(Error::protocol(
+                "DynamoDB answered with Items that is not a list",
+            ))
+        }
+    };
+    let count = |field: &str, default: usize| -> Result<u64> {
+        match body.get(field) {
+            None | Some(Value::Null) => Ok(u64::try_from(default).unwrap_or(u64::MAX)),
+            Some(v) => v.as_u64().ok_or_else(|| {
+                Error::protocol(format!(
+                    "DynamoDB answered with a {field} that is not a count"
+                ))
+            }),
+        }
+    };
+    let count_value = count("Count", items.len())?;
+    let scanned_count = count("ScannedCount", items.len())?;
+    Ok(QueryPage {
+        count: count_value,
+        scanned_count,
+        last_evaluated_key: optional_item(body, "LastEvaluatedKey")?,
+        items,
+    })
+}
+
+/// Sends one DynamoDB operation (JSON 1.0), signed, with retries; returns its answer.
+pub async fn call<T: Transport>(
+    ctx: &signed::Context<'_, T>,
+    endpoint: &str,
+    operation: Operation,
+    body: &Value,
+) -> Result<Value> {
+    let request = aws_json::request(endpoint, Version::V1_0, operation.target(), body);
+    let response = ctx
+        .send(request, BodyHash::Compute, aws_json::error_of)
+        .await?;
+    aws_json::read(&response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    const ME: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
+    const OTHER: &str = "us-east-1:99999999-8888-7777-6666-555555555555";
+
+    fn s(v: &str) -> Doc {
+        Doc::S(v.to_owned())
+    }
+    fn n(v: &str) -> Doc {
+        Doc::N(v.to_owned())
+    }
+    fn attr(name: &str, doc: Doc) -> (String, Doc) {
+        (name.to_owned(), doc)
+    }
+    fn table() -> Table {
+        Table {
+            name: "Notes".into(),
+            pk_name: "userId".into(),
+            sk_name: Some("noteId".into()),
+        }
+    }
+    fn round_trip(doc: Doc) {
+        let json = to_attribute_value(&doc).unwrap();
+        assert_eq!(from_attribute_value(&json).unwrap(), doc, "{json}");
+    }
+
+    // --- numbers ---
+
+    #[test]
+    fn numbers_become_canonical_without_losing_digits() {
+        let cases = [
+            ("0", "0"),
+            ("-0", "0"),
+            ("+0.000e-999", "0"),
+            ("12", "12"),
+            ("+12", "12"),
+            ("-12.50", "-12.5"),
+            ("007", "7"),
+            ("1e3", "1000"),
+            ("1.50E2", "150"),
+            ("1.5e-3", "0.0015"),
+            (".5", "0.5"),
+            ("5.", "5"),
+            ("123.456", "123.456"),
+            (
+                "12345678901234567890123456789012345678",
+                "12345678901234567890123456789012345678",
+            ),
+            (
+                "0.000000000000000000000000000000000000001",
+                "0.000000000000000000000000000000000000001",
+            ),
+            (
+                "-9.9999999999999999999999999999999999999E+125",
+                &format!("-{}{}", "9".repeat(38), "0".repeat(88)),
+            ),
+            ("1E-130", &format!("0.{}1", "0".repeat(129))),
+            (
+                "1000000000000000000000000000000000000000000000",
+                "1000000000000000000000000000000000000000000000",
+            ),
+            ("1.000000000000000000000000000000000000000000000000", "1"),
+        ];
+        for (input, canonical) in cases {
+            assert_eq!(validate_number(input).unwrap(), canonical, "{input}");
+        }
+    }
+
+    #[test]
+    fn numbers_dynamodb_refuses_are_refused() {
+        for bad in [
+            "",
+            "123456789012345678901234567890123456789",
+            "1.23456789012345678901234567890123456789",
+            "1E+126",
+            "10E+125",
+            "1E-131",
+            "0.1E-130",
+            "1e99999999999999999999999999999999",
+            "1e-99999999999999999999999999999999",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "0x10",
+            "1e",
+            "1e+",
+            "--1",
+            "+-1",
+            "-",
+            ".",
+            "1.2.3",
+            " 1",
+            "1 ",
+            "1_000",
+            "١٢",
+        ] {
+            let e = validate_number(bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{bad:?}");
+        }
+    }
+
+    // --- documents ---
+
+    #[test]
+    fn every_kind_of_value_round_trips() {
+        round_trip(Doc::Null);
+        round_trip(Doc::Bool(true));
+        round_trip(Doc::Bool(false));
+        round_trip(s(""));
+        round_trip(s("héllo, 世界 🦀 \"quoted\" \n"));
+        round_trip(n("12345678901234567890123456789012345678"));
+        round_trip(n("0.000000000000000000000000000000000000001"));
+        round_trip(n("-3.14"));
+        round_trip(Doc::B(vec![]));
+        round_trip(Doc::B(vec![0, 1, 2, 254, 255]));
+        round_trip(Doc::L(vec![]));
+        round_trip(Doc::L(vec![
+            s("a"),
+            n("1"),
+            Doc::Null,
+            Doc::L(vec![Doc::Bool(true)]),
+        ]));
+        round_trip(Doc::M(vec![]));
+        // Maps come back in name order.
+        round_trip(Doc::M(vec![
+            attr("a", Doc::M(vec![attr("deep", Doc::L(vec![s("x")]))])),
+            attr("b c", s("")),
+        ]));
+        round_trip(Doc::SS(vec!["".into(), "x".into(), "ü".into()]));
+        round_trip(Doc::NS(vec!["1".into(), "2.5".into(), "-7".into()]));
+        round_trip(Doc::BS(vec![vec![], vec![1], vec![1, 2]]));
+    }
+
+    #[test]
+    fn the_wire_form_is_dynamodb_json() {
+        let doc = Doc::M(vec![
+            attr("s", s("x")),
+            attr("n", n("1.50")),
+            attr("b", Doc::B(b"hi".to_vec())),
+            attr("t", Doc::Bool(true)),
+            attr("z", Doc::Null),
+            attr("l", Doc::L(vec![n("1"), s("2")])),
+            attr("ss", Doc::SS(vec!["a".into()])),
+            attr("ns", Doc::NS(vec!["1e2".into()])),
+            attr("bs", Doc::BS(vec![vec![0xff]])),
+        ]);
+        assert_eq!(
+            to_attribute_value(&doc).unwrap(),
+            json!({"M": {
+                "s": {"S": "x"},
+                "n": {"N": "1.5"},
+                "b": {"B": "aGk="},
+                "t": {"BOOL": true},
+                "z": {"NULL": true},
+                "l": {"L": [{"N": "1"}, {"S": "2"}]},
+                "ss": {"SS": ["a"]},
+                "ns": {"NS": ["100"]},
+                "bs": {"BS": ["/w=="]},
+            }})
+        );
+        let item = vec![attr("userId", s(ME)), attr("count", n("3"))];
+        let json = item_to_json(&item).unwrap();
+        assert_eq!(json, json!({"userId": {"S": ME}, "count": {"N": "3"}}));
+        assert_eq!(
+            item_from_json(&json).unwrap(),
+            vec![attr("count", n("3")), attr("userId", s(ME))]
+        );
+    }
+
+    #[test]
+    fn invalid_values_are_refused_with_their_path() {
+        let field = |item: Item| item_to_json(&item).unwrap_err().field.unwrap();
+        assert_eq!(
+            field(vec![attr("tags", Doc::L(vec![s("a"), s("b"), n("NaN")]))]),
+            "item.tags[2]"
+        );
+        assert_eq!(field(vec![attr("tags", Doc::SS(vec![]))]), "item.tags");
+        assert_eq!(
+            field(vec![attr(
+                "tags",
+                Doc::SS(vec!["a".into(), "b".into(), "a".into()])
+            )]),
+            "item.tags[2]"
+        );
+        // Numerically equal members are duplicates.
+        assert_eq!(
+            field(vec![attr("ns", Doc::NS(vec!["1".into(), "1.0".into()]))]),
+            "item.ns[1]"
+        );
+        assert_eq!(
+            field(vec![attr("bs", Doc::BS(vec![vec![1], vec![1]]))]),
+            "item.bs[1]"
+        );
+        assert_eq!(field(vec![attr("ns", Doc::NS(vec![]))]), "item.ns");
+        assert_eq!(field(vec![attr("", s("x"))]), "item[\"\"]");
+        assert_eq!(
+            field(vec![attr("m", Doc::M(vec![attr("", Doc::Null)]))]),
+            "item.m[\"\"]"
+        );
+        assert_eq!(
+            field(vec![attr("a", Doc::Null), attr("a", Doc::Null)]),
+            "item.a"
+        );
+        assert_eq!(field(vec![attr("big", n("1E+126"))]), "item.big");
+        assert_eq!(
+            field(vec![attr("x y", Doc::L(vec![n("--1")]))]),
+            "item[\"x y\"][0]"
+        );
+
+        let mut deep = Doc::Null;
+        for _ in 0..40 {
+            deep = Doc::L(vec![deep]);
+        }
+        let e = to_attribute_value(&deep).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn malformed_dynamodb_json_is_refused() {
+        for bad in [
+            json!("x"),
+            json!({}),
+            json!({"S": "a", "N": "1"}),
+            json!({"S": 1}),
+            json!({"N": 1}),
+            json!({"N": "NaN"}),
+            json!({"B": "not base64!"}),
+            json!({"NULL": false}),
+            json!({"BOOL": "true"}),
+            json!({"L": {}}),
+            json!({"M": []}),
+            json!({"SS": []}),
+            json!({"SS": ["a", "a"]}),
+            json!({"NS": ["1", "01"]}),
+            json!({"X": "?"}),
+        ] {
+            let e = from_attribute_value(&bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{bad}");
+        }
+        let mut deep = json!({"NULL": true});
+        for _ in 0..40 {
+            deep = json!({ "L": [deep] });
+        }
+        assert!(from_attribute_value(&deep).is_err());
+    }
+
+    // --- builders ---
+
+    #[test]
+    fn targets_name_the_operation() {
+        assert_eq!(Operation::GetItem.target(), "DynamoDB_20120810.GetItem");
+        assert_eq!(Operation::PutItem.target(), "DynamoDB_20120810.PutItem");
+        assert_eq!(
+            Operation::UpdateItem.target(),
+            "DynamoDB_20120810.UpdateItem"
+        );
+        assert_eq!(
+            Operation::DeleteItem.target(),
+            "DynamoDB_20120810.DeleteItem"
+        );
+        assert_eq!(Operation::Query.target(), "DynamoDB_20120810.Query");
+    }
+
+    #[test]
+    fn get_item_body() {
+        let options = GetItem {
+            sort_key: Some(s("n-1")),
+            projection_expression: Some("#t, body".into()),
+            expression_attribute_names: vec![("#t".into(), "title".into())],
+            consistent_read: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(
+            get_item_request(&table(), ME, &options, ScopeCheck::Enforce).unwrap(),
+            json!({
+                "TableName": "Notes",
+                "Key": {"userId": {"S": ME}, "noteId": {"S": "n-1"}},
+                "ProjectionExpression": "#t, body",
+                "ExpressionAttributeNames": {"#t": "title"},
+                "ConsistentRead": true,
+            })
+        );
+        // The minimum: no optional members at all.
+        let plain = Table {
+            sk_name: None,
+            ..table()
+        };
+        assert_eq!(
+            get_item_request(&plain, ME, &GetItem::default(), ScopeCheck::Enforce).unwrap(),
+            json!({"TableName": "Notes", "Key": {"userId": {"S": ME}}})
+        );
+    }
+
+    #[test]
+    fn put_item_body() {
+        let options = PutItem {
+            item: vec![
+                attr("userId", s(ME)),
+                attr("noteId", s("n-1")),
+                attr("body", s("hello")),
+                attr("tags", Doc::SS(vec!["a".into()])),
+            ],
+            condition_expression: Some("attribute_not_exists(#n) OR #v < :v".into()),
+            expression_attribute_names: vec![
+                ("#n".into(), "noteId".into()),
+                ("#v".into(), "version".into()),
+            ],
+            expression_attribute_values: vec![attr(":v", n("2"))],
+            return_values: Some(ReturnValues::AllOld),
+        };
+        assert_eq!(
+            put_item_request(&table(), ME, &options, ScopeCheck::Enforce).unwrap(),
+            json!({
+                "TableName": "Notes",
+                "Item": {
+                    "userId": {"S": ME},
+                    "noteId": {"S": "n-1"},
+                    "body": {"S": "hello"},
+                    "tags": {"SS": ["a"]},
+                },
+                "ConditionExpression": "attribute_not_exists(#n) OR #v < :v",
+                "ExpressionAttributeNames": {"#n": "noteId", "#v": "version"},
+                "ExpressionAttributeValues": {":v": {"N": "2"}},
+                "ReturnValues": "ALL_OLD",
+            })
+        );
+        let e = put_item_request(
+            &table(),
+            ME,
+            &PutItem {
+                return_values: Some(ReturnValues::AllNew),
+                ..options.clone()
+            },
+            ScopeCheck::Enforce,
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("returnValues"));
+        let e = put_item_request(
+            &table(),
+            ME,
+            &PutItem {
+                item: vec![attr("userId", s(ME))],
+                ..Default::default()
+            },
+            ScopeCheck::Enforce,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.kind, e.field.as_deref()),
+            (ErrorKind::InvalidInput, Some("item.noteId"))
+        );
+    }
+
+    #[test]
+    fn update_item_body() {
+        let options = UpdateItem {
+            sort_key: Some(n("7")),
+            update_expression: "SET #b = :b ADD #c :one".into(),
+            condition_expression: Some("attribute_exists(#b)".into()),
+            expression_attribute_names: vec![
+                ("#b".into(), "body".into()),
+                ("#c".into(), "edits".into()),
+            ],
+            expression_attribute_values: vec![attr(":b", s("new")), attr(":one", n("1"))],
+            return_values: Some(ReturnValues::UpdatedNew),
+            ..Default::default()
+        };
+        assert_eq!(
+            update_item_request(&table(), ME, &options, ScopeCheck::Enforce).unwrap(),
+            json!({
+                "TableName": "Notes",
+                "Key": {"userId": {"S": ME}, "noteId": {"N": "7"}},
+                "UpdateExpression": "SET #b = :b ADD #c :one",
+                "ConditionExpression": "attribute_exists(#b)",
+                "ExpressionAttributeNames": {"#b": "body", "#c": "edits"},
+                "ExpressionAttributeValues": {":b": {"S": "new"}, ":one": {"N": "1"}},
+                "ReturnValues": "UPDATED_NEW",
+            })
+        );
+        let e = update_item_request(
+            &table(),
+            ME,
+            &UpdateItem {
+                update_expression: String::new(),
+                ..options
+            },
+            ScopeCheck::Enforce,
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("updateExpression"));
+    }
+
+    #[test]
+    fn delete_item_body() {
+        let options = DeleteItem {
+            sort_key: Some(Doc::B(vec![1, 2, 3])),
+            condition_expression: Some("#v = :v".into()),
+            expression_attribute_names: vec![("#v".into(), "version".into())],
+            expression_attribute_values: vec![attr(":v", n("3"))],
+            return_values: Some(ReturnValues::AllOld),
+            ..Default::default()
+        };
+        assert_eq!(
+            delete_item_request(&table(), ME, &options, ScopeCheck::Enforce).unwrap(),
+            json!({
+                "TableName": "Notes",
+                "Key": {"userId": {"S": ME}, "noteId": {"B": "AQID"}},
+                "ConditionExpression": "#v = :v",
+                "ExpressionAttributeNames": {"#v": "version"},
+                "ExpressionAttributeValues": {":v": {"N": "3"}},
+                "ReturnValues": "ALL_OLD",
+            })
+        );
+    }
+
+    #[test]
+    fn key_shapes_are_checked() {
+        let field = |t: &Table, options: GetItem| {
+            get_item_request(t, ME, &options, ScopeCheck::Enforce)
+                .unwrap_err()
+                .field
+                .unwrap()
+        };
+        assert_eq!(field(&table(), GetItem::default()), "sortKey");
+        let plain = Table {
+            sk_name: None,
+            ..table()
+        };
+        assert_eq!(
+            field(
+                &plain,
+                GetItem {
+                    sort_key: Some(s("x")),
+                    ..Default::default()
+                }
+            ),
+            "sortKey"
+        );
+        for bad_key in [s(""), Doc::B(vec![]), Doc::Bool(true), Doc::L(vec![])] {
+            assert_eq!(
+                field(
+                    &table(),
+                    GetItem {
+                        sort_key: Some(bad_key),
+                        ..Default::default()
+                    }
+                ),
+                "sortKey"
+            );
+        }
+        let e = get_item_request(
+            &table(),
+            "",
+            &GetItem {
+                sort_key: Some(s("x")),
+                ..Default::default()
+            },
+            ScopeCheck::Enforce,
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("identityId"));
+        for (placeholder, field_name) in [
+            ("t", "expressionAttributeNames"),
+            ("#", "expressionAttributeNames"),
+        ] {
+            let e = get_item_request(
+                &table(),
+                ME,
+                &GetItem {
+                    sort_key: Some(s("x")),
+                    expression_attribute_names: vec![(placeholder.into(), "title".into())],
+                    ..Default::default()
+                },
+                ScopeCheck::Enforce,
+            )
+            .unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field_name));
+        }
+    }
+
+    #[test]
+    fn query_body_with_every_option() {
+        let options = Query {
+            sort_key: Some(SortKeyCondition::Between(s("2024-01"), s("2024-12"))),
+            filter_expression: Some("#st = :open".into()),
+            projection_expression: Some("noteId, #st".into()),
+            expression_attribute_names: vec![("#st".into(), "status".into())],
+            expression_attribute_values: vec![attr(":open", s("open"))],
+            limit: Some(25),
+            scan_forward: Some(false),
+            consistent_read: Some(true),
+            exclusive_start_key: Some(vec![attr("userId", s(ME)), attr("noteId", s("2024-03"))]),
+            ..Default::default()
+        };
+        assert_eq!(
+            query_request(&table(), ME, &options, ScopeCheck::Enforce).unwrap(),
+            json!({
+                "TableName": "Notes",
+                "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :sk0 AND :sk1",
+                "FilterExpression": "#st = :open",
+                "ProjectionExpression": "noteId, #st",
+                "ExpressionAttributeNames": {"#pk": "userId", "#sk": "noteId", "#st": "status"},
+                "ExpressionAttributeValues": {
+                    ":pk": {"S": ME},
+                    ":sk0": {"S": "2024-01"},
+                    ":sk1": {"S": "2024-12"},
+                    ":open": {"S": "open"},
+                },
+                "Limit": 25,
+                "ScanIndexForward": false,
+                "ConsistentRead": true,
+                "ExclusiveStartKey": {"userId": {"S": ME}, "noteId": {"S": "2024-03"}},
+            })
+        );
+    }
+
+    #[test]
+    fn query_key_conditions() {
+        let build = |condition: Option<SortKeyCondition>| {
+            let body = query_request(
+                &table(),
+                ME,
+                &Query {
+                    sort_key: condition,
+                    ..Default::default()
+                },
+                ScopeCheck::Enforce,
+            )
+            .unwrap();
+            body["KeyConditionExpression"].as_str().unwrap().to_owned()
+        };
+        assert_eq!(build(None), "#pk = :pk");
+        assert_eq!(
+            build(Some(SortKeyCondition::Eq(s("a")))),
+            "#pk = :pk AND #sk = :sk0"
+        );
+        assert_eq!(
+            build(Some(SortKeyCondition::Lt(s("a")))),
+            "#pk = :pk AND #sk < :sk0"
+        );
+        assert_eq!(
+            build(Some(SortKeyCondition::Le(s("a")))),
+            "#pk = :pk AND #sk <= :sk0"
+        );
+        assert_eq!(
+            build(Some(SortKeyCondition::Gt(n("1")))),
+            "#pk = :pk AND #sk > :sk0"
+        );
+        assert_eq!(
+            build(Some(SortKeyCondition::Ge(n("1")))),
+            "#pk = :pk AND #sk >= :sk0"
+        );
+        assert_eq!(
+            build(Some(SortKeyCondition::BeginsWith(s("2024-")))),
+            "#pk = :pk AND begins_with(#sk, :sk0)"
+        );
+
+        let minimal = query_request(&table(), ME, &Query::default(), ScopeCheck::Enforce).unwrap();
+        assert_eq!(
+            minimal,
+            json!({
+                "TableName": "Notes",
+                "KeyConditionExpression": "#pk = :pk",
+                "ExpressionAttributeNames": {"#pk": "userId"},
+                "ExpressionAttributeValues": {":pk": {"S": ME}},
+            })
+        );
+
+        let refused = |options: Query| {
+            query_request(&table(), ME, &options, ScopeCheck::Enforce)
+                .unwrap_err()
+                .field
+                .unwrap()
+        };
+        assert_eq!(
+            refused(Query {
+                sort_key: Some(SortKeyCondition::BeginsWith(n("1"))),
+                ..Default::default()
+            }),
+            "sortKey"
+        );
+        assert_eq!(
+            refused(Query {
+                limit: Some(0),
+                ..Default::default()
+            }),
+            "limit"
+        );
+        let plain = Table {
+            sk_name: None,
+            ..table()
+        };
+        let e = query_request(
+            &plain,
+            ME,
+            &Query {
+                sort_key: Some(SortKeyCondition::Eq(s("a"))),
+                ..Default::default()
+            },
+            ScopeCheck::Enforce,
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("sortKey"));
+    }
+
+    #[test]
+    fn query_on_an_index_binds_the_index_partition_key() {
+        let options = Query {
+            index: Some(Index {
+                name: "byUpdated".into(),
+                pk_name: "owner".into(),
+                sk_name: Some("updatedAt".into()),
+            }),
+            sort_key: Some(SortKeyCondition::Ge(n("1700000000"))),
+            ..Default::default()
+        };
+        assert_eq!(
+            query_request(&table(), ME, &options, ScopeCheck::Enforce).unwrap(),
+            json!({
+                "TableName": "Notes",
+                "IndexName": "byUpdated",
+                "KeyConditionExpression": "#pk = :pk AND #sk >= :sk0",
+                "ExpressionAttributeNames": {"#pk": "owner", "#sk": "updatedAt"},
+                "ExpressionAttributeValues": {":pk": {"S": ME}, ":sk0": {"N": "1700000000"}},
+            })
+        );
+        let e = query_request(
+            &table(),
+            ME,
+            &Query {
+                partition_key: Some(s(OTHER)),
+                ..options
+            },
+            ScopeCheck::Enforce,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::OutOfScope);
+        assert!(e.message.contains("'owner'"), "{}", e.message);
+    }
+
+    #[test]
+    fn generated_placeholders_cannot_be_overridden() {
+        let clash = |names: Vec<(String, String)>, values: Item| {
+            query_request(
+                &table(),
+                ME,
+                &Query {
+                    sort_key: Some(SortKeyCondition::Eq(s("a"))),
+                    expression_attribute_names: names,
+                    expression_attribute_values: values,
+                    ..Default::default()
+                },
+                ScopeCheck::Enforce,
+            )
+            .unwrap_err()
+        };
+        for name in ["#pk", "#sk"] {
+            let e = clash(vec![(name.into(), "userId".into())], vec![]);
+            assert_eq!(e.kind, ErrorKind::InvalidInput);
+            assert_eq!(e.field.as_deref(), Some("expressionAttributeNames"));
+            assert!(e.message.contains("reserved"), "{}", e.message);
+        }
+        for value in [":pk", ":sk0", ":sk1"] {
+            let e = clash(vec![], vec![attr(value, s(OTHER))]);
+            assert_eq!(e.field.as_deref(), Some("expressionAttributeValues"));
+            assert!(e.message.contains("reserved"), "{}", e.message);
+        }
+        let e = clash(vec![], vec![attr(":a", s("1")), attr(":a", s("2"))]);
+        assert!(e.message.contains("twice"), "{}", e.message);
+    }
+
+    // --- the scope guard ---
+
+    #[test]
+    fn another_identity_is_out_of_scope_everywhere() {
+        let check = |result: Result<Value>, field: &str| {
+            let e = result.unwrap_err();
+            assert_eq!(e.kind, ErrorKind::OutOfScope);
+            assert_eq!(e.code, "OutOfScopeError");
+            assert_eq!(e.field.as_deref(), Some(field));
+            assert!(
+                e.message.contains(&format!(
+                    "partition key 'userId' must be the signed-in identity id '{ME}'"
+                )),
+                "{}",
+                e.message
+            );
+        };
+        let t = table();
+        let enforce = ScopeCheck::Enforce;
+        let put = |item: Item| PutItem {
+            item,
+            ..Default::default()
+        };
+        check(
+            put_item_request(
+                &t,
+                ME,
+                &put(vec![attr("userId", s(OTHER)), attr("noteId", s("n"))]),
+                enforce,
+            ),
+            "item.userId",
+        );
+        // Missing, or the right text with the wrong type, is refused too.
+        check(
+            put_item_request(&t, ME, &put(vec![attr("noteId", s("n"))]), enforce),
+            "item.userId",
+        );
+        check(
+            put_item_request(
+                &t,
+                ME,
+                &put(vec![
+                    attr("userId", Doc::SS(vec![ME.into()])),
+                    attr("noteId", s("n")),
+                ]),
+                enforce,
+            ),
+            "item.userId",
+        );
+        let other = Some(s(OTHER));
+        let sk = Some(s("n"));
+        check(
+            get_item_request(
+                &t,
+                ME,
+                &GetItem {
+                    partition_key: other.clone(),
+                    sort_key: sk.clone(),
+                    ..Default::default()
+                },
+                enforce,
+            ),
+            "key.userId",
+        );
+        check(
+            update_item_request(
+                &t,
+                ME,
+                &UpdateItem {
+                    partition_key: other.clone(),
+                    sort_key: sk.clone(),
+                    update_expression: "SET a = :a".into(),
+                    expression_attribute_values: vec![attr(":a", n("1"))],
+                    ..Default::default()
+                },
+                enforce,
+            ),
+            "key.userId",
+        );
+        check(
+            delete_item_request(
+                &t,
+                ME,
+                &DeleteItem {
+                    partition_key: other.clone(),
+                    sort_key: sk.clone(),
+                    ..Default::default()
+                },
+                enforce,
+            ),
+            "key.userId",
+        );
+        check(
+            query_request(
+                &t,
+                ME,
+                &Query {
+                    partition_key: other.clone(),
+                    ..Default::default()
+                },
+                enforce,
+            ),
+            "partitionKey",
+        );
+        check(
+            query_request(
+                &t,
+                ME,
+                &Query {
+                    exclusive_start_key: Some(vec![
+                        attr("userId", s(OTHER)),
+                        attr("noteId", s("n")),
+                    ]),
+                    ..Default::default()
+                },
+                enforce,
+            ),
+            "exclusiveStartKey.userId",
+        );
+        // The scope is checked before anything else is looked at.
+        check(
+            update_item_request(
+                &t,
+                ME,
+                &UpdateItem {
+                    partition_key: other,
+                    ..Default::default()
+                },
+                enforce,
+            ),
+            "key.userId",
+        );
+    }
+
+    #[test]
+    fn the_demo_bypass_builds_the_unscoped_request() {
+        let bypass = ScopeCheck::UnscopedForDemoOnly;
+        let body = get_item_request(
+            &table(),
+            ME,
+            &GetItem {
+                partition_key: Some(s(OTHER)),
+                sort_key: Some(s("n")),
+                ..Default::default()
+            },
+            bypass,
+        )
+        .unwrap();
+        assert_eq!(body["Key"]["userId"], json!({"S": OTHER}));
+        let body = put_item_request(
+            &table(),
+            ME,
+            &PutItem {
+                item: vec![attr("userId", s(OTHER)), attr("noteId", s("n"))],
+                ..Default::default()
+            },
+            bypass,
+        )
+        .unwrap();
+        assert_eq!(body["Item"]["userId"], json!({"S": OTHER}));
+        let body = query_request(
+            &table(),
+            ME,
+            &Query {
+                partition_key: Some(s(OTHER)),
+                ..Default::default()
+            },
+            bypass,
+        )
+        .unwrap();
+        assert_eq!(
+            body["ExpressionAttributeValues"][":pk"],
+            json!({"S": OTHER})
+        );
+        let body = delete_item_request(
+            &table(),
+            ME,
+            &DeleteItem {
+                partition_key: Some(s(OTHER)),
+                sort_key: Some(s("n")),
+                ..Default::default()
+            },
+            bypass,
+        )
+        .unwrap();
+        assert_eq!(body["Key"]["userId"], json!({"S": OTHER}));
+    }
+
+    // --- page tokens ---
+
+    #[test]
+    fn page_tokens_round_trip_and_stay_in_scope() {
+        let key = vec![attr("userId", s(ME)), attr("noteId", s("n/+?=é"))];
+        let token = page_token_encode(&key).unwrap();
+        assert!(token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        let back = page_token_decode(&token, "userId", ME, ScopeCheck::Enforce).unwrap();
+        assert_eq!(
+            back,
+            vec![attr("noteId", s("n/+?=é")), attr("userId", s(ME))]
+        );
+
+        let theirs =
+            page_token_encode(&[attr("userId", s(OTHER)), attr("noteId", s("n"))]).unwrap();
+        let e = page_token_decode(&theirs, "userId", ME, ScopeCheck::Enforce).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::OutOfScope);
+        assert_eq!(e.field.as_deref(), Some("pageToken"));
+        assert!(page_token_decode(&theirs, "userId", ME, ScopeCheck::UnscopedForDemoOnly).is_ok());
+
+        for bad in ["", "!!!", "e30", "bm90IGpzb24", "eyJ1c2VySWQiOnsiUyI6MX19"] {
+            let e = page_token_decode(bad, "userId", ME, ScopeCheck::Enforce).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{bad}");
+            assert_eq!(
+                e.field.as_deref().map(|f| f.starts_with("pageToken")),
+                Some(true)
+            );
+        }
+    }
+
+    // --- responses (shapes from the DynamoDB API reference) ---
+
+    #[test]
+    fn get_item_responses() {
+        let body = json!({
+            "ConsumedCapacity": {"CapacityUnits": 1, "TableName": "Thread"},
+            "Item": {
+                "Tags": {"SS": ["Update", "Multiple Items", "HelpMe"]},
+                "LastPostDateTime": {"S": "201303190436"},
+                "Message": {"S": "I want to update multiple items in a single call."}
+            }
+        });
+        let item = parse_get_item_response(&body).unwrap().unwrap();
+        assert_eq!(
+            item,
+            vec![
+                attr("LastPostDateTime", s("201303190436")),
+                attr(
+                    "Message",
+                    s("I want to update multiple items in a single call.")
+                ),
+                attr(
+                    "Tags",
+                    Doc::SS(vec![
+                        "Update".into(),
+                        "Multiple Items".into(),
+                        "HelpMe".into()
+                    ])
+                ),
+            ]
+        );
+        assert_eq!(parse_get_item_response(&json!({})).unwrap(), None);
+        let e = parse_get_item_response(&json!({"Item": {"a": {"N": "x"}}})).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Protocol);
+        assert!(e.message.contains("Item.a"), "{}", e.message);
+        assert_eq!(
+            parse_get_item_response(&json!([])).unwrap_err().kind,
+            ErrorKind::Protocol
+        );
+    }
+
+    #[test]
+    fn write_responses() {
+        let body = json!({
+            "Attributes": {
+                "LastPostedBy": {"S": "alice@example.com"},
+                "ForumName": {"S": "Amazon DynamoDB"},
+                "LastPostDateTime": {"S": "20201201"},
+                "Replies": {"N": "0"}
+            }
+        });
+        let attributes = parse_write_response(&body).unwrap().unwrap();
+        assert_eq!(attributes.len(), 4);
+        assert!(attributes.contains(&attr("Replies", n("0"))));
+        assert_eq!(parse_write_response(&json!({})).unwrap(), None);
+        assert_eq!(
+            parse_write_response(&json!({"Attributes": []}))
+                .unwrap_err()
+                .kind,
+            ErrorKind::Protocol
+        );
+    }
+
+    #[test]
+    fn query_responses() {
+        let body = json!({
+            "ConsumedCapacity": {"CapacityUnits": 1, "TableName": "Reply"},
+            "Count": 2,
+            "Items": [
+                {
+                    "PostedBy": {"S": "joe@example.com"},
+                    "Id": {"S": "Amazon DynamoDB#DynamoDB Thread 1"},
+                    "ReplyDateTime": {"S": "20150922T19:58:40.152Z"},
+                    "Score": {"N": "1.50"}
+                },
+                {
+                    "PostedBy": {"S": "jane@example.com"},
+                    "Id": {"S": "Amazon DynamoDB#DynamoDB Thread 1"},
+                    "ReplyDateTime": {"S": "20150922T20:10:15.323Z"},
+                    "Data": {"B": "AAE="}
+                }
+            ],
+            "LastEvaluatedKey": {
+                "Id": {"S": "Amazon DynamoDB#DynamoDB Thread 1"},
+                "ReplyDateTime": {"S": "20150922T20:10:15.323Z"}
+            },
+            "ScannedCount": 3
+        });
+        let page = parse_query_response(&body).unwrap();
+        assert_eq!(page.count, 2);
+        assert_eq!(page.scanned_count, 3);
+        assert_eq!(page.items.len(), 2);
+        assert!(page.items[0].contains(&attr("Score", n("1.5"))));
+        assert!(page.items[1].contains(&attr("Data", Doc::B(vec![0, 1]))));
+        assert_eq!(
+            page.last_evaluated_key,
+            Some(vec![
+                attr("Id", s("Amazon DynamoDB#DynamoDB Thread 1")),
+                attr("ReplyDateTime", s("20150922T20:10:15.323Z")),
+            ])
+        );
+
+        let last =
+            parse_query_response(&json!({"Count": 0, "Items": [], "ScannedCount": 0})).unwrap();
+        assert_eq!(last, QueryPage::default());
+        // Select COUNT answers without Items.
+        let counted = parse_query_response(&json!({"Count": 5, "ScannedCount": 9})).unwrap();
+        assert_eq!(
+            (counted.count, counted.scanned_count, counted.items.len()),
+            (5, 9, 0)
+        );
+
+        for bad in [
+            json!({"Items": {}}),
+            json!({"Items": [{"a": {"S": 1}}]}),
+            json!({"Items": [], "Count": "2"}),
+            json!({"Items": [], "Count": -1}),
+            json!({"LastEvaluatedKey": "k"}),
+        ] {
+            assert_eq!(
+                parse_query_response(&bad).unwrap_err().kind,
+                ErrorKind::Protocol,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_never_echo_values() {
+        let secret = "hunter2-secret";
+        let e =
+            item_to_json(&[attr("pin", Doc::SS(vec![secret.into(), secret.into()]))]).unwrap_err();
+        assert!(!e.message.contains(secret));
+        let e = put_item_request(
+            &table(),
+            ME,
+            &PutItem {
+                item: vec![attr("userId", s(secret)), attr("noteId", s("n"))],
+                ..Default::default()
+            },
+            ScopeCheck::Enforce,
+        )
+        .unwrap_err();
+        assert!(!e.message.contains(secret));
+    }
+}

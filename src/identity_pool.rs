@@ -1,8 +1,14 @@
 //! The Cognito Identity Pool API (JSON 1.1, `AWSCognitoIdentityService.*`, unsigned): GetId
 //! and GetCredentialsForIdentity, which turn an ID token into temporary AWS credentials.
-//!
-//! The calls themselves arrive with issue #4; this module already owns the one rule they rest
-//! on, the `Logins` key.
+
+use serde_json::{json, Value};
+
+use crate::aws_json::{self, Version};
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::http::Transport;
+
+const TARGET_PREFIX: &str = "AWSCognitoIdentityService";
 
 /// The `Logins` key for a User Pool's ID token: the token's `iss` claim without `https://`
 /// (`cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC`).
@@ -12,6 +18,79 @@ pub fn logins_key(issuer: &str) -> &str {
         .or_else(|| issuer.strip_prefix("http://"))
         .unwrap_or(issuer)
         .trim_end_matches('/')
+}
+
+/// One identity pool, reached through a transport.
+#[derive(Clone, Copy, Debug)]
+pub struct IdentityPool<'a, T> {
+    /// Sends the requests.
+    pub transport: &'a T,
+    /// The `cognito-identity` endpoint.
+    pub endpoint: &'a str,
+    /// `<region>:<uuid>`.
+    pub identity_pool_id: &'a str,
+}
+
+impl<T: Transport> IdentityPool<'_, T> {
+    async fn call(&self, operation: &str, body: &Value) -> Result<Value> {
+        let target = format!("{TARGET_PREFIX}.{operation}");
+        aws_json::call(self.transport, self.endpoint, Version::V1_1, &target, body).await
+    }
+
+    /// The identity id of the user whose ID token (issued by `issuer`) is given.
+    pub async fn get_id(&self, issuer: &str, id_token: &str) -> Result<String> {
+        let body = json!({
+            "IdentityPoolId": self.identity_pool_id,
+            "Logins": { logins_key(issuer): id_token },
+        });
+        let answer = self.call("GetId", &body).await?;
+        answer
+            .get("IdentityId")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| Error::protocol("GetId returned no IdentityId"))
+    }
+
+    /// Temporary credentials for `identity_id`, proven by the ID token.
+    pub async fn credentials(
+        &self,
+        identity_id: &str,
+        issuer: &str,
+        id_token: &str,
+    ) -> Result<Credentials> {
+        let body = json!({
+            "IdentityId": identity_id,
+            "Logins": { logins_key(issuer): id_token },
+        });
+        credentials_of(&self.call("GetCredentialsForIdentity", &body).await?)
+    }
+}
+
+/// Reads a GetCredentialsForIdentity answer; `Expiration` is epoch seconds (a JSON number).
+pub fn credentials_of(answer: &Value) -> Result<Credentials> {
+    let c = answer
+        .get("Credentials")
+        .ok_or_else(|| Error::protocol("GetCredentialsForIdentity returned no Credentials"))?;
+    let text = |k: &str| {
+        c.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let expiration = c
+        .get("Expiration")
+        .and_then(Value::as_f64)
+        .filter(|e| e.is_finite() && *e > 0.0)
+        .ok_or_else(|| Error::protocol("GetCredentialsForIdentity returned no Expiration"))?;
+    Ok(Credentials {
+        access_key_id: text("AccessKeyId")
+            .ok_or_else(|| Error::protocol("the credentials have no AccessKeyId"))?,
+        secret_access_key: text("SecretKey")
+            .ok_or_else(|| Error::protocol("the credentials have no SecretKey"))?,
+        session_token: text("SessionToken"),
+        expires_at_ms: (expiration * 1000.0) as i64,
+    })
 }
 
 #[cfg(test)]
@@ -28,5 +107,26 @@ mod tests {
             logins_key("http://127.0.0.1:4566/us-east-1_AbC/"),
             "127.0.0.1:4566/us-east-1_AbC"
         );
+    }
+
+    #[test]
+    fn credentials_are_read_with_their_expiration() {
+        // Shape from the Cognito Identity API reference.
+        let answer = json!({
+            "Credentials": {
+                "AccessKeyId": "ASIAEXAMPLE", "SecretKey": "secret", "SessionToken": "token",
+                "Expiration": 1.767229200E9
+            },
+            "IdentityId": "us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"
+        });
+        let c = credentials_of(&answer).unwrap();
+        assert_eq!(c.access_key_id, "ASIAEXAMPLE");
+        assert_eq!(c.expires_at_ms, 1_767_229_200_000);
+        assert_eq!(c.session_token.as_deref(), Some("token"));
+        assert!(
+            credentials_of(&json!({"Credentials": {"AccessKeyId": "A", "SecretKey": "s"}}))
+                .is_err()
+        );
+        assert!(credentials_of(&json!({})).is_err());
     }
 }

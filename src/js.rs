@@ -18,16 +18,24 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use zeroize::Zeroizing;
 
+use futures_util::FutureExt;
+use web_sys::AbortSignal;
+
 use crate::clock;
 use crate::config::{Config, RawConfig, Service};
+use crate::dynamodb::{self, Doc, Item};
 use crate::error::Error;
 use crate::http::Fetch;
-use crate::session::{ChallengeAnswer, NextStep, Session, SignInStep, User};
+use crate::retry::Policy;
+use crate::s3;
+use crate::session::{AwsIdentity, ChallengeAnswer, NextStep, Session, SignInStep, User};
+use crate::signed::{self, BodyHash};
+use crate::signer;
 use crate::storage;
 use crate::user_pool::CodeDelivery;
 
 #[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
+const TYPES: &'static str = r##"
 /** The client's configuration: a plain object, validated once by `createClient`. */
 export interface ApilessConfig {
   /** AWS region, e.g. "us-east-1". */
@@ -133,7 +141,106 @@ export interface TotpSetup { totpSecret: string; totpUri: string }
 export interface CodeInput { code: string }
 
 export type SessionEvent = "signedIn" | "tokensRefreshed" | "signedOut" | "sessionExpired";
-"#;
+
+/** Options every data call takes. */
+export interface CallOptions {
+  /** Cancels the call. */
+  signal?: AbortSignal;
+  /**
+   * Sends the request even when it names another identity's data, so that AWS (IAM) decides.
+   * For demonstrating IAM only: no app should set it.
+   */
+  unscopedForDemoOnly?: boolean;
+}
+
+/** A DynamoDB number beyond a JS number's precision, as read (and accepted when written). */
+export interface PreciseNumber { $number: string }
+/** What an attribute may hold: strings, numbers (bigint and PreciseNumber for large ones),
+ * booleans, null, Uint8Array, arrays, objects and Sets of strings, numbers or Uint8Arrays. */
+export type AttributeValue =
+  | string | number | bigint | PreciseNumber | boolean | null | Uint8Array
+  | AttributeValue[] | { [name: string]: AttributeValue }
+  | Set<string> | Set<number | bigint> | Set<Uint8Array>;
+export type Item = { [name: string]: AttributeValue };
+
+export interface TableOptions {
+  /** The partition key attribute, which holds the identity id ("pk" by default). */
+  partitionKey?: string;
+  /** The sort key attribute ("sk" by default; null for a table without one). */
+  sortKey?: string | null;
+}
+export interface ExpressionOptions extends CallOptions {
+  /** ExpressionAttributeNames, e.g. { "#n": "name" }. */
+  names?: Record<string, string>;
+  /** ExpressionAttributeValues, e.g. { ":v": 3 }. */
+  values?: Item;
+}
+export interface WriteOptions extends ExpressionOptions {
+  condition?: string;
+  returnValues?: "NONE" | "ALL_OLD";
+  /** With unscopedForDemoOnly: another identity's partition key. */
+  partitionKeyForDemoOnly?: string;
+}
+export interface UpdateOptions extends ExpressionOptions {
+  /** The UpdateExpression. */
+  update: string;
+  condition?: string;
+  returnValues?: "NONE" | "ALL_OLD" | "UPDATED_OLD" | "ALL_NEW" | "UPDATED_NEW";
+  partitionKeyForDemoOnly?: string;
+}
+export interface GetOptions extends ExpressionOptions {
+  projection?: string;
+  consistentRead?: boolean;
+  partitionKeyForDemoOnly?: string;
+}
+export type SortKeyCondition =
+  | { eq: AttributeValue } | { lt: AttributeValue } | { le: AttributeValue }
+  | { gt: AttributeValue } | { ge: AttributeValue }
+  | { between: [AttributeValue, AttributeValue] } | { beginsWith: string | Uint8Array };
+export interface QueryOptions extends ExpressionOptions {
+  sortKey?: SortKeyCondition;
+  filter?: string;
+  projection?: string;
+  /** A secondary index: its partition key also holds the identity id. */
+  index?: { name: string; partitionKey: string; sortKey?: string };
+  limit?: number;
+  /** Descending sort-key order. */
+  reverse?: boolean;
+  consistentRead?: boolean;
+  /** Where the previous page ended. */
+  pageToken?: string;
+  partitionKeyForDemoOnly?: string;
+}
+export interface QueryPage { items: Item[]; count: number; pageToken?: string }
+
+export interface FilesOptions {
+  /** Virtual-hosted URLs (bucket.s3.region.amazonaws.com); path-style otherwise. */
+  virtualHost?: boolean;
+}
+export interface PutObjectOptions extends CallOptions {
+  contentType?: string;
+  /** x-amz-meta-* headers: printable ASCII. */
+  metadata?: Record<string, string>;
+  /** Sign with UNSIGNED-PAYLOAD instead of hashing the body. */
+  unsignedPayload?: boolean;
+}
+export interface PutObjectResult { key: string; etag?: string }
+export interface GetObjectOptions extends CallOptions {
+  as?: "bytes" | "text" | "json" | "blob";
+  /** e.g. "bytes=0-99". */
+  range?: string;
+}
+export interface ObjectHead {
+  contentType?: string; contentLength?: number; etag?: string; lastModified?: string;
+  metadata: Record<string, string>;
+}
+export interface ListOptions extends CallOptions { prefix?: string; maxKeys?: number; continuationToken?: string }
+export interface ObjectList {
+  objects: { key: string; size: number; etag: string; lastModified: string }[];
+  continuationToken?: string;
+}
+export interface PresignOptions extends CallOptions { method?: "GET" | "PUT"; expiresIn?: number }
+"##;
 
 /// The package version.
 #[wasm_bindgen(js_name = version)]
@@ -228,6 +335,14 @@ fn random(buf: &mut [u8]) -> Result<(), Error> {
 #[wasm_bindgen(js_name = Client)]
 pub struct Client {
     session: Rc<Session<Fetch>>,
+}
+
+impl Client {
+    /// A client over an existing session (Rust callers and tests: the session's clock,
+    /// transport and storage are theirs to choose). Not exported to JS.
+    pub fn with_session(session: Rc<Session<Fetch>>) -> Client {
+        Client { session }
+    }
 }
 
 /// Makes a client from a config object (see `ApilessConfig`); a stored session is restored.
@@ -671,6 +786,89 @@ impl Client {
         })
     }
 
+    /// The signed-in user's identity id in the identity pool: the partition key and S3 prefix
+    /// of their data. Fetches credentials if there are none yet.
+    #[wasm_bindgen(js_name = identityId, unchecked_return_type = "Promise<string>")]
+    pub fn identity_id(&self) -> Promise {
+        let future = self.session.aws_identity();
+        promise(async move { Ok(JsValue::from_str(&future.await?.identity_id)) })
+    }
+
+    /// When the cached AWS credentials expire (ms since the epoch, AWS's clock), or `null`.
+    #[wasm_bindgen(js_name = credentialsExpireAt)]
+    pub fn credentials_expire_at(&self) -> Option<f64> {
+        self.session.credentials_expire_at_ms().map(|ms| ms as f64)
+    }
+
+    /// Your items in DynamoDB table `table`, whose partition key (default `"pk"`) holds the
+    /// identity id; `sortKey` defaults to `"sk"` (`null` for a table without one).
+    #[wasm_bindgen(js_name = db)]
+    pub fn db(
+        &self,
+        table: String,
+        #[wasm_bindgen(unchecked_param_type = "TableOptions | undefined")] options: JsValue,
+    ) -> Result<Table, JsValue> {
+        if table.trim().is_empty() {
+            return Err(Error::invalid_input("table", "the table name is empty").into());
+        }
+        let pk = get_opt(&options, "partitionKey")
+            .and_then(|v| v.as_string())
+            .unwrap_or_else(|| "pk".into());
+        let sk = match get_opt(&options, "sortKey") {
+            None if options.is_object()
+                && Reflect::get(&options, &"sortKey".into())
+                    .ok()
+                    .is_some_and(|v| v.is_null()) =>
+            {
+                None
+            }
+            None => Some("sk".to_owned()),
+            Some(v) => v.as_string(),
+        };
+        Ok(Table {
+            session: self.session.clone(),
+            table: Rc::new(dynamodb::Table {
+                name: table,
+                pk_name: pk,
+                sk_name: sk,
+            }),
+        })
+    }
+
+    /// Your objects in S3 bucket `bucket`, under `<identityId>/`. `virtualHost` defaults to
+    /// true on AWS and false with a custom endpoint.
+    #[wasm_bindgen(js_name = files)]
+    pub fn files(
+        &self,
+        bucket: String,
+        #[wasm_bindgen(unchecked_param_type = "FilesOptions | undefined")] options: JsValue,
+    ) -> Result<Files, JsValue> {
+        if bucket.is_empty()
+            || !bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        {
+            return Err(Error::invalid_input(
+                "bucket",
+                format!("{bucket:?} is not an S3 bucket name"),
+            )
+            .into());
+        }
+        let custom = self.session.config().endpoint.is_some();
+        let virtual_host = get_opt(&options, "virtualHost")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(!custom && !bucket.contains('.'));
+        let endpoint = self.session.config().endpoint_for(Service::S3);
+        Ok(Files {
+            session: self.session.clone(),
+            bucket: Rc::new(s3::Bucket {
+                name: bucket,
+                endpoint,
+                virtual_host,
+            }),
+        })
+    }
+
     /// Calls `listener` with a `SessionEvent` on every session change; returns a function
     /// that removes it.
     #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
@@ -691,6 +889,1031 @@ impl Client {
         })
         .into_js_value()
     }
+}
+
+// ---- AWS data: DynamoDB and S3 ------------------------------------------------------------
+
+/// A JS value as a DynamoDB document value. `undefined` object properties are skipped, as
+/// the DocumentClient's `removeUndefinedValues` does.
+fn doc_from_js(v: &JsValue, path: &str) -> Result<Doc, Error> {
+    let bad = |what: &str| Error::invalid_input("item", format!("{path}: {what}"));
+    if v.is_null() {
+        return Ok(Doc::Null);
+    }
+    if let Some(b) = v.as_bool() {
+        return Ok(Doc::Bool(b));
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Doc::S(s));
+    }
+    if let Some(n) = v.as_f64() {
+        if !n.is_finite() {
+            return Err(bad("NaN and Infinity are not DynamoDB numbers"));
+        }
+        let text: String = js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default();
+        return Ok(Doc::N(
+            dynamodb::validate_number(&text).map_err(|e| bad(&e.message))?,
+        ));
+    }
+    if v.is_bigint() {
+        let text: String = js_sys::BigInt::from(v.clone())
+            .to_string(10)
+            .map(String::from)
+            .unwrap_or_default();
+        return Ok(Doc::N(
+            dynamodb::validate_number(&text).map_err(|e| bad(&e.message))?,
+        ));
+    }
+    if let Some(bytes) = binary_of(v) {
+        return Ok(Doc::B(bytes));
+    }
+    if js_sys::Array::is_array(v) {
+        let array: &js_sys::Array = v.unchecked_ref();
+        let mut items = Vec::with_capacity(array.length() as usize);
+        for (i, item) in array.iter().enumerate() {
+            if item.is_undefined() {
+                return Err(bad(&format!("[{i}] is undefined")));
+            }
+            items.push(doc_from_js(&item, &format!("{path}[{i}]"))?);
+        }
+        return Ok(Doc::L(items));
+    }
+    if let Some(set) = v.dyn_ref::<js_sys::Set>() {
+        let members: Vec<JsValue> = set.values().into_iter().filter_map(|m| m.ok()).collect();
+        if members.iter().all(|m| m.as_string().is_some()) && !members.is_empty() {
+            return Ok(Doc::SS(
+                members.iter().filter_map(JsValue::as_string).collect(),
+            ));
+        }
+        if !members.is_empty()
+            && members
+                .iter()
+                .all(|m| m.as_f64().is_some() || m.is_bigint())
+        {
+            let mut ns = Vec::with_capacity(members.len());
+            for (i, m) in members.iter().enumerate() {
+                match doc_from_js(m, &format!("{path}<{i}>"))? {
+                    Doc::N(n) => ns.push(n),
+                    _ => return Err(bad("a number set holds numbers only")),
+                }
+            }
+            return Ok(Doc::NS(ns));
+        }
+        if !members.is_empty() && members.iter().all(|m| binary_of(m).is_some()) {
+            return Ok(Doc::BS(members.iter().filter_map(binary_of).collect()));
+        }
+        return Err(bad(
+            "a Set must be non-empty and hold only strings, only numbers or only Uint8Arrays",
+        ));
+    }
+    if let Some(n) = precise_number(v) {
+        return Ok(Doc::N(
+            dynamodb::validate_number(&n).map_err(|e| bad(&e.message))?,
+        ));
+    }
+    if v.is_object() && !v.is_function() && v.dyn_ref::<js_sys::Date>().is_none() {
+        let object: &js_sys::Object = v.unchecked_ref();
+        let mut fields = Vec::new();
+        for entry in js_sys::Object::entries(object).iter() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            let key = pair.get(0).as_string().unwrap_or_default();
+            let value = pair.get(1);
+            if value.is_undefined() {
+                continue;
+            }
+            let doc = doc_from_js(&value, &format!("{path}.{key}"))?;
+            fields.push((key, doc));
+        }
+        return Ok(Doc::M(fields));
+    }
+    if v.dyn_ref::<js_sys::Date>().is_some() {
+        return Err(bad(
+            "a Date is not a DynamoDB type: store date.toISOString() or date.getTime()",
+        ));
+    }
+    Err(bad("this JS value has no DynamoDB type"))
+}
+
+/// Bytes of a `Uint8Array` or `ArrayBuffer`.
+fn binary_of(v: &JsValue) -> Option<Vec<u8>> {
+    if let Some(a) = v.dyn_ref::<js_sys::Uint8Array>() {
+        return Some(a.to_vec());
+    }
+    v.dyn_ref::<js_sys::ArrayBuffer>()
+        .map(|b| js_sys::Uint8Array::new(b).to_vec())
+}
+
+/// `{ $number: "1.000000000000000000001" }`: a number beyond a JS number's precision.
+fn precise_number(v: &JsValue) -> Option<String> {
+    if !v.is_object() {
+        return None;
+    }
+    let keys = js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>());
+    if keys.length() != 1 {
+        return None;
+    }
+    Reflect::get(v, &"$number".into())
+        .ok()
+        .and_then(|n| n.as_string())
+}
+
+/// A DynamoDB number as JS: a `number` when exact, a `bigint` for larger integers, else
+/// `{ $number: "..." }` so that no digit is lost.
+fn number_to_js(n: &str) -> JsValue {
+    let digits: usize = n
+        .trim_start_matches('-')
+        .split(['e', 'E'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    let significant = n
+        .trim_start_matches('-')
+        .trim_start_matches(['0', '.'])
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    let integral = !n.contains(['.', 'e', 'E']);
+    if significant <= 15 || (digits <= 15 && !integral) {
+        if let Ok(f) = n.parse::<f64>() {
+            return JsValue::from_f64(f);
+        }
+    }
+    if integral {
+        if let Ok(b) = js_sys::BigInt::new(&JsValue::from_str(n)) {
+            return b.into();
+        }
+    }
+    let o = js_sys::Object::new();
+    let _ = Reflect::set(&o, &"$number".into(), &n.into());
+    o.into()
+}
+
+fn doc_to_js(d: &Doc) -> JsValue {
+    match d {
+        Doc::Null => JsValue::NULL,
+        Doc::Bool(b) => JsValue::from_bool(*b),
+        Doc::S(s) => JsValue::from_str(s),
+        Doc::N(n) => number_to_js(n),
+        Doc::B(b) => js_sys::Uint8Array::from(b.as_slice()).into(),
+        Doc::L(items) => items
+            .iter()
+            .map(doc_to_js)
+            .collect::<js_sys::Array>()
+            .into(),
+        Doc::M(fields) => item_to_js(fields),
+        Doc::SS(v) => set_of(v.iter().map(|s| JsValue::from_str(s))),
+        Doc::NS(v) => set_of(v.iter().map(|n| number_to_js(n))),
+        Doc::BS(v) => set_of(
+            v.iter()
+                .map(|b| js_sys::Uint8Array::from(b.as_slice()).into()),
+        ),
+    }
+}
+
+fn set_of(values: impl Iterator<Item = JsValue>) -> JsValue {
+    let set = js_sys::Set::new(&JsValue::UNDEFINED);
+    for v in values {
+        set.add(&v);
+    }
+    set.into()
+}
+
+fn item_to_js(fields: &[(String, Doc)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), &doc_to_js(v));
+    }
+    o.into()
+}
+
+fn item_from_js(v: &JsValue, path: &str) -> Result<Item, Error> {
+    match doc_from_js(v, path)? {
+        Doc::M(fields) => Ok(fields),
+        _ => Err(Error::invalid_input(
+            "item",
+            format!("{path} must be an object"),
+        )),
+    }
+}
+
+/// Runs `call` for the signed-in user with their identity and a signed-call context whose
+/// fetches obey `signal`; the future owns everything it needs.
+fn with_aws<R: 'static>(
+    session: &Rc<Session<Fetch>>,
+    service: &'static str,
+    signal: Option<AbortSignal>,
+    call: impl AsyncFnOnce(&AwsIdentity, &signed::Context<'_, Fetch>) -> Result<R, Error> + 'static,
+) -> impl std::future::Future<Output = Result<R, Error>> + 'static {
+    let session = session.clone();
+    let identity = session.aws_identity();
+    async move {
+        let identity = identity.await?;
+        let transport = Fetch { signal };
+        let sleep = |ms: f64| clock::sleep_ms(ms).boxed_local();
+        let jitter = js_sys::Math::random;
+        let policy = if service == "dynamodb" {
+            Policy::DYNAMODB
+        } else {
+            Policy::STANDARD
+        };
+        let ctx = signed::Context {
+            transport: &transport,
+            clock: session.clock(),
+            now: &|| session.local_now_ms(),
+            credentials: &identity.credentials,
+            region: &session.config().region,
+            service,
+            policy,
+            sleep: &sleep,
+            jitter: &jitter,
+        };
+        call(&identity, &ctx).await
+    }
+}
+
+/// The signed-in user's objects in one bucket, all under `<identityId>/`.
+#[wasm_bindgen(js_name = Files)]
+pub struct Files {
+    session: Rc<Session<Fetch>>,
+    bucket: Rc<s3::Bucket>,
+}
+
+/// Options common to every call: `signal` and the loudly named scope bypass.
+struct CallOptions {
+    signal: Option<AbortSignal>,
+    scope: s3::ScopeCheck,
+}
+
+fn call_options(options: &JsValue) -> CallOptions {
+    let get = |k: &str| {
+        if options.is_object() {
+            Reflect::get(options, &k.into()).ok()
+        } else {
+            None
+        }
+    };
+    CallOptions {
+        signal: get("signal").and_then(|s| s.dyn_into::<AbortSignal>().ok()),
+        scope: if get("unscopedForDemoOnly").and_then(|v| v.as_bool()) == Some(true) {
+            s3::ScopeCheck::UnscopedForDemoOnly
+        } else {
+            s3::ScopeCheck::Enforce
+        },
+    }
+}
+
+fn option_string(options: &JsValue, key: &str) -> Option<String> {
+    if options.is_object() {
+        Reflect::get(options, &key.into())
+            .ok()
+            .and_then(|v| v.as_string())
+    } else {
+        None
+    }
+}
+
+/// The body of a PutObject: a string (UTF-8), `Uint8Array`, `ArrayBuffer` or `Blob`/`File`.
+async fn body_bytes(body: JsValue) -> Result<(Vec<u8>, Option<String>), Error> {
+    if let Some(s) = body.as_string() {
+        return Ok((s.into_bytes(), Some("text/plain; charset=utf-8".into())));
+    }
+    if let Some(bytes) = binary_of(&body) {
+        return Ok((bytes, None));
+    }
+    if let Some(blob) = body.dyn_ref::<web_sys::Blob>() {
+        let kind = blob.type_();
+        let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+            .await
+            .map_err(|_| Error::invalid_input("body", "the Blob could not be read"))?;
+        return Ok((
+            js_sys::Uint8Array::new(&buffer).to_vec(),
+            (!kind.is_empty()).then_some(kind),
+        ));
+    }
+    Err(Error::invalid_input(
+        "body",
+        "the body must be a string, Uint8Array, ArrayBuffer or Blob",
+    ))
+}
+
+/// SHA-256 of `bytes` by WebCrypto (native code, not on the wasm side), as hex.
+async fn sha256_hex(bytes: &[u8]) -> Result<String, Error> {
+    let subtle = Reflect::get(&js_sys::global(), &"crypto".into())
+        .ok()
+        .and_then(|c| Reflect::get(&c, &"subtle".into()).ok())
+        .and_then(|s| s.dyn_into::<web_sys::SubtleCrypto>().ok())
+        .ok_or_else(|| Error::config("crypto", "crypto.subtle is not available (a page served over plain http from a non-local host?)"))?;
+    let data = js_sys::Uint8Array::from(bytes);
+    let digest = subtle
+        .digest_with_str_and_buffer_source("SHA-256", &data)
+        .map_err(|_| Error::protocol("crypto.subtle.digest refused SHA-256"))?;
+    let digest = wasm_bindgen_futures::JsFuture::from(digest)
+        .await
+        .map_err(|_| Error::protocol("SHA-256 failed"))?;
+    let bytes = js_sys::Uint8Array::new(&digest).to_vec();
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Bodies at least this large are hashed by WebCrypto; smaller ones on the wasm side.
+const WEBCRYPTO_FROM_BYTES: usize = 64 * 1024;
+
+fn relative_key(identity_id: &str, key: &str) -> String {
+    key.strip_prefix(&format!("{identity_id}/"))
+        .unwrap_or(key)
+        .to_owned()
+}
+
+#[wasm_bindgen(js_class = Files)]
+impl Files {
+    /// Uploads `body` (string, Uint8Array, ArrayBuffer, Blob/File) to `key` under your prefix.
+    /// Options: `contentType`, `metadata` (an object of strings), `unsignedPayload` (skip
+    /// hashing the body), `signal`.
+    #[wasm_bindgen(js_name = put, unchecked_return_type = "Promise<PutObjectResult>")]
+    pub fn put(
+        &self,
+        key: String,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | Blob")]
+        body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PutObjectOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let opts = call_options(&options);
+        let content_type = option_string(&options, "contentType");
+        let unsigned = options.is_object()
+            && Reflect::get(&options, &"unsignedPayload".into())
+                .ok()
+                .and_then(|v| v.as_bool())
+                == Some(true);
+        let metadata: Vec<(String, String)> = match Reflect::get(&options, &"metadata".into())
+            .ok()
+            .filter(|m| m.is_object())
+        {
+            Some(m) => match serde_wasm_bindgen::from_value::<BTreeMap<String, String>>(m) {
+                Ok(m) => m.into_iter().collect(),
+                Err(_) => {
+                    return rejected(Error::invalid_input(
+                        "metadata",
+                        "metadata must be an object of strings",
+                    ))
+                }
+            },
+            None => Vec::new(),
+        };
+        let bucket = self.bucket.clone();
+        let work = with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            async move |identity, ctx| {
+                let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                let (bytes, detected) = body_bytes(body).await?;
+                let hash = if unsigned {
+                    BodyHash::Unsigned
+                } else if bytes.len() >= WEBCRYPTO_FROM_BYTES {
+                    BodyHash::Precomputed(sha256_hex(&bytes).await?)
+                } else {
+                    BodyHash::Compute
+                };
+                let request = bucket.put(
+                    &full,
+                    bytes,
+                    content_type.as_deref().or(detected.as_deref()),
+                    &metadata,
+                )?;
+                let response = s3::send(ctx, request, hash).await?;
+                let out = js_sys::Object::new();
+                set(
+                    &out,
+                    "key",
+                    &relative_key(&identity.identity_id, &full).into(),
+                );
+                set(
+                    &out,
+                    "etag",
+                    &response
+                        .header("etag")
+                        .map_or(JsValue::UNDEFINED, JsValue::from),
+                );
+                Ok(JsValue::from(out))
+            },
+        );
+        promise(work)
+    }
+
+    /// Downloads `key`: `as` "bytes" (Uint8Array, the default), "text", "json" or "blob";
+    /// `range` ("bytes=0-99"); `signal`.
+    #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<any>")]
+    pub fn get(
+        &self,
+        key: String,
+        #[wasm_bindgen(unchecked_param_type = "GetObjectOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let opts = call_options(&options);
+        let as_ = option_string(&options, "as").unwrap_or_else(|| "bytes".into());
+        if !["bytes", "text", "json", "blob"].contains(&as_.as_str()) {
+            return rejected(Error::invalid_input(
+                "as",
+                "as must be \"bytes\", \"text\", \"json\" or \"blob\"",
+            ));
+        }
+        let range = option_string(&options, "range");
+        let bucket = self.bucket.clone();
+        promise(with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            async move |identity, ctx| {
+                let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                let response =
+                    s3::send(ctx, bucket.get(&full, range.as_deref()), BodyHash::Compute).await?;
+                match as_.as_str() {
+                    "text" => Ok(JsValue::from_str(&String::from_utf8_lossy(&response.body))),
+                    "json" => js_sys::JSON::parse(&String::from_utf8_lossy(&response.body))
+                        .map_err(|_| Error::protocol(format!("the object {key:?} is not JSON"))),
+                    "blob" => {
+                        let parts =
+                            js_sys::Array::of1(&js_sys::Uint8Array::from(response.body.as_slice()));
+                        let props = web_sys::BlobPropertyBag::new();
+                        props.set_type(response.header("content-type").unwrap_or(""));
+                        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &props)
+                            .map(JsValue::from)
+                            .map_err(|_| Error::protocol("could not build a Blob"))
+                    }
+                    _ => Ok(js_sys::Uint8Array::from(response.body.as_slice()).into()),
+                }
+            },
+        ))
+    }
+
+    /// The object's metadata without its body: `contentType`, `contentLength`, `etag`,
+    /// `lastModified`, `metadata` (the `x-amz-meta-*` headers the bucket's CORS exposes).
+    #[wasm_bindgen(js_name = head, unchecked_return_type = "Promise<ObjectHead>")]
+    pub fn head(
+        &self,
+        key: String,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let opts = call_options(&options);
+        let bucket = self.bucket.clone();
+        promise(with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            async move |identity, ctx| {
+                let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                let response = s3::send(ctx, bucket.head(&full), BodyHash::Compute).await?;
+                let out = js_sys::Object::new();
+                let header = |name: &str| {
+                    response
+                        .header(name)
+                        .map_or(JsValue::UNDEFINED, JsValue::from)
+                };
+                set(&out, "contentType", &header("content-type"));
+                set(
+                    &out,
+                    "contentLength",
+                    &response
+                        .header("content-length")
+                        .and_then(|l| l.parse::<f64>().ok())
+                        .map_or(JsValue::UNDEFINED, JsValue::from),
+                );
+                set(&out, "etag", &header("etag"));
+                set(&out, "lastModified", &header("last-modified"));
+                let metadata = js_sys::Object::new();
+                for (name, value) in &response.headers {
+                    if let Some(m) = name.to_ascii_lowercase().strip_prefix("x-amz-meta-") {
+                        set(&metadata, m, &value.as_str().into());
+                    }
+                }
+                set(&out, "metadata", &metadata);
+                Ok(JsValue::from(out))
+            },
+        ))
+    }
+
+    /// Deletes `key`.
+    #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<void>")]
+    pub fn delete(
+        &self,
+        key: String,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let opts = call_options(&options);
+        let bucket = self.bucket.clone();
+        promise(with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            async move |identity, ctx| {
+                let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                s3::send(ctx, bucket.delete(&full), BodyHash::Compute).await?;
+                Ok(JsValue::UNDEFINED)
+            },
+        ))
+    }
+
+    /// Lists your objects (one page): `prefix` (under your prefix), `maxKeys`,
+    /// `continuationToken` from the previous page, `signal`. Keys come back relative to your
+    /// prefix.
+    #[wasm_bindgen(js_name = list, unchecked_return_type = "Promise<ObjectList>")]
+    pub fn list(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ListOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let opts = call_options(&options);
+        let prefix = option_string(&options, "prefix").unwrap_or_default();
+        let token = option_string(&options, "continuationToken");
+        let max_keys = if options.is_object() {
+            Reflect::get(&options, &"maxKeys".into())
+                .ok()
+                .and_then(|v| v.as_f64())
+                .map(|n| n as u32)
+        } else {
+            None
+        };
+        let bucket = self.bucket.clone();
+        promise(with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            async move |identity, ctx| {
+                let full_prefix = if opts.scope == s3::ScopeCheck::UnscopedForDemoOnly {
+                    prefix.clone()
+                } else {
+                    if prefix.split('/').any(|s| s == "." || s == "..") {
+                        return Err(Error::invalid_input(
+                            "prefix",
+                            "the prefix has a '.' or '..' segment",
+                        ));
+                    }
+                    format!("{}/{prefix}", identity.identity_id)
+                };
+                let response = s3::send(
+                    ctx,
+                    bucket.list(&full_prefix, token.as_deref(), max_keys, None),
+                    BodyHash::Compute,
+                )
+                .await?;
+                let listing = s3::read_listing(&response)?;
+                let objects = js_sys::Array::new();
+                for o in &listing.objects {
+                    let item = js_sys::Object::new();
+                    set(
+                        &item,
+                        "key",
+                        &relative_key(&identity.identity_id, &o.key).into(),
+                    );
+                    set(&item, "size", &(o.size as f64).into());
+                    set(&item, "etag", &o.etag.as_str().into());
+                    set(&item, "lastModified", &o.last_modified.as_str().into());
+                    objects.push(&item);
+                }
+                let out = js_sys::Object::new();
+                set(&out, "objects", &objects);
+                set(
+                    &out,
+                    "continuationToken",
+                    &listing
+                        .next_continuation_token
+                        .as_deref()
+                        .map_or(JsValue::UNDEFINED, JsValue::from),
+                );
+                Ok(JsValue::from(out))
+            },
+        ))
+    }
+
+    /// A presigned URL for GET (default) or PUT on `key`, valid `expiresIn` seconds (default
+    /// 900, at most 604800 and never past the credentials' own expiry).
+    #[wasm_bindgen(js_name = presign, unchecked_return_type = "Promise<string>")]
+    pub fn presign(
+        &self,
+        key: String,
+        #[wasm_bindgen(unchecked_param_type = "PresignOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let opts = call_options(&options);
+        let method = option_string(&options, "method")
+            .unwrap_or_else(|| "GET".into())
+            .to_ascii_uppercase();
+        if method != "GET" && method != "PUT" {
+            return rejected(Error::invalid_input(
+                "method",
+                "presign supports GET and PUT",
+            ));
+        }
+        let expires = if options.is_object() {
+            Reflect::get(&options, &"expiresIn".into())
+                .ok()
+                .and_then(|v| v.as_f64())
+        } else {
+            None
+        }
+        .unwrap_or(900.0);
+        if !(1.0..=604_800.0).contains(&expires) {
+            return rejected(Error::invalid_input(
+                "expiresIn",
+                "expiresIn must be 1 to 604800 seconds",
+            ));
+        }
+        let bucket = self.bucket.clone();
+        promise(with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            async move |identity, ctx| {
+                let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                let now = ctx.clock.corrected((ctx.now)());
+                let left = ((identity.credentials.expires_at_ms as f64 - now) / 1000.0)
+                    .floor()
+                    .max(1.0);
+                let scope = signer::Scope {
+                    service: "s3",
+                    region: ctx.region,
+                    time_ms: now,
+                };
+                let url = signer::presign(
+                    &method,
+                    &bucket.object_url(&full),
+                    ctx.credentials,
+                    &scope,
+                    expires.min(left) as u64,
+                )?;
+                Ok(JsValue::from_str(&url))
+            },
+        ))
+    }
+}
+
+/// The signed-in user's items in one table, whose partition key is the identity id.
+#[wasm_bindgen(js_name = Table)]
+pub struct Table {
+    session: Rc<Session<Fetch>>,
+    table: Rc<dynamodb::Table>,
+}
+
+fn ddb_scope(options: &JsValue) -> dynamodb::ScopeCheck {
+    match call_options(options).scope {
+        s3::ScopeCheck::UnscopedForDemoOnly => dynamodb::ScopeCheck::UnscopedForDemoOnly,
+        s3::ScopeCheck::Enforce => dynamodb::ScopeCheck::Enforce,
+    }
+}
+
+fn get_opt(options: &JsValue, key: &str) -> Option<JsValue> {
+    if options.is_object() {
+        Reflect::get(options, &key.into())
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    } else {
+        None
+    }
+}
+
+/// `names: { "#n": "name" }`.
+fn names_of(options: &JsValue) -> Result<Vec<(String, String)>, Error> {
+    match get_opt(options, "names") {
+        None => Ok(Vec::new()),
+        Some(v) => serde_wasm_bindgen::from_value::<BTreeMap<String, String>>(v)
+            .map(|m| m.into_iter().collect())
+            .map_err(|_| Error::invalid_input("names", "names must be an object of strings")),
+    }
+}
+
+/// `values: { ":v": anything }`.
+fn values_of(options: &JsValue) -> Result<Item, Error> {
+    match get_opt(options, "values") {
+        None => Ok(Vec::new()),
+        Some(v) => item_from_js(&v, "values"),
+    }
+}
+
+fn return_values_of(options: &JsValue) -> Result<Option<dynamodb::ReturnValues>, Error> {
+    use dynamodb::ReturnValues as R;
+    Ok(match get_opt(options, "returnValues").and_then(|v| v.as_string()).as_deref() {
+        None => None,
+        Some("NONE") => Some(R::None),
+        Some("ALL_OLD") => Some(R::AllOld),
+        Some("UPDATED_OLD") => Some(R::UpdatedOld),
+        Some("ALL_NEW") => Some(R::AllNew),
+        Some("UPDATED_NEW") => Some(R::UpdatedNew),
+        Some(other) => return Err(Error::invalid_input("returnValues", format!("returnValues {other:?} is not one of NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW"))),
+    })
+}
+
+fn sort_key_of(sort_key: &JsValue) -> Result<Option<Doc>, Error> {
+    if sort_key.is_undefined() || sort_key.is_null() {
+        Ok(None)
+    } else {
+        doc_from_js(sort_key, "sortKey").map(Some)
+    }
+}
+
+fn attributes_to_js(item: Option<Item>) -> JsValue {
+    item.map_or(JsValue::UNDEFINED, |i| item_to_js(&i))
+}
+
+/// Runs a DynamoDB operation for the signed-in user.
+fn ddb_call(
+    session: &Rc<Session<Fetch>>,
+    table: Rc<dynamodb::Table>,
+    options: &JsValue,
+    op: dynamodb::Operation,
+    build: impl FnOnce(&dynamodb::Table, &str) -> Result<serde_json::Value, Error> + 'static,
+    read: impl FnOnce(&serde_json::Value) -> Result<JsValue, Error> + 'static,
+) -> Promise {
+    let endpoint = session.config().endpoint_for(Service::DynamoDb);
+    promise(with_aws(
+        session,
+        "dynamodb",
+        call_options(options).signal,
+        async move |identity, ctx| {
+            let body = build(&table, &identity.identity_id)?;
+            let answer = dynamodb::call(ctx, &endpoint, op, &body).await?;
+            read(&answer)
+        },
+    ))
+}
+
+#[wasm_bindgen(js_class = Table)]
+impl Table {
+    /// Writes `item`; its partition key is set to your identity id (another value is refused).
+    /// Options: `condition`, `names`, `values`, `returnValues` ("NONE" | "ALL_OLD"), `signal`.
+    /// Resolves to the old item when `returnValues` asked for it.
+    #[wasm_bindgen(js_name = put, unchecked_return_type = "Promise<Record<string, any> | undefined>")]
+    pub fn put(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, any>")] item: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WriteOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let parsed = (|| -> Result<dynamodb::PutItem, Error> {
+            Ok(dynamodb::PutItem {
+                item: item_from_js(&item, "item")?,
+                condition_expression: get_opt(&options, "condition").and_then(|v| v.as_string()),
+                expression_attribute_names: names_of(&options)?,
+                expression_attribute_values: values_of(&options)?,
+                return_values: return_values_of(&options)?,
+            })
+        })();
+        let mut put = match parsed {
+            Ok(p) => p,
+            Err(e) => return rejected(e),
+        };
+        let scope = ddb_scope(&options);
+        ddb_call(
+            &self.session,
+            self.table.clone(),
+            &options,
+            dynamodb::Operation::PutItem,
+            move |table, id| {
+                // The caller need not name the partition key: it is always the identity id.
+                if !put.item.iter().any(|(k, _)| *k == table.pk_name) {
+                    put.item
+                        .insert(0, (table.pk_name.clone(), Doc::S(id.to_owned())));
+                }
+                dynamodb::put_item_request(table, id, &put, scope)
+            },
+            |answer| Ok(attributes_to_js(dynamodb::parse_write_response(answer)?)),
+        )
+    }
+
+    /// Reads your item with sort key `sortKey` (omit it for a table without one), or
+    /// `undefined`. Options: `projection`, `names`, `consistentRead`, `signal`.
+    #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<Record<string, any> | undefined>")]
+    pub fn get(
+        &self,
+        sort_key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "GetOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let parsed = (|| -> Result<dynamodb::GetItem, Error> {
+            Ok(dynamodb::GetItem {
+                partition_key: get_opt(&options, "partitionKeyForDemoOnly")
+                    .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"))
+                    .transpose()?,
+                sort_key: sort_key_of(&sort_key)?,
+                projection_expression: get_opt(&options, "projection").and_then(|v| v.as_string()),
+                expression_attribute_names: names_of(&options)?,
+                consistent_read: get_opt(&options, "consistentRead").and_then(|v| v.as_bool()),
+            })
+        })();
+        let get = match parsed {
+            Ok(g) => g,
+            Err(e) => return rejected(e),
+        };
+        let scope = ddb_scope(&options);
+        ddb_call(
+            &self.session,
+            self.table.clone(),
+            &options,
+            dynamodb::Operation::GetItem,
+            move |table, id| dynamodb::get_item_request(table, id, &get, scope),
+            |answer| Ok(attributes_to_js(dynamodb::parse_get_item_response(answer)?)),
+        )
+    }
+
+    /// Updates your item with sort key `sortKey`: `update` (an UpdateExpression) with `names`
+    /// and `values`; `condition`, `returnValues`, `signal`.
+    #[wasm_bindgen(js_name = update, unchecked_return_type = "Promise<Record<string, any> | undefined>")]
+    pub fn update(
+        &self,
+        sort_key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "UpdateOptions")] options: JsValue,
+    ) -> Promise {
+        let parsed = (|| -> Result<dynamodb::UpdateItem, Error> {
+            Ok(dynamodb::UpdateItem {
+                partition_key: get_opt(&options, "partitionKeyForDemoOnly")
+                    .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"))
+                    .transpose()?,
+                sort_key: sort_key_of(&sort_key)?,
+                update_expression: get_opt(&options, "update")
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default(),
+                condition_expression: get_opt(&options, "condition").and_then(|v| v.as_string()),
+                expression_attribute_names: names_of(&options)?,
+                expression_attribute_values: values_of(&options)?,
+                return_values: return_values_of(&options)?,
+            })
+        })();
+        let update = match parsed {
+            Ok(u) => u,
+            Err(e) => return rejected(e),
+        };
+        let scope = ddb_scope(&options);
+        ddb_call(
+            &self.session,
+            self.table.clone(),
+            &options,
+            dynamodb::Operation::UpdateItem,
+            move |table, id| dynamodb::update_item_request(table, id, &update, scope),
+            |answer| Ok(attributes_to_js(dynamodb::parse_write_response(answer)?)),
+        )
+    }
+
+    /// Deletes your item with sort key `sortKey`. Options: `condition`, `names`, `values`,
+    /// `returnValues`, `signal`.
+    #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<Record<string, any> | undefined>")]
+    pub fn delete(
+        &self,
+        sort_key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WriteOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let parsed = (|| -> Result<dynamodb::DeleteItem, Error> {
+            Ok(dynamodb::DeleteItem {
+                partition_key: get_opt(&options, "partitionKeyForDemoOnly")
+                    .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"))
+                    .transpose()?,
+                sort_key: sort_key_of(&sort_key)?,
+                condition_expression: get_opt(&options, "condition").and_then(|v| v.as_string()),
+                expression_attribute_names: names_of(&options)?,
+                expression_attribute_values: values_of(&options)?,
+                return_values: return_values_of(&options)?,
+            })
+        })();
+        let delete = match parsed {
+            Ok(d) => d,
+            Err(e) => return rejected(e),
+        };
+        let scope = ddb_scope(&options);
+        ddb_call(
+            &self.session,
+            self.table.clone(),
+            &options,
+            dynamodb::Operation::DeleteItem,
+            move |table, id| dynamodb::delete_item_request(table, id, &delete, scope),
+            |answer| Ok(attributes_to_js(dynamodb::parse_write_response(answer)?)),
+        )
+    }
+
+    /// One page of your items: `sortKey` condition (`{ eq }`, `{ lt }`, `{ le }`, `{ gt }`,
+    /// `{ ge }`, `{ between: [a, b] }`, `{ beginsWith }`), `filter`, `projection`, `names`,
+    /// `values`, `index` (`{ name, partitionKey, sortKey? }`), `limit`, `reverse`,
+    /// `consistentRead`, `pageToken` (from the previous page), `signal`. Resolves to
+    /// `{ items, pageToken? }`.
+    #[wasm_bindgen(js_name = query, unchecked_return_type = "Promise<QueryPage>")]
+    pub fn query(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let scope = ddb_scope(&options);
+        let parsed = (|| -> Result<(dynamodb::Query, Option<String>), Error> {
+            let sort_key = match get_opt(&options, "sortKey") {
+                None => None,
+                Some(c) => Some(sort_condition(&c)?),
+            };
+            let index = get_opt(&options, "index").map(|i| dynamodb::Index {
+                name: option_string(&i, "name").unwrap_or_default(),
+                pk_name: option_string(&i, "partitionKey").unwrap_or_default(),
+                sk_name: option_string(&i, "sortKey"),
+            });
+            let token = get_opt(&options, "pageToken").and_then(|v| v.as_string());
+            Ok((
+                dynamodb::Query {
+                    partition_key: get_opt(&options, "partitionKeyForDemoOnly")
+                        .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"))
+                        .transpose()?,
+                    sort_key,
+                    index,
+                    filter_expression: get_opt(&options, "filter").and_then(|v| v.as_string()),
+                    projection_expression: get_opt(&options, "projection")
+                        .and_then(|v| v.as_string()),
+                    expression_attribute_names: names_of(&options)?,
+                    expression_attribute_values: values_of(&options)?,
+                    limit: get_opt(&options, "limit")
+                        .and_then(|v| v.as_f64())
+                        .map(|n| n as u32),
+                    scan_forward: get_opt(&options, "reverse")
+                        .and_then(|v| v.as_bool())
+                        .map(|r| !r),
+                    consistent_read: get_opt(&options, "consistentRead").and_then(|v| v.as_bool()),
+                    exclusive_start_key: None,
+                },
+                token,
+            ))
+        })();
+        let (mut query, token) = match parsed {
+            Ok(q) => q,
+            Err(e) => return rejected(e),
+        };
+        ddb_call(
+            &self.session,
+            self.table.clone(),
+            &options,
+            dynamodb::Operation::Query,
+            move |table, id| {
+                if let Some(token) = token {
+                    let pk_name = query
+                        .index
+                        .as_ref()
+                        .map_or(table.pk_name.as_str(), |i| i.pk_name.as_str());
+                    query.exclusive_start_key =
+                        Some(dynamodb::page_token_decode(&token, pk_name, id, scope)?);
+                }
+                dynamodb::query_request(table, id, &query, scope)
+            },
+            |answer| {
+                let page = dynamodb::parse_query_response(answer)?;
+                let out = js_sys::Object::new();
+                let items: js_sys::Array = page.items.iter().map(|i| item_to_js(i)).collect();
+                set(&out, "items", &items);
+                set(&out, "count", &(page.count as f64).into());
+                let token = page
+                    .last_evaluated_key
+                    .as_deref()
+                    .map(dynamodb::page_token_encode)
+                    .transpose()?;
+                set(
+                    &out,
+                    "pageToken",
+                    &token.as_deref().map_or(JsValue::UNDEFINED, JsValue::from),
+                );
+                Ok(JsValue::from(out))
+            },
+        )
+    }
+}
+
+/// `{ eq: v }`, `{ beginsWith: v }`, `{ between: [a, b] }`, ...
+fn sort_condition(c: &JsValue) -> Result<dynamodb::SortKeyCondition, Error> {
+    use dynamodb::SortKeyCondition as C;
+    let get = |k: &str| {
+        Reflect::get(c, &k.into())
+            .ok()
+            .filter(|v| !v.is_undefined())
+    };
+    let doc = |v: JsValue| doc_from_js(&v, "sortKey");
+    if let Some(v) = get("eq") {
+        return Ok(C::Eq(doc(v)?));
+    }
+    if let Some(v) = get("lt") {
+        return Ok(C::Lt(doc(v)?));
+    }
+    if let Some(v) = get("le") {
+        return Ok(C::Le(doc(v)?));
+    }
+    if let Some(v) = get("gt") {
+        return Ok(C::Gt(doc(v)?));
+    }
+    if let Some(v) = get("ge") {
+        return Ok(C::Ge(doc(v)?));
+    }
+    if let Some(v) = get("beginsWith") {
+        return Ok(C::BeginsWith(doc(v)?));
+    }
+    if let Some(v) = get("between") {
+        let pair: js_sys::Array = v
+            .dyn_into()
+            .map_err(|_| Error::invalid_input("sortKey", "between takes [low, high]"))?;
+        if pair.length() != 2 {
+            return Err(Error::invalid_input("sortKey", "between takes [low, high]"));
+        }
+        return Ok(C::Between(doc(pair.get(0))?, doc(pair.get(1))?));
+    }
+    Err(Error::invalid_input(
+        "sortKey",
+        "sortKey takes one of eq, lt, le, gt, ge, between, beginsWith",
+    ))
 }
 
 fn set(target: &js_sys::Object, key: &str, value: &JsValue) {

@@ -24,6 +24,7 @@ pub mod modp;
 pub mod retry;
 pub mod s3;
 pub mod session;
+pub mod signed;
 pub mod signer;
 pub mod srp;
 pub mod storage;

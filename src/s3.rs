@@ -1,1 +1,594 @@
-//! S3's object API (REST), always under the `<identityId>/` key prefix. Built by issue #4.
+//! S3's object API (REST), always under the caller's `<identityId>/` key prefix.
+//!
+//! Keys are percent-encoded exactly as S3 canonicalises them (every byte but `A-Z a-z 0-9 - _
+//! . ~` and the `/` separators), and the same text goes on the wire and into the signature, so
+//! spaces, `+`, `=`, `:` (in every identity id), unicode and emoji round-trip. The scope guard
+//! refuses, before signing, a key outside the caller's prefix and `.`/`..` segments (a URL
+//! parser would resolve them, climbing out of the prefix). Listing asks for `encoding-type=url`
+//! so that any key survives the XML. This module builds requests and reads answers; sending
+//! is `signed`'s.
+
+use crate::error::{Error, Result};
+use crate::http::{Request, Response, Transport};
+use crate::signed::{self, BodyHash};
+
+/// Sends an S3 request, signed, with retries; S3's XML errors become typed errors.
+pub async fn send<T: Transport>(
+    ctx: &signed::Context<'_, T>,
+    request: Request,
+    hash: BodyHash,
+) -> Result<Response> {
+    ctx.send(request, hash, error_of).await
+}
+
+/// Whether the scope guard applies. The bypass exists for the demo, to show that IAM refuses
+/// what the guard would have refused; no app should use it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeCheck {
+    /// Keys must lie under `<identityId>/` (the default).
+    Enforce,
+    /// Send whatever key is given, so that AWS (IAM) decides.
+    UnscopedForDemoOnly,
+}
+
+/// Where the bucket is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bucket {
+    /// The bucket name.
+    pub name: String,
+    /// `https://s3.<region>.amazonaws.com` or a custom endpoint.
+    pub endpoint: String,
+    /// Virtual-hosted URLs (`https://<bucket>.s3.<region>.amazonaws.com/<key>`); path-style
+    /// (`<endpoint>/<bucket>/<key>`) otherwise, as for emulators and dotted bucket names.
+    pub virtual_host: bool,
+}
+
+/// Percent-encodes `s` as S3 canonicalises a key: everything but unreserved characters and,
+/// when `keep_slash`, `/`.
+pub fn encode(s: &str, keep_slash: bool) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) || (keep_slash && b == b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes (and, with `plus_is_space`, `+`), refusing malformed ones.
+pub fn decode(s: &str, plus_is_space: bool) -> Result<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = s
+                    .get(i + 1..i + 3)
+                    .ok_or_else(|| Error::protocol("a truncated %-escape in an S3 key"))?;
+                out.push(
+                    u8::from_str_radix(hex, 16)
+                        .map_err(|_| Error::protocol("a bad %-escape in an S3 key"))?,
+                );
+                i += 3;
+            }
+            b'+' if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|_| Error::protocol("an S3 key that is not UTF-8"))
+}
+
+/// The full key for `key` under the caller's prefix, or the key itself with the bypass; refuses
+/// what would leave the prefix.
+pub fn scoped_key(identity_id: &str, key: &str, scope: ScopeCheck) -> Result<String> {
+    if key.is_empty() {
+        return Err(Error::invalid_input("key", "the object key is empty"));
+    }
+    if key.len() > 1024 - identity_id.len() - 1 {
+        return Err(Error::invalid_input(
+            "key",
+            "the object key is longer than S3's 1024 bytes",
+        ));
+    }
+    if key
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
+    {
+        return Err(Error::invalid_input(
+            "key",
+            format!("the object key {key:?} has a '.' or '..' segment, which a URL would resolve"),
+        ));
+    }
+    match scope {
+        ScopeCheck::UnscopedForDemoOnly => Ok(key.to_owned()),
+        ScopeCheck::Enforce => {
+            let prefix = format!("{identity_id}/");
+            if key.starts_with('/') {
+                return Err(Error::invalid_input(
+                    "key",
+                    "the object key starts with '/': keys are relative to your prefix",
+                ));
+            }
+            // A key already under the caller's prefix is accepted as is; any other id is refused.
+            if let Some(rest) = key.strip_prefix(&prefix) {
+                return Ok(format!("{prefix}{rest}"));
+            }
+            if looks_like_identity_id(key.split('/').next().unwrap_or("")) {
+                return Err(Error::out_of_scope(
+                    "key",
+                    format!("the object key {key:?} is under another identity's prefix; yours is {prefix:?}"),
+                ));
+            }
+            Ok(format!("{prefix}{key}"))
+        }
+    }
+}
+
+/// `<region>:<uuid>`, as identity ids are.
+fn looks_like_identity_id(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((region, uuid)) => {
+            region.split('-').count() >= 3
+                && uuid.len() == 36
+                && uuid.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        }
+        None => false,
+    }
+}
+
+impl Bucket {
+    /// The URL of `full_key` (already scoped), encoded for the wire and the signature alike.
+    pub fn object_url(&self, full_key: &str) -> String {
+        self.url(&encode(full_key, true))
+    }
+
+    fn url(&self, encoded_path: &str) -> String {
+        if self.virtual_host {
+            let host = self
+                .endpoint
+                .replacen("://", &format!("://{}.", self.name), 1);
+            format!("{host}/{encoded_path}")
+        } else {
+            format!(
+                "{}/{}/{}",
+                self.endpoint,
+                encode(&self.name, false),
+                encoded_path
+            )
+        }
+    }
+
+    /// `PutObject`: `body` with its content type and user metadata (`x-amz-meta-*`).
+    pub fn put(
+        &self,
+        full_key: &str,
+        body: Vec<u8>,
+        content_type: Option<&str>,
+        metadata: &[(String, String)],
+    ) -> Result<Request> {
+        let mut headers = vec![(
+            "content-type".to_owned(),
+            content_type
+                .unwrap_or("application/octet-stream")
+                .to_owned(),
+        )];
+        for (name, value) in metadata {
+            if name.is_empty()
+                || !name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(Error::invalid_input(
+                    "metadata",
+                    format!("metadata name {name:?} must be letters, digits, '-' or '_'"),
+                ));
+            }
+            if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+                return Err(Error::invalid_input(
+                    "metadata",
+                    format!("metadata {name:?} must be printable ASCII (S3 sends it as a header)"),
+                ));
+            }
+            headers.push((
+                format!("x-amz-meta-{}", name.to_ascii_lowercase()),
+                value.clone(),
+            ));
+        }
+        Ok(Request {
+            method: "PUT".into(),
+            url: self.object_url(full_key),
+            headers,
+            body,
+        })
+    }
+
+    /// `GetObject`, optionally a byte range (`bytes=0-99`).
+    pub fn get(&self, full_key: &str, range: Option<&str>) -> Request {
+        let headers = range
+            .map(|r| vec![("range".to_owned(), r.to_owned())])
+            .unwrap_or_default();
+        Request {
+            method: "GET".into(),
+            url: self.object_url(full_key),
+            headers,
+            body: vec![],
+        }
+    }
+
+    /// `HeadObject`.
+    pub fn head(&self, full_key: &str) -> Request {
+        Request {
+            method: "HEAD".into(),
+            url: self.object_url(full_key),
+            ..Request::default()
+        }
+    }
+
+    /// `DeleteObject`.
+    pub fn delete(&self, full_key: &str) -> Request {
+        Request {
+            method: "DELETE".into(),
+            url: self.object_url(full_key),
+            ..Request::default()
+        }
+    }
+
+    /// `ListObjectsV2` of keys starting with `prefix` (already scoped).
+    pub fn list(
+        &self,
+        prefix: &str,
+        continuation: Option<&str>,
+        max_keys: Option<u32>,
+        delimiter: Option<&str>,
+    ) -> Request {
+        // Query parameters sorted by name, as the canonical request has them.
+        let mut query = vec![];
+        if let Some(token) = continuation {
+            query.push(format!("continuation-token={}", encode(token, false)));
+        }
+        if let Some(d) = delimiter {
+            query.push(format!("delimiter={}", encode(d, false)));
+        }
+        query.push("encoding-type=url".to_owned());
+        query.push("list-type=2".to_owned());
+        if let Some(n) = max_keys {
+            query.push(format!("max-keys={}", n.clamp(1, 1000)));
+        }
+        query.push(format!("prefix={}", encode(prefix, false)));
+        let base = if self.virtual_host {
+            self.url("")
+        } else {
+            format!("{}/{}", self.endpoint, encode(&self.name, false))
+        };
+        Request {
+            method: "GET".into(),
+            url: format!("{base}?{}", query.join("&")),
+            ..Request::default()
+        }
+    }
+}
+
+/// One object of a listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectInfo {
+    /// The full key.
+    pub key: String,
+    /// Bytes.
+    pub size: u64,
+    /// The ETag, quotes included, as S3 gives it.
+    pub etag: String,
+    /// ISO 8601.
+    pub last_modified: String,
+}
+
+/// A page of `ListObjectsV2`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// The objects.
+    pub objects: Vec<ObjectInfo>,
+    /// Common prefixes, with a delimiter.
+    pub prefixes: Vec<String>,
+    /// Where the next page starts, if there is one.
+    pub next_continuation_token: Option<String>,
+}
+
+/// The text of each `<tag>...</tag>` element directly in `xml` (no nesting of the same tag).
+fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find(&open) {
+        let after = &rest[start + open.len()..];
+        let Some(end) = after.find(&close) else { break };
+        out.push(&after[..end]);
+        rest = &after[end + close.len()..];
+    }
+    out
+}
+
+fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+    elements(xml, tag).into_iter().next()
+}
+
+/// XML character data to text.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let Some(semi) = after.find(';') else {
+            out.push_str(after);
+            return out;
+        };
+        let entity = &after[1..semi];
+        let ch = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match ch {
+            Some(c) => {
+                out.push(c);
+                rest = &after[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Reads a `ListObjectsV2` answer (requested with `encoding-type=url`).
+pub fn read_listing(response: &Response) -> Result<Listing> {
+    let xml = std::str::from_utf8(&response.body)
+        .map_err(|_| Error::protocol("the S3 listing is not UTF-8"))?;
+    if !xml.contains("<ListBucketResult") {
+        return Err(Error::protocol("the S3 listing is not a ListBucketResult"));
+    }
+    let url_encoded = element(xml, "EncodingType").is_some_and(|e| e.trim() == "url");
+    let key = |raw: &str| -> Result<String> {
+        let text = unescape(raw);
+        if url_encoded {
+            decode(&text, true)
+        } else {
+            Ok(text)
+        }
+    };
+    let mut listing = Listing::default();
+    for contents in elements(xml, "Contents") {
+        listing.objects.push(ObjectInfo {
+            key: key(element(contents, "Key").unwrap_or_default())?,
+            size: element(contents, "Size")
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(0),
+            etag: unescape(element(contents, "ETag").unwrap_or_default()),
+            last_modified: unescape(element(contents, "LastModified").unwrap_or_default()),
+        });
+    }
+    for common in elements(xml, "CommonPrefixes") {
+        listing
+            .prefixes
+            .push(key(element(common, "Prefix").unwrap_or_default())?);
+    }
+    let truncated = element(xml, "IsTruncated").is_some_and(|t| t.trim() == "true");
+    listing.next_continuation_token = element(xml, "NextContinuationToken")
+        .filter(|_| truncated)
+        .map(unescape);
+    Ok(listing)
+}
+
+/// The error an S3 answer describes: `<Error><Code>` when there is a body, else by status
+/// (HEAD answers have none).
+pub fn error_of(response: &Response) -> Error {
+    let xml = std::str::from_utf8(&response.body).unwrap_or("");
+    let request_id = response
+        .request_id()
+        .or_else(|| element(xml, "RequestId").map(unescape));
+    let code = element(xml, "Code").map(unescape).unwrap_or_else(|| {
+        match response.status {
+            404 => "NotFound",
+            403 => "Forbidden",
+            412 => "PreconditionFailed",
+            416 => "InvalidRange",
+            _ => "",
+        }
+        .to_owned()
+    });
+    let message = element(xml, "Message")
+        .map(unescape)
+        .unwrap_or_else(|| format!("S3 answered HTTP {}", response.status));
+    Error::service(&code, message, response.status, request_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+
+    fn local() -> Bucket {
+        Bucket {
+            name: "apiless-demo".into(),
+            endpoint: "http://127.0.0.1:4566".into(),
+            virtual_host: false,
+        }
+    }
+
+    #[test]
+    fn keys_encode_as_s3_canonicalises_them() {
+        assert_eq!(encode("a b+c=d:e~f/g", true), "a%20b%2Bc%3Dd%3Ae~f/g");
+        assert_eq!(encode("a/b", false), "a%2Fb");
+        assert_eq!(encode("ü🙂", true), "%C3%BC%F0%9F%99%82");
+        assert_eq!(decode("a%20b%2Bc+d", true).unwrap(), "a b+c d");
+        assert_eq!(decode("%C3%BC%F0%9F%99%82", false).unwrap(), "ü🙂");
+        assert!(
+            decode("%zz", false).is_err()
+                && decode("%4", false).is_err()
+                && decode("%FF", false).is_err()
+        );
+    }
+
+    #[test]
+    fn urls_are_path_style_or_virtual_hosted() {
+        assert_eq!(
+            local().object_url(&format!("{ID}/notes/a b.txt")),
+            "http://127.0.0.1:4566/apiless-demo/us-east-1%3A0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9/notes/a%20b.txt"
+        );
+        let aws = Bucket {
+            name: "my-bucket".into(),
+            endpoint: "https://s3.us-east-1.amazonaws.com".into(),
+            virtual_host: true,
+        };
+        assert_eq!(
+            aws.object_url("k"),
+            "https://my-bucket.s3.us-east-1.amazonaws.com/k"
+        );
+        assert_eq!(aws.list("p/", None, None, None).url, "https://my-bucket.s3.us-east-1.amazonaws.com/?encoding-type=url&list-type=2&prefix=p%2F");
+    }
+
+    #[test]
+    fn the_scope_guard_keeps_keys_under_the_callers_prefix() {
+        assert_eq!(
+            scoped_key(ID, "notes/a.txt", ScopeCheck::Enforce).unwrap(),
+            format!("{ID}/notes/a.txt")
+        );
+        assert_eq!(
+            scoped_key(ID, &format!("{ID}/x"), ScopeCheck::Enforce).unwrap(),
+            format!("{ID}/x")
+        );
+        let other = "us-east-1:11111111-2222-3333-4444-555555555555/x";
+        let e = scoped_key(ID, other, ScopeCheck::Enforce).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::OutOfScope);
+        assert!(e.message.contains(ID), "{}", e.message);
+        assert_eq!(
+            scoped_key(ID, other, ScopeCheck::UnscopedForDemoOnly).unwrap(),
+            other
+        );
+        for bad in ["", "/abs", "../other", "a/../b", "./a", "a/."] {
+            assert!(scoped_key(ID, bad, ScopeCheck::Enforce).is_err(), "{bad}");
+        }
+        assert!(
+            scoped_key(ID, "a..b/c.d", ScopeCheck::Enforce).is_ok(),
+            "dots inside names are fine"
+        );
+    }
+
+    #[test]
+    fn requests_carry_metadata_ranges_and_sorted_queries() {
+        let r = local()
+            .put(
+                "k",
+                b"hi".to_vec(),
+                Some("text/plain"),
+                &[("Owner".into(), "alice".into())],
+            )
+            .unwrap();
+        assert_eq!(r.method, "PUT");
+        assert!(r
+            .headers
+            .contains(&("x-amz-meta-owner".into(), "alice".into())));
+        assert!(local()
+            .put("k", vec![], None, &[("bad name".into(), "v".into())])
+            .is_err());
+        assert!(local()
+            .put("k", vec![], None, &[("n".into(), "é".into())])
+            .is_err());
+        assert_eq!(
+            local().get("k", Some("bytes=0-9")).headers,
+            vec![("range".into(), "bytes=0-9".into())]
+        );
+        let l = local().list(&format!("{ID}/"), Some("tok/="), Some(5000), None);
+        assert_eq!(
+            l.url,
+            "http://127.0.0.1:4566/apiless-demo?continuation-token=tok%2F%3D&encoding-type=url&list-type=2&max-keys=1000&prefix=us-east-1%3A0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9%2F"
+        );
+    }
+
+    #[test]
+    fn listings_are_read_with_url_encoded_keys() {
+        // Shape from the S3 API reference, ListObjectsV2 with EncodingType=url.
+        let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix>p%2F</Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>
+<Contents><Key>p/a+b%26c.txt</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>&quot;abc&quot;</ETag><Size>5</Size><StorageClass>STANDARD</StorageClass></Contents>
+<Contents><Key>p/%F0%9F%99%82</Key><LastModified>2026-01-01T00:00:01.000Z</LastModified><ETag>"def"</ETag><Size>0</Size></Contents>
+<NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken></ListBucketResult>"#;
+        let l = read_listing(&Response {
+            status: 200,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        })
+        .unwrap();
+        assert_eq!(l.objects.len(), 2);
+        assert_eq!(l.objects[0].key, "p/a b&c.txt");
+        assert_eq!(l.objects[0].etag, "\"abc\"");
+        assert_eq!(l.objects[0].size, 5);
+        assert_eq!(l.objects[1].key, "p/🙂");
+        assert_eq!(
+            l.next_continuation_token.as_deref(),
+            Some("1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")
+        );
+        assert!(read_listing(&Response {
+            status: 200,
+            headers: vec![],
+            body: b"<x/>".to_vec()
+        })
+        .is_err());
+    }
+
+    #[test]
+    fn errors_come_from_the_xml_or_the_status() {
+        let body = b"<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>R1</RequestId></Error>";
+        let e = error_of(&Response {
+            status: 404,
+            headers: vec![],
+            body: body.to_vec(),
+        });
+        assert_eq!(
+            (e.code.as_str(), e.request_id.as_deref()),
+            ("NoSuchKey", Some("R1"))
+        );
+        let e = error_of(&Response {
+            status: 403,
+            headers: vec![("x-amz-request-id".into(), "R2".into())],
+            body: vec![],
+        });
+        assert_eq!(
+            (e.code.as_str(), e.request_id.as_deref(), e.retryable),
+            ("Forbidden", Some("R2"), false)
+        );
+        let e = error_of(&Response {
+            status: 503,
+            headers: vec![],
+            body: b"<Error><Code>SlowDown</Code></Error>".to_vec(),
+        });
+        assert!(e.retryable);
+    }
+
+    #[test]
+    fn entities_unescape() {
+        assert_eq!(
+            unescape("a&amp;b&lt;&gt;&quot;&apos;&#65;&#x42;&bogus;&"),
+            "a&b<>\"'AB&bogus;&"
+        );
+    }
+}

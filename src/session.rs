@@ -11,10 +11,13 @@ use std::rc::Rc;
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 
+use crate::cache::{Expiring, SingleFlight};
 use crate::clock::{self, Clock};
 use crate::config::{Config, Service};
+use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Request, Response, Transport};
+use crate::identity_pool::IdentityPool;
 use crate::srp::{self, Ephemeral};
 use crate::storage::{self, Store};
 use crate::tokens::{self, Tokens};
@@ -24,6 +27,18 @@ use crate::user_pool::{
 
 /// Tokens are refreshed when they have less than this left, on the corrected clock.
 pub const TOKEN_REFRESH_MARGIN_MS: i64 = 60_000;
+/// Credentials are renewed when they have less than this left, on the corrected clock.
+pub const CREDENTIALS_REFRESH_MARGIN_MS: i64 = 5 * 60_000;
+
+/// The signed-in user's identity in the identity pool, and its temporary credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwsIdentity {
+    /// `<region>:<uuid>`: the DynamoDB partition key and S3 prefix of the user's data.
+    pub identity_id: String,
+    /// Temporary credentials of the pool's authenticated role.
+    pub credentials: Credentials,
+}
+
 /// How long Cognito keeps a sign-in challenge session open (its default, 3 minutes).
 pub const CHALLENGE_SESSION_MS: f64 = 180_000.0;
 
@@ -164,6 +179,7 @@ pub struct Session<T> {
     state: RefCell<State>,
     prepared: RefCell<Option<Ephemeral>>,
     refreshing: RefCell<Option<RefreshFuture>>,
+    aws: Rc<SingleFlight<AwsIdentity>>,
     generation: Cell<u64>,
     listeners: RefCell<Vec<(u32, Listener)>>,
     next_listener: Cell<u32>,
@@ -223,6 +239,7 @@ impl<T: Transport + 'static> Session<T> {
             state: RefCell::new(state),
             prepared: RefCell::new(None),
             refreshing: RefCell::new(None),
+            aws: SingleFlight::new(),
             generation: Cell::new(0),
             listeners: RefCell::new(Vec::new()),
             next_listener: Cell::new(0),
@@ -237,6 +254,11 @@ impl<T: Transport + 'static> Session<T> {
     /// The clock, with the skew learned from Cognito's responses.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// Local time now, by the clock this session was given (ms since the epoch).
+    pub fn local_now_ms(&self) -> f64 {
+        (self.now)()
     }
 
     /// Server time now, by the corrected clock (ms since the epoch).
@@ -605,6 +627,7 @@ impl<T: Transport + 'static> Session<T> {
     fn new_generation(&self) {
         self.generation.set(self.generation.get() + 1);
         *self.refreshing.borrow_mut() = None;
+        self.aws.clear();
     }
 
     /// Starts TOTP setup: during an `MFA_SETUP` sign-in step (then answer with
@@ -873,6 +896,99 @@ impl<T: Transport + 'static> Session<T> {
             let tokens = session.tokens().await?;
             pool.change_password(&tokens.access_token, &old, &new).await
         })
+    }
+
+    // ---- AWS credentials ---------------------------------------------------------------------
+
+    /// The signed-in user's identity id and valid temporary credentials: cached until
+    /// [`CREDENTIALS_REFRESH_MARGIN_MS`] before the `Expiration` AWS gave them, renewed by one
+    /// GetCredentialsForIdentity however many callers wait (refreshing the ID token first when
+    /// it is about to expire). A transient failure keeps credentials that have not expired yet.
+    pub fn aws_identity(self: &Rc<Self>) -> impl Future<Output = Result<AwsIdentity>> + 'static {
+        let this = self.clone();
+        async move {
+            let now = this.server_now_ms() as i64;
+            if let Some(identity) = this.aws.fresh(now, CREDENTIALS_REFRESH_MARGIN_MS) {
+                return Ok(identity);
+            }
+            let fetcher = this.clone();
+            let renewal = this
+                .aws
+                .refresh(move || fetcher.fetch_aws_identity().boxed_local());
+            match renewal.await {
+                Ok(identity) => Ok(identity),
+                Err(e) if e.retryable => {
+                    // Still usable until they actually expire.
+                    match this.aws.fresh(this.server_now_ms() as i64, 0) {
+                        Some(identity) => Ok(identity),
+                        None => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            }
+        }
+    }
+
+    /// When the cached credentials expire (ms since the epoch, AWS's clock), if there are any.
+    pub fn credentials_expire_at_ms(&self) -> Option<i64> {
+        self.aws.expires_at_ms()
+    }
+
+    async fn fetch_aws_identity(self: Rc<Self>) -> Result<Expiring<AwsIdentity>> {
+        let pool_id = self.config.identity_pool_id.clone().ok_or_else(|| {
+            Error::config(
+                "identityPoolId",
+                "AWS credentials need identityPoolId in the config",
+            )
+        })?;
+        let tokens = self.tokens().await?;
+        let claims = tokens.id_claims()?;
+        let key = storage::identity_id_key(&pool_id, &claims.sub);
+        let endpoint = self.config.endpoint_for(Service::IdentityPool);
+        let transport = Clocked {
+            inner: &self.transport,
+            clock: &self.clock,
+            now: &self.now,
+        };
+        let pool = IdentityPool {
+            transport: &transport,
+            endpoint: &endpoint,
+            identity_pool_id: &pool_id,
+        };
+
+        let remembered = self.store.get(&key);
+        let identity_id = match remembered.clone() {
+            Some(id) => id,
+            None => pool.get_id(&claims.iss, &tokens.id_token).await?,
+        };
+        let (identity_id, credentials) = match pool
+            .credentials(&identity_id, &claims.iss, &tokens.id_token)
+            .await
+        {
+            Ok(c) => (identity_id, c),
+            // A remembered id the pool no longer knows: one new GetId, once.
+            Err(e) if e.code == "ResourceNotFoundException" && remembered.is_some() => {
+                self.store.remove(&key);
+                let fresh = pool.get_id(&claims.iss, &tokens.id_token).await?;
+                let c = pool
+                    .credentials(&fresh, &claims.iss, &tokens.id_token)
+                    .await?;
+                (fresh, c)
+            }
+            Err(e) => return Err(e),
+        };
+        if remembered.as_deref() != Some(identity_id.as_str()) {
+            // Remembering is an optimisation: a refused write costs one GetId next time.
+            let _ = self.store.set(&key, &identity_id);
+        }
+        let expires_at_ms = credentials.expires_at_ms;
+        Ok(Expiring::new(
+            AwsIdentity {
+                identity_id,
+                credentials,
+            },
+            expires_at_ms,
+        ))
     }
 
     // ---- account life without a session ---------------------------------------------------

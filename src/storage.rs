@@ -85,6 +85,12 @@ pub fn open(kind: StorageKind) -> Result<Rc<dyn Store>> {
     }
 }
 
+/// Where a user's identity id in an identity pool is remembered, so that a returning user or a
+/// reloaded page skips GetId.
+pub fn identity_id_key(identity_pool_id: &str, sub: &str) -> String {
+    format!("apiless.{identity_pool_id}.{sub}.identityId")
+}
+
 /// Writes the signed-in user's tokens under the peers' layout and marks them the last user.
 /// All or nothing: if a write fails, what this call wrote is removed again.
 pub fn save_tokens(

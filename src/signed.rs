@@ -1,0 +1,134 @@
+//! Sends SigV4-signed requests to AWS: each attempt is signed afresh with the skew-corrected
+//! clock; every response's `Date` teaches the clock; a request AWS refuses as skewed
+//! ("Signature expired", `RequestTimeTooSkewed`) is re-signed and sent again at once, once; and
+//! transient failures are retried with the standard policy. `dynamodb` and `s3` build the
+//! requests and read the answers; this module owns only the sending.
+
+use futures_util::future::LocalBoxFuture;
+
+use crate::clock::{self, Clock};
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::http::{Request, Response, Transport};
+use crate::retry::{self, Policy};
+use crate::signer::{self, Payload, Scope};
+
+/// How the body is covered by the signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyHash {
+    /// Hash the body (small bodies).
+    Compute,
+    /// A SHA-256 the caller computed (WebCrypto, off the main thread's hot path).
+    Precomputed(String),
+    /// `UNSIGNED-PAYLOAD` (S3 only).
+    Unsigned,
+}
+
+/// Everything a signed call needs.
+pub struct Context<'a, T> {
+    /// Sends the requests.
+    pub transport: &'a T,
+    /// The clock with the learned skew.
+    pub clock: &'a Clock,
+    /// Local time now, ms since the epoch.
+    pub now: &'a dyn Fn() -> f64,
+    /// The credentials to sign with.
+    pub credentials: &'a Credentials,
+    /// The region of the service.
+    pub region: &'a str,
+    /// The signing name: `dynamodb`, `s3`.
+    pub service: &'a str,
+    /// Which failures are retried, how often.
+    pub policy: Policy,
+    /// Waits between attempts (`clock::sleep_ms` in the browser).
+    pub sleep: &'a dyn Fn(f64) -> LocalBoxFuture<'static, ()>,
+    /// A uniformly random number in [0, 1) for the backoff's jitter.
+    pub jitter: &'a dyn Fn() -> f64,
+}
+
+/// Whether AWS refused the request because its clock and ours disagree.
+pub fn is_skew_error(e: &Error) -> bool {
+    matches!(
+        e.code.as_str(),
+        "RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture"
+    ) || (e.code == "InvalidSignatureException"
+        && (e.message.contains("Signature expired") || e.message.contains("not yet current")))
+}
+
+impl<T: Transport> Context<'_, T> {
+    async fn attempt(&self, request: &Request, hash: &BodyHash) -> Result<Response> {
+        let mut signed = request.clone();
+        let payload = match hash {
+            BodyHash::Compute => Payload::Bytes(&request.body),
+            BodyHash::Precomputed(h) => Payload::Sha256Hex(h),
+            BodyHash::Unsigned => Payload::Unsigned,
+        };
+        let scope = Scope {
+            service: self.service,
+            region: self.region,
+            time_ms: self.clock.corrected((self.now)()),
+        };
+        signer::sign(&mut signed, self.credentials, &scope, payload)?;
+        let response = self.transport.send(signed).await?;
+        if let Some(server) = response.header("date").and_then(clock::parse_http_date) {
+            self.clock.learn(server, (self.now)());
+        }
+        Ok(response)
+    }
+
+    /// Sends `request`, signed; `read_error` turns a non-2xx answer into the service's error.
+    /// Resolves to the first 2xx response (or a 304 for conditional reads).
+    pub async fn send(
+        &self,
+        request: Request,
+        hash: BodyHash,
+        read_error: fn(&Response) -> Error,
+    ) -> Result<Response> {
+        retry::run(
+            self.policy,
+            |_| async {
+                let mut resigned = false;
+                loop {
+                    let response = self.attempt(&request, &hash).await?;
+                    if (200..300).contains(&response.status) || response.status == 304 {
+                        return Ok(response);
+                    }
+                    let e = read_error(&response);
+                    if is_skew_error(&e) && !resigned {
+                        // The Date of this very answer corrected the clock: sign again now.
+                        resigned = true;
+                        continue;
+                    }
+                    return Err(e);
+                }
+            },
+            |ms| (self.sleep)(ms),
+            || (self.jitter)(),
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skew_errors_are_recognised_as_aws_words_them() {
+        let e = |code: &str, msg: &str| Error::service(code, msg, 400, None);
+        assert!(is_skew_error(&e("InvalidSignatureException", "Signature expired: 20260101T000000Z is now earlier than 20260101T001500Z (20260101T002000Z - 15 min.)")));
+        assert!(is_skew_error(&e("InvalidSignatureException", "Signature not yet current: 20260101T010000Z is still later than 20260101T002000Z (20260101T000500Z + 15 min.)")));
+        assert!(is_skew_error(&e(
+            "RequestTimeTooSkewed",
+            "The difference between the request time and the current time is too large."
+        )));
+        assert!(!is_skew_error(&e(
+            "InvalidSignatureException",
+            "The request signature we calculated does not match"
+        )));
+        assert!(!is_skew_error(&e(
+            "AccessDeniedException",
+            "Signature expired"
+        )));
+    }
+}

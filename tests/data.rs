@@ -1,0 +1,476 @@
+//! AWS data through the JS client, in headless Chromium against the local backend, which
+//! checks every SigV4 signature and evaluates the scoped IAM policy: credentials from the
+//! identity pool, DynamoDB items and S3 objects under the identity id, the scope guard, IAM's
+//! own refusal when the guard is bypassed, presigned URLs, and a browser clock 20 minutes off.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use apiless::http::Fetch;
+use apiless::js::Client;
+use apiless::storage::MemoryStore;
+use common::*;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn js(json: serde_json::Value) -> JsValue {
+    js_sys::JSON::parse(&json.to_string()).unwrap()
+}
+
+fn get(v: &JsValue, k: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap()
+}
+
+async fn ok(p: js_sys::Promise) -> JsValue {
+    match JsFuture::from(p).await {
+        Ok(v) => v,
+        Err(e) => panic!(
+            "rejected: {}: {}",
+            String::from(e.unchecked_ref::<js_sys::Error>().name()),
+            String::from(e.unchecked_ref::<js_sys::Error>().message())
+        ),
+    }
+}
+
+/// The `name` of the Error a promise rejects with.
+async fn err(p: js_sys::Promise) -> (String, String) {
+    let e = JsFuture::from(p).await.expect_err("the call must fail");
+    assert!(e.is_instance_of::<js_sys::Error>(), "a real Error");
+    let e: js_sys::Error = e.unchecked_into();
+    (String::from(e.name()), String::from(e.message()))
+}
+
+/// A client signed in as `user`, over a session whose clock the test controls.
+async fn signed_in(user: &str, clock: &TestClock) -> Client {
+    let session = session_with(Fetch::default(), Rc::new(MemoryStore::default()), clock).await;
+    session
+        .sign_in(user, zeroize::Zeroizing::new(password_of(user).await))
+        .await
+        .unwrap();
+    Client::with_session(session)
+}
+
+async fn table(c: &Client) -> apiless::js::Table {
+    c.db(
+        field(&backend_config().await, "table").to_owned(),
+        JsValue::UNDEFINED,
+    )
+    .unwrap()
+}
+
+async fn bucket(c: &Client) -> apiless::js::Files {
+    c.files(
+        field(&backend_config().await, "bucket").to_owned(),
+        JsValue::UNDEFINED,
+    )
+    .unwrap()
+}
+
+async fn count(op: &str) -> u64 {
+    calls().await[op].as_u64().unwrap_or(0)
+}
+
+#[wasm_bindgen_test]
+async fn credentials_are_fetched_once_and_the_identity_id_is_stable() {
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let (ids0, creds0) = (
+        count("AWSCognitoIdentityService.GetId").await,
+        count("AWSCognitoIdentityService.GetCredentialsForIdentity").await,
+    );
+    // 50 callers at once, no credentials yet: one GetCredentialsForIdentity.
+    let all = js_sys::Promise::all(
+        &(0..50)
+            .map(|_| alice.identity_id())
+            .collect::<js_sys::Array>(),
+    );
+    let ids = ok(all).await;
+    let ids: js_sys::Array = ids.unchecked_into();
+    let first = ids.get(0).as_string().unwrap();
+    assert!(first.starts_with("us-east-1:"), "{first}");
+    assert!(ids.iter().all(|i| i.as_string().as_deref() == Some(&first)));
+    assert_eq!(
+        count("AWSCognitoIdentityService.GetCredentialsForIdentity").await - creds0,
+        1
+    );
+    assert!(count("AWSCognitoIdentityService.GetId").await - ids0 <= 1);
+    assert!(alice.credentials_expire_at().unwrap() > js_sys::Date::now() + 30.0 * 60_000.0);
+    // Cached: no more calls.
+    assert_eq!(ok(alice.identity_id()).await.as_string().unwrap(), first);
+    assert_eq!(
+        count("AWSCognitoIdentityService.GetCredentialsForIdentity").await - creds0,
+        1
+    );
+    // bob is someone else.
+    let bob = signed_in("bob", &TestClock::default()).await;
+    assert_ne!(ok(bob.identity_id()).await.as_string().unwrap(), first);
+}
+
+#[wasm_bindgen_test]
+async fn alice_writes_reads_queries_pages_updates_and_deletes_her_items() {
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let t = table(&alice).await;
+    let run = random_hex(4);
+    for i in 0..5 {
+        ok(t.put(js(serde_json::json!({"sk": format!("note-{run}-{i}"), "n": i, "text": format!("note {i}")})), JsValue::UNDEFINED)).await;
+    }
+    let item = ok(t.get(
+        JsValue::from_str(&format!("note-{run}-3")),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_eq!(get(&item, "text").as_string().as_deref(), Some("note 3"));
+    assert_eq!(
+        get(&item, "pk").as_string().unwrap(),
+        ok(alice.identity_id()).await.as_string().unwrap()
+    );
+
+    // Pages of two, in order, then the rest.
+    let query = |token: Option<String>| {
+        let mut o =
+            serde_json::json!({"sortKey": {"beginsWith": format!("note-{run}-")}, "limit": 2});
+        if let Some(t) = token {
+            o["pageToken"] = t.into();
+        }
+        t.query(js(o))
+    };
+    let mut seen = Vec::new();
+    let mut token = None;
+    loop {
+        let page = ok(query(token.clone())).await;
+        let items: js_sys::Array = get(&page, "items").unchecked_into();
+        seen.extend(items.iter().map(|i| get(&i, "n").as_f64().unwrap() as u32));
+        token = get(&page, "pageToken").as_string();
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen, vec![0, 1, 2, 3, 4]);
+    let reversed = ok(t.query(js(serde_json::json!({"sortKey": {"between": [format!("note-{run}-1"), format!("note-{run}-3")]}, "reverse": true})))).await;
+    let items: js_sys::Array = get(&reversed, "items").unchecked_into();
+    assert_eq!(
+        items
+            .iter()
+            .map(|i| get(&i, "n").as_f64().unwrap() as u32)
+            .collect::<Vec<_>>(),
+        vec![3, 2, 1]
+    );
+    let filtered = ok(t.query(js(serde_json::json!({"sortKey": {"beginsWith": format!("note-{run}-")}, "filter": "n >= :min", "values": {":min": 3}})))).await;
+    assert_eq!(js_sys::Array::from(&get(&filtered, "items")).length(), 2);
+
+    let updated = ok(t.update(JsValue::from_str(&format!("note-{run}-0")), js(serde_json::json!({"update": "SET #t = :t", "names": {"#t": "text"}, "values": {":t": "edited"}, "returnValues": "ALL_NEW"})))).await;
+    assert_eq!(get(&updated, "text").as_string().as_deref(), Some("edited"));
+    let (name, _) = err(t.put(
+        js(serde_json::json!({"sk": format!("note-{run}-0")})),
+        js(serde_json::json!({"condition": "attribute_not_exists(sk)"})),
+    ))
+    .await;
+    assert_eq!(name, "ConditionalCheckFailedException");
+    let old = ok(t.delete(
+        JsValue::from_str(&format!("note-{run}-0")),
+        js(serde_json::json!({"returnValues": "ALL_OLD"})),
+    ))
+    .await;
+    assert_eq!(get(&old, "text").as_string().as_deref(), Some("edited"));
+    assert!(ok(t.get(
+        JsValue::from_str(&format!("note-{run}-0")),
+        JsValue::UNDEFINED
+    ))
+    .await
+    .is_undefined());
+}
+
+#[wasm_bindgen_test]
+async fn tricky_values_round_trip() {
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let t = table(&alice).await;
+    let sk = format!("tricky-{}", random_hex(4));
+    let item = js_sys::eval(&format!(
+        r#"({{ sk: "{sk}", s: "ünï 🙂 \"quoted\"", empty: "", int: 42, neg: -1.5, big: 12345678901234567890123n,
+            precise: {{ $number: "0.12345678901234567890123456789" }}, yes: true, none: null,
+            bytes: new Uint8Array([0, 255, 7]), list: [1, "two", [3]], map: {{ a: {{ b: "c" }} }},
+            names: new Set(["x", "y"]), nums: new Set([1, 2.5]), blobs: new Set([new Uint8Array([1]), new Uint8Array([2])]) }})"#
+    ))
+    .unwrap();
+    ok(t.put(item.clone(), JsValue::UNDEFINED)).await;
+    let back = ok(t.get(JsValue::from_str(&sk), JsValue::UNDEFINED)).await;
+    let same = js_sys::eval("(a, b) => JSON.stringify(a, (k, v) => typeof v === 'bigint' ? v.toString() + 'n' : v instanceof Set ? [...v].map(String).sort() : v instanceof Uint8Array ? Array.from(v) : v)")
+        .unwrap()
+        .unchecked_into::<js_sys::Function>();
+    let a = same
+        .call2(&JsValue::NULL, &back, &JsValue::NULL)
+        .unwrap()
+        .as_string()
+        .unwrap();
+    for needle in [
+        "ünï 🙂 \\\"quoted\\\"",
+        "\"empty\":\"\"",
+        "\"int\":42",
+        "\"neg\":-1.5",
+        "12345678901234567890123n",
+        "0.12345678901234567890123456789",
+        "\"yes\":true",
+        "\"none\":null",
+        "[0,255,7]",
+        "[1,\"two\",[3]]",
+        "{\"a\":{\"b\":\"c\"}}",
+        "[\"x\",\"y\"]",
+        "[\"1\",\"2.5\"]",
+        "[\"1\",\"2\"]",
+    ] {
+        assert!(a.contains(needle), "{needle} in {a}");
+    }
+    let nan = js_sys::eval(r#"({ sk: "x", bad: NaN })"#).unwrap();
+    let (name, message) = err(t.put(nan, JsValue::UNDEFINED)).await;
+    assert_eq!(name, "InvalidInputError", "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn another_users_partition_is_refused_by_the_guard_and_by_iam() {
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let bob = signed_in("bob", &TestClock::default()).await;
+    let bob_id = ok(bob.identity_id()).await.as_string().unwrap();
+    let t = table(&alice).await;
+    let before = count("DynamoDB_20120810.PutItem").await;
+    let (name, message) = err(t.put(
+        js(serde_json::json!({"pk": bob_id, "sk": "stolen"})),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_eq!(name, "OutOfScopeError");
+    assert!(
+        message.contains(&bob_id) || message.contains("identity id"),
+        "{message}"
+    );
+    assert_eq!(
+        count("DynamoDB_20120810.PutItem").await,
+        before,
+        "refused before sending"
+    );
+    let (name, _) = err(t.put(
+        js(serde_json::json!({"pk": bob_id, "sk": "stolen"})),
+        js(serde_json::json!({"unscopedForDemoOnly": true})),
+    ))
+    .await;
+    assert_eq!(name, "AccessDeniedException");
+    let (name, _) = err(t.get(
+        JsValue::from_str("anything"),
+        js(serde_json::json!({"unscopedForDemoOnly": true, "partitionKeyForDemoOnly": bob_id})),
+    ))
+    .await;
+    assert_eq!(name, "AccessDeniedException");
+    let (name, _) = err(t.query(js(
+        serde_json::json!({"unscopedForDemoOnly": true, "partitionKeyForDemoOnly": bob_id}),
+    )))
+    .await;
+    assert_eq!(name, "AccessDeniedException");
+}
+
+#[wasm_bindgen_test]
+async fn alice_puts_lists_gets_and_deletes_her_objects_with_tricky_keys() {
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let f = bucket(&alice).await;
+    let dir = format!("t-{}", random_hex(4));
+    let keys = [
+        format!("{dir}/plain.txt"),
+        format!("{dir}/a b+c=d:e~f.txt"),
+        format!("{dir}/ü/🙂 emoji.json"),
+    ];
+    ok(f.put(
+        keys[0].clone(),
+        JsValue::from_str("hello"),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    ok(f.put(keys[1].clone(), js_sys::Uint8Array::from(&[0u8, 1, 2, 255][..]).into(), js(serde_json::json!({"contentType": "application/octet-stream", "metadata": {"owner": "alice"}})))).await;
+    let blob = web_sys::Blob::new_with_str_sequence(&js_sys::Array::of1(&JsValue::from_str(
+        "{\"ok\":true}",
+    )))
+    .unwrap();
+    ok(f.put(
+        keys[2].clone(),
+        blob.into(),
+        js(serde_json::json!({"contentType": "application/json"})),
+    ))
+    .await;
+
+    assert_eq!(
+        ok(f.get(keys[0].clone(), js(serde_json::json!({"as": "text"}))))
+            .await
+            .as_string()
+            .as_deref(),
+        Some("hello")
+    );
+    let bytes =
+        js_sys::Uint8Array::from(ok(f.get(keys[1].clone(), JsValue::UNDEFINED)).await).to_vec();
+    assert_eq!(bytes, vec![0, 1, 2, 255]);
+    let json = ok(f.get(keys[2].clone(), js(serde_json::json!({"as": "json"})))).await;
+    assert_eq!(get(&json, "ok").as_bool(), Some(true));
+    let part = ok(f.get(
+        keys[0].clone(),
+        js(serde_json::json!({"as": "text", "range": "bytes=1-3"})),
+    ))
+    .await;
+    assert_eq!(part.as_string().as_deref(), Some("ell"));
+    let head = ok(f.head(keys[1].clone(), JsValue::UNDEFINED)).await;
+    assert_eq!(get(&head, "contentLength").as_f64(), Some(4.0));
+
+    let listing = ok(f.list(js(serde_json::json!({"prefix": format!("{dir}/")})))).await;
+    let mut listed: Vec<String> = js_sys::Array::from(&get(&listing, "objects"))
+        .iter()
+        .map(|o| get(&o, "key").as_string().unwrap())
+        .collect();
+    listed.sort();
+    let mut expected = keys.to_vec();
+    expected.sort();
+    assert_eq!(listed, expected, "keys round-trip, relative to the prefix");
+
+    for k in &keys {
+        ok(f.delete(k.clone(), JsValue::UNDEFINED)).await;
+    }
+    let (name, _) = err(f.get(keys[0].clone(), JsValue::UNDEFINED)).await;
+    assert_eq!(name, "NoSuchKey");
+}
+
+#[wasm_bindgen_test]
+async fn another_users_prefix_is_refused_by_the_guard_and_by_iam() {
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let bob = signed_in("bob", &TestClock::default()).await;
+    let bob_id = ok(bob.identity_id()).await.as_string().unwrap();
+    let fb = bucket(&bob).await;
+    ok(fb.put(
+        "secret.txt".into(),
+        JsValue::from_str("bob's"),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    let f = bucket(&alice).await;
+    let key = format!("{bob_id}/secret.txt");
+    let (name, _) = err(f.get(key.clone(), JsValue::UNDEFINED)).await;
+    assert_eq!(name, "OutOfScopeError");
+    let (name, _) = err(f.get(
+        key.clone(),
+        js(serde_json::json!({"unscopedForDemoOnly": true})),
+    ))
+    .await;
+    assert_eq!(name, "AccessDenied");
+    let (name, _) = err(f.put(
+        key.clone(),
+        JsValue::from_str("overwrite"),
+        js(serde_json::json!({"unscopedForDemoOnly": true})),
+    ))
+    .await;
+    assert_eq!(name, "AccessDenied");
+    let (name, _) = err(f.list(js(
+        serde_json::json!({"prefix": format!("{bob_id}/"), "unscopedForDemoOnly": true}),
+    )))
+    .await;
+    assert_eq!(name, "AccessDenied");
+    assert_eq!(
+        ok(fb.get("secret.txt".into(), js(serde_json::json!({"as": "text"}))))
+            .await
+            .as_string()
+            .as_deref(),
+        Some("bob's")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn presigned_urls_work_with_plain_fetch() {
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let f = bucket(&alice).await;
+    let key = format!("presigned-{}.txt", random_hex(4));
+    let put_url = ok(f.presign(
+        key.clone(),
+        js(serde_json::json!({"method": "PUT", "expiresIn": 300})),
+    ))
+    .await
+    .as_string()
+    .unwrap();
+    let init = web_sys::RequestInit::new();
+    init.set_method("PUT");
+    init.set_body(&JsValue::from_str("via presigned PUT"));
+    let window = web_sys::window().unwrap();
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str_and_init(&put_url, &init))
+            .await
+            .unwrap()
+            .unchecked_into();
+    assert_eq!(response.status(), 200, "presigned PUT");
+    let get_url = ok(f.presign(key.clone(), JsValue::UNDEFINED))
+        .await
+        .as_string()
+        .unwrap();
+    assert!(
+        get_url.contains("X-Amz-Security-Token="),
+        "the session token is part of the URL"
+    );
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&get_url))
+        .await
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(response.status(), 200);
+    let text = JsFuture::from(response.text().unwrap())
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(text, "via presigned PUT");
+}
+
+#[wasm_bindgen_test]
+async fn a_browser_clock_twenty_minutes_off_in_either_direction_still_works() {
+    for offset_min in [20.0, -20.0] {
+        let clock = TestClock::default();
+        let alice = signed_in("alice", &clock).await;
+        let t = table(&alice).await;
+        ok(t.put(
+            js(serde_json::json!({"sk": "clock-warmup"})),
+            JsValue::UNDEFINED,
+        ))
+        .await;
+        // The clock jumps after sign-in: the next request is signed 20 minutes off, refused as
+        // skewed, re-signed with the skew learned from the refusal's Date, and accepted.
+        clock.advance_ms(offset_min * 60_000.0);
+        let before = count("DynamoDB_20120810.PutItem").await;
+        ok(t.put(
+            js(serde_json::json!({"sk": "clock", "offset": offset_min})),
+            JsValue::UNDEFINED,
+        ))
+        .await;
+        assert_eq!(
+            count("DynamoDB_20120810.PutItem").await - before,
+            2,
+            "{offset_min}: refused once, then accepted"
+        );
+        let f = bucket(&alice).await;
+        ok(f.put(
+            "clock.txt".into(),
+            JsValue::from_str("on time"),
+            JsValue::UNDEFINED,
+        ))
+        .await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_call_is_an_abort_error() {
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let t = table(&alice).await;
+    let controller = web_sys::AbortController::new().unwrap();
+    controller.abort();
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"signal".into(), &controller.signal()).unwrap();
+    let (name, _) = err(t.put(js(serde_json::json!({"sk": "aborted"})), options.into())).await;
+    assert_eq!(name, "AbortError");
+    assert!(
+        ok(t.get(JsValue::from_str("aborted"), JsValue::UNDEFINED))
+            .await
+            .is_undefined(),
+        "nothing written"
+    );
+}
