@@ -149,9 +149,13 @@ def _with_cors_headers(send, origin):
             kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _CORS_RESPONSE_HEADERS]
             vary = [v for k, v in kept if k.lower() == b"vary"]
             kept = [(k, v) for k, v in kept if k.lower() != b"vary"]
+            # S3 user metadata: a bucket's CORS rule names the x-amz-meta-* headers it exposes;
+            # here every one the response carries is exposed.
+            meta = [k.decode("latin-1").lower() for k, _ in kept if k.lower().startswith(b"x-amz-meta-")]
+            expose = ", ".join([EXPOSE_HEADERS, *meta]) if meta else EXPOSE_HEADERS
             kept += [
                 (b"access-control-allow-origin", origin.encode("latin-1")),
-                (b"access-control-expose-headers", EXPOSE_HEADERS.encode()),
+                (b"access-control-expose-headers", expose.encode()),
                 (b"vary", b", ".join(vary + [b"Origin"])),
             ]
             message = {**message, "headers": kept}

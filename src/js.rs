@@ -1615,6 +1615,22 @@ fn attributes_to_js(item: Option<Item>) -> JsValue {
     item.map_or(JsValue::UNDEFINED, |i| item_to_js(&i))
 }
 
+#[wasm_bindgen(inline_js = "export function pagesToItems(fetchPage) {
+  return (async function* () {
+    let token;
+    do {
+      const page = await fetchPage(token);
+      yield* page.items;
+      token = page.pageToken;
+    } while (token !== undefined);
+  })();
+}")]
+extern "C" {
+    /// An async iterator over the items of every page `fetchPage(token)` returns.
+    #[wasm_bindgen(js_name = pagesToItems)]
+    fn pages_to_items(fetch_page: &JsValue) -> JsValue;
+}
+
 /// Runs a DynamoDB operation for the signed-in user.
 fn ddb_call(
     session: &Rc<Session<Fetch>>,
@@ -1871,6 +1887,34 @@ impl Table {
                 Ok(JsValue::from(out))
             },
         )
+    }
+}
+
+#[wasm_bindgen(js_class = Table)]
+impl Table {
+    /// Every item the query matches, page after page, as an async iterator:
+    /// `for await (const item of table.queryAll({ sortKey: { beginsWith: "note-" } }))`.
+    /// Takes the options of `query` (without `pageToken`).
+    #[wasm_bindgen(js_name = queryAll, unchecked_return_type = "AsyncIterableIterator<Item>")]
+    pub fn query_all(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> JsValue {
+        let table = Table {
+            session: self.session.clone(),
+            table: self.table.clone(),
+        };
+        let base = if options.is_object() {
+            js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref())
+        } else {
+            js_sys::Object::new()
+        };
+        let fetch_page = Closure::<dyn Fn(JsValue) -> Promise>::new(move |token: JsValue| {
+            let page_options = js_sys::Object::assign(&js_sys::Object::new(), &base);
+            set(&page_options, "pageToken", &token);
+            table.query(page_options.into())
+        });
+        pages_to_items(&fetch_page.into_js_value())
     }
 }
 

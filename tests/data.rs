@@ -474,3 +474,107 @@ async fn an_aborted_call_is_an_abort_error() {
         "nothing written"
     );
 }
+
+#[wasm_bindgen_test]
+async fn query_all_iterates_every_page() {
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let t = table(&alice).await;
+    let run = random_hex(4);
+    for i in 0..7 {
+        ok(t.put(
+            js(serde_json::json!({"sk": format!("iter-{run}-{i}"), "n": i})),
+            JsValue::UNDEFINED,
+        ))
+        .await;
+    }
+    let iterator = t.query_all(js(
+        serde_json::json!({"sortKey": {"beginsWith": format!("iter-{run}-")}, "limit": 3}),
+    ));
+    let collect = js_sys::eval("async (it) => { const out = []; for await (const item of it) out.push(item.n); return out; }")
+        .unwrap()
+        .unchecked_into::<js_sys::Function>();
+    let before = count("DynamoDB_20120810.Query").await;
+    let ns = ok(collect
+        .call1(&JsValue::NULL, &iterator)
+        .unwrap()
+        .unchecked_into())
+    .await;
+    let ns: Vec<u32> = js_sys::Array::from(&ns)
+        .iter()
+        .map(|n| n.as_f64().unwrap() as u32)
+        .collect();
+    assert_eq!(ns, (0..7).collect::<Vec<_>>());
+    assert_eq!(
+        count("DynamoDB_20120810.Query").await - before,
+        3,
+        "pages of 3, 3 and 1"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn fifty_data_calls_at_credential_expiry_cost_one_credential_fetch() {
+    let clock = TestClock::default();
+    let alice = signed_in("alice", &clock).await;
+    let t = table(&alice).await;
+    ok(t.get(JsValue::from_str("warm"), JsValue::UNDEFINED)).await;
+    // 59.5 minutes later the credentials (one hour) are inside their 5-minute margin and the
+    // tokens (one hour) inside their 1-minute one: one refresh of each for 50 concurrent calls.
+    clock.advance_ms(59.5 * 60_000.0);
+    let (creds0, auth0) = (
+        count("AWSCognitoIdentityService.GetCredentialsForIdentity").await,
+        count("AWSCognitoIdentityProviderService.InitiateAuth").await,
+    );
+    let calls: js_sys::Array = (0..50)
+        .map(|i| t.get(JsValue::from_str(&format!("k{i}")), JsValue::UNDEFINED))
+        .collect();
+    ok(js_sys::Promise::all(&calls)).await;
+    assert_eq!(
+        count("AWSCognitoIdentityService.GetCredentialsForIdentity").await - creds0,
+        1
+    );
+    assert_eq!(
+        count("AWSCognitoIdentityProviderService.InitiateAuth").await - auth0,
+        1,
+        "the ID token was refreshed first, once"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn large_bodies_are_hashed_by_webcrypto_or_sent_unsigned() {
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let f = bucket(&alice).await;
+    let big: Vec<u8> = (0..(1u32 << 20)).map(|i| (i % 251) as u8).collect();
+    for (key, options) in [
+        ("big-hashed.bin", JsValue::UNDEFINED),
+        (
+            "big-unsigned.bin",
+            js(serde_json::json!({"unsignedPayload": true, "metadata": {"purpose": "test"}})),
+        ),
+    ] {
+        ok(f.put(
+            key.into(),
+            js_sys::Uint8Array::from(big.as_slice()).into(),
+            options,
+        ))
+        .await;
+        let back =
+            js_sys::Uint8Array::from(ok(f.get(key.into(), JsValue::UNDEFINED)).await).to_vec();
+        assert!(back == big, "{key}: 1 MiB round-trips");
+    }
+    let head = ok(f.head("big-unsigned.bin".into(), JsValue::UNDEFINED)).await;
+    assert_eq!(
+        get(&get(&head, "metadata"), "purpose")
+            .as_string()
+            .as_deref(),
+        Some("test")
+    );
+    let blob = ok(f.get(
+        "big-hashed.bin".into(),
+        js(serde_json::json!({"as": "blob"})),
+    ))
+    .await;
+    assert_eq!(
+        blob.unchecked_into::<web_sys::Blob>().size(),
+        (1u32 << 20) as f64
+    );
+}
