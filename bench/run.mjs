@@ -24,16 +24,24 @@ const configFile = path.resolve(root, arg("--config", ".apiless/local.json"));
 const config = JSON.parse(await readFile(configFile, "utf8"));
 const [alice] = config.users;
 
-// The peer's bundle, built as an app would ship it (minified ESM for browsers).
-const peer = await build({
-  entryPoints: [path.join(here, "peers/cognito-identity-js.js")],
-  bundle: true, minify: true, format: "esm", platform: "browser", write: false,
-  define: { global: "globalThis" }, logLevel: "error",
-});
+// The peers' bundles, built as an app would ship them (minified ESM for browsers).
+async function bundle(entry) {
+  const out = await build({
+    entryPoints: [path.join(here, entry)],
+    bundle: true, minify: true, format: "esm", platform: "browser", write: false,
+    define: { global: "globalThis" }, logLevel: "error",
+  });
+  return out.outputFiles[0].contents;
+}
+const peerCognitoJs = await bundle("peers/cognito-identity-js.js");
+const peerDataJs = await bundle("peers/aws-sdk-data.js");
+const PIPELINE_CALLS = 300;
+const UPLOAD_BYTES = 10 * 1024 * 1024;
 
 const page = `<!doctype html><script type="module">
 import init, { createClient } from "/pkg/apiless.js";
 import * as peerCognito from "/peer-cognito.js";
+import * as peerData from "/peer-data.js";
 await init();
 const config = ${JSON.stringify({ region: config.region, userPoolId: config.userPoolId, userPoolClientId: config.userPoolClientId, endpoint: config.endpoint })};
 const user = ${JSON.stringify(alice)};
@@ -55,21 +63,75 @@ window.bench = {
   async peerCognito() {
     await peerCognito.signIn(config, user.username, user.password);
   },
+
+  // The data path, with DynamoDB and S3 answered in the page (network stubbed): what is left
+  // is each SDK's own work (marshal, hash, sign, build the request).
+  async dataSetup() {
+    const c = createClient({ ...config, identityPoolId: ${JSON.stringify(config.identityPoolId)}, storage: "memory" });
+    await c.signIn(user);
+    window.table = c.db(${JSON.stringify(config.table)});
+    window.files = c.files(${JSON.stringify(config.bucket)});
+    await window.table.put({ sk: "bench-warmup" });  // real credentials, fetched once
+    // Credentials of the same shape as Cognito's: signing costs the same whether or not AWS
+    // would accept them.
+    const credentials = { accessKeyId: "ASIAEXAMPLEEXAMPLE12", secretAccessKey: "x".repeat(40), sessionToken: "IQoJb3JpZ2luX2Vj".repeat(50) };
+    window.peer = peerData.clients({ region: config.region, endpoint: config.endpoint, credentials });
+    const realFetch = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      const headers = new Headers(init?.headers || (input instanceof Request ? input.headers : undefined));
+      const target = headers.get("x-amz-target") || "";
+      const method = (init?.method || (input instanceof Request ? input.method : "GET")).toUpperCase();
+      if (target.startsWith("DynamoDB_20120810.")) {
+        return Promise.resolve(new Response("{}", { status: 200, headers: { "content-type": "application/x-amz-json-1.0" } }));
+      }
+      if (method === "PUT" && !target) {
+        return Promise.resolve(new Response("", { status: 200, headers: { etag: '"0"' } }));
+      }
+      return realFetch(input, init);
+    };
+    const text = "x".repeat(900);
+    window.item = (i) => ({ sk: "bench-" + i, n: i, text, flag: true, tags: ["a", "b", "c"] });
+    window.upload = new Uint8Array(${UPLOAD_BYTES}).map((_, i) => i % 251);
+  },
+  async apilessPipeline() {
+    for (let i = 0; i < ${PIPELINE_CALLS}; i++) await window.table.put(window.item(i));
+  },
+  async peerPipeline() {
+    for (let i = 0; i < ${PIPELINE_CALLS}; i++) await window.peer.put(${JSON.stringify(config.table)}, { pk: "us-east-1:00000000-0000-0000-0000-000000000000", ...window.item(i) });
+  },
+  async peerSign() {
+    const body = JSON.stringify({ TableName: "t", Item: { pk: { S: "us-east-1:00000000-0000-0000-0000-000000000000" }, sk: { S: "x" }, text: { S: "x".repeat(900) } } });
+    for (let i = 0; i < ${PIPELINE_CALLS}; i++) {
+      await window.peer.sign({ method: "POST", protocol: "https:", hostname: "dynamodb.us-east-1.amazonaws.com", path: "/", query: {},
+        headers: { host: "dynamodb.us-east-1.amazonaws.com", "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.PutItem" }, body });
+    }
+  },
+  async apilessUpload() {
+    await window.files.put("bench-10mib.bin", window.upload);
+  },
+  async peerUpload() {
+    await window.peer.upload(${JSON.stringify(config.bucket)}, "us-east-1:00000000-0000-0000-0000-000000000000/bench-10mib.bin", window.upload);
+  },
 };
 window.ready = true;
 </script>`;
 
 const types = { ".js": "text/javascript", ".wasm": "application/wasm" };
 const server = createServer(async (req, res) => {
+  let body, type;
   try {
-    if (req.url === "/") return res.writeHead(200, { "content-type": "text/html" }).end(page);
-    if (req.url === "/peer-cognito.js") return res.writeHead(200, { "content-type": types[".js"] }).end(peer.outputFiles[0].contents);
-    if (req.url.startsWith("/pkg/")) {
-      const file = path.join(root, "pkg", path.basename(req.url));
-      return res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" }).end(await readFile(file));
+    if (req.url === "/") [body, type] = [page, "text/html"];
+    else if (req.url === "/peer-cognito.js") [body, type] = [peerCognitoJs, types[".js"]];
+    else if (req.url === "/peer-data.js") [body, type] = [peerDataJs, types[".js"]];
+    else if (req.url.startsWith("/pkg/")) {
+      const file = path.join(root, "pkg", path.normalize(req.url.slice(5)).replace(/^(\.\.[/\\])+/, ""));
+      [body, type] = [await readFile(file), types[path.extname(file)] || "application/octet-stream"];
     }
-  } catch {}
-  res.writeHead(404).end();
+  } catch {
+    body = undefined;
+  }
+  if (body === undefined) res.writeHead(404).end();
+  else res.writeHead(200, { "content-type": type }).end(body);
 });
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 
@@ -117,6 +179,22 @@ for (let round = 0; round < rounds; round++) {
     }
   }
 }
+// The data path, after the sign-in rounds (it stubs fetch in the page).
+await tab.evaluate(() => window.bench.dataSetup());
+const data = { apilessPipeline: [], peerPipeline: [], peerSign: [], apilessUpload: [], peerUpload: [] };
+for (let round = 0; round < rounds; round++) {
+  const order = round % 2 ? ["peer", "apiless"] : ["apiless", "peer"];
+  for (const who of order) {
+    if (who === "apiless") {
+      data.apilessPipeline.push(await measure("apilessPipeline"));
+      data.apilessUpload.push(await measure("apilessUpload"));
+    } else {
+      data.peerPipeline.push(await measure("peerPipeline"));
+      data.peerSign.push(await measure("peerSign"));
+      data.peerUpload.push(await measure("peerUpload"));
+    }
+  }
+}
 await browser.close();
 server.close();
 
@@ -133,3 +211,16 @@ console.log(row("apiless signIn (A computed during the call)", samples.whole, sa
 console.log(row("apiless prepareSignIn (A, before the form is submitted)", samples.prepare));
 console.log(row("apiless signIn after prepareSignIn (claim + network)", samples.signIn, samples.peer));
 console.log(row("amazon-cognito-identity-js authenticateUser", samples.peer));
+
+const perSecond = (xs) => PIPELINE_CALLS / (median(xs.map((x) => x.wall)) / 1000);
+const cpuPerCall = (xs) => median(xs.map((x) => x.cpu)) / PIPELINE_CALLS;
+console.log(`\nData path with the network stubbed in the page, ${rounds} rounds, medians\n`);
+console.log("| what | calls/s | CPU ms per call | ratio apiless/peer (calls/s) |");
+console.log("|---|---|---|---|");
+console.log(`| apiless table.put (marshal + sign + build), ${PIPELINE_CALLS} in a row | ${perSecond(data.apilessPipeline).toFixed(0)} | ${cpuPerCall(data.apilessPipeline).toFixed(3)} | ${(perSecond(data.apilessPipeline) / perSecond(data.peerPipeline)).toFixed(2)} |`);
+console.log(`| AWS SDK v3 DocumentClient PutCommand | ${perSecond(data.peerPipeline).toFixed(0)} | ${cpuPerCall(data.peerPipeline).toFixed(3)} | |`);
+console.log(`| @smithy/signature-v4 sign() alone (WebCrypto SHA-256), 1 KB PutItem | ${perSecond(data.peerSign).toFixed(0)} | ${cpuPerCall(data.peerSign).toFixed(3)} | ${(perSecond(data.apilessPipeline) / perSecond(data.peerSign)).toFixed(2)} (apiless whole pipeline / peer signing alone) |`);
+console.log("\n| 10 MiB PutObject, network stubbed | main-thread CPU ms | wall ms | CPU ratio apiless/peer |");
+console.log("|---|---|---|---|");
+console.log(row("apiless files.put (WebCrypto SHA-256)", data.apilessUpload, data.peerUpload));
+console.log(row("AWS SDK v3 S3Client PutObjectCommand", data.peerUpload));

@@ -578,3 +578,42 @@ async fn large_bodies_are_hashed_by_webcrypto_or_sent_unsigned() {
         (1u32 << 20) as f64
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_stale_remembered_identity_id_is_replaced_by_one_new_get_id() {
+    let store = Rc::new(MemoryStore::default());
+    let session = session_with(Fetch::default(), store.clone(), &TestClock::default()).await;
+    session
+        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
+        .await
+        .unwrap();
+    let sub = session.current_user().unwrap().sub;
+    let pool = session.config().identity_pool_id.clone().unwrap();
+    // What a deleted or foreign identity id looks like to the pool.
+    let key = apiless::storage::identity_id_key(&pool, &sub);
+    apiless::storage::Store::set(
+        store.as_ref(),
+        &key,
+        "us-east-1:00000000-0000-0000-0000-000000000000",
+    )
+    .unwrap();
+    let alice = Client::with_session(session);
+    let get_ids = count("AWSCognitoIdentityService.GetId").await;
+    let id = ok(alice.identity_id()).await.as_string().unwrap();
+    assert_ne!(id, "us-east-1:00000000-0000-0000-0000-000000000000");
+    assert_eq!(count("AWSCognitoIdentityService.GetId").await - get_ids, 1);
+    assert_eq!(
+        apiless::storage::Store::get(store.as_ref(), &key).as_deref(),
+        Some(id.as_str()),
+        "the new id is remembered"
+    );
+    // A returning user (a new page, same storage) skips GetId.
+    let session = session_with(Fetch::default(), store.clone(), &TestClock::default()).await;
+    let again = Client::with_session(session);
+    assert_eq!(ok(again.identity_id()).await.as_string().unwrap(), id);
+    assert_eq!(
+        count("AWSCognitoIdentityService.GetId").await - get_ids,
+        1,
+        "no GetId for a returning user"
+    );
+}
