@@ -5,7 +5,9 @@
 
 use std::future::Future;
 
-use gloo_net::http::{Method, RequestBuilder};
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::error::{Error, Result};
@@ -70,57 +72,89 @@ impl Transport for Fetch {
         if self.signal.as_ref().is_some_and(AbortSignal::aborted) {
             return Err(Error::aborted());
         }
-        let method = match request.method.as_str() {
-            "GET" => Method::GET,
-            "PUT" => Method::PUT,
-            "POST" => Method::POST,
-            "DELETE" => Method::DELETE,
-            "HEAD" => Method::HEAD,
-            other => {
-                return Err(Error::invalid_input(
-                    "method",
-                    format!("unsupported HTTP method {other}"),
-                ))
-            }
-        };
-        let mut builder = RequestBuilder::new(&request.url)
-            .method(method)
-            .abort_signal(self.signal.as_ref());
+        if !matches!(
+            request.method.as_str(),
+            "GET" | "PUT" | "POST" | "DELETE" | "HEAD"
+        ) {
+            return Err(Error::invalid_input(
+                "method",
+                format!("unsupported HTTP method {}", request.method),
+            ));
+        }
+        // fetch(url, init) with a plain init object: no Request or URL objects to build.
+        let init = Object::new();
+        set(&init, "method", &JsValue::from_str(&request.method));
+        let headers = Array::new();
         for (name, value) in &request.headers {
-            builder = builder.header(name, value);
+            headers.push(&Array::of2(
+                &JsValue::from_str(name),
+                &JsValue::from_str(value),
+            ));
         }
-        let built = if request.body.is_empty() {
-            builder.build()
-        } else {
-            builder.body(js_sys::Uint8Array::from(request.body.as_slice()))
+        set(&init, "headers", &headers);
+        if !request.body.is_empty() {
+            set(&init, "body", &Uint8Array::from(request.body.as_slice()));
         }
-        .map_err(|e| {
-            Error::invalid_input("request", format!("the request could not be built: {e}"))
-        })?;
-
-        let response = built.send().await.map_err(|e| self.fault(&request, e))?;
-        let status = response.status();
-        let headers = response.headers().entries().collect();
-        let body = response
-            .binary()
+        if let Some(signal) = &self.signal {
+            set(&init, "signal", signal);
+        }
+        let fetch = Reflect::get(&js_sys::global(), &"fetch".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .ok_or_else(|| Error::config("fetch", "this JavaScript host has no fetch"))?;
+        let pending = fetch
+            .call2(&JsValue::NULL, &JsValue::from_str(&request.url), &init)
+            .map_err(|e| self.fault(&request, &e))?;
+        let response: web_sys::Response = JsFuture::from(Promise::from(pending))
             .await
-            .map_err(|e| self.fault(&request, e))?;
+            .map_err(|e| self.fault(&request, &e))?
+            .unchecked_into();
+        let status = response.status();
+        let mut headers = Vec::new();
+        for pair in js_sys::try_iter(&response.headers())
+            .ok()
+            .flatten()
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let pair: Array = pair.unchecked_into();
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                headers.push((k, v));
+            }
+        }
+        let body = match response.array_buffer() {
+            Ok(p) => JsFuture::from(p)
+                .await
+                .map_err(|e| self.fault(&request, &e))?,
+            Err(e) => return Err(self.fault(&request, &e)),
+        };
         Ok(Response {
             status,
             headers,
-            body,
+            body: Uint8Array::new(&body).to_vec(),
         })
     }
 }
 
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Defining a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
 impl Fetch {
-    fn fault(&self, request: &Request, e: gloo_net::Error) -> Error {
+    fn fault(&self, request: &Request, e: &JsValue) -> Error {
         if self.signal.as_ref().is_some_and(AbortSignal::aborted) {
             return Error::aborted();
         }
+        let why = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "unknown error".into());
         // The URL names the service, never a secret: signatures travel in headers.
         let host = request.url.split('?').next().unwrap_or_default();
-        Error::network(format!("no response from {host}: {e}"))
+        Error::network(format!("no response from {host}: {why}"))
     }
 }
 
