@@ -42,7 +42,9 @@ const page = `<!doctype html><script type="module">
 import init, { createClient } from "/pkg/apiless.js";
 import * as peerCognito from "/peer-cognito.js";
 import * as peerData from "/peer-data.js";
+import initSign, { signMany } from "/bench-pkg/sign_bench.js";
 await init();
+await initSign();
 const config = ${JSON.stringify({ region: config.region, userPoolId: config.userPoolId, userPoolClientId: config.userPoolClientId, endpoint: config.endpoint })};
 const user = ${JSON.stringify(alice)};
 window.bench = {
@@ -106,6 +108,9 @@ window.bench = {
         headers: { host: "dynamodb.us-east-1.amazonaws.com", "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.PutItem" }, body });
     }
   },
+  apilessSign() {
+    signMany(${PIPELINE_CALLS});
+  },
   async apilessUpload() {
     await window.files.put("bench-10mib.bin", window.upload);
   },
@@ -123,7 +128,10 @@ const server = createServer(async (req, res) => {
     if (req.url === "/") [body, type] = [page, "text/html"];
     else if (req.url === "/peer-cognito.js") [body, type] = [peerCognitoJs, types[".js"]];
     else if (req.url === "/peer-data.js") [body, type] = [peerDataJs, types[".js"]];
-    else if (req.url.startsWith("/pkg/")) {
+    else if (req.url.startsWith("/bench-pkg/")) {
+      const file = path.join(root, "target", "bench-pkg", path.normalize(req.url.slice(11)).replace(/^(\.\.[/\\])+/, ""));
+      [body, type] = [await readFile(file), types[path.extname(file)] || "application/octet-stream"];
+    } else if (req.url.startsWith("/pkg/")) {
       const file = path.join(root, "pkg", path.normalize(req.url.slice(5)).replace(/^(\.\.[/\\])+/, ""));
       [body, type] = [await readFile(file), types[path.extname(file)] || "application/octet-stream"];
     }
@@ -181,12 +189,13 @@ for (let round = 0; round < rounds; round++) {
 }
 // The data path, after the sign-in rounds (it stubs fetch in the page).
 await tab.evaluate(() => window.bench.dataSetup());
-const data = { apilessPipeline: [], peerPipeline: [], peerSign: [], apilessUpload: [], peerUpload: [] };
+const data = { apilessPipeline: [], peerPipeline: [], apilessSign: [], peerSign: [], apilessUpload: [], peerUpload: [] };
 for (let round = 0; round < rounds; round++) {
   const order = round % 2 ? ["peer", "apiless"] : ["apiless", "peer"];
   for (const who of order) {
     if (who === "apiless") {
       data.apilessPipeline.push(await measure("apilessPipeline"));
+      data.apilessSign.push(await measure("apilessSign"));
       data.apilessUpload.push(await measure("apilessUpload"));
     } else {
       data.peerPipeline.push(await measure("peerPipeline"));
@@ -219,7 +228,8 @@ console.log("| what | calls/s | CPU ms per call | ratio apiless/peer (calls/s) |
 console.log("|---|---|---|---|");
 console.log(`| apiless table.put (marshal + sign + build), ${PIPELINE_CALLS} in a row | ${perSecond(data.apilessPipeline).toFixed(0)} | ${cpuPerCall(data.apilessPipeline).toFixed(3)} | ${(perSecond(data.apilessPipeline) / perSecond(data.peerPipeline)).toFixed(2)} |`);
 console.log(`| AWS SDK v3 DocumentClient PutCommand | ${perSecond(data.peerPipeline).toFixed(0)} | ${cpuPerCall(data.peerPipeline).toFixed(3)} | |`);
-console.log(`| @smithy/signature-v4 sign() alone (WebCrypto SHA-256), 1 KB PutItem | ${perSecond(data.peerSign).toFixed(0)} | ${cpuPerCall(data.peerSign).toFixed(3)} | ${(perSecond(data.apilessPipeline) / perSecond(data.peerSign)).toFixed(2)} (apiless whole pipeline / peer signing alone) |`);
+console.log(`| apiless signer alone (aws-sigv4 in wasm), 1 KB PutItem | ${perSecond(data.apilessSign).toFixed(0)} | ${cpuPerCall(data.apilessSign).toFixed(3)} | ${(perSecond(data.apilessSign) / perSecond(data.peerSign)).toFixed(2)} |`);
+console.log(`| @smithy/signature-v4 sign() alone (WebCrypto SHA-256), 1 KB PutItem | ${perSecond(data.peerSign).toFixed(0)} | ${cpuPerCall(data.peerSign).toFixed(3)} | |`);
 console.log("\n| 10 MiB PutObject, network stubbed | main-thread CPU ms | wall ms | CPU ratio apiless/peer |");
 console.log("|---|---|---|---|");
 console.log(row("apiless files.put (WebCrypto SHA-256)", data.apilessUpload, data.peerUpload));

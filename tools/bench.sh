@@ -13,5 +13,8 @@ trap 'exit 130' INT TERM
 
 tools/setup.sh
 python3 tools/build.py --profile release
+# apiless's signer alone, as a separate wasm module for the page (not part of the package).
+cargo build --release --example sign_bench --target wasm32-unknown-unknown
+wasm-bindgen target/wasm32-unknown-unknown/release/examples/sign_bench.wasm --out-dir target/bench-pkg --target web
 backend_start "$port" "$config" target/backend-bench.log
 node bench/run.mjs --config "$config" "$@"
