@@ -18,11 +18,12 @@ const configFile = process.argv[2] || path.join(root, ".apiless/local.json");
 const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".json": "application/json" };
 
 const page = `<!doctype html><script type="module">
-import init, { version, validateConfig } from "/pkg/apiless.js";
+import { createClient, version, validateConfig } from "/pkg/index.js";
 window.result = (async () => {
-  await init();
   const config = await (await fetch("/config.json")).json();
   const { users, table, bucket, ...clientConfig } = config;
+  // The facade loads the wasm itself: no init() ritual.
+  const aws = await createClient({ ...clientConfig, storage: "memory" });
   const ok = validateConfig(clientConfig);
   let bad;
   try { validateConfig({ ...clientConfig, userPoolId: "not-a-pool" }); } catch (e) { bad = e; }
@@ -34,6 +35,7 @@ window.result = (async () => {
     badIsError: bad instanceof Error,
     badName: bad && bad.name,
     badField: bad && bad.field,
+    signedOut: aws.auth.currentUser() === null,
   };
 })();
 </script>`;
@@ -78,6 +80,7 @@ test("the optimised package loads in Chromium, validates the backend config and 
     assert.equal(r.badIsError, true);
     assert.equal(r.badName, "ConfigError");
     assert.equal(r.badField, "userPoolId");
+    assert.equal(r.signedOut, true);
   } finally {
     await browser.close();
     server.close();

@@ -1,0 +1,28 @@
+// The facade's types, derived from the ones wasm-bindgen writes from the Rust sources
+// (apiless.d.ts): nothing here is typed twice.
+import type { ApilessConfig, Client, Files, Table } from "./apiless.js";
+export * from "./apiless.js";
+
+/** The signed-in user's account life. */
+export type Auth = Pick<
+  Client,
+  | "prepareSignIn" | "signIn" | "confirmSignIn" | "setUpTotp" | "verifyTotpSetup" | "signUp"
+  | "confirmSignUp" | "resendSignUpCode" | "forgotPassword" | "confirmForgotPassword"
+  | "changePassword" | "signOut" | "currentUser" | "currentSession" | "onChange"
+>;
+
+/** What `createClient` resolves to. */
+export interface Apiless {
+  auth: Auth;
+  /** Your items in a DynamoDB table whose partition key is your identity id. */
+  db(table: string, options?: Parameters<Client["db"]>[1]): Table;
+  /** Your objects in an S3 bucket, under `<identityId>/`. */
+  files(bucket: string, options?: Parameters<Client["files"]>[1]): Files;
+  identityId: Client["identityId"];
+  credentialsExpireAt: Client["credentialsExpireAt"];
+}
+
+/** Loads the wasm module (createClient does it for you). */
+export function load(): Promise<unknown>;
+/** Makes a client from a plain config object; a stored session is restored. */
+export function createClient(config: ApilessConfig): Promise<Apiless>;

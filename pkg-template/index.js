@@ -1,0 +1,42 @@
+// apiless, the package entry: loads the wasm module once, by itself (no init() ritual), and
+// gives apps the client in the shape they use: aws.auth.*, aws.db(table), aws.files(bucket).
+import init, { createClient as createWasmClient, validateConfig, version } from "./apiless.js";
+
+let loading;
+
+/** Loads the wasm module; every call after the first returns the same promise. */
+export function load() {
+  loading ??= init();
+  return loading;
+}
+
+/** Makes a client from a plain config object; a stored session is restored. */
+export async function createClient(config) {
+  await load();
+  const client = createWasmClient(config);
+  return {
+    auth: {
+      prepareSignIn: () => client.prepareSignIn(),
+      signIn: (input) => client.signIn(input),
+      confirmSignIn: (input) => client.confirmSignIn(input),
+      setUpTotp: () => client.setUpTotp(),
+      verifyTotpSetup: (input) => client.verifyTotpSetup(input),
+      signUp: (input) => client.signUp(input),
+      confirmSignUp: (input) => client.confirmSignUp(input),
+      resendSignUpCode: (input) => client.resendSignUpCode(input),
+      forgotPassword: (input) => client.forgotPassword(input),
+      confirmForgotPassword: (input) => client.confirmForgotPassword(input),
+      changePassword: (input) => client.changePassword(input),
+      signOut: (input) => client.signOut(input),
+      currentUser: () => client.currentUser(),
+      currentSession: () => client.currentSession(),
+      onChange: (listener) => client.onChange(listener),
+    },
+    db: (table, options) => client.db(table, options),
+    files: (bucket, options) => client.files(bucket, options),
+    identityId: () => client.identityId(),
+    credentialsExpireAt: () => client.credentialsExpireAt(),
+  };
+}
+
+export { validateConfig, version };
