@@ -41,6 +41,8 @@ step browser-tests env APILESS_TEST_ENDPOINT="http://127.0.0.1:$port" \
   cargo test --target wasm32-unknown-unknown "${browser_tests[@]}"
 step package python3 tools/build.py --profile release
 step package-smoke node tools/smoke-pkg.mjs "$config"
+step demo-build bash -c "cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn"
+step demo-e2e node tools/e2e-demo.mjs "$config"
 backend_stop
 
 echo

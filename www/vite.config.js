@@ -21,7 +21,8 @@ function loadConfig() {
 }
 
 export default defineConfig({
-  resolve: { alias: { apiless: path.resolve(root, "pkg") } },
+  // The package is linked from ../pkg: React must come from the app, as in a real install.
+  resolve: { alias: { apiless: path.resolve(root, "pkg") }, dedupe: ["react", "react-dom"] },
   define: { __APILESS_CONFIG__: JSON.stringify(loadConfig()) },
   server: { fs: { allow: [root] } },
 });
