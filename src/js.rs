@@ -1306,7 +1306,7 @@ impl Files {
 
     /// Downloads `key`: `as` "bytes" (Uint8Array, the default), "text", "json" or "blob";
     /// `range` ("bytes=0-99"); `signal`.
-    #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<any>")]
+    #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<unknown>")]
     pub fn get(
         &self,
         key: String,
@@ -1658,10 +1658,10 @@ impl Table {
     /// Writes `item`; its partition key is set to your identity id (another value is refused).
     /// Options: `condition`, `names`, `values`, `returnValues` ("NONE" | "ALL_OLD"), `signal`.
     /// Resolves to the old item when `returnValues` asked for it.
-    #[wasm_bindgen(js_name = put, unchecked_return_type = "Promise<Record<string, any> | undefined>")]
+    #[wasm_bindgen(js_name = put, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn put(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, any>")] item: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Item")] item: JsValue,
         #[wasm_bindgen(unchecked_param_type = "WriteOptions | undefined")] options: JsValue,
     ) -> Promise {
         let parsed = (|| -> Result<dynamodb::PutItem, Error> {
@@ -1697,10 +1697,10 @@ impl Table {
 
     /// Reads your item with sort key `sortKey` (omit it for a table without one), or
     /// `undefined`. Options: `projection`, `names`, `consistentRead`, `signal`.
-    #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<Record<string, any> | undefined>")]
+    #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn get(
         &self,
-        sort_key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "GetOptions | undefined")] options: JsValue,
     ) -> Promise {
         let parsed = (|| -> Result<dynamodb::GetItem, Error> {
@@ -1731,10 +1731,10 @@ impl Table {
 
     /// Updates your item with sort key `sortKey`: `update` (an UpdateExpression) with `names`
     /// and `values`; `condition`, `returnValues`, `signal`.
-    #[wasm_bindgen(js_name = update, unchecked_return_type = "Promise<Record<string, any> | undefined>")]
+    #[wasm_bindgen(js_name = update, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn update(
         &self,
-        sort_key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "UpdateOptions")] options: JsValue,
     ) -> Promise {
         let parsed = (|| -> Result<dynamodb::UpdateItem, Error> {
@@ -1769,10 +1769,10 @@ impl Table {
 
     /// Deletes your item with sort key `sortKey`. Options: `condition`, `names`, `values`,
     /// `returnValues`, `signal`.
-    #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<Record<string, any> | undefined>")]
+    #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn delete(
         &self,
-        sort_key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "WriteOptions | undefined")] options: JsValue,
     ) -> Promise {
         let parsed = (|| -> Result<dynamodb::DeleteItem, Error> {

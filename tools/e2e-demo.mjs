@@ -22,11 +22,13 @@ async function serve() {
   const server = createServer(async (req, res) => {
     const url = req.url.split("?")[0];
     const file = path.join(dist, path.normalize(url === "/" ? "index.html" : url).replace(/^(\.\.[/\\])+/, ""));
+    let body;
     try {
-      res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" }).end(await readFile(file));
+      body = await readFile(file);
     } catch {
-      res.writeHead(404).end();
+      return res.writeHead(404).end();
     }
+    res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" }).end(body);
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   return server;

@@ -29,6 +29,7 @@ step rustfmt cargo fmt --all -- --check
 step clippy bash -c 'cargo clippy --all-targets --quiet -- -D warnings &&
   cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings'
 step native-tests cargo test --quiet
+step cfn-lint .apiless/venv/bin/cfn-lint infra/apiless.yaml
 step backend backend_start "$port" "$config" target/backend-test.log
 step backend-selftest .apiless/venv/bin/python -m pytest backend/tests -q -p no:cacheprovider
 # Every tests/*.rs that is compiled only for wasm32 is a browser test.
@@ -40,7 +41,9 @@ step browser-tests env APILESS_TEST_ENDPOINT="http://127.0.0.1:$port" \
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
   cargo test --target wasm32-unknown-unknown "${browser_tests[@]}"
 step package python3 tools/build.py --profile release
+step types bash -c 'node tools/node_modules/typescript/bin/tsc -p tests/ts-app && node tools/no-any.mjs'
 step package-smoke node tools/smoke-pkg.mjs "$config"
+step npm-pack-app bash tools/pack-test.sh
 step demo-build bash -c "cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn"
 step demo-e2e node tools/e2e-demo.mjs "$config"
 backend_stop
@@ -49,4 +52,4 @@ echo
 echo "=== timings"
 printf '%s\n' "${timings[@]}"
 echo
-python3 tools/size.py
+node tools/size.mjs

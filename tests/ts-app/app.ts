@@ -1,0 +1,59 @@
+// A TypeScript app against the package's types (`tsc --noEmit` in make test): every call an
+// app makes, typed, with the @ts-expect-error lines proving that wrong uses do not type-check.
+import { createClient, type Apiless, type Item, type NextStep, type QueryPage } from "apiless";
+import { useSession } from "apiless/react";
+
+async function main(): Promise<void> {
+  const aws: Apiless = await createClient({
+    region: "us-east-1",
+    userPoolId: "us-east-1_AbC123",
+    userPoolClientId: "4lq2abc9r6vq8",
+    identityPoolId: "us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
+    storage: "session",
+  });
+  // @ts-expect-error storage is one of three names
+  await createClient({ region: "us-east-1", userPoolId: "x", userPoolClientId: "y", storage: "cookie" });
+
+  aws.auth.prepareSignIn();
+  const r = await aws.auth.signIn({ username: "alice", password: "Alice-Passw0rd!" });
+  if (!r.signedIn) {
+    const step: NextStep = r.nextStep;
+    const next = await aws.auth.confirmSignIn(step.name === "NEW_PASSWORD_REQUIRED" ? { newPassword: "N3w-Passw0rd!" } : { code: "123456" });
+    console.log(next.signedIn);
+  } else {
+    console.log(r.user.username, r.user.expiresAt.toFixed());
+  }
+  // @ts-expect-error signIn takes a password
+  await aws.auth.signIn({ username: "alice" });
+
+  const session = await aws.auth.currentSession();
+  const token: string = session.idToken;
+  const off: () => void = aws.auth.onChange((event) => console.log(event.toUpperCase()));
+  off();
+
+  const id: string = await aws.identityId();
+  const notes = aws.db("apiless-demo", { partitionKey: "pk", sortKey: "sk" });
+  await notes.put({ sk: "note-1", text: "hi", n: 1, big: 2n ** 70n, tags: new Set(["a"]), bytes: new Uint8Array([1]) }, undefined);
+  const note: Item | undefined = await notes.get("note-1", { consistentRead: true });
+  const page: QueryPage = await notes.query({ sortKey: { beginsWith: "note-" }, limit: 10, reverse: true });
+  for await (const item of notes.queryAll({ sortKey: { between: ["a", "z"] } })) {
+    console.log(item.sk);
+  }
+  await notes.update("note-1", { update: "SET #t = :t", names: { "#t": "text" }, values: { ":t": "edited" }, returnValues: "ALL_NEW" });
+  // @ts-expect-error returnValues is one of DynamoDB's names
+  await notes.delete("note-1", { returnValues: "EVERYTHING" });
+
+  const files = aws.files("apiless-demo");
+  const put = await files.put("a b.txt", new Blob(["hi"]), { contentType: "text/plain", metadata: { owner: "alice" } });
+  const text = await files.get(put.key, { as: "text", range: "bytes=0-1" });
+  const listing = await files.list({ prefix: "", maxKeys: 10 });
+  const url: string = await files.presign("a b.txt", { method: "PUT", expiresIn: 300 });
+  const controller = new AbortController();
+  await files.delete("a b.txt", { signal: controller.signal });
+  console.log(token, id, note, page.items.length, text, listing.objects[0]?.key, url);
+
+  const { user, signedIn } = useSession(aws);
+  console.log(user?.username, signedIn);
+}
+
+void main();

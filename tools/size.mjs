@@ -1,0 +1,22 @@
+// Prints the npm package's size (wasm + JS glue; raw, gzip, brotli) and fails when it passes
+// the budget in size-budget.json.
+import { readFileSync } from "node:fs";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+
+const budget = JSON.parse(readFileSync("size-budget.json", "utf8"));
+const files = ["pkg/apiless_bg.wasm", "pkg/apiless.js", "pkg/index.js"];
+let raw = 0, gzip = 0, brotli = 0;
+for (const file of files) {
+  const data = readFileSync(file);
+  const g = gzipSync(data, { level: 9 }).length;
+  const b = brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  console.log(`package size: ${file.padEnd(20)} ${data.length.toLocaleString("en")} bytes, gzip ${g.toLocaleString("en")}, brotli ${b.toLocaleString("en")}`);
+  raw += data.length;
+  gzip += g;
+  brotli += b;
+}
+console.log(`package size: wasm + js ${raw.toLocaleString("en")} bytes, gzip ${gzip.toLocaleString("en")} (budget ${budget.gzip_bytes.toLocaleString("en")}), brotli ${brotli.toLocaleString("en")} (budget ${budget.brotli_bytes.toLocaleString("en")})`);
+if (gzip > budget.gzip_bytes || brotli > budget.brotli_bytes) {
+  console.error("package size: over the budget in size-budget.json");
+  process.exit(1);
+}
