@@ -913,6 +913,29 @@ fn put_maps(body: &mut Map<String, Value>, names: Map<String, Value>, values: Ma
     }
 }
 
+/// What every write shares: `ConditionExpression`, the caller's names and values, and
+/// `ReturnValues` (only NONE or ALL_OLD unless `allow_updated`).
+fn put_write_options(
+    body: &mut Map<String, Value>,
+    condition_expression: Option<&str>,
+    names: &[(String, String)],
+    values: &[(String, Doc)],
+    return_values: Option<ReturnValues>,
+    allow_updated: bool,
+    operation: &str,
+) -> Result<()> {
+    put_expression(
+        body,
+        "ConditionExpression",
+        "conditionExpression",
+        condition_expression,
+    )?;
+    let names = names_json(&[], names, &[])?;
+    let values = values_json(&[], values, &[])?;
+    put_maps(body, names, values);
+    put_return_values(body, return_values, allow_updated, operation)
+}
+
 fn put_return_values(
     body: &mut Map<String, Value>,
     return_values: Option<ReturnValues>,
@@ -1011,16 +1034,15 @@ pub fn put_item_request(
     let item = item_to_json(&options.item)?;
     let mut body = table_body(table);
     body.insert("Item".to_owned(), item);
-    put_expression(
+    put_write_options(
         &mut body,
-        "ConditionExpression",
-        "conditionExpression",
         options.condition_expression.as_deref(),
+        &options.expression_attribute_names,
+        &options.expression_attribute_values,
+        options.return_values,
+        false,
+        "PutItem",
     )?;
-    let names = names_json(&[], &options.expression_attribute_names, &[])?;
-    let values = values_json(&[], &options.expression_attribute_values, &[])?;
-    put_maps(&mut body, names, values);
-    put_return_values(&mut body, options.return_values, false, "PutItem")?;
     Ok(Value::Object(body))
 }
 
@@ -1051,16 +1073,15 @@ pub fn update_item_request(
         "UpdateExpression".to_owned(),
         Value::String(options.update_expression.clone()),
     );
-    put_expression(
+    put_write_options(
         &mut body,
-        "ConditionExpression",
-        "conditionExpression",
         options.condition_expression.as_deref(),
+        &options.expression_attribute_names,
+        &options.expression_attribute_values,
+        options.return_values,
+        true,
+        "UpdateItem",
     )?;
-    let names = names_json(&[], &options.expression_attribute_names, &[])?;
-    let values = values_json(&[], &options.expression_attribute_values, &[])?;
-    put_maps(&mut body, names, values);
-    put_return_values(&mut body, options.return_values, true, "UpdateItem")?;
     Ok(Value::Object(body))
 }
 
@@ -1081,16 +1102,15 @@ pub fn delete_item_request(
     )?;
     let mut body = table_body(table);
     body.insert("Key".to_owned(), key);
-    put_expression(
+    put_write_options(
         &mut body,
-        "ConditionExpression",
-        "conditionExpression",
         options.condition_expression.as_deref(),
+        &options.expression_attribute_names,
+        &options.expression_attribute_values,
+        options.return_values,
+        false,
+        "DeleteItem",
     )?;
-    let names = names_json(&[], &options.expression_attribute_names, &[])?;
-    let values = values_json(&[], &options.expression_attribute_values, &[])?;
-    put_maps(&mut body, names, values);
-    put_return_values(&mut body, options.return_values, false, "DeleteItem")?;
     Ok(Value::Object(body))
 }
 

@@ -811,9 +811,7 @@ impl Client {
         if table.trim().is_empty() {
             return Err(Error::invalid_input("table", "the table name is empty").into());
         }
-        let pk = get_opt(&options, "partitionKey")
-            .and_then(|v| v.as_string())
-            .unwrap_or_else(|| "pk".into());
+        let pk = option_string(&options, "partitionKey").unwrap_or_else(|| "pk".into());
         let sk = match get_opt(&options, "sortKey") {
             None if options.is_object()
                 && Reflect::get(&options, &"sortKey".into())
@@ -1603,6 +1601,13 @@ fn return_values_of(options: &JsValue) -> Result<Option<dynamodb::ReturnValues>,
     })
 }
 
+/// `partitionKeyForDemoOnly`: another identity's partition key, with the scope bypass.
+fn demo_partition_key(options: &JsValue) -> Result<Option<Doc>, Error> {
+    get_opt(options, "partitionKeyForDemoOnly")
+        .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"))
+        .transpose()
+}
+
 fn sort_key_of(sort_key: &JsValue) -> Result<Option<Doc>, Error> {
     if sort_key.is_undefined() || sort_key.is_null() {
         Ok(None)
@@ -1631,22 +1636,29 @@ extern "C" {
     fn pages_to_items(fetch_page: &JsValue) -> JsValue;
 }
 
-/// Runs a DynamoDB operation for the signed-in user.
-fn ddb_call(
+/// Runs a DynamoDB operation for the signed-in user: `parsed` is the call's input as read
+/// from JS (a rejected Promise if it was malformed, nothing sent), `build` makes the request
+/// body from it, `read` the JS result from the answer.
+fn ddb_call<P: 'static>(
     session: &Rc<Session<Fetch>>,
     table: Rc<dynamodb::Table>,
     options: &JsValue,
     op: dynamodb::Operation,
-    build: impl FnOnce(&dynamodb::Table, &str) -> Result<serde_json::Value, Error> + 'static,
+    parsed: Result<P, Error>,
+    build: impl FnOnce(&dynamodb::Table, &str, P) -> Result<serde_json::Value, Error> + 'static,
     read: impl FnOnce(&serde_json::Value) -> Result<JsValue, Error> + 'static,
 ) -> Promise {
+    let input = match parsed {
+        Ok(input) => input,
+        Err(e) => return rejected(e),
+    };
     let endpoint = session.config().endpoint_for(Service::DynamoDb);
     promise(with_aws(
         session,
         "dynamodb",
         call_options(options).signal,
         async move |identity, ctx| {
-            let body = build(&table, &identity.identity_id)?;
+            let body = build(&table, &identity.identity_id, input)?;
             let answer = dynamodb::call(ctx, &endpoint, op, &body).await?;
             read(&answer)
         },
@@ -1667,23 +1679,20 @@ impl Table {
         let parsed = (|| -> Result<dynamodb::PutItem, Error> {
             Ok(dynamodb::PutItem {
                 item: item_from_js(&item, "item")?,
-                condition_expression: get_opt(&options, "condition").and_then(|v| v.as_string()),
+                condition_expression: option_string(&options, "condition"),
                 expression_attribute_names: names_of(&options)?,
                 expression_attribute_values: values_of(&options)?,
                 return_values: return_values_of(&options)?,
             })
         })();
-        let mut put = match parsed {
-            Ok(p) => p,
-            Err(e) => return rejected(e),
-        };
         let scope = ddb_scope(&options);
         ddb_call(
             &self.session,
             self.table.clone(),
             &options,
             dynamodb::Operation::PutItem,
-            move |table, id| {
+            parsed,
+            move |table, id, mut put| {
                 // The caller need not name the partition key: it is always the identity id.
                 if !put.item.iter().any(|(k, _)| *k == table.pk_name) {
                     put.item
@@ -1705,26 +1714,21 @@ impl Table {
     ) -> Promise {
         let parsed = (|| -> Result<dynamodb::GetItem, Error> {
             Ok(dynamodb::GetItem {
-                partition_key: get_opt(&options, "partitionKeyForDemoOnly")
-                    .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"))
-                    .transpose()?,
+                partition_key: demo_partition_key(&options)?,
                 sort_key: sort_key_of(&sort_key)?,
-                projection_expression: get_opt(&options, "projection").and_then(|v| v.as_string()),
+                projection_expression: option_string(&options, "projection"),
                 expression_attribute_names: names_of(&options)?,
                 consistent_read: get_opt(&options, "consistentRead").and_then(|v| v.as_bool()),
             })
         })();
-        let get = match parsed {
-            Ok(g) => g,
-            Err(e) => return rejected(e),
-        };
         let scope = ddb_scope(&options);
         ddb_call(
             &self.session,
             self.table.clone(),
             &options,
             dynamodb::Operation::GetItem,
-            move |table, id| dynamodb::get_item_request(table, id, &get, scope),
+            parsed,
+            move |table, id, get| dynamodb::get_item_request(table, id, &get, scope),
             |answer| Ok(attributes_to_js(dynamodb::parse_get_item_response(answer)?)),
         )
     }
@@ -1739,30 +1743,23 @@ impl Table {
     ) -> Promise {
         let parsed = (|| -> Result<dynamodb::UpdateItem, Error> {
             Ok(dynamodb::UpdateItem {
-                partition_key: get_opt(&options, "partitionKeyForDemoOnly")
-                    .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"))
-                    .transpose()?,
+                partition_key: demo_partition_key(&options)?,
                 sort_key: sort_key_of(&sort_key)?,
-                update_expression: get_opt(&options, "update")
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default(),
-                condition_expression: get_opt(&options, "condition").and_then(|v| v.as_string()),
+                update_expression: option_string(&options, "update").unwrap_or_default(),
+                condition_expression: option_string(&options, "condition"),
                 expression_attribute_names: names_of(&options)?,
                 expression_attribute_values: values_of(&options)?,
                 return_values: return_values_of(&options)?,
             })
         })();
-        let update = match parsed {
-            Ok(u) => u,
-            Err(e) => return rejected(e),
-        };
         let scope = ddb_scope(&options);
         ddb_call(
             &self.session,
             self.table.clone(),
             &options,
             dynamodb::Operation::UpdateItem,
-            move |table, id| dynamodb::update_item_request(table, id, &update, scope),
+            parsed,
+            move |table, id, update| dynamodb::update_item_request(table, id, &update, scope),
             |answer| Ok(attributes_to_js(dynamodb::parse_write_response(answer)?)),
         )
     }
@@ -1777,27 +1774,22 @@ impl Table {
     ) -> Promise {
         let parsed = (|| -> Result<dynamodb::DeleteItem, Error> {
             Ok(dynamodb::DeleteItem {
-                partition_key: get_opt(&options, "partitionKeyForDemoOnly")
-                    .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"))
-                    .transpose()?,
+                partition_key: demo_partition_key(&options)?,
                 sort_key: sort_key_of(&sort_key)?,
-                condition_expression: get_opt(&options, "condition").and_then(|v| v.as_string()),
+                condition_expression: option_string(&options, "condition"),
                 expression_attribute_names: names_of(&options)?,
                 expression_attribute_values: values_of(&options)?,
                 return_values: return_values_of(&options)?,
             })
         })();
-        let delete = match parsed {
-            Ok(d) => d,
-            Err(e) => return rejected(e),
-        };
         let scope = ddb_scope(&options);
         ddb_call(
             &self.session,
             self.table.clone(),
             &options,
             dynamodb::Operation::DeleteItem,
-            move |table, id| dynamodb::delete_item_request(table, id, &delete, scope),
+            parsed,
+            move |table, id, delete| dynamodb::delete_item_request(table, id, &delete, scope),
             |answer| Ok(attributes_to_js(dynamodb::parse_write_response(answer)?)),
         )
     }
@@ -1823,17 +1815,14 @@ impl Table {
                 pk_name: option_string(&i, "partitionKey").unwrap_or_default(),
                 sk_name: option_string(&i, "sortKey"),
             });
-            let token = get_opt(&options, "pageToken").and_then(|v| v.as_string());
+            let token = option_string(&options, "pageToken");
             Ok((
                 dynamodb::Query {
-                    partition_key: get_opt(&options, "partitionKeyForDemoOnly")
-                        .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"))
-                        .transpose()?,
+                    partition_key: demo_partition_key(&options)?,
                     sort_key,
                     index,
-                    filter_expression: get_opt(&options, "filter").and_then(|v| v.as_string()),
-                    projection_expression: get_opt(&options, "projection")
-                        .and_then(|v| v.as_string()),
+                    filter_expression: option_string(&options, "filter"),
+                    projection_expression: option_string(&options, "projection"),
                     expression_attribute_names: names_of(&options)?,
                     expression_attribute_values: values_of(&options)?,
                     limit: get_opt(&options, "limit")
@@ -1848,16 +1837,13 @@ impl Table {
                 token,
             ))
         })();
-        let (mut query, token) = match parsed {
-            Ok(q) => q,
-            Err(e) => return rejected(e),
-        };
         ddb_call(
             &self.session,
             self.table.clone(),
             &options,
             dynamodb::Operation::Query,
-            move |table, id| {
+            parsed,
+            move |table, id, (mut query, token): (dynamodb::Query, Option<String>)| {
                 if let Some(token) = token {
                     let pk_name = query
                         .index
