@@ -6,12 +6,11 @@
 //   node bench/run.mjs [--rounds N] [--config .apiless/local.json]
 //
 // Needs the package built (pkg/) and the local backend running (make bench does both).
-import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
+import { fromDir, launchChromium, serve, urlOf } from "../tools/browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -121,36 +120,18 @@ window.bench = {
 window.ready = true;
 </script>`;
 
-const types = { ".js": "text/javascript", ".wasm": "application/wasm" };
-const server = createServer(async (req, res) => {
-  let body, type;
-  try {
-    if (req.url === "/") [body, type] = [page, "text/html"];
-    else if (req.url === "/peer-cognito.js") [body, type] = [peerCognitoJs, types[".js"]];
-    else if (req.url === "/peer-data.js") [body, type] = [peerDataJs, types[".js"]];
-    else if (req.url.startsWith("/bench-pkg/")) {
-      const file = path.join(root, "target", "bench-pkg", path.normalize(req.url.slice(11)).replace(/^(\.\.[/\\])+/, ""));
-      [body, type] = [await readFile(file), types[path.extname(file)] || "application/octet-stream"];
-    } else if (req.url.startsWith("/pkg/")) {
-      const file = path.join(root, "pkg", path.normalize(req.url.slice(5)).replace(/^(\.\.[/\\])+/, ""));
-      [body, type] = [await readFile(file), types[path.extname(file)] || "application/octet-stream"];
-    }
-  } catch {
-    body = undefined;
-  }
-  if (body === undefined) res.writeHead(404).end();
-  else res.writeHead(200, { "content-type": type }).end(body);
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const js = (body) => ({ body, type: "text/javascript" });
+const server = await serve(
+  async (url) => (url === "/" ? { body: page, type: "text/html" } : undefined),
+  async (url) => (url === "/peer-cognito.js" ? js(peerCognitoJs) : url === "/peer-data.js" ? js(peerDataJs) : undefined),
+  fromDir(path.join(root, "target", "bench-pkg"), "/bench-pkg/"),
+  fromDir(path.join(root, "pkg"), "/pkg/"),
+);
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
-});
+const browser = await launchChromium();
 const tab = await browser.newPage();
 tab.on("pageerror", (e) => console.error("page error:", e));
-await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+await tab.goto(urlOf(server));
 await tab.waitForFunction(() => window.ready === true);
 const cdp = await tab.context().newCDPSession(tab);
 await cdp.send("Performance.enable");

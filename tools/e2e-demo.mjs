@@ -6,33 +6,15 @@
 //   node tools/e2e-demo.mjs <config.json>     (www/dist built with APILESS_CONFIG=<config.json>)
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { fromDir, launchChromium, serve, urlOf } from "./browser.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "www", "dist");
 const config = JSON.parse(await readFile(path.resolve(root, process.argv[2] || ".apiless/local.json"), "utf8"));
 const password = (name) => config.users.find((u) => u.username === name).password;
-const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
-
-async function serve() {
-  const server = createServer(async (req, res) => {
-    const url = req.url.split("?")[0];
-    const file = path.join(dist, path.normalize(url === "/" ? "index.html" : url).replace(/^(\.\.[/\\])+/, ""));
-    let body;
-    try {
-      body = await readFile(file);
-    } catch {
-      return res.writeHead(404).end();
-    }
-    res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" }).end(body);
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  return server;
-}
 
 async function signIn(page, username) {
   await page.fill("input[name=username]", username);
@@ -52,17 +34,13 @@ async function press(page, id) {
 }
 
 test("the demo's production build: alice's data works, another identity's is refused, bob cannot see alice's", async () => {
-  const server = await serve();
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
-  });
+  const server = await serve(fromDir(dist));
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const pageErrors = [];
     page.on("pageerror", (e) => pageErrors.push(String(e)));
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.goto(urlOf(server));
 
     await signIn(page, "alice");
     const aliceId = await page.textContent("[data-testid=identity-id]");

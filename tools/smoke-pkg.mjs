@@ -7,15 +7,13 @@
 //   node tools/smoke-pkg.mjs <config.json>
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { fromDir, launchChromium, serve, urlOf } from "./browser.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const configFile = process.argv[2] || path.join(root, ".apiless/local.json");
-const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".json": "application/json" };
 
 const page = `<!doctype html><script type="module">
 import { createClient, version, validateConfig } from "/pkg/index.js";
@@ -40,37 +38,23 @@ window.result = (async () => {
 })();
 </script>`;
 
-async function serve() {
-  const server = createServer(async (req, res) => {
-    try {
-      let body, type;
-      if (req.url === "/") [body, type] = [page, types[".html"]];
-      else if (req.url === "/config.json") [body, type] = [await readFile(configFile), types[".json"]];
-      else if (req.url.startsWith("/pkg/")) {
-        const file = path.join(root, "pkg", path.normalize(req.url.slice(5)).replace(/^(\.\.[/\\])+/, ""));
-        [body, type] = [await readFile(file), types[path.extname(file)] || "application/octet-stream"];
-      } else throw new Error("not found");
-      res.writeHead(200, { "content-type": type }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
+/** The test page, the backend's config, and pkg/. */
+function servePage() {
+  return serve(
+    async (url) => (url === "/" ? { body: page, type: "text/html" } : undefined),
+    async (url) => (url === "/config.json" ? { body: await readFile(configFile), type: "application/json" } : undefined),
+    fromDir(path.join(root, "pkg"), "/pkg/"),
+  );
 }
 
 test("the optimised package loads in Chromium, validates the backend config and throws real Errors", async () => {
-  const server = await serve();
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
-  });
+  const server = await servePage();
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage();
     const errors = [];
     tab.on("pageerror", (e) => errors.push(String(e)));
-    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+    await tab.goto(urlOf(server));
     const r = await tab.evaluate(() => window.result);
     assert.deepEqual(errors, []);
     assert.match(r.version, /^\d+\.\d+\.\d+/);
