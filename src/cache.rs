@@ -34,11 +34,6 @@ impl<T> Expiring<T> {
     pub fn is_fresh(&self, now_ms: i64, margin_ms: i64) -> bool {
         now_ms.saturating_add(margin_ms) < self.expires_at_ms
     }
-
-    /// Milliseconds left at `now_ms` (negative once expired).
-    pub fn remaining_ms(&self, now_ms: i64) -> i64 {
-        self.expires_at_ms.saturating_sub(now_ms)
-    }
 }
 
 /// A refresh in flight, shared by every caller waiting for it.
@@ -125,7 +120,6 @@ mod tests {
         assert!(e.is_fresh(0, 5_000));
         assert!(!e.is_fresh(5_000, 5_000));
         assert!(!e.is_fresh(12_000, 0));
-        assert_eq!(e.remaining_ms(12_000), -2_000);
         assert!(!Expiring::new((), i64::MAX).is_fresh(i64::MAX - 1, 5));
     }
 

@@ -7,8 +7,6 @@
 //! added to every timestamp apiless signs.
 
 use std::cell::Cell;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
 use wasm_bindgen::JsCast;
 
 /// Milliseconds since the Unix epoch by the browser's own (possibly wrong) clock.
@@ -163,15 +161,6 @@ pub fn cognito_timestamp(ms: f64) -> String {
         c.second,
         c.year
     )
-}
-
-/// `ms` since the epoch as a `SystemTime`, for signing libraries that take one.
-pub fn system_time(ms: f64) -> SystemTime {
-    if ms >= 0.0 {
-        UNIX_EPOCH + Duration::from_millis(ms as u64)
-    } else {
-        UNIX_EPOCH
-    }
 }
 
 /// Parses an HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 7231's preferred form)

@@ -203,14 +203,6 @@ impl Config {
             }
         }
     }
-
-    /// The issuer of this pool's tokens without `https://`: the key of `Logins` in GetId.
-    pub fn user_pool_provider_name(&self) -> String {
-        format!(
-            "cognito-idp.{}.amazonaws.com/{}",
-            self.region, self.user_pool_id
-        )
-    }
 }
 
 fn required(field: &str, value: Option<String>) -> Result<String> {
@@ -292,10 +284,6 @@ mod tests {
         assert_eq!(
             c.endpoint_for(Service::S3),
             "https://s3.us-east-1.amazonaws.com"
-        );
-        assert_eq!(
-            c.user_pool_provider_name(),
-            "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"
         );
     }
 
