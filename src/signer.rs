@@ -2,27 +2,34 @@
 //! aws-sigv4.
 //!
 //! Pure: the (skew-corrected) time is a parameter and nothing is sent, so every rule is
-//! testable natively. The service decides the settings as the AWS SDKs do: `s3` signs the path
-//! exactly as given (single percent-encoding, no normalisation) and adds
-//! `x-amz-content-sha256`; every other service double-encodes and normalises the path. The
-//! session token is always part of the signature. No `host` header is ever added: the browser
-//! sets it, and the host of the URL is what gets signed.
+//! testable natively. The canonical request is built here, straight from the request's own
+//! strings; aws-sigv4 derives the signing key and computes the signature. Building it here
+//! rather than through aws-sigv4's `http_request` keeps the `http` crate's request and header
+//! types (and their parsing) out of the package, and out of the time of every call.
+//!
+//! The service decides the rules, as the AWS SDKs do: `s3` signs the path exactly as given
+//! (single percent-encoding, no normalisation) and adds `x-amz-content-sha256`; every other
+//! service normalises the path (RFC 3986 dot segments, empty segments) and encodes it again
+//! (double encoding). The session token is always part of the signature. No `host` header is
+//! ever added: the browser sets it, and the host of the URL is what gets signed.
 
 use std::borrow::Cow;
 use std::time::{Duration, UNIX_EPOCH};
 
-use aws_sigv4::http_request::{
-    self, PayloadChecksumKind, PercentEncodingMode, SessionTokenMode, SignableBody,
-    SignableRequest, SignatureLocation, SigningSettings, UriPathNormalizationMode,
-};
 use aws_sigv4::sign::v4;
+use sha2::{Digest, Sha256};
 
+use crate::clock;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::http::Request;
 
 /// The longest validity of a presigned URL that SigV4 allows: seven days, in seconds.
 pub const MAX_PRESIGN_EXPIRES_SECS: u64 = 604_800;
+
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// Headers the signer writes. Stale copies (from an earlier signing of the same request, e.g.
 /// before a retry) are removed first so that each appears once.
@@ -72,36 +79,59 @@ pub fn sign(
     scope: &Scope<'_>,
     payload: Payload<'_>,
 ) -> Result<()> {
-    check_url("url", &request.url)?;
+    let url = Url::parse("url", &request.url)?;
     request.headers.retain(|(name, _)| {
         !SIGNING_HEADERS
             .iter()
             .any(|signing| name.eq_ignore_ascii_case(signing))
     });
     check_headers(&request.headers)?;
-    let body = match payload {
-        Payload::Bytes(bytes) => SignableBody::Bytes(bytes),
-        Payload::Sha256Hex(hex) => SignableBody::Precomputed(checked_sha256_hex(hex)?),
-        Payload::Unsigned => SignableBody::UnsignedPayload,
+    let method = checked_method(&request.method)?;
+    let signing = Signing::new(credentials, scope)?;
+    let payload_hash: Cow<'_, str> = match payload {
+        Payload::Bytes(bytes) => Cow::Owned(hex(&Sha256::digest(bytes))),
+        Payload::Sha256Hex(hash) => Cow::Owned(checked_sha256_hex(hash)?),
+        Payload::Unsigned => Cow::Borrowed(UNSIGNED_PAYLOAD),
     };
-    let signable = SignableRequest::new(
-        checked_method(&request.method)?,
-        request.url.as_str(),
-        request
-            .headers
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str())),
-        body,
-    )
-    .map_err(|e| Error::invalid_input("url", format!("the URL cannot be signed: {e}")))?;
 
-    let settings = settings_for(scope.service);
-    let (instructions, _signature) = sign_with(signable, credentials, scope, settings)?;
-    let (headers, _params) = instructions.into_parts();
+    let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> =
+        Vec::with_capacity(request.headers.len() + 4);
+    for (name, value) in &request.headers {
+        headers.push((lower(name), trim_all(value)));
+    }
+    headers.push((Cow::Borrowed("host"), Cow::Borrowed(url.host_header())));
+    headers.push((
+        Cow::Borrowed("x-amz-date"),
+        Cow::Borrowed(&signing.amz_date),
+    ));
+    if let Some(token) = &credentials.session_token {
+        headers.push((Cow::Borrowed("x-amz-security-token"), Cow::Borrowed(token)));
+    }
+    let s3 = is_s3(scope.service);
+    if s3 {
+        headers.push((Cow::Borrowed("x-amz-content-sha256"), payload_hash.clone()));
+    }
+    let canonical = CanonicalRequest::new(method, &url, s3, &[], headers, &payload_hash);
+    let signature = signing.signature(&canonical.text)?;
+
+    let authorization = format!(
+        "{ALGORITHM} Credential={}/{}, SignedHeaders={}, Signature={signature}",
+        credentials.access_key_id, signing.credential_scope, canonical.signed_headers
+    );
+    let added = [
+        Some(("x-amz-date", signing.amz_date.clone())),
+        credentials
+            .session_token
+            .as_ref()
+            .map(|token| ("x-amz-security-token", token.clone())),
+        s3.then(|| ("x-amz-content-sha256", payload_hash.into_owned())),
+        Some(("authorization", authorization)),
+    ];
     request.headers.extend(
-        headers
+        added
             .into_iter()
-            .map(|header| (header.name().to_owned(), header.value().to_owned())),
+            .flatten()
+            .map(|(name, value)| (name.to_owned(), value)),
     );
     Ok(())
 }
@@ -126,26 +156,34 @@ pub fn presign(
             format!("a presigned URL must expire in 1 to {MAX_PRESIGN_EXPIRES_SECS} seconds"),
         ));
     }
-    check_url("url", url)?;
-    let body = if is_s3(scope.service) {
-        SignableBody::UnsignedPayload
-    } else {
-        SignableBody::empty()
-    };
-    let signable = SignableRequest::new(checked_method(method)?, url, std::iter::empty(), body)
-        .map_err(|e| Error::invalid_input("url", format!("the URL cannot be signed: {e}")))?;
+    let parsed = Url::parse("url", url)?;
+    let method = checked_method(method)?;
+    let signing = Signing::new(credentials, scope)?;
+    let s3 = is_s3(scope.service);
+    let payload_hash = if s3 { UNSIGNED_PAYLOAD } else { EMPTY_SHA256 };
 
-    let mut settings = settings_for(scope.service);
-    settings.signature_location = SignatureLocation::QueryParams;
-    settings.expires_in = Some(Duration::from_secs(expires_secs));
-    let (instructions, _signature) = sign_with(signable, credentials, scope, settings)?;
+    let credential = format!("{}/{}", credentials.access_key_id, signing.credential_scope);
+    let expires = expires_secs.to_string();
+    let mut params: Vec<(&str, &str)> = vec![
+        ("X-Amz-Algorithm", ALGORITHM),
+        ("X-Amz-Credential", &credential),
+        ("X-Amz-Date", &signing.amz_date),
+        ("X-Amz-Expires", &expires),
+        ("X-Amz-SignedHeaders", "host"),
+    ];
+    if let Some(token) = &credentials.session_token {
+        params.push(("X-Amz-Security-Token", token));
+    }
+    let headers = vec![(Cow::Borrowed("host"), Cow::Borrowed(parsed.host_header()))];
+    let canonical = CanonicalRequest::new(method, &parsed, s3, &params, headers, payload_hash);
+    let signature = signing.signature(&canonical.text)?;
 
     let mut presigned = String::with_capacity(url.len() + 512);
     presigned.push_str(url);
     let mut separator = if url.contains('?') { '&' } else { '?' };
-    for (name, value) in instructions.params() {
+    for (name, value) in params.iter().chain([&("X-Amz-Signature", &*signature)]) {
         presigned.push(separator);
-        presigned.push_str(&percent_encode(name));
+        presigned.push_str(name);
         presigned.push('=');
         presigned.push_str(&percent_encode(value));
         separator = '&';
@@ -153,115 +191,373 @@ pub fn presign(
     Ok(presigned)
 }
 
-/// The settings the AWS SDKs use for `service`; see the module docs.
-fn settings_for(service: &str) -> SigningSettings {
-    let mut settings = SigningSettings::default();
-    settings.session_token_mode = SessionTokenMode::Include;
-    if is_s3(service) {
-        settings.percent_encoding_mode = PercentEncodingMode::Single;
-        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    }
-    settings
-}
-
 fn is_s3(service: &str) -> bool {
     service == "s3"
 }
 
-/// Checks the scope and credentials, then signs with aws-sigv4.
-fn sign_with(
-    request: SignableRequest<'_>,
-    credentials: &Credentials,
-    scope: &Scope<'_>,
-    settings: SigningSettings,
-) -> Result<(http_request::SigningInstructions, String)> {
-    check_scope_name("service", scope.service)?;
-    check_scope_name("region", scope.region)?;
-    let time = UNIX_EPOCH + Duration::from_millis(checked_time_ms(scope.time_ms)?);
-    check_credentials(credentials)?;
-
-    // aws-sigv4 reads credentials through an `Identity`; its copy of the secret is zeroized on
-    // drop like ours.
-    let identity = aws_credential_types::Credentials::new(
-        credentials.access_key_id.as_str(),
-        credentials.secret_access_key.as_str(),
-        credentials.session_token.clone(),
-        None,
-        "apiless",
-    )
-    .into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(scope.region)
-        .name(scope.service)
-        .time(time)
-        .settings(settings)
-        .build()
-        .map_err(|e| Error::invalid_input("scope", format!("incomplete signing scope: {e}")))?
-        .into();
-    // Inputs were checked above, so a failure here is a value aws-sigv4 refuses that the
-    // checks missed. Its messages name the kind of fault, never a credential.
-    let output = http_request::sign(request, &params).map_err(|e| {
-        Error::invalid_input("request", format!("the request cannot be signed: {e}"))
-    })?;
-    Ok(output.into_parts())
+/// The checked time and scope of one signature.
+struct Signing<'a> {
+    credentials: &'a Credentials,
+    scope: &'a Scope<'a>,
+    time_ms: u64,
+    /// `20150830T123600Z`
+    amz_date: String,
+    /// `20150830/eu-west-1/dynamodb/aws4_request`
+    credential_scope: String,
 }
 
-/// An absolute `http(s)` URL with a host, ASCII only (already percent-encoded), no fragment.
-/// aws-sigv4 panics on a URL without a host, so this runs before it sees one.
-fn check_url(field: &str, url: &str) -> Result<()> {
-    if !url.is_ascii() || url.contains(|c: char| c.is_ascii_whitespace()) {
-        return Err(Error::invalid_input(
-            field,
-            "the URL must be percent-encoded (ASCII without spaces)",
-        ));
+impl<'a> Signing<'a> {
+    fn new(credentials: &'a Credentials, scope: &'a Scope<'a>) -> Result<Self> {
+        check_scope_name("service", scope.service)?;
+        check_scope_name("region", scope.region)?;
+        let time_ms = checked_time_ms(scope.time_ms)?;
+        check_credentials(credentials)?;
+        let amz_date = clock::amz_date(time_ms as f64);
+        let credential_scope = format!(
+            "{}/{}/{}/aws4_request",
+            &amz_date[..8],
+            scope.region,
+            scope.service
+        );
+        Ok(Self {
+            credentials,
+            scope,
+            time_ms,
+            amz_date,
+            credential_scope,
+        })
     }
-    if url.contains('#') {
-        return Err(Error::invalid_input(field, "the URL must have no fragment"));
+
+    /// The hex signature of `canonical_request`: aws-sigv4 derives the key and signs the
+    /// string to sign.
+    fn signature(&self, canonical_request: &str) -> Result<String> {
+        let string_to_sign = format!(
+            "{ALGORITHM}\n{}\n{}\n{}",
+            self.amz_date,
+            self.credential_scope,
+            hex(&Sha256::digest(canonical_request.as_bytes()))
+        );
+        let time = UNIX_EPOCH + Duration::from_millis(self.time_ms);
+        let key = v4::generate_signing_key(
+            &self.credentials.secret_access_key,
+            time,
+            self.scope.region,
+            self.scope.service,
+        );
+        Ok(v4::calculate_signature(key, string_to_sign.as_bytes()))
     }
-    let uri: http::Uri = url
-        .parse()
-        .map_err(|e| Error::invalid_input(field, format!("the URL is not valid: {e}")))?;
-    let scheme_ok = matches!(uri.scheme_str(), Some("https") | Some("http"));
-    if !scheme_ok || uri.host().is_none_or(str::is_empty) {
-        return Err(Error::invalid_input(
-            field,
-            "the URL must be absolute: https://host/path",
-        ));
-    }
-    Ok(())
 }
 
+/// The canonical request of SigV4, and its signed-headers list.
+struct CanonicalRequest {
+    text: String,
+    signed_headers: String,
+}
+
+impl CanonicalRequest {
+    /// `headers` are lower-case names with trimmed values, in request order; `extra_params` are
+    /// query parameters to add (unencoded), as presigning does.
+    fn new(
+        method: &str,
+        url: &Url<'_>,
+        s3: bool,
+        extra_params: &[(&str, &str)],
+        mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)>,
+        payload_hash: &str,
+    ) -> Self {
+        let mut text = String::with_capacity(512 + url.path.len() + url.query.len());
+        text.push_str(method);
+        text.push('\n');
+        if s3 {
+            text.push_str(if url.path.is_empty() { "/" } else { url.path });
+        } else {
+            encode_path_into(&mut text, &normalize_path(url.path));
+        }
+        text.push('\n');
+        canonical_query_into(&mut text, url.query, extra_params);
+        text.push('\n');
+
+        // A stable sort keeps repeated headers in request order; their values join with ','.
+        headers.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut signed_headers = String::with_capacity(headers.len() * 16);
+        let mut previous: Option<&str> = None;
+        for (name, value) in &headers {
+            if previous == Some(name) {
+                text.pop();
+                text.push(',');
+            } else {
+                if previous.is_some() {
+                    signed_headers.push(';');
+                }
+                signed_headers.push_str(name);
+                text.push_str(name);
+                text.push(':');
+            }
+            text.push_str(value);
+            text.push('\n');
+            previous = Some(name);
+        }
+        text.push('\n');
+        text.push_str(&signed_headers);
+        text.push('\n');
+        text.push_str(payload_hash);
+        Self {
+            text,
+            signed_headers,
+        }
+    }
+}
+
+/// The parts of an absolute `http(s)` URL that SigV4 signs.
+struct Url<'a> {
+    /// `host` or `host:port`, the port left out when it is the scheme's default.
+    host: &'a str,
+    /// As given, percent-encoded; may be empty.
+    path: &'a str,
+    /// After `?`, as given; may be empty.
+    query: &'a str,
+}
+
+impl<'a> Url<'a> {
+    /// An absolute `http(s)` URL with a host, ASCII only (already percent-encoded), no
+    /// fragment and no user info.
+    fn parse(field: &str, url: &'a str) -> Result<Self> {
+        let invalid = |message: &str| Err(Error::invalid_input(field, message.to_owned()));
+        if !url.is_ascii() || url.bytes().any(|b| b <= b' ' || b == 0x7f) {
+            return invalid("the URL must be percent-encoded (ASCII without spaces)");
+        }
+        if url.contains('#') {
+            return invalid("the URL must have no fragment");
+        }
+        let (default_port, rest) = if let Some(rest) = strip_prefix_ignore_case(url, "https://") {
+            ("443", rest)
+        } else if let Some(rest) = strip_prefix_ignore_case(url, "http://") {
+            ("80", rest)
+        } else {
+            return invalid("the URL must be absolute: https://host/path");
+        };
+        let end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, rest) = rest.split_at(end);
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let (host, port) = if authority.starts_with('[') {
+            // An IPv6 literal: `[::1]` or `[::1]:8080`.
+            let close = authority.find(']').map_or(authority.len(), |i| i + 1);
+            let (host, after) = authority.split_at(close);
+            match after {
+                "" => (host, None),
+                after => (host, Some(after.strip_prefix(':').unwrap_or(""))),
+            }
+        } else {
+            match authority.split_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            }
+        };
+        let host_ok = !host.is_empty()
+            && host.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'[' | b']' | b':')
+            });
+        let port_ok = port
+            .is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+        if !host_ok || !port_ok {
+            return invalid("the URL must be absolute: https://host/path");
+        }
+        Ok(Self {
+            host: if port == Some(default_port) {
+                host
+            } else {
+                authority
+            },
+            path,
+            query,
+        })
+    }
+
+    fn host_header(&self) -> &'a str {
+        self.host
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// RFC 3986 section 5.2.4 (remove dot segments), dropping empty segments too, as SigV4 does
+/// for every service but s3. An empty path is `/`; a trailing slash is kept.
+fn normalize_path(path: &str) -> Cow<'_, str> {
+    if path.is_empty() {
+        return Cow::Borrowed("/");
+    }
+    if path.starts_with('/') && !path.contains("//") && !path.contains('.') {
+        return Cow::Borrowed(path);
+    }
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    let mut out = String::with_capacity(path.len() + 1);
+    for segment in &segments {
+        out.push('/');
+        out.push_str(segment);
+    }
+    let trailing = ["/", "/.", "/..", "/./", "/../"]
+        .iter()
+        .any(|end| path.ends_with(end));
+    if out.is_empty() || trailing {
+        out.push('/');
+    }
+    Cow::Owned(out)
+}
+
+/// Encodes an already percent-encoded path once more: every byte but the unreserved ones and
+/// `/` becomes `%XX`, so `%` itself becomes `%25` (double encoding).
+fn encode_path_into(out: &mut String, path: &str) {
+    for b in path.bytes() {
+        if is_unreserved(b) || b == b'/' {
+            out.push(char::from(b));
+        } else {
+            push_escaped(out, b);
+        }
+    }
+}
+
+/// The query of `url` plus `extra` parameters, each name and value decoded (`+` is a space, as
+/// in a form) and encoded again as SigV4 wants, sorted by encoded name, then value.
+fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str, &str)]) {
+    let mut params: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (reencode(name), reencode(value))
+        })
+        .chain(
+            extra
+                .iter()
+                .map(|(name, value)| (percent_encode(name).into(), percent_encode(value).into())),
+        )
+        .collect();
+    params.sort_unstable();
+    for (i, (name, value)) in params.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+    }
+}
+
+/// Decodes `+` and `%XX` (a malformed escape stays as it is), then encodes as
+/// [`percent_encode`] does.
+fn reencode(component: &str) -> String {
+    let bytes = component.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => decoded.push(b' '),
+            b'%' => match (
+                bytes.get(i + 1).and_then(|&h| hex_value(h)),
+                bytes.get(i + 2).and_then(|&l| hex_value(l)),
+            ) {
+                (Some(high), Some(low)) => {
+                    decoded.push(high << 4 | low);
+                    i += 2;
+                }
+                _ => decoded.push(b'%'),
+            },
+            other => decoded.push(other),
+        }
+        i += 1;
+    }
+    percent_encode(&String::from_utf8_lossy(&decoded)).into_owned()
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit).to_digit(16).map(|d| d as u8)
+}
+
+/// A header name in lower case, borrowed when it already is.
+fn lower(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+/// Leading and trailing spaces removed and runs of spaces made one, as SigV4 (and S3) want;
+/// other whitespace is left alone.
+fn trim_all(value: &str) -> Cow<'_, str> {
+    let trimmed = value.trim_matches(' ');
+    if !trimmed.contains("  ") {
+        return Cow::Borrowed(trimmed);
+    }
+    let mut out = String::with_capacity(trimmed.len());
+    for (i, word) in trimmed.split(' ').filter(|w| !w.is_empty()).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    Cow::Owned(out)
+}
+
+/// Header names must be HTTP tokens, values must have no control characters but tab (what
+/// fetch and every HTTP stack accept). A `Host` header is refused: browsers set it.
 fn check_headers(headers: &[(String, String)]) -> Result<()> {
     for (name, value) in headers {
-        let parsed = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-            Error::invalid_input("headers", format!("{name:?} is not a valid header name"))
-        })?;
-        if parsed == http::header::HOST {
+        if name.is_empty() || !name.bytes().all(is_token_byte) {
+            return Err(Error::invalid_input(
+                "headers",
+                format!("{name:?} is not a valid header name"),
+            ));
+        }
+        if name.eq_ignore_ascii_case("host") {
             return Err(Error::invalid_input(
                 "headers",
                 "a Host header cannot be set in a browser; the host of the URL is signed",
             ));
         }
         // The value is not quoted: a caller's header may carry a secret of its own.
-        http::HeaderValue::from_str(value).map_err(|_| {
-            Error::invalid_input(
+        if !is_header_value(value) {
+            return Err(Error::invalid_input(
                 "headers",
                 format!("the value of header {name} is not a valid header value"),
-            )
-        })?;
+            ));
+        }
     }
     Ok(())
 }
 
+/// RFC 9110 `tchar`.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn is_header_value(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (b >= b' ' && b != 0x7f))
+}
+
 fn checked_method(method: &str) -> Result<&str> {
-    match http::Method::from_bytes(method.as_bytes()) {
-        Ok(_) if !method.is_empty() => Ok(method),
-        _ => Err(Error::invalid_input(
+    if !method.is_empty() && method.bytes().all(is_token_byte) {
+        Ok(method)
+    } else {
+        Err(Error::invalid_input(
             "method",
             format!("{method:?} is not a valid HTTP method"),
-        )),
+        ))
     }
 }
 
@@ -322,7 +618,7 @@ fn check_credentials(credentials: &Credentials) -> Result<()> {
         ));
     }
     if let Some(token) = &credentials.session_token {
-        if token.is_empty() || http::HeaderValue::from_str(token).is_err() {
+        if token.is_empty() || !is_header_value(token) {
             return Err(Error::invalid_input(
                 "credentials",
                 "the session token is empty or not a valid header value",
@@ -332,25 +628,43 @@ fn check_credentials(credentials: &Credentials) -> Result<()> {
     Ok(())
 }
 
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+fn push_escaped(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('%');
+    out.push(char::from(HEX[usize::from(b >> 4)]));
+    out.push(char::from(HEX[usize::from(b & 0xf)]));
+}
+
 /// Percent-encodes all but the unreserved characters (`A-Z a-z 0-9 - . _ ~`), as SigV4 does for
 /// query strings.
 fn percent_encode(value: &str) -> Cow<'_, str> {
-    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
-    if value.bytes().all(unreserved) {
+    if value.bytes().all(is_unreserved) {
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len() * 3);
     for b in value.bytes() {
-        if unreserved(b) {
+        if is_unreserved(b) {
             out.push(char::from(b));
         } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            push_escaped(&mut out, b);
         }
     }
     Cow::Owned(out)
+}
+
+/// Lower-case hex, as SigV4 writes hashes.
+fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -726,6 +1040,59 @@ mod tests {
         }
         let empty_service = Scope { service: "", ..ddb };
         assert_invalid(presign("GET", url, &creds, &empty_service, 60), "service");
+    }
+
+    #[test]
+    fn the_signed_host_drops_only_the_default_port() {
+        for (url, host) in [
+            ("https://h.example:443/", "h.example"),
+            ("http://127.0.0.1:80/x", "127.0.0.1"),
+            ("http://127.0.0.1:4566/x", "127.0.0.1:4566"),
+            ("https://h.example:80/", "h.example:80"),
+            ("HTTPS://h.example?q", "h.example"),
+            ("http://[::1]:8080/", "[::1]:8080"),
+            ("http://[::1]/", "[::1]"),
+        ] {
+            assert_eq!(Url::parse("url", url).unwrap().host_header(), host, "{url}");
+        }
+        for url in [
+            "https://user@h.example/",
+            "https://h.example:/",
+            "https://h.example:12x/",
+            "https://:443/",
+            "http://[::1]x/",
+        ] {
+            assert!(Url::parse("url", url).is_err(), "{url}");
+        }
+    }
+
+    #[test]
+    fn queries_are_decoded_reencoded_and_sorted() {
+        let mut out = String::new();
+        canonical_query_into(
+            &mut out,
+            "b=2&a=%7e+x&&a=1&c&d=%zz&e=%E2%82%AC",
+            &[("Z", "/")],
+        );
+        assert_eq!(out, "Z=%2F&a=1&a=~%20x&b=2&c=&d=%25zz&e=%E2%82%AC");
+    }
+
+    #[test]
+    fn paths_normalise_like_rfc_3986() {
+        for (path, normal) in [
+            ("", "/"),
+            ("/", "/"),
+            ("/a/./b/../c", "/a/c"),
+            ("/a//b/", "/a/b/"),
+            ("/a/b/..", "/a/"),
+            ("/../..", "/"),
+            ("a/b", "/a/b"),
+            ("/.well-known/x", "/.well-known/x"),
+        ] {
+            assert_eq!(normalize_path(path), normal, "{path:?}");
+        }
+        assert_eq!(trim_all("  a   b  c "), "a b c");
+        assert_eq!(trim_all("\ta  b"), "\ta b");
     }
 
     #[test]
