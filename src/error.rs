@@ -26,6 +26,8 @@ pub enum ErrorKind {
     Protocol,
     /// The caller aborted the call through its `AbortSignal`.
     Aborted,
+    /// A bug in apiless (a Rust panic): the call failed, the module keeps working.
+    Internal,
 }
 
 impl ErrorKind {
@@ -39,6 +41,7 @@ impl ErrorKind {
             ErrorKind::Network => "NetworkError",
             ErrorKind::Protocol => "ProtocolError",
             ErrorKind::Aborted => "AbortError",
+            ErrorKind::Internal => "InternalError",
         }
     }
 }
@@ -111,6 +114,11 @@ impl Error {
     /// The caller aborted the call.
     pub fn aborted() -> Self {
         Error::new(ErrorKind::Aborted, "the call was aborted")
+    }
+
+    /// A bug in apiless: a panic, turned into an error for the call that hit it.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Internal, message)
     }
 
     /// An error AWS returned: `code` is the exception name, `status` the HTTP status.

@@ -15,14 +15,14 @@ use js_sys::{Function, Promise, Reflect};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::spawn_local;
 use zeroize::Zeroizing;
 
 use futures_util::FutureExt;
 use web_sys::AbortSignal;
 
 use crate::clock;
-use crate::config::{Config, RawConfig, Service};
+use crate::config::{Config, RawConfig, Service, StorageKind};
 use crate::dynamodb::{self, Doc, Item};
 use crate::error::Error;
 use crate::http::Fetch;
@@ -63,6 +63,27 @@ export interface ValidatedConfig {
 }
 
 /** The signed-in user. */
+/**
+ * What every failed call rejects with (and every refused argument throws): a real `Error`.
+ * `name` is the AWS exception name where AWS answered ("NotAuthorizedException",
+ * "ConditionalCheckFailedException", "AccessDenied", ...), otherwise the kind's own name
+ * ("ConfigError", "InvalidInputError", "OutOfScopeError", "NetworkError", "ProtocolError",
+ * "AbortError", "InternalError"). Messages never contain a password, token or key.
+ */
+export interface ApilessError extends Error {
+  /** Same as `name`. */
+  code: string;
+  kind: "Config" | "InvalidInput" | "OutOfScope" | "Service" | "Network" | "Protocol" | "Aborted" | "Internal";
+  /** Whether trying the same call again may succeed (apiless has already retried where AWS SDKs do). */
+  retryable: boolean;
+  /** The AWS request id of the failed response. */
+  requestId?: string;
+  /** The HTTP status of the failed response. */
+  httpStatus?: number;
+  /** The config field or argument at fault, for "Config" and "InvalidInput". */
+  field?: string;
+}
+
 export interface User {
   username: string;
   sub: string;
@@ -335,13 +356,57 @@ fn random(buf: &mut [u8]) -> Result<(), Error> {
 #[wasm_bindgen(js_name = Client)]
 pub struct Client {
     session: Rc<Session<Fetch>>,
+    /// With `storage: "local"`: follows other tabs' sign-in and sign-out.
+    _tabs: Option<TabSync>,
 }
 
 impl Client {
     /// A client over an existing session (Rust callers and tests: the session's clock,
     /// transport and storage are theirs to choose). Not exported to JS.
     pub fn with_session(session: Rc<Session<Fetch>>) -> Client {
-        Client { session }
+        Client {
+            session,
+            _tabs: None,
+        }
+    }
+}
+
+/// Listens to the window's `storage` event, which the browser fires in every other tab of the
+/// origin when one writes localStorage: a write to this client's keys syncs the session
+/// (sign-in, refreshed tokens, sign-out). Removed when the client is freed.
+struct TabSync {
+    window: web_sys::Window,
+    listener: Closure<dyn Fn(web_sys::StorageEvent)>,
+}
+
+impl TabSync {
+    fn start(session: &Rc<Session<Fetch>>) -> Option<TabSync> {
+        let window = web_sys::window()?;
+        let prefix = format!(
+            "CognitoIdentityServiceProvider.{}.",
+            session.config().user_pool_client_id
+        );
+        let session = Rc::downgrade(session);
+        let listener =
+            Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+                // No key: the other tab cleared the whole storage.
+                let ours = event.key().is_none_or(|key| key.starts_with(&prefix));
+                if let Some(session) = session.upgrade().filter(|_| ours) {
+                    session.sync_from_store();
+                }
+            });
+        window
+            .add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref())
+            .ok()?;
+        Some(TabSync { window, listener })
+    }
+}
+
+impl Drop for TabSync {
+    fn drop(&mut self) {
+        let _ = self
+            .window
+            .remove_event_listener_with_callback("storage", self.listener.as_ref().unchecked_ref());
     }
 }
 
@@ -351,6 +416,7 @@ impl Client {
 pub fn create_client(
     #[wasm_bindgen(unchecked_param_type = "ApilessConfig")] config: JsValue,
 ) -> Result<Client, JsValue> {
+    install_panic_hook();
     let config = validate(config)?;
     let store = storage::open(config.storage)?;
     let session = Session::new(
@@ -360,7 +426,13 @@ pub fn create_client(
         Box::new(clock::browser_now_ms),
         Box::new(random),
     );
-    Ok(Client { session })
+    let tabs = (session.config().storage == StorageKind::Local)
+        .then(|| TabSync::start(&session))
+        .flatten();
+    Ok(Client {
+        session,
+        _tabs: tabs,
+    })
 }
 
 #[derive(Serialize)]
@@ -544,11 +616,86 @@ struct AuthSessionJs {
 }
 
 /// Runs `future` as a Promise; a rejected Promise carries a real `Error`.
-fn promise<F>(future: F) -> Promise
+///
+/// Every async export goes through here. Should the future panic (a bug), the panic hook
+/// (installed by `createClient`) rejects this Promise with an `InternalError` instead of
+/// leaving it pending forever, and the module goes on serving other calls.
+pub fn promise<F>(future: F) -> Promise
 where
     F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
 {
-    future_to_promise(async move { future.await.map_err(JsValue::from) })
+    let mut future = Some(future);
+    Promise::new(&mut |resolve, reject| {
+        let Some(future) = future.take() else { return };
+        let guarded = PanicGuard {
+            future: Box::pin(future),
+            reject: reject.clone(),
+        };
+        spawn_local(async move {
+            let (settle, value) = match guarded.await {
+                Ok(value) => (resolve, value),
+                Err(e) => (reject, JsValue::from(e)),
+            };
+            // Calling resolve or reject only fails if they throw, which they never do.
+            let _ = settle.call1(&JsValue::UNDEFINED, &value);
+        });
+    })
+}
+
+thread_local! {
+    /// The `reject` of the Promise whose future is being polled right now, if any.
+    static POLLING: std::cell::RefCell<Option<Function>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Marks its Promise as the one being polled, for the panic hook.
+struct PanicGuard<F> {
+    future: std::pin::Pin<Box<F>>,
+    reject: Function,
+}
+
+impl<F: std::future::Future> std::future::Future for PanicGuard<F> {
+    type Output = F::Output;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        let reject = self.reject.clone();
+        let outer = POLLING.with(|p| p.try_borrow_mut().ok()?.replace(reject));
+        let polled = self.future.as_mut().poll(cx);
+        POLLING.with(|p| {
+            if let Ok(mut p) = p.try_borrow_mut() {
+                *p = outer;
+            }
+        });
+        polled
+    }
+}
+
+/// Installs (once) the panic hook that turns a panic into an `InternalError`: it rejects the
+/// Promise being polled, if any, and logs the panic's message and place on the console. The
+/// wasm instance stays usable: each call holds its own state, and a panic only ends the call
+/// that hit it. (A panic in a synchronous method throws a `WebAssembly.RuntimeError`, also an
+/// `Error`, after the same console line.)
+pub fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let payload = info.payload_as_str().unwrap_or("a panic");
+            let place = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let message = format!(
+                "apiless hit a bug and stopped this call ({payload}{place}); please report it"
+            );
+            web_sys::console::error_1(&message.as_str().into());
+            let reject = POLLING.with(|p| p.try_borrow_mut().ok()?.take());
+            if let Some(reject) = reject {
+                let _ = reject.call1(&JsValue::UNDEFINED, &Error::internal(message).into());
+            }
+        }));
+    });
 }
 
 /// A Promise rejected with `e` (input refused before any request).

@@ -848,6 +848,58 @@ impl<T: Transport + 'static> Session<T> {
         *self.state.borrow_mut() = State::SignedOut;
     }
 
+    /// Adopts what another tab of the same app wrote to the shared storage (call it on the
+    /// window's `storage` event): signed out there, signed out here, with the credentials
+    /// dropped and no request sent (that tab revoked the token); signed in there, perhaps as
+    /// another user, signed in here; tokens refreshed there, the fresh ones here. Emits the
+    /// matching event and returns it; `None` when nothing changed (or the other tab is between
+    /// two of its writes: storage holds no complete session for a new user yet).
+    pub fn sync_from_store(&self) -> Option<Event> {
+        let stored = storage::load_tokens(self.store.as_ref(), &self.config.user_pool_client_id)
+            .filter(|(_, tokens)| tokens.id_claims().is_ok());
+        let current = match &*self.state.borrow() {
+            State::SignedIn(s) => Some((s.username.clone(), s.tokens.clone())),
+            _ => None,
+        };
+        let event = match (current, stored) {
+            (None, None) => return None,
+            (Some(_), None) => {
+                self.new_generation();
+                *self.state.borrow_mut() = State::SignedOut;
+                Event::SignedOut
+            }
+            (Some((username, tokens)), Some((stored_user, stored_tokens))) => {
+                if username == stored_user {
+                    if tokens == stored_tokens {
+                        return None;
+                    }
+                    // Same user, same identity: the credentials stay; a refresh in flight
+                    // here is dropped for the tokens the other tab already has.
+                    *self.refreshing.borrow_mut() = None;
+                    self.learn_from_tokens(&stored_tokens);
+                    *self.state.borrow_mut() = State::SignedIn(SignedIn {
+                        username,
+                        tokens: stored_tokens,
+                    });
+                    Event::TokensRefreshed
+                } else {
+                    self.adopt(stored_user, stored_tokens)
+                }
+            }
+            (None, Some((stored_user, stored_tokens))) => self.adopt(stored_user, stored_tokens),
+        };
+        self.emit(event);
+        Some(event)
+    }
+
+    /// Another tab's sign-in becomes this tab's session.
+    fn adopt(&self, username: String, tokens: Tokens) -> Event {
+        self.new_generation();
+        self.learn_from_tokens(&tokens);
+        *self.state.borrow_mut() = State::SignedIn(SignedIn { username, tokens });
+        Event::SignedIn
+    }
+
     /// Signs out. Locally, the refresh token is revoked (best effort: signing out offline
     /// still works). `global` signs the user out of every device first; its error, if any, is
     /// returned after the local session is cleared.

@@ -15,7 +15,7 @@ use std::task::{Context, Poll, Waker};
 use apiless::config::{Config, RawConfig};
 use apiless::error::Result;
 use apiless::http::{Request, Response, Transport};
-use apiless::session::{ChallengeAnswer, Session, SignInStep};
+use apiless::session::{ChallengeAnswer, Event, Session, SignInStep};
 use apiless::storage::{MemoryStore, Store};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -530,4 +530,61 @@ fn a_new_user_signing_in_removes_the_previous_users_tokens() {
             .as_deref(),
         Some("bob")
     );
+}
+
+/// Two tabs of one app share localStorage; the window's `storage` event calls
+/// `sync_from_store` in the tab that did not write. Tab B follows A's sign-in, A's refresh
+/// (rotated token), a sign-in as another user and A's sign-out, without sending a request.
+#[test]
+fn a_second_tab_follows_sign_in_refresh_user_change_and_sign_out_without_requests() {
+    let store = Rc::new(MemoryStore::default());
+    let mut rotated = tokens_answer();
+    rotated["AuthenticationResult"]["RefreshToken"] = json!("rotated-refresh");
+    let verifier_bob = json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {"SALT": "a1", "SRP_B": "ff".repeat(300), "SECRET_BLOCK": "AAAA", "USER_ID_FOR_SRP": "bob"}
+    });
+    let revoke_answer = json!({});
+    let (tab_a, _) = session_meeting_with_store(
+        tokens_answer(),
+        vec![
+            rotated,
+            verifier_bob,
+            tokens_answer_for("bob"),
+            revoke_answer,
+        ],
+        store.clone(),
+    );
+    let (tab_b, script_b) = session_meeting_with_store(json!({}), vec![], store.clone());
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let log = seen.clone();
+    tab_b.on_change(Rc::new(move |e: Event| log.borrow_mut().push(e.name())));
+
+    assert_eq!(tab_b.sync_from_store(), None, "nobody signed in yet");
+    sign_in(&tab_a);
+    assert_eq!(tab_b.sync_from_store(), Some(Event::SignedIn));
+    assert_eq!(tab_b.current_user().unwrap().username, "alice");
+    assert_eq!(tab_b.sync_from_store(), None, "nothing new");
+
+    run(tab_a.refresh()).unwrap();
+    assert_eq!(tab_b.sync_from_store(), Some(Event::TokensRefreshed));
+    assert_eq!(
+        run(tab_b.tokens()).unwrap().refresh_token,
+        "rotated-refresh"
+    );
+
+    run(tab_a.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
+    assert_eq!(tab_b.sync_from_store(), Some(Event::SignedIn));
+    assert_eq!(tab_b.current_user().unwrap().username, "bob");
+
+    run(tab_a.sign_out(false)).unwrap();
+    assert_eq!(tab_b.sync_from_store(), Some(Event::SignedOut));
+    assert!(tab_b.current_user().is_none());
+    assert!(run(tab_b.tokens()).is_err(), "signed out in B too");
+
+    assert_eq!(
+        *seen.borrow(),
+        ["signedIn", "tokensRefreshed", "signedIn", "signedOut"]
+    );
+    assert!(script_b.sent.borrow().is_empty(), "tab B sent nothing");
 }

@@ -38,10 +38,23 @@ window.result = (async () => {
 })();
 </script>`;
 
-/** The test page, the backend's config, and pkg/. */
+// One tab of an app that keeps its session in localStorage; it records its session events.
+const tabPage = `<!doctype html><script type="module">
+import { createClient } from "/pkg/index.js";
+window.events = [];
+window.ready = (async () => {
+  const { users, table, bucket, ...clientConfig } = await (await fetch("/config.json")).json();
+  window.alice = users.find((u) => u.username === "alice");
+  window.aws = await createClient({ ...clientConfig, storage: "local" });
+  window.aws.auth.onChange((event) => window.events.push(event));
+})();
+</script>`;
+
+/** The test pages, the backend's config, and pkg/. */
 function servePage() {
   return serve(
     async (url) => (url === "/" ? { body: page, type: "text/html" } : undefined),
+    async (url) => (url === "/tab.html" ? { body: tabPage, type: "text/html" } : undefined),
     async (url) => (url === "/config.json" ? { body: await readFile(configFile), type: "application/json" } : undefined),
     fromDir(path.join(root, "pkg"), "/pkg/"),
   );
@@ -65,6 +78,48 @@ test("the optimised package loads in Chromium, validates the backend config and 
     assert.equal(r.badName, "ConfigError");
     assert.equal(r.badField, "userPoolId");
     assert.equal(r.signedOut, true);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
+test("two tabs of an app agree on sign-in and sign-out through localStorage", async () => {
+  const server = await servePage();
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext();
+    const errors = [];
+    const open = async () => {
+      const tab = await context.newPage();
+      tab.on("pageerror", (e) => errors.push(String(e)));
+      await tab.goto(urlOf(server) + "tab.html");
+      await tab.evaluate(() => window.ready);
+      return tab;
+    };
+    const a = await open();
+    await a.evaluate(() => localStorage.clear());
+    const b = await open();
+    assert.equal(await b.evaluate(() => window.aws.auth.currentUser()), null);
+
+    await a.evaluate(() => window.aws.auth.signIn(window.alice));
+    await b.waitForFunction(() => window.events.includes("signedIn"), null, { timeout: 10_000 });
+    assert.equal(await b.evaluate(() => window.aws.auth.currentUser()?.username), "alice");
+    // Tab B works as alice with the tokens tab A got: its own identity id and credentials.
+    const idA = await a.evaluate(() => window.aws.identityId());
+    const idB = await b.evaluate(() => window.aws.identityId());
+    assert.equal(idB, idA);
+
+    await a.evaluate(() => window.aws.auth.signOut());
+    await b.waitForFunction(() => window.events.includes("signedOut"), null, { timeout: 10_000 });
+    assert.equal(await b.evaluate(() => window.aws.auth.currentUser()), null);
+    assert.equal(await b.evaluate(() => window.aws.credentialsExpireAt() ?? null), null, "no credentials left in B");
+    const afterSignOut = await b.evaluate(() => window.aws.identityId().then(() => "resolved", (e) => e.name));
+    assert.notEqual(afterSignOut, "resolved");
+    const keys = await b.evaluate(() => Object.keys(localStorage).filter((k) => /Token$/.test(k)));
+    assert.deepEqual(keys, []);
+    assert.deepEqual(await b.evaluate(() => window.events), ["signedIn", "signedOut"]);
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
     server.close();

@@ -1,6 +1,6 @@
 // A TypeScript app against the package's types (`tsc --noEmit` in make test): every call an
 // app makes, typed, with the @ts-expect-error lines proving that wrong uses do not type-check.
-import { createClient, type Apiless, type Item, type NextStep, type QueryPage } from "apiless";
+import { createClient, type Apiless, type ApilessError, type Item, type NextStep, type QueryPage } from "apiless";
 import { useSession } from "apiless/react";
 
 async function main(): Promise<void> {
@@ -25,6 +25,15 @@ async function main(): Promise<void> {
   }
   // @ts-expect-error signIn takes a password
   await aws.auth.signIn({ username: "alice" });
+
+  try {
+    await aws.db("apiless-demo").put({ sk: "once" }, { condition: "attribute_not_exists(sk)" });
+  } catch (e) {
+    const error = e as ApilessError;
+    if (error.name === "ConditionalCheckFailedException" || error.kind === "Internal") console.log(error.retryable, error.requestId ?? "", error.httpStatus ?? 0);
+    // @ts-expect-error kind is one of the listed kinds
+    if (error.kind === "Unknown") console.log(error.field);
+  }
 
   const session = await aws.auth.currentSession();
   const token: string = session.idToken;
