@@ -15,9 +15,16 @@ Endpoints (never under an AWS path: `_` cannot start a bucket name), all CORS-en
   POST /_apiless/calls/reset   zero the counts
   GET  /_apiless/fixtures        test fixtures (fixtures.py)
   POST /_apiless/fixtures/user   a fresh test user (fixtures.py)
+
+Secrets log: with `secrets_log` (a path; APILESS_SECRETS_LOG for serve.py) every secret that
+crosses this server is appended to that file, one `<field>\t<value>` line each: the tokens Cognito issues, the
+secret keys and session tokens of the credentials it vends, and the passwords that reach it
+(sign-up, new and changed passwords, fixture users). `tools/secrets-check.py` then proves that
+none of them appears in what the tests printed or wrote to browser storage.
 """
 
 import asyncio
+import threading
 
 import json
 from collections import Counter
@@ -40,12 +47,13 @@ _PREFIX = "/_apiless/"
 class ApilessMiddleware:
     """Wraps ministack's ASGI app.  `config()` returns the seeded config, or None while seeding."""
 
-    def __init__(self, app, config, *, cors=True, fixtures=lambda: None):
+    def __init__(self, app, config, *, cors=True, fixtures=lambda: None, secrets_log=None):
         self._app = app
         self._config = config
         self._fixtures = fixtures
         self._cors = cors
         self._calls = Counter()
+        self._secrets = _SecretsLog(secrets_log) if secrets_log else None
 
     def reset_calls(self):
         self._calls = Counter()
@@ -64,7 +72,10 @@ class ApilessMiddleware:
             send = _with_cors_headers(send, origin)
         if ours:
             return await self._endpoint(scope["method"], scope["path"], receive, send)
-        self._calls[_operation(scope["method"], headers)] += 1
+        operation = _operation(scope["method"], headers)
+        self._calls[operation] += 1
+        if self._secrets is not None and operation.rsplit(".", 1)[-1] in _SECRET_OPERATIONS:
+            receive, send = self._secrets.watch(receive, send)
         await self._app(scope, receive, send)
 
     async def _endpoint(self, method, path, receive, send):
@@ -97,7 +108,10 @@ class ApilessMiddleware:
             request = json.loads(body or b"{}")
         except json.JSONDecodeError:
             return 400, {"message": "the body must be JSON"}
-        return fixtures.user(pool=request.get("pool", "main"), temporary=bool(request.get("temporary")))
+        status, answer = fixtures.user(pool=request.get("pool", "main"), temporary=bool(request.get("temporary")))
+        if self._secrets is not None:
+            self._secrets.add_from(answer)
+        return status, answer
 
     def _config_response(self, _body):
         config = self._config()
@@ -106,6 +120,71 @@ class ApilessMiddleware:
     def _reset_response(self, _body):
         self.reset_calls()
         return 200, {}
+
+
+# Operations whose request or response carries a secret.
+_SECRET_OPERATIONS = {
+    "InitiateAuth", "RespondToAuthChallenge", "SignUp", "ConfirmForgotPassword", "ChangePassword",
+    "AdminCreateUser", "AdminSetUserPassword", "GetCredentialsForIdentity", "AssociateSoftwareToken",
+}
+# JSON fields whose values are secrets, wherever they appear in such a body.
+_SECRET_FIELDS = {
+    "IdToken", "AccessToken", "RefreshToken", "SecretKey", "SessionToken", "Password",
+    "ProposedPassword", "PreviousPassword", "NEW_PASSWORD", "TemporaryPassword", "SecretCode",
+    "password",
+}
+
+
+class _SecretsLog:
+    """Appends the secret values of watched requests and responses to a file."""
+
+    def __init__(self, path):
+        self._path = path
+        self._lock = threading.Lock()
+
+    def watch(self, receive, send):
+        async def receive_watched():
+            message = await receive()
+            if message.get("type") == "http.request":
+                request_chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    self.add_from_json(b"".join(request_chunks))
+            return message
+
+        async def send_watched(message):
+            if message["type"] == "http.response.body":
+                response_chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    self.add_from_json(b"".join(response_chunks))
+            await send(message)
+
+        request_chunks, response_chunks = [], []
+        return receive_watched, send_watched
+
+    def add_from_json(self, body):
+        try:
+            self.add_from(json.loads(body))
+        except (ValueError, UnicodeDecodeError):
+            pass
+
+    def add_from(self, value):
+        found = []
+        _collect_secrets(value, found)
+        if found:
+            with self._lock, open(self._path, "a", encoding="utf-8") as log:
+                log.writelines(f"{field}\t{secret}\n" for field, secret in found)
+
+
+def _collect_secrets(value, found):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in _SECRET_FIELDS and isinstance(item, str) and item:
+                found.append((key, item))
+            else:
+                _collect_secrets(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_secrets(item, found)
 
 
 async def _read_body(receive):

@@ -6,7 +6,7 @@
 //   node tools/e2e-demo.mjs <config.json>     (www/dist built with APILESS_CONFIG=<config.json>)
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fromDir, launchChromium, serve, urlOf } from "./browser.mjs";
@@ -15,6 +15,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "www", "dist");
 const config = JSON.parse(await readFile(path.resolve(root, process.argv[2] || ".apiless/local.json"), "utf8"));
 const password = (name) => config.users.find((u) => u.username === name).password;
+// What the page printed and stored, for tools/secrets-check.py (no secret may be there).
+const consoleLog = path.join(root, "target", "demo-console.log");
+const storageDump = path.join(root, "target", "demo-storage.jsonl");
+
+/** Appends every localStorage and sessionStorage entry of `page`, one JSON line each. */
+async function dumpStorage(page) {
+  const entries = await page.evaluate(() => [localStorage, sessionStorage].flatMap((s) =>
+    Object.keys(s).map((key) => ({ key, value: s.getItem(key) }))));
+  await appendFile(storageDump, entries.map((e) => JSON.stringify(e) + "\n").join(""));
+}
 
 async function signIn(page, username) {
   await page.fill("input[name=username]", username);
@@ -40,6 +50,9 @@ test("the demo's production build: alice's data works, another identity's is ref
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const pageErrors = [];
     page.on("pageerror", (e) => pageErrors.push(String(e)));
+    await writeFile(consoleLog, "");
+    await writeFile(storageDump, "");
+    page.on("console", (m) => appendFile(consoleLog, `${m.type()}: ${m.text()}\n`));
     await page.goto(urlOf(server));
 
     await signIn(page, "alice");
@@ -57,6 +70,7 @@ test("the demo's production build: alice's data works, another identity's is ref
     const text = await page.textContent("main");
     assert.doesNotMatch(text, /Failed to fetch|at .*\.js:\d+/, "no network-level error or stack trace on the page");
     await page.screenshot({ path: path.join(root, "target", "demo-signed-in.png"), fullPage: true });
+    await dumpStorage(page);
 
     await page.click("[data-testid=sign-out]");
     await page.waitForSelector("[data-testid=sign-in]");
@@ -66,6 +80,7 @@ test("the demo's production build: alice's data works, another identity's is ref
     const bobsItem = await press(page, "read-own-item");
     assert.doesNotMatch(bobsItem, /hello from alice/, "bob reads his own partition, not alice's");
     assert.notEqual(await press(page, "read-own-file"), "hello from alice");
+    await dumpStorage(page);
     assert.deepEqual(pageErrors, []);
   } finally {
     await browser.close();

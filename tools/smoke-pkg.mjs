@@ -7,7 +7,7 @@
 //   node tools/smoke-pkg.mjs <config.json>
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fromDir, launchChromium, serve, urlOf } from "./browser.mjs";
@@ -109,6 +109,14 @@ test("two tabs of an app agree on sign-in and sign-out through localStorage", as
     const idA = await a.evaluate(() => window.aws.identityId());
     const idB = await b.evaluate(() => window.aws.identityId());
     assert.equal(idB, idA);
+    // What both tabs stored, for tools/secrets-check.py: tokens and ids only, no AWS keys.
+    const dump = path.join(root, "target", "two-tabs-storage.jsonl");
+    await writeFile(dump, "");
+    for (const tab of [a, b]) {
+      const entries = await tab.evaluate(() => [localStorage, sessionStorage].flatMap((s) =>
+        Object.keys(s).map((key) => ({ key, value: s.getItem(key) }))));
+      await appendFile(dump, entries.map((e) => JSON.stringify(e) + "\n").join(""));
+    }
 
     await a.evaluate(() => window.aws.auth.signOut());
     await b.waitForFunction(() => window.events.includes("signedOut"), null, { timeout: 10_000 });

@@ -11,6 +11,11 @@ source tools/backend.sh
 port=${APILESS_TEST_PORT:-4567}
 config=.apiless/test.json
 export APILESS_LOCAL_JSON=$config
+# Everything printed is kept, and at the end searched for every secret the backend handed out.
+mkdir -p target
+exec > >(tee target/test-output.log) 2>&1
+export APILESS_SECRETS_LOG=$PWD/target/secrets.log
+rm -f "$APILESS_SECRETS_LOG"
 trap backend_stop EXIT
 trap 'exit 130' INT TERM
 
@@ -39,7 +44,7 @@ for f in $(grep -l '^#!\[cfg(target_arch = "wasm32")\]' tests/*.rs); do
 done
 step browser-tests env APILESS_TEST_ENDPOINT="http://127.0.0.1:$port" \
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
-  cargo test --target wasm32-unknown-unknown "${browser_tests[@]}"
+  cargo test --target wasm32-unknown-unknown "${browser_tests[@]}" -- --nocapture
 step package python3 tools/build.py --profile release
 step types bash -c 'node tools/node_modules/typescript/bin/tsc -p tests/ts-app && node tools/no-any.mjs'
 step package-smoke node tools/smoke-pkg.mjs "$config"
@@ -47,6 +52,10 @@ step npm-pack-app bash tools/pack-test.sh
 step demo-build bash -c "cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn"
 step demo-e2e node tools/e2e-demo.mjs "$config"
 backend_stop
+step secrets bash -c "python3 tools/secrets-check.py --self-test && python3 tools/secrets-check.py \
+  --secrets target/secrets.log --config $config \
+  --storage target/demo-storage.jsonl --storage target/two-tabs-storage.jsonl \
+  target/test-output.log target/demo-console.log"
 
 echo
 echo "=== timings"
