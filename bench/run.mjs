@@ -55,6 +55,7 @@ const LABEL = {
 
 const log = (...xs) => console.error("bench:", ...xs);
 const started = new Date();
+const loadAtStart = os.loadavg();
 
 // ---------------------------------------------------------------------------------------------
 // Config and a fresh user (never the demo's alice, whose data other checks read)
@@ -553,7 +554,7 @@ one headless Chromium. Written by \`bench/run.mjs\` at the end of a run; do not 
 
 - **Command:** \`${command}\` (harness: \`node bench/run.mjs ${argv.join(" ")}\`)
 - **Date:** ${started.toISOString()}; measuring took ${seconds.toFixed(0)} s
-- **Machine:** ${os.cpus().length} CPU(s) (\`nproc\` ${sh("nproc", [])}), ${cpuModel}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${sh("uname", ["-sr"])}; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(", ")}. Shared with other builds: compare ratios within this run, not absolute figures across runs.
+- **Machine:** ${os.cpus().length} CPU(s) (\`nproc\` ${sh("nproc", [])}), ${cpuModel}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${sh("uname", ["-sr"])}; load average (1, 5, 15 min) ${loadAtStart.map((x) => x.toFixed(2)).join(", ")} at the start and ${os.loadavg().map((x) => x.toFixed(2)).join(", ")} at the end. Shared with other builds: compare ratios within this run, not absolute figures across runs.
 - **Browser:** Debian's Chromium ${chromiumVersion} (headless, through playwright-core), Node ${process.version}
 - **apiless:** ${apilessVersion} at commit ${commit}${dirty}, release build (\`python3 tools/build.py --profile release\`)
 - **Peers** (bench/package-lock.json): ${pkgs.map((p) => `${p} ${version(p)}`).join(", ")}
