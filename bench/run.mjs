@@ -1,217 +1,630 @@
-// Side-by-side benchmarks: apiless and the peers run in the same headless Chromium (Debian's,
-// through playwright-core), alternating A/B/A/B over several rounds; prints medians and the
-// ratio apiless/peer. Main-thread CPU comes from the DevTools protocol (Performance.getMetrics
-// TaskDuration), which is steadier on this shared machine than wall time.
+// Side-by-side benchmarks of issue #6: apiless and two peer stacks, each doing the same whole
+// job (SRP sign-in, identity id + credentials, DynamoDB Put + Query, S3 Put + Get), in the same
+// headless Chromium (Debian's, through playwright-core), alternating the stacks' order round
+// after round; prints one table of medians with the ratio apiless/peer.
 //
-//   node bench/run.mjs [--rounds N] [--config .apiless/local.json]
+//   (a) aws-amplify v6 (aws-amplify/auth) + AWS SDK v3 DynamoDB document client and S3 client
+//   (b) amazon-cognito-identity-js + @aws-sdk/credential-providers + the same v3 clients
 //
-// Needs the package built (pkg/) and the local backend running (make bench does both).
-import { readFile } from "node:fs/promises";
+//   node bench/run.mjs --config .apiless/bench.json [--rounds N] [--write BENCHMARKS.md]
+//   node bench/run.mjs --config .apiless/test.json --smoke
+//
+// --smoke runs every row once with few iterations and exits non-zero only when the harness
+// breaks (a stack throws, a result or a count is missing); it never looks at a time.
+// Needs pkg/ (tools/build.py), target/bench-pkg/ (examples/sign_bench.rs) and a running local
+// backend whose config is --config (tools/bench.sh and tools/bench-smoke.sh do all three).
+//
+// Each stack lives in its own browser context (its own renderer process, storage and HTTP
+// cache), so tokens the peers and apiless keep under the same localStorage keys never mix.
+// Main-thread CPU is the DevTools protocol's Performance.getMetrics TaskDuration of the page.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import zlib from "node:zlib";
 import { build } from "esbuild";
 import { fromDir, launchChromium, serve, urlOf } from "../tools/browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
 const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : fallback;
 };
-const rounds = Number(arg("--rounds", "15"));
+const smoke = flag("--smoke");
+const rounds = smoke ? 1 : Number(arg("--rounds", "15"));
+const writeTo = arg("--write");
 const configFile = path.resolve(root, arg("--config", ".apiless/local.json"));
-const config = JSON.parse(await readFile(configFile, "utf8"));
-const [alice] = config.users;
+if (!(rounds >= 1)) throw new Error("--rounds must be 1 or more");
 
-// The peers' bundles, built as an app would ship them (minified ESM for browsers).
+const PIPELINE_CALLS = smoke ? 5 : 300;     // PutItem / Query calls per sample
+const SIGN_CALLS = smoke ? 5 : 1000;        // signatures per sample
+const UPLOAD_BYTES = (smoke ? 1 : 10) * 1024 * 1024;
+const QUERY_ITEMS = 10;                     // items in each stubbed Query answer
+const STACKS = ["apiless", "amplify", "cognito"];
+const LABEL = {
+  apiless: "apiless",
+  amplify: "(a) aws-amplify",
+  cognito: "(b) cognito-identity-js",
+};
+
+const log = (...xs) => console.error("bench:", ...xs);
+const started = new Date();
+const loadAtStart = os.loadavg();
+
+// ---------------------------------------------------------------------------------------------
+// Config and a fresh user (never the demo's alice, whose data other checks read)
+// ---------------------------------------------------------------------------------------------
+const seeded = JSON.parse(await readFile(configFile, "utf8"));
+const config = {
+  region: seeded.region, userPoolId: seeded.userPoolId, userPoolClientId: seeded.userPoolClientId,
+  identityPoolId: seeded.identityPoolId, endpoint: seeded.endpoint.replace(/\/+$/, ""),
+  table: seeded.table, bucket: seeded.bucket,
+};
+
+async function backend(method, route, body) {
+  const r = await fetch(`${config.endpoint}/_apiless/${route}`, {
+    method, headers: { "content-type": "application/json" }, body: body && JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`backend ${method} /_apiless/${route}: HTTP ${r.status} ${await r.text()}`);
+  return r.json();
+}
+const user = await backend("POST", "fixtures/user", { pool: "main" });
+
+// ---------------------------------------------------------------------------------------------
+// Bundles, built as an app ships them: esbuild, minified ESM for browsers
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * esbuild reads a package's `browser` field for file swaps but misses the ones keyed without
+ * ".js" (`"./dist-es/index": "./dist-es/index.browser"` in @aws-sdk/credential-providers), which
+ * pulls Node-only providers into a browser bundle. Vite honours them; this plugin does too.
+ */
+const browserField = {
+  name: "browser-field",
+  setup(b) {
+    b.onResolve({ filter: /^(@[^/]+\/)?[^./@][^/]*$/ }, (args) => {
+      let manifest;
+      try {
+        manifest = createRequire(path.join(args.resolveDir, "x.js")).resolve(`${args.path}/package.json`);
+      } catch {
+        return undefined;
+      }
+      const pkg = JSON.parse(require_(manifest));
+      if (!pkg.module || typeof pkg.browser !== "object") return undefined;
+      const entry = `./${path.posix.normalize(pkg.module)}`;
+      const swapped = pkg.browser[entry] ?? pkg.browser[entry.replace(/\.js$/, "")];
+      if (typeof swapped !== "string") return undefined;
+      const file = path.join(path.dirname(manifest), swapped);
+      return { path: existsSync(file) ? file : `${file}.js` };
+    });
+  },
+};
+const require_ = (file) => readFileSync(file, "utf8");
+
 async function bundle(entry) {
   const out = await build({
-    entryPoints: [path.join(here, entry)],
-    bundle: true, minify: true, format: "esm", platform: "browser", write: false,
-    define: { global: "globalThis" }, logLevel: "error",
+    entryPoints: [path.join(here, entry)], bundle: true, minify: true, format: "esm", platform: "browser",
+    write: false, define: { global: "globalThis" }, logLevel: "error", plugins: [browserField],
   });
-  return out.outputFiles[0].contents;
+  return Buffer.from(out.outputFiles[0].contents);
 }
-const peerCognitoJs = await bundle("peers/cognito-identity-js.js");
-const peerDataJs = await bundle("peers/aws-sdk-data.js");
-const PIPELINE_CALLS = 300;
-const UPLOAD_BYTES = 10 * 1024 * 1024;
 
-const page = `<!doctype html><script type="module">
-import init, { createClient } from "/pkg/apiless.js";
-import * as peerCognito from "/peer-cognito.js";
-import * as peerData from "/peer-data.js";
-import initSign, { signMany } from "/bench-pkg/sign_bench.js";
-await init();
-await initSign();
-const config = ${JSON.stringify({ region: config.region, userPoolId: config.userPoolId, userPoolClientId: config.userPoolClientId, endpoint: config.endpoint })};
-const user = ${JSON.stringify(alice)};
+log("bundling the stacks");
+const bundles = {};
+for (const s of STACKS) bundles[s] = await bundle(`stacks/${s}.js`);
+const signersJs = await bundle("peers/signers.js");
+const wasm = await readFile(path.join(root, "pkg", "apiless_bg.wasm"));
+if (!bundles.apiless.includes("apiless_bg.wasm")) throw new Error("the apiless bundle no longer names apiless_bg.wasm");
+
+const gzip = (b) => zlib.gzipSync(b, { level: 9 }).length;
+const brotli = (b) => zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const sizes = {};
+for (const s of STACKS) {
+  const parts = s === "apiless" ? [bundles[s], wasm] : [bundles[s]];
+  sizes[s] = {
+    min: parts.reduce((n, p) => n + p.length, 0),
+    gzip: parts.reduce((n, p) => n + gzip(p), 0),
+    brotli: parts.reduce((n, p) => n + brotli(p), 0),
+  };
+}
+sizes.apilessParts = { js: bundles.apiless.length, wasm: wasm.length };
+
+// ---------------------------------------------------------------------------------------------
+// The page: a blank document whose `bench` object drives whichever stack it loads
+// ---------------------------------------------------------------------------------------------
+const page = `<!doctype html><meta charset="utf-8"><title>apiless bench</title><script>
+const realFetch = window.fetch.bind(window);
+let s3PutAt = null;
 window.bench = {
-  // apiless: A computed ahead (prepareSignIn), then signIn (challenge, claim, tokens).
-  apilessPrepare() {
-    window.client = createClient({ ...config, storage: "memory" });
-    window.client.prepareSignIn();
+  // Cold start: from here to the stack's ready() (module fetch + parse + eval; for apiless also
+  // wasm compile + instantiate, and any stored session restored).
+  async load(name, config) {
+    const t0 = performance.now();
+    const m = await import("/stacks/" + name + ".js");
+    await m.ready(config);
+    window.stack = m;
+    window.config = config;
+    return performance.now() - t0;
   },
-  async apilessSignIn() {
-    const r = await window.client.signIn(user);
-    if (!r.signedIn) throw new Error("apiless did not sign in");
+  prepare: () => stack.prepare(),
+  signIn: (user) => stack.signIn(user),
+  reset: () => stack.reset(),
+  restore: () => stack.restore(),
+  identityId: () => stack.identityId(),
+  async firstQuery() {
+    const items = await stack.query("bench-");
+    return Array.isArray(items) ? items.length : -1;
   },
-  async apilessWhole() {
-    const c = createClient({ ...config, storage: "memory" });
-    const r = await c.signIn(user);
-    if (!r.signedIn) throw new Error("apiless did not sign in");
-  },
-  async peerCognito() {
-    await peerCognito.signIn(config, user.username, user.password);
+  // The rest of the whole job, for real against the backend; returns what the harness checks.
+  async rest(tag) {
+    const identityId = await stack.identityId();
+    await stack.put({ sk: "bench-" + tag, text: "whole job" });
+    const items = await stack.query("bench-" + tag);
+    const body = new TextEncoder().encode("apiless bench " + tag);
+    await stack.upload("bench-" + tag + ".txt", body);
+    const back = await stack.download("bench-" + tag + ".txt");
+    return { identityId, queried: items.length, roundTrip: new TextDecoder().decode(back) === new TextDecoder().decode(body) };
   },
 
-  // The data path, with DynamoDB and S3 answered in the page (network stubbed): what is left
-  // is each SDK's own work (marshal, hash, sign, build the request).
-  async dataSetup() {
-    const c = createClient({ ...config, identityPoolId: ${JSON.stringify(config.identityPoolId)}, storage: "memory" });
-    await c.signIn(user);
-    window.table = c.db(${JSON.stringify(config.table)});
-    window.files = c.files(${JSON.stringify(config.bucket)});
-    await window.table.put({ sk: "bench-warmup" });  // real credentials, fetched once
-    // Credentials of the same shape as Cognito's: signing costs the same whether or not AWS
-    // would accept them.
-    const credentials = { accessKeyId: "ASIAEXAMPLEEXAMPLE12", secretAccessKey: "x".repeat(40), sessionToken: "IQoJb3JpZ2luX2Vj".repeat(50) };
-    window.peer = peerData.clients({ region: config.region, endpoint: config.endpoint, credentials });
-    const realFetch = window.fetch.bind(window);
+  // The network stubbed in the page: DynamoDB and S3 PUT are answered here, so what is left is
+  // each stack's own work (marshal, hash, sign, build the request, read the answer).
+  stub(pk, queryItems) {
+    const text = "x".repeat(900);
+    const items = [];
+    for (let i = 0; i < queryItems; i++) {
+      items.push({ pk: { S: pk }, sk: { S: "bench-" + i }, n: { N: String(i) }, text: { S: text }, flag: { BOOL: true },
+        tags: { L: [{ S: "a" }, { S: "b" }, { S: "c" }] } });
+    }
+    const queryAnswer = JSON.stringify({ Items: items, Count: queryItems, ScannedCount: queryItems });
     window.fetch = (input, init) => {
-      const headers = new Headers(init?.headers || (input instanceof Request ? input.headers : undefined));
-      const target = headers.get("x-amz-target") || "";
-      const method = (init?.method || (input instanceof Request ? input.method : "GET")).toUpperCase();
-      if (target.startsWith("DynamoDB_20120810.")) {
-        return Promise.resolve(new Response("{}", { status: 200, headers: { "content-type": "application/x-amz-json-1.0" } }));
-      }
+      const at = performance.now();
+      // What fetch() itself does first (the body is taken in here), so every stack pays it
+      // whether it hands fetch a Request or a URL and an init object.
+      const req = new Request(input, init);
+      const method = req.method;
+      const target = req.headers.get("x-amz-target") || "";
+      const json = { "content-type": "application/x-amz-json-1.0" };
+      if (target === "DynamoDB_20120810.PutItem") return Promise.resolve(new Response("{}", { status: 200, headers: json }));
+      if (target === "DynamoDB_20120810.Query") return Promise.resolve(new Response(queryAnswer, { status: 200, headers: json }));
       if (method === "PUT" && !target) {
+        s3PutAt ??= at;
         return Promise.resolve(new Response("", { status: 200, headers: { etag: '"0"' } }));
       }
-      return realFetch(input, init);
+      return realFetch(req);
     };
-    const text = "x".repeat(900);
     window.item = (i) => ({ sk: "bench-" + i, n: i, text, flag: true, tags: ["a", "b", "c"] });
-    window.upload = new Uint8Array(${UPLOAD_BYTES}).map((_, i) => i % 251);
   },
-  async apilessPipeline() {
-    for (let i = 0; i < ${PIPELINE_CALLS}; i++) await window.table.put(window.item(i));
+  async putMany(n) {
+    for (let i = 0; i < n; i++) await stack.put(item(i));
   },
-  async peerPipeline() {
-    for (let i = 0; i < ${PIPELINE_CALLS}; i++) await window.peer.put(${JSON.stringify(config.table)}, { pk: "us-east-1:00000000-0000-0000-0000-000000000000", ...window.item(i) });
-  },
-  async peerSign() {
-    const body = JSON.stringify({ TableName: "t", Item: { pk: { S: "us-east-1:00000000-0000-0000-0000-000000000000" }, sk: { S: "x" }, text: { S: "x".repeat(900) } } });
-    for (let i = 0; i < ${PIPELINE_CALLS}; i++) {
-      await window.peer.sign({ method: "POST", protocol: "https:", hostname: "dynamodb.us-east-1.amazonaws.com", path: "/", query: {},
-        headers: { host: "dynamodb.us-east-1.amazonaws.com", "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.PutItem" }, body });
+  async queryMany(n) {
+    for (let i = 0; i < n; i++) {
+      const items = await stack.query("bench-");
+      if (items.length !== ${QUERY_ITEMS}) throw new Error("query answered " + items.length + " items");
     }
   },
-  apilessSign() {
-    signMany(${PIPELINE_CALLS});
+  // Once before the measured rounds: each client fetches its credentials (for real; with (b)
+  // the S3 client asks the Identity Pool on its own).
+  async warm() {
+    await stack.put(item(0));
+    await stack.query("bench-");
+    await stack.upload("bench-warm.bin", new Uint8Array(16));
   },
-  async apilessUpload() {
-    await window.files.put("bench-10mib.bin", window.upload);
+  makeUpload(bytes) {
+    window.uploadBody = new Uint8Array(bytes).map((_, i) => i % 251);
   },
-  async peerUpload() {
-    await window.peer.upload(${JSON.stringify(config.bucket)}, "us-east-1:00000000-0000-0000-0000-000000000000/bench-10mib.bin", window.upload);
+  async upload() {
+    s3PutAt = null;
+    const t0 = performance.now();
+    await stack.upload("bench-upload.bin", uploadBody);
+    if (s3PutAt === null) throw new Error("the upload never called fetch with PUT");
+    return s3PutAt - t0;
   },
+
+  // The signers alone (the signer page).
+  async loadSigners() {
+    window.signers = await import("/signers.js");
+    const sign = await import("/bench-pkg/sign_bench.js");
+    await sign.default();
+    window.signMany = sign.signMany;
+  },
+  signApiless: (n) => { if (signMany(n) !== n) throw new Error("signMany"); },
+  signSmithy: (n) => signers.smithyMany(n),
+  signAmplify: (n) => signers.amplifyMany(n),
 };
-window.ready = true;
+// Every call through here reports its own in-page wall time.
+window.timed = async (fn, args) => {
+  const t0 = performance.now();
+  const value = await bench[fn](...args);
+  return { wall: performance.now() - t0, value };
+};
 </script>`;
 
 const js = (body) => ({ body, type: "text/javascript" });
 const server = await serve(
   async (url) => (url === "/" ? { body: page, type: "text/html" } : undefined),
-  async (url) => (url === "/peer-cognito.js" ? js(peerCognitoJs) : url === "/peer-data.js" ? js(peerDataJs) : undefined),
+  async (url) => {
+    const m = url.match(/^\/stacks\/(\w+)\.js$/);
+    if (m && bundles[m[1]]) return js(bundles[m[1]]);
+    if (url === "/stacks/apiless_bg.wasm") return { body: wasm, type: "application/wasm" };
+    if (url === "/signers.js") return js(signersJs);
+    return undefined;
+  },
   fromDir(path.join(root, "target", "bench-pkg"), "/bench-pkg/"),
-  fromDir(path.join(root, "pkg"), "/pkg/"),
 );
 
 const browser = await launchChromium();
-const tab = await browser.newPage();
-tab.on("pageerror", (e) => console.error("page error:", e));
-await tab.goto(urlOf(server));
-await tab.waitForFunction(() => window.ready === true);
-const cdp = await tab.context().newCDPSession(tab);
-await cdp.send("Performance.enable");
+const chromiumVersion = browser.version();
+const failures = [];
 
-async function taskSeconds() {
-  const { metrics } = await cdp.send("Performance.getMetrics");
+/** A fresh browser context with one page on the bench page, and its DevTools session. */
+async function open(stack) {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  const errors = [];
+  tab.on("pageerror", (e) => errors.push(String(e)));
+  await tab.goto(urlOf(server));
+  const cdp = await context.newCDPSession(tab);
+  await cdp.send("Performance.enable");
+  return { stack, context, tab, cdp, errors };
+}
+
+async function taskSeconds(p) {
+  const { metrics } = await p.cdp.send("Performance.getMetrics");
   return metrics.find((m) => m.name === "TaskDuration").value;
 }
 
-/** Main-thread CPU and wall time of one call, in ms. */
-async function measure(fn) {
-  const cpu0 = await taskSeconds();
-  const t0 = performance.now();
-  await tab.evaluate((f) => window.bench[f](), fn);
-  const wall = performance.now() - t0;
-  return { cpu: ((await taskSeconds()) - cpu0) * 1000, wall };
+/** One call in the page: its in-page wall time, main-thread CPU (ms) and value. */
+async function measure(p, fn, ...args) {
+  doing = `${p.stack ?? "signers"}: ${fn}`;
+  const cpu0 = await taskSeconds(p);
+  const { wall, value } = await p.tab.evaluate(([f, a]) => window.timed(f, a), [fn, args]);
+  return { wall, cpu: ((await taskSeconds(p)) - cpu0) * 1000, value };
 }
+
+const call = (p, fn, ...args) => {
+  doing = `${p.stack ?? "signers"}: ${fn}`;
+  return p.tab.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
+};
+let doing = "setup";
+
+/** The stacks in this round's order: forwards on even rounds, backwards on odd ones. */
+const order = (round) => (round % 2 ? [...STACKS].reverse() : STACKS);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const samples = {};
+const add = (key, stack, x) => ((samples[key] ??= {})[stack] ??= []).push(x);
+const counts = {};
 
-const samples = { prepare: [], signIn: [], whole: [], peer: [] };
-for (let round = 0; round < rounds; round++) {
-  // Alternate the order each round: A/B, then B/A.
-  const order = round % 2 ? ["peer", "apiless"] : ["apiless", "peer"];
-  for (const who of order) {
-    if (who === "peer") samples.peer.push(await measure("peerCognito"));
-    else {
-      samples.whole.push(await measure("apilessWhole"));
-      samples.prepare.push(await measure("apilessPrepare"));
-      samples.signIn.push(await measure("apilessSignIn"));
+// Logged in to the backend's call counter: AWS calls by operation, and CORS preflights.
+async function countedCalls() {
+  const all = await backend("GET", "calls");
+  const preflight = all.preflight ?? 0;
+  delete all.preflight;
+  return { calls: Object.values(all).reduce((a, b) => a + b, 0), preflight, ops: all };
+}
+
+const t0 = Date.now();
+try {
+  // 1. Cold start, each sample in a fresh context (empty HTTP cache, new renderer process).
+  log(`cold start, ${rounds} round(s)`);
+  for (let round = 0; round < rounds; round++) {
+    for (const s of order(round)) {
+      const p = await open(s);
+      const cpu0 = await taskSeconds(p);
+      const wall = await call(p, "load", s, config);
+      add("cold", s, { wall, cpu: ((await taskSeconds(p)) - cpu0) * 1000 });
+      await p.context.close();
     }
   }
-}
-// The data path, after the sign-in rounds (it stubs fetch in the page).
-await tab.evaluate(() => window.bench.dataSetup());
-const data = { apilessPipeline: [], peerPipeline: [], apilessSign: [], peerSign: [], apilessUpload: [], peerUpload: [] };
-for (let round = 0; round < rounds; round++) {
-  const order = round % 2 ? ["peer", "apiless"] : ["apiless", "peer"];
-  for (const who of order) {
-    if (who === "apiless") {
-      data.apilessPipeline.push(await measure("apilessPipeline"));
-      data.apilessSign.push(await measure("apilessSign"));
-      data.apilessUpload.push(await measure("apilessUpload"));
-    } else {
-      data.peerPipeline.push(await measure("peerPipeline"));
-      data.peerSign.push(await measure("peerSign"));
-      data.peerUpload.push(await measure("peerUpload"));
+
+  // 2. Round trips counted at the backend: fresh sign-in to the first Query result, then the
+  //    rest of the whole job for real, then a reload of the signed-in page to the first Query.
+  log(`round trips and the whole job, ${rounds} round(s)`);
+  for (let round = 0; round < rounds; round++) {
+    for (const s of order(round)) {
+      const p = await open(s);
+      await call(p, "load", s, config);
+      await backend("POST", "calls/reset");
+      add("srpFirst", s, await measure(p, "signIn", user));
+      const fresh = await call(p, "firstQuery");
+      add("rtFresh", s, await countedCalls());
+      const whole = await call(p, "rest", `${s}-${round}`);
+      if (!whole.identityId || whole.queried < 1 || !whole.roundTrip) {
+        throw new Error(`${s}: the whole job did not complete: ${JSON.stringify(whole)}`);
+      }
+      await backend("POST", "calls/reset");
+      await p.tab.reload();
+      await call(p, "load", s, config);
+      if (!(await call(p, "restore"))) throw new Error(`${s}: no session after a reload`);
+      const again = await call(p, "firstQuery");
+      add("rtReload", s, await countedCalls());
+      if (fresh < 0 || again < 1) throw new Error(`${s}: first Query results ${fresh}, ${again}`);
+      if (p.errors.length) throw new Error(`${s}: page errors: ${p.errors.join("; ")}`);
+      await p.context.close();
     }
   }
+  for (const key of ["rtFresh", "rtReload"]) {
+    for (const s of STACKS) {
+      const xs = samples[key][s];
+      const distinct = new Set(xs.map((x) => JSON.stringify(x.ops)));
+      counts[key] ??= {};
+      counts[key][s] = {
+        calls: median(xs.map((x) => x.calls)), preflight: median(xs.map((x) => x.preflight)),
+        ops: xs[0].ops, varied: distinct.size > 1,
+      };
+      if (!xs[0].ops["DynamoDB_20120810.Query"]) throw new Error(`${s}: no Query counted at the backend (${key})`);
+    }
+  }
+
+  // 3. Warm pages, one per stack, signed in again and again: SRP client work per sign-in.
+  log(`SRP sign-in, ${rounds} round(s)`);
+  const pages = {};
+  for (const s of STACKS) {
+    pages[s] = await open(s);
+    await call(pages[s], "load", s, config);
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const s of order(round)) {
+      const p = pages[s];
+      await call(p, "reset");
+      add("srp", s, await measure(p, "signIn", user));
+      if (s === "apiless") {
+        add("prepare", s, await measure(p, "prepare"));
+        add("srpPrepared", s, await measure(p, "signIn", user));
+      }
+    }
+  }
+
+  // 4. The data path with the network stubbed in the page (real credentials fetched first).
+  log(`data path, ${rounds} round(s)`);
+  for (const s of STACKS) {
+    const p = pages[s];
+    const pk = await call(p, "identityId");
+    await call(p, "stub", pk, QUERY_ITEMS);
+    await call(p, "makeUpload", UPLOAD_BYTES);
+    await call(p, "warm");
+  }
+  const signer = await open();
+  await call(signer, "loadSigners");
+  for (let round = 0; round < rounds; round++) {
+    for (const s of order(round)) {
+      const p = pages[s];
+      add("put", s, await measure(p, "putMany", PIPELINE_CALLS));
+      add("query", s, await measure(p, "queryMany", PIPELINE_CALLS));
+      const up = await measure(p, "upload");
+      add("upload", s, { ...up, untilFetch: up.value });
+    }
+    for (const which of round % 2 ? ["signAmplify", "signSmithy", "signApiless"] : ["signApiless", "signSmithy", "signAmplify"]) {
+      add("sign", which, await measure(signer, which, SIGN_CALLS));
+    }
+  }
+  for (const p of [...Object.values(pages), signer]) {
+    if (p.errors.length) throw new Error(`page errors: ${p.errors.join("; ")}`);
+  }
+} catch (e) {
+  failures.push(`while ${doing}:\n${e?.stack || String(e)}`);
+} finally {
+  await browser.close().catch(() => {});
+  server.close();
 }
-await browser.close();
-server.close();
+const seconds = (Date.now() - t0) / 1000;
+if (failures.length) {
+  console.error(`bench: FAILED\n${failures.join("\n")}`);
+  process.exit(1);
+}
 
-const row = (name, xs, peerXs) => {
-  const cpu = median(xs.map((x) => x.cpu));
-  const wall = median(xs.map((x) => x.wall));
-  const ratio = peerXs ? (cpu / median(peerXs.map((x) => x.cpu))).toFixed(3) : "";
-  return `| ${name} | ${cpu.toFixed(1)} | ${wall.toFixed(1)} | ${ratio} |`;
-};
-console.log(`\nSRP sign-in against the local backend, ${rounds} rounds, median main-thread CPU and wall (ms)\n`);
-console.log("| what | CPU ms | wall ms | CPU ratio apiless/peer |");
-console.log("|---|---|---|---|");
-console.log(row("apiless signIn (A computed during the call)", samples.whole, samples.peer));
-console.log(row("apiless prepareSignIn (A, before the form is submitted)", samples.prepare));
-console.log(row("apiless signIn after prepareSignIn (claim + network)", samples.signIn, samples.peer));
-console.log(row("amazon-cognito-identity-js authenticateUser", samples.peer));
+// ---------------------------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------------------------
+const med = (key, stack, field) => median(samples[key][stack].map((x) => x[field]));
+const perSecond = (key, stack, n) => n / (med(key, stack, "wall") / 1000);
+const kb = (n) => (n / 1024).toFixed(1);
 
-const perSecond = (xs) => PIPELINE_CALLS / (median(xs.map((x) => x.wall)) / 1000);
-const cpuPerCall = (xs) => median(xs.map((x) => x.cpu)) / PIPELINE_CALLS;
-console.log(`\nData path with the network stubbed in the page, ${rounds} rounds, medians\n`);
-console.log("| what | calls/s | CPU ms per call | ratio apiless/peer (calls/s) |");
-console.log("|---|---|---|---|");
-console.log(`| apiless table.put (marshal + sign + build), ${PIPELINE_CALLS} in a row | ${perSecond(data.apilessPipeline).toFixed(0)} | ${cpuPerCall(data.apilessPipeline).toFixed(3)} | ${(perSecond(data.apilessPipeline) / perSecond(data.peerPipeline)).toFixed(2)} |`);
-console.log(`| AWS SDK v3 DocumentClient PutCommand | ${perSecond(data.peerPipeline).toFixed(0)} | ${cpuPerCall(data.peerPipeline).toFixed(3)} | |`);
-console.log(`| apiless signer alone (aws-sigv4 in wasm), 1 KB PutItem | ${perSecond(data.apilessSign).toFixed(0)} | ${cpuPerCall(data.apilessSign).toFixed(3)} | ${(perSecond(data.apilessSign) / perSecond(data.peerSign)).toFixed(2)} |`);
-console.log(`| @smithy/signature-v4 sign() alone (WebCrypto SHA-256), 1 KB PutItem | ${perSecond(data.peerSign).toFixed(0)} | ${cpuPerCall(data.peerSign).toFixed(3)} | |`);
-console.log("\n| 10 MiB PutObject, network stubbed | main-thread CPU ms | wall ms | CPU ratio apiless/peer |");
-console.log("|---|---|---|---|");
-console.log(row("apiless files.put (WebCrypto SHA-256)", data.apilessUpload, data.peerUpload));
-console.log(row("AWS SDK v3 S3Client PutObjectCommand", data.peerUpload));
+// Each row: values per stack (numbers), how to print them, and whether lower is better.
+const rows = [];
+const row = (what, unit, values, { lower = true, fmt = (v) => v.toFixed(1), note = "" } = {}) =>
+  rows.push({ what, unit, values, lower, fmt, note });
+const each = (f) => Object.fromEntries(STACKS.map((s) => [s, f(s)]));
+
+for (const k of ["min", "gzip", "brotli"]) {
+  row(`whole job bundle, ${k === "min" ? "minified" : `minified + ${k}`}`, "KB", each((s) => sizes[s][k] / 1024),
+    { note: k === "min" ? `apiless: ${kb(sizes.apilessParts.js)} KB JS + ${kb(sizes.apilessParts.wasm)} KB wasm` : "" });
+}
+row("cold start, script start to ready, wall", "ms", each((s) => med("cold", s, "wall")),
+  { note: "fresh context each time: fetch + parse/compile + eval/instantiate; Chromium compiles wasm functions lazily, on first call" });
+row("cold start, main-thread CPU", "ms", each((s) => med("cold", s, "cpu")),
+  { note: "wasm compiles off the main thread" });
+row("SRP sign-in, main-thread CPU", "ms", each((s) => med("srp", s, "cpu")), { note: "warm page, A computed during the call" });
+row("SRP sign-in, first in a fresh page, main-thread CPU", "ms", each((s) => med("srpFirst", s, "cpu")),
+  { note: "cold code: for apiless also the lazy compile of the wasm functions it calls" });
+row("SRP sign-in, wall", "ms", each((s) => med("srp", s, "wall")), { note: "includes the backend's Python SRP verifier" });
+row("SigV4 signatures/s, 1 KB PutItem", "1/s",
+  { apiless: perSecond("sign", "signApiless", SIGN_CALLS), amplify: perSecond("sign", "signSmithy", SIGN_CALLS), cognito: perSecond("sign", "signSmithy", SIGN_CALLS) },
+  { lower: false, fmt: (v) => v.toFixed(0), note: "peers: @smithy/signature-v4, which both peers' v3 clients use" });
+row("PutItem pipeline, network stubbed", "calls/s", each((s) => perSecond("put", s, PIPELINE_CALLS)),
+  { lower: false, fmt: (v) => v.toFixed(0), note: `${PIPELINE_CALLS} calls in a row, 1 KB item` });
+row("Query pipeline, network stubbed", "calls/s", each((s) => perSecond("query", s, PIPELINE_CALLS)),
+  { lower: false, fmt: (v) => v.toFixed(0), note: `${PIPELINE_CALLS} calls in a row, ${QUERY_ITEMS} items of 1 KB back` });
+const mib = UPLOAD_BYTES / 1024 / 1024;
+row(`${mib} MiB PutObject, main-thread CPU of the call`, "ms", each((s) => med("upload", s, "cpu")),
+  { note: "network stubbed: nearly all of it before the bytes go out" });
+row(`${mib} MiB PutObject, wall until fetch()`, "ms", each((s) => med("upload", s, "untilFetch")),
+  { note: "hashing off the main thread counts here" });
+const rt = (key) => each((s) => counts[key][s].calls);
+const pf = (key) => each((s) => counts[key][s].preflight);
+row("round trips, fresh sign-in to first Query result", "AWS calls", rt("rtFresh"), { fmt: (v) => String(v) });
+const artifact = "every service on one origin and path here, so Chromium's preflight cache entries overwrite each other: not what AWS (one host per service) gives";
+row("  + CORS preflights", "requests", pf("rtFresh"), { fmt: (v) => String(v), note: artifact });
+row("round trips, page reload (signed in) to first Query result", "AWS calls", rt("rtReload"), { fmt: (v) => String(v) });
+row("  + CORS preflights (cache kept across the reload)", "requests", pf("rtReload"), { fmt: (v) => String(v), note: "same caveat" });
+
+const peers = ["amplify", "cognito"];
+/** How apiless compares with one peer on a row: "wins", "ties" or "loses". */
+function outcome(r, peer) {
+  const [a, b] = [r.values.apiless, r.values[peer]];
+  if (a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b))) return "ties";
+  return (r.lower ? a < b : a > b) ? "wins" : "loses";
+}
+function ratioCell(r, peer) {
+  const ratio = r.values.apiless / r.values[peer];
+  const text = Number.isFinite(ratio) ? ratio.toFixed(ratio >= 10 ? 1 : 3) : "-";
+  return outcome(r, peer) === "loses" ? `${text} **loses**` : text;
+}
+const short = { amplify: "(a)", cognito: "(b)" };
+function verdict(r) {
+  const by = (o) => peers.filter((p) => outcome(r, p) === o).map((p) => short[p]).join(" and ");
+  const parts = [];
+  if (by("loses")) parts.push(`apiless loses to ${by("loses")}`);
+  if (by("wins")) parts.push(`${parts.length ? "beats" : "apiless beats"} ${by("wins")}`);
+  if (by("ties")) parts.push(`${parts.length ? "ties" : "apiless ties"} ${by("ties")}`);
+  return parts.join("; ");
+}
+const table = [
+  `| row | unit | apiless | ${LABEL.amplify} | apiless/(a) | ${LABEL.cognito} | apiless/(b) | verdict | how |`,
+  "|---|---|---:|---:|---:|---:|---:|---|---|",
+  ...rows.map((r) => `| ${r.what} | ${r.unit} | ${r.fmt(r.values.apiless)} | ${r.fmt(r.values.amplify)} | ${ratioCell(r, "amplify")} | ${r.fmt(r.values.cognito)} | ${ratioCell(r, "cognito")} | ${verdict(r)} | ${r.note} |`),
+].join("\n");
+const extra = [
+  "| also measured | unit | value |",
+  "|---|---|---:|",
+  `| Amplify's own signRequest (its REST/Storage categories), 1 KB PutItem | signatures/s | ${perSecond("sign", "signAmplify", SIGN_CALLS).toFixed(0)} |`,
+  `| apiless prepareSignIn (A, while the user types), main-thread CPU | ms | ${med("prepare", "apiless", "cpu").toFixed(1)} |`,
+  `| apiless signIn after prepareSignIn, main-thread CPU | ms | ${med("srpPrepared", "apiless", "cpu").toFixed(1)} |`,
+  `| PutItem pipeline, main-thread CPU per call (apiless / (a) / (b)) | ms | ${STACKS.map((s) => (med("put", s, "cpu") / PIPELINE_CALLS).toFixed(3)).join(" / ")} |`,
+  `| Query pipeline, main-thread CPU per call (apiless / (a) / (b)) | ms | ${STACKS.map((s) => (med("query", s, "cpu") / PIPELINE_CALLS).toFixed(3)).join(" / ")} |`,
+].join("\n");
+const OP_ORDER = ["InitiateAuth", "RespondToAuthChallenge", "GetId", "GetCredentialsForIdentity", "Query"];
+const opRank = (op) => { const i = OP_ORDER.indexOf(op.replace(/^.*\./, "")); return i < 0 ? OP_ORDER.length : i; };
+const opsList = (c) => Object.entries(c.ops).sort(([x], [y]) => opRank(x) - opRank(y)).map(([op, n]) => `${op.replace(/^(AWSCognitoIdentityProviderService|AWSCognitoIdentityService|DynamoDB_20120810)\./, "")}${n > 1 ? ` ×${n}` : ""}`).join(", ");
+const calls = [
+  "| stack | fresh sign-in to first Query result | page reload to first Query result |",
+  "|---|---|---|",
+  ...STACKS.map((s) => `| ${LABEL[s]} | ${opsList(counts.rtFresh[s])}${counts.rtFresh[s].varied ? " (varied across rounds)" : ""} | ${opsList(counts.rtReload[s])}${counts.rtReload[s].varied ? " (varied across rounds)" : ""} |`),
+].join("\n");
+const losses = rows.filter((r) => peers.some((p) => outcome(r, p) === "loses")).map((r) => `- ${r.what.trim()}: ${verdict(r)} (${STACKS.map((s) => `${LABEL[s]} ${r.fmt(r.values[s])} ${r.unit}`).join(", ")})`);
+
+console.log(`\n${smoke ? "SMOKE (1 round, few iterations; the figures mean nothing) - " : ""}apiless vs peers, ${rounds} round(s), medians, ratio apiless/peer (below 1 is better for sizes, times and counts; above 1 for rates)\n`);
+console.log(table);
+console.log(`\n${extra}\n\nAWS calls counted at the local backend\n\n${calls}\n`);
+if (!smoke) console.log(losses.length ? `Where apiless loses:\n${losses.join("\n")}` : "apiless loses no row.");
+log(`measured in ${seconds.toFixed(0)} s`);
+
+if (smoke) {
+  // The harness itself: every row has a number for every stack.
+  const missing = rows.filter((r) => STACKS.some((s) => !Number.isFinite(r.values[s])));
+  if (missing.length) {
+    console.error(`bench: smoke FAILED: no figure for ${missing.map((r) => r.what).join("; ")}`);
+    process.exit(1);
+  }
+  console.error("bench: smoke passed (harness only; no time is checked)");
+}
+
+if (writeTo && !smoke) {
+  const out = path.resolve(root, writeTo);
+  await writeFile(out, benchmarksMd());
+  log(`wrote ${path.relative(root, out)}`);
+}
+
+function benchmarksMd() {
+  const sh = (cmd, args) => { try { return execFileSync(cmd, args, { cwd: root, encoding: "utf8" }).trim(); } catch { return "?"; } };
+  const cpuModel = os.cpus()[0]?.model ?? "?";
+  const lock = JSON.parse(require_(path.join(here, "package-lock.json")));
+  const version = (name) => lock.packages?.[`node_modules/${name}`]?.version ?? "?";
+  const pkgs = ["aws-amplify", "@aws-amplify/auth", "@aws-amplify/core", "amazon-cognito-identity-js", "@aws-sdk/credential-providers",
+    "@aws-sdk/credential-provider-cognito-identity", "@aws-sdk/nested-clients", "@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb", "@aws-sdk/client-s3",
+    "@smithy/signature-v4", "@aws-crypto/sha256-browser", "esbuild", "playwright-core"];
+  const apilessVersion = JSON.parse(require_(path.join(root, "pkg", "package.json"))).version;
+  const commit = sh("git", ["rev-parse", "--short", "HEAD"]);
+  const dirty = sh("git", ["status", "--porcelain", "--untracked-files=no"]) ? " (with uncommitted changes)" : "";
+  const command = process.env.APILESS_BENCH_COMMAND || `node bench/run.mjs ${argv.join(" ")}`;
+  return `# Benchmarks
+
+apiless against the two stacks frontend developers use today for the same job, side by side in
+one headless Chromium. Written by \`bench/run.mjs\` at the end of a run; do not edit by hand
+(the README summarises it).
+
+- **Command:** \`${command}\` (harness: \`node bench/run.mjs ${argv.join(" ")}\`)
+- **Date:** ${started.toISOString()}; measuring took ${seconds.toFixed(0)} s
+- **Machine:** ${os.cpus().length} CPU(s) (\`nproc\` ${sh("nproc", [])}), ${cpuModel}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${sh("uname", ["-sr"])}; load average (1, 5, 15 min) ${loadAtStart.map((x) => x.toFixed(2)).join(", ")} at the start and ${os.loadavg().map((x) => x.toFixed(2)).join(", ")} at the end. Shared with other builds: compare ratios within this run, not absolute figures across runs.
+- **Browser:** Debian's Chromium ${chromiumVersion} (headless, through playwright-core), Node ${process.version}
+- **apiless:** ${apilessVersion} at commit ${commit}${dirty}, release build (\`python3 tools/build.py --profile release\`)
+- **Peers** (bench/package-lock.json): ${pkgs.map((p) => `${p} ${version(p)}`).join(", ")}
+
+## The stacks
+
+Each does the whole job: SRP sign-in, identity id + AWS credentials from the Identity Pool,
+DynamoDB Put + Query, S3 Put + Get, against the local backend (ministack + apiless's extension).
+
+- **apiless**: \`bench/stacks/apiless.js\`, the npm facade (\`createClient\`, \`aws.auth.signIn\`,
+  \`aws.db(table)\`, \`aws.files(bucket)\`), storage \`"local"\`.
+- **(a) aws-amplify**: \`bench/stacks/amplify.js\`, \`aws-amplify/auth\` \`signIn\` +
+  \`fetchAuthSession\` (Auth configured with \`userPoolEndpoint\` and \`identityPoolEndpoint\` at the
+  local backend), the v3 DynamoDB document client and S3 client given
+  \`credentials: async () => (await fetchAuthSession()).credentials\`.
+- **(b) cognito-identity-js**: \`bench/stacks/cognito.js\`, \`CognitoUser.authenticateUser\`,
+  \`fromCognitoIdentityPool\` from \`@aws-sdk/credential-providers\` (as its docs show it, one
+  provider for both clients), the same v3 clients.
+
+## Results
+
+${rounds} rounds; in every round the stacks run one after the other, the order reversed every
+other round. Medians. Ratio = apiless / peer; **loses** marks a row where apiless is worse.
+
+${table}
+
+${extra}
+
+AWS calls the backend counted (\`GET /_apiless/calls\`), by operation, in the first round${STACKS.some((s) => counts.rtFresh[s].varied || counts.rtReload[s].varied) ? " (some varied across rounds, as marked)" : " (every round counted the same)"}:
+
+${calls}
+
+${losses.length ? `### Where apiless loses\n\n${losses.join("\n")}` : "apiless loses no row."}
+
+## How each row is taken
+
+- **Bundle size**: each stack file above bundled by esbuild ${version("esbuild")} (\`bundle, minify,
+  format esm, platform browser\`; the \`browser\` field of @aws-sdk/credential-providers honoured, as
+  Vite does). apiless is the minified bundle plus \`apiless_bg.wasm\` as shipped (wasm-opt -Oz);
+  gzip (level 9) and brotli (quality 11) from Node's zlib, each file compressed on its own.
+- **Cold start**: a fresh browser context (new renderer process, empty HTTP cache) per sample;
+  in-page \`performance.now()\` from just before \`import()\` of the stack's bundle to its
+  \`ready()\` resolving: fetch from 127.0.0.1, parse + evaluate, and for apiless the streaming
+  wasm compile + instantiate and \`createClient\` (which restores a stored session; none here).
+  Main-thread CPU is the page's TaskDuration over the same span. Chromium ${chromiumVersion.split(".")[0]}
+  compiles wasm lazily (each function on its first call), so part of apiless's compile moves
+  into its first calls; the row "SRP sign-in, first in a fresh page" shows that cost.
+- **SRP sign-in, first in a fresh page**: the measured sign-in of the round-trip samples below
+  (a fresh context, the stack just loaded): main-thread CPU of \`signIn\` with cold code.
+- **SRP sign-in**: one page per stack, signed in again every round (Amplify signed out first,
+  unmeasured). Main-thread CPU (TaskDuration) and wall of \`signIn\` alone: InitiateAuth, the
+  client's SRP maths, RespondToAuthChallenge, tokens stored. Wall includes the backend's own
+  SRP verification in Python, so CPU is the row that compares client work.
+- **SigV4 signatures/s**: ${SIGN_CALLS} signatures of the same 1 KB DynamoDB PutItem in a row:
+  apiless's signer compiled alone (\`examples/sign_bench.rs\`, aws-sigv4 in wasm) against
+  \`@smithy/signature-v4\` with \`@aws-crypto/sha256-browser\` (WebCrypto), the signer of both
+  peers' v3 clients; Amplify's own \`signRequest\` is listed apart.
+- **PutItem / Query pipeline**: ${PIPELINE_CALLS} calls in a row after a real sign-in and
+  credentials, with \`fetch\` replaced in the page so DynamoDB answers at once (\`{}\` for PutItem,
+  ${QUERY_ITEMS} items of about 1 KB for Query): marshal, sign, build the request, parse and
+  unmarshal the answer. Calls/s from the in-page wall time.
+- **${mib} MiB PutObject**: a ${mib} MiB \`Uint8Array\`, network stubbed the same way; main-thread
+  CPU of the whole call, and the in-page wall time from the call until the stack hands the
+  request to \`fetch()\`.
+- **Round trips**: in a fresh context, the backend's counters are reset after the stack is
+  ready, then sign-in and the first DynamoDB Query; the counts are read when its result is in.
+  Then the page is reloaded (same context: localStorage and Chromium's preflight cache kept),
+  counters reset, stack ready, stored session restored, first Query. CORS preflights are
+  counted apart; the local backend serves every service on one origin and path, so a real
+  deployment (one host per service) sends more preflights for every stack.
+`;
+}

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs the side-by-side benchmarks (bench/run.mjs) against a local backend it starts and stops.
+# Runs the side-by-side benchmarks of issue #6 (bench/run.mjs) against a local backend it starts
+# and stops, and writes the results to BENCHMARKS.md. Not part of `make test` (which runs only
+# the one-round smoke, tools/bench-smoke.sh).
 #
 #   APILESS_BENCH_PORT   backend port (default 4568)
-#   extra arguments go to bench/run.mjs (e.g. --rounds 5)
+#   extra arguments go to bench/run.mjs (e.g. --rounds 5; the default is 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/backend.sh
@@ -11,10 +13,17 @@ config=.apiless/bench.json
 trap backend_stop EXIT
 trap 'exit 130' INT TERM
 
+# The command as typed, for BENCHMARKS.md.
+if [ -n "${MAKELEVEL:-}" ]; then
+  command="make bench"
+else
+  command="tools/bench.sh${*:+ $*}"
+fi
+[ -z "${APILESS_BENCH_PORT:-}" ] || command="APILESS_BENCH_PORT=$APILESS_BENCH_PORT $command"
+export APILESS_BENCH_COMMAND=${APILESS_BENCH_COMMAND:-$command}
+
 tools/setup.sh
 python3 tools/build.py --profile release
-# apiless's signer alone, as a separate wasm module for the page (not part of the package).
-cargo build --release --example sign_bench --target wasm32-unknown-unknown
-wasm-bindgen target/wasm32-unknown-unknown/release/examples/sign_bench.wasm --out-dir target/bench-pkg --target web
+tools/bench-build-signer.sh
 backend_start "$port" "$config" target/backend-bench.log
-node bench/run.mjs --config "$config" "$@"
+node bench/run.mjs --config "$config" --write BENCHMARKS.md "$@"
