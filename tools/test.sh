@@ -51,6 +51,8 @@ step package-smoke node tools/smoke-pkg.mjs "$config"
 step npm-pack-app bash tools/pack-test.sh
 step demo-build bash -c "cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn"
 step demo-e2e node tools/e2e-demo.mjs "$config"
+# The benchmark harness, once and quickly, so that it cannot rot; no time is checked.
+step bench-smoke bash tools/bench-smoke.sh "$config"
 backend_stop
 step secrets bash -c "python3 tools/secrets-check.py --self-test && python3 tools/secrets-check.py \
   --secrets target/secrets.log --config $config \
