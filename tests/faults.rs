@@ -889,6 +889,74 @@ async fn a_failed_refresh_wakes_every_waiter_with_the_same_error_and_the_next_ca
     figures("a failed credentials fetch").await;
 }
 
+#[wasm_bindgen_test]
+async fn a_sign_out_during_in_flight_calls_leaves_no_credentials_behind() {
+    let store = Rc::new(MemoryStore::default());
+    let s = proxied_session(store.clone(), &TestClock::default()).await;
+    let client_id = s.config().user_pool_client_id.clone();
+    let (username, password) = fixture_user("main", false).await;
+    let client = Client::with_session(s.clone());
+    let (t, f) = (table(&client).await, bucket(&client).await);
+    let run = random_hex(4);
+    let gone = |s: &Session<Fetch>, what: &str| {
+        assert!(s.current_user().is_none(), "{what}: signed out");
+        assert!(
+            s.credentials_expire_at_ms().is_none(),
+            "{what}: no credentials"
+        );
+        assert!(
+            storage::load_tokens(store.as_ref(), &client_id).is_none(),
+            "{what}: no tokens"
+        );
+    };
+
+    // 20 calls wait for credentials (held at the proxy) when the user signs out.
+    s.sign_in(&username, zeroize::Zeroizing::new(password.clone()))
+        .await
+        .unwrap();
+    case("sign-out in flight").await;
+    let held = plan(json!({"match": GET_CREDENTIALS, "faults": ["delay:1500"]})).await;
+    let calls: js_sys::Array = (0..20).map(|i| mixed_call(&t, &f, &run, i)).collect();
+    arrived(held).await;
+    s.sign_out(false).await.unwrap();
+    let outcomes = settle(calls).await;
+    for o in &outcomes {
+        let e = o
+            .as_ref()
+            .expect_err("no call runs on the signed-out user's credentials");
+        assert_eq!(e.name, "NotAuthorizedException", "{e:?}");
+    }
+    gone(&s, "waiting calls");
+    let log = fault_log().await;
+    assert_eq!(
+        log.iter().filter(|e| is_data(e)).count(),
+        0,
+        "no data request left"
+    );
+    let e = rejection(t.get(JsValue::from_str("after"), JsValue::UNDEFINED)).await;
+    assert_eq!(e.name, "NotAuthorizedException");
+
+    // A call between two attempts when the user signs out: no retry leaves with the old keys.
+    s.sign_in(&username, zeroize::Zeroizing::new(password))
+        .await
+        .unwrap();
+    ok(t.get(JsValue::from_str("warm"), JsValue::UNDEFINED)).await;
+    let sk = format!("signout-{run}");
+    let held = plan(json!({"match": GET_ITEM, "contains": sk, "faults": ["delay:1500+503"]})).await;
+    let call = t.get(JsValue::from_str(&sk), JsValue::UNDEFINED);
+    arrived(held).await;
+    s.sign_out(false).await.unwrap();
+    let e = rejection(call).await;
+    assert_eq!(e.name, "NotAuthorizedException", "{e:?}");
+    assert_eq!(
+        faults_of(&fault_log().await, GET_ITEM),
+        ["pass", "delay:1500+503"],
+        "the warm-up and the held attempt; no retry after the sign-out"
+    );
+    gone(&s, "a call between attempts");
+    figures("sign-out in flight").await;
+}
+
 // ---- aborts -------------------------------------------------------------------------------------
 
 #[wasm_bindgen_test]
