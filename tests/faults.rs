@@ -5,9 +5,9 @@
 //! proxy's log shows what reached it and when, so attempts and backoff gaps are counted where
 //! they happen; the backend's own counts show what was applied.
 //!
-//! Each test opens a named case at the proxy (which forgets earlier plans and the log) and
-//! prints `fault figures: ...` with the faults it injected; `faults_summary` in
-//! `tools/faults.sh` prints the run's totals.
+//! Each test opens named cases at the proxy (a case forgets earlier plans and the log) and
+//! prints `fault figures: ...` with the faults each injected (shown with `--nocapture`);
+//! `faults_summary` in `tools/faults.sh` prints the run's totals from the proxy's counters.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::option_env_unwrap)]
 

@@ -36,7 +36,7 @@ faults_summary() {
 import json, sys, urllib.request
 s = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/_fault/stats", timeout=5))
 kinds = ", ".join(f"{k} {v}" for k, v in s["injected"].items()) or "none"
-print(f"fault proxy: {s['cases']} test cases, {s['injectedTotal']} faults injected ({kinds}), "
+print(f"fault proxy: {s['cases']} fault cases, {s['injectedTotal']} faults injected ({kinds}), "
       f"{s['requests']} requests through the proxy")
 EOF
 }
