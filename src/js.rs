@@ -25,7 +25,7 @@ use crate::clock;
 use crate::config::{Config, RawConfig, Service, StorageKind};
 use crate::dynamodb::{self, Doc, Item};
 use crate::error::Error;
-use crate::http::Fetch;
+use crate::http::{Fetch, Request, Response, Transport};
 use crate::retry::Policy;
 use crate::s3;
 use crate::session::{AwsIdentity, ChallengeAnswer, NextStep, Session, SignInStep, User};
@@ -1246,19 +1246,39 @@ fn item_from_js(v: &JsValue, path: &str) -> Result<Item, Error> {
     }
 }
 
+/// `fetch` for one AWS call, which sends nothing once the sign-in the call began under has
+/// ended: a retry after a sign-out must not go out with the signed-out user's credentials.
+struct CallFetch {
+    fetch: Fetch,
+    session: Rc<Session<Fetch>>,
+    generation: u64,
+}
+
+impl Transport for CallFetch {
+    async fn send(&self, request: Request) -> Result<Response, Error> {
+        self.session.still_current(self.generation)?;
+        self.fetch.send(request).await
+    }
+}
+
 /// Runs `call` for the signed-in user with their identity and a signed-call context whose
-/// fetches obey `signal`; the future owns everything it needs.
+/// fetches obey `signal` and stop at a sign-out; the future owns everything it needs.
 fn with_aws<R: 'static>(
     session: &Rc<Session<Fetch>>,
     service: &'static str,
     signal: Option<AbortSignal>,
-    call: impl AsyncFnOnce(&AwsIdentity, &signed::Context<'_, Fetch>) -> Result<R, Error> + 'static,
+    call: impl AsyncFnOnce(&AwsIdentity, &signed::Context<'_, CallFetch>) -> Result<R, Error> + 'static,
 ) -> impl std::future::Future<Output = Result<R, Error>> + 'static {
     let session = session.clone();
+    let generation = session.generation();
     let identity = session.aws_identity();
     async move {
         let identity = identity.await?;
-        let transport = Fetch { signal };
+        let transport = CallFetch {
+            fetch: Fetch { signal },
+            session: session.clone(),
+            generation,
+        };
         let sleep = |ms: f64| clock::sleep_ms(ms).boxed_local();
         let jitter = js_sys::Math::random;
         let policy = if service == "dynamodb" {

@@ -956,9 +956,14 @@ impl<T: Transport + 'static> Session<T> {
     /// [`CREDENTIALS_REFRESH_MARGIN_MS`] before the `Expiration` AWS gave them, renewed by one
     /// GetCredentialsForIdentity however many callers wait (refreshing the ID token first when
     /// it is about to expire). A transient failure keeps credentials that have not expired yet.
+    ///
+    /// A call waiting for credentials when the user signs out (or the session ends, or someone
+    /// else signs in) fails with `NotAuthorizedException`, as a call begun afterwards would.
     pub fn aws_identity(self: &Rc<Self>) -> impl Future<Output = Result<AwsIdentity>> + 'static {
         let this = self.clone();
+        let generation = self.generation();
         async move {
+            this.still_current(generation)?;
             let now = this.server_now_ms() as i64;
             if let Some(identity) = this.aws.fresh(now, CREDENTIALS_REFRESH_MARGIN_MS) {
                 return Ok(identity);
@@ -967,7 +972,10 @@ impl<T: Transport + 'static> Session<T> {
             let renewal = this
                 .aws
                 .refresh(move || fetcher.fetch_aws_identity().boxed_local());
-            match renewal.await {
+            let renewed = renewal.await;
+            // A renewal the sign-out discarded ends with an AbortError: nobody aborted this call.
+            this.still_current(generation)?;
+            match renewed {
                 Ok(identity) => Ok(identity),
                 Err(e) if e.retryable => {
                     // Still usable until they actually expire.
@@ -978,6 +986,29 @@ impl<T: Transport + 'static> Session<T> {
                 }
                 Err(e) => Err(e),
             }
+        }
+    }
+
+    /// Names the sign-in now in force: it changes when the user signs out, the session expires
+    /// or someone signs in. A call takes it when it starts and checks it with
+    /// [`Session::still_current`] before each request, so that nothing goes out with the
+    /// credentials of a user who has signed out since.
+    pub fn generation(&self) -> u64 {
+        self.generation.get()
+    }
+
+    /// `Ok` while the sign-in named by `generation` lasts; otherwise the
+    /// `NotAuthorizedException` that a call begun under it ends with.
+    pub fn still_current(&self, generation: u64) -> Result<()> {
+        if self.generation.get() == generation {
+            Ok(())
+        } else {
+            Err(Error::service(
+                "NotAuthorizedException",
+                "the user signed out (or another signed in) during the call",
+                400,
+                None,
+            ))
         }
     }
 

@@ -588,3 +588,23 @@ fn a_second_tab_follows_sign_in_refresh_user_change_and_sign_out_without_request
     );
     assert!(script_b.sent.borrow().is_empty(), "tab B sent nothing");
 }
+
+#[test]
+fn the_sign_in_a_call_began_under_outlives_a_refresh_but_not_a_sign_out() {
+    // Sign-in, one refresh, then RevokeToken (local sign-out) answered with an empty object.
+    let (s, _) = session_meeting(tokens_answer(), vec![tokens_answer(), json!({})]);
+    sign_in(&s);
+    let began = s.generation();
+    run(s.refresh()).unwrap();
+    assert_eq!(
+        s.still_current(began),
+        Ok(()),
+        "a refresh is the same sign-in"
+    );
+    run(s.sign_out(false)).unwrap();
+    let e = s.still_current(began).unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.retryable),
+        ("NotAuthorizedException", false)
+    );
+}

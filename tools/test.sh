@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Runs every test: setup, rustfmt, clippy (warnings are errors), native tests, the backend and
-# its self-test, browser tests in headless Chromium, the release package build and its smoke
-# test in Chromium. Starts and stops the local backend itself. Ends with the package's size.
+# Runs every test: setup, rustfmt, clippy (warnings are errors), native tests (property tests
+# included), the backend and its self-test, the fault proxy, browser tests in headless Chromium,
+# the release package build, its smoke and two-tab tests, the npm-pack app, the demo end to end,
+# the benchmark harness's smoke run, and the secrets check over everything printed. Starts and
+# stops the local backend and the fault proxy itself. Ends with the package's size.
 #
-#   APILESS_TEST_PORT   port of the test backend (default 4567, so a running demo on 4566 is fine)
+#   APILESS_TEST_PORT    port of the test backend (default 4567, so a running demo on 4566 is fine)
+#   APILESS_FAULT_PORT   port of the fault proxy (default: the backend's port + 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/backend.sh
+source tools/faults.sh
 
 port=${APILESS_TEST_PORT:-4567}
+fault_port=${APILESS_FAULT_PORT:-$((port + 1))}
 config=.apiless/test.json
 export APILESS_LOCAL_JSON=$config
 # Everything printed is kept, and at the end searched for every secret the backend handed out.
@@ -16,7 +21,7 @@ mkdir -p target
 exec > >(tee target/test-output.log) 2>&1
 export APILESS_SECRETS_LOG=$PWD/target/secrets.log
 rm -f "$APILESS_SECRETS_LOG"
-trap backend_stop EXIT
+trap 'faults_stop; backend_stop' EXIT
 trap 'exit 130' INT TERM
 
 timings=()
@@ -37,14 +42,19 @@ step native-tests cargo test --quiet
 step cfn-lint .apiless/venv/bin/cfn-lint infra/apiless.yaml
 step backend backend_start "$port" "$config" target/backend-test.log
 step backend-selftest .apiless/venv/bin/python -m pytest backend/tests -q -p no:cacheprovider
+# The fault proxy sits between the fault tests (tests/faults.rs) and the backend.
+step fault-proxy faults_start "http://127.0.0.1:$port" "$fault_port" target/faultproxy-test.log
 # Every tests/*.rs that is compiled only for wasm32 is a browser test.
 browser_tests=()
 for f in $(grep -l '^#!\[cfg(target_arch = "wasm32")\]' tests/*.rs); do
   browser_tests+=(--test "$(basename "$f" .rs)")
 done
 step browser-tests env APILESS_TEST_ENDPOINT="http://127.0.0.1:$port" \
+  APILESS_FAULT_ENDPOINT="http://127.0.0.1:$fault_port" \
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
   cargo test --target wasm32-unknown-unknown "${browser_tests[@]}" -- --nocapture
+faults_summary
+faults_stop
 step package python3 tools/build.py --profile release
 step types bash -c 'node tools/node_modules/typescript/bin/tsc -p tests/ts-app && node tools/no-any.mjs'
 step package-smoke node tools/smoke-pkg.mjs "$config"
