@@ -65,13 +65,15 @@ pub fn decode(s: &str, plus_is_space: bool) -> Result<String> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = s
+                let escape = bytes
                     .get(i + 1..i + 3)
                     .ok_or_else(|| Error::protocol("a truncated %-escape in an S3 key"))?;
-                out.push(
-                    u8::from_str_radix(hex, 16)
-                        .map_err(|_| Error::protocol("a bad %-escape in an S3 key"))?,
-                );
+                match escape {
+                    [high, low] if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() => {
+                        out.push(hex_value(*high) << 4 | hex_value(*low));
+                    }
+                    _ => return Err(Error::protocol("a bad %-escape in an S3 key")),
+                }
                 i += 3;
             }
             b'+' if plus_is_space => {
@@ -85,6 +87,15 @@ pub fn decode(s: &str, plus_is_space: bool) -> Result<String> {
         }
     }
     String::from_utf8(out).map_err(|_| Error::protocol("an S3 key that is not UTF-8"))
+}
+
+/// The value of an ASCII hex digit.
+fn hex_value(digit: u8) -> u8 {
+    match digit {
+        b'0'..=b'9' => digit - b'0',
+        b'a'..=b'f' => digit - b'a' + 10,
+        _ => digit - b'A' + 10,
+    }
 }
 
 /// The full key for `key` under the caller's prefix, or the key itself with the bypass; refuses
@@ -446,6 +457,16 @@ mod tests {
                 && decode("%4", false).is_err()
                 && decode("%FF", false).is_err()
         );
+    }
+
+    #[test]
+    fn an_escape_is_a_percent_and_two_hex_digits() {
+        // u8::from_str_radix would take "+1" (and Rust strings cannot be sliced inside "é").
+        for bad in ["%+1", "%+F", "%-1", "% 1", "%1 ", "%é", "%aé", "%", "a%"] {
+            let e = decode(bad, true).unwrap_err();
+            assert_eq!(e.kind, crate::ErrorKind::Protocol, "{bad:?}");
+        }
+        assert_eq!(decode("%41%6a%6A", false).unwrap(), "Ajj");
     }
 
     #[test]
