@@ -104,7 +104,8 @@ pub fn scoped_key(identity_id: &str, key: &str, scope: ScopeCheck) -> Result<Str
     if key.is_empty() {
         return Err(Error::invalid_input("key", "the object key is empty"));
     }
-    if key.len() > 1024 - identity_id.len() - 1 {
+    // Added, not subtracted: an identity id of 1024 bytes or more must not underflow.
+    if key.len() + identity_id.len() + 1 > 1024 {
         return Err(Error::invalid_input(
             "key",
             "the object key is longer than S3's 1024 bytes",
@@ -512,6 +513,17 @@ mod tests {
             scoped_key(ID, "a..b/c.d", ScopeCheck::Enforce).is_ok(),
             "dots inside names are fine"
         );
+    }
+
+    #[test]
+    fn an_identity_id_too_long_for_any_key_is_refused_not_a_panic() {
+        for id_len in [1023, 1024, 5000] {
+            let e = scoped_key(&"x".repeat(id_len), "k", ScopeCheck::Enforce).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("key"));
+        }
+        let key = "k".repeat(1024 - ID.len() - 1);
+        assert!(scoped_key(ID, &key, ScopeCheck::Enforce).is_ok());
+        assert!(scoped_key(ID, &format!("{key}k"), ScopeCheck::Enforce).is_err());
     }
 
     #[test]
