@@ -22,7 +22,7 @@ use futures_util::FutureExt;
 use web_sys::AbortSignal;
 
 use crate::clock;
-use crate::config::{Config, RawConfig, Service};
+use crate::config::{Config, FieldValue, RawConfig, Service};
 use crate::dynamodb::{self, Doc, Item};
 use crate::error::Error;
 use crate::http::Fetch;
@@ -274,9 +274,35 @@ fn validate(config: JsValue) -> Result<Config, Error> {
     if !config.is_object() {
         return Err(Error::config("config", "the config must be an object"));
     }
-    let raw: RawConfig = serde_wasm_bindgen::from_value(config)
-        .map_err(|e| Error::config("config", format!("config: {e}")))?;
-    Config::validate(raw)
+    let fields = js_sys::Object::entries(config.unchecked_ref())
+        .into_iter()
+        .map(|entry| {
+            let pair: js_sys::Array = entry.unchecked_into();
+            (
+                pair.get(0).as_string().unwrap_or_default(),
+                field_value(&pair.get(1)),
+            )
+        });
+    Config::validate(RawConfig::from_fields(fields)?)
+}
+
+/// A config field's value; anything but a string is named by its type, never shown.
+fn field_value(v: &JsValue) -> FieldValue {
+    if v.is_undefined() || v.is_null() {
+        FieldValue::Absent
+    } else if let Some(s) = v.as_string() {
+        FieldValue::Text(s)
+    } else if v.as_f64().is_some() || v.is_bigint() {
+        FieldValue::Other("a number")
+    } else if v.as_bool().is_some() {
+        FieldValue::Other("a boolean")
+    } else if js_sys::Array::is_array(v) {
+        FieldValue::Other("an array")
+    } else if v.is_function() {
+        FieldValue::Other("a function")
+    } else {
+        FieldValue::Other("an object")
+    }
 }
 
 #[derive(Serialize)]

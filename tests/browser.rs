@@ -137,6 +137,26 @@ fn errors_cross_into_js_as_real_error_objects() {
 }
 
 #[wasm_bindgen_test]
+fn a_config_field_that_is_unknown_or_not_a_string_is_named() {
+    for (json, field) in [
+        (
+            r#"{"region":5,"userPoolId":"x","userPoolClientId":"y"}"#,
+            "region",
+        ),
+        (
+            r#"{"region":"us-east-1","userPoolId":"us-east-1_A","userPoolClientId":["y"]}"#,
+            "userPoolClientId",
+        ),
+        (r#"{"regoin":"us-east-1"}"#, "regoin"),
+    ] {
+        let thrown =
+            apiless::js::validate_config(js_sys::JSON::parse(json).unwrap()).expect_err(json);
+        let named = js_sys::Reflect::get(&thrown, &"field".into()).unwrap();
+        assert_eq!(named.as_string().as_deref(), Some(field), "{json}");
+    }
+}
+
+#[wasm_bindgen_test]
 async fn the_backend_config_validates() {
     let config = backend_config().await;
     let mut client = config.clone();
