@@ -920,7 +920,20 @@ impl Client {
 /// A JS value as a DynamoDB document value. `undefined` object properties are skipped, as
 /// the DocumentClient's `removeUndefinedValues` does.
 fn doc_from_js(v: &JsValue, path: &str) -> Result<Doc, Error> {
+    doc_from_js_at(v, path, 0)
+}
+
+/// Lists and maps deeper than this are refused while reading, before DynamoDB would refuse
+/// them: an object that contains itself must not recurse until the stack runs out.
+const MAX_JS_DEPTH: usize = 32;
+
+fn doc_from_js_at(v: &JsValue, path: &str, depth: usize) -> Result<Doc, Error> {
     let bad = |what: &str| Error::invalid_input("item", format!("{path}: {what}"));
+    if depth > MAX_JS_DEPTH {
+        return Err(bad(
+            "lists and maps nest deeper than 32 levels (does an object contain itself?)",
+        ));
+    }
     if v.is_null() {
         return Ok(Doc::Null);
     }
@@ -961,7 +974,7 @@ fn doc_from_js(v: &JsValue, path: &str) -> Result<Doc, Error> {
             if item.is_undefined() {
                 return Err(bad(&format!("[{i}] is undefined")));
             }
-            items.push(doc_from_js(&item, &format!("{path}[{i}]"))?);
+            items.push(doc_from_js_at(&item, &format!("{path}[{i}]"), depth + 1)?);
         }
         return Ok(Doc::L(items));
     }
@@ -1008,7 +1021,7 @@ fn doc_from_js(v: &JsValue, path: &str) -> Result<Doc, Error> {
             if value.is_undefined() {
                 continue;
             }
-            let doc = doc_from_js(&value, &format!("{path}.{key}"))?;
+            let doc = doc_from_js_at(&value, &format!("{path}.{key}"), depth + 1)?;
             fields.push((key, doc));
         }
         return Ok(Doc::M(fields));
