@@ -1,19 +1,38 @@
 //! User-facing configuration, validated once with errors that name the bad field.
 //!
 //! The JS user passes a plain object (`{ region, userPoolId, userPoolClientId, identityPoolId,
-//! endpoint? }`); `js.rs` deserialises it into [`RawConfig`] and [`Config::validate`] checks
-//! every field before any request is made. `endpoint` points every service at one base URL,
+//! endpoint? }`); `js.rs` reads its fields into [`RawConfig`] with [`RawConfig::from_fields`],
+//! which names a field that is unknown or not a string, and [`Config::validate`] checks every
+//! value before any request is made. `endpoint` points every service at one base URL,
 //! as a local emulator serves them all on one port; without it the real AWS endpoints of the
 //! region are used.
 
-use serde::Deserialize;
-
 use crate::error::{Error, Result};
+
+/// The fields of the config object, in the order [`Config::validate`] checks them.
+pub const FIELDS: [&str; 6] = [
+    "region",
+    "userPoolId",
+    "userPoolClientId",
+    "identityPoolId",
+    "endpoint",
+    "storage",
+];
+
+/// The value of one field of the config object, as the app passed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldValue {
+    /// `undefined` or `null`: as if the field were left out.
+    Absent,
+    /// A string.
+    Text(String),
+    /// Anything else, named by its type (`"a number"`); never its value.
+    Other(&'static str),
+}
 
 /// The configuration as the user wrote it: every field optional, so that a missing one is a
 /// clear [`Error`] naming it rather than a deserialisation failure.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct RawConfig {
     /// AWS region, e.g. `us-east-1`.
     pub region: Option<String>,
@@ -94,6 +113,44 @@ impl Service {
             Service::DynamoDb => "dynamodb",
             Service::S3 => "s3",
         }
+    }
+}
+
+impl RawConfig {
+    /// Reads the fields of the config object (camelCase names, as in [`FIELDS`]); an unknown
+    /// field or one that is not a string is an [`Error`] whose `field` is its name.
+    pub fn from_fields(fields: impl IntoIterator<Item = (String, FieldValue)>) -> Result<Self> {
+        let mut raw = RawConfig::default();
+        for (name, value) in fields {
+            let slot = match name.as_str() {
+                "region" => &mut raw.region,
+                "userPoolId" => &mut raw.user_pool_id,
+                "userPoolClientId" => &mut raw.user_pool_client_id,
+                "identityPoolId" => &mut raw.identity_pool_id,
+                "endpoint" => &mut raw.endpoint,
+                "storage" => &mut raw.storage,
+                _ => {
+                    return Err(Error::config(
+                        &name,
+                        format!(
+                            "{name:?} is not a config field; the fields are {}",
+                            FIELDS.join(", ")
+                        ),
+                    ))
+                }
+            };
+            *slot = match value {
+                FieldValue::Absent => None,
+                FieldValue::Text(text) => Some(text),
+                FieldValue::Other(kind) => {
+                    return Err(Error::config(
+                        &name,
+                        format!("{name} must be a string, not {kind}"),
+                    ))
+                }
+            };
+        }
+        Ok(raw)
     }
 }
 
@@ -373,6 +430,37 @@ mod tests {
             }),
             "endpoint"
         );
+    }
+
+    #[test]
+    fn fields_are_read_by_name_and_a_bad_one_is_named() {
+        let text = |s: &str| FieldValue::Text(s.to_owned());
+        let raw = RawConfig::from_fields([
+            ("region".to_owned(), text("us-east-1")),
+            ("endpoint".to_owned(), FieldValue::Absent),
+            ("storage".to_owned(), text("memory")),
+        ])
+        .unwrap();
+        assert_eq!(raw.region.as_deref(), Some("us-east-1"));
+        assert_eq!(
+            (raw.endpoint, raw.storage.as_deref()),
+            (None, Some("memory"))
+        );
+
+        let e = RawConfig::from_fields([
+            ("region".to_owned(), text("us-east-1")),
+            ("userPoolId".to_owned(), FieldValue::Other("a number")),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            (e.kind, e.field.as_deref()),
+            (crate::ErrorKind::Config, Some("userPoolId"))
+        );
+        assert_eq!(e.message, "userPoolId must be a string, not a number");
+
+        let e = RawConfig::from_fields([("regoin".to_owned(), text("us-east-1"))]).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("regoin"));
+        assert!(e.message.contains("region, userPoolId"), "{}", e.message);
     }
 
     #[test]

@@ -142,9 +142,10 @@ fn canonical_number(text: &str) -> std::result::Result<String, &'static str> {
     if int_part.is_empty() && frac_part.is_empty() {
         return Err("there are no digits");
     }
-    // The exponent, or `None` when it is far beyond any range a text could bring back.
-    let exponent: Option<i128> = match exponent {
-        None => Some(0),
+    // The exponent; one of more than 25 digits is clamped to 10^26, which no text is long enough
+    // to bring back into range, so zero stays zero and the arithmetic below cannot overflow.
+    let exponent: i128 = match exponent {
+        None => 0,
         Some(e) => {
             let (exp_negative, digits) = if let Some(d) = e.strip_prefix('-') {
                 (true, d)
@@ -157,14 +158,15 @@ fn canonical_number(text: &str) -> std::result::Result<String, &'static str> {
                 return Err("the exponent needs digits");
             }
             let significant = digits.trim_start_matches('0');
-            if significant.len() > 25 {
-                if exp_negative {
-                    return Err("the magnitude is smaller than 1E-130");
-                }
-                None
+            let value: i128 = if significant.len() > 25 {
+                10i128.pow(26)
             } else {
-                let value: i128 = significant.parse().unwrap_or(0);
-                Some(if exp_negative { -value } else { value })
+                significant.parse().unwrap_or(0)
+            };
+            if exp_negative {
+                -value
+            } else {
+                value
             }
         }
     };
@@ -177,9 +179,6 @@ fn canonical_number(text: &str) -> std::result::Result<String, &'static str> {
     if digits.len() > MAX_DIGITS {
         return Err("more than 38 significant digits");
     }
-    let Some(exponent) = exponent else {
-        return Err("the magnitude is greater than 9.9999999999999999999999999999999999999E+125");
-    };
     let len = |s: &str| i128::try_from(s.len()).unwrap_or(i128::MAX / 4);
     let trailing = len(leading_trimmed) - len(digits);
     // value = digits * 10^scale; the leading digit's exponent is scale + len - 1.
@@ -1438,6 +1437,9 @@ mod tests {
                 "1000000000000000000000000000000000000000000000",
             ),
             ("1.000000000000000000000000000000000000000000000000", "1"),
+            // Zero is zero whatever its exponent, even one too long to read.
+            ("0e-99999999999999999999999999999999", "0"),
+            ("-0.0E+99999999999999999999999999999999", "0"),
         ];
         for (input, canonical) in cases {
             assert_eq!(validate_number(input).unwrap(), canonical, "{input}");

@@ -22,7 +22,7 @@ use futures_util::FutureExt;
 use web_sys::AbortSignal;
 
 use crate::clock;
-use crate::config::{Config, RawConfig, Service, StorageKind};
+use crate::config::{Config, FieldValue, RawConfig, Service, StorageKind};
 use crate::dynamodb::{self, Doc, Item};
 use crate::error::Error;
 use crate::http::{Fetch, Request, Response, Transport};
@@ -295,9 +295,35 @@ fn validate(config: JsValue) -> Result<Config, Error> {
     if !config.is_object() {
         return Err(Error::config("config", "the config must be an object"));
     }
-    let raw: RawConfig = serde_wasm_bindgen::from_value(config)
-        .map_err(|e| Error::config("config", format!("config: {e}")))?;
-    Config::validate(raw)
+    let fields = js_sys::Object::entries(config.unchecked_ref())
+        .into_iter()
+        .map(|entry| {
+            let pair: js_sys::Array = entry.unchecked_into();
+            (
+                pair.get(0).as_string().unwrap_or_default(),
+                field_value(&pair.get(1)),
+            )
+        });
+    Config::validate(RawConfig::from_fields(fields)?)
+}
+
+/// A config field's value; anything but a string is named by its type, never shown.
+fn field_value(v: &JsValue) -> FieldValue {
+    if v.is_undefined() || v.is_null() {
+        FieldValue::Absent
+    } else if let Some(s) = v.as_string() {
+        FieldValue::Text(s)
+    } else if v.as_f64().is_some() || v.is_bigint() {
+        FieldValue::Other("a number")
+    } else if v.as_bool().is_some() {
+        FieldValue::Other("a boolean")
+    } else if js_sys::Array::is_array(v) {
+        FieldValue::Other("an array")
+    } else if v.is_function() {
+        FieldValue::Other("a function")
+    } else {
+        FieldValue::Other("an object")
+    }
 }
 
 #[derive(Serialize)]
@@ -1041,7 +1067,20 @@ impl Client {
 /// A JS value as a DynamoDB document value. `undefined` object properties are skipped, as
 /// the DocumentClient's `removeUndefinedValues` does.
 fn doc_from_js(v: &JsValue, path: &str) -> Result<Doc, Error> {
+    doc_from_js_at(v, path, 0)
+}
+
+/// Lists and maps deeper than this are refused while reading, before DynamoDB would refuse
+/// them: an object that contains itself must not recurse until the stack runs out.
+const MAX_JS_DEPTH: usize = 32;
+
+fn doc_from_js_at(v: &JsValue, path: &str, depth: usize) -> Result<Doc, Error> {
     let bad = |what: &str| Error::invalid_input("item", format!("{path}: {what}"));
+    if depth > MAX_JS_DEPTH {
+        return Err(bad(
+            "lists and maps nest deeper than 32 levels (does an object contain itself?)",
+        ));
+    }
     if v.is_null() {
         return Ok(Doc::Null);
     }
@@ -1082,7 +1121,7 @@ fn doc_from_js(v: &JsValue, path: &str) -> Result<Doc, Error> {
             if item.is_undefined() {
                 return Err(bad(&format!("[{i}] is undefined")));
             }
-            items.push(doc_from_js(&item, &format!("{path}[{i}]"))?);
+            items.push(doc_from_js_at(&item, &format!("{path}[{i}]"), depth + 1)?);
         }
         return Ok(Doc::L(items));
     }
@@ -1129,7 +1168,7 @@ fn doc_from_js(v: &JsValue, path: &str) -> Result<Doc, Error> {
             if value.is_undefined() {
                 continue;
             }
-            let doc = doc_from_js(&value, &format!("{path}.{key}"))?;
+            let doc = doc_from_js_at(&value, &format!("{path}.{key}"), depth + 1)?;
             fields.push((key, doc));
         }
         return Ok(Doc::M(fields));

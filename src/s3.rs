@@ -65,13 +65,15 @@ pub fn decode(s: &str, plus_is_space: bool) -> Result<String> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = s
+                let escape = bytes
                     .get(i + 1..i + 3)
                     .ok_or_else(|| Error::protocol("a truncated %-escape in an S3 key"))?;
-                out.push(
-                    u8::from_str_radix(hex, 16)
-                        .map_err(|_| Error::protocol("a bad %-escape in an S3 key"))?,
-                );
+                match escape {
+                    [high, low] if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() => {
+                        out.push(hex_value(*high) << 4 | hex_value(*low));
+                    }
+                    _ => return Err(Error::protocol("a bad %-escape in an S3 key")),
+                }
                 i += 3;
             }
             b'+' if plus_is_space => {
@@ -87,13 +89,23 @@ pub fn decode(s: &str, plus_is_space: bool) -> Result<String> {
     String::from_utf8(out).map_err(|_| Error::protocol("an S3 key that is not UTF-8"))
 }
 
+/// The value of an ASCII hex digit.
+fn hex_value(digit: u8) -> u8 {
+    match digit {
+        b'0'..=b'9' => digit - b'0',
+        b'a'..=b'f' => digit - b'a' + 10,
+        _ => digit - b'A' + 10,
+    }
+}
+
 /// The full key for `key` under the caller's prefix, or the key itself with the bypass; refuses
 /// what would leave the prefix.
 pub fn scoped_key(identity_id: &str, key: &str, scope: ScopeCheck) -> Result<String> {
     if key.is_empty() {
         return Err(Error::invalid_input("key", "the object key is empty"));
     }
-    if key.len() > 1024 - identity_id.len() - 1 {
+    // Added, not subtracted: an identity id of 1024 bytes or more must not underflow.
+    if key.len() + identity_id.len() + 1 > 1024 {
         return Err(Error::invalid_input(
             "key",
             "the object key is longer than S3's 1024 bytes",
@@ -449,6 +461,16 @@ mod tests {
     }
 
     #[test]
+    fn an_escape_is_a_percent_and_two_hex_digits() {
+        // u8::from_str_radix would take "+1" (and Rust strings cannot be sliced inside "é").
+        for bad in ["%+1", "%+F", "%-1", "% 1", "%1 ", "%é", "%aé", "%", "a%"] {
+            let e = decode(bad, true).unwrap_err();
+            assert_eq!(e.kind, crate::ErrorKind::Protocol, "{bad:?}");
+        }
+        assert_eq!(decode("%41%6a%6A", false).unwrap(), "Ajj");
+    }
+
+    #[test]
     fn urls_are_path_style_or_virtual_hosted() {
         assert_eq!(
             local().object_url(&format!("{ID}/notes/a b.txt")),
@@ -491,6 +513,17 @@ mod tests {
             scoped_key(ID, "a..b/c.d", ScopeCheck::Enforce).is_ok(),
             "dots inside names are fine"
         );
+    }
+
+    #[test]
+    fn an_identity_id_too_long_for_any_key_is_refused_not_a_panic() {
+        for id_len in [1023, 1024, 5000] {
+            let e = scoped_key(&"x".repeat(id_len), "k", ScopeCheck::Enforce).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("key"));
+        }
+        let key = "k".repeat(1024 - ID.len() - 1);
+        assert!(scoped_key(ID, &key, ScopeCheck::Enforce).is_ok());
+        assert!(scoped_key(ID, &format!("{key}k"), ScopeCheck::Enforce).is_err());
     }
 
     #[test]

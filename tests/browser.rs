@@ -137,6 +137,45 @@ fn errors_cross_into_js_as_real_error_objects() {
 }
 
 #[wasm_bindgen_test]
+fn a_config_field_that_is_unknown_or_not_a_string_is_named() {
+    for (json, field) in [
+        (
+            r#"{"region":5,"userPoolId":"x","userPoolClientId":"y"}"#,
+            "region",
+        ),
+        (
+            r#"{"region":"us-east-1","userPoolId":"us-east-1_A","userPoolClientId":["y"]}"#,
+            "userPoolClientId",
+        ),
+        (r#"{"regoin":"us-east-1"}"#, "regoin"),
+    ] {
+        let thrown =
+            apiless::js::validate_config(js_sys::JSON::parse(json).unwrap()).expect_err(json);
+        let named = js_sys::Reflect::get(&thrown, &"field".into()).unwrap();
+        assert_eq!(named.as_string().as_deref(), Some(field), "{json}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_item_that_contains_itself_is_refused_not_a_stack_overflow() {
+    let config = js_sys::JSON::parse(
+        r#"{"region":"us-east-1","userPoolId":"us-east-1_A","userPoolClientId":"c",
+            "storage":"memory","endpoint":"http://127.0.0.1:1"}"#,
+    )
+    .unwrap();
+    let client = apiless::js::create_client(config).unwrap();
+    let item = js_sys::Object::new();
+    js_sys::Reflect::set(&item, &"self".into(), &item).unwrap();
+    let table = client.db("T".into(), JsValue::UNDEFINED).unwrap();
+    let thrown = wasm_bindgen_futures::JsFuture::from(table.put(item.into(), JsValue::UNDEFINED))
+        .await
+        .expect_err("a cyclic item is refused");
+    let error: js_sys::Error = thrown.unchecked_into();
+    assert_eq!(String::from(error.name()), "InvalidInputError");
+    assert!(String::from(error.message()).contains("32 levels"));
+}
+
+#[wasm_bindgen_test]
 async fn the_backend_config_validates() {
     let config = backend_config().await;
     let mut client = config.clone();

@@ -73,4 +73,9 @@ echo
 echo "=== timings"
 printf '%s\n' "${timings[@]}"
 echo
+echo "=== figures"
+grep -h -E '^(property figures|fault proxy:|secrets-check:)' target/test-output.log || true
+awk '/^test result: ok\./ { n += $4 } END { print "Rust tests passed (native and browser): " n }' target/test-output.log
+grep -h -E '^[0-9]+ passed' target/test-output.log | sed 's/^/backend self-test: /' || true
+echo
 node tools/size.mjs

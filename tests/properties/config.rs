@@ -1,0 +1,229 @@
+//! Config validation: any config object reads in or names the unknown or wrongly typed field,
+//! any raw config validates or names a field, and the field it names is the one at fault.
+
+use apiless::config::{Config, FieldValue, RawConfig, Service, FIELDS};
+use apiless::ErrorKind;
+use proptest::prelude::*;
+
+use crate::gen;
+use crate::harness::{Check, Property};
+
+pub const PROPERTIES: &[Property] = &[
+    Property {
+        name: "config: any config object reads in, or its unknown or non-string field is named",
+        cases: 1_000,
+        run: fields_read_or_are_named,
+    },
+    Property {
+        name: "config: any raw config validates or is a ConfigError naming a field",
+        cases: 1_000,
+        run: validates_or_names_a_field,
+    },
+    Property {
+        name: "config: the named field is the one at fault (fixing it moves the error on)",
+        cases: 1_000,
+        run: the_named_field_is_at_fault,
+    },
+];
+
+const REGIONS: &[&str] = &[
+    "us-east-1",
+    "eu-west-3",
+    "us-gov-west-1",
+    "cn-north-1",
+    "ap-southeast-2",
+];
+const UUID: &str = "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+
+/// A value that is valid for `field` in `region`.
+fn good(field: &str, region: &str) -> String {
+    match field {
+        "region" => region.to_owned(),
+        "userPoolId" => format!("{region}_AbC123"),
+        "userPoolClientId" => "4lq2abc9r6vq8".to_owned(),
+        "identityPoolId" => format!("{region}:{UUID}"),
+        "endpoint" => "http://127.0.0.1:4566/".to_owned(),
+        _ => "memory".to_owned(),
+    }
+}
+
+/// `s` with one edit: a character inserted, removed or replaced, the case flipped, or blanks
+/// around it.
+fn mutated(s: String) -> impl Strategy<Value = String> {
+    let len = s.chars().count();
+    (0..=len, gen::piece(), 0..5u8).prop_map(move |(at, piece, how)| {
+        let chars: Vec<char> = s.chars().collect();
+        let (head, tail) = chars.split_at(at.min(chars.len()));
+        let head: String = head.iter().collect();
+        let tail: String = tail.iter().collect();
+        match how {
+            0 => format!("{head}{piece}{tail}"),
+            1 => format!("{head}{}", tail.chars().skip(1).collect::<String>()),
+            2 => format!("{head}{piece}{}", tail.chars().skip(1).collect::<String>()),
+            3 => s.to_uppercase(),
+            _ => format!(" {s}\t"),
+        }
+    })
+}
+
+/// One field's raw value: absent, valid for some region, one edit away from valid, or junk.
+fn field(name: &'static str) -> impl Strategy<Value = Option<String>> {
+    let region = proptest::sample::select(REGIONS);
+    prop_oneof![
+        1 => Just(None),
+        3 => region.clone().prop_map(move |r| Some(good(name, r))),
+        3 => region.prop_flat_map(move |r| mutated(good(name, r)).prop_map(Some)),
+        2 => gen::text().prop_map(Some),
+    ]
+}
+
+fn raw() -> impl Strategy<Value = RawConfig> {
+    (
+        field("region"),
+        field("userPoolId"),
+        field("userPoolClientId"),
+        field("identityPoolId"),
+        field("endpoint"),
+        field("storage"),
+    )
+        .prop_map(
+            |(region, user_pool_id, user_pool_client_id, identity_pool_id, endpoint, storage)| {
+                RawConfig {
+                    region,
+                    user_pool_id,
+                    user_pool_client_id,
+                    identity_pool_id,
+                    endpoint,
+                    storage,
+                }
+            },
+        )
+}
+
+fn slot<'a>(raw: &'a mut RawConfig, field: &str) -> &'a mut Option<String> {
+    match field {
+        "region" => &mut raw.region,
+        "userPoolId" => &mut raw.user_pool_id,
+        "userPoolClientId" => &mut raw.user_pool_client_id,
+        "identityPoolId" => &mut raw.identity_pool_id,
+        "endpoint" => &mut raw.endpoint,
+        _ => &mut raw.storage,
+    }
+}
+
+fn set(raw: &mut RawConfig, field: &str, value: String) {
+    *slot(raw, field) = Some(value);
+}
+
+fn fields_read_or_are_named(check: &mut Check) -> Result<(), String> {
+    let name = prop_oneof![
+        3 => proptest::sample::select(FIELDS.to_vec()).prop_map(str::to_owned),
+        1 => gen::text(),
+    ];
+    let value = prop_oneof![
+        Just(FieldValue::Absent),
+        gen::text().prop_map(FieldValue::Text),
+        proptest::sample::select(vec!["a number", "a boolean", "an object"])
+            .prop_map(FieldValue::Other),
+    ];
+    check.run(&proptest::collection::vec((name, value), 0..8), |fields| {
+        let first_bad = fields
+            .iter()
+            .find(|(n, v)| !FIELDS.contains(&n.as_str()) || matches!(v, FieldValue::Other(_)));
+        match (RawConfig::from_fields(fields.clone()), first_bad) {
+            (Ok(mut raw), None) => {
+                for field in FIELDS {
+                    let last = fields
+                        .iter()
+                        .rev()
+                        .find(|(n, _)| n == field)
+                        .and_then(|(_, v)| match v {
+                            FieldValue::Text(t) => Some(t.clone()),
+                            _ => None,
+                        });
+                    prop_assert_eq!(slot(&mut raw, field).clone(), last, "{}", field);
+                }
+            }
+            (Err(e), Some((name, _))) => {
+                prop_assert_eq!(e.kind, ErrorKind::Config);
+                prop_assert_eq!(e.field.as_deref(), Some(name.as_str()));
+                let quoted = format!("{name:?}");
+                prop_assert!(
+                    e.message.contains(name.as_str()) || e.message.contains(&quoted),
+                    "{}",
+                    e.message
+                );
+            }
+            (got, bad) => prop_assert!(false, "{got:?}, but the first bad field is {bad:?}"),
+        }
+        Ok(())
+    })
+}
+
+fn validates_or_names_a_field(check: &mut Check) -> Result<(), String> {
+    check.run(&raw(), |raw| {
+        match Config::validate(raw) {
+            Ok(c) => {
+                let (pool_prefix, identity_prefix) =
+                    (format!("{}_", c.region), format!("{}:", c.region));
+                prop_assert!(c.user_pool_id.starts_with(&pool_prefix), "{c:?}");
+                if let Some(id) = &c.identity_pool_id {
+                    prop_assert!(id.starts_with(&identity_prefix), "{c:?}");
+                }
+                for service in [
+                    Service::UserPool,
+                    Service::IdentityPool,
+                    Service::DynamoDb,
+                    Service::S3,
+                ] {
+                    let url = c.endpoint_for(service);
+                    prop_assert!(
+                        url.starts_with("http://") || url.starts_with("https://"),
+                        "{url}"
+                    );
+                    prop_assert!(!url.ends_with('/'), "{url}");
+                }
+            }
+            Err(e) => {
+                prop_assert_eq!(e.kind, ErrorKind::Config);
+                let field = e.field.clone().unwrap_or_default();
+                prop_assert!(FIELDS.contains(&field.as_str()), "{e:?}");
+                prop_assert!(e.message.contains(&field), "{e:?}");
+            }
+        }
+        Ok(())
+    })
+}
+
+fn the_named_field_is_at_fault(check: &mut Check) -> Result<(), String> {
+    check.run(&raw(), |raw| {
+        let Err(e) = Config::validate(raw.clone()) else {
+            return Ok(());
+        };
+        let field = e.field.clone().unwrap_or_default();
+        let position = FIELDS.iter().position(|f| *f == field);
+        prop_assert!(position.is_some(), "{e:?}");
+        // The region the later fields must agree with, once the region itself is good.
+        let region = match raw.region.as_deref().map(str::trim) {
+            Some(r) if field != "region" => r.to_owned(),
+            _ => "us-east-1".to_owned(),
+        };
+        let mut fixed = raw;
+        set(&mut fixed, &field, good(&field, &region));
+        match Config::validate(fixed) {
+            Ok(_) => {}
+            Err(after) => {
+                let later = FIELDS
+                    .iter()
+                    .position(|f| Some(*f) == after.field.as_deref());
+                prop_assert!(
+                    later > position,
+                    "fixing {field} left the error at {:?}: {}",
+                    after.field,
+                    after.message
+                );
+            }
+        }
+        Ok(())
+    })
+}
