@@ -452,10 +452,6 @@ async fn await_promise(p: js_sys::Promise) -> std::result::Result<JsValue, JsVal
     JsFuture::from(p).await
 }
 
-fn get(v: &JsValue, k: &str) -> JsValue {
-    js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap()
-}
-
 #[wasm_bindgen_test]
 async fn the_js_client_signs_in_with_plain_objects_and_rejects_with_real_errors() {
     let c = backend_config().await;

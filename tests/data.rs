@@ -18,25 +18,6 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn js(json: serde_json::Value) -> JsValue {
-    js_sys::JSON::parse(&json.to_string()).unwrap()
-}
-
-fn get(v: &JsValue, k: &str) -> JsValue {
-    js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap()
-}
-
-async fn ok(p: js_sys::Promise) -> JsValue {
-    match JsFuture::from(p).await {
-        Ok(v) => v,
-        Err(e) => panic!(
-            "rejected: {}: {}",
-            String::from(e.unchecked_ref::<js_sys::Error>().name()),
-            String::from(e.unchecked_ref::<js_sys::Error>().message())
-        ),
-    }
-}
-
 /// The `name` of the Error a promise rejects with.
 async fn err(p: js_sys::Promise) -> (String, String) {
     let e = JsFuture::from(p).await.expect_err("the call must fail");

@@ -219,25 +219,6 @@ async fn get_item_body(s: &Rc<Session<Fetch>>, sk: &str) -> Value {
 
 // ---- JS values --------------------------------------------------------------------------------
 
-fn js(json: Value) -> JsValue {
-    js_sys::JSON::parse(&json.to_string()).unwrap()
-}
-
-fn get(v: &JsValue, k: &str) -> JsValue {
-    js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap()
-}
-
-async fn ok(p: js_sys::Promise) -> JsValue {
-    match JsFuture::from(p).await {
-        Ok(v) => v,
-        Err(e) => panic!(
-            "rejected: {}: {}",
-            String::from(e.unchecked_ref::<js_sys::Error>().name()),
-            String::from(e.unchecked_ref::<js_sys::Error>().message())
-        ),
-    }
-}
-
 /// A rejection as the app sees it.
 #[derive(Debug, PartialEq)]
 struct Rejection {

@@ -7,7 +7,7 @@
 mod common;
 
 use apiless::js::{install_panic_hook, promise};
-use common::backend_config;
+use common::{backend_config, js};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -18,11 +18,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn out_of_bounds(index: usize) -> u8 {
     let bytes = [1u8, 2, 3];
     bytes[index]
-}
-
-/// A plain JS object, as an app passes.
-fn js(value: serde_json::Value) -> JsValue {
-    js_sys::JSON::parse(&value.to_string()).unwrap()
 }
 
 #[wasm_bindgen_test]

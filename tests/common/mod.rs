@@ -23,7 +23,7 @@ pub fn endpoint() -> &'static str {
     )
 }
 
-async fn get(path: &str, method: &str) -> Value {
+async fn backend_json(path: &str, method: &str) -> Value {
     let request = Request {
         method: method.into(),
         url: format!("{}{path}", endpoint()),
@@ -39,12 +39,12 @@ async fn get(path: &str, method: &str) -> Value {
 
 /// The seeded config, as `.apiless/local.json` has it.
 pub async fn backend_config() -> Value {
-    get("/_apiless/config", "GET").await
+    backend_json("/_apiless/config", "GET").await
 }
 
 /// Requests the backend has seen per operation since the last reset.
 pub async fn calls() -> Value {
-    get("/_apiless/calls", "GET").await
+    backend_json("/_apiless/calls", "GET").await
 }
 
 /// How many `AWSCognitoIdentityProviderService.<op>` calls the backend has seen.
@@ -164,7 +164,7 @@ pub async fn fixture_user(pool: &str, temporary: bool) -> (String, String) {
 
 /// A config for the backend's TOTP-required pool.
 pub async fn mfa_pool_config() -> Config {
-    let f = get("/_apiless/fixtures", "GET").await;
+    let f = backend_json("/_apiless/fixtures", "GET").await;
     let c = backend_config().await;
     Config::validate(RawConfig {
         region: Some(field(&c, "region").into()),
@@ -175,4 +175,29 @@ pub async fn mfa_pool_config() -> Config {
         storage: Some("memory".into()),
     })
     .expect("the MFA pool config validates")
+}
+
+// ---- JS values, as an app passes and receives them ------------------------------------------
+
+/// A plain JS object from JSON.
+pub fn js(json: Value) -> wasm_bindgen::JsValue {
+    js_sys::JSON::parse(&json.to_string()).unwrap()
+}
+
+/// `v[k]`.
+pub fn get(v: &wasm_bindgen::JsValue, k: &str) -> wasm_bindgen::JsValue {
+    js_sys::Reflect::get(v, &wasm_bindgen::JsValue::from_str(k)).unwrap()
+}
+
+/// What `p` resolves to; a rejection fails the test with the Error's name and message.
+pub async fn ok(p: js_sys::Promise) -> wasm_bindgen::JsValue {
+    use wasm_bindgen::JsCast;
+    match wasm_bindgen_futures::JsFuture::from(p).await {
+        Ok(v) => v,
+        Err(e) => panic!(
+            "rejected: {}: {}",
+            String::from(e.unchecked_ref::<js_sys::Error>().name()),
+            String::from(e.unchecked_ref::<js_sys::Error>().message())
+        ),
+    }
 }
