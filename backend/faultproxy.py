@@ -58,15 +58,13 @@ import time
 from collections import Counter
 from urllib.parse import urlsplit
 
-EXPOSE_HEADERS = ", ".join([
-    "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "x-amz-crc32", "x-amzn-errortype",
-    "etag", "date", "x-amz-version-id", "x-amz-delete-marker", "content-length", "content-range",
-    "last-modified",
-])
-ALLOW_METHODS = "GET, HEAD, PUT, POST, DELETE, PATCH, OPTIONS"
+from middleware import EXPOSE_HEADERS, preflight_headers  # CORS as the backend answers it
+
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
               "upgrade", "content-length"}
 MAX_HEAD = 64 * 1024
+# The request headers a preflight answer depends on.
+PREFLIGHT_HEADERS = ("access-control-request-headers", "access-control-request-private-network")
 FAULTS = {"500", "503", "throttle", "throughput", "drop", "lost", "truncate", "delay", "skew", "stall",
           "pass"}
 # (HTTP status, JSON exception name, S3 status, S3 code)
@@ -220,7 +218,8 @@ class Proxy:
                 return
             origin = request.header("origin")
             if request.method == "OPTIONS" and request.header("access-control-request-method"):
-                await send(writer, 200, preflight_headers(origin, request), b"")
+                preflight = {name: request.header(name) for name in PREFLIGHT_HEADERS if request.header(name)}
+                await send(writer, 200, preflight_headers(origin, preflight), b"")
             elif request.path.startswith("/_apiless/"):
                 # The backend's own test endpoints: forwarded, never faulted, not logged.
                 await send(writer, *(await self.forward(request)))
@@ -451,18 +450,6 @@ def cors(headers, origin):
         headers["access-control-allow-origin"] = origin
         headers["access-control-expose-headers"] = EXPOSE_HEADERS
         headers["vary"] = "Origin"
-    return headers
-
-
-def preflight_headers(origin, request):
-    headers = {"access-control-allow-origin": origin or "*", "access-control-allow-methods": ALLOW_METHODS,
-               "access-control-max-age": "7200",
-               "vary": "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"}
-    requested = request.header("access-control-request-headers")
-    if requested:
-        headers["access-control-allow-headers"] = requested
-    if request.header("access-control-request-private-network") == "true":
-        headers["access-control-allow-private-network"] = "true"
     return headers
 
 

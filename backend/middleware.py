@@ -67,7 +67,7 @@ class ApilessMiddleware:
         if self._cors and scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
             if not ours:
                 self._calls["preflight"] += 1
-            return await _respond(send, 200, _preflight_headers(origin, headers), b"")
+            return await _respond(send, 200, preflight_headers(origin, headers), b"")
         if self._cors and origin is not None:
             send = _with_cors_headers(send, origin)
         if ours:
@@ -205,7 +205,7 @@ def _operation(method, headers):
     return headers.get("x-amz-target") or f"s3:{method}"
 
 
-def _preflight_headers(origin, headers):
+def preflight_headers(origin, headers):
     response = {
         "access-control-allow-origin": origin or "*",
         "access-control-allow-methods": ALLOW_METHODS,

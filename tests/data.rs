@@ -36,22 +36,6 @@ async fn signed_in(user: &str, clock: &TestClock) -> Client {
     Client::with_session(session)
 }
 
-async fn table(c: &Client) -> apiless::js::Table {
-    c.db(
-        field(&backend_config().await, "table").to_owned(),
-        JsValue::UNDEFINED,
-    )
-    .unwrap()
-}
-
-async fn bucket(c: &Client) -> apiless::js::Files {
-    c.files(
-        field(&backend_config().await, "bucket").to_owned(),
-        JsValue::UNDEFINED,
-    )
-    .unwrap()
-}
-
 async fn count(op: &str) -> u64 {
     calls().await[op].as_u64().unwrap_or(0)
 }

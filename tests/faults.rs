@@ -144,22 +144,6 @@ async fn signed_in(user: &str, clock: &TestClock) -> (Rc<Session<Fetch>>, Client
     (s.clone(), Client::with_session(s))
 }
 
-async fn table(c: &Client) -> apiless::js::Table {
-    c.db(
-        field(&backend_config().await, "table").to_owned(),
-        JsValue::UNDEFINED,
-    )
-    .unwrap()
-}
-
-async fn bucket(c: &Client) -> apiless::js::Files {
-    c.files(
-        field(&backend_config().await, "bucket").to_owned(),
-        JsValue::UNDEFINED,
-    )
-    .unwrap()
-}
-
 /// Moves the session's clock one minute past the expiry of its tokens (and of credentials
 /// fetched with them), whatever skew it has learned meanwhile.
 fn expire(s: &Session<Fetch>, clock: &TestClock) {

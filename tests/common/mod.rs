@@ -201,3 +201,21 @@ pub async fn ok(p: js_sys::Promise) -> wasm_bindgen::JsValue {
         ),
     }
 }
+
+/// The seeded table, through the JS surface.
+pub async fn table(c: &apiless::js::Client) -> apiless::js::Table {
+    c.db(
+        field(&backend_config().await, "table").to_owned(),
+        wasm_bindgen::JsValue::UNDEFINED,
+    )
+    .unwrap()
+}
+
+/// The seeded bucket, through the JS surface.
+pub async fn bucket(c: &apiless::js::Client) -> apiless::js::Files {
+    c.files(
+        field(&backend_config().await, "bucket").to_owned(),
+        wasm_bindgen::JsValue::UNDEFINED,
+    )
+    .unwrap()
+}
