@@ -15,6 +15,7 @@ pub fn sign_many(n: u32) -> Result<u32, JsValue> {
         secret_access_key: "x".repeat(40),
         session_token: Some("IQoJb3JpZ2luX2Vj".repeat(50)),
         expires_at_ms: i64::MAX,
+        signing_key: Default::default(),
     };
     let body = format!(
         r#"{{"TableName":"t","Item":{{"pk":{{"S":"us-east-1:00000000-0000-0000-0000-000000000000"}},"sk":{{"S":"x"}},"text":{{"S":"{}"}}}}}}"#,

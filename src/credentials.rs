@@ -2,6 +2,9 @@
 //! the signer signs with. `Debug` never prints the secret or the session token, and the secret
 //! is wiped when dropped.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use zeroize::Zeroize;
 
 /// Temporary AWS credentials (an assumed-role session of the identity pool's role).
@@ -15,6 +18,57 @@ pub struct Credentials {
     pub session_token: Option<String>,
     /// When they expire, ms since the epoch (AWS's clock).
     pub expires_at_ms: i64,
+    /// The last SigV4 signing key derived from the secret.
+    pub signing_key: SigningKeyCache,
+}
+
+/// The SigV4 signing key of one credential scope (`date/region/service/aws4_request`): derived
+/// with four HMACs from the secret, it is the same for every request of that day, region and
+/// service, so it is kept next to the secret and lives exactly as long: clones of the
+/// credentials share it, and the last one dropped wipes it.
+#[derive(Clone, Default)]
+pub struct SigningKeyCache(Rc<KeyCell>);
+
+#[derive(Default)]
+struct KeyCell(RefCell<Option<(String, [u8; 32])>>);
+
+impl SigningKeyCache {
+    /// The key for `scope`, derived by `derive` only when the scope changed.
+    pub fn get_or_derive(&self, scope: &str, derive: impl FnOnce() -> [u8; 32]) -> [u8; 32] {
+        if let Some((cached, key)) = self.0 .0.borrow().as_ref() {
+            if cached == scope {
+                return *key;
+            }
+        }
+        let key = derive();
+        if let Some((_, old)) = self
+            .0
+             .0
+            .borrow_mut()
+            .replace((scope.to_owned(), key))
+            .as_mut()
+        {
+            old.zeroize();
+        }
+        key
+    }
+}
+
+/// A cache is no part of what the credentials are.
+impl PartialEq for SigningKeyCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for SigningKeyCache {}
+
+impl Drop for KeyCell {
+    fn drop(&mut self) {
+        if let Some((_, key)) = self.0.get_mut().as_mut() {
+            key.zeroize();
+        }
+    }
 }
 
 impl std::fmt::Debug for Credentials {
@@ -27,7 +81,7 @@ impl std::fmt::Debug for Credentials {
                 &self.session_token.as_ref().map(|_| "** redacted **"),
             )
             .field("expires_at_ms", &self.expires_at_ms)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -51,9 +105,32 @@ mod tests {
             secret_access_key: "wJalrXUtnFEMI/K7MDENG".into(),
             session_token: Some("IQoJb3JpZ2luX2VjE".into()),
             expires_at_ms: 1,
+            signing_key: SigningKeyCache::default(),
         };
         let d = format!("{c:?}");
         assert!(d.contains("ASIAEXAMPLE"));
         assert!(!d.contains("wJalr") && !d.contains("IQoJb"), "{d}");
+    }
+
+    #[test]
+    fn the_signing_key_is_derived_once_per_scope() {
+        let cache = SigningKeyCache::default();
+        let derived = std::cell::Cell::new(0);
+        let derive = |byte: u8| {
+            derived.set(derived.get() + 1);
+            [byte; 32]
+        };
+        let day1 = "20260101/eu-west-1/dynamodb/aws4_request";
+        let day2 = "20260102/eu-west-1/dynamodb/aws4_request";
+        assert_eq!(cache.get_or_derive(day1, || derive(1)), [1; 32]);
+        assert_eq!(cache.get_or_derive(day1, || derive(9)), [1; 32]);
+        assert_eq!(derived.get(), 1);
+        assert_eq!(cache.get_or_derive(day2, || derive(2)), [2; 32]);
+        assert_eq!(cache.get_or_derive(day1, || derive(3)), [3; 32]);
+        assert_eq!(derived.get(), 3);
+        // A clone (the session hands each call a copy of the credentials) shares the key.
+        let copy = cache.clone();
+        assert_eq!(copy.get_or_derive(day1, || derive(4)), [3; 32]);
+        assert_eq!(derived.get(), 3);
     }
 }

@@ -90,6 +90,7 @@ pub fn credentials_of(answer: &Value) -> Result<Credentials> {
             .ok_or_else(|| Error::protocol("the credentials have no SecretKey"))?,
         session_token: text("SessionToken"),
         expires_at_ms: (expiration * 1000.0) as i64,
+        signing_key: Default::default(),
     })
 }
 

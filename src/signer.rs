@@ -237,13 +237,23 @@ impl<'a> Signing<'a> {
             self.credential_scope,
             hex(&Sha256::digest(canonical_request.as_bytes()))
         );
-        let time = UNIX_EPOCH + Duration::from_millis(self.time_ms);
-        let key = v4::generate_signing_key(
-            &self.credentials.secret_access_key,
-            time,
-            self.scope.region,
-            self.scope.service,
-        );
+        let key = self
+            .credentials
+            .signing_key
+            .get_or_derive(&self.credential_scope, || {
+                let time = UNIX_EPOCH + Duration::from_millis(self.time_ms);
+                let mut key = [0; 32];
+                key.copy_from_slice(
+                    v4::generate_signing_key(
+                        &self.credentials.secret_access_key,
+                        time,
+                        self.scope.region,
+                        self.scope.service,
+                    )
+                    .as_ref(),
+                );
+                key
+            });
         Ok(v4::calculate_signature(key, string_to_sign.as_bytes()))
     }
 }
@@ -688,6 +698,7 @@ mod tests {
             secret_access_key: SECRET.into(),
             session_token: token.map(str::to_owned),
             expires_at_ms: 0,
+            signing_key: Default::default(),
         }
     }
 
