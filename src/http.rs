@@ -5,7 +5,7 @@
 
 use std::future::Future;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
@@ -81,65 +81,76 @@ impl Transport for Fetch {
                 format!("unsupported HTTP method {}", request.method),
             ));
         }
-        // fetch(url, init) with a plain init object: no Request or URL objects to build.
-        let init = Object::new();
-        set(&init, "method", &JsValue::from_str(&request.method));
-        let headers = Array::new();
+        // One crossing each way: the headers travel as one "name\nvalue\n..." string (a
+        // header can hold no line break: the signer refuses one), and the snippet builds the
+        // plain init object `fetch` takes.
+        let mut head = String::with_capacity(512);
         for (name, value) in &request.headers {
-            headers.push(&Array::of2(
-                &JsValue::from_str(name),
-                &JsValue::from_str(value),
-            ));
+            head.push_str(name);
+            head.push('\n');
+            head.push_str(value);
+            head.push('\n');
         }
-        set(&init, "headers", &headers);
-        if !request.body.is_empty() {
-            set(&init, "body", &Uint8Array::from(request.body.as_slice()));
-        }
-        if let Some(signal) = &self.signal {
-            set(&init, "signal", signal);
-        }
-        let fetch = Reflect::get(&js_sys::global(), &"fetch".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok())
-            .ok_or_else(|| Error::config("fetch", "this JavaScript host has no fetch"))?;
-        let pending = fetch
-            .call2(&JsValue::NULL, &JsValue::from_str(&request.url), &init)
-            .map_err(|e| self.fault(&request, &e))?;
-        let response: web_sys::Response = JsFuture::from(Promise::from(pending))
+        let body = (!request.body.is_empty()).then(|| Uint8Array::from(request.body.as_slice()));
+        let answer = glue::exchange(
+            &request.url,
+            &request.method,
+            &head,
+            body.as_ref(),
+            self.signal.as_ref(),
+        );
+        let answer: Array = JsFuture::from(answer)
             .await
             .map_err(|e| self.fault(&request, &e))?
             .unchecked_into();
-        let status = response.status();
-        let mut headers = Vec::new();
-        for pair in js_sys::try_iter(&response.headers())
-            .ok()
-            .flatten()
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let pair: Array = pair.unchecked_into();
-            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                headers.push((k, v));
-            }
-        }
-        let body = match response.array_buffer() {
-            Ok(p) => JsFuture::from(p)
-                .await
-                .map_err(|e| self.fault(&request, &e))?,
-            Err(e) => return Err(self.fault(&request, &e)),
-        };
+        let head = answer.get(1).as_string().unwrap_or_default();
+        let headers = head
+            .split_terminator('\n')
+            .collect::<Vec<_>>()
+            .chunks_exact(2)
+            .map(|pair| (pair[0].to_owned(), pair[1].to_owned()))
+            .collect();
         Ok(Response {
-            status,
+            status: answer.get(0).as_f64().unwrap_or_default() as u16,
             headers,
-            body: Uint8Array::new(&body).to_vec(),
+            body: answer.get(2).unchecked_into::<Uint8Array>().to_vec(),
         })
     }
 }
 
-fn set(target: &Object, key: &str, value: &JsValue) {
-    // Defining a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+/// A whole exchange in one crossing each way: what would otherwise be a crossing per header
+/// and an await per step.
+mod glue {
+    use js_sys::{Promise, Uint8Array};
+    use wasm_bindgen::prelude::*;
+    use web_sys::AbortSignal;
+
+    #[wasm_bindgen(inline_js = "
+export async function exchange(url, method, head, body, signal) {
+  const headers = {};
+  const parts = head.split('\\n');
+  for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
+  const init = { method, headers };
+  if (body !== undefined) init.body = body;
+  if (signal !== undefined) init.signal = signal;
+  if (typeof globalThis.fetch !== 'function') throw new Error('this JavaScript host has no fetch');
+  const response = await globalThis.fetch(url, init);
+  let text = '';
+  for (const [name, value] of response.headers) text += name + '\\n' + value + '\\n';
+  return [response.status, text, new Uint8Array(await response.arrayBuffer())];
+}")]
+    extern "C" {
+        /// `fetch(url, { method, headers, body, signal })` with the headers given as
+        /// `"name\nvalue\n..."`, then the whole body: resolves to `[status, headers as
+        /// "name\nvalue\n..." (names lower-case, as fetch gives them), body bytes]`.
+        pub fn exchange(
+            url: &str,
+            method: &str,
+            head: &str,
+            body: Option<&Uint8Array>,
+            signal: Option<&AbortSignal>,
+        ) -> Promise;
+    }
 }
 
 impl Fetch {
