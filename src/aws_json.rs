@@ -37,8 +37,79 @@ pub fn request(endpoint: &str, version: Version, target: &str, body: &Value) -> 
             ("content-type".to_owned(), version.content_type().to_owned()),
             ("x-amz-target".to_owned(), target.to_owned()),
         ],
-        body: body.to_string().into_bytes(),
+        body: to_text(body).into_bytes(),
     }
+}
+
+/// `value` as compact JSON text, the same text `serde_json` writes, without its formatter:
+/// request bodies are written on every call.
+pub fn to_text(value: &Value) -> String {
+    let mut out = String::with_capacity(256);
+    write_value(value, &mut out);
+    out
+}
+
+fn write_value(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(fields) => {
+            out.push('{');
+            for (i, (key, item)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(key, out);
+                out.push(':');
+                write_value(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// A JSON string literal: `"` and `\` escaped, control characters as `\n`-style or `\u00XX`
+/// escapes, everything else (all of Unicode) as is.
+pub fn write_string(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut start = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 /// Reads a response: the JSON body of a 2xx, or the [`Error`] AWS described.
@@ -175,6 +246,24 @@ mod tests {
         assert_eq!(
             read(&response(200, "nope")).unwrap_err().kind,
             crate::ErrorKind::Protocol
+        );
+    }
+
+    #[test]
+    fn request_bodies_are_written_as_serde_json_writes_them() {
+        let value = serde_json::json!({
+            "TableName": "Notes",
+            "Limit": 25,
+            "Ratio": -1.5e-7,
+            "Flag": true,
+            "Nothing": null,
+            "Item": {"text": {"S": "quote \" backslash \\ nl \n cr \r tab \t bell \u{7} bs \u{8} ff \u{c} del \u{7f} é 日本 🎉 \u{0}"}},
+            "List": [[], {}, [1, "a"]],
+        });
+        assert_eq!(to_text(&value), value.to_string());
+        assert_eq!(
+            serde_json::from_str::<Value>(&to_text(&value)).unwrap(),
+            value
         );
     }
 }

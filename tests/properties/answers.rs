@@ -26,6 +26,11 @@ pub const PROPERTIES: &[Property] = &[
         run: aws_json_success,
     },
     Property {
+        name: "requests: any JSON value is written as serde_json writes it; strings read back",
+        cases: 1_000,
+        run: aws_json_text,
+    },
+    Property {
         name: "answers: S3 XML error bodies give a ServiceError with the status and a code",
         cases: 1_000,
         run: s3_errors,
@@ -139,6 +144,19 @@ fn aws_json_success(check: &mut Check) -> Result<(), String> {
                 prop_assert!(parsed.is_none(), "refused JSON");
             }
         }
+        Ok(())
+    })
+}
+
+fn aws_json_text(check: &mut Check) -> Result<(), String> {
+    check.run(&(gen::json(), gen::text()), |(value, text)| {
+        let written = aws_json::to_text(&value);
+        prop_assert_eq!(&written, &value.to_string());
+        // (serde_json reads some floats back one ulp off, so only strings are read back.)
+        let string = Value::String(text);
+        let written = aws_json::to_text(&string);
+        prop_assert_eq!(&written, &string.to_string());
+        prop_assert_eq!(serde_json::from_str::<Value>(&written).ok(), Some(string));
         Ok(())
     })
 }
