@@ -74,10 +74,10 @@ enum Source {
     Response,
 }
 
-fn bad(source: Source, path: &str, message: impl Into<String>) -> Error {
+fn bad(source: Source, path: impl std::fmt::Display, message: impl Into<String>) -> Error {
     let message = message.into();
     match source {
-        Source::Input => Error::invalid_input(path, format!("{path}: {message}")),
+        Source::Input => Error::invalid_input(&path.to_string(), format!("{path}: {message}")),
         Source::Response => Error::protocol(format!(
             "DynamoDB answered with an invalid value at {path}: {message}"
         )),
@@ -98,8 +98,29 @@ fn child(path: &str, name: &str) -> String {
     }
 }
 
-fn at(path: &str, index: usize) -> String {
-    format!("{path}[{index}]")
+/// Where a value sits in a document (`item.tags[2]`), written out only when an error names it:
+/// the marshalling walks every value, and most never need their path.
+#[derive(Clone, Copy, Debug)]
+pub enum Path<'a> {
+    /// A named top-level value: `item`.
+    Root(&'a str),
+    /// An attribute of a map: `item.tags`, `item["a b"]`.
+    Key(&'a Path<'a>, &'a str),
+    /// An element of a list: `item.tags[2]`.
+    Index(&'a Path<'a>, usize),
+    /// A member of a set (which has no order): `item.tags<2>`.
+    Member(&'a Path<'a>, usize),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Root(name) => f.write_str(name),
+            Path::Key(parent, name) => f.write_str(&child(&parent.to_string(), name)),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+            Path::Member(parent, i) => write!(f, "{parent}<{i}>"),
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,6 +234,132 @@ fn canonical_number(text: &str) -> std::result::Result<String, &'static str> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Documents -> JS
+// ---------------------------------------------------------------------------------------------
+
+/// How a DynamoDB number is handed to JS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsNumber {
+    /// A `number`: exact, since the text has at most 15 significant digits (or is a fraction of
+    /// at most 15 digits in all).
+    Number,
+    /// A `bigint`: an integer with more digits than a `number` keeps.
+    BigInt,
+    /// `{ $number: "<text>" }`: a fraction with more digits than a `number` keeps.
+    Text,
+}
+
+/// How the number `n` (DynamoDB number text) is handed to JS so that no digit is lost.
+pub fn js_number(n: &str) -> JsNumber {
+    let unsigned = n.trim_start_matches('-');
+    let mantissa = unsigned.split(['e', 'E']).next().unwrap_or("");
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+    let significant = unsigned
+        .trim_start_matches(['0', '.'])
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .count();
+    let integral = !n.contains(['.', 'e', 'E']);
+    if is_json_number(n) && (significant <= 15 || (digits <= 15 && !integral)) {
+        JsNumber::Number
+    } else if integral && n.len() > usize::from(n.starts_with('-')) && digits == unsigned.len() {
+        JsNumber::BigInt
+    } else {
+        JsNumber::Text
+    }
+}
+
+/// Whether `n` is a JSON number literal (`-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`), which
+/// `JSON.parse` reads to the nearest double, as `Number(n)` does.
+fn is_json_number(n: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = n.strip_prefix('-').unwrap_or(n);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = match mantissa.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (mantissa, None),
+    };
+    digits(whole)
+        && (whole == "0" || !whole.starts_with('0'))
+        && fraction.is_none_or(digits)
+        && exponent.is_none_or(digits)
+}
+
+/// Items written as one JSON text for one `JSON.parse` in the page: building them value by value
+/// through the JS boundary costs a crossing and a string copy per value.
+///
+/// The values JSON cannot carry (binary, sets, numbers a `number` would round, and strings that
+/// begin with U+0000) are set aside: each is written as the string `"\u0000<index>"` and listed
+/// in `specials`, for the parse's reviver to put back. A JSON text carries no raw U+0000, so
+/// no other string can look like a marker.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PlainJson<'a> {
+    /// A JSON array of the items, as objects.
+    pub text: String,
+    /// The values set aside, by index.
+    pub specials: Vec<&'a Doc>,
+}
+
+/// [`PlainJson`] of `items`.
+pub fn plain_json(items: &[Item]) -> PlainJson<'_> {
+    let mut out = PlainJson {
+        text: String::with_capacity(256),
+        specials: Vec::new(),
+    };
+    out.text.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.text.push(',');
+        }
+        write_plain_map(item, &mut out);
+    }
+    out.text.push(']');
+    out
+}
+
+fn write_plain_map<'a>(fields: &'a [(String, Doc)], out: &mut PlainJson<'a>) {
+    out.text.push('{');
+    for (i, (name, doc)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.text.push(',');
+        }
+        crate::aws_json::write_string(name, &mut out.text);
+        out.text.push(':');
+        write_plain(doc, out);
+    }
+    out.text.push('}');
+}
+
+fn write_plain<'a>(doc: &'a Doc, out: &mut PlainJson<'a>) {
+    match doc {
+        Doc::Null => out.text.push_str("null"),
+        Doc::Bool(b) => out.text.push_str(if *b { "true" } else { "false" }),
+        Doc::S(s) if !s.starts_with('\0') => crate::aws_json::write_string(s, &mut out.text),
+        Doc::N(n) if js_number(n) == JsNumber::Number => out.text.push_str(n),
+        Doc::L(items) => {
+            out.text.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.text.push(',');
+                }
+                write_plain(item, out);
+            }
+            out.text.push(']');
+        }
+        Doc::M(fields) => write_plain_map(fields, out),
+        special => {
+            out.text.push_str("\"\\u0000");
+            out.text.push_str(&out.specials.len().to_string());
+            out.text.push('"');
+            out.specials.push(special);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Documents <-> DynamoDB JSON
 // ---------------------------------------------------------------------------------------------
 
@@ -223,47 +370,48 @@ fn canonical_number(text: &str) -> std::result::Result<String, &'static str> {
 /// members, empty or repeated map keys and nesting deeper than 32 levels are refused, as
 /// DynamoDB refuses them. Errors name the path (`value.tags[2]`).
 pub fn to_attribute_value(doc: &Doc) -> Result<Value> {
-    to_av(doc, "value", 0)
+    to_av(doc, &Path::Root("value"), 0)
 }
 
 /// Reads DynamoDB JSON (`{"S": "x"}`, ...) into a [`Doc`], with the checks of
 /// [`to_attribute_value`].
 pub fn from_attribute_value(value: &Value) -> Result<Doc> {
-    from_av(value, "value", 0, Source::Input)
+    from_av(value, &Path::Root("value"), 0, Source::Input)
 }
 
 /// The DynamoDB JSON of an item: `{"name": {"S": "x"}, ...}`.
 pub fn item_to_json(item: &[(String, Doc)]) -> Result<Value> {
-    map_to_json(item, "item", 0).map(Value::Object)
+    map_to_json(item, &Path::Root("item"), 0).map(Value::Object)
 }
 
 /// Reads an item from DynamoDB JSON. Attributes come back in name order.
 pub fn item_from_json(value: &Value) -> Result<Item> {
-    map_from_json(value, "item", 0, Source::Input)
+    map_from_json(value, &Path::Root("item"), 0, Source::Input)
 }
 
-fn map_to_json(entries: &[(String, Doc)], path: &str, depth: usize) -> Result<Map<String, Value>> {
+fn map_to_json(
+    entries: &[(String, Doc)],
+    path: &Path<'_>,
+    depth: usize,
+) -> Result<Map<String, Value>> {
     let mut map = Map::new();
     for (name, doc) in entries {
-        let here = child(path, name);
+        let here = Path::Key(path, name);
         if name.is_empty() {
             return Err(Error::invalid_input(
-                &here,
+                &here.to_string(),
                 format!("{path}: attribute names must not be empty"),
             ));
         }
         if map.contains_key(name) {
-            return Err(Error::invalid_input(
-                &here,
-                format!("{here}: the attribute name appears twice"),
-            ));
+            return Err(bad(Source::Input, here, "the attribute name appears twice"));
         }
         map.insert(name.clone(), to_av(doc, &here, depth)?);
     }
     Ok(map)
 }
 
-fn to_av(doc: &Doc, path: &str, depth: usize) -> Result<Value> {
+fn to_av(doc: &Doc, path: &Path<'_>, depth: usize) -> Result<Value> {
     if depth > MAX_DEPTH {
         return Err(bad(
             Source::Input,
@@ -271,7 +419,7 @@ fn to_av(doc: &Doc, path: &str, depth: usize) -> Result<Value> {
             "lists and maps nest deeper than 32 levels",
         ));
     }
-    let number = |n: &str, path: &str| {
+    let number = |n: &str, path: &Path<'_>| {
         canonical_number(n)
             .map_err(|why| bad(Source::Input, path, format!("not a DynamoDB number: {why}")))
     };
@@ -285,7 +433,7 @@ fn to_av(doc: &Doc, path: &str, depth: usize) -> Result<Value> {
             let values = list
                 .iter()
                 .enumerate()
-                .map(|(i, d)| to_av(d, &at(path, i), depth + 1))
+                .map(|(i, d)| to_av(d, &Path::Index(path, i), depth + 1))
                 .collect::<Result<Vec<_>>>()?;
             json!({ "L": values })
         }
@@ -298,7 +446,7 @@ fn to_av(doc: &Doc, path: &str, depth: usize) -> Result<Value> {
             let canonical = set
                 .iter()
                 .enumerate()
-                .map(|(i, n)| number(n, &at(path, i)))
+                .map(|(i, n)| number(n, &Path::Index(path, i)))
                 .collect::<Result<Vec<_>>>()?;
             check_set(canonical.iter().map(String::as_str), path, Source::Input)?;
             json!({ "NS": canonical })
@@ -314,7 +462,7 @@ fn to_av(doc: &Doc, path: &str, depth: usize) -> Result<Value> {
 /// Refuses empty sets and repeated members, naming the first repeat.
 fn check_set<T: std::hash::Hash + Eq>(
     members: impl Iterator<Item = T>,
-    path: &str,
+    path: &Path<'_>,
     source: Source,
 ) -> Result<()> {
     let mut seen = HashSet::new();
@@ -322,7 +470,7 @@ fn check_set<T: std::hash::Hash + Eq>(
         if !seen.insert(member) {
             return Err(bad(
                 source,
-                &at(path, i),
+                Path::Index(path, i),
                 "a set member appears twice (DynamoDB sets hold distinct values)",
             ));
         }
@@ -337,14 +485,14 @@ fn check_set<T: std::hash::Hash + Eq>(
     Ok(())
 }
 
-fn map_from_json(value: &Value, path: &str, depth: usize, source: Source) -> Result<Item> {
+fn map_from_json(value: &Value, path: &Path<'_>, depth: usize, source: Source) -> Result<Item> {
     let object = value
         .as_object()
         .ok_or_else(|| bad(source, path, "expected an object of attribute values"))?;
     object
         .iter()
         .map(|(name, v)| {
-            let here = child(path, name);
+            let here = Path::Key(path, name);
             if name.is_empty() {
                 return Err(bad(source, path, "attribute names must not be empty"));
             }
@@ -353,7 +501,7 @@ fn map_from_json(value: &Value, path: &str, depth: usize, source: Source) -> Res
         .collect()
 }
 
-fn from_av(value: &Value, path: &str, depth: usize, source: Source) -> Result<Doc> {
+fn from_av(value: &Value, path: &Path<'_>, depth: usize, source: Source) -> Result<Doc> {
     if depth > MAX_DEPTH {
         return Err(bad(
             source,
@@ -378,16 +526,16 @@ fn from_av(value: &Value, path: &str, depth: usize, source: Source) -> Result<Do
         )),
     };
     let wrong = |what: &str| bad(source, path, format!("the value of {tag} must be {what}"));
-    let string = |v: &Value, path: &str| -> Result<String> {
+    let string = |v: &Value, path: &Path<'_>| -> Result<String> {
         v.as_str()
             .map(str::to_owned)
             .ok_or_else(|| bad(source, path, format!("a {tag} member must be a string")))
     };
-    let number = |v: &Value, path: &str| -> Result<String> {
+    let number = |v: &Value, path: &Path<'_>| -> Result<String> {
         canonical_number(&string(v, path)?)
             .map_err(|why| bad(source, path, format!("not a DynamoDB number: {why}")))
     };
-    let binary = |v: &Value, path: &str| -> Result<Vec<u8>> {
+    let binary = |v: &Value, path: &Path<'_>| -> Result<Vec<u8>> {
         STANDARD
             .decode(string(v, path)?)
             .map_err(|_| bad(source, path, "binary values must be standard base64"))
@@ -406,7 +554,7 @@ fn from_av(value: &Value, path: &str, depth: usize, source: Source) -> Result<Do
             members()?
                 .iter()
                 .enumerate()
-                .map(|(i, v)| from_av(v, &at(path, i), depth + 1, source))
+                .map(|(i, v)| from_av(v, &Path::Index(path, i), depth + 1, source))
                 .collect::<Result<_>>()?,
         ),
         "M" => Doc::M(map_from_json(inner, path, depth + 1, source)?),
@@ -414,7 +562,7 @@ fn from_av(value: &Value, path: &str, depth: usize, source: Source) -> Result<Do
             let set = members()?
                 .iter()
                 .enumerate()
-                .map(|(i, v)| string(v, &at(path, i)))
+                .map(|(i, v)| string(v, &Path::Index(path, i)))
                 .collect::<Result<Vec<_>>>()?;
             check_set(set.iter().map(String::as_str), path, source)?;
             Doc::SS(set)
@@ -423,7 +571,7 @@ fn from_av(value: &Value, path: &str, depth: usize, source: Source) -> Result<Do
             let set = members()?
                 .iter()
                 .enumerate()
-                .map(|(i, v)| number(v, &at(path, i)))
+                .map(|(i, v)| number(v, &Path::Index(path, i)))
                 .collect::<Result<Vec<_>>>()?;
             check_set(set.iter().map(String::as_str), path, source)?;
             Doc::NS(set)
@@ -432,7 +580,7 @@ fn from_av(value: &Value, path: &str, depth: usize, source: Source) -> Result<Do
             let set = members()?
                 .iter()
                 .enumerate()
-                .map(|(i, v)| binary(v, &at(path, i)))
+                .map(|(i, v)| binary(v, &Path::Index(path, i)))
                 .collect::<Result<Vec<_>>>()?;
             check_set(set.iter().map(Vec::as_slice), path, source)?;
             Doc::BS(set)
@@ -784,7 +932,7 @@ fn key_json(
         }
         (None, None) => {}
     }
-    map_to_json(&key, "key", 0).map(Value::Object)
+    map_to_json(&key, &Path::Root("key"), 0).map(Value::Object)
 }
 
 fn put_expression(
@@ -869,7 +1017,7 @@ fn values_json(
     for (placeholder, doc) in generated {
         map.insert(
             (*placeholder).to_owned(),
-            to_av(doc, &child(FIELD, placeholder), 0)?,
+            to_av(doc, &Path::Key(&Path::Root(FIELD), placeholder), 0)?,
         );
     }
     for (placeholder, doc) in values {
@@ -888,7 +1036,7 @@ fn values_json(
                 format!("{FIELD}: '{placeholder}' must be ':' followed by letters, digits or '_'"),
             ));
         }
-        let value = to_av(doc, &child(FIELD, placeholder), 0)?;
+        let value = to_av(doc, &Path::Key(&Path::Root(FIELD), placeholder), 0)?;
         if map.insert(placeholder.clone(), value).is_some() {
             return Err(Error::invalid_input(
                 FIELD,
@@ -1243,7 +1391,7 @@ pub fn query_request(
     if let Some(start) = &options.exclusive_start_key {
         body.insert(
             "ExclusiveStartKey".to_owned(),
-            map_to_json(start, "exclusiveStartKey", 0).map(Value::Object)?,
+            map_to_json(start, &Path::Root("exclusiveStartKey"), 0).map(Value::Object)?,
         );
     }
     Ok(Value::Object(body))
@@ -1258,8 +1406,8 @@ pub fn query_request(
 /// The token is not signed or encrypted: it only saves the app from handling keys, and
 /// [`page_token_decode`] checks its scope.
 pub fn page_token_encode(last_evaluated_key: &[(String, Doc)]) -> Result<String> {
-    let json = map_to_json(last_evaluated_key, "lastEvaluatedKey", 0)?;
-    Ok(URL_SAFE_NO_PAD.encode(Value::Object(json).to_string()))
+    let json = map_to_json(last_evaluated_key, &Path::Root("lastEvaluatedKey"), 0)?;
+    Ok(URL_SAFE_NO_PAD.encode(crate::aws_json::to_text(&Value::Object(json))))
 }
 
 /// Reads a page token back into an `ExclusiveStartKey`, refusing one whose partition key
@@ -1281,7 +1429,7 @@ pub fn page_token_decode(
         .decode(token.trim_end_matches('='))
         .map_err(|_| malformed())?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|_| malformed())?;
-    let key = map_from_json(&value, FIELD, 0, Source::Input)?;
+    let key = map_from_json(&value, &Path::Root(FIELD), 0, Source::Input)?;
     if key.is_empty() {
         return Err(malformed());
     }
@@ -1307,7 +1455,7 @@ fn response_object(body: &Value) -> Result<&Map<String, Value>> {
 fn optional_item(body: &Map<String, Value>, field: &str) -> Result<Option<Item>> {
     match body.get(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => map_from_json(value, field, 0, Source::Response).map(Some),
+        Some(value) => map_from_json(value, &Path::Root(field), 0, Source::Response).map(Some),
     }
 }
 
@@ -1330,7 +1478,14 @@ pub fn parse_query_response(body: &Value) -> Result<QueryPage> {
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
-            .map(|(i, item)| map_from_json(item, &at("Items", i), 0, Source::Response))
+            .map(|(i, item)| {
+                map_from_json(
+                    item,
+                    &Path::Index(&Path::Root("Items"), i),
+                    0,
+                    Source::Response,
+                )
+            })
             .collect::<Result<_>>()?,
         Some(_) => {
             return Err(Error::protocol(
@@ -1396,6 +1551,74 @@ mod tests {
             sk_name: Some("noteId".into()),
         }
     }
+    #[test]
+    fn numbers_reach_js_without_losing_a_digit() {
+        for n in [
+            "0",
+            "-7",
+            "123456789012345",
+            "0.1",
+            "-1.5",
+            "0.000000000000123",
+            "1e5",
+            "1E-7",
+        ] {
+            assert_eq!(js_number(n), JsNumber::Number, "{n}");
+        }
+        for n in [
+            "1234567890123456",
+            "-99999999999999999999999999999999999999",
+            "01",
+        ] {
+            assert_eq!(js_number(n), JsNumber::BigInt, "{n}");
+        }
+        for n in [
+            "1.000000000000000000001",
+            "123456789.0123456789",
+            "+5",
+            ".5",
+            "1.",
+            "",
+        ] {
+            assert_eq!(js_number(n), JsNumber::Text, "{n}");
+        }
+    }
+
+    #[test]
+    fn items_are_written_as_plain_json_with_the_rest_set_aside() {
+        let items = vec![
+            vec![
+                attr("userId", s(ME)),
+                attr("n", n("-1.5")),
+                attr("ok", Doc::Bool(true)),
+                attr("none", Doc::Null),
+                attr(
+                    "tags",
+                    Doc::L(vec![s("a"), Doc::M(vec![attr("q\"uote", s("\n"))])]),
+                ),
+                attr("big", n("12345678901234567890")),
+                attr("bytes", Doc::B(vec![1, 2])),
+            ],
+            vec![
+                attr("set", Doc::SS(vec!["x".into()])),
+                attr("nul", s("\0looks like a marker")),
+                attr("empty", Doc::M(vec![])),
+            ],
+        ];
+        let plain = plain_json(&items);
+        assert_eq!(
+            plain.text,
+            format!(
+                r#"[{{"userId":"{ME}","n":-1.5,"ok":true,"none":null,"tags":["a",{{"q\"uote":"\n"}}],"big":"\u00000","bytes":"\u00001"}},{{"set":"\u00002","nul":"\u00003","empty":{{}}}}]"#
+            )
+        );
+        let docs: Vec<&Doc> = items.iter().flatten().map(|(_, d)| d).collect();
+        assert_eq!(plain.specials, vec![docs[5], docs[6], docs[7], docs[8]]);
+        let parsed: Value = serde_json::from_str(&plain.text).unwrap();
+        assert_eq!(parsed[0]["tags"][1]["q\"uote"], "\n");
+        assert_eq!(plain_json(&[]).text, "[]");
+    }
+
     fn round_trip(doc: Doc) {
         let json = to_attribute_value(&doc).unwrap();
         assert_eq!(from_attribute_value(&json).unwrap(), doc, "{json}");

@@ -650,11 +650,19 @@ pub fn promise<F>(future: F) -> Promise
 where
     F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
 {
+    // One copy of the Promise plumbing for every export: only the boxing is per future.
+    promise_of(Box::pin(future))
+}
+
+/// A call's future, boxed.
+type CallFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>;
+
+fn promise_of(future: CallFuture) -> Promise {
     let mut future = Some(future);
     Promise::new(&mut |resolve, reject| {
         let Some(future) = future.take() else { return };
         let guarded = PanicGuard {
-            future: Box::pin(future),
+            future,
             reject: reject.clone(),
         };
         spawn_local(async move {
@@ -674,18 +682,18 @@ thread_local! {
 }
 
 /// Marks its Promise as the one being polled, for the panic hook.
-struct PanicGuard<F> {
-    future: std::pin::Pin<Box<F>>,
+struct PanicGuard {
+    future: CallFuture,
     reject: Function,
 }
 
-impl<F: std::future::Future> std::future::Future for PanicGuard<F> {
-    type Output = F::Output;
+impl std::future::Future for PanicGuard {
+    type Output = Result<JsValue, Error>;
 
     fn poll(
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<F::Output> {
+    ) -> std::task::Poll<Self::Output> {
         let reject = self.reject.clone();
         let outer = POLLING.with(|p| p.try_borrow_mut().ok()?.replace(reject));
         let polled = self.future.as_mut().poll(cx);
@@ -1067,14 +1075,14 @@ impl Client {
 /// A JS value as a DynamoDB document value. `undefined` object properties are skipped, as
 /// the DocumentClient's `removeUndefinedValues` does.
 fn doc_from_js(v: &JsValue, path: &str) -> Result<Doc, Error> {
-    doc_from_js_at(v, path, 0)
+    doc_from_js_at(v, &dynamodb::Path::Root(path), 0)
 }
 
 /// Lists and maps deeper than this are refused while reading, before DynamoDB would refuse
 /// them: an object that contains itself must not recurse until the stack runs out.
 const MAX_JS_DEPTH: usize = 32;
 
-fn doc_from_js_at(v: &JsValue, path: &str, depth: usize) -> Result<Doc, Error> {
+fn doc_from_js_at(v: &JsValue, path: &dynamodb::Path<'_>, depth: usize) -> Result<Doc, Error> {
     let bad = |what: &str| Error::invalid_input("item", format!("{path}: {what}"));
     if depth > MAX_JS_DEPTH {
         return Err(bad(
@@ -1094,10 +1102,15 @@ fn doc_from_js_at(v: &JsValue, path: &str, depth: usize) -> Result<Doc, Error> {
         if !n.is_finite() {
             return Err(bad("NaN and Infinity are not DynamoDB numbers"));
         }
-        let text: String = js_sys::Number::from(n)
-            .to_string_with_radix(10)
-            .map(String::from)
-            .unwrap_or_default();
+        // Whole numbers (the usual case) are written here; others as JS writes them.
+        let text: String = if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0 {
+            (n as i64).to_string()
+        } else {
+            js_sys::Number::from(n)
+                .to_string_with_radix(10)
+                .map(String::from)
+                .unwrap_or_default()
+        };
         return Ok(Doc::N(
             dynamodb::validate_number(&text).map_err(|e| bad(&e.message))?,
         ));
@@ -1121,7 +1134,11 @@ fn doc_from_js_at(v: &JsValue, path: &str, depth: usize) -> Result<Doc, Error> {
             if item.is_undefined() {
                 return Err(bad(&format!("[{i}] is undefined")));
             }
-            items.push(doc_from_js_at(&item, &format!("{path}[{i}]"), depth + 1)?);
+            items.push(doc_from_js_at(
+                &item,
+                &dynamodb::Path::Index(path, i),
+                depth + 1,
+            )?);
         }
         return Ok(Doc::L(items));
     }
@@ -1139,7 +1156,7 @@ fn doc_from_js_at(v: &JsValue, path: &str, depth: usize) -> Result<Doc, Error> {
         {
             let mut ns = Vec::with_capacity(members.len());
             for (i, m) in members.iter().enumerate() {
-                match doc_from_js(m, &format!("{path}<{i}>"))? {
+                match doc_from_js_at(m, &dynamodb::Path::Member(path, i), depth + 1)? {
                     Doc::N(n) => ns.push(n),
                     _ => return Err(bad("a number set holds numbers only")),
                 }
@@ -1168,7 +1185,7 @@ fn doc_from_js_at(v: &JsValue, path: &str, depth: usize) -> Result<Doc, Error> {
             if value.is_undefined() {
                 continue;
             }
-            let doc = doc_from_js_at(&value, &format!("{path}.{key}"), depth + 1)?;
+            let doc = doc_from_js_at(&value, &dynamodb::Path::Key(path, &key), depth + 1)?;
             fields.push((key, doc));
         }
         return Ok(Doc::M(fields));
@@ -1205,36 +1222,38 @@ fn precise_number(v: &JsValue) -> Option<String> {
 }
 
 /// A DynamoDB number as JS: a `number` when exact, a `bigint` for larger integers, else
-/// `{ $number: "..." }` so that no digit is lost.
+/// `{ $number: "..." }` so that no digit is lost ([`dynamodb::js_number`]).
 fn number_to_js(n: &str) -> JsValue {
-    let digits: usize = n
-        .trim_start_matches('-')
-        .split(['e', 'E'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(char::is_ascii_digit)
-        .count();
-    let significant = n
-        .trim_start_matches('-')
-        .trim_start_matches(['0', '.'])
-        .chars()
-        .filter(char::is_ascii_digit)
-        .count();
-    let integral = !n.contains(['.', 'e', 'E']);
-    if significant <= 15 || (digits <= 15 && !integral) {
-        if let Ok(f) = n.parse::<f64>() {
-            return JsValue::from_f64(f);
-        }
+    match dynamodb::js_number(n) {
+        dynamodb::JsNumber::Number => JsValue::from_f64(js_sys::Number::parse_float(n)),
+        dynamodb::JsNumber::BigInt => js_sys::BigInt::new(&JsValue::from_str(n))
+            .map_or_else(|_| precise_to_js(n), JsValue::from),
+        dynamodb::JsNumber::Text => precise_to_js(n),
     }
-    if integral {
-        if let Ok(b) = js_sys::BigInt::new(&JsValue::from_str(n)) {
-            return b.into();
-        }
-    }
+}
+
+fn precise_to_js(n: &str) -> JsValue {
     let o = js_sys::Object::new();
     let _ = Reflect::set(&o, &"$number".into(), &n.into());
     o.into()
+}
+
+#[wasm_bindgen(inline_js = "export function parseItems(text, specials) {
+  if (specials.length === 0) return JSON.parse(text);
+  return JSON.parse(text, (key, value) =>
+    typeof value === 'string' && value.charCodeAt(0) === 0 ? specials[+value.slice(1)] : value);
+}")]
+extern "C" {
+    /// `JSON.parse(text)`, with the strings `"\u0000<i>"` replaced by `specials[i]`.
+    #[wasm_bindgen(js_name = parseItems)]
+    fn parse_items(text: &str, specials: &js_sys::Array) -> js_sys::Array;
+}
+
+/// Items as JS objects, through one `JSON.parse` ([`dynamodb::plain_json`]).
+fn items_to_js(items: &[Item]) -> js_sys::Array {
+    let plain = dynamodb::plain_json(items);
+    let specials: js_sys::Array = plain.specials.iter().map(|d| doc_to_js(d)).collect();
+    parse_items(&plain.text, &specials)
 }
 
 fn doc_to_js(d: &Doc) -> JsValue {
@@ -1823,7 +1842,7 @@ fn sort_key_of(sort_key: &JsValue) -> Result<Option<Doc>, Error> {
 }
 
 fn attributes_to_js(item: Option<Item>) -> JsValue {
-    item.map_or(JsValue::UNDEFINED, |i| item_to_js(&i))
+    item.map_or(JsValue::UNDEFINED, |i| items_to_js(&[i]).get(0))
 }
 
 #[wasm_bindgen(inline_js = "export function pagesToItems(fetchPage) {
@@ -2063,7 +2082,7 @@ impl Table {
             |answer| {
                 let page = dynamodb::parse_query_response(answer)?;
                 let out = js_sys::Object::new();
-                let items: js_sys::Array = page.items.iter().map(|i| item_to_js(i)).collect();
+                let items = items_to_js(&page.items);
                 set(&out, "items", &items);
                 set(&out, "count", &(page.count as f64).into());
                 let token = page
