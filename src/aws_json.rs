@@ -1,13 +1,15 @@
 //! The AWS JSON protocol: a `POST /` with `X-Amz-Target: <Service>.<Operation>`, a JSON body,
 //! and errors as `{"__type": "...#NotAuthorizedException", "message": "..."}`.
 //!
-//! Cognito speaks JSON 1.1, DynamoDB JSON 1.0. This module builds the request and reads the
-//! answer; signing, when a service needs it, is the caller's.
+//! Cognito speaks JSON 1.1, DynamoDB JSON 1.0. This module builds the request, reads the
+//! answer and, for the unsigned Cognito calls ([`call`]), retries transient failures with the
+//! standard policy; signing, when a service needs it, is the caller's (`signed`).
 
 use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::http::{Request, Response, Transport};
+use crate::retry::{self, Policy};
 
 /// The two versions of the protocol, which differ only in content type here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,10 +163,20 @@ pub async fn call<T: Transport>(
     target: &str,
     body: &Value,
 ) -> Result<Value> {
-    let response = transport
-        .send(request(endpoint, version, target, body))
-        .await?;
-    read(&response)
+    // Retried as the AWS SDKs retry every call: network faults, throttling and 5xx, with the
+    // standard policy's jittered backoff.
+    retry::run(
+        Policy::STANDARD,
+        |_| async {
+            let response = transport
+                .send(request(endpoint, version, target, body))
+                .await?;
+            read(&response)
+        },
+        |ms| transport.pause(ms),
+        || transport.jitter(),
+    )
+    .await
 }
 
 #[cfg(test)]

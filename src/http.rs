@@ -58,6 +58,19 @@ pub trait Transport {
     /// Sends `request`, resolving to the response whatever its status; `Err` only when no
     /// response arrived (network fault, CORS refusal, abort).
     fn send(&self, request: Request) -> impl Future<Output = Result<Response>>;
+
+    /// Waits `ms` milliseconds before a retry. The default returns at once, for transports
+    /// with no clock (scripted answers in tests); [`Fetch`] waits with `setTimeout`.
+    fn pause(&self, ms: f64) -> impl Future<Output = ()> {
+        let _ = ms;
+        std::future::ready(())
+    }
+
+    /// A uniformly random number in [0, 1): the jitter of a retry's wait. The default is the
+    /// middle; [`Fetch`] draws one with `Math.random`.
+    fn jitter(&self) -> f64 {
+        0.5
+    }
 }
 
 /// The browser's `fetch`, optionally tied to an `AbortSignal`.
@@ -115,6 +128,14 @@ impl Transport for Fetch {
             headers,
             body: answer.get(2).unchecked_into::<Uint8Array>().to_vec(),
         })
+    }
+
+    fn pause(&self, ms: f64) -> impl Future<Output = ()> {
+        crate::clock::sleep_ms(ms)
+    }
+
+    fn jitter(&self) -> f64 {
+        js_sys::Math::random()
     }
 }
 

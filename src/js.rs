@@ -1317,6 +1317,14 @@ impl Transport for CallFetch {
         self.session.still_current(self.generation)?;
         self.fetch.send(request).await
     }
+
+    fn pause(&self, ms: f64) -> impl std::future::Future<Output = ()> {
+        self.fetch.pause(ms)
+    }
+
+    fn jitter(&self) -> f64 {
+        self.fetch.jitter()
+    }
 }
 
 /// Runs `call` for the signed-in user with their identity and a signed-call context whose

@@ -200,6 +200,14 @@ impl<T: Transport> Transport for Clocked<'_, T> {
         }
         Ok(response)
     }
+
+    fn pause(&self, ms: f64) -> impl Future<Output = ()> {
+        self.inner.pause(ms)
+    }
+
+    fn jitter(&self) -> f64 {
+        self.inner.jitter()
+    }
 }
 
 /// Errors after which the refresh token is no use: the session is over.

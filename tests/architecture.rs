@@ -21,7 +21,7 @@ const EDGES: &[(&str, &[&str])] = &[
     ("s3", &["signed", "http"]),
     ("signed", &["signer", "retry"]),
     ("retry", &["http"]),
-    ("aws_json", &["http"]),
+    ("aws_json", &["retry", "http"]),
     ("signer", &["http"]),
     ("cache", &[]),
     ("storage", &["tokens"]),

@@ -643,16 +643,20 @@ async fn transient_faults_keep_the_session_and_only_an_auth_error_ends_it() {
     let t = table(&Client::with_session(s.clone())).await;
     case("the session survives").await;
 
-    // Faults at the identity pool: the data call fails, the session stays.
+    // Faults at the identity pool, on all three attempts: the data call fails, the session
+    // stays.
     for fault in ["503", "drop", "truncate"] {
-        plan(json!({"match": GET_CREDENTIALS, "faults": [fault]})).await;
+        plan(json!({"match": GET_CREDENTIALS, "faults": [fault, fault, fault]})).await;
         let e = rejection(t.get(JsValue::from_str("k"), JsValue::UNDEFINED)).await;
         assert_eq!(e.retryable, Some(true), "{fault}: {e:?}");
+        assert!(e.message.ends_with("(after 3 attempts)"), "{fault}: {e:?}");
         assert!(s.current_user().is_some(), "{fault}: still signed in");
     }
+    // One fault is retried away (without the retry this call fails).
+    plan(json!({"match": GET_CREDENTIALS, "faults": ["503"]})).await;
     ok(t.get(JsValue::from_str("k"), JsValue::UNDEFINED)).await;
 
-    // Faults on the token refresh: the refresh fails, the session and its storage stay.
+    // Faults on every attempt of the token refresh: it fails, the session and its storage stay.
     for (fault, name) in [
         ("503", "ServiceUnavailable"),
         ("500", "InternalServerError"),
@@ -663,10 +667,11 @@ async fn transient_faults_keep_the_session_and_only_an_auth_error_ends_it() {
         ("delay:200+503", "ServiceUnavailable"),
     ] {
         expire(&s, &clock);
-        plan(json!({"match": INITIATE_AUTH, "contains": "REFRESH_TOKEN_AUTH", "faults": [fault]}))
+        plan(json!({"match": INITIATE_AUTH, "contains": "REFRESH_TOKEN_AUTH", "faults": [fault, fault, fault]}))
             .await;
         let e = s.tokens().await.unwrap_err();
         assert_eq!((e.code.as_str(), e.retryable), (name, true), "{fault}: {e}");
+        assert!(e.message.ends_with("(after 3 attempts)"), "{fault}: {e}");
         assert!(s.current_user().is_some(), "{fault}: still signed in");
         assert!(
             storage::load_tokens(store.as_ref(), &client_id).is_some(),
@@ -678,7 +683,10 @@ async fn transient_faults_keep_the_session_and_only_an_auth_error_ends_it() {
         [Event::SignedIn],
         "no event for a transient fault"
     );
+    // One fault on the refresh is retried away.
     expire(&s, &clock);
+    plan(json!({"match": INITIATE_AUTH, "contains": "REFRESH_TOKEN_AUTH", "faults": ["500"]}))
+        .await;
     let tokens = s.tokens().await.unwrap();
     assert_eq!(seen.borrow().last(), Some(&Event::TokensRefreshed));
 
@@ -789,14 +797,14 @@ async fn a_hundred_calls_across_expiry_cost_one_token_refresh_and_one_credential
 
 #[wasm_bindgen_test]
 async fn a_failed_refresh_wakes_every_waiter_with_the_same_error_and_the_next_call_tries_again() {
-    // The token refresh: dropped.
+    // The token refresh: dropped, on all three attempts.
     let clock = TestClock::default();
     let (s, alice) = signed_in("alice", &clock).await;
     let t = table(&alice).await;
     ok(t.get(JsValue::from_str("warm"), JsValue::UNDEFINED)).await;
     case("a failed refresh").await;
     clock.advance_ms(HOUR_MS + 60_000.0);
-    plan(json!({"match": INITIATE_AUTH, "contains": "REFRESH_TOKEN_AUTH", "faults": ["drop"]}))
+    plan(json!({"match": INITIATE_AUTH, "contains": "REFRESH_TOKEN_AUTH", "faults": ["drop", "drop", "drop"]}))
         .await;
     let calls: js_sys::Array = (0..100)
         .map(|i| t.get(JsValue::from_str(&format!("k{i}")), JsValue::UNDEFINED))
@@ -811,8 +819,8 @@ async fn a_failed_refresh_wakes_every_waiter_with_the_same_error_and_the_next_ca
     let log = fault_log().await;
     assert_eq!(
         events(&log, INITIATE_AUTH).len(),
-        1,
-        "one refresh for 100 waiters"
+        3,
+        "one refresh (three attempts) for 100 waiters"
     );
     assert_eq!(
         events(&log, GET_CREDENTIALS).len() + log.iter().filter(|e| is_data(e)).count(),
@@ -823,7 +831,7 @@ async fn a_failed_refresh_wakes_every_waiter_with_the_same_error_and_the_next_ca
     let log = fault_log().await;
     assert_eq!(
         events(&log, INITIATE_AUTH).len(),
-        2,
+        4,
         "the next call tried again"
     );
     assert_eq!(events(&log, GET_CREDENTIALS).len(), 1);
@@ -834,7 +842,7 @@ async fn a_failed_refresh_wakes_every_waiter_with_the_same_error_and_the_next_ca
     let (_s, bob) = signed_in("bob", &TestClock::default()).await;
     let t = table(&bob).await;
     case("a failed credentials fetch").await;
-    plan(json!({"match": GET_CREDENTIALS, "faults": ["truncate"]})).await;
+    plan(json!({"match": GET_CREDENTIALS, "faults": ["truncate", "truncate", "truncate"]})).await;
     let calls: js_sys::Array = (0..100)
         .map(|i| t.get(JsValue::from_str(&format!("k{i}")), JsValue::UNDEFINED))
         .collect();
@@ -844,11 +852,11 @@ async fn a_failed_refresh_wakes_every_waiter_with_the_same_error_and_the_next_ca
         .expect_err("the credentials fetch failed");
     assert_eq!(first.name, "NetworkError");
     assert!(outcomes.iter().all(|o| o.as_ref().err() == Some(first)));
-    assert_eq!(events(&fault_log().await, GET_CREDENTIALS).len(), 1);
+    assert_eq!(events(&fault_log().await, GET_CREDENTIALS).len(), 3);
     ok(t.get(JsValue::from_str("k0"), JsValue::UNDEFINED)).await;
     assert_eq!(
         events(&fault_log().await, GET_CREDENTIALS).len(),
-        2,
+        4,
         "tried again"
     );
     figures("a failed credentials fetch").await;
