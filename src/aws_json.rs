@@ -122,10 +122,13 @@ pub fn read(response: &Response) -> Result<Value> {
     if response.body.is_empty() {
         return Ok(Value::Object(Default::default()));
     }
-    serde_json::from_slice(&response.body).map_err(|e| {
+    // Where the JSON breaks (line and column) is no use to the app, and writing serde_json's
+    // error out costs the package its io error texts.
+    serde_json::from_slice(&response.body).map_err(|_| {
         Error::protocol(format!(
-            "the service answered HTTP {} with a body that is not JSON: {e}",
-            response.status
+            "the service answered HTTP {} with a body that is not JSON ({} bytes)",
+            response.status,
+            response.body.len()
         ))
     })
 }

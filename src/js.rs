@@ -1609,7 +1609,7 @@ impl Files {
                     "contentLength",
                     &response
                         .header("content-length")
-                        .and_then(|l| l.parse::<f64>().ok())
+                        .and_then(|l| l.parse::<u64>().ok().map(|n| n as f64))
                         .map_or(JsValue::UNDEFINED, JsValue::from),
                 );
                 set(&out, "etag", &header("etag"));
