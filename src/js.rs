@@ -1252,29 +1252,29 @@ extern "C" {
 /// Items as JS objects, through one `JSON.parse` ([`dynamodb::plain_json`]).
 fn items_to_js(items: &[Item]) -> js_sys::Array {
     let plain = dynamodb::plain_json(items);
-    let specials: js_sys::Array = plain.specials.iter().map(|d| doc_to_js(d)).collect();
+    let specials: js_sys::Array = plain.specials.iter().map(|d| special_to_js(d)).collect();
     parse_items(&plain.text, &specials)
 }
 
-fn doc_to_js(d: &Doc) -> JsValue {
+/// A value [`dynamodb::plain_json`] set aside, as JS: a string that begins with U+0000, a
+/// number a `number` would round, binary, or a set.
+fn special_to_js(d: &Doc) -> JsValue {
     match d {
-        Doc::Null => JsValue::NULL,
-        Doc::Bool(b) => JsValue::from_bool(*b),
         Doc::S(s) => JsValue::from_str(s),
         Doc::N(n) => number_to_js(n),
         Doc::B(b) => js_sys::Uint8Array::from(b.as_slice()).into(),
-        Doc::L(items) => items
-            .iter()
-            .map(doc_to_js)
-            .collect::<js_sys::Array>()
-            .into(),
-        Doc::M(fields) => item_to_js(fields),
         Doc::SS(v) => set_of(v.iter().map(|s| JsValue::from_str(s))),
         Doc::NS(v) => set_of(v.iter().map(|n| number_to_js(n))),
         Doc::BS(v) => set_of(
             v.iter()
                 .map(|b| js_sys::Uint8Array::from(b.as_slice()).into()),
         ),
+        // Written into the JSON text, never set aside; should that change, they still come
+        // out right, through the same parse.
+        Doc::Null | Doc::Bool(_) | Doc::L(_) | Doc::M(_) => {
+            let wrapped = items_to_js(&[vec![(String::new(), d.clone())]]).get(0);
+            Reflect::get(&wrapped, &JsValue::from_str("")).unwrap_or(JsValue::UNDEFINED)
+        }
     }
 }
 
@@ -1284,14 +1284,6 @@ fn set_of(values: impl Iterator<Item = JsValue>) -> JsValue {
         set.add(&v);
     }
     set.into()
-}
-
-fn item_to_js(fields: &[(String, Doc)]) -> JsValue {
-    let o = js_sys::Object::new();
-    for (k, v) in fields {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), &doc_to_js(v));
-    }
-    o.into()
 }
 
 fn item_from_js(v: &JsValue, path: &str) -> Result<Item, Error> {
