@@ -5,10 +5,9 @@
 //! answer and, for the unsigned Cognito calls ([`call`]), retries transient failures with the
 //! standard policy; signing, when a service needs it, is the caller's (`signed`).
 
-use serde_json::Value;
-
 use crate::error::{Error, Result};
 use crate::http::{Request, Response, Transport};
+use crate::json::Json;
 use crate::retry::{self, Policy};
 
 /// The two versions of the protocol, which differ only in content type here.
@@ -31,7 +30,7 @@ impl Version {
 }
 
 /// Builds the request for operation `target` (`AWSCognitoIdentityProviderService.InitiateAuth`).
-pub fn request(endpoint: &str, version: Version, target: &str, body: &Value) -> Request {
+pub fn request(endpoint: &str, version: Version, target: &str, body: &Json) -> Request {
     Request {
         method: "POST".to_owned(),
         url: format!("{endpoint}/"),
@@ -39,92 +38,19 @@ pub fn request(endpoint: &str, version: Version, target: &str, body: &Value) -> 
             ("content-type".to_owned(), version.content_type().to_owned()),
             ("x-amz-target".to_owned(), target.to_owned()),
         ],
-        body: to_text(body).into_bytes(),
+        body: body.to_text().into_bytes(),
     }
-}
-
-/// `value` as compact JSON text, the same text `serde_json` writes, without its formatter:
-/// request bodies are written on every call.
-pub fn to_text(value: &Value) -> String {
-    let mut out = String::with_capacity(256);
-    write_value(value, &mut out);
-    out
-}
-
-fn write_value(value: &Value, out: &mut String) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => write_string(s, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_value(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(fields) => {
-            out.push('{');
-            for (i, (key, item)) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(key, out);
-                out.push(':');
-                write_value(item, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// A JSON string literal: `"` and `\` escaped, control characters as `\n`-style or `\u00XX`
-/// escapes, everything else (all of Unicode) as is.
-pub fn write_string(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    let mut start = 0;
-    for (i, byte) in s.bytes().enumerate() {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xf)]));
-        } else {
-            out.push_str(escape);
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// Reads a response: the JSON body of a 2xx, or the [`Error`] AWS described.
-pub fn read(response: &Response) -> Result<Value> {
+pub fn read(response: &Response) -> Result<Json> {
     if !(200..300).contains(&response.status) {
         return Err(error_of(response));
     }
     if response.body.is_empty() {
-        return Ok(Value::Object(Default::default()));
+        return Ok(Json::Object(Default::default()));
     }
-    // Where the JSON breaks (line and column) is no use to the app, and writing serde_json's
-    // error out costs the package its io error texts.
-    serde_json::from_slice(&response.body).map_err(|_| {
+    Json::parse(&response.body).map_err(|_| {
         Error::protocol(format!(
             "the service answered HTTP {} with a body that is not JSON ({} bytes)",
             response.status,
@@ -135,18 +61,18 @@ pub fn read(response: &Response) -> Result<Value> {
 
 /// The [`Error`] an AWS JSON error response describes.
 pub fn error_of(response: &Response) -> Error {
-    let body: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+    let body = Json::parse(&response.body).unwrap_or_default();
     let type_field = body
         .get("__type")
         .or_else(|| body.get("code"))
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .or_else(|| response.header("x-amzn-errortype"))
         .unwrap_or("");
     let code = exception_name(type_field);
     let message = body
         .get("message")
         .or_else(|| body.get("Message"))
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .map(str::to_owned)
         .unwrap_or_else(|| format!("the service answered HTTP {}", response.status));
     Error::service(code, message, response.status, response.request_id())
@@ -164,8 +90,8 @@ pub async fn call<T: Transport>(
     endpoint: &str,
     version: Version,
     target: &str,
-    body: &Value,
-) -> Result<Value> {
+    body: &Json,
+) -> Result<Json> {
     // Retried as the AWS SDKs retry every call: network faults, throttling and 5xx, with the
     // standard policy's jittered backoff.
     retry::run(
@@ -185,7 +111,7 @@ pub async fn call<T: Transport>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn response(status: u16, body: &str) -> Response {
         Response {
@@ -265,7 +191,7 @@ mod tests {
     }
 
     #[test]
-    fn request_bodies_are_written_as_serde_json_writes_them() {
+    fn request_bodies_read_and_write_as_serde_json_does() {
         let value = serde_json::json!({
             "TableName": "Notes",
             "Limit": 25,
@@ -275,10 +201,7 @@ mod tests {
             "Item": {"text": {"S": "quote \" backslash \\ nl \n cr \r tab \t bell \u{7} bs \u{8} ff \u{c} del \u{7f} é 日本 🎉 \u{0}"}},
             "List": [[], {}, [1, "a"]],
         });
-        assert_eq!(to_text(&value), value.to_string());
-        assert_eq!(
-            serde_json::from_str::<Value>(&to_text(&value)).unwrap(),
-            value
-        );
+        let text = value.to_string();
+        assert_eq!(Json::parse(text.as_bytes()).unwrap().to_text(), text);
     }
 }

@@ -1,12 +1,12 @@
 //! The Cognito Identity Pool API (JSON 1.1, `AWSCognitoIdentityService.*`, unsigned): GetId
 //! and GetCredentialsForIdentity, which turn an ID token into temporary AWS credentials.
 
-use serde_json::{json, Value};
-
 use crate::aws_json::{self, Version};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::http::Transport;
+use crate::json;
+use crate::json::{Json, Map};
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityService";
 
@@ -32,7 +32,7 @@ pub struct IdentityPool<'a, T> {
 }
 
 impl<T: Transport> IdentityPool<'_, T> {
-    async fn call(&self, operation: &str, body: &Value) -> Result<Value> {
+    async fn call(&self, operation: &str, body: &Json) -> Result<Json> {
         let target = format!("{TARGET_PREFIX}.{operation}");
         aws_json::call(self.transport, self.endpoint, Version::V1_1, &target, body).await
     }
@@ -41,12 +41,12 @@ impl<T: Transport> IdentityPool<'_, T> {
     pub async fn get_id(&self, issuer: &str, id_token: &str) -> Result<String> {
         let body = json!({
             "IdentityPoolId": self.identity_pool_id,
-            "Logins": { logins_key(issuer): id_token },
+            "Logins": logins(issuer, id_token),
         });
         let answer = self.call("GetId", &body).await?;
         answer
             .get("IdentityId")
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .ok_or_else(|| Error::protocol("GetId returned no IdentityId"))
@@ -61,26 +61,33 @@ impl<T: Transport> IdentityPool<'_, T> {
     ) -> Result<Credentials> {
         let body = json!({
             "IdentityId": identity_id,
-            "Logins": { logins_key(issuer): id_token },
+            "Logins": logins(issuer, id_token),
         });
         credentials_of(&self.call("GetCredentialsForIdentity", &body).await?)
     }
 }
 
+/// `Logins`: the User Pool's ID token under its issuer's key.
+fn logins(issuer: &str, id_token: &str) -> Json {
+    let mut logins = Map::new();
+    logins.insert(logins_key(issuer).to_owned(), id_token.into());
+    Json::Object(logins)
+}
+
 /// Reads a GetCredentialsForIdentity answer; `Expiration` is epoch seconds (a JSON number).
-pub fn credentials_of(answer: &Value) -> Result<Credentials> {
+pub fn credentials_of(answer: &Json) -> Result<Credentials> {
     let c = answer
         .get("Credentials")
         .ok_or_else(|| Error::protocol("GetCredentialsForIdentity returned no Credentials"))?;
     let text = |k: &str| {
         c.get(k)
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
     };
     let expiration = c
         .get("Expiration")
-        .and_then(Value::as_f64)
+        .and_then(Json::as_f64)
         .filter(|e| e.is_finite() && *e > 0.0)
         .ok_or_else(|| Error::protocol("GetCredentialsForIdentity returned no Expiration"))?;
     Ok(Credentials {
@@ -113,13 +120,16 @@ mod tests {
     #[test]
     fn credentials_are_read_with_their_expiration() {
         // Shape from the Cognito Identity API reference.
-        let answer = json!({
+        let answer = Json::parse(
+            br#"{
             "Credentials": {
                 "AccessKeyId": "ASIAEXAMPLE", "SecretKey": "secret", "SessionToken": "token",
                 "Expiration": 1.767229200E9
             },
             "IdentityId": "us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"
-        });
+        }"#,
+        )
+        .unwrap();
         let c = credentials_of(&answer).unwrap();
         assert_eq!(c.access_key_id, "ASIAEXAMPLE");
         assert_eq!(c.expires_at_ms, 1_767_229_200_000);

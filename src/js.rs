@@ -1870,8 +1870,8 @@ fn ddb_call<P: 'static>(
     options: &JsValue,
     op: dynamodb::Operation,
     parsed: Result<P, Error>,
-    build: impl FnOnce(&dynamodb::Table, &str, P) -> Result<serde_json::Value, Error> + 'static,
-    read: impl FnOnce(&serde_json::Value) -> Result<JsValue, Error> + 'static,
+    build: impl FnOnce(&dynamodb::Table, &str, P) -> Result<crate::json::Json, Error> + 'static,
+    read: impl FnOnce(&crate::json::Json) -> Result<JsValue, Error> + 'static,
 ) -> Promise {
     let input = match parsed {
         Ok(input) => input,

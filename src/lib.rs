@@ -20,6 +20,7 @@ pub mod error;
 pub mod http;
 pub mod identity_pool;
 pub mod js;
+pub mod json;
 pub mod modp;
 pub mod retry;
 pub mod s3;

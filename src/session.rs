@@ -1140,7 +1140,14 @@ fn not_signed_in() -> Error {
 /// A JSON array of strings in a challenge parameter (`MFAS_CAN_CHOOSE`, `requiredAttributes`).
 fn json_list(value: Option<&String>) -> Vec<String> {
     value
-        .and_then(|v| serde_json::from_str::<Vec<String>>(v).ok())
+        .and_then(|v| crate::json::Json::parse(v.as_bytes()).ok())
+        .and_then(|v| {
+            let items = v.as_array()?;
+            items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

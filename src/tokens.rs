@@ -7,9 +7,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::json::Json;
 
 /// The claims apiless uses from an ID or access token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,9 +42,9 @@ pub fn claims(token: &str) -> Result<Claims> {
     let bytes = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|_| bad("its payload is not base64url"))?;
-    let json: Value = serde_json::from_slice(&bytes).map_err(|_| bad("its payload is not JSON"))?;
-    let text = |k: &str| json.get(k).and_then(Value::as_str).map(str::to_owned);
-    let number = |k: &str| json.get(k).and_then(Value::as_i64);
+    let json = Json::parse(&bytes).map_err(|_| bad("its payload is not JSON"))?;
+    let text = |k: &str| json.get(k).and_then(Json::as_str).map(str::to_owned);
+    let number = |k: &str| json.get(k).and_then(Json::as_i64);
     Ok(Claims {
         sub: text("sub").ok_or_else(|| bad("no sub claim"))?,
         iss: text("iss").ok_or_else(|| bad("no iss claim"))?,
@@ -94,7 +94,7 @@ pub(crate) mod tests {
     use super::*;
 
     /// A JWT with `payload` (unsigned: apiless never checks signatures).
-    pub(crate) fn jwt(payload: &Value) -> String {
+    pub(crate) fn jwt(payload: &Json) -> String {
         let enc = |v: &str| URL_SAFE_NO_PAD.encode(v);
         format!(
             "{}.{}.sig",
@@ -105,7 +105,7 @@ pub(crate) mod tests {
 
     #[test]
     fn id_token_claims_are_read() {
-        let token = jwt(&serde_json::json!({
+        let token = jwt(&crate::json!({
             "sub": "1b2c", "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_A",
             "exp": 1_700_003_600, "iat": 1_700_000_000, "cognito:username": "alice",
             "token_use": "id", "email": "a@example.com"
@@ -129,7 +129,7 @@ pub(crate) mod tests {
             let e = claims(bad).unwrap_err();
             assert_eq!(e.kind, crate::ErrorKind::Protocol, "{bad}");
         }
-        let secret = jwt(&serde_json::json!({"iss": "x", "exp": 1}));
+        let secret = jwt(&crate::json!({"iss": "x", "exp": 1}));
         let e = claims(&secret).unwrap_err();
         assert!(!e.message.contains(&secret));
     }

@@ -7,11 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value};
-
 use crate::aws_json::{self, Version};
 use crate::error::{Error, Result};
 use crate::http::Transport;
+use crate::json;
+use crate::json::{Json, Map};
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService";
 
@@ -104,7 +104,7 @@ fn not_empty(field: &str, value: &str) -> Result<()> {
 }
 
 impl<T: Transport> UserPool<'_, T> {
-    async fn call(&self, operation: &str, body: &Value) -> Result<Value> {
+    async fn call(&self, operation: &str, body: &Json) -> Result<Json> {
         let target = format!("{TARGET_PREFIX}.{operation}");
         aws_json::call(self.transport, self.endpoint, Version::V1_1, &target, body).await
     }
@@ -140,7 +140,7 @@ impl<T: Transport> UserPool<'_, T> {
         session: Option<&str>,
         responses: &[(&str, &str)],
     ) -> Result<AuthAnswer> {
-        let responses: Map<String, Value> = responses
+        let responses: Map = responses
             .iter()
             .map(|(k, v)| ((*k).to_owned(), json!(v)))
             .collect();
@@ -181,7 +181,7 @@ impl<T: Transport> UserPool<'_, T> {
     ) -> Result<SignUpResult> {
         not_empty("username", username)?;
         not_empty("password", password)?;
-        let attributes: Vec<Value> = attributes
+        let attributes: Vec<Json> = attributes
             .iter()
             .map(|(k, v)| json!({"Name": k, "Value": v}))
             .collect();
@@ -195,7 +195,7 @@ impl<T: Transport> UserPool<'_, T> {
         Ok(SignUpResult {
             user_confirmed: answer
                 .get("UserConfirmed")
-                .and_then(Value::as_bool)
+                .and_then(Json::as_bool)
                 .unwrap_or(false),
             user_sub: text(&answer, "UserSub"),
             code_delivery: answer.get("CodeDeliveryDetails").map(code_delivery),
@@ -290,7 +290,7 @@ impl<T: Transport> UserPool<'_, T> {
             secret,
             answer
                 .get("Session")
-                .and_then(Value::as_str)
+                .and_then(Json::as_str)
                 .map(str::to_owned),
         ))
     }
@@ -307,7 +307,7 @@ impl<T: Transport> UserPool<'_, T> {
         body["UserCode"] = json!(code.trim());
         body["FriendlyDeviceName"] = json!("apiless");
         let answer = self.call("VerifySoftwareToken", &body).await?;
-        if answer.get("Status").and_then(Value::as_str) != Some("SUCCESS") {
+        if answer.get("Status").and_then(Json::as_str) != Some("SUCCESS") {
             return Err(Error::service(
                 "EnableSoftwareTokenMFAException",
                 "the authenticator code was not accepted",
@@ -317,7 +317,7 @@ impl<T: Transport> UserPool<'_, T> {
         }
         Ok(answer
             .get("Session")
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .map(str::to_owned))
     }
 
@@ -341,7 +341,7 @@ pub enum TotpAuth<'a> {
 }
 
 impl TotpAuth<'_> {
-    fn body(self) -> Value {
+    fn body(self) -> Json {
         match self {
             TotpAuth::Session(s) => json!({"Session": s}),
             TotpAuth::AccessToken(t) => json!({"AccessToken": t}),
@@ -349,14 +349,14 @@ impl TotpAuth<'_> {
     }
 }
 
-fn text(v: &Value, key: &str) -> String {
+fn text(v: &Json, key: &str) -> String {
     v.get(key)
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .unwrap_or_default()
         .to_owned()
 }
 
-fn code_delivery(v: &Value) -> CodeDelivery {
+fn code_delivery(v: &Json) -> CodeDelivery {
     CodeDelivery {
         destination: text(v, "Destination"),
         medium: text(v, "DeliveryMedium"),
@@ -365,7 +365,7 @@ fn code_delivery(v: &Value) -> CodeDelivery {
 }
 
 /// Reads an `InitiateAuth` / `RespondToAuthChallenge` answer.
-pub fn auth_answer(answer: &Value) -> Result<AuthAnswer> {
+pub fn auth_answer(answer: &Json) -> Result<AuthAnswer> {
     if let Some(result) = answer.get("AuthenticationResult").filter(|r| r.is_object()) {
         let id_token = text(result, "IdToken");
         let access_token = text(result, "AccessToken");
@@ -376,7 +376,7 @@ pub fn auth_answer(answer: &Value) -> Result<AuthAnswer> {
         }
         let refresh_token = result
             .get("RefreshToken")
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
         return Ok(AuthAnswer::Tokens(NewTokens {
@@ -387,13 +387,13 @@ pub fn auth_answer(answer: &Value) -> Result<AuthAnswer> {
     }
     let name = answer
         .get("ChallengeName")
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .ok_or_else(|| {
             Error::protocol("Cognito's answer has neither tokens nor a ChallengeName")
         })?;
     let parameters = answer
         .get("ChallengeParameters")
-        .and_then(Value::as_object)
+        .and_then(Json::as_object)
         .map(|m| {
             m.iter()
                 .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
@@ -402,7 +402,7 @@ pub fn auth_answer(answer: &Value) -> Result<AuthAnswer> {
         .unwrap_or_default();
     let session = answer
         .get("Session")
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .map(str::to_owned);
     Ok(AuthAnswer::Challenge(Challenge {
         name: name.to_owned(),
@@ -443,7 +443,7 @@ mod tests {
         }
     }
 
-    fn sent_json(c: &Canned) -> (String, Value) {
+    fn sent_json(c: &Canned) -> (String, Json) {
         let r = c.sent.borrow()[0].clone();
         let target = r
             .headers
@@ -451,7 +451,7 @@ mod tests {
             .find(|(k, _)| k == "x-amz-target")
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
-        (target, serde_json::from_slice(&r.body).unwrap())
+        (target, Json::parse(&r.body).unwrap())
     }
 
     fn run<F: std::future::Future>(f: F) -> F::Output {

@@ -30,7 +30,7 @@ const EDGES: &[(&str, &[&str])] = &[
     ("modp", &[]),
     ("http", &[]),
 ];
-const LEAVES: &[&str] = &["error", "config", "clock", "credentials"];
+const LEAVES: &[&str] = &["error", "config", "clock", "credentials", "json"];
 
 fn below(module: &str, graph: &BTreeMap<&str, &[&str]>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();

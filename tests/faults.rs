@@ -21,6 +21,7 @@ use apiless::dynamodb::{self, Doc, Operation};
 use apiless::error::{ErrorKind, Result};
 use apiless::http::{Fetch, Request, Transport};
 use apiless::js::Client;
+use apiless::json::Json;
 use apiless::retry::Policy;
 use apiless::session::{Event, Session};
 use apiless::signed;
@@ -159,10 +160,10 @@ fn expire(s: &Session<Fetch>, clock: &TestClock) {
 async fn ddb_call(
     s: &Rc<Session<Fetch>>,
     op: Operation,
-    body: Value,
+    body: Json,
     jitter: f64,
     signal: Option<web_sys::AbortSignal>,
-) -> Result<Value> {
+) -> Result<Json> {
     let identity = s.aws_identity().await?;
     let transport = Fetch { signal };
     let sleep = |ms: f64| apiless::clock::sleep_ms(ms).boxed_local();
@@ -182,7 +183,7 @@ async fn ddb_call(
     dynamodb::call(&ctx, &s.config().endpoint_for(Service::DynamoDb), op, &body).await
 }
 
-async fn get_item_body(s: &Rc<Session<Fetch>>, sk: &str) -> Value {
+async fn get_item_body(s: &Rc<Session<Fetch>>, sk: &str) -> Json {
     let identity = s.aws_identity().await.unwrap();
     let table = dynamodb::Table {
         name: field(&backend_config().await, "table").to_owned(),

@@ -1,0 +1,863 @@
+//! JSON text in and out, for the AWS JSON protocol, tokens and stored state.
+//!
+//! A small reader and writer of our own instead of `serde_json`: the package carries every
+//! byte of its code to every user, and what the AWS wire needs is little. Objects keep their
+//! fields in the order they were read or built (a `Vec`, not a sorted map); numbers keep their
+//! text, so nothing is rounded on the way through. Reading is strict RFC 8259 (what `JSON.parse`
+//! accepts), with a nesting limit, and a duplicate field replaces the earlier one, as in
+//! `JSON.parse`.
+
+use std::fmt;
+use std::ops::{Index, IndexMut};
+
+/// A JSON value.
+#[derive(Clone, Debug, Default)]
+pub enum Json {
+    /// `null`.
+    #[default]
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as its JSON text (`-12.5e3`): never rounded on the way through.
+    Number(String),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object.
+    Object(Map),
+}
+
+/// A JSON object: its fields in order, each name once.
+#[derive(Clone, Debug, Default)]
+pub struct Map(Vec<(String, Json)>);
+
+/// The `null` that indexing returns for a field that is not there.
+static NULL: Json = Json::Null;
+
+/// Why a text is not JSON (the reader says no more: where it broke is of no use to an app).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotJson;
+
+/// How deep arrays and objects may nest in a text read: AWS's own answers stay far below
+/// (DynamoDB allows 32 levels of documents).
+const MAX_DEPTH: usize = 128;
+
+impl Map {
+    /// An empty object.
+    pub fn new() -> Map {
+        Map(Vec::new())
+    }
+
+    /// Sets `key` to `value`, in place if it is already there (returning the value it
+    /// replaces), else at the end.
+    pub fn insert(&mut self, key: String, value: Json) -> Option<Json> {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether `key` is there.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The fields, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&String, &Json)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The field names, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// How many fields.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(String, Json)> for Map {
+    fn from_iter<I: IntoIterator<Item = (String, Json)>>(iter: I) -> Map {
+        let mut map = Map::new();
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (String, Json);
+    type IntoIter = std::vec::IntoIter<(String, Json)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// Objects are equal when they have the same fields, in any order (as JSON means them).
+impl PartialEq for Map {
+    fn eq(&self, other: &Map) -> bool {
+        self.len() == other.len() && self.0.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl PartialEq for Json {
+    fn eq(&self, other: &Json) -> bool {
+        match (self, other) {
+            (Json::Null, Json::Null) => true,
+            (Json::Bool(a), Json::Bool(b)) => a == b,
+            (Json::Number(a), Json::Number(b)) => a == b,
+            (Json::String(a), Json::String(b)) => a == b,
+            (Json::Array(a), Json::Array(b)) => a == b,
+            (Json::Object(a), Json::Object(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Json {
+    /// Reads JSON text.
+    pub fn parse(text: &[u8]) -> Result<Json, NotJson> {
+        let text = std::str::from_utf8(text).map_err(|_| NotJson)?;
+        let mut reader = Reader {
+            s: text.as_bytes(),
+            text,
+            at: 0,
+        };
+        let value = reader.value(0)?;
+        reader.space();
+        if reader.at != reader.s.len() {
+            return Err(NotJson);
+        }
+        Ok(value)
+    }
+
+    /// The value as compact JSON text (no spaces), as `JSON.stringify` writes it.
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(256);
+        self.write(&mut out);
+        out
+    }
+
+    /// Appends the value's compact JSON text to `out`.
+    pub fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(n),
+            Json::String(s) => write_string(s, out),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(fields) => {
+                out.push('{');
+                for (i, (key, item)) in fields.0.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(key, out);
+                    out.push(':');
+                    item.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// The field `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(map) => map.get(key),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is an array.
+    pub fn as_array(&self) -> Option<&Vec<Json>> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The fields, if this is an object.
+    pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Json::Object(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an object.
+    pub fn is_object(&self) -> bool {
+        matches!(self, Json::Object(_))
+    }
+
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    /// The number as a `u64`, if it is a whole number written without fraction or exponent
+    /// that fits.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Json::Number(n) if n.bytes().all(|b| b.is_ascii_digit()) => n.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The number as an `i64`, if it is a whole number written without fraction or exponent
+    /// that fits.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Json::Number(n) if n.bytes().all(|b| b.is_ascii_digit() || b == b'-') => n.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The number as an `f64`, for the timestamps and durations AWS sends (`1.7e9` seconds):
+    /// exact for whole numbers below 2^53; otherwise within a few units in the last place,
+    /// which is far below a millisecond for any timestamp.
+    pub fn as_f64(&self) -> Option<f64> {
+        let Json::Number(n) = self else { return None };
+        let (negative, body) = match n.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, n.as_str()),
+        };
+        let (mantissa, exponent) = match body.find(['e', 'E']) {
+            Some(i) => (&body[..i], body[i + 1..].parse::<i32>().ok()?),
+            None => (body, 0),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        // The first 19 digits are exact in a u64; later ones only move the exponent.
+        let mut digits: u64 = 0;
+        let mut scale = exponent;
+        let mut taken = 0;
+        for (i, b) in whole.bytes().chain(fraction.bytes()).enumerate() {
+            let in_fraction = i >= whole.len();
+            if taken < 19 {
+                digits = digits * 10 + u64::from(b - b'0');
+                if digits > 0 {
+                    taken += 1;
+                }
+                if in_fraction {
+                    scale -= 1;
+                }
+            } else if !in_fraction {
+                scale += 1;
+            }
+        }
+        let value = digits as f64 * 10f64.powi(scale);
+        Some(if negative { -value } else { value })
+    }
+}
+
+impl Index<&str> for Json {
+    type Output = Json;
+    /// The field `key` of an object, or `null` when it is not there.
+    fn index(&self, key: &str) -> &Json {
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl IndexMut<&str> for Json {
+    /// The field `key` of an object, added as `null` when it is not there. `null` itself
+    /// becomes an empty object first; indexing any other value this way is a bug.
+    fn index_mut(&mut self, key: &str) -> &mut Json {
+        if self.is_null() {
+            *self = Json::Object(Map::new());
+        }
+        let Json::Object(map) = self else {
+            panic!("a JSON value that is not an object was indexed by a field name");
+        };
+        let i = match map.0.iter().position(|(k, _)| k == key) {
+            Some(i) => i,
+            None => {
+                map.0.push((key.to_owned(), Json::Null));
+                map.0.len() - 1
+            }
+        };
+        &mut map.0[i].1
+    }
+}
+
+/// Writes as compact JSON text.
+impl fmt::Display for Json {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_text())
+    }
+}
+
+impl From<&str> for Json {
+    fn from(s: &str) -> Json {
+        Json::String(s.to_owned())
+    }
+}
+
+impl From<String> for Json {
+    fn from(s: String) -> Json {
+        Json::String(s)
+    }
+}
+
+impl From<&String> for Json {
+    fn from(s: &String) -> Json {
+        Json::String(s.clone())
+    }
+}
+
+impl From<&&str> for Json {
+    fn from(s: &&str) -> Json {
+        Json::String((*s).to_owned())
+    }
+}
+
+impl From<bool> for Json {
+    fn from(b: bool) -> Json {
+        Json::Bool(b)
+    }
+}
+
+impl From<&bool> for Json {
+    fn from(b: &bool) -> Json {
+        Json::Bool(*b)
+    }
+}
+
+impl From<u64> for Json {
+    fn from(n: u64) -> Json {
+        Json::Number(n.to_string())
+    }
+}
+
+impl From<u32> for Json {
+    fn from(n: u32) -> Json {
+        Json::Number(n.to_string())
+    }
+}
+
+impl From<i64> for Json {
+    fn from(n: i64) -> Json {
+        Json::Number(n.to_string())
+    }
+}
+
+impl From<i32> for Json {
+    fn from(n: i32) -> Json {
+        Json::Number(n.to_string())
+    }
+}
+
+impl From<usize> for Json {
+    fn from(n: usize) -> Json {
+        Json::Number(n.to_string())
+    }
+}
+
+impl<T: Into<Json>> From<Vec<T>> for Json {
+    fn from(items: Vec<T>) -> Json {
+        Json::Array(items.into_iter().map(Into::into).collect())
+    }
+}
+
+impl From<&Vec<String>> for Json {
+    fn from(items: &Vec<String>) -> Json {
+        Json::Array(items.iter().map(Json::from).collect())
+    }
+}
+
+impl From<Map> for Json {
+    fn from(map: Map) -> Json {
+        Json::Object(map)
+    }
+}
+
+impl<T: Into<Json>> From<Option<T>> for Json {
+    fn from(value: Option<T>) -> Json {
+        value.map_or(Json::Null, Into::into)
+    }
+}
+
+/// A JSON value written as JSON: `json!({"ClientId": id, "AuthParameters": {"USERNAME": user}})`.
+///
+/// Object keys are string literals; values are nested objects and arrays, `null`, or any
+/// expression with an `Into<Json>`.
+#[macro_export]
+macro_rules! json {
+    (null) => { $crate::json::Json::Null };
+    ([]) => { $crate::json::Json::Array(::std::vec::Vec::new()) };
+    ([ $($items:tt)+ ]) => {
+        $crate::json::Json::Array($crate::json_items!([] $($items)+))
+    };
+    ({}) => { $crate::json::Json::Object($crate::json::Map::new()) };
+    ({ $($fields:tt)+ }) => {{
+        let mut map = $crate::json::Map::new();
+        $crate::json_fields!(map; $($fields)+);
+        $crate::json::Json::Object(map)
+    }};
+    ($value:expr) => { $crate::json::Json::from($value) };
+}
+
+/// The fields of an object in [`json!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! json_fields {
+    ($map:ident;) => {};
+    ($map:ident; $key:literal : null $(, $($rest:tt)*)?) => {
+        $map.insert(::std::string::String::from($key), $crate::json::Json::Null);
+        $crate::json_fields!($map; $($($rest)*)?);
+    };
+    ($map:ident; $key:literal : { $($inner:tt)* } $(, $($rest:tt)*)?) => {
+        $map.insert(::std::string::String::from($key), $crate::json!({ $($inner)* }));
+        $crate::json_fields!($map; $($($rest)*)?);
+    };
+    ($map:ident; $key:literal : [ $($inner:tt)* ] $(, $($rest:tt)*)?) => {
+        $map.insert(::std::string::String::from($key), $crate::json!([ $($inner)* ]));
+        $crate::json_fields!($map; $($($rest)*)?);
+    };
+    ($map:ident; $key:literal : $value:expr $(, $($rest:tt)*)?) => {
+        $map.insert(::std::string::String::from($key), $crate::json::Json::from($value));
+        $crate::json_fields!($map; $($($rest)*)?);
+    };
+}
+
+/// The items of an array in [`json!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! json_items {
+    ([ $($done:expr),* ]) => { ::std::vec![$($done),*] };
+    ([ $($done:expr),* ] null $(, $($rest:tt)*)?) => {
+        $crate::json_items!([ $($done,)* $crate::json::Json::Null ] $($($rest)*)?)
+    };
+    ([ $($done:expr),* ] { $($inner:tt)* } $(, $($rest:tt)*)?) => {
+        $crate::json_items!([ $($done,)* $crate::json!({ $($inner)* }) ] $($($rest)*)?)
+    };
+    ([ $($done:expr),* ] [ $($inner:tt)* ] $(, $($rest:tt)*)?) => {
+        $crate::json_items!([ $($done,)* $crate::json!([ $($inner)* ]) ] $($($rest)*)?)
+    };
+    ([ $($done:expr),* ] $value:expr $(, $($rest:tt)*)?) => {
+        $crate::json_items!([ $($done,)* $crate::json::Json::from($value) ] $($($rest)*)?)
+    };
+}
+
+/// A JSON string literal: `"` and `\` escaped, control characters as `\n`-style or `\u00XX`
+/// escapes, everything else (all of Unicode) as is; the text `JSON.stringify` writes.
+pub fn write_string(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut start = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Whether `text` is a JSON number (`-0.5e+3`; no `+`, no leading zeros, no bare `.5`), which
+/// `JSON.parse` reads to the nearest double, as `Number(text)` does.
+pub fn is_number(text: &str) -> bool {
+    let mut reader = Reader {
+        s: text.as_bytes(),
+        text,
+        at: 0,
+    };
+    reader.number().is_ok() && reader.at == text.len()
+}
+
+/// A cursor over JSON text that is already known to be UTF-8.
+struct Reader<'a> {
+    s: &'a [u8],
+    text: &'a str,
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.at).copied()
+    }
+
+    fn space(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, word: &str) -> Result<(), NotJson> {
+        if self.s[self.at..].starts_with(word.as_bytes()) {
+            self.at += word.len();
+            Ok(())
+        } else {
+            Err(NotJson)
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Json, NotJson> {
+        if depth > MAX_DEPTH {
+            return Err(NotJson);
+        }
+        self.space();
+        match self.peek().ok_or(NotJson)? {
+            b'n' => self.eat("null").map(|_| Json::Null),
+            b't' => self.eat("true").map(|_| Json::Bool(true)),
+            b'f' => self.eat("false").map(|_| Json::Bool(false)),
+            b'"' => self.string().map(Json::String),
+            b'[' => {
+                self.at += 1;
+                let mut items = Vec::new();
+                self.space();
+                if self.peek() == Some(b']') {
+                    self.at += 1;
+                    return Ok(Json::Array(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    self.space();
+                    match self.peek() {
+                        Some(b',') => self.at += 1,
+                        Some(b']') => {
+                            self.at += 1;
+                            return Ok(Json::Array(items));
+                        }
+                        _ => return Err(NotJson),
+                    }
+                }
+            }
+            b'{' => {
+                self.at += 1;
+                let mut map = Map::new();
+                self.space();
+                if self.peek() == Some(b'}') {
+                    self.at += 1;
+                    return Ok(Json::Object(map));
+                }
+                loop {
+                    self.space();
+                    if self.peek() != Some(b'"') {
+                        return Err(NotJson);
+                    }
+                    let key = self.string()?;
+                    self.space();
+                    self.eat(":")?;
+                    let value = self.value(depth + 1)?;
+                    map.insert(key, value);
+                    self.space();
+                    match self.peek() {
+                        Some(b',') => self.at += 1,
+                        Some(b'}') => {
+                            self.at += 1;
+                            return Ok(Json::Object(map));
+                        }
+                        _ => return Err(NotJson),
+                    }
+                }
+            }
+            _ => {
+                let start = self.at;
+                self.number()?;
+                Ok(Json::Number(self.text[start..self.at].to_owned()))
+            }
+        }
+    }
+
+    /// Moves past a number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    fn number(&mut self) -> Result<(), NotJson> {
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.at += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(NotJson),
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            self.some_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            self.some_digits()?;
+        }
+        Ok(())
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn some_digits(&mut self) -> Result<(), NotJson> {
+        let start = self.at;
+        self.digits();
+        if self.at == start {
+            Err(NotJson)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Reads a string literal, the cursor on its opening quote.
+    fn string(&mut self) -> Result<String, NotJson> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.at;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            // The run stops at an ASCII byte, so it ends on a character boundary.
+            out.push_str(&self.text[start..self.at]);
+            match self.peek().ok_or(NotJson)? {
+                b'"' => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    self.at += 1;
+                    let escaped = self.peek().ok_or(NotJson)?;
+                    self.at += 1;
+                    out.push(match escaped {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
+                        _ => return Err(NotJson),
+                    });
+                }
+                _ => return Err(NotJson), // a raw control character
+            }
+        }
+    }
+
+    /// The character of a `\uXXXX` escape (the cursor after `u`), joining a surrogate pair;
+    /// a lone surrogate is not text and is refused, as `serde_json` refuses it.
+    fn unicode_escape(&mut self) -> Result<char, NotJson> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                self.eat("\\u")?;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(NotJson);
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(NotJson),
+            _ => first,
+        };
+        char::from_u32(code).ok_or(NotJson)
+    }
+
+    fn hex4(&mut self) -> Result<u32, NotJson> {
+        let digits = self.s.get(self.at..self.at + 4).ok_or(NotJson)?;
+        let mut code = 0;
+        for &d in digits {
+            code = code * 16 + char::from(d).to_digit(16).ok_or(NotJson)?;
+        }
+        self.at += 4;
+        Ok(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Json, NotJson> {
+        Json::parse(text.as_bytes())
+    }
+
+    #[test]
+    fn reads_and_writes_back_the_same_text() {
+        for text in [
+            r#"{"a":1,"b":[true,false,null],"c":{"d":"e\n\"\\\u0001"},"e":-0.5e+3}"#,
+            r#"[]"#,
+            r#"{}"#,
+            r#""é and 😀""#,
+            r#"12345678901234567890123"#,
+        ] {
+            assert_eq!(parse(text).unwrap().to_text(), text);
+        }
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        assert_eq!(
+            parse(r#""\u00e9\ud83d\ude00\/\b\f""#).unwrap(),
+            Json::String("é😀/\u{8}\u{c}".to_owned())
+        );
+    }
+
+    #[test]
+    fn what_json_parse_refuses_is_refused() {
+        for text in [
+            "",
+            " ",
+            "nul",
+            "tru",
+            "01",
+            "1.",
+            ".5",
+            "+1",
+            "-",
+            "1e",
+            "1e+",
+            "[1,]",
+            "{\"a\":1,}",
+            "{a:1}",
+            "[1 2]",
+            "\"\\x\"",
+            "\"\u{1}\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "\"\\ud800\\u0041\"",
+            "\"abc",
+            "{\"a\" 1}",
+            "1 2",
+            "NaN",
+            "Infinity",
+        ] {
+            assert_eq!(parse(text), Err(NotJson), "{text:?}");
+        }
+        assert_eq!(Json::parse(b"\"\xff\""), Err(NotJson));
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
+        assert_eq!(parse(&deep), Err(NotJson));
+        let fine = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert!(parse(&fine).is_ok());
+    }
+
+    #[test]
+    fn a_duplicate_field_replaces_the_earlier_one_in_place() {
+        let v = parse(r#"{"a":1,"b":2,"a":3}"#).unwrap();
+        assert_eq!(v.to_text(), r#"{"a":3,"b":2}"#);
+    }
+
+    #[test]
+    fn objects_compare_as_sets_of_fields() {
+        assert_eq!(parse(r#"{"a":1,"b":2}"#), parse(r#"{"b":2,"a":1}"#));
+        assert_ne!(parse(r#"{"a":1}"#), parse(r#"{"a":1,"b":2}"#));
+        assert_ne!(parse(r#"[1,2]"#), parse(r#"[2,1]"#));
+    }
+
+    #[test]
+    fn numbers_read_as_the_timestamps_aws_sends() {
+        let n = |t: &str| parse(t).unwrap();
+        assert_eq!(n("1700000000").as_f64(), Some(1_700_000_000.0));
+        assert_eq!(n("1.7000363E9").as_f64(), Some(1_700_036_300.0));
+        assert_eq!(
+            n("1700036300.123").as_f64().map(|s| (s * 1000.0).round()),
+            Some(1_700_036_300_123.0)
+        );
+        assert_eq!(n("-2.5").as_f64(), Some(-2.5));
+        assert_eq!(n("0.000").as_f64(), Some(0.0));
+        assert_eq!(n("3600").as_u64(), Some(3600));
+        assert_eq!(n("-1").as_u64(), None);
+        assert_eq!(n("1e3").as_u64(), None);
+        assert_eq!(n("18446744073709551616").as_u64(), None);
+        assert_eq!(Json::from("1").as_f64(), None);
+    }
+
+    #[test]
+    fn the_macro_builds_what_it_shows() {
+        let user = "alice";
+        let none: Option<&str> = None;
+        let v = json!({"a": user, "b": {"c": [1u64, "x", null, {"d": true}]}, "e": none, "f": []});
+        assert_eq!(
+            v.to_text(),
+            r#"{"a":"alice","b":{"c":[1,"x",null,{"d":true}]},"e":null,"f":[]}"#
+        );
+    }
+
+    #[test]
+    fn indexing_reads_and_adds_fields() {
+        let mut v = json!({"a": 1u64});
+        assert!(v["missing"].is_null());
+        v["b"] = json!("x");
+        v["a"] = json!(2u64);
+        assert_eq!(v.to_text(), r#"{"a":2,"b":"x"}"#);
+    }
+
+    #[test]
+    fn is_number_follows_the_grammar() {
+        for ok in ["0", "-0", "12", "1.5", "1e5", "1E-5", "-1.25e+10"] {
+            assert!(is_number(ok), "{ok}");
+        }
+        for bad in ["", "01", "1.", ".1", "+1", "1e", "0x1", " 1", "1 "] {
+            assert!(!is_number(bad), "{bad}");
+        }
+    }
+}
