@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use zeroize::Zeroizing;
@@ -285,10 +285,9 @@ fn parse<T: DeserializeOwned>(field: &str, value: JsValue) -> Result<T, Error> {
     })
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Error::protocol(format!("cannot build the result object: {e}")))
+/// A JS array of strings.
+fn strings_to_js(strings: &[String]) -> js_sys::Array {
+    strings.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
 fn validate(config: JsValue) -> Result<Config, Error> {
@@ -326,17 +325,6 @@ fn field_value(v: &JsValue) -> FieldValue {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ValidatedConfigJs<'a> {
-    region: &'a str,
-    user_pool_id: &'a str,
-    user_pool_client_id: &'a str,
-    identity_pool_id: Option<&'a str>,
-    storage: &'a str,
-    endpoints: BTreeMap<&'static str, String>,
-}
-
 /// Validates a config object and returns it normalised, with the endpoint of each service;
 /// throws an `Error` whose `field` names the first bad field.
 #[wasm_bindgen(js_name = validateConfig, unchecked_return_type = "ValidatedConfig")]
@@ -349,23 +337,34 @@ pub fn validate_config(
         crate::config::StorageKind::Session => "session",
         crate::config::StorageKind::Memory => "memory",
     };
-    let endpoints = [
-        Service::UserPool,
+    // By name ("cognito-identity" first), the order they have always come in.
+    let endpoints = js_sys::Object::new();
+    for s in [
         Service::IdentityPool,
+        Service::UserPool,
         Service::DynamoDb,
         Service::S3,
-    ]
-    .into_iter()
-    .map(|s| (s.name(), c.endpoint_for(s)))
-    .collect();
-    Ok(to_js(&ValidatedConfigJs {
-        region: &c.region,
-        user_pool_id: &c.user_pool_id,
-        user_pool_client_id: &c.user_pool_client_id,
-        identity_pool_id: c.identity_pool_id.as_deref(),
-        storage,
-        endpoints,
-    })?)
+    ] {
+        set(&endpoints, s.name(), &c.endpoint_for(s).into());
+    }
+    let out = js_sys::Object::new();
+    set(&out, "region", &c.region.as_str().into());
+    set(&out, "userPoolId", &c.user_pool_id.as_str().into());
+    set(
+        &out,
+        "userPoolClientId",
+        &c.user_pool_client_id.as_str().into(),
+    );
+    set(
+        &out,
+        "identityPoolId",
+        &c.identity_pool_id
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from),
+    );
+    set(&out, "storage", &storage.into());
+    set(&out, "endpoints", &endpoints);
+    Ok(out.into())
 }
 
 /// Random bytes from `crypto.getRandomValues`.
@@ -461,73 +460,44 @@ pub fn create_client(
     })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UserJs {
-    username: String,
-    sub: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<String>,
-    expires_at: f64,
-}
-
-impl From<User> for UserJs {
-    fn from(u: User) -> Self {
-        UserJs {
-            username: u.username,
-            sub: u.sub,
-            email: u.email,
-            expires_at: u.expires_at_ms as f64,
-        }
+fn user_to_js(u: &User) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "username", &u.username.as_str().into());
+    set(&o, "sub", &u.sub.as_str().into());
+    if let Some(email) = &u.email {
+        set(&o, "email", &email.as_str().into());
     }
+    set(&o, "expiresAt", &(u.expires_at_ms as f64).into());
+    o.into()
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CodeDeliveryJs {
-    destination: String,
-    medium: String,
-    attribute: String,
+fn code_delivery_to_js(c: &CodeDelivery) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "destination", &c.destination.as_str().into());
+    set(&o, "medium", &c.medium.as_str().into());
+    set(&o, "attribute", &c.attribute.as_str().into());
+    o.into()
 }
 
-impl From<CodeDelivery> for CodeDeliveryJs {
-    fn from(c: CodeDelivery) -> Self {
-        CodeDeliveryJs {
-            destination: c.destination,
-            medium: c.medium,
-            attribute: c.attribute,
-        }
+fn next_step_to_js(s: &NextStep) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "name", &s.name.as_str().into());
+    if let Some(c) = &s.code_delivery {
+        set(&o, "codeDelivery", &code_delivery_to_js(c));
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NextStepJs {
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code_delivery: Option<CodeDeliveryJs>,
-    mfa_types: Vec<String>,
-    required_attributes: Vec<String>,
-    parameters: BTreeMap<String, String>,
-}
-
-impl From<NextStep> for NextStepJs {
-    fn from(s: NextStep) -> Self {
-        NextStepJs {
-            name: s.name,
-            code_delivery: s.code_delivery.map(Into::into),
-            mfa_types: s.mfa_types,
-            required_attributes: s.required_attributes,
-            parameters: s.parameters.into_iter().collect(),
-        }
+    set(&o, "mfaTypes", &strings_to_js(&s.mfa_types));
+    set(
+        &o,
+        "requiredAttributes",
+        &strings_to_js(&s.required_attributes),
+    );
+    // Sorted by name and unique already: they come from a BTreeMap.
+    let parameters = js_sys::Object::new();
+    for (k, v) in &s.parameters {
+        set(&parameters, k, &v.as_str().into());
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TotpSetupJs {
-    totp_secret: String,
-    totp_uri: String,
+    set(&o, "parameters", &parameters);
+    o.into()
 }
 
 #[derive(Deserialize)]
@@ -536,29 +506,19 @@ struct CodeInput {
     code: String,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SignInResultJs {
-    signed_in: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user: Option<UserJs>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_step: Option<NextStepJs>,
-}
-
 fn sign_in_result(step: SignInStep) -> Result<JsValue, Error> {
-    to_js(&match step {
-        SignInStep::Done(user) => SignInResultJs {
-            signed_in: true,
-            user: Some(user.into()),
-            next_step: None,
-        },
-        SignInStep::Next(next) => SignInResultJs {
-            signed_in: false,
-            user: None,
-            next_step: Some(next.into()),
-        },
-    })
+    let o = js_sys::Object::new();
+    match step {
+        SignInStep::Done(user) => {
+            set(&o, "signedIn", &true.into());
+            set(&o, "user", &user_to_js(&user));
+        }
+        SignInStep::Next(next) => {
+            set(&o, "signedIn", &false.into());
+            set(&o, "nextStep", &next_step_to_js(&next));
+        }
+    }
+    Ok(o.into())
 }
 
 #[derive(Deserialize)]
@@ -621,24 +581,6 @@ struct ChangePasswordInput {
 struct SignOutInput {
     #[serde(default)]
     global: bool,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SignUpResultJs {
-    user_confirmed: bool,
-    user_sub: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code_delivery: Option<CodeDeliveryJs>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AuthSessionJs {
-    user: UserJs,
-    id_token: String,
-    access_token: String,
-    expires_at: f64,
 }
 
 /// Runs `future` as a Promise; a rejected Promise carries a real `Error`.
@@ -809,10 +751,10 @@ impl Client {
         let future = self.session.setup_totp();
         promise(async move {
             let setup = future.await?;
-            to_js(&TotpSetupJs {
-                totp_secret: setup.secret.clone(),
-                totp_uri: setup.uri.clone(),
-            })
+            let out = js_sys::Object::new();
+            set(&out, "totpSecret", &setup.secret.as_str().into());
+            set(&out, "totpUri", &setup.uri.as_str().into());
+            Ok(out.into())
         })
     }
 
@@ -843,11 +785,13 @@ impl Client {
             );
             async move {
                 let r = future.await?;
-                to_js(&SignUpResultJs {
-                    user_confirmed: r.user_confirmed,
-                    user_sub: r.user_sub,
-                    code_delivery: r.code_delivery.map(Into::into),
-                })
+                let out = js_sys::Object::new();
+                set(&out, "userConfirmed", &r.user_confirmed.into());
+                set(&out, "userSub", &r.user_sub.into());
+                if let Some(c) = &r.code_delivery {
+                    set(&out, "codeDelivery", &code_delivery_to_js(c));
+                }
+                Ok(out.into())
             }
         })
     }
@@ -872,7 +816,7 @@ impl Client {
     ) -> Promise {
         with_input("resendSignUpCode", input, |i: UsernameInput| {
             let future = self.session.resend_sign_up_code(i.username);
-            async move { to_js(&CodeDeliveryJs::from(future.await?)) }
+            async move { Ok(code_delivery_to_js(&future.await?)) }
         })
     }
 
@@ -884,7 +828,7 @@ impl Client {
     ) -> Promise {
         with_input("forgotPassword", input, |i: UsernameInput| {
             let future = self.session.forgot_password(i.username);
-            async move { to_js(&CodeDeliveryJs::from(future.await?)) }
+            async move { Ok(code_delivery_to_js(&future.await?)) }
         })
     }
 
@@ -941,7 +885,7 @@ impl Client {
     #[wasm_bindgen(js_name = currentUser, unchecked_return_type = "User | null")]
     pub fn current_user(&self) -> Result<JsValue, JsValue> {
         match self.session.current_user() {
-            Some(u) => Ok(to_js(&UserJs::from(u))?),
+            Some(u) => Ok(user_to_js(&u)),
             None => Ok(JsValue::NULL),
         }
     }
@@ -957,13 +901,12 @@ impl Client {
             let user = session.current_user().ok_or_else(|| {
                 Error::service("NotAuthorizedException", "no user is signed in", 400, None)
             })?;
-            let expires_at = user.expires_at_ms as f64;
-            to_js(&AuthSessionJs {
-                user: user.into(),
-                id_token: tokens.id_token.clone(),
-                access_token: tokens.access_token.clone(),
-                expires_at,
-            })
+            let out = js_sys::Object::new();
+            set(&out, "user", &user_to_js(&user));
+            set(&out, "idToken", &tokens.id_token.as_str().into());
+            set(&out, "accessToken", &tokens.access_token.as_str().into());
+            set(&out, "expiresAt", &(user.expires_at_ms as f64).into());
+            Ok(out.into())
         })
     }
 
