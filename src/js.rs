@@ -12,8 +12,6 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use zeroize::Zeroizing;
@@ -269,20 +267,137 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
-fn parse<T: DeserializeOwned>(field: &str, value: JsValue) -> Result<T, Error> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        // serde quotes a wrongly typed value ("invalid type: floating point `123456`"), which
-        // may be a password: name only what is missing or unknown, never a value.
-        let e = e.to_string();
-        let message = if e.contains("missing field") || e.contains("unknown field") {
-            format!("{field}: {e}")
+/// An input object read field by field, as serde-wasm-bindgen read the derived structs this
+/// replaces (which is what callers and messages were built on): a field is missing when it
+/// is `undefined` and not `in` the object; fields the input does not know are not looked at;
+/// the first wrongly typed field is reported before any missing one. A wrongly typed value is
+/// never quoted back: it may be a password.
+struct Fields<'a> {
+    /// The method whose input this is, which errors name as their `field`.
+    name: &'a str,
+    object: JsValue,
+    /// A field (or the input itself) has the wrong type; nothing more is read.
+    wrong: bool,
+    /// The first required field that is missing.
+    missing: Option<&'static str>,
+}
+
+/// An input struct, read from its [`Fields`] in declaration order.
+trait Input: Sized {
+    fn read(f: &mut Fields) -> Self;
+}
+
+impl Fields<'_> {
+    fn new(name: &str, object: JsValue) -> Fields<'_> {
+        Fields {
+            name,
+            wrong: !object.is_object(),
+            object,
+            missing: None,
+        }
+    }
+
+    /// The field's value, `None` when it is missing (or reading has stopped).
+    fn get(&mut self, key: &'static str) -> Option<JsValue> {
+        if self.wrong {
+            return None;
+        }
+        let k = JsValue::from_str(key);
+        match Reflect::get(&self.object, &k) {
+            Ok(v) if !v.is_undefined() || Reflect::has(&self.object, &k) == Ok(true) => Some(v),
+            Ok(_) => None,
+            Err(_) => {
+                self.wrong = true;
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, v: &JsValue) -> String {
+        v.as_string().unwrap_or_else(|| {
+            self.wrong = true;
+            String::new()
+        })
+    }
+
+    /// A required string.
+    fn string(&mut self, key: &'static str) -> String {
+        match self.get(key) {
+            Some(v) => self.text(&v),
+            None => {
+                self.missing.get_or_insert(key);
+                String::new()
+            }
+        }
+    }
+
+    /// A string that may be absent, `undefined` or `null`.
+    fn opt_string(&mut self, key: &'static str) -> Option<String> {
+        let v = self
+            .get(key)
+            .filter(|v| !v.is_undefined() && !v.is_null())?;
+        Some(self.text(&v))
+    }
+
+    /// A boolean that may be absent (but not `undefined`).
+    fn bool_or(&mut self, key: &'static str, default: bool) -> bool {
+        match self.get(key) {
+            Some(v) => v.as_bool().unwrap_or_else(|| {
+                self.wrong = true;
+                default
+            }),
+            None => default,
+        }
+    }
+
+    /// An object of strings that may be absent (but not `undefined`), sorted by key.
+    fn string_map(&mut self, key: &'static str) -> Vec<(String, String)> {
+        match self.get(key) {
+            Some(v) => string_pairs(&v).unwrap_or_else(|| {
+                self.wrong = true;
+                Vec::new()
+            }),
+            None => Vec::new(),
+        }
+    }
+
+    fn finish(self) -> Result<(), Error> {
+        let name = self.name;
+        let message = if self.wrong {
+            format!("{name}: expects an object whose fields are strings (see the TypeScript types)")
+        } else if let Some(key) = self.missing {
+            // "Error: " is what serde-wasm-bindgen's message had; kept, as messages were.
+            format!("{name}: Error: missing field `{key}`")
         } else {
-            format!(
-                "{field}: expects an object whose fields are strings (see the TypeScript types)"
-            )
+            return Ok(());
         };
-        Error::invalid_input(field, message)
-    })
+        Err(Error::invalid_input(name, message))
+    }
+}
+
+fn parse<T: Input>(field: &str, value: JsValue) -> Result<T, Error> {
+    let mut fields = Fields::new(field, value);
+    let input = T::read(&mut fields);
+    fields.finish().map(|()| input)
+}
+
+/// The `[key, value]` pairs of an object (or of an iterable of pairs, such as a `Map`) whose
+/// keys and values are all strings, sorted by key with the last of equal keys kept, as the
+/// `BTreeMap` serde-wasm-bindgen read them into had them; `None` when it is not one.
+fn string_pairs(v: &JsValue) -> Option<Vec<(String, String)>> {
+    if !v.is_object() {
+        return None;
+    }
+    let entries: Vec<JsValue> = match js_sys::try_iter(v).ok()? {
+        Some(iter) => iter.collect::<Result<_, _>>().ok()?,
+        None => js_sys::Object::entries(v.unchecked_ref()).to_vec(),
+    };
+    let mut map = BTreeMap::new();
+    for entry in entries {
+        let entry: js_sys::Array = entry.unchecked_into();
+        map.insert(entry.get(0).as_string()?, entry.get(1).as_string()?);
+    }
+    Some(map.into_iter().collect())
 }
 
 /// A JS array of strings.
@@ -500,10 +615,16 @@ fn next_step_to_js(s: &NextStep) -> JsValue {
     o.into()
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct CodeInput {
     code: String,
+}
+
+impl Input for CodeInput {
+    fn read(f: &mut Fields) -> Self {
+        CodeInput {
+            code: f.string("code"),
+        }
+    }
 }
 
 fn sign_in_result(step: SignInStep) -> Result<JsValue, Error> {
@@ -521,66 +642,124 @@ fn sign_in_result(step: SignInStep) -> Result<JsValue, Error> {
     Ok(o.into())
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SignInInput {
     username: String,
     password: String,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for SignInInput {
+    fn read(f: &mut Fields) -> Self {
+        SignInInput {
+            username: f.string("username"),
+            password: f.string("password"),
+        }
+    }
+}
+
+#[derive(Default)]
 struct ConfirmSignInInput {
     code: Option<String>,
     new_password: Option<String>,
-    #[serde(default)]
-    attributes: BTreeMap<String, String>,
+    attributes: Vec<(String, String)>,
     mfa_type: Option<String>,
     answer: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for ConfirmSignInInput {
+    fn read(f: &mut Fields) -> Self {
+        ConfirmSignInInput {
+            code: f.opt_string("code"),
+            new_password: f.opt_string("newPassword"),
+            attributes: f.string_map("attributes"),
+            mfa_type: f.opt_string("mfaType"),
+            answer: f.opt_string("answer"),
+        }
+    }
+}
+
 struct SignUpInput {
     username: String,
     password: String,
-    #[serde(default)]
-    attributes: BTreeMap<String, String>,
+    attributes: Vec<(String, String)>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for SignUpInput {
+    fn read(f: &mut Fields) -> Self {
+        SignUpInput {
+            username: f.string("username"),
+            password: f.string("password"),
+            attributes: f.string_map("attributes"),
+        }
+    }
+}
+
 struct UsernameInput {
     username: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for UsernameInput {
+    fn read(f: &mut Fields) -> Self {
+        UsernameInput {
+            username: f.string("username"),
+        }
+    }
+}
+
 struct ConfirmSignUpInput {
     username: String,
     code: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for ConfirmSignUpInput {
+    fn read(f: &mut Fields) -> Self {
+        ConfirmSignUpInput {
+            username: f.string("username"),
+            code: f.string("code"),
+        }
+    }
+}
+
 struct ConfirmForgotPasswordInput {
     username: String,
     code: String,
     new_password: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for ConfirmForgotPasswordInput {
+    fn read(f: &mut Fields) -> Self {
+        ConfirmForgotPasswordInput {
+            username: f.string("username"),
+            code: f.string("code"),
+            new_password: f.string("newPassword"),
+        }
+    }
+}
+
 struct ChangePasswordInput {
     old_password: String,
     new_password: String,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for ChangePasswordInput {
+    fn read(f: &mut Fields) -> Self {
+        ChangePasswordInput {
+            old_password: f.string("oldPassword"),
+            new_password: f.string("newPassword"),
+        }
+    }
+}
+
+#[derive(Default)]
 struct SignOutInput {
-    #[serde(default)]
     global: bool,
+}
+
+impl Input for SignOutInput {
+    fn read(f: &mut Fields) -> Self {
+        SignOutInput {
+            global: f.bool_or("global", false),
+        }
+    }
 }
 
 /// Runs `future` as a Promise; a rejected Promise carries a real `Error`.
@@ -683,7 +862,7 @@ fn rejected(e: Error) -> Promise {
 /// with an `InvalidInputError` when the input is malformed (nothing is sent).
 fn with_input<I, F>(name: &str, input: JsValue, call: impl FnOnce(I) -> F) -> Promise
 where
-    I: DeserializeOwned,
+    I: Input,
     F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
 {
     match parse(name, input) {
@@ -693,7 +872,7 @@ where
 }
 
 /// `undefined`, optionally-absent input objects.
-fn optional<T: DeserializeOwned + Default>(field: &str, value: JsValue) -> Result<T, Error> {
+fn optional<T: Input + Default>(field: &str, value: JsValue) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
         Ok(T::default())
     } else {
@@ -734,7 +913,7 @@ impl Client {
             let answer = ChallengeAnswer {
                 code: i.code,
                 new_password: i.new_password,
-                attributes: i.attributes.into_iter().collect(),
+                attributes: i.attributes,
                 mfa_type: i.mfa_type,
                 answer: i.answer,
             };
@@ -778,11 +957,9 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "SignUpInput")] input: JsValue,
     ) -> Promise {
         with_input("signUp", input, |i: SignUpInput| {
-            let future = self.session.sign_up(
-                i.username,
-                Zeroizing::new(i.password),
-                i.attributes.into_iter().collect(),
-            );
+            let future = self
+                .session
+                .sign_up(i.username, Zeroizing::new(i.password), i.attributes);
             async move {
                 let r = future.await?;
                 let out = js_sys::Object::new();
@@ -1418,9 +1595,9 @@ impl Files {
             .ok()
             .filter(|m| m.is_object())
         {
-            Some(m) => match serde_wasm_bindgen::from_value::<BTreeMap<String, String>>(m) {
-                Ok(m) => m.into_iter().collect(),
-                Err(_) => {
+            Some(m) => match string_pairs(&m) {
+                Some(m) => m,
+                None => {
                     return rejected(Error::invalid_input(
                         "metadata",
                         "metadata must be an object of strings",
@@ -1742,9 +1919,8 @@ fn get_opt(options: &JsValue, key: &str) -> Option<JsValue> {
 fn names_of(options: &JsValue) -> Result<Vec<(String, String)>, Error> {
     match get_opt(options, "names") {
         None => Ok(Vec::new()),
-        Some(v) => serde_wasm_bindgen::from_value::<BTreeMap<String, String>>(v)
-            .map(|m| m.into_iter().collect())
-            .map_err(|_| Error::invalid_input("names", "names must be an object of strings")),
+        Some(v) => string_pairs(&v)
+            .ok_or_else(|| Error::invalid_input("names", "names must be an object of strings")),
     }
 }
 
