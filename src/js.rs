@@ -12,8 +12,6 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use zeroize::Zeroizing;
@@ -269,26 +267,142 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
-fn parse<T: DeserializeOwned>(field: &str, value: JsValue) -> Result<T, Error> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        // serde quotes a wrongly typed value ("invalid type: floating point `123456`"), which
-        // may be a password: name only what is missing or unknown, never a value.
-        let e = e.to_string();
-        let message = if e.contains("missing field") || e.contains("unknown field") {
-            format!("{field}: {e}")
-        } else {
-            format!(
-                "{field}: expects an object whose fields are strings (see the TypeScript types)"
-            )
-        };
-        Error::invalid_input(field, message)
-    })
+/// An input object read field by field, as serde-wasm-bindgen read the derived structs this
+/// replaces (which is what callers and messages were built on): a field is missing when it
+/// is `undefined` and not `in` the object; fields the input does not know are not looked at;
+/// the first wrongly typed field is reported before any missing one. A wrongly typed value is
+/// never quoted back: it may be a password.
+struct Fields<'a> {
+    /// The method whose input this is, which errors name as their `field`.
+    name: &'a str,
+    object: JsValue,
+    /// A field (or the input itself) has the wrong type; nothing more is read.
+    wrong: bool,
+    /// The first required field that is missing.
+    missing: Option<&'static str>,
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Error::protocol(format!("cannot build the result object: {e}")))
+/// An input struct, read from its [`Fields`] in declaration order.
+trait Input: Sized {
+    fn read(f: &mut Fields) -> Self;
+}
+
+impl Fields<'_> {
+    fn new(name: &str, object: JsValue) -> Fields<'_> {
+        Fields {
+            name,
+            wrong: !object.is_object(),
+            object,
+            missing: None,
+        }
+    }
+
+    /// The field's value, `None` when it is missing (or reading has stopped).
+    fn get(&mut self, key: &'static str) -> Option<JsValue> {
+        if self.wrong {
+            return None;
+        }
+        let k = JsValue::from_str(key);
+        match Reflect::get(&self.object, &k) {
+            Ok(v) if !v.is_undefined() || Reflect::has(&self.object, &k) == Ok(true) => Some(v),
+            Ok(_) => None,
+            Err(_) => {
+                self.wrong = true;
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, v: &JsValue) -> String {
+        v.as_string().unwrap_or_else(|| {
+            self.wrong = true;
+            String::new()
+        })
+    }
+
+    /// A required string.
+    fn string(&mut self, key: &'static str) -> String {
+        match self.get(key) {
+            Some(v) => self.text(&v),
+            None => {
+                self.missing.get_or_insert(key);
+                String::new()
+            }
+        }
+    }
+
+    /// A string that may be absent, `undefined` or `null`.
+    fn opt_string(&mut self, key: &'static str) -> Option<String> {
+        let v = self
+            .get(key)
+            .filter(|v| !v.is_undefined() && !v.is_null())?;
+        Some(self.text(&v))
+    }
+
+    /// A boolean that may be absent (but not `undefined`).
+    fn bool_or(&mut self, key: &'static str, default: bool) -> bool {
+        match self.get(key) {
+            Some(v) => v.as_bool().unwrap_or_else(|| {
+                self.wrong = true;
+                default
+            }),
+            None => default,
+        }
+    }
+
+    /// An object of strings that may be absent (but not `undefined`), sorted by key.
+    fn string_map(&mut self, key: &'static str) -> Vec<(String, String)> {
+        match self.get(key) {
+            Some(v) => string_pairs(&v).unwrap_or_else(|| {
+                self.wrong = true;
+                Vec::new()
+            }),
+            None => Vec::new(),
+        }
+    }
+
+    fn finish(self) -> Result<(), Error> {
+        let name = self.name;
+        let message = if self.wrong {
+            format!("{name}: expects an object whose fields are strings (see the TypeScript types)")
+        } else if let Some(key) = self.missing {
+            // "Error: " is what serde-wasm-bindgen's message had; kept, as messages were.
+            format!("{name}: Error: missing field `{key}`")
+        } else {
+            return Ok(());
+        };
+        Err(Error::invalid_input(name, message))
+    }
+}
+
+fn parse<T: Input>(field: &str, value: JsValue) -> Result<T, Error> {
+    let mut fields = Fields::new(field, value);
+    let input = T::read(&mut fields);
+    fields.finish().map(|()| input)
+}
+
+/// The `[key, value]` pairs of an object (or of an iterable of pairs, such as a `Map`) whose
+/// keys and values are all strings, sorted by key with the last of equal keys kept, as the
+/// `BTreeMap` serde-wasm-bindgen read them into had them; `None` when it is not one.
+fn string_pairs(v: &JsValue) -> Option<Vec<(String, String)>> {
+    if !v.is_object() {
+        return None;
+    }
+    let entries: Vec<JsValue> = match js_sys::try_iter(v).ok()? {
+        Some(iter) => iter.collect::<Result<_, _>>().ok()?,
+        None => js_sys::Object::entries(v.unchecked_ref()).to_vec(),
+    };
+    let mut map = BTreeMap::new();
+    for entry in entries {
+        let entry: js_sys::Array = entry.unchecked_into();
+        map.insert(entry.get(0).as_string()?, entry.get(1).as_string()?);
+    }
+    Some(map.into_iter().collect())
+}
+
+/// A JS array of strings.
+fn strings_to_js(strings: &[String]) -> js_sys::Array {
+    strings.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
 fn validate(config: JsValue) -> Result<Config, Error> {
@@ -326,17 +440,6 @@ fn field_value(v: &JsValue) -> FieldValue {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ValidatedConfigJs<'a> {
-    region: &'a str,
-    user_pool_id: &'a str,
-    user_pool_client_id: &'a str,
-    identity_pool_id: Option<&'a str>,
-    storage: &'a str,
-    endpoints: BTreeMap<&'static str, String>,
-}
-
 /// Validates a config object and returns it normalised, with the endpoint of each service;
 /// throws an `Error` whose `field` names the first bad field.
 #[wasm_bindgen(js_name = validateConfig, unchecked_return_type = "ValidatedConfig")]
@@ -349,23 +452,34 @@ pub fn validate_config(
         crate::config::StorageKind::Session => "session",
         crate::config::StorageKind::Memory => "memory",
     };
-    let endpoints = [
-        Service::UserPool,
+    // By name ("cognito-identity" first), the order they have always come in.
+    let endpoints = js_sys::Object::new();
+    for s in [
         Service::IdentityPool,
+        Service::UserPool,
         Service::DynamoDb,
         Service::S3,
-    ]
-    .into_iter()
-    .map(|s| (s.name(), c.endpoint_for(s)))
-    .collect();
-    Ok(to_js(&ValidatedConfigJs {
-        region: &c.region,
-        user_pool_id: &c.user_pool_id,
-        user_pool_client_id: &c.user_pool_client_id,
-        identity_pool_id: c.identity_pool_id.as_deref(),
-        storage,
-        endpoints,
-    })?)
+    ] {
+        set(&endpoints, s.name(), &c.endpoint_for(s).into());
+    }
+    let out = js_sys::Object::new();
+    set(&out, "region", &c.region.as_str().into());
+    set(&out, "userPoolId", &c.user_pool_id.as_str().into());
+    set(
+        &out,
+        "userPoolClientId",
+        &c.user_pool_client_id.as_str().into(),
+    );
+    set(
+        &out,
+        "identityPoolId",
+        &c.identity_pool_id
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from),
+    );
+    set(&out, "storage", &storage.into());
+    set(&out, "endpoints", &endpoints);
+    Ok(out.into())
 }
 
 /// Random bytes from `crypto.getRandomValues`.
@@ -461,184 +575,191 @@ pub fn create_client(
     })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UserJs {
-    username: String,
-    sub: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<String>,
-    expires_at: f64,
-}
-
-impl From<User> for UserJs {
-    fn from(u: User) -> Self {
-        UserJs {
-            username: u.username,
-            sub: u.sub,
-            email: u.email,
-            expires_at: u.expires_at_ms as f64,
-        }
+fn user_to_js(u: &User) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "username", &u.username.as_str().into());
+    set(&o, "sub", &u.sub.as_str().into());
+    if let Some(email) = &u.email {
+        set(&o, "email", &email.as_str().into());
     }
+    set(&o, "expiresAt", &(u.expires_at_ms as f64).into());
+    o.into()
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CodeDeliveryJs {
-    destination: String,
-    medium: String,
-    attribute: String,
+fn code_delivery_to_js(c: &CodeDelivery) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "destination", &c.destination.as_str().into());
+    set(&o, "medium", &c.medium.as_str().into());
+    set(&o, "attribute", &c.attribute.as_str().into());
+    o.into()
 }
 
-impl From<CodeDelivery> for CodeDeliveryJs {
-    fn from(c: CodeDelivery) -> Self {
-        CodeDeliveryJs {
-            destination: c.destination,
-            medium: c.medium,
-            attribute: c.attribute,
-        }
+fn next_step_to_js(s: &NextStep) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "name", &s.name.as_str().into());
+    if let Some(c) = &s.code_delivery {
+        set(&o, "codeDelivery", &code_delivery_to_js(c));
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NextStepJs {
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code_delivery: Option<CodeDeliveryJs>,
-    mfa_types: Vec<String>,
-    required_attributes: Vec<String>,
-    parameters: BTreeMap<String, String>,
-}
-
-impl From<NextStep> for NextStepJs {
-    fn from(s: NextStep) -> Self {
-        NextStepJs {
-            name: s.name,
-            code_delivery: s.code_delivery.map(Into::into),
-            mfa_types: s.mfa_types,
-            required_attributes: s.required_attributes,
-            parameters: s.parameters.into_iter().collect(),
-        }
+    set(&o, "mfaTypes", &strings_to_js(&s.mfa_types));
+    set(
+        &o,
+        "requiredAttributes",
+        &strings_to_js(&s.required_attributes),
+    );
+    // Sorted by name and unique already: they come from a BTreeMap.
+    let parameters = js_sys::Object::new();
+    for (k, v) in &s.parameters {
+        set(&parameters, k, &v.as_str().into());
     }
+    set(&o, "parameters", &parameters);
+    o.into()
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TotpSetupJs {
-    totp_secret: String,
-    totp_uri: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct CodeInput {
     code: String,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SignInResultJs {
-    signed_in: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user: Option<UserJs>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_step: Option<NextStepJs>,
+impl Input for CodeInput {
+    fn read(f: &mut Fields) -> Self {
+        CodeInput {
+            code: f.string("code"),
+        }
+    }
 }
 
 fn sign_in_result(step: SignInStep) -> Result<JsValue, Error> {
-    to_js(&match step {
-        SignInStep::Done(user) => SignInResultJs {
-            signed_in: true,
-            user: Some(user.into()),
-            next_step: None,
-        },
-        SignInStep::Next(next) => SignInResultJs {
-            signed_in: false,
-            user: None,
-            next_step: Some(next.into()),
-        },
-    })
+    let o = js_sys::Object::new();
+    match step {
+        SignInStep::Done(user) => {
+            set(&o, "signedIn", &true.into());
+            set(&o, "user", &user_to_js(&user));
+        }
+        SignInStep::Next(next) => {
+            set(&o, "signedIn", &false.into());
+            set(&o, "nextStep", &next_step_to_js(&next));
+        }
+    }
+    Ok(o.into())
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SignInInput {
     username: String,
     password: String,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for SignInInput {
+    fn read(f: &mut Fields) -> Self {
+        SignInInput {
+            username: f.string("username"),
+            password: f.string("password"),
+        }
+    }
+}
+
+#[derive(Default)]
 struct ConfirmSignInInput {
     code: Option<String>,
     new_password: Option<String>,
-    #[serde(default)]
-    attributes: BTreeMap<String, String>,
+    attributes: Vec<(String, String)>,
     mfa_type: Option<String>,
     answer: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for ConfirmSignInInput {
+    fn read(f: &mut Fields) -> Self {
+        ConfirmSignInInput {
+            code: f.opt_string("code"),
+            new_password: f.opt_string("newPassword"),
+            attributes: f.string_map("attributes"),
+            mfa_type: f.opt_string("mfaType"),
+            answer: f.opt_string("answer"),
+        }
+    }
+}
+
 struct SignUpInput {
     username: String,
     password: String,
-    #[serde(default)]
-    attributes: BTreeMap<String, String>,
+    attributes: Vec<(String, String)>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for SignUpInput {
+    fn read(f: &mut Fields) -> Self {
+        SignUpInput {
+            username: f.string("username"),
+            password: f.string("password"),
+            attributes: f.string_map("attributes"),
+        }
+    }
+}
+
 struct UsernameInput {
     username: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for UsernameInput {
+    fn read(f: &mut Fields) -> Self {
+        UsernameInput {
+            username: f.string("username"),
+        }
+    }
+}
+
 struct ConfirmSignUpInput {
     username: String,
     code: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for ConfirmSignUpInput {
+    fn read(f: &mut Fields) -> Self {
+        ConfirmSignUpInput {
+            username: f.string("username"),
+            code: f.string("code"),
+        }
+    }
+}
+
 struct ConfirmForgotPasswordInput {
     username: String,
     code: String,
     new_password: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for ConfirmForgotPasswordInput {
+    fn read(f: &mut Fields) -> Self {
+        ConfirmForgotPasswordInput {
+            username: f.string("username"),
+            code: f.string("code"),
+            new_password: f.string("newPassword"),
+        }
+    }
+}
+
 struct ChangePasswordInput {
     old_password: String,
     new_password: String,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Input for ChangePasswordInput {
+    fn read(f: &mut Fields) -> Self {
+        ChangePasswordInput {
+            old_password: f.string("oldPassword"),
+            new_password: f.string("newPassword"),
+        }
+    }
+}
+
+#[derive(Default)]
 struct SignOutInput {
-    #[serde(default)]
     global: bool,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SignUpResultJs {
-    user_confirmed: bool,
-    user_sub: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code_delivery: Option<CodeDeliveryJs>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AuthSessionJs {
-    user: UserJs,
-    id_token: String,
-    access_token: String,
-    expires_at: f64,
+impl Input for SignOutInput {
+    fn read(f: &mut Fields) -> Self {
+        SignOutInput {
+            global: f.bool_or("global", false),
+        }
+    }
 }
 
 /// Runs `future` as a Promise; a rejected Promise carries a real `Error`.
@@ -741,7 +862,7 @@ fn rejected(e: Error) -> Promise {
 /// with an `InvalidInputError` when the input is malformed (nothing is sent).
 fn with_input<I, F>(name: &str, input: JsValue, call: impl FnOnce(I) -> F) -> Promise
 where
-    I: DeserializeOwned,
+    I: Input,
     F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
 {
     match parse(name, input) {
@@ -751,7 +872,7 @@ where
 }
 
 /// `undefined`, optionally-absent input objects.
-fn optional<T: DeserializeOwned + Default>(field: &str, value: JsValue) -> Result<T, Error> {
+fn optional<T: Input + Default>(field: &str, value: JsValue) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
         Ok(T::default())
     } else {
@@ -792,7 +913,7 @@ impl Client {
             let answer = ChallengeAnswer {
                 code: i.code,
                 new_password: i.new_password,
-                attributes: i.attributes.into_iter().collect(),
+                attributes: i.attributes,
                 mfa_type: i.mfa_type,
                 answer: i.answer,
             };
@@ -809,10 +930,10 @@ impl Client {
         let future = self.session.setup_totp();
         promise(async move {
             let setup = future.await?;
-            to_js(&TotpSetupJs {
-                totp_secret: setup.secret.clone(),
-                totp_uri: setup.uri.clone(),
-            })
+            let out = js_sys::Object::new();
+            set(&out, "totpSecret", &setup.secret.as_str().into());
+            set(&out, "totpUri", &setup.uri.as_str().into());
+            Ok(out.into())
         })
     }
 
@@ -836,18 +957,18 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "SignUpInput")] input: JsValue,
     ) -> Promise {
         with_input("signUp", input, |i: SignUpInput| {
-            let future = self.session.sign_up(
-                i.username,
-                Zeroizing::new(i.password),
-                i.attributes.into_iter().collect(),
-            );
+            let future = self
+                .session
+                .sign_up(i.username, Zeroizing::new(i.password), i.attributes);
             async move {
                 let r = future.await?;
-                to_js(&SignUpResultJs {
-                    user_confirmed: r.user_confirmed,
-                    user_sub: r.user_sub,
-                    code_delivery: r.code_delivery.map(Into::into),
-                })
+                let out = js_sys::Object::new();
+                set(&out, "userConfirmed", &r.user_confirmed.into());
+                set(&out, "userSub", &r.user_sub.into());
+                if let Some(c) = &r.code_delivery {
+                    set(&out, "codeDelivery", &code_delivery_to_js(c));
+                }
+                Ok(out.into())
             }
         })
     }
@@ -872,7 +993,7 @@ impl Client {
     ) -> Promise {
         with_input("resendSignUpCode", input, |i: UsernameInput| {
             let future = self.session.resend_sign_up_code(i.username);
-            async move { to_js(&CodeDeliveryJs::from(future.await?)) }
+            async move { Ok(code_delivery_to_js(&future.await?)) }
         })
     }
 
@@ -884,7 +1005,7 @@ impl Client {
     ) -> Promise {
         with_input("forgotPassword", input, |i: UsernameInput| {
             let future = self.session.forgot_password(i.username);
-            async move { to_js(&CodeDeliveryJs::from(future.await?)) }
+            async move { Ok(code_delivery_to_js(&future.await?)) }
         })
     }
 
@@ -941,7 +1062,7 @@ impl Client {
     #[wasm_bindgen(js_name = currentUser, unchecked_return_type = "User | null")]
     pub fn current_user(&self) -> Result<JsValue, JsValue> {
         match self.session.current_user() {
-            Some(u) => Ok(to_js(&UserJs::from(u))?),
+            Some(u) => Ok(user_to_js(&u)),
             None => Ok(JsValue::NULL),
         }
     }
@@ -957,13 +1078,12 @@ impl Client {
             let user = session.current_user().ok_or_else(|| {
                 Error::service("NotAuthorizedException", "no user is signed in", 400, None)
             })?;
-            let expires_at = user.expires_at_ms as f64;
-            to_js(&AuthSessionJs {
-                user: user.into(),
-                id_token: tokens.id_token.clone(),
-                access_token: tokens.access_token.clone(),
-                expires_at,
-            })
+            let out = js_sys::Object::new();
+            set(&out, "user", &user_to_js(&user));
+            set(&out, "idToken", &tokens.id_token.as_str().into());
+            set(&out, "accessToken", &tokens.access_token.as_str().into());
+            set(&out, "expiresAt", &(user.expires_at_ms as f64).into());
+            Ok(out.into())
         })
     }
 
@@ -1475,9 +1595,9 @@ impl Files {
             .ok()
             .filter(|m| m.is_object())
         {
-            Some(m) => match serde_wasm_bindgen::from_value::<BTreeMap<String, String>>(m) {
-                Ok(m) => m.into_iter().collect(),
-                Err(_) => {
+            Some(m) => match string_pairs(&m) {
+                Some(m) => m,
+                None => {
                     return rejected(Error::invalid_input(
                         "metadata",
                         "metadata must be an object of strings",
@@ -1799,9 +1919,8 @@ fn get_opt(options: &JsValue, key: &str) -> Option<JsValue> {
 fn names_of(options: &JsValue) -> Result<Vec<(String, String)>, Error> {
     match get_opt(options, "names") {
         None => Ok(Vec::new()),
-        Some(v) => serde_wasm_bindgen::from_value::<BTreeMap<String, String>>(v)
-            .map(|m| m.into_iter().collect())
-            .map_err(|_| Error::invalid_input("names", "names must be an object of strings")),
+        Some(v) => string_pairs(&v)
+            .ok_or_else(|| Error::invalid_input("names", "names must be an object of strings")),
     }
 }
 
