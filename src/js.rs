@@ -267,11 +267,10 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
-/// An input object read field by field, as serde-wasm-bindgen read the derived structs this
-/// replaces (which is what callers and messages were built on): a field is missing when it
-/// is `undefined` and not `in` the object; fields the input does not know are not looked at;
-/// the first wrongly typed field is reported before any missing one. A wrongly typed value is
-/// never quoted back: it may be a password.
+/// An input object read field by field: a required field is missing when it is `undefined`
+/// and not `in` the object; optional ones may be absent or `undefined`; fields the input does
+/// not know are not looked at; the first wrongly typed field is reported before any missing
+/// one. A wrongly typed value is never quoted back: it may be a password.
 struct Fields<'a> {
     /// The method whose input this is, which errors name as their `field`.
     name: &'a str,
@@ -339,9 +338,9 @@ impl Fields<'_> {
         Some(self.text(&v))
     }
 
-    /// A boolean that may be absent (but not `undefined`).
+    /// A boolean that may be absent or `undefined`.
     fn bool_or(&mut self, key: &'static str, default: bool) -> bool {
-        match self.get(key) {
+        match self.get(key).filter(|v| !v.is_undefined()) {
             Some(v) => v.as_bool().unwrap_or_else(|| {
                 self.wrong = true;
                 default
@@ -350,9 +349,9 @@ impl Fields<'_> {
         }
     }
 
-    /// An object of strings that may be absent (but not `undefined`), sorted by key.
+    /// An object of strings that may be absent or `undefined`, sorted by key.
     fn string_map(&mut self, key: &'static str) -> Vec<(String, String)> {
-        match self.get(key) {
+        match self.get(key).filter(|v| !v.is_undefined()) {
             Some(v) => string_pairs(&v).unwrap_or_else(|| {
                 self.wrong = true;
                 Vec::new()
@@ -366,8 +365,7 @@ impl Fields<'_> {
         let message = if self.wrong {
             format!("{name}: expects an object whose fields are strings (see the TypeScript types)")
         } else if let Some(key) = self.missing {
-            // "Error: " is what serde-wasm-bindgen's message had; kept, as messages were.
-            format!("{name}: Error: missing field `{key}`")
+            format!("{name}: missing field `{key}`")
         } else {
             return Ok(());
         };
@@ -382,8 +380,8 @@ fn parse<T: Input>(field: &str, value: JsValue) -> Result<T, Error> {
 }
 
 /// The `[key, value]` pairs of an object (or of an iterable of pairs, such as a `Map`) whose
-/// keys and values are all strings, sorted by key with the last of equal keys kept, as the
-/// `BTreeMap` serde-wasm-bindgen read them into had them; `None` when it is not one.
+/// keys and values are all strings, sorted by key with the last of equal keys kept; `None`
+/// when it is not one.
 fn string_pairs(v: &JsValue) -> Option<Vec<(String, String)>> {
     if !v.is_object() {
         return None;

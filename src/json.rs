@@ -39,9 +39,9 @@ static NULL: Json = Json::Null;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NotJson;
 
-/// How deep arrays and objects may nest in a text read: AWS's own answers stay far below
-/// (DynamoDB allows 32 levels of documents).
-const MAX_DEPTH: usize = 128;
+/// How deep arrays and objects may nest in a text read: 127, where `serde_json` stops too.
+/// AWS's own answers stay far below (DynamoDB allows 32 levels of documents).
+const MAX_DEPTH: usize = 127;
 
 impl Map {
     /// An empty object.
@@ -550,12 +550,14 @@ impl Reader<'_> {
         }
     }
 
+    /// Reads a value inside `depth` arrays and objects.
     fn value(&mut self, depth: usize) -> Result<Json, NotJson> {
-        if depth > MAX_DEPTH {
+        self.space();
+        let next = self.peek().ok_or(NotJson)?;
+        if matches!(next, b'[' | b'{') && depth >= MAX_DEPTH {
             return Err(NotJson);
         }
-        self.space();
-        match self.peek().ok_or(NotJson)? {
+        match next {
             b'n' => self.eat("null").map(|_| Json::Null),
             b't' => self.eat("true").map(|_| Json::Bool(true)),
             b'f' => self.eat("false").map(|_| Json::Bool(false)),
@@ -794,7 +796,7 @@ mod tests {
 
     #[test]
     fn nesting_is_limited() {
-        let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
         assert_eq!(parse(&deep), Err(NotJson));
         let fine = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
         assert!(parse(&fine).is_ok());
