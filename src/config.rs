@@ -85,7 +85,10 @@ impl StorageKind {
             "local" => Ok(StorageKind::Local),
             other => Err(Error::config(
                 "storage",
-                format!("storage {other:?} is not one of \"memory\", \"session\", \"local\""),
+                format!(
+                    "storage {} is not one of \"memory\", \"session\", \"local\"",
+                    crate::json::quoted(other)
+                ),
             )),
         }
     }
@@ -133,7 +136,8 @@ impl RawConfig {
                     return Err(Error::config(
                         &name,
                         format!(
-                            "{name:?} is not a config field; the fields are {}",
+                            "{} is not a config field; the fields are {}",
+                            crate::json::quoted(&name),
                             FIELDS.join(", ")
                         ),
                     ))
@@ -162,7 +166,10 @@ impl Config {
         if !is_region(&region) {
             return Err(Error::config(
                 "region",
-                format!("region {region:?} is not an AWS region name such as \"us-east-1\""),
+                format!(
+                    "region {} is not an AWS region name such as \"us-east-1\"",
+                    crate::json::quoted(&region)
+                ),
             ));
         }
 
@@ -176,7 +183,12 @@ impl Config {
                 if pool_region != region {
                     return Err(Error::config(
                         "userPoolId",
-                        format!("userPoolId {user_pool_id:?} is in region {pool_region:?}, but region is {region:?}"),
+                        format!(
+                            "userPoolId {} is in region {}, but region is {}",
+                            crate::json::quoted(&user_pool_id),
+                            crate::json::quoted(pool_region),
+                            crate::json::quoted(&region)
+                        ),
                     ));
                 }
             }
@@ -184,7 +196,8 @@ impl Config {
                 return Err(Error::config(
                     "userPoolId",
                     format!(
-                        "userPoolId {user_pool_id:?} does not look like \"{region}_AbCdEf123\""
+                        "userPoolId {} does not look like \"{region}_AbCdEf123\"",
+                        crate::json::quoted(&user_pool_id)
                     ),
                 ))
             }
@@ -198,7 +211,7 @@ impl Config {
         {
             return Err(Error::config(
                 "userPoolClientId",
-                format!("userPoolClientId {user_pool_client_id:?} is not an app client id (letters, digits, '_' and '+', at most 128)"),
+                format!("userPoolClientId {} is not an app client id (letters, digits, '_' and '+', at most 128)", crate::json::quoted(&user_pool_client_id)),
             ));
         }
 
@@ -211,14 +224,14 @@ impl Config {
                         if pool_region != region {
                             return Err(Error::config(
                                 "identityPoolId",
-                                format!("identityPoolId {id:?} is in region {pool_region:?}, but region is {region:?}"),
+                                format!("identityPoolId {} is in region {}, but region is {}", crate::json::quoted(&id), crate::json::quoted(pool_region), crate::json::quoted(&region)),
                             ));
                         }
                     }
                     _ => {
                         return Err(Error::config(
                             "identityPoolId",
-                            format!("identityPoolId {id:?} does not look like \"{region}:01234567-89ab-cdef-0123-456789abcdef\""),
+                            format!("identityPoolId {} does not look like \"{region}:01234567-89ab-cdef-0123-456789abcdef\"", crate::json::quoted(&id)),
                         ))
                     }
                 }
@@ -299,14 +312,20 @@ fn validate_endpoint(e: &str) -> Result<String> {
         .ok_or_else(|| {
             Error::config(
                 "endpoint",
-                format!("endpoint {e:?} must start with http:// or https://"),
+                format!(
+                    "endpoint {} must start with http:// or https://",
+                    crate::json::quoted(e)
+                ),
             )
         })?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() || e.contains(['?', '#', ' ']) {
         return Err(Error::config(
             "endpoint",
-            format!("endpoint {e:?} must be a base URL such as http://127.0.0.1:4566"),
+            format!(
+                "endpoint {} must be a base URL such as http://127.0.0.1:4566",
+                crate::json::quoted(e)
+            ),
         ));
     }
     Ok(e.trim_end_matches('/').to_owned())

@@ -31,6 +31,20 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The kind's name, as the JS `kind` property carries it (`InvalidInput`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Config => "Config",
+            ErrorKind::InvalidInput => "InvalidInput",
+            ErrorKind::OutOfScope => "OutOfScope",
+            ErrorKind::Service => "Service",
+            ErrorKind::Network => "Network",
+            ErrorKind::Protocol => "Protocol",
+            ErrorKind::Aborted => "Aborted",
+            ErrorKind::Internal => "Internal",
+        }
+    }
+
     /// The JavaScript `name` for errors that carry no AWS exception name.
     pub fn default_name(self) -> &'static str {
         match self {
@@ -200,6 +214,24 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn kind_names_are_the_variant_names() {
+        use ErrorKind::*;
+        for kind in [
+            Config,
+            InvalidInput,
+            OutOfScope,
+            Service,
+            Network,
+            Protocol,
+            Aborted,
+            Internal,
+        ] {
+            assert_eq!(kind.as_str(), format!("{kind:?}"));
+        }
+    }
+
     use super::*;
 
     #[test]

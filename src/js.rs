@@ -8,7 +8,6 @@
 //! JS caller freeing the client cannot leave a dangling borrow. TypeScript types are written
 //! here, beside the items they describe.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
@@ -349,7 +348,7 @@ impl Fields<'_> {
         }
     }
 
-    /// An object of strings that may be absent or `undefined`, sorted by key.
+    /// An object of strings that may be absent or `undefined`, in order.
     fn string_map(&mut self, key: &'static str) -> Vec<(String, String)> {
         match self.get(key).filter(|v| !v.is_undefined()) {
             Some(v) => string_pairs(&v).unwrap_or_else(|| {
@@ -380,8 +379,8 @@ fn parse<T: Input>(field: &str, value: JsValue) -> Result<T, Error> {
 }
 
 /// The `[key, value]` pairs of an object (or of an iterable of pairs, such as a `Map`) whose
-/// keys and values are all strings, sorted by key with the last of equal keys kept; `None`
-/// when it is not one.
+/// keys and values are all strings, in order, the last of equal keys kept in the place of
+/// the first; `None` when it is not one.
 fn string_pairs(v: &JsValue) -> Option<Vec<(String, String)>> {
     if !v.is_object() {
         return None;
@@ -390,12 +389,16 @@ fn string_pairs(v: &JsValue) -> Option<Vec<(String, String)>> {
         Some(iter) => iter.collect::<Result<_, _>>().ok()?,
         None => js_sys::Object::entries(v.unchecked_ref()).to_vec(),
     };
-    let mut map = BTreeMap::new();
+    let mut pairs: Vec<(String, String)> = Vec::with_capacity(entries.len());
     for entry in entries {
         let entry: js_sys::Array = entry.unchecked_into();
-        map.insert(entry.get(0).as_string()?, entry.get(1).as_string()?);
+        let (k, v) = (entry.get(0).as_string()?, entry.get(1).as_string()?);
+        match pairs.iter_mut().find(|(name, _)| *name == k) {
+            Some(slot) => slot.1 = v,
+            None => pairs.push((k, v)),
+        }
     }
-    Some(map.into_iter().collect())
+    Some(pairs)
 }
 
 /// A JS array of strings.
@@ -604,7 +607,7 @@ fn next_step_to_js(s: &NextStep) -> JsValue {
         "requiredAttributes",
         &strings_to_js(&s.required_attributes),
     );
-    // Sorted by name and unique already: they come from a BTreeMap.
+    // Unique names already: they come from a JSON object.
     let parameters = js_sys::Object::new();
     for (k, v) in &s.parameters {
         set(&parameters, k, &v.as_str().into());
@@ -1147,7 +1150,7 @@ impl Client {
         {
             return Err(Error::invalid_input(
                 "bucket",
-                format!("{bucket:?} is not an S3 bucket name"),
+                format!("{} is not an S3 bucket name", crate::json::quoted(&bucket)),
             )
             .into());
         }
@@ -1674,7 +1677,12 @@ impl Files {
                 match as_.as_str() {
                     "text" => Ok(JsValue::from_str(&String::from_utf8_lossy(&response.body))),
                     "json" => js_sys::JSON::parse(&String::from_utf8_lossy(&response.body))
-                        .map_err(|_| Error::protocol(format!("the object {key:?} is not JSON"))),
+                        .map_err(|_| {
+                            Error::protocol(format!(
+                                "the object {} is not JSON",
+                                crate::json::quoted(&key)
+                            ))
+                        }),
                     "blob" => {
                         let parts =
                             js_sys::Array::of1(&js_sys::Uint8Array::from(response.body.as_slice()));
@@ -1939,7 +1947,7 @@ fn return_values_of(options: &JsValue) -> Result<Option<dynamodb::ReturnValues>,
         Some("UPDATED_OLD") => Some(R::UpdatedOld),
         Some("ALL_NEW") => Some(R::AllNew),
         Some("UPDATED_NEW") => Some(R::UpdatedNew),
-        Some(other) => return Err(Error::invalid_input("returnValues", format!("returnValues {other:?} is not one of NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW"))),
+        Some(other) => return Err(Error::invalid_input("returnValues", format!("returnValues {} is not one of NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW", crate::json::quoted(other)))),
     })
 }
 
@@ -2299,7 +2307,7 @@ impl From<Error> for JsValue {
         js.set_name(&e.code);
         let obj: &js_sys::Object = js.as_ref();
         set(obj, "code", &e.code.as_str().into());
-        set(obj, "kind", &format!("{:?}", e.kind).into());
+        set(obj, "kind", &e.kind.as_str().into());
         set(obj, "retryable", &e.retryable.into());
         set(
             obj,

@@ -512,6 +512,14 @@ pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// `s` as a JSON string literal, for messages that quote a value (`"a b"`): what `{:?}` would
+/// show, without the Debug machinery.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_string(s, &mut out);
+    out
+}
+
 /// Whether `text` is a JSON number (`-0.5e+3`; no `+`, no leading zeros, no bare `.5`), which
 /// `JSON.parse` reads to the nearest double, as `Number(text)` does.
 pub fn is_number(text: &str) -> bool {

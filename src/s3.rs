@@ -117,7 +117,10 @@ pub fn scoped_key(identity_id: &str, key: &str, scope: ScopeCheck) -> Result<Str
     {
         return Err(Error::invalid_input(
             "key",
-            format!("the object key {key:?} has a '.' or '..' segment, which a URL would resolve"),
+            format!(
+                "the object key {} has a '.' or '..' segment, which a URL would resolve",
+                crate::json::quoted(key)
+            ),
         ));
     }
     match scope {
@@ -137,7 +140,11 @@ pub fn scoped_key(identity_id: &str, key: &str, scope: ScopeCheck) -> Result<Str
             if looks_like_identity_id(key.split('/').next().unwrap_or("")) {
                 return Err(Error::out_of_scope(
                     "key",
-                    format!("the object key {key:?} is under another identity's prefix; yours is {prefix:?}"),
+                    format!(
+                        "the object key {} is under another identity's prefix; yours is {}",
+                        crate::json::quoted(key),
+                        crate::json::quoted(&prefix)
+                    ),
                 ));
             }
             Ok(format!("{prefix}{key}"))
@@ -201,13 +208,19 @@ impl Bucket {
             {
                 return Err(Error::invalid_input(
                     "metadata",
-                    format!("metadata name {name:?} must be letters, digits, '-' or '_'"),
+                    format!(
+                        "metadata name {} must be letters, digits, '-' or '_'",
+                        crate::json::quoted(name)
+                    ),
                 ));
             }
             if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
                 return Err(Error::invalid_input(
                     "metadata",
-                    format!("metadata {name:?} must be printable ASCII (S3 sends it as a header)"),
+                    format!(
+                        "metadata {} must be printable ASCII (S3 sends it as a header)",
+                        crate::json::quoted(name)
+                    ),
                 ));
             }
             headers.push((

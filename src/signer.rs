@@ -529,7 +529,7 @@ fn check_headers(headers: &[(String, String)]) -> Result<()> {
         if name.is_empty() || !name.bytes().all(is_token_byte) {
             return Err(Error::invalid_input(
                 "headers",
-                format!("{name:?} is not a valid header name"),
+                format!("{} is not a valid header name", crate::json::quoted(name)),
             ));
         }
         if name.eq_ignore_ascii_case("host") {
@@ -566,7 +566,7 @@ fn checked_method(method: &str) -> Result<&str> {
     } else {
         Err(Error::invalid_input(
             "method",
-            format!("{method:?} is not a valid HTTP method"),
+            format!("{} is not a valid HTTP method", crate::json::quoted(method)),
         ))
     }
 }
@@ -594,7 +594,10 @@ fn check_scope_name(field: &str, value: &str) -> Result<()> {
     } else {
         Err(Error::invalid_input(
             field,
-            format!("{field} {value:?} must be lower-case letters, digits and '-'"),
+            format!(
+                "{field} {} must be lower-case letters, digits and '-'",
+                crate::json::quoted(value)
+            ),
         ))
     }
 }

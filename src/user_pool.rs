@@ -5,8 +5,6 @@
 //! maths comes from `srp`, the order of the steps from `session`. Requests carry no AWS
 //! signature: these operations are authorised by the client id, a token or a session string.
 
-use std::collections::BTreeMap;
-
 use crate::aws_json::{self, Version};
 use crate::error::{Error, Result};
 use crate::http::Transport;
@@ -21,7 +19,7 @@ pub struct Challenge {
     /// `PASSWORD_VERIFIER`, `NEW_PASSWORD_REQUIRED`, `SOFTWARE_TOKEN_MFA`, ...
     pub name: String,
     /// The challenge parameters as Cognito sent them.
-    pub parameters: BTreeMap<String, String>,
+    pub parameters: Parameters,
     /// The opaque session string to send back with the answer.
     pub session: Option<String>,
 }
@@ -34,6 +32,37 @@ impl std::fmt::Debug for Challenge {
             .field("parameters", &self.parameters)
             .field("session", &self.session.as_ref().map(|_| "** redacted **"))
             .finish()
+    }
+}
+
+/// A challenge's parameters, names and values, in the order Cognito sent them (a handful, so a
+/// list, not a map).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Parameters(Vec<(String, String)>);
+
+impl Parameters {
+    /// The value of `name`.
+    pub fn get(&self, name: &str) -> Option<&String> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// The parameters, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+/// Read from a JSON object, whose names are unique.
+impl FromIterator<(String, String)> for Parameters {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Parameters {
+        let mut list: Vec<(String, String)> = Vec::new();
+        for (k, v) in iter {
+            match list.iter_mut().find(|(name, _)| *name == k) {
+                Some(slot) => slot.1 = v,
+                None => list.push((k, v)),
+            }
+        }
+        Parameters(list)
     }
 }
 
@@ -491,7 +520,7 @@ mod tests {
             panic!("a challenge")
         };
         assert_eq!(c.name, "PASSWORD_VERIFIER");
-        assert_eq!(c.parameters["SRP_B"], "ff00");
+        assert_eq!(c.parameters.get("SRP_B").map(String::as_str), Some("ff00"));
         let debug = format!("{c:?}");
         assert!(!debug.contains("AYABeD"), "{debug}");
     }

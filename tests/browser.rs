@@ -38,7 +38,10 @@ async fn initiate_auth_for_alice_returns_the_password_verifier_challenge() {
             .unwrap_or_else(|| panic!("no {p} in the challenge"));
         assert!(!v.is_empty(), "{p} is empty");
     }
-    let b = &challenge.parameters["SRP_B"];
+    let b = challenge
+        .parameters
+        .get("SRP_B")
+        .expect("SRP_B was checked above");
     assert!(
         b.chars().all(|c| c.is_ascii_hexdigit()),
         "SRP_B is hex: {b}"

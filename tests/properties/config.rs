@@ -147,7 +147,7 @@ fn fields_read_or_are_named(check: &mut Check) -> Result<(), String> {
             (Err(e), Some((name, _))) => {
                 prop_assert_eq!(e.kind, ErrorKind::Config);
                 prop_assert_eq!(e.field.as_deref(), Some(name.as_str()));
-                let quoted = format!("{name:?}");
+                let quoted = apiless::json::quoted(name);
                 prop_assert!(
                     e.message.contains(name.as_str()) || e.message.contains(&quoted),
                     "{}",
