@@ -364,35 +364,18 @@ impl From<&bool> for Json {
     }
 }
 
-impl From<u64> for Json {
-    fn from(n: u64) -> Json {
-        Json::Number(n.to_string())
-    }
+/// Whole numbers, written as their decimal text.
+macro_rules! from_integer {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Json {
+            fn from(n: $t) -> Json {
+                Json::Number(n.to_string())
+            }
+        }
+    )*};
 }
 
-impl From<u32> for Json {
-    fn from(n: u32) -> Json {
-        Json::Number(n.to_string())
-    }
-}
-
-impl From<i64> for Json {
-    fn from(n: i64) -> Json {
-        Json::Number(n.to_string())
-    }
-}
-
-impl From<i32> for Json {
-    fn from(n: i32) -> Json {
-        Json::Number(n.to_string())
-    }
-}
-
-impl From<usize> for Json {
-    fn from(n: usize) -> Json {
-        Json::Number(n.to_string())
-    }
-}
+from_integer!(u64, u32, i64, i32, usize);
 
 impl<T: Into<Json>> From<Vec<T>> for Json {
     fn from(items: Vec<T>) -> Json {

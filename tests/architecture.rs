@@ -1,8 +1,8 @@
 //! Checks that imports between modules flow one way, as `src/lib.rs` and `STYLE.md` describe:
 //! `js` -> `session` -> (`user_pool`, `identity_pool`, `cache`, `storage`) -> (`aws_json`,
-//! `srp`) -> `http`; `dynamodb` and `s3` -> `signer`; `error`, `config` and `clock` are leaves
-//! anyone may use. A module may use what lies below it; service modules never use `session` or
-//! each other.
+//! `srp`) -> `http`; `dynamodb` and `s3` -> `signer`; `error`, `config`, `clock`, `json` and
+//! `credentials` are leaves anyone may use. A module may use what lies below it; service
+//! modules never use `session` or each other.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
