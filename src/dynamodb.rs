@@ -95,10 +95,7 @@ fn child(path: &str, name: &str) -> String {
     if plain {
         format!("{path}.{name}")
     } else {
-        let mut quoted = format!("{path}[");
-        json::write_string(name, &mut quoted);
-        quoted.push(']');
-        quoted
+        format!("{path}[{}]", json::quoted(name))
     }
 }
 

@@ -393,10 +393,7 @@ fn string_pairs(v: &JsValue) -> Option<Vec<(String, String)>> {
     for entry in entries {
         let entry: js_sys::Array = entry.unchecked_into();
         let (k, v) = (entry.get(0).as_string()?, entry.get(1).as_string()?);
-        match pairs.iter_mut().find(|(name, _)| *name == k) {
-            Some(slot) => slot.1 = v,
-            None => pairs.push((k, v)),
-        }
+        crate::json::set_field(&mut pairs, k, v);
     }
     Some(pairs)
 }

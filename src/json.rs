@@ -52,13 +52,7 @@ impl Map {
     /// Sets `key` to `value`, in place if it is already there (returning the value it
     /// replaces), else at the end.
     pub fn insert(&mut self, key: String, value: Json) -> Option<Json> {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
-            None => {
-                self.0.push((key, value));
-                None
-            }
-        }
+        set_field(&mut self.0, key, value)
     }
 
     /// The value of `key`.
@@ -135,14 +129,10 @@ impl Json {
     /// Reads JSON text.
     pub fn parse(text: &[u8]) -> Result<Json, NotJson> {
         let text = std::str::from_utf8(text).map_err(|_| NotJson)?;
-        let mut reader = Reader {
-            s: text.as_bytes(),
-            text,
-            at: 0,
-        };
+        let mut reader = Reader { text, at: 0 };
         let value = reader.value(0)?;
         reader.space();
-        if reader.at != reader.s.len() {
+        if reader.at != text.len() {
             return Err(NotJson);
         }
         Ok(value)
@@ -401,6 +391,19 @@ impl<T: Into<Json>> From<Option<T>> for Json {
     }
 }
 
+/// Sets `key` in a short list of named fields: in place when it is there (returning the value
+/// it replaces), else at the end. JSON objects use it, and so do the other name lists of the
+/// crate (challenge parameters, the memory store, input maps), which are all a few entries long.
+pub fn set_field<V>(fields: &mut Vec<(String, V)>, key: String, value: V) -> Option<V> {
+    match fields.iter_mut().find(|(k, _)| *k == key) {
+        Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
+        None => {
+            fields.push((key, value));
+            None
+        }
+    }
+}
+
 /// A JSON value written as JSON: `json!({"ClientId": id, "AuthParameters": {"USERNAME": user}})`.
 ///
 /// Object keys are string literals; values are nested objects and arrays, `null`, or any
@@ -506,24 +509,23 @@ pub fn quoted(s: &str) -> String {
 /// Whether `text` is a JSON number (`-0.5e+3`; no `+`, no leading zeros, no bare `.5`), which
 /// `JSON.parse` reads to the nearest double, as `Number(text)` does.
 pub fn is_number(text: &str) -> bool {
-    let mut reader = Reader {
-        s: text.as_bytes(),
-        text,
-        at: 0,
-    };
+    let mut reader = Reader { text, at: 0 };
     reader.number().is_ok() && reader.at == text.len()
 }
 
 /// A cursor over JSON text that is already known to be UTF-8.
 struct Reader<'a> {
-    s: &'a [u8],
     text: &'a str,
     at: usize,
 }
 
 impl Reader<'_> {
+    fn bytes(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
+
     fn peek(&self) -> Option<u8> {
-        self.s.get(self.at).copied()
+        self.bytes().get(self.at).copied()
     }
 
     fn space(&mut self) {
@@ -533,7 +535,7 @@ impl Reader<'_> {
     }
 
     fn eat(&mut self, word: &str) -> Result<(), NotJson> {
-        if self.s[self.at..].starts_with(word.as_bytes()) {
+        if self.bytes()[self.at..].starts_with(word.as_bytes()) {
             self.at += word.len();
             Ok(())
         } else {
@@ -712,7 +714,7 @@ impl Reader<'_> {
     }
 
     fn hex4(&mut self) -> Result<u32, NotJson> {
-        let digits = self.s.get(self.at..self.at + 4).ok_or(NotJson)?;
+        let digits = self.bytes().get(self.at..self.at + 4).ok_or(NotJson)?;
         let mut code = 0;
         for &d in digits {
             code = code * 16 + char::from(d).to_digit(16).ok_or(NotJson)?;

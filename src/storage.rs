@@ -39,10 +39,7 @@ impl Store for MemoryStore {
     }
     fn set(&self, key: &str, value: &str) -> Result<()> {
         let mut entries = self.0.borrow_mut();
-        match entries.iter_mut().find(|(k, _)| k == key) {
-            Some(slot) => slot.1 = value.to_owned(),
-            None => entries.push((key.to_owned(), value.to_owned())),
-        }
+        crate::json::set_field(&mut entries, key.to_owned(), value.to_owned());
         Ok(())
     }
     fn remove(&self, key: &str) {

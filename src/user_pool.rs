@@ -55,12 +55,9 @@ impl Parameters {
 /// Read from a JSON object, whose names are unique.
 impl FromIterator<(String, String)> for Parameters {
     fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Parameters {
-        let mut list: Vec<(String, String)> = Vec::new();
+        let mut list = Vec::new();
         for (k, v) in iter {
-            match list.iter_mut().find(|(name, _)| *name == k) {
-                Some(slot) => slot.1 = v,
-                None => list.push((k, v)),
-            }
+            json::set_field(&mut list, k, v);
         }
         Parameters(list)
     }
