@@ -166,7 +166,7 @@ pub fn cognito_timestamp(ms: f64) -> String {
 /// Parses an HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 7231's preferred form)
 /// into milliseconds since the epoch.
 pub fn parse_http_date(s: &str) -> Option<f64> {
-    let rest = s.trim().split_once(", ")?.1;
+    let rest = crate::text::split_once(s.trim(), ", ")?.1;
     let mut parts = rest.split(' ');
     let day: u32 = parts.next()?.parse().ok()?;
     let month_name = parts.next()?;

@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use zeroize::Zeroizing;
 
+use futures_util::future::LocalBoxFuture;
 use futures_util::FutureExt;
 use web_sys::AbortSignal;
 
@@ -1437,18 +1438,40 @@ impl Transport for CallFetch {
     }
 }
 
+/// The body of one signed AWS call: what to send and how to read the answer, given the
+/// signed-in user's identity and the signed-call context.
+type AwsCall = Box<
+    dyn for<'a> FnOnce(
+        &'a AwsIdentity,
+        &'a signed::Context<'a, CallFetch>,
+    ) -> LocalBoxFuture<'a, Result<JsValue, Error>>,
+>;
+
+/// Boxes a call body (the bound lets closures infer their higher-ranked signature).
+fn aws_call<F>(call: F) -> AwsCall
+where
+    F: for<'a> FnOnce(
+            &'a AwsIdentity,
+            &'a signed::Context<'a, CallFetch>,
+        ) -> LocalBoxFuture<'a, Result<JsValue, Error>>
+        + 'static,
+{
+    Box::new(call)
+}
+
 /// Runs `call` for the signed-in user with their identity and a signed-call context whose
-/// fetches obey `signal` and stop at a sign-out; the future owns everything it needs.
-fn with_aws<R: 'static>(
+/// fetches obey `signal` and stop at a sign-out; the future owns everything it needs. Not
+/// generic: one copy of this machinery serves every DynamoDB and S3 method.
+fn with_aws(
     session: &Rc<Session<Fetch>>,
     service: &'static str,
     signal: Option<AbortSignal>,
-    call: impl AsyncFnOnce(&AwsIdentity, &signed::Context<'_, CallFetch>) -> Result<R, Error> + 'static,
-) -> impl std::future::Future<Output = Result<R, Error>> + 'static {
+    call: AwsCall,
+) -> Promise {
     let session = session.clone();
     let generation = session.generation();
     let identity = session.aws_identity();
-    async move {
+    promise_of(Box::pin(async move {
         let identity = identity.await?;
         let transport = CallFetch {
             fetch: Fetch { signal },
@@ -1474,7 +1497,7 @@ fn with_aws<R: 'static>(
             jitter: &jitter,
         };
         call(&identity, &ctx).await
-    }
+    }))
 }
 
 /// The signed-in user's objects in one bucket, all under `<identityId>/`.
@@ -1605,44 +1628,45 @@ impl Files {
             None => Vec::new(),
         };
         let bucket = self.bucket.clone();
-        let work = with_aws(
+        with_aws(
             &self.session,
             "s3",
             opts.signal,
-            async move |identity, ctx| {
-                let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
-                let (bytes, detected) = body_bytes(body).await?;
-                let hash = if unsigned {
-                    BodyHash::Unsigned
-                } else if bytes.len() >= WEBCRYPTO_FROM_BYTES {
-                    BodyHash::Precomputed(sha256_hex(&bytes).await?)
-                } else {
-                    BodyHash::Compute
-                };
-                let request = bucket.put(
-                    &full,
-                    bytes,
-                    content_type.as_deref().or(detected.as_deref()),
-                    &metadata,
-                )?;
-                let response = s3::send(ctx, request, hash).await?;
-                let out = js_sys::Object::new();
-                set(
-                    &out,
-                    "key",
-                    &relative_key(&identity.identity_id, &full).into(),
-                );
-                set(
-                    &out,
-                    "etag",
-                    &response
-                        .header("etag")
-                        .map_or(JsValue::UNDEFINED, JsValue::from),
-                );
-                Ok(JsValue::from(out))
-            },
-        );
-        promise(work)
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                    let (bytes, detected) = body_bytes(body).await?;
+                    let hash = if unsigned {
+                        BodyHash::Unsigned
+                    } else if bytes.len() >= WEBCRYPTO_FROM_BYTES {
+                        BodyHash::Precomputed(sha256_hex(&bytes).await?)
+                    } else {
+                        BodyHash::Compute
+                    };
+                    let request = bucket.put(
+                        &full,
+                        bytes,
+                        content_type.as_deref().or(detected.as_deref()),
+                        &metadata,
+                    )?;
+                    let response = s3::send(ctx, request, hash).await?;
+                    let out = js_sys::Object::new();
+                    set(
+                        &out,
+                        "key",
+                        &relative_key(&identity.identity_id, &full).into(),
+                    );
+                    set(
+                        &out,
+                        "etag",
+                        &response
+                            .header("etag")
+                            .map_or(JsValue::UNDEFINED, JsValue::from),
+                    );
+                    Ok(JsValue::from(out))
+                })
+            }),
+        )
     }
 
     /// Downloads `key`: `as` "bytes" (Uint8Array, the default), "text", "json" or "blob";
@@ -1663,36 +1687,40 @@ impl Files {
         }
         let range = option_string(&options, "range");
         let bucket = self.bucket.clone();
-        promise(with_aws(
+        with_aws(
             &self.session,
             "s3",
             opts.signal,
-            async move |identity, ctx| {
-                let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
-                let response =
-                    s3::send(ctx, bucket.get(&full, range.as_deref()), BodyHash::Compute).await?;
-                match as_.as_str() {
-                    "text" => Ok(JsValue::from_str(&String::from_utf8_lossy(&response.body))),
-                    "json" => js_sys::JSON::parse(&String::from_utf8_lossy(&response.body))
-                        .map_err(|_| {
-                            Error::protocol(format!(
-                                "the object {} is not JSON",
-                                crate::json::quoted(&key)
-                            ))
-                        }),
-                    "blob" => {
-                        let parts =
-                            js_sys::Array::of1(&js_sys::Uint8Array::from(response.body.as_slice()));
-                        let props = web_sys::BlobPropertyBag::new();
-                        props.set_type(response.header("content-type").unwrap_or(""));
-                        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &props)
-                            .map(JsValue::from)
-                            .map_err(|_| Error::protocol("could not build a Blob"))
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                    let response =
+                        s3::send(ctx, bucket.get(&full, range.as_deref()), BodyHash::Compute)
+                            .await?;
+                    match as_.as_str() {
+                        "text" => Ok(JsValue::from_str(&String::from_utf8_lossy(&response.body))),
+                        "json" => js_sys::JSON::parse(&String::from_utf8_lossy(&response.body))
+                            .map_err(|_| {
+                                Error::protocol(format!(
+                                    "the object {} is not JSON",
+                                    crate::json::quoted(&key)
+                                ))
+                            }),
+                        "blob" => {
+                            let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(
+                                response.body.as_slice(),
+                            ));
+                            let props = web_sys::BlobPropertyBag::new();
+                            props.set_type(response.header("content-type").unwrap_or(""));
+                            web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &props)
+                                .map(JsValue::from)
+                                .map_err(|_| Error::protocol("could not build a Blob"))
+                        }
+                        _ => Ok(js_sys::Uint8Array::from(response.body.as_slice()).into()),
                     }
-                    _ => Ok(js_sys::Uint8Array::from(response.body.as_slice()).into()),
-                }
-            },
-        ))
+                })
+            }),
+        )
     }
 
     /// The object's metadata without its body: `contentType`, `contentLength`, `etag`,
@@ -1705,40 +1733,42 @@ impl Files {
     ) -> Promise {
         let opts = call_options(&options);
         let bucket = self.bucket.clone();
-        promise(with_aws(
+        with_aws(
             &self.session,
             "s3",
             opts.signal,
-            async move |identity, ctx| {
-                let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
-                let response = s3::send(ctx, bucket.head(&full), BodyHash::Compute).await?;
-                let out = js_sys::Object::new();
-                let header = |name: &str| {
-                    response
-                        .header(name)
-                        .map_or(JsValue::UNDEFINED, JsValue::from)
-                };
-                set(&out, "contentType", &header("content-type"));
-                set(
-                    &out,
-                    "contentLength",
-                    &response
-                        .header("content-length")
-                        .and_then(|l| l.parse::<u64>().ok().map(|n| n as f64))
-                        .map_or(JsValue::UNDEFINED, JsValue::from),
-                );
-                set(&out, "etag", &header("etag"));
-                set(&out, "lastModified", &header("last-modified"));
-                let metadata = js_sys::Object::new();
-                for (name, value) in &response.headers {
-                    if let Some(m) = name.to_ascii_lowercase().strip_prefix("x-amz-meta-") {
-                        set(&metadata, m, &value.as_str().into());
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                    let response = s3::send(ctx, bucket.head(&full), BodyHash::Compute).await?;
+                    let out = js_sys::Object::new();
+                    let header = |name: &str| {
+                        response
+                            .header(name)
+                            .map_or(JsValue::UNDEFINED, JsValue::from)
+                    };
+                    set(&out, "contentType", &header("content-type"));
+                    set(
+                        &out,
+                        "contentLength",
+                        &response
+                            .header("content-length")
+                            .and_then(|l| l.parse::<u64>().ok().map(|n| n as f64))
+                            .map_or(JsValue::UNDEFINED, JsValue::from),
+                    );
+                    set(&out, "etag", &header("etag"));
+                    set(&out, "lastModified", &header("last-modified"));
+                    let metadata = js_sys::Object::new();
+                    for (name, value) in &response.headers {
+                        if let Some(m) = name.to_ascii_lowercase().strip_prefix("x-amz-meta-") {
+                            set(&metadata, m, &value.as_str().into());
+                        }
                     }
-                }
-                set(&out, "metadata", &metadata);
-                Ok(JsValue::from(out))
-            },
-        ))
+                    set(&out, "metadata", &metadata);
+                    Ok(JsValue::from(out))
+                })
+            }),
+        )
     }
 
     /// Deletes `key`.
@@ -1750,16 +1780,18 @@ impl Files {
     ) -> Promise {
         let opts = call_options(&options);
         let bucket = self.bucket.clone();
-        promise(with_aws(
+        with_aws(
             &self.session,
             "s3",
             opts.signal,
-            async move |identity, ctx| {
-                let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
-                s3::send(ctx, bucket.delete(&full), BodyHash::Compute).await?;
-                Ok(JsValue::UNDEFINED)
-            },
-        ))
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                    s3::send(ctx, bucket.delete(&full), BodyHash::Compute).await?;
+                    Ok(JsValue::UNDEFINED)
+                })
+            }),
+        )
     }
 
     /// Lists your objects (one page): `prefix` (under your prefix), `maxKeys`,
@@ -1782,55 +1814,57 @@ impl Files {
             None
         };
         let bucket = self.bucket.clone();
-        promise(with_aws(
+        with_aws(
             &self.session,
             "s3",
             opts.signal,
-            async move |identity, ctx| {
-                let full_prefix = if opts.scope == s3::ScopeCheck::UnscopedForDemoOnly {
-                    prefix.clone()
-                } else {
-                    if prefix.split('/').any(|s| s == "." || s == "..") {
-                        return Err(Error::invalid_input(
-                            "prefix",
-                            "the prefix has a '.' or '..' segment",
-                        ));
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full_prefix = if opts.scope == s3::ScopeCheck::UnscopedForDemoOnly {
+                        prefix.clone()
+                    } else {
+                        if prefix.split('/').any(|s| s == "." || s == "..") {
+                            return Err(Error::invalid_input(
+                                "prefix",
+                                "the prefix has a '.' or '..' segment",
+                            ));
+                        }
+                        format!("{}/{prefix}", identity.identity_id)
+                    };
+                    let response = s3::send(
+                        ctx,
+                        bucket.list(&full_prefix, token.as_deref(), max_keys, None),
+                        BodyHash::Compute,
+                    )
+                    .await?;
+                    let listing = s3::read_listing(&response)?;
+                    let objects = js_sys::Array::new();
+                    for o in &listing.objects {
+                        let item = js_sys::Object::new();
+                        set(
+                            &item,
+                            "key",
+                            &relative_key(&identity.identity_id, &o.key).into(),
+                        );
+                        set(&item, "size", &(o.size as f64).into());
+                        set(&item, "etag", &o.etag.as_str().into());
+                        set(&item, "lastModified", &o.last_modified.as_str().into());
+                        objects.push(&item);
                     }
-                    format!("{}/{prefix}", identity.identity_id)
-                };
-                let response = s3::send(
-                    ctx,
-                    bucket.list(&full_prefix, token.as_deref(), max_keys, None),
-                    BodyHash::Compute,
-                )
-                .await?;
-                let listing = s3::read_listing(&response)?;
-                let objects = js_sys::Array::new();
-                for o in &listing.objects {
-                    let item = js_sys::Object::new();
+                    let out = js_sys::Object::new();
+                    set(&out, "objects", &objects);
                     set(
-                        &item,
-                        "key",
-                        &relative_key(&identity.identity_id, &o.key).into(),
+                        &out,
+                        "continuationToken",
+                        &listing
+                            .next_continuation_token
+                            .as_deref()
+                            .map_or(JsValue::UNDEFINED, JsValue::from),
                     );
-                    set(&item, "size", &(o.size as f64).into());
-                    set(&item, "etag", &o.etag.as_str().into());
-                    set(&item, "lastModified", &o.last_modified.as_str().into());
-                    objects.push(&item);
-                }
-                let out = js_sys::Object::new();
-                set(&out, "objects", &objects);
-                set(
-                    &out,
-                    "continuationToken",
-                    &listing
-                        .next_continuation_token
-                        .as_deref()
-                        .map_or(JsValue::UNDEFINED, JsValue::from),
-                );
-                Ok(JsValue::from(out))
-            },
-        ))
+                    Ok(JsValue::from(out))
+                })
+            }),
+        )
     }
 
     /// A presigned URL for GET (default) or PUT on `key`, valid `expiresIn` seconds (default
@@ -1866,31 +1900,33 @@ impl Files {
             ));
         }
         let bucket = self.bucket.clone();
-        promise(with_aws(
+        with_aws(
             &self.session,
             "s3",
             opts.signal,
-            async move |identity, ctx| {
-                let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
-                let now = ctx.clock.corrected((ctx.now)());
-                let left = ((identity.credentials.expires_at_ms as f64 - now) / 1000.0)
-                    .floor()
-                    .max(1.0);
-                let scope = signer::Scope {
-                    service: "s3",
-                    region: ctx.region,
-                    time_ms: now,
-                };
-                let url = signer::presign(
-                    &method,
-                    &bucket.object_url(&full),
-                    ctx.credentials,
-                    &scope,
-                    expires.min(left) as u64,
-                )?;
-                Ok(JsValue::from_str(&url))
-            },
-        ))
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                    let now = ctx.clock.corrected((ctx.now)());
+                    let left = ((identity.credentials.expires_at_ms as f64 - now) / 1000.0)
+                        .floor()
+                        .max(1.0);
+                    let scope = signer::Scope {
+                        service: "s3",
+                        region: ctx.region,
+                        time_ms: now,
+                    };
+                    let url = signer::presign(
+                        &method,
+                        &bucket.object_url(&full),
+                        ctx.credentials,
+                        &scope,
+                        expires.min(left) as u64,
+                    )?;
+                    Ok(JsValue::from_str(&url))
+                })
+            }),
+        )
     }
 }
 
@@ -1983,9 +2019,13 @@ extern "C" {
     fn pages_to_items(fetch_page: &JsValue) -> JsValue;
 }
 
+/// Makes the request body of a DynamoDB call for a table and the user's identity id.
+type DdbBuild = Box<dyn FnOnce(&dynamodb::Table, &str) -> Result<crate::json::Json, Error>>;
+
 /// Runs a DynamoDB operation for the signed-in user: `parsed` is the call's input as read
 /// from JS (a rejected Promise if it was malformed, nothing sent), `build` makes the request
-/// body from it, `read` the JS result from the answer.
+/// body from it, `read` the JS result from the answer. Only this thin part is generic; the
+/// call itself is `ddb_run`, one copy for every operation.
 fn ddb_call<P: 'static>(
     session: &Rc<Session<Fetch>>,
     table: Rc<dynamodb::Table>,
@@ -1993,23 +2033,42 @@ fn ddb_call<P: 'static>(
     op: dynamodb::Operation,
     parsed: Result<P, Error>,
     build: impl FnOnce(&dynamodb::Table, &str, P) -> Result<crate::json::Json, Error> + 'static,
-    read: impl FnOnce(&crate::json::Json) -> Result<JsValue, Error> + 'static,
+    read: fn(&crate::json::Json) -> Result<JsValue, Error>,
 ) -> Promise {
-    let input = match parsed {
-        Ok(input) => input,
-        Err(e) => return rejected(e),
-    };
+    match parsed {
+        Ok(input) => ddb_run(
+            session,
+            table,
+            options,
+            op,
+            Box::new(move |table, id| build(table, id, input)),
+            read,
+        ),
+        Err(e) => rejected(e),
+    }
+}
+
+fn ddb_run(
+    session: &Rc<Session<Fetch>>,
+    table: Rc<dynamodb::Table>,
+    options: &JsValue,
+    op: dynamodb::Operation,
+    build: DdbBuild,
+    read: fn(&crate::json::Json) -> Result<JsValue, Error>,
+) -> Promise {
     let endpoint = session.config().endpoint_for(Service::DynamoDb);
-    promise(with_aws(
+    with_aws(
         session,
         "dynamodb",
         call_options(options).signal,
-        async move |identity, ctx| {
-            let body = build(&table, &identity.identity_id, input)?;
-            let answer = dynamodb::call(ctx, &endpoint, op, &body).await?;
-            read(&answer)
-        },
-    ))
+        aws_call(move |identity, ctx| {
+            Box::pin(async move {
+                let body = build(&table, &identity.identity_id)?;
+                let answer = dynamodb::call(ctx, &endpoint, op, &body).await?;
+                read(&answer)
+            })
+        }),
+    )
 }
 
 #[wasm_bindgen(js_class = Table)]

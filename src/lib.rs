@@ -7,7 +7,8 @@
 //! The crate is laid out one concern per module. Imports flow one way:
 //! `js` -> `session` -> (`user_pool`, `identity_pool`, `cache`, `storage`) -> (`aws_json`, `srp`)
 //! -> `http`; `dynamodb` and `s3` -> (`signer`, `retry`) -> `http`; `error`, `config`, `clock`,
-//! `json` (our small JSON reader and writer) and `credentials` (plain data) are leaves.
+//! `json` (our small JSON reader and writer), `text` (substring search) and `credentials` (plain
+//! data) are leaves.
 //! `tests/architecture.rs` checks that direction on every test run.
 
 pub mod aws_json;
@@ -29,6 +30,7 @@ pub mod signed;
 pub mod signer;
 pub mod srp;
 pub mod storage;
+pub mod text;
 pub mod tokens;
 pub mod user_pool;
 

@@ -11,6 +11,7 @@
 use crate::error::{Error, Result};
 use crate::http::{Request, Response, Transport};
 use crate::signed::{self, BodyHash};
+use crate::text;
 
 /// Sends an S3 request, signed, with retries; S3's XML errors become typed errors.
 pub async fn send<T: Transport>(
@@ -172,10 +173,11 @@ impl Bucket {
 
     fn url(&self, encoded_path: &str) -> String {
         if self.virtual_host {
-            let host = self
-                .endpoint
-                .replacen("://", &format!("://{}.", self.name), 1);
-            format!("{host}/{encoded_path}")
+            // The bucket name goes in front of the host: https://<bucket>.<host>/<key>.
+            match text::split_once(&self.endpoint, "://") {
+                Some((scheme, host)) => format!("{scheme}://{}.{host}/{encoded_path}", self.name),
+                None => format!("{}/{encoded_path}", self.endpoint),
+            }
         } else {
             format!(
                 "{}/{}/{}",
@@ -331,9 +333,11 @@ fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
     let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
     let mut out = Vec::new();
     let mut rest = xml;
-    while let Some(start) = rest.find(&open) {
+    while let Some(start) = text::find(rest, &open) {
         let after = &rest[start + open.len()..];
-        let Some(end) = after.find(&close) else { break };
+        let Some(end) = text::find(after, &close) else {
+            break;
+        };
         out.push(&after[..end]);
         rest = &after[end + close.len()..];
     }
@@ -387,7 +391,7 @@ fn unescape(s: &str) -> String {
 pub fn read_listing(response: &Response) -> Result<Listing> {
     let xml = std::str::from_utf8(&response.body)
         .map_err(|_| Error::protocol("the S3 listing is not UTF-8"))?;
-    if !xml.contains("<ListBucketResult") {
+    if !text::contains(xml, "<ListBucketResult") {
         return Err(Error::protocol("the S3 listing is not a ListBucketResult"));
     }
     let url_encoded = element(xml, "EncodingType").is_some_and(|e| e.trim() == "url");

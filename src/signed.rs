@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::http::{Request, Response, Transport};
 use crate::retry::{self, Policy};
 use crate::signer::{self, Payload, Scope};
+use crate::text;
 
 /// How the body is covered by the signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +53,8 @@ pub fn is_skew_error(e: &Error) -> bool {
         e.code.as_str(),
         "RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture"
     ) || (e.code == "InvalidSignatureException"
-        && (e.message.contains("Signature expired") || e.message.contains("not yet current")))
+        && (text::contains(&e.message, "Signature expired")
+            || text::contains(&e.message, "not yet current")))
 }
 
 impl<T: Transport> Context<'_, T> {

@@ -14,7 +14,6 @@
 //! ever added: the browser sets it, and the host of the URL is what gets signed.
 
 use std::borrow::Cow;
-use std::time::{Duration, UNIX_EPOCH};
 
 use aws_sigv4::sign::v4;
 use sha2::{Digest, Sha256};
@@ -23,6 +22,7 @@ use crate::clock;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::http::Request;
+use crate::text;
 
 /// The longest validity of a presigned URL that SigV4 allows: seven days, in seconds.
 pub const MAX_PRESIGN_EXPIRES_SECS: u64 = 604_800;
@@ -199,7 +199,6 @@ fn is_s3(service: &str) -> bool {
 struct Signing<'a> {
     credentials: &'a Credentials,
     scope: &'a Scope<'a>,
-    time_ms: u64,
     /// `20150830T123600Z`
     amz_date: String,
     /// `20150830/eu-west-1/dynamodb/aws4_request`
@@ -222,14 +221,14 @@ impl<'a> Signing<'a> {
         Ok(Self {
             credentials,
             scope,
-            time_ms,
             amz_date,
             credential_scope,
         })
     }
 
-    /// The hex signature of `canonical_request`: aws-sigv4 derives the key and signs the
-    /// string to sign.
+    /// The hex signature of `canonical_request`. The signing key is derived here, once per
+    /// day, region and service (aws-sigv4's `generate_signing_key` would bring in the `time`
+    /// crate to format a date we already have); aws-sigv4 signs the string to sign.
     fn signature(&self, canonical_request: &str) -> Result<String> {
         let string_to_sign = format!(
             "{ALGORITHM}\n{}\n{}\n{}",
@@ -241,21 +240,27 @@ impl<'a> Signing<'a> {
             .credentials
             .signing_key
             .get_or_derive(&self.credential_scope, || {
-                let time = UNIX_EPOCH + Duration::from_millis(self.time_ms);
-                let mut key = [0; 32];
-                key.copy_from_slice(
-                    v4::generate_signing_key(
-                        &self.credentials.secret_access_key,
-                        time,
-                        self.scope.region,
-                        self.scope.service,
-                    )
-                    .as_ref(),
-                );
+                // kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
+                // "aws4_request"); the date is the scope's first part.
+                let date = &self.amz_date[..8];
+                let mut secret = zeroize::Zeroizing::new(String::from("AWS4"));
+                secret.push_str(&self.credentials.secret_access_key);
+                let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
+                for part in [self.scope.region, self.scope.service, "aws4_request"] {
+                    key = hmac_sha256(&key, part.as_bytes());
+                }
                 key
             });
         Ok(v4::calculate_signature(key, string_to_sign.as_bytes()))
     }
+}
+
+fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(data);
+    mac.finalize().into_bytes().into()
 }
 
 /// The canonical request of SigV4, and its signed-headers list.
@@ -288,7 +293,7 @@ impl CanonicalRequest {
         text.push('\n');
 
         // A stable sort keeps repeated headers in request order; their values join with ','.
-        headers.sort_by(|a, b| a.0.cmp(&b.0));
+        sort_small(&mut headers, |a, b| a.0 < b.0);
         let mut signed_headers = String::with_capacity(headers.len() * 16);
         let mut previous: Option<&str> = None;
         for (name, value) in &headers {
@@ -400,7 +405,7 @@ fn normalize_path(path: &str) -> Cow<'_, str> {
     if path.is_empty() {
         return Cow::Borrowed("/");
     }
-    if path.starts_with('/') && !path.contains("//") && !path.contains('.') {
+    if path.starts_with('/') && !text::contains(path, "//") && !path.contains('.') {
         return Cow::Borrowed(path);
     }
     let mut segments: Vec<&str> = Vec::new();
@@ -439,6 +444,20 @@ fn encode_path_into(out: &mut String, path: &str) {
     }
 }
 
+/// Sorts `v` stably by `less`: an insertion sort, as fast as any for the handful of headers and
+/// query parameters a request has, and a fraction of the code of the standard library's sorts.
+/// Quadratic for long lists, so a request with thousands of parameters signs slowly, not
+/// wrongly.
+fn sort_small<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && less(&v[j], &v[j - 1]) {
+            v.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
 /// The query of `url` plus `extra` parameters, each name and value decoded (`+` is a space, as
 /// in a form) and encoded again as SigV4 wants, sorted by encoded name, then value.
 fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str, &str)]) {
@@ -455,7 +474,7 @@ fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str, &str)]) {
                 .map(|(name, value)| (percent_encode(name).into(), percent_encode(value).into())),
         )
         .collect();
-    params.sort_unstable();
+    sort_small(&mut params, |a, b| a < b);
     for (i, (name, value)) in params.iter().enumerate() {
         if i > 0 {
             out.push('&');
@@ -509,7 +528,7 @@ fn lower(name: &str) -> Cow<'_, str> {
 /// other whitespace is left alone.
 fn trim_all(value: &str) -> Cow<'_, str> {
     let trimmed = value.trim_matches(' ');
-    if !trimmed.contains("  ") {
+    if !text::contains(trimmed, "  ") {
         return Cow::Borrowed(trimmed);
     }
     let mut out = String::with_capacity(trimmed.len());
@@ -694,6 +713,29 @@ mod tests {
     /// 2015-08-30T12:36:00Z.
     const TIME_MS: f64 = 1_440_938_160_000.0;
     const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    #[test]
+    fn sort_small_is_the_standard_stable_sort() {
+        // Every arrangement of a list with repeated keys, tagged with their first place, sorts
+        // as the standard library's stable sort does (so repeats keep their order).
+        let keys = [3, 1, 3, 0, 1, 2];
+        let mut seed = 7u32;
+        for _ in 0..500 {
+            let mut v: Vec<(u32, usize)> = Vec::new();
+            for (i, _) in keys.iter().enumerate() {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                v.push((keys[(seed >> 16) as usize % keys.len()], i));
+            }
+            let mut ours = v.clone();
+            sort_small(&mut ours, |a, b| a.0 < b.0);
+            let mut std = v;
+            std.sort_by_key(|p| p.0);
+            assert_eq!(ours, std);
+        }
+        let mut empty: Vec<u8> = Vec::new();
+        sort_small(&mut empty, |a, b| a < b);
+        assert!(empty.is_empty());
+    }
 
     fn credentials(token: Option<&str>) -> Credentials {
         Credentials {
