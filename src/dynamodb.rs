@@ -192,7 +192,9 @@ fn canonical_number(text: &str) -> std::result::Result<String, &'static str> {
             }
         }
     };
-    let joined: String = [int_part, frac_part].concat();
+    let mut joined = String::with_capacity(int_part.len() + frac_part.len());
+    joined.push_str(int_part);
+    joined.push_str(frac_part);
     let leading_trimmed = joined.trim_start_matches('0');
     let digits = leading_trimmed.trim_end_matches('0');
     if digits.is_empty() {
@@ -408,11 +410,10 @@ fn to_av(doc: &Doc, path: &Path<'_>, depth: usize) -> Result<Json> {
         Doc::N(n) => json!({ "N": number(n, path)? }),
         Doc::B(b) => json!({ "B": STANDARD.encode(b) }),
         Doc::L(list) => {
-            let values = list
-                .iter()
-                .enumerate()
-                .map(|(i, d)| to_av(d, &Path::Index(path, i), depth + 1))
-                .collect::<Result<Vec<_>>>()?;
+            let mut values = Vec::with_capacity(list.len());
+            for (i, d) in list.iter().enumerate() {
+                values.push(to_av(d, &Path::Index(path, i), depth + 1)?);
+            }
             json!({ "L": values })
         }
         Doc::M(entries) => json!({ "M": map_to_json(entries, path, depth + 1)? }),
@@ -421,11 +422,10 @@ fn to_av(doc: &Doc, path: &Path<'_>, depth: usize) -> Result<Json> {
             json!({ "SS": set })
         }
         Doc::NS(set) => {
-            let canonical = set
-                .iter()
-                .enumerate()
-                .map(|(i, n)| number(n, &Path::Index(path, i)))
-                .collect::<Result<Vec<_>>>()?;
+            let mut canonical = Vec::with_capacity(set.len());
+            for (i, n) in set.iter().enumerate() {
+                canonical.push(number(n, &Path::Index(path, i))?);
+            }
             check_set(canonical.iter().map(String::as_str), path, Source::Input)?;
             json!({ "NS": canonical })
         }
@@ -467,16 +467,17 @@ fn map_from_json(value: &Json, path: &Path<'_>, depth: usize, source: Source) ->
     let object = value
         .as_object()
         .ok_or_else(|| bad(source, path, "expected an object of attribute values"))?;
-    object
-        .iter()
-        .map(|(name, v)| {
-            let here = Path::Key(path, name);
-            if name.is_empty() {
-                return Err(bad(source, path, "attribute names must not be empty"));
-            }
-            Ok((name.clone(), from_av(v, &here, depth, source)?))
-        })
-        .collect()
+    let mut item = Vec::with_capacity(object.len());
+    for (name, v) in object.iter() {
+        if name.is_empty() {
+            return Err(bad(source, path, "attribute names must not be empty"));
+        }
+        item.push((
+            name.clone(),
+            from_av(v, &Path::Key(path, name), depth, source)?,
+        ));
+    }
+    Ok(item)
 }
 
 fn from_av(value: &Json, path: &Path<'_>, depth: usize, source: Source) -> Result<Doc> {
@@ -509,16 +510,24 @@ fn from_av(value: &Json, path: &Path<'_>, depth: usize, source: Source) -> Resul
             .map(str::to_owned)
             .ok_or_else(|| bad(source, path, format!("a {tag} member must be a string")))
     };
-    let number = |v: &Json, path: &Path<'_>| -> Result<String> {
-        canonical_number(&string(v, path)?)
+    let number = |text: String, path: &Path<'_>| -> Result<String> {
+        canonical_number(&text)
             .map_err(|why| bad(source, path, format!("not a DynamoDB number: {why}")))
     };
-    let binary = |v: &Json, path: &Path<'_>| -> Result<Vec<u8>> {
+    let binary = |text: String, path: &Path<'_>| -> Result<Vec<u8>> {
         STANDARD
-            .decode(string(v, path)?)
+            .decode(text)
             .map_err(|_| bad(source, path, "binary values must be standard base64"))
     };
     let members = || inner.as_array().ok_or_else(|| wrong("a list"));
+    // The members of a set, each a string (numbers and binary are strings on the wire).
+    let member_strings = || -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for (i, v) in members()?.iter().enumerate() {
+            out.push(string(v, &Path::Index(path, i))?);
+        }
+        Ok(out)
+    };
     Ok(match tag.as_str() {
         "NULL" => match inner {
             Json::Bool(true) => Doc::Null,
@@ -526,40 +535,34 @@ fn from_av(value: &Json, path: &Path<'_>, depth: usize, source: Source) -> Resul
         },
         "BOOL" => Doc::Bool(inner.as_bool().ok_or_else(|| wrong("true or false"))?),
         "S" => Doc::S(string(inner, path)?),
-        "N" => Doc::N(number(inner, path)?),
-        "B" => Doc::B(binary(inner, path)?),
-        "L" => Doc::L(
-            members()?
-                .iter()
-                .enumerate()
-                .map(|(i, v)| from_av(v, &Path::Index(path, i), depth + 1, source))
-                .collect::<Result<_>>()?,
-        ),
+        "N" => Doc::N(number(string(inner, path)?, path)?),
+        "B" => Doc::B(binary(string(inner, path)?, path)?),
+        "L" => {
+            let mut list = Vec::new();
+            for (i, v) in members()?.iter().enumerate() {
+                list.push(from_av(v, &Path::Index(path, i), depth + 1, source)?);
+            }
+            Doc::L(list)
+        }
         "M" => Doc::M(map_from_json(inner, path, depth + 1, source)?),
         "SS" => {
-            let set = members()?
-                .iter()
-                .enumerate()
-                .map(|(i, v)| string(v, &Path::Index(path, i)))
-                .collect::<Result<Vec<_>>>()?;
+            let set = member_strings()?;
             check_set(set.iter().map(String::as_str), path, source)?;
             Doc::SS(set)
         }
         "NS" => {
-            let set = members()?
-                .iter()
-                .enumerate()
-                .map(|(i, v)| number(v, &Path::Index(path, i)))
-                .collect::<Result<Vec<_>>>()?;
+            let mut set = member_strings()?;
+            for (i, n) in set.iter_mut().enumerate() {
+                *n = number(std::mem::take(n), &Path::Index(path, i))?;
+            }
             check_set(set.iter().map(String::as_str), path, source)?;
             Doc::NS(set)
         }
         "BS" => {
-            let set = members()?
-                .iter()
-                .enumerate()
-                .map(|(i, v)| binary(v, &Path::Index(path, i)))
-                .collect::<Result<Vec<_>>>()?;
+            let mut set = Vec::new();
+            for (i, b) in member_strings()?.into_iter().enumerate() {
+                set.push(binary(b, &Path::Index(path, i))?);
+            }
             check_set(set.iter().map(Vec::as_slice), path, source)?;
             Doc::BS(set)
         }
