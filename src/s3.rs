@@ -69,10 +69,8 @@ pub fn decode(s: &str, plus_is_space: bool) -> Result<String> {
                 let escape = bytes
                     .get(i + 1..i + 3)
                     .ok_or_else(|| Error::protocol("a truncated %-escape in an S3 key"))?;
-                match escape {
-                    [high, low] if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() => {
-                        out.push(hex_value(*high) << 4 | hex_value(*low));
-                    }
+                match (text::hex_value(escape[0]), text::hex_value(escape[1])) {
+                    (Some(high), Some(low)) => out.push(high << 4 | low),
                     _ => return Err(Error::protocol("a bad %-escape in an S3 key")),
                 }
                 i += 3;
@@ -88,15 +86,6 @@ pub fn decode(s: &str, plus_is_space: bool) -> Result<String> {
         }
     }
     String::from_utf8(out).map_err(|_| Error::protocol("an S3 key that is not UTF-8"))
-}
-
-/// The value of an ASCII hex digit.
-fn hex_value(digit: u8) -> u8 {
-    match digit {
-        b'0'..=b'9' => digit - b'0',
-        b'a'..=b'f' => digit - b'a' + 10,
-        _ => digit - b'A' + 10,
-    }
 }
 
 /// The full key for `key` under the caller's prefix, or the key itself with the bypass; refuses
@@ -298,7 +287,7 @@ impl Bucket {
         };
         Request {
             method: "GET".into(),
-            url: format!("{base}?{}", query.join("&")),
+            url: format!("{base}?{}", text::join(&query, "&")),
             ..Request::default()
         }
     }

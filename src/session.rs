@@ -20,6 +20,7 @@ use crate::http::{Request, Response, Transport};
 use crate::identity_pool::IdentityPool;
 use crate::srp::{self, Ephemeral};
 use crate::storage::{self, Store};
+use crate::text;
 use crate::tokens::{self, Tokens};
 use crate::user_pool::{
     AuthAnswer, Challenge, CodeDelivery, NewTokens, SignUpResult, TotpAuth, UserPool,
@@ -498,7 +499,10 @@ impl<T: Transport + 'static> Session<T> {
                     if !missing.is_empty() {
                         return Err(Error::invalid_input(
                             "attributes",
-                            format!("the new password step also needs: {}", missing.join(", ")),
+                            format!(
+                                "the new password step also needs: {}",
+                                text::join(&missing, ", ")
+                            ),
                         ));
                     }
                     let keys: Vec<String> = answer
@@ -524,7 +528,7 @@ impl<T: Transport + 'static> Session<T> {
                         .ok_or_else(|| {
                             Error::invalid_input(
                                 "mfaType",
-                                format!("choose one of: {}", choices.join(", ")),
+                                format!("choose one of: {}", text::join(&choices, ", ")),
                             )
                         })?;
                     pool.respond(

@@ -22,7 +22,7 @@ use crate::clock;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::http::Request;
-use crate::text;
+use crate::text::{self, hex, hex_value};
 
 /// The longest validity of a presigned URL that SigV4 allows: seven days, in seconds.
 pub const MAX_PRESIGN_EXPIRES_SECS: u64 = 604_800;
@@ -511,10 +511,6 @@ fn reencode(component: &str) -> String {
     percent_encode(&String::from_utf8_lossy(&decoded)).into_owned()
 }
 
-fn hex_value(digit: u8) -> Option<u8> {
-    char::from(digit).to_digit(16).map(|d| d as u8)
-}
-
 /// A header name in lower case, borrowed when it already is.
 fn lower(name: &str) -> Cow<'_, str> {
     if name.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -686,17 +682,6 @@ fn percent_encode(value: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
-}
-
-/// Lower-case hex, as SigV4 writes hashes.
-fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
-    }
-    out
 }
 
 #[cfg(test)]

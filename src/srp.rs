@@ -16,14 +16,13 @@
 
 use std::sync::OnceLock;
 
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::modp::{self, Elem};
+use crate::text::{hex, hex_value, Base64};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -117,9 +116,9 @@ impl Ephemeral {
             ));
         }
         let salt = salt_bytes(challenge.salt_hex)?;
-        let secret_block = BASE64
+        let secret_block = Base64::Standard
             .decode(challenge.secret_block_b64.trim())
-            .map_err(|_| Error::protocol("SECRET_BLOCK from Cognito is not base64"))?;
+            .ok_or_else(|| Error::protocol("SECRET_BLOCK from Cognito is not base64"))?;
 
         let u = sha256(&[&pad(&self.big_a), &pad(&b)]);
         if u.iter().all(|&byte| byte == 0) {
@@ -151,7 +150,7 @@ impl Ephemeral {
                 timestamp.as_bytes(),
             ],
         );
-        Ok(BASE64.encode(signature))
+        Ok(Base64::Standard.encode(signature))
     }
 }
 
@@ -229,19 +228,18 @@ fn salt_bytes(s: &str) -> Result<Vec<u8>> {
 /// Hex (either case, odd length allowed) to bytes.
 fn parse_hex(name: &str, s: &str) -> Result<Vec<u8>> {
     let s = s.trim();
-    if s.is_empty() || !s.bytes().all(|c| c.is_ascii_hexdigit()) {
+    let mut digits = Vec::with_capacity(s.len());
+    for c in s.bytes() {
+        match hex_value(c) {
+            Some(d) => digits.push(d),
+            None => break,
+        }
+    }
+    if digits.is_empty() || digits.len() != s.len() {
         return Err(Error::protocol(format!(
             "{name} from Cognito is not a hex number"
         )));
     }
-    let digits: Vec<u8> = s
-        .bytes()
-        .map(|c| match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            _ => c - b'A' + 10,
-        })
-        .collect();
     let mut out = Vec::with_capacity(digits.len() / 2 + 1);
     let mut rest = digits.as_slice();
     if rest.len() % 2 == 1 {
@@ -250,16 +248,6 @@ fn parse_hex(name: &str, s: &str) -> Result<Vec<u8>> {
     }
     out.extend(rest.chunks_exact(2).map(|p| p[0] << 4 | p[1]));
     Ok(out)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    out
 }
 
 #[cfg(test)]

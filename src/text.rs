@@ -1,4 +1,7 @@
-//! Substring search without the standard library's two-way searcher.
+//! Small text helpers: substring search without the standard library's two-way searcher, hex
+//! digits, and base64 (RFC 4648: the standard alphabet with padding, the URL-safe one without)
+//! in a few hundred bytes of wasm instead of the base64 crate's 6 KB of unrolled engine, which
+//! is now a dev-dependency that the properties check this code against.
 //!
 //! `str::find(&str)`, `contains(&str)` and `split_once(&str)` bring in `StrSearcher`, about
 //! 2.5 KB of wasm for the handful of short needles apiless looks for in short texts (an error
@@ -28,9 +31,185 @@ pub fn split_once<'a>(haystack: &'a str, needle: &str) -> Option<(&'a str, &'a s
     Some((haystack.get(..at)?, haystack.get(at + needle.len()..)?))
 }
 
+/// `parts` joined by `sep` (the standard library's `join` is a larger generic copy loop).
+pub fn join(parts: &[String], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// Lower-case hex, as SigV4 and SRP write hashes and numbers.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// The value of an ASCII hex digit (either case), or `None`.
+pub fn hex_value(digit: u8) -> Option<u8> {
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Which base64 of RFC 4648.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base64 {
+    /// `A-Z a-z 0-9 + /`, padded with `=` to a multiple of 4 (DynamoDB binaries, SRP).
+    Standard,
+    /// `A-Z a-z 0-9 - _`, never padded (JWT parts, page tokens).
+    UrlSafeNoPad,
+}
+
+impl Base64 {
+    /// The digit of the low six bits of `value`.
+    fn digit(self, value: u32) -> char {
+        const DIGITS: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        match (self, value & 63) {
+            (Base64::UrlSafeNoPad, 62) => '-',
+            (Base64::UrlSafeNoPad, 63) => '_',
+            (_, v) => char::from(DIGITS[v as usize]),
+        }
+    }
+
+    fn value(self, digit: u8) -> Option<u32> {
+        let v = match digit {
+            b'A'..=b'Z' => digit - b'A',
+            b'a'..=b'z' => digit - b'a' + 26,
+            b'0'..=b'9' => digit - b'0' + 52,
+            b'+' if self == Base64::Standard => 62,
+            b'/' if self == Base64::Standard => 63,
+            b'-' if self == Base64::UrlSafeNoPad => 62,
+            b'_' if self == Base64::UrlSafeNoPad => 63,
+            _ => return None,
+        };
+        Some(u32::from(v))
+    }
+
+    /// `bytes` in base64.
+    pub fn encode(self, bytes: impl AsRef<[u8]>) -> String {
+        let bytes = bytes.as_ref();
+        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+        for chunk in bytes.chunks(3) {
+            let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+            let group = byte(0) << 16 | byte(1) << 8 | byte(2);
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(self.digit(group >> (18 - 6 * i)));
+                } else if self == Base64::Standard {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    /// The bytes `text` encodes, or `None` unless it is canonical base64 of this kind: only
+    /// the alphabet's digits, padding exactly where `Standard` needs it (and none in
+    /// `UrlSafeNoPad`), and the unused bits of the last digit zero.
+    pub fn decode(self, text: impl AsRef<[u8]>) -> Option<Vec<u8>> {
+        let mut digits = text.as_ref();
+        if self == Base64::Standard {
+            if digits.len() % 4 != 0 {
+                return None;
+            }
+            // At most two '=' go; any other '=' is then refused as a digit ("A===", "====").
+            for _ in 0..2 {
+                if let Some(rest) = digits.strip_suffix(b"=") {
+                    digits = rest;
+                }
+            }
+        }
+        if digits.len() % 4 == 1 {
+            return None;
+        }
+        let mut out = Vec::with_capacity(digits.len() / 4 * 3 + 2);
+        for chunk in digits.chunks(4) {
+            let mut group = 0u32;
+            for (i, &d) in chunk.iter().enumerate() {
+                group |= self.value(d)? << (18 - 6 * i);
+            }
+            let bytes = group.to_be_bytes();
+            let kept = chunk.len() - 1;
+            // The bits after the last whole byte must be zero, or two texts decode alike.
+            if bytes[1 + kept..].iter().any(|&b| b != 0) {
+                return None;
+            }
+            out.extend_from_slice(&bytes[1..1 + kept]);
+        }
+        Some(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_known_answers_of_rfc_4648() {
+        let vectors = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in vectors {
+            assert_eq!(Base64::Standard.encode(plain), encoded);
+            assert_eq!(
+                Base64::Standard.decode(encoded).as_deref(),
+                Some(plain.as_bytes())
+            );
+            let bare = encoded.trim_end_matches('=');
+            assert_eq!(Base64::UrlSafeNoPad.encode(plain), bare);
+            assert_eq!(
+                Base64::UrlSafeNoPad.decode(bare).as_deref(),
+                Some(plain.as_bytes())
+            );
+        }
+        assert_eq!(Base64::Standard.encode([0xfb, 0xff]), "+/8=");
+        assert_eq!(Base64::UrlSafeNoPad.encode([0xfb, 0xff]), "-_8");
+        for bad in [
+            "Zg", "Zg=", "Zh==", "Zm9=", "Z===", "====", "Zm9v====", "Zm 9", "-_8=",
+        ] {
+            assert_eq!(Base64::Standard.decode(bad), None, "{bad}");
+        }
+        for bad in ["Zg==", "Z", "Zh", "+/8", "Zm9vY"] {
+            assert_eq!(Base64::UrlSafeNoPad.decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn hex_round_trips_every_byte() {
+        let all: Vec<u8> = (0..=255).collect();
+        let text = hex(&all);
+        assert_eq!(&text[..8], "00010203");
+        assert_eq!(&text[text.len() - 4..], "feff");
+        for (i, pair) in text.as_bytes().chunks(2).enumerate() {
+            let v = hex_value(pair[0]).unwrap() << 4 | hex_value(pair[1]).unwrap();
+            assert_eq!(usize::from(v), i);
+            assert_eq!(pair, format!("{i:02x}").as_bytes());
+        }
+        for d in [b'g', b'G', b' ', b'/', b':', b'@', b'`'] {
+            assert_eq!(hex_value(d), None);
+        }
+        assert_eq!(hex_value(b'F'), Some(15));
+    }
 
     #[test]
     fn agrees_with_the_standard_library() {
@@ -42,6 +221,7 @@ mod tests {
             "aaab",
             "ééé, ü",
         ];
+        assert_eq!(join(&[], ", "), "");
         let needles = [
             "", "a", "ab", "aab", "</Key>", "<Key>", "expired", ", ", "é", "zz",
         ];
@@ -50,6 +230,8 @@ mod tests {
                 assert_eq!(find(t, n), t.find(n), "{t:?} {n:?}");
                 assert_eq!(contains(t, n), t.contains(n), "{t:?} {n:?}");
                 assert_eq!(split_once(t, n), t.split_once(n), "{t:?} {n:?}");
+                let parts: Vec<String> = t.split(',').map(str::to_owned).collect();
+                assert_eq!(join(&parts, n), parts.join(n), "{t:?} {n:?}");
             }
         }
     }

@@ -5,11 +5,9 @@
 //! every service that accepts them (Identity Pools, the User Pool API) verifies them itself.
 //! Token strings are bearer credentials, so `Debug` never prints them.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-
 use crate::error::{Error, Result};
 use crate::json::Json;
+use crate::text::Base64;
 
 /// The claims apiless uses from an ID or access token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,9 +37,9 @@ pub fn claims(token: &str) -> Result<Claims> {
     else {
         return Err(bad("it does not have three parts"));
     };
-    let bytes = URL_SAFE_NO_PAD
+    let bytes = Base64::UrlSafeNoPad
         .decode(payload.trim_end_matches('='))
-        .map_err(|_| bad("its payload is not base64url"))?;
+        .ok_or_else(|| bad("its payload is not base64url"))?;
     let json = Json::parse(&bytes).map_err(|_| bad("its payload is not JSON"))?;
     let text = |k: &str| json.get(k).and_then(Json::as_str).map(str::to_owned);
     let number = |k: &str| json.get(k).and_then(Json::as_i64);
@@ -95,7 +93,7 @@ pub(crate) mod tests {
 
     /// A JWT with `payload` (unsigned: apiless never checks signatures).
     pub(crate) fn jwt(payload: &Json) -> String {
-        let enc = |v: &str| URL_SAFE_NO_PAD.encode(v);
+        let enc = |v: &str| Base64::UrlSafeNoPad.encode(v);
         format!(
             "{}.{}.sig",
             enc(r#"{"alg":"RS256","kid":"k"}"#),
@@ -124,7 +122,7 @@ pub(crate) mod tests {
             "a.b",
             "a.b.c.d",
             "a.!!!.c",
-            &format!("a.{}.c", URL_SAFE_NO_PAD.encode("[1]")),
+            &format!("a.{}.c", Base64::UrlSafeNoPad.encode("[1]")),
         ] {
             let e = claims(bad).unwrap_err();
             assert_eq!(e.kind, crate::ErrorKind::Protocol, "{bad}");

@@ -1,7 +1,7 @@
 //! Bad input never panics (issue #7): property tests over everything that reads input from the
 //! app or from the network — config validation, JWT claims, DynamoDB marshalling both ways and
 //! its request builders and page tokens, S3 key encoding and listings, error bodies, Cognito
-//! answers, HTTP dates and the SRP inputs. Every input gives a value or a typed [`Error`], and
+//! answers, HTTP dates, the SRP inputs and our base64 against the base64 crate. Every input gives a value or a typed [`Error`], and
 //! round trips give back what went in.
 //!
 //! This is its own harness (`harness = false`), so that `cargo test` prints the figures without
@@ -36,6 +36,8 @@ mod s3;
 #[cfg(not(target_arch = "wasm32"))]
 mod srp;
 #[cfg(not(target_arch = "wasm32"))]
+mod text;
+#[cfg(not(target_arch = "wasm32"))]
 mod tokens;
 
 /// The properties are native only (the browser tests are elsewhere).
@@ -58,6 +60,7 @@ fn main() -> std::process::ExitCode {
         s3::PROPERTIES,
         answers::PROPERTIES,
         srp::PROPERTIES,
+        text::PROPERTIES,
     ]
     .iter()
     .flat_map(|list| list.iter())
