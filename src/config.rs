@@ -138,7 +138,7 @@ impl RawConfig {
                         format!(
                             "{} is not a config field; the fields are {}",
                             crate::json::quoted(&name),
-                            FIELDS.join(", ")
+                            crate::text::join(&FIELDS, ", ")
                         ),
                     ))
                 }

@@ -415,7 +415,7 @@ fn to_av(doc: &Doc, path: &Path<'_>, depth: usize) -> Result<Json> {
         }
         Doc::M(entries) => json!({ "M": map_to_json(entries, path, depth + 1)? }),
         Doc::SS(set) => {
-            check_set(set.iter().map(|m| m.as_bytes()), path, Source::Input)?;
+            check_set(set.iter().map(String::as_bytes), path, Source::Input)?;
             json!({ "SS": set })
         }
         Doc::NS(set) => {
@@ -423,7 +423,7 @@ fn to_av(doc: &Doc, path: &Path<'_>, depth: usize) -> Result<Json> {
             for (i, n) in set.iter().enumerate() {
                 canonical.push(number(n, &Path::Index(path, i))?);
             }
-            check_set(canonical.iter().map(|m| m.as_bytes()), path, Source::Input)?;
+            check_set(canonical.iter().map(String::as_bytes), path, Source::Input)?;
             json!({ "NS": canonical })
         }
         Doc::BS(set) => {
@@ -553,14 +553,6 @@ fn from_av(value: &Json, path: &Path<'_>, depth: usize, source: Source) -> Resul
             .ok_or_else(|| bad(source, path, "binary values must be standard base64"))
     };
     let members = || inner.as_array().ok_or_else(|| wrong("a list"));
-    // The members of a set, each a string (numbers and binary are strings on the wire).
-    let member_strings = || -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        for (i, v) in members()?.iter().enumerate() {
-            out.push(string(v, &Path::Index(path, i))?);
-        }
-        Ok(out)
-    };
     Ok(match tag.as_str() {
         "NULL" => match inner {
             Json::Bool(true) => Doc::Null,
@@ -579,22 +571,29 @@ fn from_av(value: &Json, path: &Path<'_>, depth: usize, source: Source) -> Resul
         }
         "M" => Doc::M(map_from_json(inner, path, depth + 1, source)?),
         "SS" => {
-            let set = member_strings()?;
-            check_set(set.iter().map(|m| m.as_bytes()), path, source)?;
+            let mut set = Vec::new();
+            for (i, v) in members()?.iter().enumerate() {
+                set.push(string(v, &Path::Index(path, i))?);
+            }
+            check_set(set.iter().map(String::as_bytes), path, source)?;
             Doc::SS(set)
         }
         "NS" => {
-            let mut set = member_strings()?;
-            for (i, n) in set.iter_mut().enumerate() {
-                *n = number(std::mem::take(n), &Path::Index(path, i))?;
+            // Each member is read and checked before the next, so an error names the first
+            // bad one whatever is wrong with it.
+            let mut set = Vec::new();
+            for (i, v) in members()?.iter().enumerate() {
+                let here = Path::Index(path, i);
+                set.push(number(string(v, &here)?, &here)?);
             }
-            check_set(set.iter().map(|m| m.as_bytes()), path, source)?;
+            check_set(set.iter().map(String::as_bytes), path, source)?;
             Doc::NS(set)
         }
         "BS" => {
             let mut set = Vec::new();
-            for (i, b) in member_strings()?.into_iter().enumerate() {
-                set.push(binary(b, &Path::Index(path, i))?);
+            for (i, v) in members()?.iter().enumerate() {
+                let here = Path::Index(path, i);
+                set.push(binary(string(v, &here)?, &here)?);
             }
             check_set(set.iter().map(Vec::as_slice), path, source)?;
             Doc::BS(set)
@@ -1481,18 +1480,14 @@ pub fn parse_query_response(body: &Json) -> Result<QueryPage> {
     let body = response_object(body)?;
     let items = match body.get("Items") {
         None | Some(Json::Null) => Vec::new(),
-        Some(Json::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                map_from_json(
-                    item,
-                    &Path::Index(&Path::Root("Items"), i),
-                    0,
-                    Source::Response,
-                )
-            })
-            .collect::<Result<_>>()?,
+        Some(Json::Array(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let here = Path::Index(&Path::Root("Items"), i);
+                out.push(map_from_json(item, &here, 0, Source::Response)?);
+            }
+            out
+        }
         Some(_) => {
             return Err(Error::protocol(
                 "DynamoDB answered with Items that is not a list",

@@ -775,7 +775,7 @@ where
 }
 
 /// A call's future, boxed.
-type CallFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>;
+type CallFuture = LocalBoxFuture<'static, Result<JsValue, Error>>;
 
 fn promise_of(future: CallFuture) -> Promise {
     let mut future = Some(future);

@@ -7,8 +7,8 @@
 //! The crate is laid out one concern per module. Imports flow one way:
 //! `js` -> `session` -> (`user_pool`, `identity_pool`, `cache`, `storage`) -> (`aws_json`, `srp`)
 //! -> `http`; `dynamodb` and `s3` -> (`signer`, `retry`) -> `http`; `error`, `config`, `clock`,
-//! `json` (our small JSON reader and writer), `text` (substring search) and `credentials` (plain
-//! data) are leaves.
+//! `json` (our small JSON reader and writer), `text` (substring search, hex, base64), `mac`
+//! (HMAC-SHA-256) and `credentials` (plain data) are leaves.
 //! `tests/architecture.rs` checks that direction on every test run.
 
 pub mod aws_json;
@@ -22,6 +22,7 @@ pub mod http;
 pub mod identity_pool;
 pub mod js;
 pub mod json;
+pub mod mac;
 pub mod modp;
 pub mod retry;
 pub mod s3;

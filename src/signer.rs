@@ -3,7 +3,8 @@
 //!
 //! Pure: the (skew-corrected) time is a parameter and nothing is sent, so every rule is
 //! testable natively. The canonical request is built here, straight from the request's own
-//! strings; aws-sigv4 derives the signing key and computes the signature. Building it here
+//! strings, and the signing key derived here with `hmac` (once per day, region and service);
+//! aws-sigv4 computes the signature. Building the request here
 //! rather than through aws-sigv4's `http_request` keeps the `http` crate's request and header
 //! types (and their parsing) out of the package, and out of the time of every call.
 //!
@@ -22,6 +23,7 @@ use crate::clock;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::http::Request;
+use crate::mac::hmac_sha256;
 use crate::text::{self, hex, hex_value};
 
 /// The longest validity of a presigned URL that SigV4 allows: seven days, in seconds.
@@ -245,22 +247,14 @@ impl<'a> Signing<'a> {
                 let date = &self.amz_date[..8];
                 let mut secret = zeroize::Zeroizing::new(String::from("AWS4"));
                 secret.push_str(&self.credentials.secret_access_key);
-                let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
+                let mut key = hmac_sha256(secret.as_bytes(), &[date.as_bytes()]);
                 for part in [self.scope.region, self.scope.service, "aws4_request"] {
-                    key = hmac_sha256(&key, part.as_bytes());
+                    key = hmac_sha256(&key, &[part.as_bytes()]);
                 }
                 key
             });
         Ok(v4::calculate_signature(key, string_to_sign.as_bytes()))
     }
-}
-
-fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    use hmac::{KeyInit, Mac};
-    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
-    mac.update(data);
-    mac.finalize().into_bytes().into()
 }
 
 /// The canonical request of SigV4, and its signed-headers list.

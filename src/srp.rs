@@ -16,15 +16,13 @@
 
 use std::sync::OnceLock;
 
-use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::mac::hmac_sha256;
 use crate::modp::{self, Elem};
 use crate::text::{hex, hex_value, Base64};
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// Fewer random bytes than this for `a` is refused: RFC 5054 asks for at least 256 bits.
 pub const MIN_RANDOM_BYTES: usize = 32;
@@ -172,15 +170,6 @@ fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    // HMAC takes keys of any length.
-    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
-    for part in parts {
-        mac.update(part);
-    }
-    mac.finalize().into_bytes().into()
-}
-
 /// Minimal big-endian bytes with a zero byte in front when the top bit is set (or for zero).
 fn pad(bytes: &[u8]) -> Vec<u8> {
     let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
@@ -228,17 +217,16 @@ fn salt_bytes(s: &str) -> Result<Vec<u8>> {
 /// Hex (either case, odd length allowed) to bytes.
 fn parse_hex(name: &str, s: &str) -> Result<Vec<u8>> {
     let s = s.trim();
+    let not_hex = || Error::protocol(format!("{name} from Cognito is not a hex number"));
+    if s.is_empty() {
+        return Err(not_hex());
+    }
     let mut digits = Vec::with_capacity(s.len());
     for c in s.bytes() {
-        match hex_value(c) {
-            Some(d) => digits.push(d),
-            None => break,
-        }
-    }
-    if digits.is_empty() || digits.len() != s.len() {
-        return Err(Error::protocol(format!(
-            "{name} from Cognito is not a hex number"
-        )));
+        let Some(d) = hex_value(c) else {
+            return Err(not_hex());
+        };
+        digits.push(d);
     }
     let mut out = Vec::with_capacity(digits.len() / 2 + 1);
     let mut rest = digits.as_slice();

@@ -32,13 +32,13 @@ pub fn split_once<'a>(haystack: &'a str, needle: &str) -> Option<(&'a str, &'a s
 }
 
 /// `parts` joined by `sep` (the standard library's `join` is a larger generic copy loop).
-pub fn join(parts: &[String], sep: &str) -> String {
+pub fn join(parts: &[impl AsRef<str>], sep: &str) -> String {
     let mut out = String::new();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             out.push_str(sep);
         }
-        out.push_str(part);
+        out.push_str(part.as_ref());
     }
     out
 }
@@ -221,7 +221,8 @@ mod tests {
             "aaab",
             "ééé, ü",
         ];
-        assert_eq!(join(&[], ", "), "");
+        assert_eq!(join(&[] as &[&str], ", "), "");
+        assert_eq!(join(&["a", "b"], "+"), "a+b");
         let needles = [
             "", "a", "ab", "aab", "</Key>", "<Key>", "expired", ", ", "é", "zz",
         ];

@@ -1,8 +1,8 @@
 //! Bad input never panics (issue #7): property tests over everything that reads input from the
 //! app or from the network — config validation, JWT claims, DynamoDB marshalling both ways and
 //! its request builders and page tokens, S3 key encoding and listings, error bodies, Cognito
-//! answers, HTTP dates, the SRP inputs and our base64 against the base64 crate. Every input gives a value or a typed [`Error`], and
-//! round trips give back what went in.
+//! answers, HTTP dates, the SRP inputs and our base64 against the base64 crate. Every input
+//! gives a value or a typed [`Error`], and round trips give back what went in.
 //!
 //! This is its own harness (`harness = false`), so that `cargo test` prints the figures without
 //! `--nocapture`: one line per property with the inputs it tried (only failures when the binary
