@@ -7,7 +7,6 @@
 //! added to every timestamp apiless signs.
 
 use std::cell::Cell;
-use wasm_bindgen::JsCast;
 
 /// Milliseconds since the Unix epoch by the browser's own (possibly wrong) clock.
 ///
@@ -16,23 +15,36 @@ pub fn browser_now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// Resolves after `ms` milliseconds (the browser's `setTimeout`, in a window or a worker).
-pub async fn sleep_ms(ms: f64) {
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let set_timeout = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-        match set_timeout {
-            Some(f) => {
-                let _ = f.call2(&wasm_bindgen::JsValue::NULL, &resolve, &ms.max(0.0).into());
-            }
-            // No timers (an unusual host): do not wait rather than never resolve.
-            None => {
-                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
-            }
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+/// Resolves after `ms` milliseconds (the browser's `setTimeout`, in a window or a worker), or
+/// as soon as `signal` is aborted, whichever comes first: a retry's backoff wait ends the
+/// moment the caller gives up, and the attempt after it then sees the abort.
+pub async fn sleep_ms(ms: f64, signal: Option<&web_sys::AbortSignal>) {
+    let _ = wasm_bindgen_futures::JsFuture::from(timer::sleep(ms.max(0.0), signal)).await;
+}
+
+mod timer {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(inline_js = "
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal !== undefined && signal.aborted) return resolve();
+    // No timers (an unusual host): do not wait rather than never resolve.
+    if (typeof globalThis.setTimeout !== 'function') return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      if (signal !== undefined) signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (signal !== undefined) signal.addEventListener('abort', done);
+  });
+}")]
+    extern "C" {
+        /// A promise that resolves after `ms` or when `signal` aborts; its timer and listener
+        /// are removed either way.
+        pub fn sleep(ms: f64, signal: Option<&web_sys::AbortSignal>) -> js_sys::Promise;
+    }
 }
 
 /// The skew between the browser's clock and AWS's, learned from responses.

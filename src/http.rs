@@ -131,7 +131,7 @@ impl Transport for Fetch {
     }
 
     fn pause(&self, ms: f64) -> impl Future<Output = ()> {
-        crate::clock::sleep_ms(ms)
+        crate::clock::sleep_ms(ms, self.signal.as_ref())
     }
 
     fn jitter(&self) -> f64 {

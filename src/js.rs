@@ -606,11 +606,11 @@ fn next_step_to_js(s: &NextStep) -> JsValue {
         &strings_to_js(&s.required_attributes),
     );
     // Unique names already: they come from a JSON object.
-    let parameters = js_sys::Object::new();
-    for (k, v) in &s.parameters {
-        set(&parameters, k, &v.as_str().into());
-    }
-    set(&o, "parameters", &parameters);
+    set(
+        &o,
+        "parameters",
+        &object_of(s.parameters.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+    );
     o.into()
 }
 
@@ -1478,7 +1478,8 @@ fn with_aws(
             session: session.clone(),
             generation,
         };
-        let sleep = |ms: f64| clock::sleep_ms(ms).boxed_local();
+        // The backoff wait ends at an abort too.
+        let sleep = |ms: f64| transport.pause(ms).boxed_local();
         let jitter = js_sys::Math::random;
         let policy = if service == "dynamodb" {
             Policy::DYNAMODB
@@ -1757,13 +1758,11 @@ impl Files {
                     );
                     set(&out, "etag", &header("etag"));
                     set(&out, "lastModified", &header("last-modified"));
-                    let metadata = js_sys::Object::new();
-                    for (name, value) in &response.headers {
-                        if let Some(m) = name.to_ascii_lowercase().strip_prefix("x-amz-meta-") {
-                            set(&metadata, m, &value.as_str().into());
-                        }
-                    }
-                    set(&out, "metadata", &metadata);
+                    // Header names come lower-case from fetch.
+                    let metadata = response.headers.iter().filter_map(|(name, value)| {
+                        Some((name.strip_prefix("x-amz-meta-")?, value.as_str()))
+                    });
+                    set(&out, "metadata", &object_of(metadata));
                     Ok(JsValue::from(out))
                 })
             }),
@@ -2349,6 +2348,18 @@ fn sort_condition(c: &JsValue) -> Result<dynamodb::SortKeyCondition, Error> {
         "sortKey",
         "sortKey takes one of eq, lt, le, gt, ge, between, beginsWith",
     ))
+}
+
+/// A plain object of string properties from names that come from outside (Cognito's challenge
+/// parameters, S3 metadata). Each becomes an own property, as `Object.fromEntries` makes them:
+/// assigning them one by one would let a name `__proto__` replace the object's prototype.
+fn object_of<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> JsValue {
+    let entries = js_sys::Array::new();
+    for (k, v) in pairs {
+        entries.push(&js_sys::Array::of2(&k.into(), &v.into()));
+    }
+    // An array of [string, string] pairs is always accepted.
+    js_sys::Object::from_entries(&entries).map_or(JsValue::UNDEFINED, JsValue::from)
 }
 
 fn set(target: &js_sys::Object, key: &str, value: &JsValue) {

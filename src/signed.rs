@@ -41,8 +41,8 @@ pub struct Context<'a, T> {
     pub service: &'a str,
     /// Which failures are retried, how often.
     pub policy: Policy,
-    /// Waits between attempts (`clock::sleep_ms` in the browser).
-    pub sleep: &'a dyn Fn(f64) -> LocalBoxFuture<'static, ()>,
+    /// Waits between attempts (the transport's pause: `clock::sleep_ms`, which an abort ends).
+    pub sleep: &'a dyn Fn(f64) -> LocalBoxFuture<'a, ()>,
     /// A uniformly random number in [0, 1) for the backoff's jitter.
     pub jitter: &'a dyn Fn() -> f64,
 }

@@ -251,7 +251,15 @@ async fn alice_puts_lists_gets_and_deletes_her_objects_with_tricky_keys() {
         JsValue::UNDEFINED,
     ))
     .await;
-    ok(f.put(keys[1].clone(), js_sys::Uint8Array::from(&[0u8, 1, 2, 255][..]).into(), js(serde_json::json!({"contentType": "application/octet-stream", "metadata": {"owner": "alice"}})))).await;
+    ok(f.put(
+        keys[1].clone(),
+        js_sys::Uint8Array::from(&[0u8, 1, 2, 255][..]).into(),
+        js(serde_json::json!({
+            "contentType": "application/octet-stream",
+            "metadata": {"owner": "alice", "__proto__": "not a prototype"},
+        })),
+    ))
+    .await;
     let blob = web_sys::Blob::new_with_str_sequence(&js_sys::Array::of1(&JsValue::from_str(
         "{\"ok\":true}",
     )))
@@ -283,6 +291,23 @@ async fn alice_puts_lists_gets_and_deletes_her_objects_with_tricky_keys() {
     assert_eq!(part.as_string().as_deref(), Some("ell"));
     let head = ok(f.head(keys[1].clone(), JsValue::UNDEFINED)).await;
     assert_eq!(get(&head, "contentLength").as_f64(), Some(4.0));
+    // Metadata names are the writer's: `__proto__` is one more own string, not a prototype.
+    let metadata: js_sys::Object = get(&head, "metadata").unchecked_into();
+    let mut names: Vec<String> = js_sys::Object::keys(&metadata)
+        .iter()
+        .map(|k| k.as_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["__proto__", "owner"]);
+    assert_eq!(
+        get(&metadata, "__proto__").as_string().as_deref(),
+        Some("not a prototype")
+    );
+    assert_eq!(
+        JsValue::from(js_sys::Object::get_prototype_of(&metadata)),
+        JsValue::from(js_sys::Object::get_prototype_of(&js_sys::Object::new())),
+        "metadata is a plain object"
+    );
 
     let listing = ok(f.list(js(serde_json::json!({"prefix": format!("{dir}/")})))).await;
     let mut listed: Vec<String> = js_sys::Array::from(&get(&listing, "objects"))

@@ -155,18 +155,20 @@ fn expire(s: &Session<Fetch>, clock: &TestClock) {
     }
 }
 
-/// A DynamoDB call through `session`'s credentials with a fixed backoff jitter and an optional
-/// abort signal: the JS client draws its jitter from `Math.random`, which no test can predict.
+/// A DynamoDB call through `session`'s credentials with a given retry policy, a fixed backoff
+/// jitter and an optional abort signal: the JS client draws its jitter from `Math.random`,
+/// which no test can predict.
 async fn ddb_call(
     s: &Rc<Session<Fetch>>,
     op: Operation,
     body: Json,
+    policy: Policy,
     jitter: f64,
     signal: Option<web_sys::AbortSignal>,
 ) -> Result<Json> {
     let identity = s.aws_identity().await?;
     let transport = Fetch { signal };
-    let sleep = |ms: f64| apiless::clock::sleep_ms(ms).boxed_local();
+    let sleep = |ms: f64| transport.pause(ms).boxed_local();
     let jitter = move || jitter;
     let now = || s.local_now_ms();
     let ctx = signed::Context {
@@ -176,7 +178,7 @@ async fn ddb_call(
         credentials: &identity.credentials,
         region: &s.config().region,
         service: "dynamodb",
-        policy: Policy::DYNAMODB,
+        policy,
         sleep: &sleep,
         jitter: &jitter,
     };
@@ -248,7 +250,7 @@ async fn arrived(id: u64) {
         if fault_log().await.iter().any(|e| e["plan"] == id) {
             return;
         }
-        apiless::clock::sleep_ms(20.0).await;
+        apiless::clock::sleep_ms(20.0, None).await;
     }
     panic!("no request of plan {id} reached the proxy");
 }
@@ -262,7 +264,7 @@ async fn client_gone(id: u64) -> Value {
                 return e;
             }
         }
-        apiless::clock::sleep_ms(20.0).await;
+        apiless::clock::sleep_ms(20.0, None).await;
     }
     panic!("the client of plan {id} did not go away");
 }
@@ -353,7 +355,7 @@ async fn retries_back_off_exponentially_and_stop_at_the_bound() {
         let sk = format!("backoff-{}", random_hex(4));
         let body = get_item_body(&s, &sk).await;
         plan(json!({"match": GET_ITEM, "contains": sk, "then": fault})).await;
-        let e = ddb_call(&s, Operation::GetItem, body, jitter, None)
+        let e = ddb_call(&s, Operation::GetItem, body, policy, jitter, None)
             .await
             .unwrap_err();
         assert_eq!(
@@ -958,22 +960,34 @@ async fn an_aborted_call_sends_nothing_more_and_leaves_nothing_half_written() {
         .await
         .is_undefined());
 
-    // Aborted during a backoff wait: the retries stop; no attempt leaves after the abort.
-    // (Jitter 1: the first wait is a whole second; the abort comes when the first attempt has
-    // reached the proxy.)
+    // Aborted during a backoff wait: the wait ends there and no attempt follows. (Jitter 1 and
+    // a one-minute throttling base: the first wait would be a whole minute; the abort comes
+    // when the first attempt has reached the proxy, so the call must settle long before it.)
     let sk = format!("abort-backoff-{run}");
     let throttled = plan(json!({"match": GET_ITEM, "contains": sk, "then": "throttle"})).await;
     let body = get_item_body(&s, &sk).await;
+    let minute = Policy {
+        throttle_base_ms: 60_000.0,
+        cap_ms: 60_000.0,
+        ..Policy::DYNAMODB
+    };
+    let started = js_sys::Date::now();
     let e = ddb_call(
         &s,
         Operation::GetItem,
         body,
+        minute,
         1.0,
         Some(abort_on_arrival(throttled)),
     )
     .await
     .unwrap_err();
+    let settled_after = js_sys::Date::now() - started;
     assert_eq!(e.kind, ErrorKind::Aborted, "{e}");
+    assert!(
+        settled_after < 30_000.0,
+        "the abort ended the one-minute backoff wait (settled after {settled_after} ms)"
+    );
     let attempts = fault_log()
         .await
         .into_iter()
