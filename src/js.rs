@@ -238,7 +238,10 @@ export interface FilesOptions {
 }
 export interface PutObjectOptions extends CallOptions {
   contentType?: string;
-  /** x-amz-meta-* headers: printable ASCII. */
+  /**
+   * x-amz-meta-* headers. Names: letters, digits, '-' and '_', distinct ignoring case; values:
+   * printable ASCII; at most 2,048 bytes of names and values together (S3's limit).
+   */
   metadata?: Record<string, string>;
   /** Sign with UNSIGNED-PAYLOAD instead of hashing the body. */
   unsignedPayload?: boolean;

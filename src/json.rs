@@ -717,7 +717,7 @@ impl Reader<'_> {
         let digits = self.bytes().get(self.at..self.at + 4).ok_or(NotJson)?;
         let mut code = 0;
         for &d in digits {
-            code = code * 16 + char::from(d).to_digit(16).ok_or(NotJson)?;
+            code = code * 16 + u32::from(crate::text::hex_value(d).ok_or(NotJson)?);
         }
         self.at += 4;
         Ok(code)

@@ -1,5 +1,6 @@
 //! HMAC-SHA-256, the one keyed hash apiless needs: SigV4's signing-key derivation and SRP's
-//! password claim. One copy for both, so the `hmac` crate is instantiated once.
+//! password claim. One copy for both, so the `hmac` crate is instantiated once. Built with the
+//! `zeroize` features of `hmac` and `sha2`, so the keyed SHA-256 states are wiped when dropped.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;

@@ -44,18 +44,14 @@ pub struct Bucket {
     pub virtual_host: bool,
 }
 
+/// S3's limit on user metadata: the bytes of every name and value together (S3 answers
+/// `MetadataTooLarge` beyond it).
+pub const MAX_METADATA_BYTES: usize = 2048;
+
 /// Percent-encodes `s` as S3 canonicalises a key: everything but unreserved characters and,
 /// when `keep_slash`, `/`.
 pub fn encode(s: &str, keep_slash: bool) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) || (keep_slash && b == b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    text::percent_encode(s, keep_slash)
 }
 
 /// Decodes `%XX` escapes (and, with `plus_is_space`, `+`), refusing malformed ones.
@@ -177,7 +173,9 @@ impl Bucket {
         }
     }
 
-    /// `PutObject`: `body` with its content type and user metadata (`x-amz-meta-*`).
+    /// `PutObject`: `body` with its content type and user metadata (`x-amz-meta-*`): names of
+    /// letters, digits, `-` and `_`, distinct ignoring case; values of printable ASCII; at most
+    /// 2 KB of both together, as S3 keeps.
     pub fn put(
         &self,
         full_key: &str,
@@ -185,13 +183,23 @@ impl Bucket {
         content_type: Option<&str>,
         metadata: &[(String, String)],
     ) -> Result<Request> {
+        let size: usize = metadata.iter().map(|(n, v)| n.len() + v.len()).sum();
+        if size > MAX_METADATA_BYTES {
+            return Err(Error::invalid_input(
+                "metadata",
+                format!(
+                    "the metadata is {size} bytes; S3 keeps at most {MAX_METADATA_BYTES} \
+                     (names and values together)"
+                ),
+            ));
+        }
         let mut headers = vec![(
             "content-type".to_owned(),
             content_type
                 .unwrap_or("application/octet-stream")
                 .to_owned(),
         )];
-        for (name, value) in metadata {
+        for (i, (name, value)) in metadata.iter().enumerate() {
             if name.is_empty()
                 || !name
                     .bytes()
@@ -210,6 +218,21 @@ impl Bucket {
                     "metadata",
                     format!(
                         "metadata {} must be printable ASCII (S3 sends it as a header)",
+                        crate::json::quoted(name)
+                    ),
+                ));
+            }
+            // Header names are case-insensitive: two names that differ only in case would be
+            // one header to fetch and two to the signature.
+            if let Some((earlier, _)) = metadata[..i]
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
+                return Err(Error::invalid_input(
+                    "metadata",
+                    format!(
+                        "metadata names {} and {} are the same name to S3, which ignores case",
+                        crate::json::quoted(earlier),
                         crate::json::quoted(name)
                     ),
                 ));
@@ -552,6 +575,27 @@ mod tests {
         assert!(local()
             .put("k", vec![], None, &[("n".into(), "é".into())])
             .is_err());
+        // Names that differ only in case are one header.
+        let e = local()
+            .put(
+                "k",
+                vec![],
+                None,
+                &[("Owner".into(), "a".into()), ("oWNER".into(), "b".into())],
+            )
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("metadata"));
+        assert!(e.message.contains(r#""Owner" and "oWNER""#), "{e}");
+        // 2 KB of names and values: at the limit is fine, one byte more is refused.
+        let at_limit = [("n".to_owned(), "v".repeat(MAX_METADATA_BYTES - 1))];
+        assert!(local().put("k", vec![], None, &at_limit).is_ok());
+        let over = [
+            ("n".to_owned(), "v".repeat(MAX_METADATA_BYTES - 1)),
+            ("m".to_owned(), String::new()),
+        ];
+        let e = local().put("k", vec![], None, &over).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("metadata"));
+        assert!(e.message.contains("2049 bytes"), "{e}");
         assert_eq!(
             local().get("k", Some("bytes=0-9")).headers,
             vec![("range".into(), "bytes=0-9".into())]

@@ -1194,17 +1194,7 @@ fn next_step(challenge: &Challenge) -> NextStep {
 
 /// `otpauth://totp/<issuer>:<user>?secret=...&issuer=...` for authenticator apps.
 fn totp_uri(secret: &str, username: &str, issuer: &str) -> String {
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect()
-    };
+    let enc = |s: &str| crate::text::percent_encode(s, false);
     format!(
         "otpauth://totp/{}:{}?secret={}&issuer={}",
         enc(issuer),

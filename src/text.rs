@@ -1,5 +1,5 @@
 //! Small text helpers: substring search without the standard library's two-way searcher, hex
-//! digits, and base64 (RFC 4648: the standard alphabet with padding, the URL-safe one without)
+//! digits, percent-encoding, and base64 (RFC 4648: the standard alphabet with padding, the URL-safe one without)
 //! in a few hundred bytes of wasm instead of the base64 crate's 6 KB of unrolled engine, which
 //! is now a dev-dependency that the properties check this code against.
 //!
@@ -62,6 +62,34 @@ pub fn hex_value(digit: u8) -> Option<u8> {
         b'A'..=b'F' => Some(digit - b'A' + 10),
         _ => None,
     }
+}
+
+/// Whether `b` is one of RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`), the only
+/// bytes SigV4, S3 keys and `otpauth` URIs leave as they are.
+pub fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Appends `s` percent-encoded as SigV4 and S3 want it: every byte but the unreserved ones (and
+/// `/`, with `keep_slash`) becomes `%XX` in upper-case hex, so a `%` becomes `%25`.
+pub fn percent_encode_into(out: &mut String, s: &str, keep_slash: bool) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    for b in s.bytes() {
+        if is_unreserved(b) || (keep_slash && b == b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 15)]));
+        }
+    }
+}
+
+/// [`percent_encode_into`] a new string.
+pub fn percent_encode(s: &str, keep_slash: bool) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    percent_encode_into(&mut out, s, keep_slash);
+    out
 }
 
 /// Which base64 of RFC 4648.
@@ -157,6 +185,19 @@ impl Base64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_encoding_leaves_only_unreserved_bytes() {
+        assert_eq!(percent_encode("AZaz09-._~", false), "AZaz09-._~");
+        assert_eq!(
+            percent_encode("a b+c=d:e/f%", false),
+            "a%20b%2Bc%3Dd%3Ae%2Ff%25"
+        );
+        assert_eq!(percent_encode("a/b/", true), "a/b/");
+        assert_eq!(percent_encode("ü🙂", true), "%C3%BC%F0%9F%99%82");
+        let unreserved: Vec<u8> = (0..=255u8).filter(|&b| is_unreserved(b)).collect();
+        assert_eq!(unreserved.len(), 26 + 26 + 10 + 4);
+    }
 
     #[test]
     fn base64_known_answers_of_rfc_4648() {
