@@ -347,7 +347,7 @@ mod tests {
     }
 
     fn field_of(r: RawConfig) -> String {
-        Config::validate(r).unwrap_err().field.unwrap()
+        Config::validate(r).unwrap_err().field.clone().unwrap()
     }
 
     #[test]

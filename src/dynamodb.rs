@@ -1794,7 +1794,7 @@ mod tests {
 
     #[test]
     fn invalid_values_are_refused_with_their_path() {
-        let field = |item: Item| item_to_json(&item).unwrap_err().field.unwrap();
+        let field = |item: Item| item_to_json(&item).unwrap_err().field.clone().unwrap();
         assert_eq!(
             field(vec![attr("tags", Doc::L(vec![s("a"), s("b"), n("NaN")]))]),
             "item.tags[2]"
@@ -2044,6 +2044,7 @@ mod tests {
             get_item_request(t, ME, &options, ScopeCheck::Enforce)
                 .unwrap_err()
                 .field
+                .clone()
                 .unwrap()
         };
         assert_eq!(field(&table(), GetItem::default()), "sortKey");
@@ -2195,6 +2196,7 @@ mod tests {
             query_request(&table(), ME, &options, ScopeCheck::Enforce)
                 .unwrap_err()
                 .field
+                .clone()
                 .unwrap()
         };
         assert_eq!(
