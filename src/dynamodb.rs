@@ -16,7 +16,7 @@ use crate::http::Transport;
 use crate::json;
 use crate::json::{Json, Map};
 use crate::signed::{self, BodyHash};
-use crate::text::Base64;
+use crate::text::{self, Base64};
 
 use crate::error::{Error, Result};
 
@@ -460,34 +460,11 @@ fn check_set<'m>(
     Ok(())
 }
 
-/// The smallest index whose member equals a member at a smaller index, if any. Sorts
-/// `members` (member, index) with a heapsort: O(n log n) for sets of any size, in a fraction of
-/// the wasm of a hash set or the standard library's sorts.
+/// The smallest index whose member equals a member at a smaller index, if any, found by
+/// sorting `members` (member, index) with [`text::sort_names`]: O(n log n) for sets of any
+/// size, in a fraction of the wasm of a hash set.
 fn first_repeat(members: &mut [(&[u8], usize)]) -> Option<usize> {
-    fn sift_down(v: &mut [(&[u8], usize)], mut root: usize, end: usize) {
-        loop {
-            let mut child = 2 * root + 1;
-            if child >= end {
-                return;
-            }
-            if child + 1 < end && v[child] < v[child + 1] {
-                child += 1;
-            }
-            if v[root] >= v[child] {
-                return;
-            }
-            v.swap(root, child);
-            root = child;
-        }
-    }
-    let n = members.len();
-    for root in (0..n / 2).rev() {
-        sift_down(members, root, n);
-    }
-    for end in (1..n).rev() {
-        members.swap(0, end);
-        sift_down(members, 0, end);
-    }
+    text::sort_names(members);
     // Equal members are now adjacent, by index: each run's second index is its first repeat.
     members
         .windows(2)

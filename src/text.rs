@@ -92,6 +92,37 @@ pub fn percent_encode(s: &str, keep_slash: bool) -> String {
     out
 }
 
+/// Sorts `(name, index)` pairs by name, then index, with a heapsort: O(n log n) for lists of
+/// any length, in a fraction of the wasm of the standard library's sorts. Equal names end up
+/// adjacent, in the order they were given, which is how repeats are found (JSON object fields,
+/// DynamoDB set members).
+pub fn sort_names(v: &mut [(&[u8], usize)]) {
+    fn sift_down(v: &mut [(&[u8], usize)], mut root: usize, end: usize) {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && v[child] < v[child + 1] {
+                child += 1;
+            }
+            if v[root] >= v[child] {
+                return;
+            }
+            v.swap(root, child);
+            root = child;
+        }
+    }
+    let n = v.len();
+    for root in (0..n / 2).rev() {
+        sift_down(v, root, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
+    }
+}
+
 /// Which base64 of RFC 4648.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Base64 {
@@ -185,6 +216,28 @@ impl Base64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sort_names_is_the_standard_sort() {
+        let mut seed = 7u32;
+        for len in 0..60 {
+            let words: Vec<String> = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    format!("w{}", seed >> 28)
+                })
+                .collect();
+            let mut ours: Vec<(&[u8], usize)> = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (w.as_bytes(), i))
+                .collect();
+            let mut std_sorted = ours.clone();
+            std_sorted.sort();
+            sort_names(&mut ours);
+            assert_eq!(ours, std_sorted, "{words:?}");
+        }
+    }
 
     #[test]
     fn percent_encoding_leaves_only_unreserved_bytes() {
