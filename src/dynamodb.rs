@@ -450,7 +450,7 @@ fn check_set<'m>(
             "DynamoDB has no empty sets; leave the attribute out or use an empty list",
         ));
     }
-    if let Some(i) = first_repeat(&mut members) {
+    if let Some(i) = text::first_repeat(&mut members) {
         return Err(bad(
             source,
             Path::Index(path, i),
@@ -458,19 +458,6 @@ fn check_set<'m>(
         ));
     }
     Ok(())
-}
-
-/// The smallest index whose member equals a member at a smaller index, if any, found by
-/// sorting `members` (member, index) with [`text::sort_names`]: O(n log n) for sets of any
-/// size, in a fraction of the wasm of a hash set.
-fn first_repeat(members: &mut [(&[u8], usize)]) -> Option<usize> {
-    text::sort_names(members);
-    // Equal members are now adjacent, by index: each run's second index is its first repeat.
-    members
-        .windows(2)
-        .filter(|w| w[0].0 == w[1].0)
-        .map(|w| w[1].1)
-        .min()
 }
 
 fn map_from_json(value: &Json, path: &Path<'_>, depth: usize, source: Source) -> Result<Item> {
@@ -1509,29 +1496,6 @@ pub async fn call<T: Transport>(
 mod tests {
     use super::*;
     use crate::ErrorKind;
-
-    #[test]
-    fn first_repeat_names_the_member_a_hash_set_would_refuse_first() {
-        let mut seed = 11u32;
-        for round in 0..400 {
-            let n = round % 40;
-            let alphabet = 1 + round % 50;
-            let words: Vec<Vec<u8>> = (0..n)
-                .map(|_| {
-                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                    format!("m{}", (seed >> 16) as usize % alphabet).into_bytes()
-                })
-                .collect();
-            let mut seen = std::collections::HashSet::new();
-            let expected = words.iter().position(|w| !seen.insert(w.clone()));
-            let mut members: Vec<(&[u8], usize)> = words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| (w.as_slice(), i))
-                .collect();
-            assert_eq!(first_repeat(&mut members), expected, "{words:?}");
-        }
-    }
 
     const ME: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
     const OTHER: &str = "us-east-1:99999999-8888-7777-6666-555555555555";

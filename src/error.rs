@@ -9,10 +9,10 @@
 
 use std::fmt;
 
-/// What went wrong, broadly; the fine detail is in [`Error::code`].
+/// What went wrong, broadly; the fine detail is in [`Details::code`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// The configuration is malformed; [`Error::field`] names the bad field. Nothing was sent.
+    /// The configuration is malformed; [`Details::field`] names the bad field. Nothing was sent.
     Config,
     /// An argument is invalid; nothing was sent.
     InvalidInput,

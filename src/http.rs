@@ -60,7 +60,8 @@ pub trait Transport {
     fn send(&self, request: Request) -> impl Future<Output = Result<Response>>;
 
     /// Waits `ms` milliseconds before a retry. The default returns at once, for transports
-    /// with no clock (scripted answers in tests); [`Fetch`] waits with `setTimeout`.
+    /// with no clock (scripted answers in tests); [`Fetch`] waits with `setTimeout`, or until
+    /// its signal aborts.
     fn pause(&self, ms: f64) -> impl Future<Output = ()> {
         let _ = ms;
         std::future::ready(())
@@ -76,7 +77,7 @@ pub trait Transport {
 /// The browser's `fetch`, optionally tied to an `AbortSignal`.
 #[derive(Clone, Debug, Default)]
 pub struct Fetch {
-    /// Aborts the request when signalled.
+    /// Aborts the request when signalled, and ends a retry's backoff wait.
     pub signal: Option<AbortSignal>,
 }
 

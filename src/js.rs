@@ -16,7 +16,6 @@ use wasm_bindgen_futures::spawn_local;
 use zeroize::Zeroizing;
 
 use futures_util::future::LocalBoxFuture;
-use futures_util::FutureExt;
 use web_sys::AbortSignal;
 
 use crate::clock;
@@ -1481,8 +1480,6 @@ fn with_aws(
             session: session.clone(),
             generation,
         };
-        // The backoff wait ends at an abort too.
-        let sleep = |ms: f64| transport.pause(ms).boxed_local();
         let jitter = js_sys::Math::random;
         let policy = if service == "dynamodb" {
             Policy::DYNAMODB
@@ -1497,7 +1494,6 @@ fn with_aws(
             region: &session.config().region,
             service,
             policy,
-            sleep: &sleep,
             jitter: &jitter,
         };
         call(&identity, &ctx).await
@@ -2355,7 +2351,8 @@ fn sort_condition(c: &JsValue) -> Result<dynamodb::SortKeyCondition, Error> {
 
 /// A plain object of string properties from names that come from outside (Cognito's challenge
 /// parameters, S3 metadata). Each becomes an own property, as `Object.fromEntries` makes them:
-/// assigning them one by one would let a name `__proto__` replace the object's prototype.
+/// assigning them one by one would send a name `__proto__` to the prototype setter, which drops
+/// a string value, so that entry would be lost.
 fn object_of<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> JsValue {
     let entries = js_sys::Array::new();
     for (k, v) in pairs {

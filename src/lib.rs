@@ -35,4 +35,4 @@ pub mod text;
 pub mod tokens;
 pub mod user_pool;
 
-pub use error::{Error, ErrorKind};
+pub use error::{Details, Error, ErrorKind};

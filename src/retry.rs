@@ -89,7 +89,8 @@ where
                 n += 1;
             }
             Err(mut e) => {
-                if n > 1 {
+                // An abort during a wait is refused before the next attempt is sent: no count.
+                if n > 1 && e.kind != ErrorKind::Aborted {
                     e.message = format!("{} (after {n} attempts)", e.message);
                 }
                 return Err(e);
@@ -178,6 +179,18 @@ mod tests {
         assert_eq!(e.code, "ThrottlingException");
         assert!(e.message.ends_with("(after 4 attempts)"), "{}", e.message);
         assert_eq!(waits, vec![500.0, 1000.0, 2000.0]);
+    }
+
+    #[test]
+    fn an_abort_during_a_wait_ends_the_call_without_an_attempt_count() {
+        // The attempt after an aborted wait is refused before it is sent (Fetch checks the
+        // signal), so the count would only say how often the loop ran.
+        let (r, waits, calls) = scripted(
+            Policy::STANDARD,
+            vec![Err(Error::network("dropped")), Err(Error::aborted()), Ok(1)],
+        );
+        assert_eq!(r.unwrap_err(), Error::aborted());
+        assert_eq!((calls, waits.len()), (2, 1));
     }
 
     #[test]

@@ -48,12 +48,6 @@ pub struct Bucket {
 /// `MetadataTooLarge` beyond it).
 pub const MAX_METADATA_BYTES: usize = 2048;
 
-/// Percent-encodes `s` as S3 canonicalises a key: everything but unreserved characters and,
-/// when `keep_slash`, `/`.
-pub fn encode(s: &str, keep_slash: bool) -> String {
-    text::percent_encode(s, keep_slash)
-}
-
 /// Decodes `%XX` escapes (and, with `plus_is_space`, `+`), refusing malformed ones.
 pub fn decode(s: &str, plus_is_space: bool) -> Result<String> {
     let bytes = s.as_bytes();
@@ -153,7 +147,7 @@ fn looks_like_identity_id(s: &str) -> bool {
 impl Bucket {
     /// The URL of `full_key` (already scoped), encoded for the wire and the signature alike.
     pub fn object_url(&self, full_key: &str) -> String {
-        self.url(&encode(full_key, true))
+        self.url(&text::percent_encode(full_key, true))
     }
 
     fn url(&self, encoded_path: &str) -> String {
@@ -167,7 +161,7 @@ impl Bucket {
             format!(
                 "{}/{}/{}",
                 self.endpoint,
-                encode(&self.name, false),
+                text::percent_encode(&self.name, false),
                 encoded_path
             )
         }
@@ -292,21 +286,28 @@ impl Bucket {
         // Query parameters sorted by name, as the canonical request has them.
         let mut query = vec![];
         if let Some(token) = continuation {
-            query.push(format!("continuation-token={}", encode(token, false)));
+            query.push(format!(
+                "continuation-token={}",
+                text::percent_encode(token, false)
+            ));
         }
         if let Some(d) = delimiter {
-            query.push(format!("delimiter={}", encode(d, false)));
+            query.push(format!("delimiter={}", text::percent_encode(d, false)));
         }
         query.push("encoding-type=url".to_owned());
         query.push("list-type=2".to_owned());
         if let Some(n) = max_keys {
             query.push(format!("max-keys={}", n.clamp(1, 1000)));
         }
-        query.push(format!("prefix={}", encode(prefix, false)));
+        query.push(format!("prefix={}", text::percent_encode(prefix, false)));
         let base = if self.virtual_host {
             self.url("")
         } else {
-            format!("{}/{}", self.endpoint, encode(&self.name, false))
+            format!(
+                "{}/{}",
+                self.endpoint,
+                text::percent_encode(&self.name, false)
+            )
         };
         Request {
             method: "GET".into(),
@@ -476,10 +477,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_encode_as_s3_canonicalises_them() {
-        assert_eq!(encode("a b+c=d:e~f/g", true), "a%20b%2Bc%3Dd%3Ae~f/g");
-        assert_eq!(encode("a/b", false), "a%2Fb");
-        assert_eq!(encode("ü🙂", true), "%C3%BC%F0%9F%99%82");
+    fn keys_decode_as_s3_encodes_them() {
         assert_eq!(decode("a%20b%2Bc+d", true).unwrap(), "a b+c d");
         assert_eq!(decode("%C3%BC%F0%9F%99%82", false).unwrap(), "ü🙂");
         assert!(

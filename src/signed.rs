@@ -4,8 +4,6 @@
 //! transient failures are retried with the standard policy. `dynamodb` and `s3` build the
 //! requests and read the answers; this module owns only the sending.
 
-use futures_util::future::LocalBoxFuture;
-
 use crate::clock::{self, Clock};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
@@ -41,8 +39,6 @@ pub struct Context<'a, T> {
     pub service: &'a str,
     /// Which failures are retried, how often.
     pub policy: Policy,
-    /// Waits between attempts (the transport's pause: `clock::sleep_ms`, which an abort ends).
-    pub sleep: &'a dyn Fn(f64) -> LocalBoxFuture<'a, ()>,
     /// A uniformly random number in [0, 1) for the backoff's jitter.
     pub jitter: &'a dyn Fn() -> f64,
 }
@@ -104,7 +100,8 @@ impl<T: Transport> Context<'_, T> {
                     return Err(e);
                 }
             },
-            |ms| (self.sleep)(ms),
+            // The transport's pause, which an abort ends.
+            |ms| self.transport.pause(ms),
             || (self.jitter)(),
         )
         .await

@@ -28,7 +28,6 @@ use apiless::signed;
 use apiless::storage::{self, MemoryStore, Store};
 use apiless::user_pool::UserPool;
 use common::*;
-use futures_util::FutureExt;
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -168,7 +167,6 @@ async fn ddb_call(
 ) -> Result<Json> {
     let identity = s.aws_identity().await?;
     let transport = Fetch { signal };
-    let sleep = |ms: f64| transport.pause(ms).boxed_local();
     let jitter = move || jitter;
     let now = || s.local_now_ms();
     let ctx = signed::Context {
@@ -179,7 +177,6 @@ async fn ddb_call(
         region: &s.config().region,
         service: "dynamodb",
         policy,
-        sleep: &sleep,
         jitter: &jitter,
     };
     dynamodb::call(&ctx, &s.config().endpoint_for(Service::DynamoDb), op, &body).await
