@@ -21,6 +21,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import wasm_names
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = "wasm32-unknown-unknown"
 TARGETS = {"web", "bundler", "nodejs", "no-modules", "deno", "experimental-nodejs-module"}
@@ -53,6 +55,11 @@ def load_settings(path, profile):
     wasm_opt = settings.get("wasm-opt", False)
     if wasm_opt is not False and not (isinstance(wasm_opt, list) and all(isinstance(a, str) for a in wasm_opt)):
         fail(f"{path}: profile.{profile}.wasm-opt must be false or a list of arguments")
+    short = settings.get("short-names", False)
+    if not isinstance(short, bool):
+        fail(f"{path}: profile.{profile}.short-names must be true or false")
+    if short and package.get("target", "web") != "web":
+        fail(f"{path}: profile.{profile}.short-names works on --target web glue only")
     return package, settings
 
 
@@ -122,6 +129,13 @@ def main():
     if wasm_opt:
         out_wasm = out_dir / f"{stem}_bg.wasm"
         run([wasm_opt_binary(), *wasm_opt, out_wasm, "-o", out_wasm])
+
+    if settings.get("short-names", False):
+        try:
+            renamed = wasm_names.shorten(out_dir, stem)
+        except wasm_names.Refused as e:
+            fail(f"short-names: {e}")
+        print(f"short names: {renamed[0]} imports, {renamed[1]} exports")
 
     # pkg-template/: copied as is, but package.json gets its name, version and file names here.
     template = ROOT / "pkg-template"

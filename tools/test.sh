@@ -40,6 +40,8 @@ step clippy bash -c 'cargo clippy --all-targets --quiet -- -D warnings &&
   cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings'
 step native-tests cargo test --quiet
 step cfn-lint .apiless/venv/bin/cfn-lint infra/apiless.yaml
+step build-selftest bash -c 'set -o pipefail; .apiless/venv/bin/python -m pytest tools/test_wasm_names.py \
+  -q -p no:cacheprovider | sed -E "s/^([0-9]+ passed)/build tools self-test: \1/"'
 step backend backend_start "$port" "$config" target/backend-test.log
 step backend-selftest .apiless/venv/bin/python -m pytest backend/tests -q -p no:cacheprovider
 # The fault proxy sits between the fault tests (tests/faults.rs) and the backend.
@@ -74,7 +76,7 @@ echo "=== timings"
 printf '%s\n' "${timings[@]}"
 echo
 echo "=== figures"
-grep -h -E '^(property figures|fault proxy:|secrets-check:)' target/test-output.log || true
+grep -h -E '^(property figures|fault proxy:|secrets-check:|build tools self-test:)' target/test-output.log || true
 awk '/^test result: ok\./ { n += $4 } END { print "Rust tests passed (native and browser): " n }' target/test-output.log
 grep -h -E '^[0-9]+ passed' target/test-output.log | sed 's/^/backend self-test: /' || true
 echo
