@@ -284,8 +284,8 @@ impl Json {
             Some(rest) => (true, rest),
             None => (false, n.as_str()),
         };
-        let (mantissa, exponent) = match body.find(['e', 'E']) {
-            Some(i) => (&body[..i], body[i + 1..].parse::<i32>().ok()?),
+        let (mantissa, exponent) = match body.split_once(['e', 'E']) {
+            Some((mantissa, exponent)) => (mantissa, exponent.parse::<i32>().ok()?),
             None => (body, 0),
         };
         let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
@@ -514,7 +514,8 @@ pub fn write_string(s: &str, out: &mut String) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&s[start..i]);
+        // `start` and `i` sit next to ASCII bytes, so both are char boundaries.
+        out.push_str(s.get(start..i).unwrap_or_default());
         if escape.is_empty() {
             out.push_str("\\u00");
             out.push(char::from(HEX[usize::from(byte >> 4)]));
@@ -524,7 +525,7 @@ pub fn write_string(s: &str, out: &mut String) {
         }
         start = i + 1;
     }
-    out.push_str(&s[start..]);
+    out.push_str(s.get(start..).unwrap_or_default());
     out.push('"');
 }
 
@@ -638,7 +639,8 @@ impl Reader<'_> {
             _ => {
                 let start = self.at;
                 self.number()?;
-                Ok(Json::Number(self.text[start..self.at].to_owned()))
+                let digits = self.text.get(start..self.at).ok_or(NotJson)?;
+                Ok(Json::Number(digits.to_owned()))
             }
         }
     }
@@ -696,7 +698,7 @@ impl Reader<'_> {
                 self.at += 1;
             }
             // The run stops at an ASCII byte, so it ends on a character boundary.
-            out.push_str(&self.text[start..self.at]);
+            out.push_str(self.text.get(start..self.at).ok_or(NotJson)?);
             match self.peek().ok_or(NotJson)? {
                 b'"' => {
                     self.at += 1;

@@ -346,13 +346,17 @@ fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
     let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
     let mut out = Vec::new();
     let mut rest = xml;
+    // Indices come from matches of whole ASCII tags, so they are char boundaries; `get` keeps
+    // core's slice-error formatter out of the wasm.
     while let Some(start) = text::find(rest, &open) {
-        let after = &rest[start + open.len()..];
-        let Some(end) = text::find(after, &close) else {
+        let Some((element, after)) = rest
+            .get(start + open.len()..)
+            .and_then(|after| text::split_once(after, &close))
+        else {
             break;
         };
-        out.push(&after[..end]);
-        rest = &after[end + close.len()..];
+        out.push(element);
+        rest = after;
     }
     out
 }
@@ -365,14 +369,13 @@ fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
 fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp..];
-        let Some(semi) = after.find(';') else {
+    while let Some((before, after)) = rest.split_once('&') {
+        out.push_str(before);
+        let Some((entity, past)) = after.split_once(';') else {
+            out.push('&');
             out.push_str(after);
             return out;
         };
-        let entity = &after[1..semi];
         let ch = match entity {
             "amp" => Some('&'),
             "lt" => Some('<'),
@@ -388,11 +391,11 @@ fn unescape(s: &str) -> String {
         match ch {
             Some(c) => {
                 out.push(c);
-                rest = &after[semi + 1..];
+                rest = past;
             }
             None => {
                 out.push('&');
-                rest = &after[1..];
+                rest = after;
             }
         }
     }

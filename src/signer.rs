@@ -216,7 +216,7 @@ impl<'a> Signing<'a> {
         let amz_date = clock::amz_date(time_ms as f64);
         let credential_scope = format!(
             "{}/{}/{}/aws4_request",
-            &amz_date[..8],
+            amz_date.get(..8).unwrap_or_default(),
             scope.region,
             scope.service
         );
@@ -244,7 +244,7 @@ impl<'a> Signing<'a> {
             .get_or_derive(&self.credential_scope, || {
                 // kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
                 // "aws4_request"); the date is the scope's first part.
-                let date = &self.amz_date[..8];
+                let date = self.amz_date.get(..8).unwrap_or_default();
                 let mut secret = zeroize::Zeroizing::new(String::from("AWS4"));
                 secret.push_str(&self.credentials.secret_access_key);
                 let mut key = hmac_sha256(secret.as_bytes(), &[date.as_bytes()]);
@@ -347,12 +347,14 @@ impl<'a> Url<'a> {
             return invalid("the URL must be absolute: https://host/path");
         };
         let end = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, rest) = rest.split_at(end);
+        // `end` is at an ASCII byte or the end, so the split cannot fail; `_checked` keeps
+        // core's slice-error formatter out of the wasm.
+        let (authority, rest) = rest.split_at_checked(end).unwrap_or((rest, ""));
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         let (host, port) = if authority.starts_with('[') {
             // An IPv6 literal: `[::1]` or `[::1]:8080`.
             let close = authority.find(']').map_or(authority.len(), |i| i + 1);
-            let (host, after) = authority.split_at(close);
+            let (host, after) = authority.split_at_checked(close).unwrap_or((authority, ""));
             match after {
                 "" => (host, None),
                 after => (host, Some(after.strip_prefix(':').unwrap_or(""))),
@@ -389,9 +391,8 @@ impl<'a> Url<'a> {
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+    let (head, rest) = s.split_at_checked(prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then_some(rest)
 }
 
 /// RFC 3986 section 5.2.4 (remove dot segments), dropping empty segments too, as SigV4 does
