@@ -1,5 +1,5 @@
 // Prints the npm package's size (wasm + JS glue; raw, gzip, brotli) and fails when it passes
-// the budget in size-budget.json.
+// the budget in size-budget.json, or when the wasm holds a piece of std it is written to avoid.
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
@@ -19,4 +19,18 @@ console.log(`package size: wasm + js ${raw.toLocaleString("en")} bytes, gzip ${g
 if (gzip > budget.gzip_bytes || brotli > budget.brotli_bytes) {
   console.error("package size: over the budget in size-budget.json");
   process.exit(1);
+}
+
+// Pieces of the standard library that cost kilobytes and that the crate's code is written to
+// keep out, each known by a text only it puts in the wasm. One `&s[a..b]` on a str anywhere
+// brings back the first (about 4 KB gzip with char's Debug and the unicode tables).
+const wasm = readFileSync("pkg/apiless_bg.wasm").toString("latin1");
+const keptOut = [
+  ["is not a char boundary", "core::str::slice_error_fail (str indexing that can panic: use get, split_once or split_at_checked)"],
+];
+for (const [text, what] of keptOut) {
+  if (wasm.includes(text)) {
+    console.error(`package size: the wasm holds ${what}`);
+    process.exit(1);
+  }
 }
