@@ -128,30 +128,37 @@ def sections(data):
     return out
 
 
-def imports(body):
-    """[(module, field, description bytes)] of an import section."""
+def _vector(body, entry):
+    """The entries of a section that is one wasm vector; `entry(body, i)` reads one."""
     count, i = _uleb(body, 0)
     out = []
     for _ in range(count):
-        module, i = _name(body, i)
-        field, i = _name(body, i)
-        end = _import_desc_end(body, i)
-        out.append((module, field, body[i:end]))
-        i = end
+        item, i = entry(body, i)
+        out.append(item)
     return out
+
+
+def _import_entry(body, i):
+    module, i = _name(body, i)
+    field, i = _name(body, i)
+    end = _import_desc_end(body, i)
+    return (module, field, body[i:end]), end
+
+
+def _export_entry(body, i):
+    name, i = _name(body, i)
+    _, end = _uleb(body, i + 1)  # the kind byte, then the index
+    return (name, body[i:end]), end
+
+
+def imports(body):
+    """[(module, field, description bytes)] of an import section."""
+    return _vector(body, _import_entry)
 
 
 def exports(body):
     """[(name, description bytes)] of an export section."""
-    count, i = _uleb(body, 0)
-    out = []
-    for _ in range(count):
-        name, i = _name(body, i)
-        end = i + 1
-        _, end = _uleb(body, end)
-        out.append((name, body[i:end]))
-        i = end
-    return out
+    return _vector(body, _export_entry)
 
 
 def _section(sid, body):
