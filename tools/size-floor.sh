@@ -8,23 +8,24 @@ cd "$(dirname "$0")/.."
 out=target/size-floor
 rm -rf "$out/crate" "$out/pkg"
 mkdir -p "$out/crate"
-cp -r src Cargo.lock "$out/crate/"
-# The crate without its examples, tests and the js module.
+cp -r src "$out/crate/"
+# The crate without its examples, tests and the js module. Its lock is the size-floor crate's,
+# a copy of the package's, so both build the same dependency versions.
 sed '/^\[\[example\]\]/,/^crate-type/d; /^\[\[test\]\]/,/^harness/d' Cargo.toml > "$out/crate/Cargo.toml"
 sed -i 's/^pub mod js;$//' "$out/crate/src/lib.rs"
 cp Cargo.lock tools/size-floor/Cargo.lock
 (cd tools/size-floor && CARGO_TARGET_DIR="../../$out/target" cargo build --release --target wasm32-unknown-unknown --quiet)
 wasm-bindgen "$out/target/wasm32-unknown-unknown/release/apiless_size_floor.wasm" --out-dir "$out/pkg" --target web
 python3 - "$out/pkg" <<'PY'
-import sys, tomllib, pathlib, subprocess, gzip
+# The package build's own wasm-opt (npm's binaryen, checked), arguments, short names and sizes.
+import sys, pathlib
 sys.path.insert(0, "tools")
-import wasm_names
-out = pathlib.Path(sys.argv[1])
-args = tomllib.load(open("wasm-pack.toml", "rb"))["profile"]["release"]["wasm-opt"]
-wasm = out / "apiless_size_floor_bg.wasm"
-subprocess.run(["tools/node_modules/.bin/wasm-opt", *args, wasm, "-o", wasm], check=True)
-wasm_names.shorten(out, "apiless_size_floor")
-for f in (wasm, out / "apiless_size_floor.js"):
-    data = f.read_bytes()
-    print(f"size floor: {f.name:32} {len(data):,} bytes, gzip {len(gzip.compress(data, 9)):,}")
+import build, wasm_names
+out, stem = pathlib.Path(sys.argv[1]), "apiless_size_floor"
+args = build.load_settings("wasm-pack.toml", "release")[1]["wasm-opt"]
+wasm = out / f"{stem}_bg.wasm"
+build.run([build.wasm_opt_binary(), *args, wasm, "-o", wasm])
+wasm_names.shorten(out, stem)
+for name, raw, gz, _ in build.sizes(out, stem):
+    print(f"size floor: {name:32} {raw:,} bytes, gzip {gz:,}")
 PY
