@@ -192,11 +192,15 @@ def rename(wasm, glue_module):
     return bytes(out), import_map, export_map
 
 
+def _import_key(name):
+    """`name` as a key of the glue's import object: `name: function(`."""
+    return re.compile(r"(?<![\w$])" + re.escape(name) + r"(?=: function\()")
+
+
 def rewrite_glue(js, import_map, export_map):
     """The glue with the import object's keys and its `wasm.<export>` accesses renamed."""
     for old, new in import_map.items():
-        key = re.compile(r"(?<![\w$])" + re.escape(old) + r"(?=: function\()")
-        js, count = key.subn(new, js)
+        js, count = _import_key(old).subn(new, js)
         if count != 1:
             raise Refused(f"import {old} is a key of the glue's import object {count} times, not once")
     access = re.compile(r"\bwasm\.([A-Za-z_$][\w$]*)")
@@ -226,16 +230,15 @@ def shorten(out_dir, stem):
     """Renames in place in `out_dir`; returns how many imports and exports it renamed."""
     wasm_path = out_dir / f"{stem}_bg.wasm"
     js_path = out_dir / f"{stem}.js"
-    wasm, import_map, export_map = rename(wasm_path.read_bytes(), f"./{stem}_bg.js")
+    glue_module = f"./{stem}_bg.js"
+    wasm, import_map, export_map = rename(wasm_path.read_bytes(), glue_module)
     js = rewrite_glue(js_path.read_text(), import_map, export_map)
 
     # Check the module again: what it now imports from the glue is what the glue now provides.
     for sid, body in sections(wasm):
         if sid == SECTION_IMPORT:
             for module, field, _ in imports(body):
-                if module == f"./{stem}_bg.js" and not re.search(
-                    r"(?<![\w$])" + re.escape(field) + r": function\(", js
-                ):
+                if module == glue_module and not _import_key(field).search(js):
                     raise Refused(f"the module imports {field}, which the glue does not provide")
 
     wasm_path.write_bytes(wasm)
