@@ -216,7 +216,7 @@ impl<'a> Signing<'a> {
         let amz_date = clock::amz_date(time_ms as f64);
         let credential_scope = format!(
             "{}/{}/{}/aws4_request",
-            amz_date.get(..8).unwrap_or_default(),
+            date_stamp(&amz_date),
             scope.region,
             scope.service
         );
@@ -244,7 +244,7 @@ impl<'a> Signing<'a> {
             .get_or_derive(&self.credential_scope, || {
                 // kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
                 // "aws4_request"); the date is the scope's first part.
-                let date = self.amz_date.get(..8).unwrap_or_default();
+                let date = date_stamp(&self.amz_date);
                 let mut secret = zeroize::Zeroizing::new(String::from("AWS4"));
                 secret.push_str(&self.credentials.secret_access_key);
                 let mut key = hmac_sha256(secret.as_bytes(), &[date.as_bytes()]);
@@ -255,6 +255,13 @@ impl<'a> Signing<'a> {
             });
         Ok(v4::calculate_signature(key, string_to_sign.as_bytes()))
     }
+}
+
+/// `20150830` of `20150830T123600Z`: the date that begins the credential scope and keys the
+/// signing key. `amz_date` is ASCII, so `get` cannot miss; it keeps core's slice-error
+/// formatter out of the wasm.
+fn date_stamp(amz_date: &str) -> &str {
+    amz_date.get(..8).unwrap_or_default()
 }
 
 /// The canonical request of SigV4, and its signed-headers list.
