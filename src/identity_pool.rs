@@ -52,19 +52,53 @@ impl<T: Transport> IdentityPool<'_, T> {
             .ok_or_else(|| Error::protocol("GetId returned no IdentityId"))
     }
 
-    /// Temporary credentials for `identity_id`, proven by the ID token.
+    /// Temporary credentials for `identity_id`, proven by the ID token, with the identity id
+    /// they were issued for: the one the answer names (Cognito may answer for the identity a
+    /// login was merged into), else the one asked for. That id is the scope of the user's data.
     pub async fn credentials(
         &self,
         identity_id: &str,
         issuer: &str,
         id_token: &str,
-    ) -> Result<Credentials> {
+    ) -> Result<(String, Credentials)> {
         let body = json!({
             "IdentityId": identity_id,
             "Logins": logins(issuer, id_token),
         });
-        credentials_of(&self.call("GetCredentialsForIdentity", &body).await?)
+        let answer = self.call("GetCredentialsForIdentity", &body).await?;
+        let answered = match answer.get("IdentityId").and_then(Json::as_str) {
+            None => identity_id.to_owned(),
+            Some(id) if is_identity_id(id, self.identity_pool_id) => id.to_owned(),
+            Some(_) => {
+                return Err(Error::protocol(
+                    "GetCredentialsForIdentity answered for an identity id of another form",
+                ))
+            }
+        };
+        Ok((answered, credentials_of(&answer)?))
     }
+}
+
+/// The region of a `<region>:<uuid>` id.
+fn region_of(id: &str) -> &str {
+    id.split_once(':').map_or("", |(region, _)| region)
+}
+
+/// Whether `id` has the form of an identity id in the identity pool `pool_id`:
+/// `<region>:<uuid>`, the pool's region, lower-case hex in 8-4-4-4-12 groups. A remembered or
+/// answered id of any other form is not used.
+pub fn is_identity_id(id: &str, pool_id: &str) -> bool {
+    let Some((r, uuid)) = id.split_once(':') else {
+        return false;
+    };
+    let groups: Vec<&str> = uuid.split('-').collect();
+    r == region_of(pool_id)
+        && groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| {
+            g.len() == n
+                && g.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
 }
 
 /// `Logins`: the User Pool's ID token under its issuer's key.

@@ -17,7 +17,7 @@ use crate::config::{Config, Service};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Request, Response, Transport};
-use crate::identity_pool::IdentityPool;
+use crate::identity_pool::{self, IdentityPool};
 use crate::srp::{self, Ephemeral};
 use crate::storage::{self, Store};
 use crate::text;
@@ -158,6 +158,9 @@ struct Pending {
 struct SignedIn {
     username: String,
     tokens: Tokens,
+    /// Whether the app's storage holds this session (false when the write failed, e.g. a full
+    /// quota): only then does a refresh compare with storage and write to it.
+    persisted: bool,
 }
 
 enum State {
@@ -232,11 +235,13 @@ impl<T: Transport + 'static> Session<T> {
         now: Now,
         random: Random,
     ) -> Rc<Self> {
-        let state = match storage::load_tokens(store.as_ref(), &config.user_pool_client_id) {
-            Some((username, tokens)) if tokens.id_claims().is_ok() => {
-                State::SignedIn(SignedIn { username, tokens })
-            }
-            _ => State::SignedOut,
+        let state = match stored_session(&config, store.as_ref()) {
+            Some((username, tokens)) => State::SignedIn(SignedIn {
+                username,
+                tokens,
+                persisted: true,
+            }),
+            None => State::SignedOut,
         };
         Rc::new(Session {
             config,
@@ -607,15 +612,17 @@ impl<T: Transport + 'static> Session<T> {
                 }
                 // Persisting can fail (quota, storage disabled): save_tokens leaves nothing
                 // half-written, and the session still works for this page.
-                let _ = storage::save_tokens(
+                let persisted = storage::save_tokens(
                     self.store.as_ref(),
                     &self.config.user_pool_client_id,
                     &user.username,
                     &tokens,
-                );
+                )
+                .is_ok();
                 *self.state.borrow_mut() = State::SignedIn(SignedIn {
                     username: user.username.clone(),
                     tokens,
+                    persisted,
                 });
                 self.emit(Event::SignedIn);
                 Ok(SignInStep::Done(user))
@@ -798,11 +805,11 @@ impl<T: Transport + 'static> Session<T> {
     async fn refresh_once(&self, generation: u64) -> Result<Tokens> {
         let current = match &*self.state.borrow() {
             State::SignedIn(s) if self.generation.get() == generation => {
-                Some((s.username.clone(), s.tokens.clone()))
+                Some((s.username.clone(), s.tokens.clone(), s.persisted))
             }
             _ => None,
         };
-        let (username, old) = match current {
+        let (username, old, persisted) = match current {
             Some(c) => c,
             None => return Err(not_signed_in()),
         };
@@ -824,19 +831,41 @@ impl<T: Transport + 'static> Session<T> {
                 let tokens = Tokens {
                     id_token,
                     access_token,
-                    refresh_token: refresh_token.unwrap_or(old.refresh_token),
+                    refresh_token: refresh_token.unwrap_or_else(|| old.refresh_token.clone()),
                 };
                 self.user_of(&tokens)?;
+                // Storage is shared with the app's other tabs: the fresh tokens go there only
+                // while it still holds the session this refresh began from. Otherwise another
+                // tab signed out, signed someone else in or refreshed first: this tab follows
+                // storage (with the event that says so) and this refresh's tokens are dropped.
                 // Persisting can fail (quota); the session still works for this page.
-                let _ = storage::save_tokens(
-                    self.store.as_ref(),
-                    &self.config.user_pool_client_id,
-                    &username,
-                    &tokens,
-                );
+                let written = if persisted {
+                    storage::replace_refreshed(
+                        self.store.as_ref(),
+                        &self.config.user_pool_client_id,
+                        &username,
+                        &old.refresh_token,
+                        &tokens,
+                    )
+                } else {
+                    Err(Error::config("storage", "not persisted"))
+                };
+                if let Ok(false) = written {
+                    self.sync_from_store();
+                    return match &*self.state.borrow() {
+                        State::SignedIn(s) if s.username == username => Ok(s.tokens.clone()),
+                        _ => Err(Error::service(
+                            "NotAuthorizedException",
+                            "the session changed in another tab during the refresh",
+                            400,
+                            None,
+                        )),
+                    };
+                }
                 *self.state.borrow_mut() = State::SignedIn(SignedIn {
                     username,
                     tokens: tokens.clone(),
+                    persisted: written.is_ok(),
                 });
                 self.emit(Event::TokensRefreshed);
                 Ok(tokens)
@@ -867,8 +896,7 @@ impl<T: Transport + 'static> Session<T> {
     /// matching event and returns it; `None` when nothing changed (or the other tab is between
     /// two of its writes: storage holds no complete session for a new user yet).
     pub fn sync_from_store(&self) -> Option<Event> {
-        let stored = storage::load_tokens(self.store.as_ref(), &self.config.user_pool_client_id)
-            .filter(|(_, tokens)| tokens.id_claims().is_ok());
+        let stored = stored_session(&self.config, self.store.as_ref());
         let current = match &*self.state.borrow() {
             State::SignedIn(s) => Some((s.username.clone(), s.tokens.clone())),
             _ => None,
@@ -892,6 +920,7 @@ impl<T: Transport + 'static> Session<T> {
                     *self.state.borrow_mut() = State::SignedIn(SignedIn {
                         username,
                         tokens: stored_tokens,
+                        persisted: true,
                     });
                     Event::TokensRefreshed
                 } else {
@@ -908,7 +937,11 @@ impl<T: Transport + 'static> Session<T> {
     fn adopt(&self, username: String, tokens: Tokens) -> Event {
         self.new_generation();
         self.learn_from_tokens(&tokens);
-        *self.state.borrow_mut() = State::SignedIn(SignedIn { username, tokens });
+        *self.state.borrow_mut() = State::SignedIn(SignedIn {
+            username,
+            tokens,
+            persisted: true,
+        });
         Event::SignedIn
     }
 
@@ -917,6 +950,7 @@ impl<T: Transport + 'static> Session<T> {
     /// returned after the local session is cleared.
     pub fn sign_out(self: &Rc<Self>, global: bool) -> impl Future<Output = Result<()>> + 'static {
         let this = self.clone();
+        let generation = self.generation();
         async move {
             let current = match &*this.state.borrow() {
                 State::SignedIn(s) => Some((s.username.clone(), s.tokens.clone())),
@@ -943,6 +977,18 @@ impl<T: Transport + 'static> Session<T> {
                 let _ = pool.revoke_token(&tokens.refresh_token).await;
                 Ok(())
             };
+            // Someone else signed in (or the session ended) while this sign-out waited on the
+            // network: the revocation above was for the user who asked; the newer session
+            // stays.
+            if this.generation.get() != generation {
+                return global_result;
+            }
+            if let (Some(pool_id), Ok(claims)) = (&this.config.identity_pool_id, tokens.id_claims())
+            {
+                // An explicit sign-out leaves no trace of who used this browser.
+                this.store
+                    .remove(&storage::identity_id_key(pool_id, &claims.sub));
+            }
             this.clear(&username);
             this.emit(Event::SignedOut);
             global_result
@@ -1051,24 +1097,32 @@ impl<T: Transport + 'static> Session<T> {
             identity_pool_id: &pool_id,
         };
 
-        let remembered = self.store.get(&key);
+        // The `Logins` key names the configured pool, whatever the token says.
+        let issuer = tokens::issuer_of(&self.config.user_pool_id);
+        let remembered = self
+            .store
+            .get(&key)
+            .filter(|id| identity_pool::is_identity_id(id, &pool_id));
         let identity_id = match remembered.clone() {
             Some(id) => id,
-            None => pool.get_id(&claims.iss, &tokens.id_token).await?,
+            None => pool.get_id(&issuer, &tokens.id_token).await?,
         };
         let (identity_id, credentials) = match pool
-            .credentials(&identity_id, &claims.iss, &tokens.id_token)
+            .credentials(&identity_id, &issuer, &tokens.id_token)
             .await
         {
-            Ok(c) => (identity_id, c),
-            // A remembered id the pool no longer knows: one new GetId, once.
-            Err(e) if e.code == "ResourceNotFoundException" && remembered.is_some() => {
+            Ok(c) => c,
+            // A remembered id the pool no longer knows, or refuses for this user (merged,
+            // disabled, or planted by another script): forgotten, and one new GetId, once.
+            Err(e)
+                if matches!(
+                    e.code.as_str(),
+                    "ResourceNotFoundException" | "NotAuthorizedException"
+                ) && remembered.is_some() =>
+            {
                 self.store.remove(&key);
-                let fresh = pool.get_id(&claims.iss, &tokens.id_token).await?;
-                let c = pool
-                    .credentials(&fresh, &claims.iss, &tokens.id_token)
-                    .await?;
-                (fresh, c)
+                let fresh = pool.get_id(&issuer, &tokens.id_token).await?;
+                pool.credentials(&fresh, &issuer, &tokens.id_token).await?
             }
             Err(e) => return Err(e),
         };
@@ -1135,6 +1189,19 @@ impl<T: Transport + 'static> Session<T> {
                 .await
         })
     }
+}
+
+/// The session storage holds for this app, if its tokens are this pool's and client's (see
+/// [`Tokens::check`]); anything else in storage is not adopted.
+fn stored_session(config: &Config, store: &dyn Store) -> Option<(String, Tokens)> {
+    storage::load_tokens(store, &config.user_pool_client_id).filter(|(_, tokens)| {
+        tokens
+            .check(
+                &tokens::issuer_of(&config.user_pool_id),
+                &config.user_pool_client_id,
+            )
+            .is_ok()
+    })
 }
 
 fn not_signed_in() -> Error {

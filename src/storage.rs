@@ -103,6 +103,38 @@ pub fn save_tokens(
     username: &str,
     tokens: &Tokens,
 ) -> Result<()> {
+    write_tokens(store, client_id, username, tokens)?;
+    if let Err(e) = store.set(&last_user_key(client_id), username) {
+        clear_tokens(store, client_id, username);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Replaces refreshed tokens, only while `store` still holds the session they refreshed: the
+/// same last user with the refresh token `refreshed`. Another tab may have signed out, signed
+/// another user in or refreshed with a rotated token meanwhile; then nothing is written and
+/// `Ok(false)` says so (the caller follows what storage holds). Never writes the last-user
+/// mark: a refresh does not make anyone the last user. Storage calls are synchronous, so no
+/// other script of this page runs between the check and the write.
+pub fn replace_refreshed(
+    store: &dyn Store,
+    client_id: &str,
+    username: &str,
+    refreshed: &str,
+    tokens: &Tokens,
+) -> Result<bool> {
+    match load_tokens(store, client_id) {
+        Some((user, stored)) if user == username && stored.refresh_token == refreshed => {
+            write_tokens(store, client_id, username, tokens)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// The three token items, all or nothing.
+fn write_tokens(store: &dyn Store, client_id: &str, username: &str, tokens: &Tokens) -> Result<()> {
     let items = [
         (
             user_key(client_id, username, "idToken"),
@@ -124,12 +156,6 @@ pub fn save_tokens(
             }
             return Err(e);
         }
-    }
-    if let Err(e) = store.set(&last_user_key(client_id), username) {
-        for (written, _) in &items {
-            store.remove(written);
-        }
-        return Err(e);
     }
     Ok(())
 }

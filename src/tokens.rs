@@ -26,6 +26,8 @@ pub struct Claims {
     pub token_use: String,
     /// `email`, when the ID token carries it.
     pub email: Option<String>,
+    /// `aud` (ID token) or `client_id` (access token): the app client the token was issued to.
+    pub client_id: String,
 }
 
 /// Reads the claims of a JWT without verifying its signature (see the module docs).
@@ -53,7 +55,20 @@ pub fn claims(token: &str) -> Result<Claims> {
             .unwrap_or_default(),
         token_use: text("token_use").unwrap_or_default(),
         email: text("email"),
+        client_id: text("aud")
+            .or_else(|| text("client_id"))
+            .unwrap_or_default(),
     })
+}
+
+/// The longest an ID or access token can be valid in Cognito (one day).
+pub const MAX_TOKEN_LIFE_S: i64 = 24 * 3600;
+
+/// The issuer of the user pool `user_pool_id`: `https://cognito-idp.<region>.amazonaws.com/<id>`,
+/// the region being the pool id's own prefix.
+pub fn issuer_of(user_pool_id: &str) -> String {
+    let region = user_pool_id.split_once('_').map_or("", |(r, _)| r);
+    format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}")
 }
 
 /// The tokens of a signed-in user.
@@ -77,6 +92,42 @@ impl Tokens {
     /// Claims of the ID token.
     pub fn id_claims(&self) -> Result<Claims> {
         claims(&self.id_token)
+    }
+
+    /// Checks that these tokens belong to the app's pool and client before they are adopted from
+    /// storage: the ID and the access token both issued by `issuer` for `client_id`, each with
+    /// its own `token_use`, for the same `sub`, and a lifetime (`exp` - `iat`) no longer than
+    /// Cognito ever grants. Expired tokens pass: the refresh token renews them on first use.
+    pub fn check(&self, issuer: &str, client_id: &str) -> Result<()> {
+        let bad =
+            |why: String| Error::protocol(format!("the stored tokens are not this app's: {why}"));
+        let id = self.id_claims()?;
+        let access = claims(&self.access_token)?;
+        for (c, token_use) in [(&id, "id"), (&access, "access")] {
+            if c.iss != issuer {
+                return Err(bad(format!("the {token_use} token is from another issuer")));
+            }
+            if c.client_id != client_id {
+                return Err(bad(format!(
+                    "the {token_use} token is for another app client"
+                )));
+            }
+            if c.token_use != token_use {
+                return Err(bad(format!(
+                    "the {token_use} token says token_use {}",
+                    c.token_use
+                )));
+            }
+            if c.exp <= c.iat || c.exp - c.iat > MAX_TOKEN_LIFE_S {
+                return Err(bad(format!(
+                    "the {token_use} token's lifetime is not Cognito's"
+                )));
+            }
+        }
+        if id.sub != access.sub {
+            return Err(bad("the ID and access tokens name different users".into()));
+        }
+        Ok(())
     }
 
     /// When the first of the ID and access tokens expires, ms since the epoch.

@@ -29,6 +29,22 @@ struct Script {
     answers: Rc<RefCell<VecDeque<Value>>>,
     sent: Rc<RefCell<Vec<(String, Value)>>>,
     refresh_gate_closed: Rc<std::cell::Cell<bool>>,
+    /// While set, requests for this operation wait (a call "in flight").
+    held_op: Rc<RefCell<Option<&'static str>>>,
+}
+
+/// Ready once `held_op` no longer names `op`.
+struct OpGate(Rc<RefCell<Option<&'static str>>>, String);
+
+impl Future for OpGate {
+    type Output = ();
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if *self.0.borrow() == Some(self.1.as_str()) {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    }
 }
 
 /// Ready once the flag is false.
@@ -69,6 +85,7 @@ impl Transport for Script {
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
         let op = target.rsplit('.').next().unwrap_or_default().to_owned();
+        OpGate(self.held_op.clone(), op.clone()).await;
         self.sent
             .borrow_mut()
             .push((op, serde_json::from_slice(&request.body).unwrap()));
@@ -114,8 +131,8 @@ fn tokens_answer_for(user: &str) -> Value {
     let iss = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1";
     json!({
         "AuthenticationResult": {
-            "IdToken": jwt(json!({"sub": format!("sub-{user}"), "iss": iss, "exp": exp, "iat": exp - 3600, "cognito:username": user, "token_use": "id"})),
-            "AccessToken": jwt(json!({"sub": format!("sub-{user}"), "iss": iss, "exp": exp, "iat": exp - 3600, "username": user, "token_use": "access"})),
+            "IdToken": jwt(json!({"sub": format!("sub-{user}"), "iss": iss, "aud": "client1", "exp": exp, "iat": exp - 3600, "cognito:username": user, "token_use": "id"})),
+            "AccessToken": jwt(json!({"sub": format!("sub-{user}"), "iss": iss, "client_id": "client1", "exp": exp, "iat": exp - 3600, "username": user, "token_use": "access"})),
             "RefreshToken": "opaque-refresh",
             "ExpiresIn": 3600,
             "TokenType": "Bearer"
@@ -134,6 +151,19 @@ fn session_meeting_with_store(
     more: Vec<Value>,
     store: Rc<MemoryStore>,
 ) -> (Rc<Session<Script>>, Script) {
+    session_meeting_in(next, more, store, None)
+}
+
+const IDENTITY_POOL: &str = "us-east-1:00000000-0000-4000-8000-000000000000";
+const ALICE_ID: &str = "us-east-1:11111111-1111-4111-8111-111111111111";
+const BOB_ID: &str = "us-east-1:22222222-2222-4222-8222-222222222222";
+
+fn session_meeting_in(
+    next: Value,
+    more: Vec<Value>,
+    store: Rc<MemoryStore>,
+    identity_pool_id: Option<&str>,
+) -> (Rc<Session<Script>>, Script) {
     let verifier = json!({
         "ChallengeName": "PASSWORD_VERIFIER",
         "ChallengeParameters": {
@@ -148,6 +178,7 @@ fn session_meeting_with_store(
         region: Some("us-east-1".into()),
         user_pool_id: Some("us-east-1_Pool1".into()),
         user_pool_client_id: Some("client1".into()),
+        identity_pool_id: identity_pool_id.map(str::to_owned),
         storage: Some("memory".into()),
         ..RawConfig::default()
     })
@@ -607,4 +638,369 @@ fn the_sign_in_a_call_began_under_outlives_a_refresh_but_not_a_sign_out() {
         (e.code.as_str(), e.retryable),
         ("NotAuthorizedException", false)
     );
+}
+
+// ---- the security review's session findings (2026-12) -------------------------------------
+
+fn verifier_for(user: &str) -> Value {
+    json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {"SALT": "a1", "SRP_B": "ff".repeat(300), "SECRET_BLOCK": "AAAA", "USER_ID_FOR_SRP": user}
+    })
+}
+
+const LAST_USER: &str = "CognitoIdentityServiceProvider.client1.LastAuthUser";
+
+/// Finding 1: tab B's refresh, in flight while tab A signs out, must not write alice's session
+/// back into the shared storage; both tabs end signed out.
+#[test]
+fn a_refresh_in_another_tab_cannot_undo_a_sign_out() {
+    let store = Rc::new(MemoryStore::default());
+    let (tab_a, _) = session_meeting_with_store(tokens_answer(), vec![json!({})], store.clone());
+    sign_in(&tab_a);
+    let (tab_b, script_b) =
+        session_meeting_with_store(json!({}), vec![tokens_answer()], store.clone());
+    assert_eq!(tab_b.current_user().unwrap().username, "alice", "restored");
+    script_b.answers.borrow_mut().clear();
+    script_b
+        .answers
+        .borrow_mut()
+        .push_back(tokens_answer_for("alice"));
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let log = seen.clone();
+    tab_b.on_change(Rc::new(move |e: Event| log.borrow_mut().push(e.name())));
+
+    script_b.refresh_gate_closed.set(true);
+    let mut refresh = tab_b.refresh();
+    assert!(poll_once(&mut refresh).is_none(), "held in flight");
+    run(tab_a.sign_out(false)).unwrap();
+    script_b.refresh_gate_closed.set(false);
+    let e = poll_once(&mut refresh).expect("done").unwrap_err();
+    assert_eq!(e.code, "NotAuthorizedException");
+
+    assert!(store.get(LAST_USER).is_none(), "nothing written back");
+    assert!(store
+        .get("CognitoIdentityServiceProvider.client1.alice.refreshToken")
+        .is_none());
+    assert!(tab_b.current_user().is_none(), "B followed the sign-out");
+    assert_eq!(*seen.borrow(), ["signedOut"]);
+    assert_eq!(tab_a.sync_from_store(), None, "A stays signed out");
+    assert!(tab_a.current_user().is_none());
+}
+
+/// Finding 1, user change: bob signs in in tab A while tab B's refresh for alice is in flight.
+/// Storage keeps bob; tab A stays bob; tab B becomes bob with a signedIn event.
+#[test]
+fn a_refresh_in_another_tab_cannot_turn_a_new_user_back_into_the_previous_one() {
+    let store = Rc::new(MemoryStore::default());
+    let (tab_a, _) = session_meeting_with_store(
+        tokens_answer(),
+        vec![verifier_for("bob"), tokens_answer_for("bob")],
+        store.clone(),
+    );
+    sign_in(&tab_a);
+    let (tab_b, script_b) = session_meeting_with_store(json!({}), vec![], store.clone());
+    script_b.answers.borrow_mut().clear();
+    script_b
+        .answers
+        .borrow_mut()
+        .push_back(tokens_answer_for("alice"));
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let log = seen.clone();
+    tab_b.on_change(Rc::new(move |e: Event| log.borrow_mut().push(e.name())));
+
+    script_b.refresh_gate_closed.set(true);
+    let mut refresh = tab_b.refresh();
+    assert!(poll_once(&mut refresh).is_none(), "held in flight");
+    run(tab_a.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
+    script_b.refresh_gate_closed.set(false);
+    let e = poll_once(&mut refresh).expect("done").unwrap_err();
+    assert_eq!(e.code, "NotAuthorizedException");
+
+    assert_eq!(store.get(LAST_USER).as_deref(), Some("bob"));
+    assert!(store
+        .get("CognitoIdentityServiceProvider.client1.alice.refreshToken")
+        .is_none());
+    assert_eq!(tab_b.current_user().unwrap().username, "bob");
+    assert_eq!(
+        *seen.borrow(),
+        ["signedIn"],
+        "B became bob only with signedIn"
+    );
+    assert_eq!(tab_a.sync_from_store(), None);
+    assert_eq!(tab_a.current_user().unwrap().username, "bob");
+}
+
+/// A refresh whose storage still holds its session writes the new tokens, and never the
+/// last-user mark; one that finds the same user refreshed by another tab takes those tokens.
+#[test]
+fn a_refresh_writes_only_over_its_own_session() {
+    let store = Rc::new(MemoryStore::default());
+    let mut rotated = tokens_answer();
+    rotated["AuthenticationResult"]["RefreshToken"] = json!("rotated-by-a");
+    let (tab_a, _) = session_meeting_with_store(tokens_answer(), vec![rotated], store.clone());
+    sign_in(&tab_a);
+    let (tab_b, script_b) = session_meeting_with_store(json!({}), vec![], store.clone());
+    script_b.answers.borrow_mut().clear();
+    let mut b_rotated = tokens_answer();
+    b_rotated["AuthenticationResult"]["RefreshToken"] = json!("rotated-by-b");
+    script_b.answers.borrow_mut().push_back(b_rotated);
+
+    script_b.refresh_gate_closed.set(true);
+    let mut refresh = tab_b.refresh();
+    assert!(poll_once(&mut refresh).is_none());
+    assert_eq!(run(tab_a.refresh()).unwrap().refresh_token, "rotated-by-a");
+    script_b.refresh_gate_closed.set(false);
+    let t = poll_once(&mut refresh).expect("done").unwrap();
+    assert_eq!(t.refresh_token, "rotated-by-a", "B follows A's refresh");
+    assert_eq!(
+        store
+            .get("CognitoIdentityServiceProvider.client1.alice.refreshToken")
+            .as_deref(),
+        Some("rotated-by-a")
+    );
+}
+
+/// Finding 10: a slow sign-out of alice does not sign out bob, who signed in meanwhile.
+#[test]
+fn a_slow_sign_out_leaves_a_newer_sign_in_alone() {
+    let store = Rc::new(MemoryStore::default());
+    let (s, script) = session_meeting_with_store(
+        tokens_answer(),
+        vec![json!({}), verifier_for("bob"), tokens_answer_for("bob")],
+        store.clone(),
+    );
+    sign_in(&s);
+    *script.held_op.borrow_mut() = Some("RevokeToken");
+    let mut sign_out = Box::pin(s.sign_out(false));
+    assert!(poll_once(&mut sign_out).is_none(), "revocation in flight");
+    // bob's requests go first: the held RevokeToken answer is the first scripted one, so
+    // reorder: bob's verifier and tokens are taken before it.
+    let revoke = script.answers.borrow_mut().pop_front().unwrap();
+    script.answers.borrow_mut().push_back(revoke);
+    run(s.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
+    *script.held_op.borrow_mut() = None;
+    poll_once(&mut sign_out).expect("done").unwrap();
+    assert_eq!(s.current_user().unwrap().username, "bob");
+    assert_eq!(store.get(LAST_USER).as_deref(), Some("bob"));
+    let (op, body) = script.sent(4);
+    assert_eq!(op, "RevokeToken");
+    assert_eq!(body["Token"], "opaque-refresh", "alice's token was revoked");
+}
+
+/// Finding 6: stored tokens from another pool or client, with the wrong token_use or a
+/// lifetime Cognito never grants, are not adopted.
+#[test]
+fn stored_tokens_of_another_pool_client_or_shape_are_not_adopted() {
+    let exp = NOW_MS as i64 / 1000 + 3600;
+    let iss = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1";
+    let good_id = json!({"sub": "sub-m", "iss": iss, "aud": "client1", "exp": exp, "iat": exp - 3600, "cognito:username": "mallory", "token_use": "id"});
+    let good_access = json!({"sub": "sub-m", "iss": iss, "client_id": "client1", "exp": exp, "iat": exp - 3600, "username": "mallory", "token_use": "access"});
+    let with = |v: &Value, k: &str, x: Value| {
+        let mut v = v.clone();
+        v[k] = x;
+        v
+    };
+    let cases = [
+        ("control", good_id.clone(), good_access.clone(), true),
+        (
+            "id iss",
+            with(&good_id, "iss", json!("https://evil.example/pool")),
+            good_access.clone(),
+            false,
+        ),
+        (
+            "access iss",
+            good_id.clone(),
+            with(
+                &good_access,
+                "iss",
+                json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other"),
+            ),
+            false,
+        ),
+        (
+            "aud",
+            with(&good_id, "aud", json!("other-client")),
+            good_access.clone(),
+            false,
+        ),
+        (
+            "client_id",
+            good_id.clone(),
+            with(&good_access, "client_id", json!("other-client")),
+            false,
+        ),
+        (
+            "id token_use",
+            with(&good_id, "token_use", json!("access")),
+            good_access.clone(),
+            false,
+        ),
+        (
+            "access token_use",
+            good_id.clone(),
+            with(&good_access, "token_use", json!("id")),
+            false,
+        ),
+        (
+            "exp in 9999",
+            with(&good_id, "exp", json!(253_402_300_799_i64)),
+            good_access.clone(),
+            false,
+        ),
+        (
+            "two users",
+            good_id.clone(),
+            with(&good_access, "sub", json!("sub-x")),
+            false,
+        ),
+        (
+            "expired is fine",
+            with(
+                &with(&good_id, "exp", json!(exp - 7200)),
+                "iat",
+                json!(exp - 10800),
+            ),
+            good_access.clone(),
+            true,
+        ),
+    ];
+    for (name, id, access, adopted) in cases {
+        let store = Rc::new(MemoryStore::default());
+        let (tab, _) = session_meeting_with_store(json!({}), vec![], store.clone());
+        let key = |item: &str| format!("CognitoIdentityServiceProvider.client1.mallory.{item}");
+        store.set(&key("idToken"), &jwt(id)).unwrap();
+        store.set(&key("accessToken"), &jwt(access)).unwrap();
+        store.set(&key("refreshToken"), "r").unwrap();
+        store.set(LAST_USER, "mallory").unwrap();
+        // Another tab's write, followed ...
+        assert_eq!(tab.sync_from_store().is_some(), adopted, "{name}: followed");
+        // ... and a page loaded afterwards.
+        let (loaded, _) = session_meeting_with_store(json!({}), vec![], store.clone());
+        assert_eq!(loaded.current_user().is_some(), adopted, "{name}: on load");
+    }
+}
+
+fn credentials_answer(identity_id: Option<&str>) -> Value {
+    let mut answer = json!({
+        "Credentials": {"AccessKeyId": "ASIAEXAMPLE", "SecretKey": "secret", "SessionToken": "token",
+                        "Expiration": NOW_MS / 1000.0 + 3600.0}
+    });
+    if let Some(id) = identity_id {
+        answer["IdentityId"] = json!(id);
+    }
+    answer
+}
+
+fn identity_key() -> String {
+    format!("apiless.{IDENTITY_POOL}.sub-alice.identityId")
+}
+
+/// Finding 5: a remembered identity id that Cognito refuses for this login is forgotten and
+/// replaced by one GetId; the `Logins` key comes from the configured pool (finding 6).
+#[test]
+fn a_remembered_identity_id_cognito_refuses_is_replaced_once() {
+    let store = Rc::new(MemoryStore::default());
+    store.set(&identity_key(), BOB_ID).unwrap();
+    let refused = json!({"__type": "NotAuthorizedException", "message": "Logins don't match."});
+    let (s, script) = session_meeting_in(
+        tokens_answer(),
+        vec![
+            refused,
+            json!({"IdentityId": ALICE_ID}),
+            credentials_answer(Some(ALICE_ID)),
+        ],
+        store.clone(),
+        Some(IDENTITY_POOL),
+    );
+    sign_in(&s);
+    let identity = run(s.aws_identity()).unwrap();
+    assert_eq!(identity.identity_id, ALICE_ID);
+    let ops: Vec<String> = script
+        .sent
+        .borrow()
+        .iter()
+        .skip(2)
+        .map(|(op, _)| op.clone())
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "GetCredentialsForIdentity",
+            "GetId",
+            "GetCredentialsForIdentity"
+        ]
+    );
+    assert_eq!(store.get(&identity_key()).as_deref(), Some(ALICE_ID));
+    let (_, get_id) = script.sent(3);
+    assert!(
+        get_id["Logins"]["cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1"].is_string(),
+        "{get_id}"
+    );
+}
+
+/// A remembered value that is not an identity id of this pool is not sent at all.
+#[test]
+fn a_remembered_value_of_another_form_is_not_used() {
+    for planted in [
+        "eu-west-1:11111111-1111-4111-8111-111111111111",
+        "us-east-1:x",
+        "../../x",
+    ] {
+        let store = Rc::new(MemoryStore::default());
+        store.set(&identity_key(), planted).unwrap();
+        let (s, script) = session_meeting_in(
+            tokens_answer(),
+            vec![json!({"IdentityId": ALICE_ID}), credentials_answer(None)],
+            store.clone(),
+            Some(IDENTITY_POOL),
+        );
+        sign_in(&s);
+        assert_eq!(
+            run(s.aws_identity()).unwrap().identity_id,
+            ALICE_ID,
+            "{planted}"
+        );
+        assert_eq!(script.sent(2).0, "GetId", "{planted}");
+    }
+}
+
+/// Finding 11: the identity id the credentials were issued for is the scope.
+#[test]
+fn the_identity_id_of_the_credentials_answer_is_the_scope() {
+    let store = Rc::new(MemoryStore::default());
+    let (s, _) = session_meeting_in(
+        tokens_answer(),
+        vec![
+            json!({"IdentityId": ALICE_ID}),
+            credentials_answer(Some(BOB_ID)),
+        ],
+        store.clone(),
+        Some(IDENTITY_POOL),
+    );
+    sign_in(&s);
+    assert_eq!(run(s.aws_identity()).unwrap().identity_id, BOB_ID);
+    assert_eq!(store.get(&identity_key()).as_deref(), Some(BOB_ID));
+}
+
+/// Finding 15: an explicit sign-out removes the remembered identity id.
+#[test]
+fn signing_out_forgets_the_identity_id() {
+    let store = Rc::new(MemoryStore::default());
+    let (s, _) = session_meeting_in(
+        tokens_answer(),
+        vec![
+            json!({"IdentityId": ALICE_ID}),
+            credentials_answer(None),
+            json!({}),
+        ],
+        store.clone(),
+        Some(IDENTITY_POOL),
+    );
+    sign_in(&s);
+    run(s.aws_identity()).unwrap();
+    assert_eq!(store.get(&identity_key()).as_deref(), Some(ALICE_ID));
+    run(s.sign_out(false)).unwrap();
+    assert!(store.get(&identity_key()).is_none());
 }
