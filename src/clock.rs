@@ -160,6 +160,60 @@ pub fn amz_date(ms: f64) -> String {
     )
 }
 
+/// Parses SigV4's `X-Amz-Date` form (`20150830T123600Z`) into milliseconds since the epoch.
+/// `None` for anything else, an impossible date such as 31 February included: the text must be
+/// exactly what [`amz_date`] writes for the time it names.
+pub fn parse_amz_date(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        let digits = s.get(from..to)?;
+        digits
+            .bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| digits.parse().ok())?
+    };
+    let (year, month, day) = (num(0, 4)?, num(4, 6)?, num(6, 8)?);
+    let (hour, minute, second) = (num(9, 11)?, num(11, 13)?, num(13, 15)?);
+    let days = days_from_civil(i64::from(year), month, day);
+    let ms = (days * 86_400 + i64::from(hour * 3600 + minute * 60 + second)) as f64 * 1000.0;
+    (amz_date(ms) == s).then_some(ms)
+}
+
+/// Parses an ISO 8601 UTC time as S3 writes it (`2026-12-06T10:20:00Z`, or with fractional
+/// seconds `2026-12-06T10:20:00.000Z`) into milliseconds since the epoch (whole seconds).
+pub fn parse_iso_date(s: &str) -> Option<f64> {
+    let (whole, fraction) = match s.split_once('.') {
+        Some((w, f)) => (w, f.strip_suffix('Z')?),
+        None => (s.strip_suffix('Z')?, "0"),
+    };
+    let b = whole.as_bytes();
+    if b.len() != 19
+        || fraction.is_empty()
+        || !fraction.bytes().all(|c| c.is_ascii_digit())
+        || [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')]
+            .iter()
+            .any(|&(i, c)| b[i] != c)
+    {
+        return None;
+    }
+    let part = |from: usize, to: usize| whole.get(from..to).unwrap_or("");
+    let compact = [
+        part(0, 4),
+        part(5, 7),
+        part(8, 10),
+        "T",
+        part(11, 13),
+        part(14, 16),
+        part(17, 19),
+        "Z",
+    ]
+    .concat();
+    parse_amz_date(&compact)
+}
+
 /// Cognito's SRP `TIMESTAMP`: `Sun Aug 30 12:36:00 UTC 2015`, day of month not padded.
 pub fn cognito_timestamp(ms: f64) -> String {
     let c = civil(ms);
@@ -259,6 +313,38 @@ mod tests {
                 ms
             );
             ms += 86_400_000.0 * 13.0;
+        }
+    }
+
+    #[test]
+    fn amz_and_iso_dates_are_read_only_when_they_name_a_real_time() {
+        assert_eq!(parse_amz_date("20150830T123600Z"), Some(SUITE_MS));
+        assert_eq!(parse_amz_date("20000229T000000Z"), Some(951_782_400_000.0));
+        assert_eq!(parse_iso_date("2015-08-30T12:36:00Z"), Some(SUITE_MS));
+        assert_eq!(parse_iso_date("2015-08-30T12:36:00.000Z"), Some(SUITE_MS));
+        for bad in [
+            "20150231T000000Z", // 31 February
+            "20150431T000000Z", // 31 April
+            "19000229T000000Z", // not a leap year
+            "20151301T000000Z",
+            "20150830T243600Z",
+            "20150830T126000Z",
+            "2015083OT123600Z",
+            "+0150830T123600Z",
+            "20150830T123600",
+            "",
+        ] {
+            assert_eq!(parse_amz_date(bad), None, "{bad}");
+        }
+        for bad in [
+            "2015-02-31T00:00:00Z",
+            "2015-08-30 12:36:00Z",
+            "2015-08-30T12:36:00",
+            "2015-08-30T12:36:00.Z",
+            "2015-08-30T12:36:00.1x2Z",
+            "2015-8-30T12:36:00Z",
+        ] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
         }
     }
 

@@ -74,11 +74,37 @@ pub trait Transport {
     }
 }
 
-/// The browser's `fetch`, optionally tied to an `AbortSignal`.
-#[derive(Clone, Debug, Default)]
+/// How long one attempt may take by default, from sending the request to the last byte of the
+/// answer, before it is abandoned as a network fault (and retried where the call retries).
+pub const ATTEMPT_TIMEOUT_MS: f64 = 60_000.0;
+
+/// The browser's `fetch` (as it was when apiless loaded), optionally tied to an `AbortSignal`,
+/// each attempt bounded by a timeout.
+#[derive(Clone, Debug)]
 pub struct Fetch {
     /// Aborts the request when signalled, and ends a retry's backoff wait.
     pub signal: Option<AbortSignal>,
+    /// Abandons one attempt after this many milliseconds; 0 for no limit.
+    pub timeout_ms: f64,
+}
+
+impl Default for Fetch {
+    fn default() -> Self {
+        Fetch {
+            signal: None,
+            timeout_ms: ATTEMPT_TIMEOUT_MS,
+        }
+    }
+}
+
+impl Fetch {
+    /// A fetch tied to `signal`, with the default timeout per attempt.
+    pub fn with_signal(signal: Option<AbortSignal>) -> Self {
+        Fetch {
+            signal,
+            ..Fetch::default()
+        }
+    }
 }
 
 impl Transport for Fetch {
@@ -112,6 +138,7 @@ impl Transport for Fetch {
             &head,
             body.as_ref(),
             self.signal.as_ref(),
+            self.timeout_ms,
         );
         let answer: Array = JsFuture::from(answer)
             .await
@@ -148,29 +175,49 @@ mod glue {
     use web_sys::AbortSignal;
 
     #[wasm_bindgen(inline_js = "
-export async function exchange(url, method, head, body, signal) {
+const hostFetch = typeof globalThis.fetch === 'function' ? globalThis.fetch.bind(globalThis) : undefined;
+export async function exchange(url, method, head, body, signal, timeoutMs) {
+  if (hostFetch === undefined) throw new Error('this JavaScript host has no fetch');
   const headers = {};
   const parts = head.split('\\n');
   for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
-  const init = { method, headers };
+  const attempt = new AbortController();
+  const init = { method, headers, signal: attempt.signal };
   if (body !== undefined) init.body = body;
-  if (signal !== undefined) init.signal = signal;
-  if (typeof globalThis.fetch !== 'function') throw new Error('this JavaScript host has no fetch');
-  const response = await globalThis.fetch(url, init);
-  let text = '';
-  for (const [name, value] of response.headers) text += name + '\\n' + value + '\\n';
-  return [response.status, text, new Uint8Array(await response.arrayBuffer())];
+  const stop = () => attempt.abort();
+  if (signal !== undefined) {
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  }
+  let timedOut = false;
+  const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; stop(); }, timeoutMs) : undefined;
+  try {
+    const response = await hostFetch(url, init);
+    let text = '';
+    for (const [name, value] of response.headers) text += name + '\\n' + value + '\\n';
+    return [response.status, text, new Uint8Array(await response.arrayBuffer())];
+  } catch (e) {
+    if (timedOut) throw new Error('no answer within ' + timeoutMs + ' ms');
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    if (signal !== undefined) signal.removeEventListener('abort', stop);
+  }
 }")]
     extern "C" {
         /// `fetch(url, { method, headers, body, signal })` with the headers given as
         /// `"name\nvalue\n..."`, then the whole body: resolves to `[status, headers as
-        /// "name\nvalue\n..." (names lower-case, as fetch gives them), body bytes]`.
+        /// "name\nvalue\n..." (names lower-case, as fetch gives them), body bytes]`. `fetch`
+        /// is the one the host had when this module loaded, so a script that replaces it later
+        /// sees no request or answer. Rejects when `signal` aborts, or after `timeout_ms`
+        /// (unless 0) with "no answer within ... ms".
         pub fn exchange(
             url: &str,
             method: &str,
             head: &str,
             body: Option<&Uint8Array>,
             signal: Option<&AbortSignal>,
+            timeout_ms: f64,
         ) -> Promise;
     }
 }

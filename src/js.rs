@@ -1476,7 +1476,7 @@ fn with_aws(
     promise_of(Box::pin(async move {
         let identity = identity.await?;
         let transport = CallFetch {
-            fetch: Fetch { signal },
+            fetch: Fetch::with_signal(signal),
             session: session.clone(),
             generation,
         };

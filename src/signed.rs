@@ -53,6 +53,22 @@ pub fn is_skew_error(e: &Error) -> bool {
             || text::contains(&e.message, "not yet current")))
 }
 
+/// The server's time as a refusal for skew states it in its body, for when the browser may not
+/// read `Date` (CORS exposes it only where the service or the bucket's rule says so): S3's
+/// `<ServerTime>2026-12-06T10:20:00Z</ServerTime>`, or the time in parentheses of
+/// "Signature expired: A is now earlier than B (C - 15 min.)" and
+/// "Signature not yet current: A is still later than B (C + 15 min.)".
+pub fn server_time_in(body: &[u8]) -> Option<f64> {
+    let body = std::str::from_utf8(body).ok()?;
+    if let Some((_, rest)) = text::split_once(body, "<ServerTime>") {
+        let (time, _) = text::split_once(rest, "</ServerTime>")?;
+        return clock::parse_iso_date(time.trim());
+    }
+    let (before, _) = text::split_once(body, " min.)")?;
+    let open = before.rfind('(')?;
+    clock::parse_amz_date(before.get(open + 1..open + 17)?)
+}
+
 impl<T: Transport> Context<'_, T> {
     async fn attempt(&self, request: &Request, hash: &BodyHash) -> Result<Response> {
         let mut signed = request.clone();
@@ -93,7 +109,12 @@ impl<T: Transport> Context<'_, T> {
                     }
                     let e = read_error(&response);
                     if is_skew_error(&e) && !resigned {
-                        // The Date of this very answer corrected the clock: sign again now.
+                        // This very answer corrected the clock, through its Date where the
+                        // browser may read it, and through the time its body states: sign
+                        // again now.
+                        if let Some(server) = server_time_in(&response.body) {
+                            self.clock.learn(server, (self.now)());
+                        }
                         resigned = true;
                         continue;
                     }
@@ -111,6 +132,35 @@ impl<T: Transport> Context<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_server_time_is_read_from_skew_refusals_as_aws_words_them() {
+        let dynamodb = br#"{"__type":"com.amazon.coral.service#InvalidSignatureException","message":"Signature expired: 20260101T000000Z is now earlier than 20260101T001500Z (20260101T002000Z - 15 min.)"}"#;
+        assert_eq!(
+            server_time_in(dynamodb),
+            clock::parse_amz_date("20260101T002000Z")
+        );
+        let future = br#"{"__type":"com.amazon.coral.service#InvalidSignatureException","message":"Signature not yet current: 20260101T010000Z is still later than 20260101T002000Z (20260101T000500Z + 15 min.)"}"#;
+        assert_eq!(
+            server_time_in(future),
+            clock::parse_amz_date("20260101T000500Z")
+        );
+        let s3 = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message><RequestTime>20260101T000000Z</RequestTime><ServerTime>2026-01-01T00:20:00Z</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds></Error>";
+        assert_eq!(
+            server_time_in(s3),
+            clock::parse_iso_date("2026-01-01T00:20:00Z")
+        );
+        assert!(server_time_in(s3).is_some());
+        for nothing in [
+            &b""[..],
+            b"{\"message\":\"Signature expired\"}",
+            b"(2026 - 15 min.)",
+            b"<ServerTime>soon</ServerTime>",
+            b"\xff (20260101T002000Z - 15 min.)",
+        ] {
+            assert_eq!(server_time_in(nothing), None);
+        }
+    }
 
     #[test]
     fn skew_errors_are_recognised_as_aws_words_them() {

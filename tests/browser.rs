@@ -112,9 +112,7 @@ async fn a_refused_connection_is_a_retryable_network_error() {
 async fn an_aborted_call_is_an_abort_error() {
     let controller = web_sys::AbortController::new().expect("AbortController");
     controller.abort();
-    let fetch = Fetch {
-        signal: Some(controller.signal()),
-    };
+    let fetch = Fetch::with_signal(Some(controller.signal()));
     let request = Request {
         method: "GET".into(),
         url: format!("{}/_apiless/config", endpoint()),

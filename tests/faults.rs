@@ -165,8 +165,19 @@ async fn ddb_call(
     jitter: f64,
     signal: Option<web_sys::AbortSignal>,
 ) -> Result<Json> {
+    ddb_call_through(s, op, body, policy, jitter, Fetch::with_signal(signal)).await
+}
+
+/// [`ddb_call`] through a given transport (a timeout of its own, say).
+async fn ddb_call_through(
+    s: &Rc<Session<Fetch>>,
+    op: Operation,
+    body: Json,
+    policy: Policy,
+    jitter: f64,
+    transport: Fetch,
+) -> Result<Json> {
     let identity = s.aws_identity().await?;
-    let transport = Fetch { signal };
     let jitter = move || jitter;
     let now = || s.local_now_ms();
     let ctx = signed::Context {
@@ -1013,4 +1024,72 @@ async fn an_aborted_call_sends_nothing_more_and_leaves_nothing_half_written() {
     let e = rejection(f.head(key.clone(), JsValue::UNDEFINED)).await;
     assert_eq!(e.http_status, Some(404.0), "{e:?}");
     figures("aborts").await;
+}
+
+// ---- the per-attempt timeout -------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn an_attempt_that_hangs_is_abandoned_at_its_timeout_and_retried() {
+    let (s, alice) = signed_in("alice", &TestClock::default()).await;
+    let t = table(&alice).await;
+    ok(t.get(JsValue::from_str("warm"), JsValue::UNDEFINED)).await;
+    case("attempt timeout").await;
+    let run = random_hex(4);
+    let timed = |ms| Fetch {
+        signal: None,
+        timeout_ms: ms,
+    };
+
+    // The first answer is held 5 s; the attempt gives up after 1 s and the retry is answered.
+    let sk = format!("timeout-{run}");
+    let held = plan(json!({"match": GET_ITEM, "contains": sk, "faults": ["delay:5000"]})).await;
+    let body = get_item_body(&s, &sk).await;
+    let started = js_sys::Date::now();
+    ddb_call_through(
+        &s,
+        Operation::GetItem,
+        body,
+        Policy::DYNAMODB,
+        0.0,
+        timed(1_000.0),
+    )
+    .await
+    .expect("the retry is answered");
+    let took = js_sys::Date::now() - started;
+    assert!(
+        took < 4_000.0,
+        "settled after {took} ms, not after the 5 s hold"
+    );
+    // The log starts at this case: these are the only GetItems so far.
+    let log = fault_log().await;
+    let attempts = events(&log, GET_ITEM);
+    assert_eq!(attempts.len(), 2, "abandoned, then retried: {attempts:?}");
+    assert_eq!(attempts[0]["plan"], held);
+    assert_eq!(attempts[1]["fault"], "pass");
+    let gone = client_gone(held).await;
+    assert_eq!(
+        gone["forwarded"], false,
+        "the browser gave up on the held attempt"
+    );
+
+    // Every attempt hangs: the call ends with a retryable network error that says why.
+    let sk = format!("timeout-all-{run}");
+    let always = plan(json!({"match": GET_ITEM, "contains": sk, "then": "delay:5000"})).await;
+    let body = get_item_body(&s, &sk).await;
+    let two = Policy {
+        max_attempts: 2,
+        ..Policy::DYNAMODB
+    };
+    let e = ddb_call_through(&s, Operation::GetItem, body, two, 0.0, timed(500.0))
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind, e.retryable), (ErrorKind::Network, true), "{e}");
+    assert!(e.message.contains("no answer within 500 ms"), "{e}");
+    let attempts = fault_log()
+        .await
+        .into_iter()
+        .filter(|e| e["plan"] == always)
+        .count();
+    assert_eq!(attempts, 2);
+    figures("attempt timeout").await;
 }
