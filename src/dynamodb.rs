@@ -58,8 +58,8 @@ const MAX_EXPONENT: i128 = 125;
 const MIN_EXPONENT: i128 = -130;
 
 /// Generated placeholders of [`query_request`]; callers may not use them.
-const RESERVED_NAMES: &[&str] = &["#pk", "#sk"];
-const RESERVED_VALUES: &[&str] = &[":pk", ":sk0", ":sk1"];
+const RESERVED_NAMES: &[&str] = &["#pk", "#sk", "#tpk"];
+const RESERVED_VALUES: &[&str] = &[":pk", ":sk0", ":sk1", ":tpk"];
 
 // ---------------------------------------------------------------------------------------------
 // Paths and errors
@@ -613,6 +613,9 @@ pub struct Table {
     pub pk_name: String,
     /// Sort key attribute name, when the table has one.
     pub sk_name: Option<String>,
+    /// The secondary indexes the app declared (`db(table, { indexes })`): their partition key
+    /// attributes hold an identity id too, so a write may set one only to the caller's own.
+    pub indexes: Vec<Index>,
 }
 
 /// Whether the scope guard applies.
@@ -850,6 +853,153 @@ fn check_partition(
             ),
         )),
     }
+}
+
+/// A value written into the partition key attribute of a declared index: the caller's own
+/// identity id, or refused as out of scope.
+fn check_index_key(
+    value: &Doc,
+    field: &str,
+    index: &Index,
+    identity_id: &str,
+    scope: ScopeCheck,
+) -> Result<()> {
+    match value {
+        _ if scope == ScopeCheck::UnscopedForDemoOnly => Ok(()),
+        Doc::S(s) if s == identity_id => Ok(()),
+        _ => Err(Error::out_of_scope(
+            field,
+            format!(
+                "{field}: '{}' is the partition key of index '{}', which holds identity ids; \
+                 it may only be set to the signed-in identity id '{identity_id}'",
+                index.pk_name, index.name
+            ),
+        )),
+    }
+}
+
+/// An update may set a declared index's partition key only with `SET <key> = :value`, the value
+/// being the caller's identity id; any other action on it but `REMOVE` is refused, since what
+/// it would store cannot be known before DynamoDB evaluates it.
+fn check_index_updates(
+    table: &Table,
+    identity_id: &str,
+    options: &UpdateItem,
+    scope: ScopeCheck,
+) -> Result<()> {
+    if table.indexes.is_empty() || scope == ScopeCheck::UnscopedForDemoOnly {
+        return Ok(());
+    }
+    let name_of = |path: &str| -> String {
+        let head = path
+            .split(['.', '['])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        match options
+            .expression_attribute_names
+            .iter()
+            .find(|(alias, _)| *alias == head)
+        {
+            Some((_, name)) => name.clone(),
+            None => head,
+        }
+    };
+    for (clause, action) in update_actions(&options.update_expression) {
+        let (path, value) = match text::split_once(action, "=") {
+            Some((path, value)) if clause == "SET" => (path.trim(), Some(value.trim())),
+            _ => (action.split_whitespace().next().unwrap_or_default(), None),
+        };
+        let attribute = name_of(path);
+        let Some(index) = table.indexes.iter().find(|i| i.pk_name == attribute) else {
+            continue;
+        };
+        let field = "updateExpression";
+        let value = match (clause, value) {
+            ("REMOVE", _) => continue,
+            ("SET", Some(v)) if !path.contains(['.', '[']) => v,
+            _ => {
+                return Err(Error::out_of_scope(
+                    field,
+                    format!(
+                        "{field}: '{attribute}' is the partition key of index '{}': an update \
+                         may only SET it to a :value holding the signed-in identity id, or \
+                         REMOVE it",
+                        index.name
+                    ),
+                ))
+            }
+        };
+        let given = options
+            .expression_attribute_values
+            .iter()
+            .find(|(placeholder, _)| placeholder == value)
+            .map(|(_, doc)| doc);
+        match given {
+            Some(doc) => check_index_key(doc, field, index, identity_id, scope)?,
+            None => {
+                return Err(Error::out_of_scope(
+                    field,
+                    format!(
+                        "{field}: '{attribute}' is the partition key of index '{}': SET it to \
+                         a single :value (the signed-in identity id), not an expression",
+                        index.name
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The actions of an update expression with the clause each belongs to (`SET`, `REMOVE`, `ADD`,
+/// `DELETE`, upper-cased): commas and keywords split it only outside parentheses and brackets.
+fn update_actions<'e>(expression: &'e str) -> Vec<(&'static str, &'e str)> {
+    const CLAUSES: [&str; 4] = ["SET", "REMOVE", "ADD", "DELETE"];
+    let mut actions = Vec::new();
+    let mut clause = "";
+    let mut depth = 0i32;
+    let mut start = 0;
+    let bytes = expression.as_bytes();
+    let mut i = 0;
+    let push = |actions: &mut Vec<(&'static str, &'e str)>, clause, from: usize, to: usize| {
+        let action = expression.get(from..to).unwrap_or_default().trim();
+        if !action.is_empty() {
+            actions.push((clause, action));
+        }
+    };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            b',' if depth == 0 => {
+                push(&mut actions, clause, start, i);
+                start = i + 1;
+            }
+            c if depth == 0 && c.is_ascii_alphabetic() && (i == 0 || !is_word(bytes[i - 1])) => {
+                let end = (i..bytes.len())
+                    .find(|&j| !is_word(bytes[j]))
+                    .unwrap_or(bytes.len());
+                let word = expression.get(i..end).unwrap_or_default();
+                if let Some(keyword) = CLAUSES.iter().find(|k| k.eq_ignore_ascii_case(word)) {
+                    push(&mut actions, clause, start, i);
+                    clause = keyword;
+                    start = end;
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    push(&mut actions, clause, start, bytes.len());
+    actions
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'#' || b == b':'
 }
 
 /// A key attribute is a non-empty string, a number or non-empty binary.
@@ -1147,6 +1297,17 @@ pub fn put_item_request(
             }
         }
     }
+    for index in &table.indexes {
+        if let Some(value) = find(&index.pk_name) {
+            check_index_key(
+                value,
+                &child("item", &index.pk_name),
+                index,
+                identity_id,
+                scope,
+            )?;
+        }
+    }
     let item = item_to_json(&options.item)?;
     let mut body = table_body(table);
     body.insert("Item".to_owned(), item);
@@ -1183,6 +1344,7 @@ pub fn update_item_request(
             "updateExpression is required, e.g. \"SET #n = :v\"",
         ));
     }
+    check_index_updates(table, identity_id, options, scope)?;
     let mut body = table_body(table);
     body.insert("Key".to_owned(), key);
     body.insert(
@@ -1278,6 +1440,7 @@ pub fn query_request(
 
     let mut expression = "#pk = :pk".to_owned();
     let mut generated_names = vec![("#pk", pk_name)];
+    let owner = Doc::S(identity_id.to_owned());
     let mut generated_values = vec![(":pk", &pk)];
     if let Some(condition) = &options.sort_key {
         let Some(sk_name) = sk_name.filter(|s| !s.is_empty()) else {
@@ -1313,6 +1476,23 @@ pub fn query_request(
         expression.push_str(" AND ");
         expression.push_str(clause);
     }
+    // An index partition is not an owner's: anyone may write any value into an index key
+    // attribute of their own items. So an index query also filters on the table's partition
+    // key, which AWS checks on every write: only the caller's own items come back.
+    let owner_filter = options.index.is_some().then(|| {
+        generated_names.push(("#tpk", table.pk_name.as_str()));
+        "#tpk = :tpk".to_owned()
+    });
+    if owner_filter.is_some() {
+        generated_values.push((":tpk", &owner));
+    }
+    let filter = match (owner_filter, options.filter_expression.as_deref()) {
+        (Some(own), Some(theirs)) if !theirs.trim().is_empty() => {
+            Some(format!("{own} AND ({theirs})"))
+        }
+        (Some(own), _) => Some(own),
+        (None, theirs) => theirs.map(str::to_owned),
+    };
     let names = names_json(
         &generated_names,
         &options.expression_attribute_names,
@@ -1336,7 +1516,7 @@ pub fn query_request(
         &mut body,
         "FilterExpression",
         "filterExpression",
-        options.filter_expression.as_deref(),
+        filter.as_deref(),
     )?;
     put_expression(
         &mut body,
@@ -1514,7 +1694,150 @@ mod tests {
             name: "Notes".into(),
             pk_name: "userId".into(),
             sk_name: Some("noteId".into()),
+            indexes: Vec::new(),
         }
+    }
+
+    fn with_owner_index() -> Table {
+        Table {
+            indexes: vec![Index {
+                name: "byOwner".into(),
+                pk_name: "owner".into(),
+                sk_name: Some("noteId".into()),
+            }],
+            ..table()
+        }
+    }
+
+    #[test]
+    fn an_index_query_returns_only_the_callers_own_items() {
+        let query = |filter: Option<&str>| {
+            query_request(
+                &with_owner_index(),
+                ME,
+                &Query {
+                    index: with_owner_index().indexes.first().cloned(),
+                    filter_expression: filter.map(str::to_owned),
+                    ..Query::default()
+                },
+                ScopeCheck::Enforce,
+            )
+            .unwrap()
+        };
+        let body = query(None);
+        assert_eq!(body["IndexName"], Json::from("byOwner"));
+        assert_eq!(body["KeyConditionExpression"], Json::from("#pk = :pk"));
+        assert_eq!(body["FilterExpression"], Json::from("#tpk = :tpk"));
+        assert_eq!(body["ExpressionAttributeNames"]["#pk"], Json::from("owner"));
+        assert_eq!(
+            body["ExpressionAttributeNames"]["#tpk"],
+            Json::from("userId")
+        );
+        assert_eq!(
+            body["ExpressionAttributeValues"][":tpk"]["S"],
+            Json::from(ME)
+        );
+        let body = query(Some("a = :a OR b = :a"));
+        assert_eq!(
+            body["FilterExpression"],
+            Json::from("#tpk = :tpk AND (a = :a OR b = :a)")
+        );
+        // A table query needs no such filter: its key condition is the table's partition key.
+        let plain = query_request(
+            &with_owner_index(),
+            ME,
+            &Query::default(),
+            ScopeCheck::Enforce,
+        )
+        .unwrap();
+        assert!(plain.get("FilterExpression").is_none());
+    }
+
+    #[test]
+    fn writes_may_set_a_declared_index_key_only_to_the_callers_identity_id() {
+        let table = with_owner_index();
+        let put = |owner: Doc| {
+            put_item_request(
+                &table,
+                ME,
+                &PutItem {
+                    item: vec![
+                        ("userId".into(), Doc::S(ME.into())),
+                        ("noteId".into(), Doc::S("n".into())),
+                        ("owner".into(), owner),
+                    ],
+                    ..PutItem::default()
+                },
+                ScopeCheck::Enforce,
+            )
+        };
+        assert!(put(Doc::S(ME.into())).is_ok());
+        let e = put(Doc::S(OTHER.into())).unwrap_err();
+        assert_eq!(
+            (e.code.as_str(), e.field.as_deref()),
+            ("OutOfScopeError", Some("item.owner"))
+        );
+        assert!(put(Doc::N("1".into())).is_err());
+
+        let update = |expression: &str, names: &[(&str, &str)], value: &str| {
+            update_item_request(
+                &table,
+                ME,
+                &UpdateItem {
+                    sort_key: Some(Doc::S("n".into())),
+                    update_expression: expression.into(),
+                    expression_attribute_names: names
+                        .iter()
+                        .map(|(a, b)| (a.to_string(), b.to_string()))
+                        .collect(),
+                    expression_attribute_values: vec![
+                        (":o".into(), Doc::S(value.into())),
+                        (":t".into(), Doc::S("text".into())),
+                    ],
+                    ..UpdateItem::default()
+                },
+                ScopeCheck::Enforce,
+            )
+        };
+        let owner = [("#o", "owner")];
+        for (expression, names, value, ok) in [
+            ("SET #o = :o", &owner[..], ME, true),
+            ("SET #o = :o", &owner[..], OTHER, false),
+            ("set owner = :o", &[][..], OTHER, false),
+            ("SET t = :t, #o = :o", &owner[..], OTHER, false),
+            (
+                "SET t = if_not_exists(t, :t), #o = :o REMOVE x",
+                &owner[..],
+                OTHER,
+                false,
+            ),
+            ("REMOVE x SET #o=:o", &owner[..], OTHER, false),
+            ("SET #o = if_not_exists(#o, :o)", &owner[..], ME, false),
+            ("SET #o = :t", &owner[..], ME, false),
+            ("REMOVE #o", &owner[..], OTHER, true),
+            ("SET ownerName = :t, settings = :t", &[][..], OTHER, true),
+            ("SET t = :t ADD #o :o", &owner[..], ME, false),
+        ] {
+            let result = update(expression, names, value);
+            assert_eq!(result.is_ok(), ok, "{expression} with {value}: {result:?}");
+            if let Err(e) = result {
+                assert_eq!(e.code, "OutOfScopeError", "{expression}");
+            }
+        }
+        // The demo's bypass sends it anyway, for IAM to judge.
+        assert!(update_item_request(
+            &table,
+            ME,
+            &UpdateItem {
+                sort_key: Some(Doc::S("n".into())),
+                update_expression: "SET #o = :o".into(),
+                expression_attribute_names: vec![("#o".into(), "owner".into())],
+                expression_attribute_values: vec![(":o".into(), Doc::S(OTHER.into()))],
+                ..UpdateItem::default()
+            },
+            ScopeCheck::UnscopedForDemoOnly,
+        )
+        .is_ok());
     }
     #[test]
     fn numbers_reach_js_without_losing_a_digit() {
@@ -2188,8 +2511,9 @@ mod tests {
                 "TableName": "Notes",
                 "IndexName": "byUpdated",
                 "KeyConditionExpression": "#pk = :pk AND #sk >= :sk0",
-                "ExpressionAttributeNames": {"#pk": "owner", "#sk": "updatedAt"},
-                "ExpressionAttributeValues": {":pk": {"S": ME}, ":sk0": {"N": "1700000000"}},
+                "FilterExpression": "#tpk = :tpk",
+                "ExpressionAttributeNames": {"#pk": "owner", "#sk": "updatedAt", "#tpk": "userId"},
+                "ExpressionAttributeValues": {":pk": {"S": ME}, ":sk0": {"N": "1700000000"}, ":tpk": {"S": ME}},
             })
         );
         let e = query_request(

@@ -186,6 +186,18 @@ export interface TableOptions {
   partitionKey?: string;
   /** The sort key attribute ("sk" by default; null for a table without one). */
   sortKey?: string | null;
+  /**
+   * Secondary indexes whose partition key attribute holds an identity id, by index name. A
+   * write that sets one of these attributes to another identity's id is refused before it is
+   * signed (OutOfScopeError), and `query({ index: "name" })` finds the index here.
+   */
+  indexes?: Record<string, IndexKeys>;
+}
+export interface IndexKeys {
+  /** The index's partition key attribute (it holds an identity id). */
+  partitionKey: string;
+  /** The index's sort key attribute, if it has one. */
+  sortKey?: string;
 }
 export interface ExpressionOptions extends CallOptions {
   /** ExpressionAttributeNames, e.g. { "#n": "name" }. */
@@ -219,8 +231,13 @@ export interface QueryOptions extends ExpressionOptions {
   sortKey?: SortKeyCondition;
   filter?: string;
   projection?: string;
-  /** A secondary index: its partition key also holds the identity id. */
-  index?: { name: string; partitionKey: string; sortKey?: string };
+  /**
+   * Query a secondary index instead of the table: the name of one declared in
+   * `db(table, { indexes })`, or its keys. Its partition key is matched to your identity id,
+   * and only your own items come back (the table's partition key is filtered on too), whoever
+   * wrote your id into the index's key attribute.
+   */
+  index?: string | ({ name: string } & IndexKeys);
   limit?: number;
   /** Descending sort-key order. */
   reverse?: boolean;
@@ -1125,12 +1142,17 @@ impl Client {
             None => Some("sk".to_owned()),
             Some(v) => v.as_string(),
         };
+        let indexes = match get_opt(&options, "indexes") {
+            None => Vec::new(),
+            Some(declared) => indexes_of(&declared)?,
+        };
         Ok(Table {
             session: self.session.clone(),
             table: Rc::new(dynamodb::Table {
                 name: table,
                 pk_name: pk,
                 sk_name: sk,
+                indexes,
             }),
         })
     }
@@ -1988,6 +2010,34 @@ fn demo_partition_key(options: &JsValue) -> Result<Option<Doc>, Error> {
         .transpose()
 }
 
+/// `indexes` of `db(table, { indexes })`: index name to `{ partitionKey, sortKey? }`.
+fn indexes_of(declared: &JsValue) -> Result<Vec<dynamodb::Index>, Error> {
+    if !declared.is_object() || js_sys::Array::is_array(declared) {
+        return Err(Error::invalid_input(
+            "indexes",
+            "indexes maps index names to { partitionKey, sortKey? }",
+        ));
+    }
+    let mut indexes = Vec::new();
+    for entry in js_sys::Object::entries(declared.unchecked_ref()).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let name = entry.get(0).as_string().unwrap_or_default();
+        let keys = entry.get(1);
+        let field = format!("indexes.{name}.partitionKey");
+        let pk_name = option_string(&keys, "partitionKey")
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| {
+                Error::invalid_input(&field, format!("{field} must name an attribute"))
+            })?;
+        indexes.push(dynamodb::Index {
+            name,
+            pk_name,
+            sk_name: option_string(&keys, "sortKey"),
+        });
+    }
+    Ok(indexes)
+}
+
 fn sort_key_of(sort_key: &JsValue) -> Result<Option<Doc>, Error> {
     if sort_key.is_undefined() || sort_key.is_null() {
         Ok(None)
@@ -2208,16 +2258,36 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Promise {
         let scope = ddb_scope(&options);
+        let declared = self.table.clone();
         let parsed = (|| -> Result<(dynamodb::Query, Option<String>), Error> {
             let sort_key = match get_opt(&options, "sortKey") {
                 None => None,
                 Some(c) => Some(sort_condition(&c)?),
             };
-            let index = get_opt(&options, "index").map(|i| dynamodb::Index {
-                name: option_string(&i, "name").unwrap_or_default(),
-                pk_name: option_string(&i, "partitionKey").unwrap_or_default(),
-                sk_name: option_string(&i, "sortKey"),
-            });
+            let index = match get_opt(&options, "index") {
+                None => None,
+                Some(i) => Some(match i.as_string() {
+                    Some(name) => declared
+                        .indexes
+                        .iter()
+                        .find(|x| x.name == name)
+                        .cloned()
+                        .ok_or_else(|| {
+                            Error::invalid_input(
+                                "index",
+                                format!(
+                                    "index {} is not declared in db(table, {{ indexes }})",
+                                    crate::json::quoted(&name)
+                                ),
+                            )
+                        })?,
+                    None => dynamodb::Index {
+                        name: option_string(&i, "name").unwrap_or_default(),
+                        pk_name: option_string(&i, "partitionKey").unwrap_or_default(),
+                        sk_name: option_string(&i, "sortKey"),
+                    },
+                }),
+            };
             let token = option_string(&options, "pageToken");
             Ok((
                 dynamodb::Query {

@@ -199,6 +199,7 @@ async fn get_item_body(s: &Rc<Session<Fetch>>, sk: &str) -> Json {
         name: field(&backend_config().await, "table").to_owned(),
         pk_name: "pk".into(),
         sk_name: Some("sk".into()),
+        indexes: Vec::new(),
     };
     dynamodb::get_item_request(
         &table,

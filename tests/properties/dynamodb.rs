@@ -541,6 +541,7 @@ fn inputs() -> impl Strategy<Value = Inputs> {
             name,
             pk_name,
             sk_name,
+            indexes: Vec::new(),
         });
     (identity, table, any::<bool>()).prop_flat_map(|(identity, table, enforce)| {
         let pk = table.pk_name.clone();
