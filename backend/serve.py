@@ -50,7 +50,8 @@ def main():
         extension.install(disabled=unpatched & set(extension.PATCHES))
         state.middleware = middleware.ApilessMiddleware(
             extension.require(ministack.app, "app"), lambda: state.config, cors="cors" not in unpatched,
-            fixtures=lambda: state.fixtures, secrets_log=os.environ.get("APILESS_SECRETS_LOG") or None)
+            fixtures=lambda: state.fixtures, secrets_log=os.environ.get("APILESS_SECRETS_LOG") or None,
+            s3_exposed=extension.s3_cors_exposed())
         ministack.app.app = state.middleware  # main() serves the module global `app`
         run = extension.require(ministack.app, "main")
         threading.Thread(target=_seed_when_listening, args=(port, config_path, state), daemon=True).start()
