@@ -241,7 +241,8 @@ def _with_cors_headers(send, origin, exposed):
             kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _CORS_RESPONSE_HEADERS]
             vary = [v for k, v in kept if k.lower() == b"vary"]
             kept = [(k, v) for k, v in kept if k.lower() != b"vary"]
-            kept += [(b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b", ".join(vary + [b"Origin"]))]
+            kept += [(b"access-control-allow-origin", origin.encode("latin-1")),
+                     (b"vary", b", ".join(vary + [b"Origin"]))]
             if exposed:
                 kept.append((b"access-control-expose-headers", exposed.encode("latin-1")))
             message = {**message, "headers": kept}

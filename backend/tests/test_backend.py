@@ -654,7 +654,8 @@ def test_preflight_echoes_requested_headers(cfg, path):
 
 def _exposed(response):
     assert response.headers["Access-Control-Allow-Origin"] in (ORIGIN, "*")
-    return {h.strip().lower() for h in response.headers.get("Access-Control-Expose-Headers", "").split(",") if h.strip()}
+    exposed = response.headers.get("Access-Control-Expose-Headers", "")
+    return {name.strip().lower() for name in exposed.split(",") if name.strip()}
 
 
 def test_dynamodb_access_denied_error_carries_cors(cfg, alice, bob_id):
