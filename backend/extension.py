@@ -7,9 +7,19 @@ Each patch wraps one ministack function and is installed by `install()` before t
                     GetCredentialsForIdentity session carries the `cognito-identity.amazonaws.com:sub`,
                     `:aud` and `:amr` condition keys.  (Stock: never substituted, so even a user's own
                     S3 prefix is denied.)
-  leading-keys      `dynamodb:LeadingKeys` is set from the partition-key values a request names.
+  leading-keys      `dynamodb:LeadingKeys` is set from the partition-key values the operation (its
+                    X-Amz-Target) names in its own key fields; other fields of the body are ignored.
                     (Stock: never set, and ForAllValues over a missing key is vacuously true, so a user
                     can write another user's partition key.)
+  iam-wildcards     `*` and `?` in a policy's Resource and StringLike values match any character,
+                    newlines included, and a pattern matches the whole value.  (Stock: `.` without
+                    DOTALL and `$`, so an S3 key with a newline in it is denied, while a value ending
+                    in a newline matches a pattern without one.)
+  signature-errors  A signature mismatch of a JSON-protocol service (DynamoDB, Cognito) answers AWS's
+                    whole text: the canonical request and string to sign it expected; an S3
+                    RequestTimeTooSkewed carries RequestTime, ServerTime and MaxAllowedSkewMilliseconds,
+                    and S3 authentication errors keep their elements on every path.  (Stock: the first
+                    sentence only; skew and ListObjects errors without their elements.)
   identity-pool     GetId without Logins on a pool that disallows unauthenticated identities fails with
                     NotAuthorizedException; GetCredentialsForIdentity for an unknown IdentityId fails
                     with ResourceNotFoundException.  (Stock: both vend an identity / credentials.)
@@ -22,13 +32,17 @@ signature changed raises PatchPointError at startup: upgrading ministack must fa
 quietly drop a security check.
 """
 
+import contextvars
 import dataclasses
+import datetime
+import functools
 import importlib
 import inspect
 import json
 import re
 
-PATCHES = ("policy-variables", "leading-keys", "identity-pool", "dynamodb-denial-status")
+PATCHES = ("policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
+           "dynamodb-denial-status")
 
 # The LeadingKeys value of an item request whose partition key cannot be read (unknown table,
 # missing key attribute, unparsable KeyConditionExpression).  A ForAllValues condition over it is
@@ -49,6 +63,10 @@ def install(disabled=()):
         _install_policy_variables()
     if "leading-keys" not in disabled:
         _install_leading_keys()
+    if "iam-wildcards" not in disabled:
+        _install_iam_wildcards()
+    if "signature-errors" not in disabled:
+        _install_signature_errors()
     if "identity-pool" not in disabled:
         _install_identity_pool_checks()
     if "dynamodb-denial-status" not in disabled:
@@ -194,30 +212,61 @@ def _substitute(text, ctx, resolve):
 # (b) dynamodb:LeadingKeys
 # ---------------------------------------------------------------------------------------------
 
+# The DynamoDB operation (the X-Amz-Target after its dot) of the request being authorized.  Set
+# by the wrapped extract_iam_action, which the router calls with the headers right before
+# dynamodb_service_context(body), in the same task.
+_operation = contextvars.ContextVar("apiless_dynamodb_operation", default=None)
+
+
 def _install_leading_keys():
     dynamodb = _module("services.dynamodb")
     require(dynamodb, "_tables")
-    _wrap(_module("core.iam_actions"), "dynamodb_service_context", ["body"],
+    actions = _module("core.iam_actions")
+    _wrap(actions, "extract_iam_action", ["service", "method", "path", "headers", "body", "query_params"],
+          _remembering_the_operation)
+    _wrap(actions, "dynamodb_service_context", ["body"],
           lambda original: _with_leading_keys(original, dynamodb))
+
+
+def _remembering_the_operation(original):
+    def extract_iam_action(service, method, path, headers, body, query_params):
+        target = (headers or {}).get("x-amz-target") or ""
+        _operation.set(target.rpartition(".")[2] if service == "dynamodb" and target else None)
+        return original(service, method, path, headers, body, query_params)
+    return extract_iam_action
 
 
 def _with_leading_keys(original, dynamodb):
     def dynamodb_service_context(body):
         context = original(body)
-        keys = leading_keys(body, lambda name: dynamodb._tables.get(name))
+        keys = leading_keys(body, lambda name: dynamodb._tables.get(name), _operation.get())
         if keys is not None:
             context["dynamodb:LeadingKeys"] = keys
         return context
     return dynamodb_service_context
 
 
-def leading_keys(body, find_table):
-    """The partition-key values a DynamoDB request names, or None for an operation that names none.
+# Where each operation names its items: the fields AWS reads the partition key from.  Any other
+# field of the body (a decoy `Item` on a GetItem, `TransactItems` on a PutItem, ...) is ignored,
+# as ministack's handlers ignore it.
+_ITEM_FIELD = {"GetItem": "Key", "DeleteItem": "Key", "UpdateItem": "Key", "PutItem": "Item"}
+# A transaction entry's own item field, by entry kind.
+_TRANSACT_FIELD = {"Get": "Key", "ConditionCheck": "Key", "Update": "Key", "Delete": "Key", "Put": "Item"}
+_OPERATIONS_WITH_KEYS = {*_ITEM_FIELD, "Query", "BatchGetItem", "BatchWriteItem", "TransactGetItems",
+                         "TransactWriteItems"}
 
-    Covers GetItem/PutItem/UpdateItem/DeleteItem (Key, Item), Query (KeyConditionExpression or
-    legacy KeyConditions), BatchGetItem/BatchWriteItem (RequestItems) and TransactGet/WriteItems
-    (TransactItems, authorized per item as the single-item action, so one union is the right
-    set).  Scan and table-level operations name none, as on AWS.  `find_table(name)` returns
+
+def leading_keys(body, find_table, operation):
+    """The partition-key values DynamoDB `operation` names in `body`, or None for one that names none.
+
+    Only the operation's own key fields count: GetItem/UpdateItem/DeleteItem `Key`, PutItem
+    `Item`, Query its key condition (KeyConditionExpression or legacy KeyConditions; on an index,
+    the index's partition key), BatchGetItem/BatchWriteItem `RequestItems` and
+    TransactGetItems/TransactWriteItems `TransactItems`, every item of them (IAM authorizes
+    each item as its single-item action, and one refusal refuses the call, so one union
+    under ForAllValues gives the same answer).  Scan and table-level operations name none,
+    as on AWS.  An unknown operation (the request's target was not seen) gets a value no policy
+    matches, never none: a broken hook must refuse, not allow.  `find_table(name)` returns
     ministack's table record (with KeySchema and its indexes) or None.
     """
     try:
@@ -226,31 +275,34 @@ def leading_keys(body, find_table):
         return None
     if not isinstance(data, dict):
         return None
-    if "TransactItems" in data:
-        requests = [op for entry in _list(data["TransactItems"]) if isinstance(entry, dict)
-                    for op in entry.values() if isinstance(op, dict)]
-        keys = [_item_key(find_table(_table_name(op.get("TableName"))), op.get("Item") or op.get("Key"))
-                for op in requests]
-    elif "RequestItems" in data:
-        keys = _batch_keys(data["RequestItems"], find_table)
-    elif "KeyConditionExpression" in data or "KeyConditions" in data:
-        keys = [_query_key(data, find_table(_table_name(data.get("TableName"))))]
-    elif "Key" in data or "Item" in data:
-        keys = [_item_key(find_table(_table_name(data.get("TableName"))), data.get("Item") or data.get("Key"))]
-    else:
+    if operation is None:
+        return [UNDETERMINED_KEY]
+    if operation not in _OPERATIONS_WITH_KEYS:
         return None
+    table = find_table(_table_name(data.get("TableName")))
+    if operation in _ITEM_FIELD:
+        keys = [_item_key(table, data.get(_ITEM_FIELD[operation]))]
+    elif operation == "Query":
+        keys = _query_keys(data, table)
+    elif operation in ("BatchGetItem", "BatchWriteItem"):
+        keys = _batch_keys(data.get("RequestItems"), find_table, operation == "BatchWriteItem")
+    else:
+        keys = [_item_key(find_table(_table_name(op.get("TableName"))), op.get(_TRANSACT_FIELD[kind]))
+                for entry in _list(data.get("TransactItems")) if isinstance(entry, dict)
+                for kind, op in entry.items() if kind in _TRANSACT_FIELD and isinstance(op, dict)]
     return keys or [UNDETERMINED_KEY]
 
 
-def _batch_keys(request_items, find_table):
+def _batch_keys(request_items, find_table, writes):
     keys = []
     for name, request in (request_items.items() if isinstance(request_items, dict) else []):
         table = find_table(_table_name(name))
-        if isinstance(request, dict):  # BatchGetItem: {"Keys": [...]}
-            items = _list(request.get("Keys"))
-        else:  # BatchWriteItem: [{"PutRequest": {"Item": ...}} | {"DeleteRequest": {"Key": ...}}]
-            items = [(entry.get("PutRequest") or {}).get("Item") or (entry.get("DeleteRequest") or {}).get("Key")
-                     for entry in _list(request) if isinstance(entry, dict)]
+        if writes:  # BatchWriteItem: [{"PutRequest": {"Item": ...}} | {"DeleteRequest": {"Key": ...}}]
+            items = [request_of.get(field) for entry in _list(request) if isinstance(entry, dict)
+                     for kind, field in (("PutRequest", "Item"), ("DeleteRequest", "Key"))
+                     if isinstance(request_of := entry.get(kind), dict)]
+        else:  # BatchGetItem: {"Keys": [...]}
+            items = _list(request.get("Keys")) if isinstance(request, dict) else []
         keys += [_item_key(table, item) for item in items] or [UNDETERMINED_KEY]
     return keys
 
@@ -262,28 +314,35 @@ def _item_key(table, item):
     return _scalar(value)
 
 
-def _query_key(data, table):
-    """The value a Query's key condition requires the partition key to equal."""
+def _query_keys(data, table):
+    """The values a Query's key condition requires the partition key to equal (both forms, if both are sent)."""
     name = _hash_key_name(table, data.get("IndexName"))
     if not name:
-        return UNDETERMINED_KEY
+        return [UNDETERMINED_KEY]
+    keys = []
     if "KeyConditionExpression" in data:
-        names = data.get("ExpressionAttributeNames") or {}
-        values = data.get("ExpressionAttributeValues") or {}
-        expression = data.get("KeyConditionExpression")
-        for clause in re.split(r"\s+and\s+", expression if isinstance(expression, str) else "", flags=re.I):
-            match = re.fullmatch(r"\(*\s*([#:]?[\w.-]+)\s*=\s*([#:]?[\w.-]+)\s*\)*", clause.strip())
-            if not match:
-                continue
-            left, right = match.groups()
-            for attribute, placeholder in ((left, right), (right, left)):
-                if names.get(attribute, attribute) == name and placeholder.startswith(":"):
-                    return _scalar(values.get(placeholder))
-        return UNDETERMINED_KEY
-    condition = (data.get("KeyConditions") or {}).get(name)
-    if isinstance(condition, dict) and condition.get("ComparisonOperator") == "EQ":
-        operands = _list(condition.get("AttributeValueList"))
-        return _scalar(operands[0]) if len(operands) == 1 else UNDETERMINED_KEY
+        keys.append(_expression_key(data, name))
+    if "KeyConditions" in data:
+        condition = (data.get("KeyConditions") or {}).get(name) if isinstance(data.get("KeyConditions"), dict) else None
+        operands = _list(condition.get("AttributeValueList")) if isinstance(condition, dict) else []
+        eq = isinstance(condition, dict) and condition.get("ComparisonOperator") == "EQ" and len(operands) == 1
+        keys.append(_scalar(operands[0]) if eq else UNDETERMINED_KEY)
+    return keys or [UNDETERMINED_KEY]
+
+
+def _expression_key(data, name):
+    """The value a KeyConditionExpression binds the attribute `name` to with `=`."""
+    names = data.get("ExpressionAttributeNames") or {}
+    values = data.get("ExpressionAttributeValues") or {}
+    expression = data.get("KeyConditionExpression")
+    for clause in re.split(r"\s+and\s+", expression if isinstance(expression, str) else "", flags=re.I):
+        match = re.fullmatch(r"\(*\s*([#:]?[\w.-]+)\s*=\s*([#:]?[\w.-]+)\s*\)*", clause.strip())
+        if not match:
+            continue
+        left, right = match.groups()
+        for attribute, placeholder in ((left, right), (right, left)):
+            if names.get(attribute, attribute) == name and placeholder.startswith(":"):
+                return _scalar(values.get(placeholder))
     return UNDETERMINED_KEY
 
 
@@ -316,6 +375,104 @@ def _table_name(name):
 
 def _list(value):
     return value if isinstance(value, list) else []
+
+
+# ---------------------------------------------------------------------------------------------
+# (c) IAM wildcards
+# ---------------------------------------------------------------------------------------------
+
+def _install_iam_wildcards():
+    evaluator = _module("core.iam_evaluator")
+    # fnmatch_iam (Action) and fnmatch_iam_cs (Resource, StringLike, ArnLike) call it by name.
+    _checked(evaluator, "fnmatch_iam_cs", ["value", "pattern"], mentions=["_fnmatch_compile"])
+    _wrap(evaluator, "_fnmatch_compile", ["pattern", "ignore_case"],
+          lambda _original: lambda pattern, ignore_case: wildcard_pattern(pattern, ignore_case))
+
+
+@functools.lru_cache(maxsize=4096)
+def wildcard_pattern(pattern, ignore_case):
+    """An IAM wildcard pattern as a regex: `*` any run of characters and `?` one, newlines included.
+
+    The regex must be matched with `.match` (as ministack does); `\\Z` makes that a whole match,
+    where `$` would also accept a value with one more trailing newline.
+    """
+    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.compile(f"(?:{regex})\\Z", re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+# ---------------------------------------------------------------------------------------------
+# (e) signature errors with AWS's whole text
+# ---------------------------------------------------------------------------------------------
+
+S3_MAX_SKEW_MS = 15 * 60 * 1000
+
+
+def _install_signature_errors():
+    sigv4 = _module("core.sigv4")
+    evaluator = _module("core.iam_evaluator")
+    # authenticate() imports both from sigv4 when it runs, and passes request_time_failure's
+    # tuple to AuthError(code, message, details).
+    _checked(evaluator, "authenticate", ["access_key_id", "account_id"],
+             mentions=["header_signature_failure", "request_time_failure", "AuthError(*skewed)"])
+    require(evaluator, "AuthError")
+    _wrap(sigv4, "header_signature_failure",
+          ["signature", "secret", "method", "raw_path", "query_params", "headers", "body", "presigned", "explain"],
+          _explaining_json_services)
+    _wrap(sigv4, "request_time_failure", ["signature", "now"], _with_s3_skew_elements)
+    app = _module("app")
+    s3 = _module("services.s3")
+    _checked(s3, "_object_error", ["code", "message", "status", "fields"])
+    _checked(_module("core.iam_actions"), "_auth_failure", ["service", "code", "message", "headers"])
+    _wrap(app, "_credential_failure", ["service", "iam_action", "request_id", "denied", "headers"],
+          lambda original: _s3_failures_with_elements(original, s3))
+
+
+def _explaining_json_services(original):
+    def header_signature_failure(signature, *args, **kwargs):
+        if signature.service != "s3":  # S3 puts the same strings in elements of its own
+            kwargs["explain"] = True
+        return original(signature, *args, **kwargs)
+    return header_signature_failure
+
+
+def _with_s3_skew_elements(original):
+    def request_time_failure(signature, *, now=None):
+        failure = original(signature, now=now)
+        if failure is None or signature.service != "s3":
+            return failure
+        server = now or datetime.datetime.now(datetime.timezone.utc)
+        code, _ = failure
+        return code, failure[1], {"RequestTime": signature.amz_date,
+                                  "ServerTime": server.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                  "MaxAllowedSkewMilliseconds": str(S3_MAX_SKEW_MS)}
+    return request_time_failure
+
+
+def _s3_failures_with_elements(original, s3):
+    """S3 requests refused before their handler (ListObjects, ...) keep the AuthError's elements."""
+    from ministack.core.iam_actions import _auth_failure
+
+    def credential_failure(service, iam_action, request_id, denied, headers):
+        if service != "s3" or not getattr(denied, "details", None):
+            return original(service, iam_action, request_id, denied, headers)
+        code, status, message = _auth_failure("s3", denied.code, denied.message, headers)
+        return s3._object_error(code, message, status, **denied.details)
+    return credential_failure
+
+
+# ---------------------------------------------------------------------------------------------
+# S3 bucket CORS, for the middleware
+# ---------------------------------------------------------------------------------------------
+
+def s3_cors_exposed():
+    """A function (bucket, method, origin) -> the ExposeHeaders of the bucket's first CORS rule that
+    allows the request, comma-separated ("" when it names none), or None when no rule allows it."""
+    answer = _checked(_module("services.s3"), "cors_response_headers", ["bucket_name", "method", "headers"])
+
+    def exposed(bucket, method, origin):
+        found = answer(bucket, method, {"origin": origin})
+        return found.get("Access-Control-Expose-Headers", "") if found else None
+    return exposed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,6 +24,13 @@ Faults (names in a plan):
   delay:MS     forwarded after MS milliseconds; not forwarded if the client went away meanwhile.
                "delay:MS+F" waits so, then injects F (e.g. "delay:400+503")
   skew:S       forwarded; the answer's Date header is moved by S seconds (may be negative)
+  hide-date    forwarded; `Date` is taken out of the answer's Access-Control-Expose-Headers, so a
+               page cannot read it (AWS's JSON services expose it, S3 when the bucket rule says so).
+               Use it as a plan's `then` with match "*" to hide Date from every answer
+  tamper       forwarded with one byte changed after signing, so the backend answers a signature
+               mismatch with its full text: a JSON-protocol call (X-Amz-Target) has the case of
+               the last letter of its body flipped; any other request (S3, whose body hash is a
+               header of its own) the last digit of its X-Amz-Date, moved by one second
   stall:MS     the request head and half its body go to the backend; then, after MS ms, the rest,
                or, if the client went away first, the backend connection is cut mid-body
   pass         forwarded untouched
@@ -58,7 +65,8 @@ import time
 from collections import Counter
 from urllib.parse import urlsplit
 
-from middleware import EXPOSE_HEADERS, preflight_headers  # CORS as the backend answers it
+from middleware import JSON_EXPOSE_HEADERS, preflight_headers  # CORS as the backend answers it
+from seed import BUCKET_EXPOSE_HEADERS
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
               "upgrade", "content-length"}
@@ -66,7 +74,7 @@ MAX_HEAD = 64 * 1024
 # The request headers a preflight answer depends on.
 PREFLIGHT_HEADERS = ("access-control-request-headers", "access-control-request-private-network")
 FAULTS = {"500", "503", "throttle", "throughput", "drop", "lost", "truncate", "delay", "skew", "stall",
-          "pass"}
+          "hide-date", "tamper", "pass"}
 # (HTTP status, JSON exception name, S3 status, S3 code)
 SYNTHETIC = {
     "500": (500, "InternalServerError", 500, "InternalError"),
@@ -283,10 +291,12 @@ class Proxy:
         if kind in SYNTHETIC:
             status, body, headers = synthetic(kind, request, self.seq)
             event["status"] = status
-            await send(writer, status, cors(headers, origin), body)
+            await send(writer, status, cors(headers, origin, request), body)
             return
         if kind == "drop":
             return
+        if kind == "tamper":
+            request = tampered(request)
         if kind == "stall":
             response = await self.forward_stalled(request, reader, arg / 1000.0, event)
             if response is None:
@@ -299,6 +309,9 @@ class Proxy:
             return
         if kind == "skew":
             headers = [(k, shift_date(v, arg) if k.lower() == "date" else v) for k, v in headers]
+        if kind == "hide-date":
+            headers = [(k, without_date(v) if k.lower() == "access-control-expose-headers" else v)
+                       for k, v in headers]
         event["status"] = status
         if kind == "truncate":
             # An empty body is cut too: one byte is promised and never sent.
@@ -425,6 +438,29 @@ async def client_gone(reader, seconds):
     return data == b""
 
 
+def without_date(exposed):
+    """An Access-Control-Expose-Headers value without `Date`."""
+    return ",".join(name for name in exposed.split(",") if name.strip() and name.strip().lower() != "date")
+
+
+def tampered(request):
+    """The request with one byte changed, as if altered after it was signed (see `tamper`)."""
+    letters = [i for i, byte in enumerate(request.body) if chr(byte).isascii() and chr(byte).isalpha()]
+    if request.header("x-amz-target") and letters:
+        body = bytearray(request.body)
+        body[letters[-1]] ^= 0x20  # ASCII case flip
+        return Request(request.method, request.target, request.version, request.headers, bytes(body))
+    headers = [(k, bump_amz_date(v) if k.lower() == "x-amz-date" else v) for k, v in request.headers]
+    return Request(request.method, request.target, request.version, headers, request.body)
+
+
+def bump_amz_date(value):
+    """20261206T101509Z -> 20261206T101500Z: the last seconds digit moved by one, the day kept."""
+    if len(value) != 16 or not value[14].isdigit():
+        return value
+    return value[:14] + str((int(value[14]) + 1) % 10) + value[15:]
+
+
 def shift_date(value, seconds):
     parsed = email.utils.parsedate_to_datetime(value)
     return email.utils.formatdate(parsed.timestamp() + seconds, usegmt=True)
@@ -444,11 +480,14 @@ def synthetic(kind, request, seq):
     return s3_status, body, {"content-type": "application/xml", "x-amz-request-id": request_id}
 
 
-def cors(headers, origin):
+def cors(headers, origin, request=None):
+    """CORS headers as the backend answers: AWS's JSON-service list for an X-Amz-Target call (and
+    the proxy's own endpoints), else what the seeded bucket's rule exposes."""
     headers = dict(headers)
     if origin is not None:
+        s3 = request is not None and not request.header("x-amz-target")
         headers["access-control-allow-origin"] = origin
-        headers["access-control-expose-headers"] = EXPOSE_HEADERS
+        headers["access-control-expose-headers"] = ",".join(BUCKET_EXPOSE_HEADERS) if s3 else JSON_EXPOSE_HEADERS
         headers["vary"] = "Origin"
     return headers
 

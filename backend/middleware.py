@@ -5,7 +5,11 @@ CORS (gap (c) of the notes): under AUTH=true ministack answers a preflight with
 answers S3 preflights only from a bucket CORS configuration, and sends no CORS headers at all on
 its authentication errors, so a browser sees "Failed to fetch" instead of AccessDeniedException.
 Here every preflight is answered 200 with the requested headers echoed, and every response to a
-request carrying an Origin gets Access-Control-Allow-Origin and the Expose-Headers an SDK reads.
+request carrying an Origin gets Access-Control-Allow-Origin and exactly the Access-Control-Expose-Headers
+AWS sends for that service, so a browser test sees what a browser on AWS sees: for the JSON services
+(DynamoDB, Cognito user and identity pools) the list they answer with (JSON_EXPOSE_HEADERS), for S3
+what the bucket's CORS rule names (ExposeHeaders), nothing when no rule allows the request.  See
+backend/README.md for where those lists come from.
 
 Endpoints (never under an AWS path: `_` cannot start a bucket name), all CORS-enabled:
   GET  /_apiless/config        the seeded configuration, as written to .apiless/local.json
@@ -30,11 +34,9 @@ import json
 from collections import Counter
 from email.utils import formatdate
 
-EXPOSE_HEADERS = ", ".join([
-    "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "x-amz-crc32", "x-amzn-errortype",
-    "etag", "date", "x-amz-version-id", "x-amz-delete-marker", "content-length", "content-range",
-    "last-modified",
-])
+# What DynamoDB and Cognito (cognito-idp, and by assumption cognito-identity) expose to a browser:
+# the request id, the error type and message, and Date.  Not x-amz-crc32 (backend/README.md).
+JSON_EXPOSE_HEADERS = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
 ALLOW_METHODS = "GET, HEAD, PUT, POST, DELETE, PATCH, OPTIONS"
 MAX_AGE_SECONDS = "7200"  # Chromium's cap
 _CORS_RESPONSE_HEADERS = {
@@ -47,8 +49,12 @@ _PREFIX = "/_apiless/"
 class ApilessMiddleware:
     """Wraps ministack's ASGI app.  `config()` returns the seeded config, or None while seeding."""
 
-    def __init__(self, app, config, *, cors=True, fixtures=lambda: None, secrets_log=None):
+    def __init__(self, app, config, *, cors=True, fixtures=lambda: None, secrets_log=None,
+                 s3_exposed=lambda bucket, method, origin: None):
+        """`s3_exposed(bucket, method, origin)`: the headers the bucket's CORS rule for that request
+        exposes (a comma-separated string, "" for none), or None when no rule allows it."""
         self._app = app
+        self._s3_exposed = s3_exposed
         self._config = config
         self._fixtures = fixtures
         self._cors = cors
@@ -57,6 +63,13 @@ class ApilessMiddleware:
 
     def reset_calls(self):
         self._calls = Counter()
+
+    def _exposed(self, scope, headers, origin, ours):
+        """The Access-Control-Expose-Headers value AWS answers this request with ("" for none)."""
+        if ours or headers.get("x-amz-target"):
+            return JSON_EXPOSE_HEADERS
+        bucket = scope["path"].lstrip("/").split("/", 1)[0]  # S3, path-style (the only style served here)
+        return (self._s3_exposed(bucket, scope["method"], origin) or "") if bucket else ""
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -69,7 +82,7 @@ class ApilessMiddleware:
                 self._calls["preflight"] += 1
             return await _respond(send, 200, preflight_headers(origin, headers), b"")
         if self._cors and origin is not None:
-            send = _with_cors_headers(send, origin)
+            send = _with_cors_headers(send, origin, self._exposed(scope, headers, origin, ours))
         if ours:
             return await self._endpoint(scope["method"], scope["path"], receive, send)
         operation = _operation(scope["method"], headers)
@@ -221,22 +234,17 @@ def preflight_headers(origin, headers):
     return response
 
 
-def _with_cors_headers(send, origin):
+def _with_cors_headers(send, origin, exposed):
     """`send`, with the response's CORS headers replaced by ours for this Origin."""
     async def send_with_cors(message):
         if message["type"] == "http.response.start":
             kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _CORS_RESPONSE_HEADERS]
             vary = [v for k, v in kept if k.lower() == b"vary"]
             kept = [(k, v) for k, v in kept if k.lower() != b"vary"]
-            # S3 user metadata: a bucket's CORS rule names the x-amz-meta-* headers it exposes;
-            # here every one the response carries is exposed.
-            meta = [k.decode("latin-1").lower() for k, _ in kept if k.lower().startswith(b"x-amz-meta-")]
-            expose = ", ".join([EXPOSE_HEADERS, *meta]) if meta else EXPOSE_HEADERS
-            kept += [
-                (b"access-control-allow-origin", origin.encode("latin-1")),
-                (b"access-control-expose-headers", expose.encode()),
-                (b"vary", b", ".join(vary + [b"Origin"])),
-            ]
+            kept += [(b"access-control-allow-origin", origin.encode("latin-1")),
+                     (b"vary", b", ".join(vary + [b"Origin"]))]
+            if exposed:
+                kept.append((b"access-control-expose-headers", exposed.encode("latin-1")))
             message = {**message, "headers": kept}
         await send(message)
     return send_with_cors

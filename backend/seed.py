@@ -7,9 +7,6 @@ the partition key and S3 to the prefix equal to the caller's identity id.
 
 import json
 
-import boto3
-from botocore.config import Config
-
 ACCOUNT = "000000000000"
 NAME = "apiless-demo"
 USERS = [
@@ -17,6 +14,14 @@ USERS = [
     {"username": "bob", "password": "Bob-Passw0rd!", "email": "bob@example.com"},
 ]
 SUB = "${cognito-identity.amazonaws.com:sub}"
+# The table's global secondary indexes, as in infra/apiless.yaml: `byOwner` is partitioned by an
+# attribute that holds an identity id, so its leading key is scoped like the table's.
+INDEXES = {"byOwner": {"partitionKey": "owner", "sortKey": "sk"}}
+# The bucket's CORS rule exposes these response headers to the page (infra/apiless.yaml's list),
+# plus the x-amz-meta-* names the browser tests read (tests/data.rs), as an app adds its own.
+BUCKET_EXPOSE_HEADERS = ["ETag", "Date", "x-amz-request-id", "x-amz-id-2", "x-amz-version-id", "Content-Range",
+                         "Content-Length", "Last-Modified", "x-amz-meta-owner", "x-amz-meta-__proto__",
+                         "x-amz-meta-purpose"]
 
 
 def seed(endpoint, region):
@@ -28,7 +33,10 @@ def seed(endpoint, region):
     identity_pool_id = identity.create_identity_pool(
         IdentityPoolName="apiless_demo",
         AllowUnauthenticatedIdentities=False,
-        CognitoIdentityProviders=[{"ProviderName": provider, "ClientId": client_id, "ServerSideTokenCheck": False}],
+        # As the template. ministack 1.5.33 stores the flag but never asks the user pool whether a
+        # token was revoked (AWS does, with it true): a globally signed-out ID token still gets
+        # credentials here until it expires.
+        CognitoIdentityProviders=[{"ProviderName": provider, "ClientId": client_id, "ServerSideTokenCheck": True}],
     )["IdentityPoolId"]
     table_arn = _table(client("dynamodb"), region)
     _bucket(client("s3"))
@@ -41,12 +49,16 @@ def seed(endpoint, region):
         "userPoolClientId": client_id,
         "identityPoolId": identity_pool_id,
         "table": NAME,
+        "indexes": INDEXES,
         "bucket": NAME,
         "users": [{"username": u["username"], "password": u["password"]} for u in USERS],
     }
 
 
 def _clients(endpoint, region):
+    import boto3  # here, so that the fault proxy can import this module's constants with no boto3
+    from botocore.config import Config
+
     session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name=region)
     config = Config(retries={"mode": "standard", "max_attempts": 2}, s3={"addressing_style": "path"})
     return lambda service: session.client(service, endpoint_url=endpoint, config=config)
@@ -78,11 +90,17 @@ def _user_pool(idp):
 
 
 def _table(dynamodb, region):
+    names = {"pk", "sk"} | {key for index in INDEXES.values() for key in index.values()}
     dynamodb.create_table(
         TableName=NAME,
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                              {"AttributeName": "sk", "AttributeType": "S"}],
+        AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"} for name in sorted(names)],
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[{
+            "IndexName": name,
+            "KeySchema": [{"AttributeName": index["partitionKey"], "KeyType": "HASH"},
+                          {"AttributeName": index["sortKey"], "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "ALL"},
+        } for name, index in INDEXES.items()],
         BillingMode="PAY_PER_REQUEST",
     )
     return f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{NAME}"
@@ -90,22 +108,37 @@ def _table(dynamodb, region):
 
 def _bucket(s3):
     s3.create_bucket(Bucket=NAME)
-    # What a real bucket needs for browsers; locally the middleware answers CORS for every path.
+    # The template's rule, for any origin (the tests' pages come from random ports). The middleware
+    # answers preflights itself, and exposes on each answer what this rule names (as S3 does).
     s3.put_bucket_cors(Bucket=NAME, CORSConfiguration={"CORSRules": [{
         "AllowedOrigins": ["*"],
-        "AllowedMethods": ["GET", "PUT", "POST", "DELETE", "HEAD"],
+        "AllowedMethods": ["GET", "PUT", "HEAD", "DELETE"],
         "AllowedHeaders": ["*"],
-        "ExposeHeaders": ["ETag", "x-amz-request-id", "x-amz-id-2", "x-amz-version-id", "Date"],
+        "ExposeHeaders": BUCKET_EXPOSE_HEADERS,
         "MaxAgeSeconds": 3000,
     }]})
 
 
 def _authenticated_role(iam, identity_pool_id, table_arn):
     """The role GetCredentialsForIdentity assumes for a signed-in user, scoped to its identity id."""
+    trust, policy = role_documents(identity_pool_id, table_arn)
+    role_name = f"{NAME}-authenticated"
+    role_arn = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=role_name, PolicyName="own-data", PolicyDocument=json.dumps(policy))
+    return role_arn
+
+
+def role_documents(identity_pool_id, table_arn):
+    """The authenticated role's trust policy and its `own-data` policy.
+
+    Statement for statement infra/apiless.yaml's AuthenticatedRole; backend/tests/test_seed.py
+    checks that they stay equal.  The trust policy has no sts:TagSession: ministack 1.5.33 does
+    not evaluate the trust policy in GetCredentialsForIdentity, and AWS's basic flow needs none.
+    """
     trust = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow",
         "Principal": {"Federated": "cognito-identity.amazonaws.com"},
-        "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+        "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {
             "StringEquals": {"cognito-identity.amazonaws.com:aud": identity_pool_id},
             "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
@@ -114,7 +147,7 @@ def _authenticated_role(iam, identity_pool_id, table_arn):
     bucket_arn = f"arn:aws:s3:::{NAME}"
     policy = {"Version": "2012-10-17", "Statement": [
         {
-            "Sid": "OwnPartitionKey",
+            "Sid": "OwnItems",
             "Effect": "Allow",
             "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                        "dynamodb:Query"],
@@ -122,20 +155,17 @@ def _authenticated_role(iam, identity_pool_id, table_arn):
             "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [SUB]}},
         },
         {
-            "Sid": "OwnPrefixObjects",
+            "Sid": "OwnObjects",
             "Effect": "Allow",
-            "Action": ["s3:PutObject", "s3:GetObject*", "s3:DeleteObject"],
-            "Resource": [f"{bucket_arn}/{SUB}/*"],
+            "Action": ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject"],
+            "Resource": f"{bucket_arn}/{SUB}/*",
         },
         {
             "Sid": "ListOwnPrefix",
             "Effect": "Allow",
-            "Action": ["s3:ListBucket"],
-            "Resource": [bucket_arn],
-            "Condition": {"StringLike": {"s3:prefix": [f"{SUB}/*", f"{SUB}/"]}},
+            "Action": "s3:ListBucket",
+            "Resource": bucket_arn,
+            "Condition": {"StringLike": {"s3:prefix": [f"{SUB}/", f"{SUB}/*"]}},
         },
     ]}
-    role_name = f"{NAME}-authenticated"
-    role_arn = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    iam.put_role_policy(RoleName=role_name, PolicyName=f"{NAME}-own-data", PolicyDocument=json.dumps(policy))
-    return role_arn
+    return trust, policy

@@ -7,7 +7,7 @@ Environment:
   APILESS_LOCAL_JSON        where to write the seeded config (default <repo>/.apiless/local.json)
   APILESS_BACKEND_UNPATCHED comma-separated patch names to leave out ("all" for every one), only to
                             show what stock ministack gets wrong: policy-variables, leading-keys,
-                            identity-pool, dynamodb-denial-status, cors
+                            iam-wildcards, signature-errors, identity-pool, dynamodb-denial-status, cors
 
 Prints one line when ready: "apiless backend ready: http://127.0.0.1:PORT (config in PATH)".
 Stops on SIGINT or SIGTERM with exit 0, removing its temporary state directory.
@@ -50,7 +50,8 @@ def main():
         extension.install(disabled=unpatched & set(extension.PATCHES))
         state.middleware = middleware.ApilessMiddleware(
             extension.require(ministack.app, "app"), lambda: state.config, cors="cors" not in unpatched,
-            fixtures=lambda: state.fixtures, secrets_log=os.environ.get("APILESS_SECRETS_LOG") or None)
+            fixtures=lambda: state.fixtures, secrets_log=os.environ.get("APILESS_SECRETS_LOG") or None,
+            s3_exposed=extension.s3_cors_exposed())
         ministack.app.app = state.middleware  # main() serves the module global `app`
         run = extension.require(ministack.app, "main")
         threading.Thread(target=_seed_when_listening, args=(port, config_path, state), daemon=True).start()
@@ -88,7 +89,8 @@ def _port():
 
 def _unpatched():
     names = {n.strip() for n in os.environ.get("APILESS_BACKEND_UNPATCHED", "").split(",") if n.strip()}
-    known = {"policy-variables", "leading-keys", "identity-pool", "dynamodb-denial-status", "cors"}
+    known = {"policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
+             "dynamodb-denial-status", "cors"}
     if "all" in names:
         return known
     if names - known:

@@ -46,12 +46,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.cut.append((self.path, len(body), length))
             return
         self.server.seen.append({"method": self.command, "path": self.path, "host": self.headers["host"],
-                                 "body": body.decode()})
+                                 "body": body.decode(), "x-amz-date": self.headers.get("x-amz-date")})
         payload = json.dumps({"echo": body.decode(), "padding": "x" * 100}).encode()
         self.send_response(200)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(payload)))
         self.send_header("x-amzn-requestid", "upstream-1")
+        self.send_header("access-control-expose-headers", "x-amzn-RequestId,x-amzn-ErrorType,Date")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
@@ -146,7 +147,8 @@ def test_error_faults_answer_like_aws_with_cors_and_never_reach_the_backend(serv
     assert json.loads(body)["__type"].endswith("#" + name)
     assert headers["x-amzn-requestid"].startswith("fault-")
     assert headers["access-control-allow-origin"] == ORIGIN
-    assert "date" in headers["access-control-expose-headers"]
+    exposed = {name.strip().lower() for name in headers["access-control-expose-headers"].split(",")}
+    assert "date" in exposed, "as AWS's JSON services"
     assert upstream.seen == []
     assert call(port)[0] == 200, "the plan is spent: the next request passes"
 
@@ -272,3 +274,36 @@ def test_the_signing_key_id_is_logged(servers):
     call(port, "GET", "/b/k?X-Amz-Credential=ASIAOTHER%2F20261121%2Fus-east-1%2Fs3%2Faws4_request", b"",
          {"x-amz-target": ""})
     assert [e["akid"] for e in log(port)] == ["ASIAEXAMPLE", "ASIAOTHER"]
+
+
+def test_hide_date_takes_date_out_of_the_exposed_headers_only(servers):
+    _, port, _ = servers
+    plan(port, {"match": "*", "faults": [], "then": "hide-date"})
+    for _ in range(2):  # as a plan's `then`: every later answer
+        status, headers, body = call(port, body=b'{"a":1}')
+        assert status == 200 and json.loads(body)["echo"] == '{"a":1}'
+        assert headers["access-control-expose-headers"] == "x-amzn-RequestId,x-amzn-ErrorType"
+        assert headers["date"], "the header is still sent; a page just cannot read it"
+    assert [e["fault"] for e in log(port)] == ["hide-date", "hide-date"]
+    plan_status, _ = plan(port, {"match": TARGET, "faults": ["delay:10+hide-date"]})
+    assert plan_status == 200
+
+
+def test_tamper_changes_one_byte_of_a_json_body_after_signing(servers):
+    upstream, port, _ = servers
+    plan(port, {"match": TARGET, "faults": ["tamper"]})
+    sent = b'{"TableName":"apiless-demo","Key":{"pk":{"S":"x1"}}}'
+    assert call(port, body=sent)[0] == 200
+    got = upstream.seen[0]["body"].encode()
+    assert len(got) == len(sent) and sum(a != b for a, b in zip(got, sent)) == 1
+    assert got == sent.replace(b'"x1"', b'"X1"'), "the last letter, its case flipped"
+    assert log(port)[0]["fault"] == "tamper"
+
+
+def test_tamper_moves_an_s3_requests_signed_date_by_one_second(servers):
+    upstream, port, _ = servers
+    plan(port, {"match": "s3:PUT", "faults": ["tamper", "tamper"]})
+    for date, moved in (("20261206T101509Z", "20261206T101500Z"), ("20261206T101500Z", "20261206T101501Z")):
+        status, _, _ = call(port, "PUT", "/bucket/key", b"body stays", {"x-amz-target": "", "x-amz-date": date})
+        assert status == 200
+        assert (upstream.seen[-1]["x-amz-date"], upstream.seen[-1]["body"]) == (moved, "body stays")
