@@ -235,6 +235,86 @@ async fn another_users_partition_is_refused_by_the_guard_and_by_iam() {
     assert_eq!(name, "AccessDeniedException");
 }
 
+/// Review finding 2: mallory (bob here) writes an item into his own partition with alice's
+/// identity id in the `byOwner` index's key. The guard refuses it; bypassed, IAM lets it through
+/// (the table key is bob's own), but alice's index query never returns it.
+#[wasm_bindgen_test]
+async fn an_item_planted_in_anothers_index_partition_never_reaches_them() {
+    let config = backend_config().await;
+    let indexes = config["indexes"].clone();
+    let (index, keys) = indexes
+        .as_object()
+        .and_then(|m| m.iter().next())
+        .expect("the backend declares an index");
+    let owner = keys["partitionKey"].as_str().unwrap().to_owned();
+    let declared = js(serde_json::json!({ "indexes": indexes }));
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let bob = signed_in("bob", &TestClock::default()).await;
+    let alice_id = ok(alice.identity_id()).await.as_string().unwrap();
+    let name = field(&config, "table").to_owned();
+    let (ta, tb) = (
+        alice.db(name.clone(), declared.clone()).unwrap(),
+        bob.db(name, declared).unwrap(),
+    );
+    let run = random_hex(4);
+    let mine = format!("index-own-{run}");
+    let planted = format!("index-planted-{run}");
+    ok(ta.put(
+        js(serde_json::json!({"sk": mine, owner.clone(): alice_id})),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+
+    let before = count("DynamoDB_20120810.PutItem").await;
+    let (e, _) = err(tb.put(
+        js(serde_json::json!({"sk": planted, owner.clone(): alice_id})),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_eq!(e, "OutOfScopeError");
+    let (e, _) = err(tb.update(
+        JsValue::from_str(&planted),
+        js(serde_json::json!({"update": "SET #o = :o", "names": {"#o": owner}, "values": {":o": alice_id}})),
+    ))
+    .await;
+    assert_eq!(e, "OutOfScopeError");
+    assert_eq!(
+        count("DynamoDB_20120810.PutItem").await,
+        before,
+        "refused before sending"
+    );
+    // Bypassed, the write is bob's own partition: IAM allows it, as AWS would.
+    ok(tb.put(
+        js(serde_json::json!({"sk": planted, owner.clone(): alice_id})),
+        js(serde_json::json!({"unscopedForDemoOnly": true})),
+    ))
+    .await;
+
+    let page = ok(ta.query(js(serde_json::json!({ "index": index })))).await;
+    let items: Vec<String> = js_sys::Array::from(&get(&page, "items"))
+        .iter()
+        .map(|i| get(&i, "sk").as_string().unwrap_or_default())
+        .collect();
+    assert!(items.contains(&mine), "alice's own item: {items:?}");
+    assert!(
+        !items.contains(&planted),
+        "bob's planted item must not reach alice: {items:?}"
+    );
+    // The same query through the index's keys (no declaration) is filtered the same way.
+    let page = ok(ta.query(js(
+        serde_json::json!({"index": {"name": index, "partitionKey": owner}}),
+    )))
+    .await;
+    let items: Vec<String> = js_sys::Array::from(&get(&page, "items"))
+        .iter()
+        .map(|i| get(&i, "sk").as_string().unwrap_or_default())
+        .collect();
+    assert!(
+        items.contains(&mine) && !items.contains(&planted),
+        "{items:?}"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn alice_puts_lists_gets_and_deletes_her_objects_with_tricky_keys() {
     let alice = signed_in("alice", &TestClock::default()).await;

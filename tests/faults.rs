@@ -637,6 +637,63 @@ async fn a_lying_date_header_is_corrected_by_the_next_refusal() {
     }
 }
 
+/// Issue 16, point 4: a page on AWS may not read `Date` (only what CORS exposes), so the skew
+/// is learned from the refusal's own text. With `Date` hidden from every answer, a browser
+/// clock 20 minutes off in either direction costs one refusal per service, then works.
+#[wasm_bindgen_test]
+async fn a_clock_twenty_minutes_off_is_corrected_with_date_hidden() {
+    for offset_min in [20.0, -20.0] {
+        let clock = TestClock::default();
+        let (s, alice) = signed_in("alice", &clock).await;
+        let (t, f) = (table(&alice).await, bucket(&alice).await);
+        ok(t.get(JsValue::from_str("warm"), JsValue::UNDEFINED)).await;
+        let name = format!("Date hidden, clock {offset_min:+} min");
+        case(&name).await;
+        plan(json!({"match": "*", "then": "hide-date"})).await;
+        clock.advance_ms(offset_min * 60_000.0);
+        let sk = format!("hidden-date-{}", random_hex(4));
+        let put_item = || t.put(js(json!({"sk": sk})), JsValue::UNDEFINED);
+        let put_object = || {
+            f.put(
+                format!("faults/{sk}.txt"),
+                JsValue::from_str("on time"),
+                JsValue::UNDEFINED,
+            )
+        };
+        // One service learns the skew from its refusal; the other then signs right at once.
+        // Each direction starts with the other service, so both texts are read.
+        let (first, later) = if offset_min > 0.0 {
+            ok(put_object()).await;
+            ok(put_item()).await;
+            ("s3:PUT", PUT_ITEM)
+        } else {
+            ok(put_item()).await;
+            ok(put_object()).await;
+            (PUT_ITEM, "s3:PUT")
+        };
+        let log = fault_log().await;
+        let statuses = |op: &str| -> Vec<Value> {
+            events(&log, op)
+                .iter()
+                .map(|e| e["status"].clone())
+                .collect()
+        };
+        let refused = if first == PUT_ITEM { 400 } else { 403 };
+        assert_eq!(
+            statuses(first),
+            [json!(refused), json!(200)],
+            "{name}: {first}"
+        );
+        assert_eq!(statuses(later), [json!(200)], "{name}: {later}");
+        assert!(
+            (s.clock().skew_ms() as f64 + offset_min * 60_000.0).abs() < 5_000.0,
+            "{name}: learned {} ms",
+            s.clock().skew_ms()
+        );
+        figures(&name).await;
+    }
+}
+
 // ---- the session -------------------------------------------------------------------------------
 
 #[wasm_bindgen_test]
