@@ -29,7 +29,7 @@ export async function createClient(config) {
       changePassword: (input) => client.changePassword(input),
       signOut: (input) => client.signOut(input),
       currentUser: () => client.currentUser(),
-      currentSession: () => client.currentSession(),
+      currentSession: (options) => client.currentSession(options),
       onChange: (listener) => client.onChange(listener),
     },
     db: (table, options) => client.db(table, options),

@@ -145,6 +145,10 @@ export interface SignOutInput {
   global?: boolean;
 }
 
+export interface SessionOptions {
+  /** Refresh the tokens now, even when they are not about to expire. */
+  forceRefresh?: boolean;
+}
 /** Valid tokens of the signed-in user, refreshed when they were about to expire. */
 export interface AuthSession {
   user: User;
@@ -768,6 +772,19 @@ impl Input for ChangePasswordInput {
 }
 
 #[derive(Default)]
+struct SessionOptions {
+    force_refresh: bool,
+}
+
+impl Input for SessionOptions {
+    fn read(f: &mut Fields) -> Self {
+        SessionOptions {
+            force_refresh: f.bool_or("forceRefresh", false),
+        }
+    }
+}
+
+#[derive(Default)]
 struct SignOutInput {
     global: bool,
 }
@@ -1085,12 +1102,25 @@ impl Client {
         }
     }
 
-    /// Valid tokens of the signed-in user, refreshed first when about to expire; rejects with
-    /// `NotAuthorizedException` when no one is signed in or the session ended.
+    /// Valid tokens of the signed-in user, refreshed first when about to expire (or now, with
+    /// `{ forceRefresh: true }`); rejects with `NotAuthorizedException` when no one is signed
+    /// in or the session ended.
     #[wasm_bindgen(js_name = currentSession, unchecked_return_type = "Promise<AuthSession>")]
-    pub fn current_session(&self) -> Promise {
+    pub fn current_session(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SessionOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let options: SessionOptions = match optional("currentSession", options) {
+            Ok(o) => o,
+            Err(e) => return rejected(e),
+        };
         let session = self.session.clone();
-        let future = self.session.tokens();
+        let future: LocalBoxFuture<'static, Result<crate::tokens::Tokens, Error>> =
+            if options.force_refresh {
+                Box::pin(self.session.refresh())
+            } else {
+                Box::pin(self.session.tokens())
+            };
         promise(async move {
             let tokens = future.await?;
             let user = session.current_user().ok_or_else(|| {

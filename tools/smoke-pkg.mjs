@@ -19,7 +19,7 @@ const page = `<!doctype html><script type="module">
 import { createClient, version, validateConfig } from "/pkg/index.js";
 window.result = (async () => {
   const config = await (await fetch("/config.json")).json();
-  const { users, table, bucket, ...clientConfig } = config;
+  const { users, table, bucket, indexes, ...clientConfig } = config;
   // The facade loads the wasm itself: no init() ritual.
   const aws = await createClient({ ...clientConfig, storage: "memory" });
   const ok = validateConfig(clientConfig);
@@ -39,12 +39,28 @@ window.result = (async () => {
 </script>`;
 
 // One tab of an app that keeps its session in localStorage; it records its session events.
+// A test may hold the tab's storage events back (as a busy or background tab handles them
+// late) and deliver them later: holdStorage() and releaseStorage().
 const tabPage = `<!doctype html><script type="module">
 import { createClient } from "/pkg/index.js";
 window.events = [];
+let held = null;
+addEventListener("storage", (e) => {
+  if (held === null) return;
+  e.stopImmediatePropagation();
+  held.push({ key: e.key, oldValue: e.oldValue, newValue: e.newValue, url: e.url });
+}, { capture: true });
+window.holdStorage = () => { held = []; };
+window.releaseStorage = () => {
+  const late = held;
+  held = null;
+  for (const e of late) dispatchEvent(new StorageEvent("storage", { ...e, storageArea: localStorage }));
+  return late.length;
+};
 window.ready = (async () => {
-  const { users, table, bucket, ...clientConfig } = await (await fetch("/config.json")).json();
+  const { users, table, bucket, indexes, ...clientConfig } = await (await fetch("/config.json")).json();
   window.alice = users.find((u) => u.username === "alice");
+  window.bob = users.find((u) => u.username === "bob");
   window.aws = await createClient({ ...clientConfig, storage: "local" });
   window.aws.auth.onChange((event) => window.events.push(event));
 })();
@@ -128,6 +144,91 @@ test("two tabs of an app agree on sign-in and sign-out through localStorage", as
     assert.deepEqual(keys, []);
     assert.deepEqual(await b.evaluate(() => window.events), ["signedIn", "signedOut"]);
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
+// Review finding 1 (2026-12): a refresh in flight in tab B, answered before B handles the
+// storage events of tab A's sign-out (or of bob's sign-in there), must not write alice's
+// session back: the sign-out stays, bob stays bob, and B follows storage with the event that
+// says so. B's refresh answer is held on its way back (Playwright's routing) and B's storage
+// events are held in the page, so the race goes the bad way every time.
+test("a refresh in flight in another tab cannot undo a sign-out or turn bob back into alice", async () => {
+  const server = await servePage();
+  const browser = await launchChromium();
+  try {
+    for (const variant of ["sign-out", "bob signs in"]) {
+      const context = await browser.newContext();
+      const errors = [];
+      const open = async () => {
+        const tab = await context.newPage();
+        tab.on("pageerror", (e) => errors.push(String(e)));
+        await tab.goto(urlOf(server) + "tab.html");
+        await tab.evaluate(() => window.ready);
+        return tab;
+      };
+      const a = await open();
+      await a.evaluate(() => localStorage.clear());
+      const b = await open();
+      await a.evaluate(() => window.aws.auth.signIn(window.alice));
+      await b.waitForFunction(() => window.events.includes("signedIn"), null, { timeout: 10_000 });
+
+      let held;
+      const refreshHeld = new Promise((resolve) => { held = resolve; });
+      let release;
+      const released = new Promise((resolve) => { release = resolve; });
+      // Cognito answers B's refresh at once (before A's sign-out revokes the token); the answer
+      // reaches B only when released.
+      await b.route("**/*", async (route) => {
+        if (!(route.request().postData() || "").includes("REFRESH_TOKEN_AUTH")) return route.continue();
+        const response = await route.fetch();
+        held();
+        await released;
+        await route.fulfill({ response });
+      });
+      await b.evaluate(() => {
+        window.holdStorage();
+        window.refreshing = window.aws.auth.currentSession({ forceRefresh: true })
+          .then((s) => "refreshed as " + s.user.username, (e) => e.name);
+      });
+      await refreshHeld;
+      if (variant === "sign-out") await a.evaluate(() => window.aws.auth.signOut());
+      else await a.evaluate(() => window.aws.auth.signIn(window.bob));
+      release();
+      const outcome = await b.evaluate(() => window.refreshing);
+      const lateEvents = await b.evaluate(() => window.releaseStorage());
+      assert.ok(lateEvents > 0, `${variant}: B's storage events were held`);
+      await b.unroute("**/*");
+      // Let every storage event reach both tabs.
+      await new Promise((r) => setTimeout(r, 300));
+
+      const stored = await a.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));
+      const lastUser = Object.entries(stored).find(([k]) => k.endsWith(".LastAuthUser"))?.[1] ?? null;
+      const aliceKeys = Object.keys(stored).filter((k) => k.includes(".alice."));
+      const userOf = (tab) => tab.evaluate(() => window.aws.auth.currentUser()?.username ?? null);
+      if (variant === "sign-out") {
+        assert.equal(outcome, "NotAuthorizedException", "B's refresh is dropped");
+        assert.equal(lastUser, null, "nothing written back");
+        assert.deepEqual(aliceKeys, []);
+        assert.equal(await userOf(a), null, "A stays signed out");
+        assert.equal(await userOf(b), null, "B followed the sign-out");
+        assert.deepEqual(await a.evaluate(() => window.events), ["signedIn", "signedOut"]);
+        assert.deepEqual(await b.evaluate(() => window.events), ["signedIn", "signedOut"]);
+      } else {
+        assert.equal(outcome, "NotAuthorizedException", "B's refresh is dropped");
+        assert.equal(lastUser, "bob");
+        assert.deepEqual(aliceKeys, []);
+        assert.equal(await userOf(a), "bob", "A stays bob");
+        assert.equal(await userOf(b), "bob", "B became bob");
+        assert.deepEqual(await a.evaluate(() => window.events), ["signedIn", "signedIn"]);
+        assert.deepEqual(await b.evaluate(() => window.events), ["signedIn", "signedIn"], "B became bob only with a signedIn event");
+        await a.evaluate(() => window.aws.auth.signOut());
+      }
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
   } finally {
     await browser.close();
     server.close();

@@ -18,7 +18,7 @@ export function App() {
   const { user } = useSession(aws);
 
   useEffect(() => {
-    const { demoUsers, table, bucket, ...clientConfig } = config;
+    const { demoUsers, table, bucket, indexes, ...clientConfig } = config;
     createClient(clientConfig).then(setAws, (e) => setFailure(describe(e)));
   }, []);
 
@@ -153,7 +153,7 @@ function Countdown({ aws }) {
 function SignedIn({ aws, user }) {
   const [identityId, setIdentityId] = useState(null);
   const [results, setResults] = useState({});
-  const table = aws.db(config.table);
+  const table = aws.db(config.table, config.indexes ? { indexes: config.indexes } : undefined);
   const files = aws.files(config.bucket);
 
   useEffect(() => {
