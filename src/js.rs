@@ -281,7 +281,14 @@ export interface ObjectList {
   objects: { key: string; size: number; etag: string; lastModified: string }[];
   continuationToken?: string;
 }
-export interface PresignOptions extends CallOptions { method?: "GET" | "PUT"; expiresIn?: number }
+export interface PresignOptions extends CallOptions {
+  method?: "GET" | "PUT";
+  /**
+   * Seconds the URL is valid, 1 to 604800 (default 900), clamped to what the signing
+   * credentials have left (at most an hour): a URL never outlives them.
+   */
+  expiresIn?: number;
+}
 "##;
 
 /// The package version.

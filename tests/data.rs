@@ -449,6 +449,42 @@ async fn another_users_prefix_is_refused_by_the_guard_and_by_iam() {
     );
 }
 
+/// Issue 16, point 5: a presigned URL never outlives the credentials that signed it: a week
+/// asked for is clamped to what the credentials have left (an hour at most from Cognito).
+#[wasm_bindgen_test]
+async fn a_presigned_url_never_outlives_its_credentials() {
+    let alice = signed_in("alice", &TestClock::default()).await;
+    let f = bucket(&alice).await;
+    let expires_of = |url: String| -> f64 {
+        let query = url.split_once('?').unwrap().1;
+        query
+            .split('&')
+            .find_map(|p| p.strip_prefix("X-Amz-Expires="))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let week = ok(f.presign(
+        "long.txt".into(),
+        js(serde_json::json!({"expiresIn": 604_800})),
+    ))
+    .await
+    .as_string()
+    .unwrap();
+    let left_s = (alice.credentials_expire_at().unwrap() - js_sys::Date::now()) / 1000.0;
+    let expires = expires_of(week);
+    assert!(
+        expires <= left_s.ceil() + 1.0 && expires <= 3600.0,
+        "X-Amz-Expires={expires} outlives the credentials ({left_s} s left)"
+    );
+    assert!(expires > 60.0, "{expires}: clamped, not cut to nothing");
+    let short = ok(f.presign("long.txt".into(), js(serde_json::json!({"expiresIn": 60}))))
+        .await
+        .as_string()
+        .unwrap();
+    assert_eq!(expires_of(short), 60.0, "a shorter expiry is kept as asked");
+}
+
 #[wasm_bindgen_test]
 async fn presigned_urls_work_with_plain_fetch() {
     let alice = signed_in("alice", &TestClock::default()).await;
