@@ -324,7 +324,22 @@ async fn alice_puts_lists_gets_and_deletes_her_objects_with_tricky_keys() {
         format!("{dir}/plain.txt"),
         format!("{dir}/a b+c=d:e~f.txt"),
         format!("{dir}/ü/🙂 emoji.json"),
+        // S3 takes any UTF-8 in a key, a line break and a tab included.
+        format!("{dir}/line\nbreak\ttab.txt"),
     ];
+    ok(f.put(
+        keys[3].clone(),
+        JsValue::from_str("two lines"),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_eq!(
+        ok(f.get(keys[3].clone(), js(serde_json::json!({"as": "text"}))))
+            .await
+            .as_string()
+            .as_deref(),
+        Some("two lines")
+    );
     ok(f.put(
         keys[0].clone(),
         JsValue::from_str("hello"),
