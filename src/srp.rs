@@ -69,6 +69,14 @@ impl Ephemeral {
                 format!("SRP needs at least {MIN_RANDOM_BYTES} random bytes"),
             ));
         }
+        // All zeros is a random source that failed (or was never called), and would make
+        // a = 0, A = 1: refused, never signed in with.
+        if random.iter().all(|&b| b == 0) {
+            return Err(Error::invalid_input(
+                "random",
+                "SRP: the random bytes are all zero; the random source failed",
+            ));
+        }
         let a = Zeroizing::new(random.to_vec());
         let big_a = Elem::pow2(&a);
         if big_a.is_zero() {
@@ -283,6 +291,20 @@ mod tests {
             Ephemeral::new(&[7u8; 31]).unwrap_err().field.as_deref(),
             Some("random")
         );
+    }
+
+    #[test]
+    fn all_zero_randomness_is_refused() {
+        for len in [MIN_RANDOM_BYTES, 64] {
+            let e = Ephemeral::new(&vec![0u8; len]).unwrap_err();
+            assert_eq!(e.kind, crate::ErrorKind::InvalidInput);
+            assert_eq!(e.field.as_deref(), Some("random"));
+            assert!(e.message.contains("all zero"), "{e}");
+        }
+        // One bit set is a (poor but) real draw: accepted.
+        let mut one = [0u8; MIN_RANDOM_BYTES];
+        one[0] = 0x80;
+        assert!(Ephemeral::new(&one).is_ok());
     }
 
     #[test]
