@@ -5,6 +5,8 @@
 //! answer and, for the unsigned Cognito calls ([`call`]), retries transient failures with the
 //! standard policy; signing, when a service needs it, is the caller's (`signed`).
 
+use zeroize::{Zeroize, Zeroizing};
+
 use crate::error::{Error, Result};
 use crate::http::{Request, Response, Transport};
 use crate::json::Json;
@@ -104,23 +106,27 @@ pub fn exception_name(type_field: &str) -> &str {
     name.split(':').next().unwrap_or(name).trim()
 }
 
-/// Sends one operation and reads its answer.
+/// Sends one operation and reads its answer. Cognito's answers carry secrets (tokens, the
+/// credentials' secret key and session token), so the response body is wiped once read, and
+/// the answer is wiped when the caller drops it.
 pub async fn call<T: Transport>(
     transport: &T,
     endpoint: &str,
     version: Version,
     target: &str,
     body: &Json,
-) -> Result<Json> {
+) -> Result<Zeroizing<Json>> {
     // Retried as the AWS SDKs retry every call: network faults, throttling and 5xx, with the
     // standard policy's jittered backoff.
     retry::run(
         Policy::STANDARD,
         |_| async {
-            let response = transport
+            let mut response = transport
                 .send(request(endpoint, version, target, body))
                 .await?;
-            read(&response)
+            let answer = read(&response).map(Zeroizing::new);
+            response.body.zeroize();
+            answer
         },
         |ms| transport.pause(ms),
         || transport.jitter(),

@@ -126,7 +126,7 @@ impl Ephemeral {
             .decode(challenge.secret_block_b64.trim())
             .ok_or_else(|| Error::protocol("SECRET_BLOCK from Cognito is not base64"))?;
 
-        let u = sha256(&[&pad(&self.big_a), &pad(&b)]);
+        let u = Zeroizing::new(sha256(&[&pad(&self.big_a), &pad(&b)]));
         if u.iter().all(|&byte| byte == 0) {
             return Err(Error::protocol(
                 "SRP: u = H(A, B) is zero: refusing the challenge",
@@ -142,10 +142,11 @@ impl Ephemeral {
         let x = Zeroizing::new(sha256(&[&salt, identity.as_slice()]));
 
         let base = b_elem.sub(&k().mul(&Elem::pow2(x.as_slice())));
-        let exponent = Zeroizing::new(modp::mul_add(&u, x.as_slice(), &self.a));
+        let exponent = Zeroizing::new(modp::mul_add(u.as_slice(), x.as_slice(), &self.a));
         let s = Zeroizing::new(modp::to_be_bytes(&base.pow(&exponent).value()));
 
-        let prk = Zeroizing::new(hmac_sha256(&pad(&u), &[&pad(&s)]));
+        let (pad_u, pad_s) = (Zeroizing::new(pad(u.as_slice())), Zeroizing::new(pad(&s)));
+        let prk = Zeroizing::new(hmac_sha256(&pad_u, &[&pad_s]));
         let key = Zeroizing::new(hmac_sha256(prk.as_slice(), &[b"Caldera Derived Key\x01"]));
         let signature = hmac_sha256(
             &key[..16],
