@@ -5,6 +5,8 @@
 //! answer and, for the unsigned Cognito calls ([`call`]), retries transient failures with the
 //! standard policy; signing, when a service needs it, is the caller's (`signed`).
 
+use zeroize::{Zeroize, Zeroizing};
+
 use crate::error::{Error, Result};
 use crate::http::{Request, Response, Transport};
 use crate::json::Json;
@@ -73,9 +75,29 @@ pub fn error_of(response: &Response) -> Error {
         .get("message")
         .or_else(|| body.get("Message"))
         .and_then(Json::as_str)
-        .map(str::to_owned)
+        .map(first_paragraph)
+        .filter(|m| !m.is_empty())
         .unwrap_or_else(|| format!("the service answered HTTP {}", response.status));
     Error::service(code, message, response.status, response.request_id())
+}
+
+/// A service message up to its first blank line and before any quoted signing text. AWS's
+/// `InvalidSignatureException` goes on with "The Canonical String for this request should have
+/// been ..." and "The String-to-Sign should have been ...", which quote the signed headers,
+/// the session token among them; the first sentence says all an app needs.
+pub fn first_paragraph(message: &str) -> String {
+    let mut end = message.len();
+    for stop in [
+        "\n\n",
+        "\r\n\r\n",
+        "The Canonical String",
+        "The String-to-Sign",
+    ] {
+        if let Some(at) = crate::text::find(message, stop) {
+            end = end.min(at);
+        }
+    }
+    message.get(..end).unwrap_or(message).trim_end().to_owned()
 }
 
 /// `com.amazonaws.cognito#NotAuthorizedException:http://...` -> `NotAuthorizedException`.
@@ -84,23 +106,27 @@ pub fn exception_name(type_field: &str) -> &str {
     name.split(':').next().unwrap_or(name).trim()
 }
 
-/// Sends one operation and reads its answer.
+/// Sends one operation and reads its answer. Cognito's answers carry secrets (tokens, the
+/// credentials' secret key and session token), so the response body is wiped once read, and
+/// the answer is wiped when the caller drops it.
 pub async fn call<T: Transport>(
     transport: &T,
     endpoint: &str,
     version: Version,
     target: &str,
     body: &Json,
-) -> Result<Json> {
+) -> Result<Zeroizing<Json>> {
     // Retried as the AWS SDKs retry every call: network faults, throttling and 5xx, with the
     // standard policy's jittered backoff.
     retry::run(
         Policy::STANDARD,
         |_| async {
-            let response = transport
+            let mut response = transport
                 .send(request(endpoint, version, target, body))
                 .await?;
-            read(&response)
+            let answer = read(&response).map(Zeroizing::new);
+            response.body.zeroize();
+            answer
         },
         |ms| transport.pause(ms),
         || transport.jitter(),
@@ -178,6 +204,35 @@ mod tests {
         assert_eq!(e.code, "ThrottlingException");
         assert_eq!(e.message, "Rate exceeded");
         assert!(e.retryable);
+    }
+
+    #[test]
+    fn signing_text_quoted_in_a_message_is_cut_off() {
+        // As AWS words a signature mismatch (the quoted text shortened here).
+        let aws = "The request signature we calculated does not match the signature you \
+                   provided. Check your AWS Secret Access Key and signing method. Consult the \
+                   service documentation for details.\n\nThe Canonical String for this request \
+                   should have been\n'POST\n/\n\nx-amz-security-token:TOKEN\n'\n\nThe \
+                   String-to-Sign should have been\n'AWS4-HMAC-SHA256\n...'\n";
+        let body =
+            json!({"__type": "com.amazon.coral.service#InvalidSignatureException", "message": aws});
+        let e = read(&response(400, &body.to_text())).unwrap_err();
+        assert_eq!(e.code, "InvalidSignatureException");
+        assert_eq!(
+            e.message,
+            "The request signature we calculated does not match the signature you provided. \
+             Check your AWS Secret Access Key and signing method. Consult the service \
+             documentation for details."
+        );
+        for (message, first) in [
+            ("one line", "one line"),
+            ("a\r\n\r\nb", "a"),
+            ("lead. The Canonical String for this request should have been 'x'", "lead."),
+            ("The String-to-Sign should have been 'x'", ""),
+            ("Signature expired: 20260101T000000Z is now earlier than 20260101T001500Z (20260101T002000Z - 15 min.)", "Signature expired: 20260101T000000Z is now earlier than 20260101T001500Z (20260101T002000Z - 15 min.)"),
+        ] {
+            assert_eq!(first_paragraph(message), first, "{message:?}");
+        }
     }
 
     #[test]

@@ -229,21 +229,27 @@ pub fn cognito_timestamp(ms: f64) -> String {
     )
 }
 
-/// Parses an HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 7231's preferred form)
-/// into milliseconds since the epoch.
+/// Parses an HTTP `Date` header in RFC 9110's IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37
+/// GMT`, the only form AWS sends) into milliseconds since the epoch. Anything else is `None`:
+/// another form, a day the month does not have (`31 Apr`, `29 Feb` outside leap years), a
+/// weekday that is not the date's, fields of the wrong width, an hour past 23.
 pub fn parse_http_date(s: &str) -> Option<f64> {
-    let rest = crate::text::split_once(s.trim(), ", ")?.1;
+    let (weekday, rest) = crate::text::split_once(s.trim(), ", ")?;
+    let weekday = WEEKDAYS.iter().position(|w| *w == weekday)? as u32;
     let mut parts = rest.split(' ');
-    let day: u32 = parts.next()?.parse().ok()?;
+    let day = digits(parts.next()?, 2)?;
     let month_name = parts.next()?;
     let month = MONTHS.iter().position(|m| *m == month_name)? as u32 + 1;
-    let year: i64 = parts.next()?.parse().ok()?;
+    let year = i64::from(digits(parts.next()?, 4)?);
     let mut hms = parts.next()?.split(':');
-    let hour: u32 = hms.next()?.parse().ok()?;
-    let minute: u32 = hms.next()?.parse().ok()?;
-    let second: u32 = hms.next()?.parse().ok()?;
-    if parts.next()? != "GMT"
-        || !(1970..=9999).contains(&year)
+    let hour = digits(hms.next()?, 2)?;
+    let minute = digits(hms.next()?, 2)?;
+    // 60: a leap second, which RFC 9110 allows.
+    let second = digits(hms.next()?, 2)?;
+    if hms.next().is_some()
+        || parts.next()? != "GMT"
+        || parts.next().is_some()
+        || year < 1970
         || !(1..=31).contains(&day)
         || hour > 23
         || minute > 59
@@ -252,8 +258,21 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
         return None;
     }
     let days = days_from_civil(year, month, day);
+    // A day the month does not have comes back from `civil` as another date.
+    let noon = civil(days as f64 * 86_400_000.0 + 43_200_000.0);
+    if (noon.year, noon.month, noon.day, noon.weekday) != (year, month, day, weekday) {
+        return None;
+    }
     let secs = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
     Some(secs as f64 * 1000.0)
+}
+
+/// Exactly `width` ASCII digits, as a number.
+fn digits(s: &str, width: usize) -> Option<u32> {
+    if s.len() != width || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
 }
 
 #[cfg(test)]
@@ -301,6 +320,90 @@ mod tests {
             parse_http_date("Sun, 06 Nov -99999999999999 08:49:37 GMT"),
             None
         );
+    }
+
+    /// The IMF-fixdate of `ms`, as a server writes it.
+    fn http_date(ms: f64) -> String {
+        let c = civil(ms);
+        format!(
+            "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+            WEEKDAYS[c.weekday as usize],
+            c.day,
+            MONTHS[(c.month - 1) as usize],
+            c.year,
+            c.hour,
+            c.minute,
+            c.second
+        )
+    }
+
+    #[test]
+    fn http_dates_name_only_days_the_calendar_has() {
+        for (date, ms) in [
+            ("Thu, 29 Feb 2024 00:00:00 GMT", Some(1_709_164_800_000.0)),
+            ("Tue, 29 Feb 2000 23:59:59 GMT", Some(951_868_799_000.0)),
+            ("Thu, 31 Dec 2026 12:00:00 GMT", Some(1_798_718_400_000.0)),
+            ("Thu, 01 Jan 1970 00:00:00 GMT", Some(0.0)),
+            // A leap second is written as :60.
+            ("Sat, 31 Dec 2016 23:59:60 GMT", Some(1_483_228_800_000.0)),
+            ("Wed, 31 Feb 2024 00:00:00 GMT", None),
+            ("Sat, 30 Feb 2024 00:00:00 GMT", None),
+            ("Sun, 29 Feb 2026 00:00:00 GMT", None),
+            ("Thu, 29 Feb 1900 00:00:00 GMT", None),
+            ("Thu, 31 Apr 2026 00:00:00 GMT", None),
+            ("Fri, 31 Jun 2026 00:00:00 GMT", None),
+            ("Thu, 31 Sep 2026 00:00:00 GMT", None),
+            ("Tue, 31 Nov 2026 00:00:00 GMT", None),
+            ("Thu, 00 Jan 2026 00:00:00 GMT", None),
+            ("Thu, 32 Jan 2026 00:00:00 GMT", None),
+            ("Thu, 01 Jan 2026 24:00:00 GMT", None),
+            ("Thu, 01 Jan 2026 23:60:00 GMT", None),
+            ("Thu, 01 Jan 2026 23:59:61 GMT", None),
+            // The weekday must be the date's (1 Jan 2026 is a Thursday).
+            ("Fri, 01 Jan 2026 00:00:00 GMT", None),
+            ("Xyz, 01 Jan 2026 00:00:00 GMT", None),
+            // Widths are fixed; no signs, no extra fields.
+            ("Thu, 1 Jan 2026 00:00:00 GMT", None),
+            ("Thu, +1 Jan 2026 00:00:00 GMT", None),
+            ("Thu, 01 Jan 2026 0:00:00 GMT", None),
+            ("Thu, 01 Jan 2026 00:00:00:00 GMT", None),
+            ("Thu, 01 Jan 2026 00:00:00 GMT extra", None),
+            ("Thu, 01 Jan 26 00:00:00 GMT", None),
+            ("Wed, 31 Dec 1969 23:59:59 GMT", None),
+        ] {
+            assert_eq!(parse_http_date(date), ms, "{date}");
+        }
+    }
+
+    #[test]
+    fn every_http_date_a_server_writes_reads_back_and_no_other_day_does() {
+        // Every day from 1970 to 2100 at a time that moves through the hours, minutes and
+        // seconds: the date reads back exactly; the same text with the day of month one past
+        // the month's end (or the weekday one off) is refused.
+        let mut checked = 0;
+        let mut ms = 0.0;
+        while ms < 4_102_444_800_000.0 {
+            let t = ms + (checked % 86_400) as f64 * 1000.0;
+            let text = http_date(t);
+            assert_eq!(parse_http_date(&text), Some(t), "{text}");
+            let c = civil(t);
+            let next_day = civil(t + 86_400_000.0);
+            if next_day.month != c.month {
+                // The last day of a month: day + 1 does not exist.
+                let past = text.replacen(
+                    &format!(" {:02} ", c.day),
+                    &format!(" {:02} ", c.day + 1),
+                    1,
+                );
+                assert_eq!(parse_http_date(&past), None, "{past}");
+            }
+            let wrong_weekday = WEEKDAYS[(c.weekday as usize + 1) % 7];
+            let wrong = format!("{wrong_weekday}{}", &text[3..]);
+            assert_eq!(parse_http_date(&wrong), None, "{wrong}");
+            checked += 1;
+            ms += 86_400_000.0;
+        }
+        assert!(checked > 47_000, "{checked}");
     }
 
     #[test]

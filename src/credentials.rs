@@ -71,6 +71,35 @@ impl Drop for KeyCell {
     }
 }
 
+impl Credentials {
+    /// `text` with every occurrence of the secret key, the session token and the access key id
+    /// replaced by `** redacted **`: what an error built from a service's answer goes through,
+    /// whatever the service chose to quote.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        let secrets = [
+            Some(self.secret_access_key.as_str()),
+            self.session_token.as_deref(),
+            Some(self.access_key_id.as_str()),
+        ];
+        for secret in secrets.into_iter().flatten().filter(|s| !s.is_empty()) {
+            if !crate::text::contains(&out, secret) {
+                continue;
+            }
+            let mut redacted = String::with_capacity(out.len());
+            let mut rest = out.as_str();
+            while let Some((before, after)) = crate::text::split_once(rest, secret) {
+                redacted.push_str(before);
+                redacted.push_str("** redacted **");
+                rest = after;
+            }
+            redacted.push_str(rest);
+            out = redacted;
+        }
+        out
+    }
+}
+
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
@@ -110,6 +139,30 @@ mod tests {
         let d = format!("{c:?}");
         assert!(d.contains("ASIAEXAMPLE"));
         assert!(!d.contains("wJalr") && !d.contains("IQoJb"), "{d}");
+    }
+
+    #[test]
+    fn redact_removes_every_copy_of_each_secret() {
+        let c = Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG".into(),
+            session_token: Some("IQoJb3JpZ2luX2VjE".into()),
+            expires_at_ms: 1,
+            signing_key: SigningKeyCache::default(),
+        };
+        assert_eq!(
+            c.redact("x-amz-security-token:IQoJb3JpZ2luX2VjE\nCredential=ASIAEXAMPLE/2026 IQoJb3JpZ2luX2VjEIQoJb3JpZ2luX2VjE wJalrXUtnFEMI/K7MDENG"),
+            "x-amz-security-token:** redacted **\nCredential=** redacted **/2026 ** redacted **** redacted ** ** redacted **"
+        );
+        assert_eq!(c.redact("nothing secret"), "nothing secret");
+        let no_token = Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG".into(),
+            session_token: None,
+            expires_at_ms: 1,
+            signing_key: SigningKeyCache::default(),
+        };
+        assert_eq!(no_token.redact("IQoJb3JpZ2luX2VjE"), "IQoJb3JpZ2luX2VjE");
     }
 
     #[test]

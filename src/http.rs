@@ -10,9 +10,13 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
+use zeroize::Zeroize;
+
 use crate::error::{Error, Result};
 
-/// An HTTP request as plain data.
+/// An HTTP request as plain data. Header values are wiped when it is dropped: a signed request
+/// carries the session token in `x-amz-security-token`. (Being `Drop`, it cannot be built with
+/// `..Request::default()`: name every field.)
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Request {
     /// `GET`, `PUT`, `POST`, `DELETE`, `HEAD`.
@@ -23,6 +27,14 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The body bytes (empty for none).
     pub body: Vec<u8>,
+}
+
+impl Drop for Request {
+    fn drop(&mut self) {
+        for (_, value) in &mut self.headers {
+            value.zeroize();
+        }
+    }
 }
 
 /// An HTTP response as plain data.
@@ -124,7 +136,15 @@ impl Transport for Fetch {
         // One crossing each way: the headers travel as one "name\nvalue\n..." string (a
         // header can hold no line break: the signer refuses one), and the snippet builds the
         // plain init object `fetch` takes.
-        let mut head = String::with_capacity(512);
+        // Sized exactly, so that no copy of the session token is left in a smaller buffer that
+        // grew; wiped once JS has its own copy.
+        let mut head = String::with_capacity(
+            request
+                .headers
+                .iter()
+                .map(|(name, value)| name.len() + value.len() + 2)
+                .sum(),
+        );
         for (name, value) in &request.headers {
             head.push_str(name);
             head.push('\n');
@@ -140,6 +160,7 @@ impl Transport for Fetch {
             self.signal.as_ref(),
             self.timeout_ms,
         );
+        head.zeroize();
         let answer: Array = JsFuture::from(answer)
             .await
             .map_err(|e| self.fault(&request, &e))?

@@ -1,6 +1,8 @@
 //! The Cognito Identity Pool API (JSON 1.1, `AWSCognitoIdentityService.*`, unsigned): GetId
 //! and GetCredentialsForIdentity, which turn an ID token into temporary AWS credentials.
 
+use zeroize::Zeroizing;
+
 use crate::aws_json::{self, Version};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
@@ -32,7 +34,7 @@ pub struct IdentityPool<'a, T> {
 }
 
 impl<T: Transport> IdentityPool<'_, T> {
-    async fn call(&self, operation: &str, body: &Json) -> Result<Json> {
+    async fn call(&self, operation: &str, body: &Json) -> Result<Zeroizing<Json>> {
         let target = format!("{TARGET_PREFIX}.{operation}");
         aws_json::call(self.transport, self.endpoint, Version::V1_1, &target, body).await
     }

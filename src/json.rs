@@ -141,6 +141,24 @@ impl PartialEq for Map {
     }
 }
 
+/// Wipes every string, number and name in the value (AWS answers carry secret keys, session
+/// tokens and refresh tokens), so that `Zeroizing<Json>` leaves no copy when dropped.
+impl zeroize::Zeroize for Json {
+    fn zeroize(&mut self) {
+        match self {
+            Json::Null | Json::Bool(_) => {}
+            Json::Number(s) | Json::String(s) => s.zeroize(),
+            Json::Array(items) => items.iter_mut().for_each(zeroize::Zeroize::zeroize),
+            Json::Object(map) => {
+                for (name, value) in &mut map.0 {
+                    name.zeroize();
+                    value.zeroize();
+                }
+            }
+        }
+    }
+}
+
 impl PartialEq for Json {
     fn eq(&self, other: &Json) -> bool {
         match (self, other) {
@@ -688,7 +706,9 @@ impl Reader<'_> {
     /// Reads a string literal, the cursor on its opening quote.
     fn string(&mut self) -> Result<String, NotJson> {
         self.at += 1;
-        let mut out = String::new();
+        // Sized for the text up to the closing quote, which no unescaping lengthens, so the
+        // string never grows: a buffer left behind by growing would hold part of a secret.
+        let mut out = String::with_capacity(self.literal_len());
         loop {
             let start = self.at;
             while let Some(b) = self.peek() {
@@ -724,6 +744,21 @@ impl Reader<'_> {
                 _ => return Err(NotJson), // a raw control character
             }
         }
+    }
+
+    /// The bytes from the cursor (just inside a string literal) to its closing quote, or to the
+    /// end of the text when there is none.
+    fn literal_len(&self) -> usize {
+        let rest = self.bytes().get(self.at..).unwrap_or_default();
+        let mut i = 0;
+        while let Some(&b) = rest.get(i) {
+            match b {
+                b'"' => break,
+                b'\\' => i += 2,
+                _ => i += 1,
+            }
+        }
+        i.min(rest.len())
     }
 
     /// The character of a `\uXXXX` escape (the cursor after `u`), joining a surrogate pair;

@@ -11,6 +11,8 @@
 //! (HMAC-SHA-256) and `credentials` (plain data) are leaves.
 //! `tests/architecture.rs` checks that direction on every test run.
 
+#![forbid(unsafe_code)]
+
 pub mod aws_json;
 pub mod cache;
 pub mod clock;

@@ -1,18 +1,41 @@
 //! HMAC-SHA-256, the one keyed hash apiless needs: SigV4's signing-key derivation and SRP's
-//! password claim. One copy for both, so the `hmac` crate is instantiated once. Built with the
-//! `zeroize` features of `hmac` and `sha2`, so the keyed SHA-256 states are wiped when dropped.
+//! key derivation and password claim. Written out here (RFC 2104, a dozen lines over `sha2`)
+//! rather than taken from the `hmac` crate so that the key block, the key XORed with the pads,
+//! which is as good as the key, is wiped when done: `hmac` leaves it on the stack. `sha2` is
+//! built with its `zeroize` feature, so the hash states wipe themselves when dropped.
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+/// SHA-256's block: keys are padded (or first hashed) to this length.
+const BLOCK: usize = 64;
 
 /// HMAC-SHA-256 of the concatenation of `parts` under `key` (any length).
 pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
-    for part in parts {
-        mac.update(part);
+    let mut block = Zeroizing::new([0u8; BLOCK]);
+    if key.len() > BLOCK {
+        let digest = Zeroizing::new(<[u8; 32]>::from(Sha256::digest(key)));
+        block[..32].copy_from_slice(digest.as_slice());
+    } else {
+        block[..key.len()].copy_from_slice(key);
     }
-    mac.finalize().into_bytes().into()
+    for byte in block.iter_mut() {
+        *byte ^= 0x36;
+    }
+    let mut inner = Sha256::new();
+    inner.update(block.as_slice());
+    for part in parts {
+        inner.update(part);
+    }
+    let inner = Zeroizing::new(<[u8; 32]>::from(inner.finalize()));
+    // From the inner pad to the outer one: 0x36 ^ 0x5c.
+    for byte in block.iter_mut() {
+        *byte ^= 0x36 ^ 0x5c;
+    }
+    let mut outer = Sha256::new();
+    outer.update(block.as_slice());
+    outer.update(inner.as_slice());
+    outer.finalize().into()
 }
 
 #[cfg(test)]
@@ -36,5 +59,21 @@ mod tests {
             crate::text::hex(&tag),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
+    }
+
+    #[test]
+    fn agrees_with_the_hmac_crate_for_every_key_length() {
+        use hmac::{Hmac, KeyInit, Mac};
+        // Keys around the block length (64) and its hashing threshold, data in several parts.
+        for len in [0usize, 1, 31, 32, 63, 64, 65, 100, 131, 200] {
+            let key: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+            let parts: [&[u8]; 3] = [b"AWS4", &key[..len / 2], b"aws4_request"];
+            let mut reference = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&key).unwrap();
+            for part in parts {
+                reference.update(part);
+            }
+            let expected: [u8; 32] = reference.finalize().into_bytes().into();
+            assert_eq!(hmac_sha256(&key, &parts), expected, "key of {len} bytes");
+        }
     }
 }

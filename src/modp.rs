@@ -9,6 +9,8 @@
 
 use std::sync::OnceLock;
 
+use zeroize::{Zeroize, Zeroizing};
+
 /// Limbs in a number of the group.
 pub const LIMBS: usize = 96;
 /// Bytes in a number of the group.
@@ -77,6 +79,15 @@ const N0_INV: u32 = {
 /// A residue mod N in Montgomery form.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Elem(Limbs);
+
+/// SRP's residues are secrets (g^x is as good as the password's verifier, S is the shared
+/// secret): each is wiped where it dies. Copies the compiler makes on the stack are beyond
+/// reach.
+impl Drop for Elem {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
 
 impl std::fmt::Debug for Elem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -316,15 +327,15 @@ impl Elem {
             let next = odd[i - 1].mul(&square);
             odd.push(next);
         }
-        let bits: Vec<bool> = exp
-            .iter()
-            .flat_map(|&b| (0..8).rev().map(move |i| b >> i & 1 == 1))
-            .collect();
+        // The exponent's bits, most significant first, read in place: a list of them would be
+        // one more copy of a secret to wipe.
+        let bit = |i: usize| exp[i / 8] >> (7 - i % 8) & 1 == 1;
+        let bits = exp.len() * 8;
         let mut acc = Elem::one();
         let mut started = false;
         let mut i = 0;
-        while i < bits.len() {
-            if !bits[i] {
+        while i < bits {
+            if !bit(i) {
                 if started {
                     acc = acc.square();
                 }
@@ -332,16 +343,16 @@ impl Elem {
                 continue;
             }
             // The longest window of at most W bits starting here that ends in a 1.
-            let mut end = (i + W).min(bits.len());
-            while !bits[end - 1] {
+            let mut end = (i + W).min(bits);
+            while !bit(end - 1) {
                 end -= 1;
             }
             let mut value = 0usize;
-            for &bit in &bits[i..end] {
+            for j in i..end {
                 if started {
                     acc = acc.square();
                 }
-                value = value << 1 | usize::from(bit);
+                value = value << 1 | usize::from(bit(j));
             }
             acc = if started {
                 acc.mul(&odd[value >> 1])
@@ -374,16 +385,17 @@ impl Elem {
 }
 
 /// a * b + c for big-endian byte strings of any length, as big-endian bytes (no leading zeros).
+/// SRP's a + u * x: the working copies are wiped; the caller wipes the result.
 pub fn mul_add(a: &[u8], b: &[u8], c: &[u8]) -> Vec<u8> {
-    let to_limbs = |x: &[u8]| -> Vec<u32> {
-        let mut v = vec![0u32; x.len().div_ceil(4)];
+    let to_limbs = |x: &[u8]| -> Zeroizing<Vec<u32>> {
+        let mut v = Zeroizing::new(vec![0u32; x.len().div_ceil(4)]);
         for (i, &byte) in x.iter().rev().enumerate() {
             v[i / 4] |= u32::from(byte) << (8 * (i % 4));
         }
         v
     };
     let (a, b, c) = (to_limbs(a), to_limbs(b), to_limbs(c));
-    let mut out = vec![0u32; (a.len() + b.len()).max(c.len()) + 1];
+    let mut out = Zeroizing::new(vec![0u32; (a.len() + b.len()).max(c.len()) + 1]);
     for (i, &ai) in a.iter().enumerate() {
         let mut carry = 0u64;
         for (j, &bj) in b.iter().enumerate() {
@@ -405,7 +417,11 @@ pub fn mul_add(a: &[u8], b: &[u8], c: &[u8]) -> Vec<u8> {
         *limb = s as u32;
         carry = s >> 32;
     }
-    let mut bytes: Vec<u8> = out.iter().rev().flat_map(|l| l.to_be_bytes()).collect();
+    // Sized up front: a growing buffer would leave partial copies behind.
+    let mut bytes = Vec::with_capacity(out.len() * 4);
+    for limb in out.iter().rev() {
+        bytes.extend_from_slice(&limb.to_be_bytes());
+    }
     let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
     bytes.drain(..first);
     bytes

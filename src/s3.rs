@@ -262,7 +262,8 @@ impl Bucket {
         Request {
             method: "HEAD".into(),
             url: self.object_url(full_key),
-            ..Request::default()
+            headers: Vec::new(),
+            body: Vec::new(),
         }
     }
 
@@ -271,7 +272,8 @@ impl Bucket {
         Request {
             method: "DELETE".into(),
             url: self.object_url(full_key),
-            ..Request::default()
+            headers: Vec::new(),
+            body: Vec::new(),
         }
     }
 
@@ -312,7 +314,8 @@ impl Bucket {
         Request {
             method: "GET".into(),
             url: format!("{base}?{}", text::join(&query, "&")),
-            ..Request::default()
+            headers: Vec::new(),
+            body: Vec::new(),
         }
     }
 }

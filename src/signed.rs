@@ -90,7 +90,17 @@ impl<T: Transport> Context<'_, T> {
         Ok(response)
     }
 
-    /// Sends `request`, signed; `read_error` turns a non-2xx answer into the service's error.
+    /// `e` with any copy of the signing credentials cut out of its text: a service may quote
+    /// what it was sent (a signature mismatch quotes the canonical request, session token
+    /// included), and an `Error` reaches the app's logs.
+    fn redacted(&self, mut e: Error) -> Error {
+        e.message = self.credentials.redact(&e.message);
+        e.code = self.credentials.redact(&e.code);
+        e
+    }
+
+    /// Sends `request`, signed; `read_error` turns a non-2xx answer into the service's error,
+    /// from which any copy of the credentials is then removed.
     /// Resolves to the first 2xx response (or a 304 for conditional reads).
     pub async fn send(
         &self,
@@ -107,7 +117,7 @@ impl<T: Transport> Context<'_, T> {
                     if (200..300).contains(&response.status) || response.status == 304 {
                         return Ok(response);
                     }
-                    let e = read_error(&response);
+                    let e = self.redacted(read_error(&response));
                     if is_skew_error(&e) && !resigned {
                         // This very answer corrected the clock, through its Date where the
                         // browser may read it, and through the time its body states: sign

@@ -18,6 +18,7 @@ use std::borrow::Cow;
 
 use aws_sigv4::sign::v4;
 use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::clock;
 use crate::credentials::Credentials;
@@ -82,11 +83,13 @@ pub fn sign(
     payload: Payload<'_>,
 ) -> Result<()> {
     let url = Url::parse("url", &request.url)?;
-    request.headers.retain(|(name, _)| {
-        !SIGNING_HEADERS
-            .iter()
-            .any(|signing| name.eq_ignore_ascii_case(signing))
-    });
+    // A re-signed request's earlier token header is wiped before it goes.
+    for (name, value) in &mut request.headers {
+        if is_signing_header(name) {
+            value.zeroize();
+        }
+    }
+    request.headers.retain(|(name, _)| !is_signing_header(name));
     check_headers(&request.headers)?;
     let method = checked_method(&request.method)?;
     let signing = Signing::new(credentials, scope)?;
@@ -180,17 +183,32 @@ pub fn presign(
     let canonical = CanonicalRequest::new(method, &parsed, s3, &params, headers, payload_hash);
     let signature = signing.signature(&canonical.text)?;
 
-    let mut presigned = String::with_capacity(url.len() + 512);
+    let last = ("X-Amz-Signature", &*signature);
+    let all = || params.iter().chain([&last]);
+    let room = all()
+        .map(|(name, value)| 3 * (name.len() + value.len()) + 2)
+        .sum::<usize>();
+    let mut presigned = String::with_capacity(url.len() + room);
     presigned.push_str(url);
     let mut separator = if url.contains('?') { '&' } else { '?' };
-    for (name, value) in params.iter().chain([&("X-Amz-Signature", &*signature)]) {
+    for (name, value) in all() {
         presigned.push(separator);
         presigned.push_str(name);
         presigned.push('=');
-        presigned.push_str(&percent_encode(value));
+        let encoded = percent_encode(value);
+        presigned.push_str(&encoded);
+        if let Cow::Owned(mut encoded) = encoded {
+            encoded.zeroize();
+        }
         separator = '&';
     }
     Ok(presigned)
+}
+
+fn is_signing_header(name: &str) -> bool {
+    SIGNING_HEADERS
+        .iter()
+        .any(|signing| name.eq_ignore_ascii_case(signing))
 }
 
 fn is_s3(service: &str) -> bool {
@@ -232,12 +250,12 @@ impl<'a> Signing<'a> {
     /// day, region and service (aws-sigv4's `generate_signing_key` would bring in the `time`
     /// crate to format a date we already have); aws-sigv4 signs the string to sign.
     fn signature(&self, canonical_request: &str) -> Result<String> {
-        let string_to_sign = format!(
+        let string_to_sign = Zeroizing::new(format!(
             "{ALGORITHM}\n{}\n{}\n{}",
             self.amz_date,
             self.credential_scope,
             hex(&Sha256::digest(canonical_request.as_bytes()))
-        );
+        ));
         let key = self
             .credentials
             .signing_key
@@ -245,8 +263,10 @@ impl<'a> Signing<'a> {
                 // kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
                 // "aws4_request"); the date is the scope's first part.
                 let date = date_stamp(&self.amz_date);
-                let mut secret = zeroize::Zeroizing::new(String::from("AWS4"));
-                secret.push_str(&self.credentials.secret_access_key);
+                let secret_key = &self.credentials.secret_access_key;
+                let mut secret = Zeroizing::new(String::with_capacity(4 + secret_key.len()));
+                secret.push_str("AWS4");
+                secret.push_str(secret_key);
                 let mut key = hmac_sha256(secret.as_bytes(), &[date.as_bytes()]);
                 for part in [self.scope.region, self.scope.service, "aws4_request"] {
                     key = hmac_sha256(&key, &[part.as_bytes()]);
@@ -264,9 +284,10 @@ fn date_stamp(amz_date: &str) -> &str {
     amz_date.get(..8).unwrap_or_default()
 }
 
-/// The canonical request of SigV4, and its signed-headers list.
+/// The canonical request of SigV4, and its signed-headers list. The text holds the session
+/// token (a signed header, or a presigned URL's parameter): it is wiped when dropped.
 struct CanonicalRequest {
-    text: String,
+    text: Zeroizing<String>,
     signed_headers: String,
 }
 
@@ -281,7 +302,23 @@ impl CanonicalRequest {
         mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)>,
         payload_hash: &str,
     ) -> Self {
-        let mut text = String::with_capacity(512 + url.path.len() + url.query.len());
+        // Room for the longest text these parts can make (every byte of the path and query
+        // percent-encoded, each header's name twice), so it never grows: a buffer left behind
+        // by growing would hold part of the token, unwiped.
+        let room = method.len()
+            + 3 * (url.path.len() + 2)
+            + 4 * url.query.len()
+            + extra_params
+                .iter()
+                .map(|(name, value)| 3 * (name.len() + value.len()) + 2)
+                .sum::<usize>()
+            + headers
+                .iter()
+                .map(|(name, value)| 2 * name.len() + value.len() + 3)
+                .sum::<usize>()
+            + payload_hash.len()
+            + 8;
+        let mut text = Zeroizing::new(String::with_capacity(room));
         text.push_str(method);
         text.push('\n');
         if s3 {
@@ -466,13 +503,15 @@ fn canonical_query_into(out: &mut String, query: &str, extra: &[(&str, &str)]) {
         )
         .collect();
     sort_small(&mut params, |a, b| a < b);
-    for (i, (name, value)) in params.iter().enumerate() {
+    for (i, (name, value)) in params.iter_mut().enumerate() {
         if i > 0 {
             out.push('&');
         }
         out.push_str(name);
         out.push('=');
         out.push_str(value);
+        // A presigned URL's token is one of the values.
+        value.zeroize();
     }
 }
 
@@ -757,7 +796,8 @@ mod tests {
         Request {
             method: "GET".into(),
             url: url.into(),
-            ..Request::default()
+            headers: Vec::new(),
+            body: Vec::new(),
         }
     }
 
@@ -1010,9 +1050,10 @@ mod tests {
     fn bad_headers_methods_payloads_and_scopes_are_refused() {
         let creds = credentials(Some(TOKEN));
         let url = "https://dynamodb.eu-west-1.amazonaws.com/";
-        let with_header = |name: &str, value: &str| Request {
-            headers: vec![(name.into(), value.into())],
-            ..get(url)
+        let with_header = |name: &str, value: &str| {
+            let mut request = get(url);
+            request.headers = vec![(name.into(), value.into())];
+            request
         };
         let ddb = scope("dynamodb");
         for mut request in [
@@ -1027,10 +1068,8 @@ mod tests {
             );
         }
         for method in ["", "GE T"] {
-            let mut request = Request {
-                method: method.into(),
-                ..get(url)
-            };
+            let mut request = get(url);
+            request.method = method.into();
             assert_invalid(
                 sign(&mut request, &creds, &ddb, Payload::Bytes(b"")),
                 "method",

@@ -69,6 +69,14 @@ impl Ephemeral {
                 format!("SRP needs at least {MIN_RANDOM_BYTES} random bytes"),
             ));
         }
+        // All zeros is a random source that failed (or was never called), and would make
+        // a = 0, A = 1: refused, never signed in with.
+        if random.iter().all(|&b| b == 0) {
+            return Err(Error::invalid_input(
+                "random",
+                "SRP: the random bytes are all zero; the random source failed",
+            ));
+        }
         let a = Zeroizing::new(random.to_vec());
         let big_a = Elem::pow2(&a);
         if big_a.is_zero() {
@@ -118,7 +126,7 @@ impl Ephemeral {
             .decode(challenge.secret_block_b64.trim())
             .ok_or_else(|| Error::protocol("SECRET_BLOCK from Cognito is not base64"))?;
 
-        let u = sha256(&[&pad(&self.big_a), &pad(&b)]);
+        let u = Zeroizing::new(sha256(&[&pad(&self.big_a), &pad(&b)]));
         if u.iter().all(|&byte| byte == 0) {
             return Err(Error::protocol(
                 "SRP: u = H(A, B) is zero: refusing the challenge",
@@ -134,10 +142,11 @@ impl Ephemeral {
         let x = Zeroizing::new(sha256(&[&salt, identity.as_slice()]));
 
         let base = b_elem.sub(&k().mul(&Elem::pow2(x.as_slice())));
-        let exponent = Zeroizing::new(modp::mul_add(&u, x.as_slice(), &self.a));
+        let exponent = Zeroizing::new(modp::mul_add(u.as_slice(), x.as_slice(), &self.a));
         let s = Zeroizing::new(modp::to_be_bytes(&base.pow(&exponent).value()));
 
-        let prk = Zeroizing::new(hmac_sha256(&pad(&u), &[&pad(&s)]));
+        let (pad_u, pad_s) = (Zeroizing::new(pad(u.as_slice())), Zeroizing::new(pad(&s)));
+        let prk = Zeroizing::new(hmac_sha256(&pad_u, &[&pad_s]));
         let key = Zeroizing::new(hmac_sha256(prk.as_slice(), &[b"Caldera Derived Key\x01"]));
         let signature = hmac_sha256(
             &key[..16],
@@ -283,6 +292,20 @@ mod tests {
             Ephemeral::new(&[7u8; 31]).unwrap_err().field.as_deref(),
             Some("random")
         );
+    }
+
+    #[test]
+    fn all_zero_randomness_is_refused() {
+        for len in [MIN_RANDOM_BYTES, 64] {
+            let e = Ephemeral::new(&vec![0u8; len]).unwrap_err();
+            assert_eq!(e.kind, crate::ErrorKind::InvalidInput);
+            assert_eq!(e.field.as_deref(), Some("random"));
+            assert!(e.message.contains("all zero"), "{e}");
+        }
+        // One bit set is a (poor but) real draw: accepted.
+        let mut one = [0u8; MIN_RANDOM_BYTES];
+        one[0] = 0x80;
+        assert!(Ephemeral::new(&one).is_ok());
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! maths comes from `srp`, the order of the steps from `session`. Requests carry no AWS
 //! signature: these operations are authorised by the client id, a token or a session string.
 
+use zeroize::Zeroizing;
+
 use crate::aws_json::{self, Version};
 use crate::error::{Error, Result};
 use crate::http::Transport;
@@ -130,7 +132,7 @@ fn not_empty(field: &str, value: &str) -> Result<()> {
 }
 
 impl<T: Transport> UserPool<'_, T> {
-    async fn call(&self, operation: &str, body: &Json) -> Result<Json> {
+    async fn call(&self, operation: &str, body: &Json) -> Result<Zeroizing<Json>> {
         let target = format!("{TARGET_PREFIX}.{operation}");
         aws_json::call(self.transport, self.endpoint, Version::V1_1, &target, body).await
     }
@@ -151,7 +153,7 @@ impl<T: Transport> UserPool<'_, T> {
             "ClientId": self.client_id,
             "AuthParameters": { "USERNAME": username, "SRP_A": srp_a_hex },
         });
-        match auth_answer(&self.call("InitiateAuth", &body).await?)? {
+        match auth_answer(&*self.call("InitiateAuth", &body).await?)? {
             AuthAnswer::Challenge(c) => Ok(c),
             AuthAnswer::Tokens(_) => Err(Error::protocol(
                 "Cognito answered USER_SRP_AUTH with tokens and no challenge",
@@ -178,7 +180,7 @@ impl<T: Transport> UserPool<'_, T> {
         if let Some(session) = session {
             body["Session"] = json!(session);
         }
-        auth_answer(&self.call("RespondToAuthChallenge", &body).await?)
+        auth_answer(&*self.call("RespondToAuthChallenge", &body).await?)
     }
 
     /// New ID and access tokens (and perhaps a rotated refresh token) for a refresh token.
@@ -189,7 +191,7 @@ impl<T: Transport> UserPool<'_, T> {
             "ClientId": self.client_id,
             "AuthParameters": { "REFRESH_TOKEN": refresh_token },
         });
-        match auth_answer(&self.call("InitiateAuth", &body).await?)? {
+        match auth_answer(&*self.call("InitiateAuth", &body).await?)? {
             AuthAnswer::Tokens(t) => Ok(t),
             AuthAnswer::Challenge(c) => Err(Error::protocol(format!(
                 "Cognito answered a refresh with the challenge {}",

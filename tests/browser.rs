@@ -98,7 +98,8 @@ async fn a_refused_connection_is_a_retryable_network_error() {
     let request = Request {
         method: "GET".into(),
         url: "http://127.0.0.1:1/".into(),
-        ..Request::default()
+        headers: Vec::new(),
+        body: Vec::new(),
     };
     let err = Fetch::default()
         .send(request)
@@ -116,7 +117,8 @@ async fn an_aborted_call_is_an_abort_error() {
     let request = Request {
         method: "GET".into(),
         url: format!("{}/_apiless/config", endpoint()),
-        ..Request::default()
+        headers: Vec::new(),
+        body: Vec::new(),
     };
     let err = fetch.send(request).await.expect_err("aborted");
     assert_eq!(err.kind, ErrorKind::Aborted);

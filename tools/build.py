@@ -87,6 +87,30 @@ def wasm_opt_binary():
     return path
 
 
+def build_paths():
+    """(path, alias) pairs of the build machine's directories, most specific last (rustc
+    applies the last matching --remap-path-prefix)."""
+    home = Path.home()
+    cargo_home = Path(os.environ.get("CARGO_HOME") or home / ".cargo")
+    pairs = [(home, "/home"), (ROOT, "/apiless"), (cargo_home, "/cargo")]
+    # Each registry's sources (`registry/src/index.crates.io-<hash>`) as just `crates`: the
+    # shortest text that still names the crate and file of a panic.
+    registries = cargo_home / "registry" / "src"
+    if registries.is_dir():
+        pairs += [(d, "crates") for d in sorted(registries.iterdir()) if d.is_dir()]
+    return [(str(p.resolve()), alias) for p, alias in pairs if len(str(p.resolve())) > 1]
+
+
+def check_no_build_paths(wasm):
+    """Fails when the wasm names one of the build machine's directories."""
+    data = wasm.read_bytes()
+    for path, _ in build_paths():
+        if (path + "/").encode() in data:
+            fail(f"{wasm.name} holds the build machine's path {path}/ (panic locations?)")
+    if b"/.cargo/registry/" in data:
+        fail(f"{wasm.name} holds a cargo registry path (panic locations?)")
+
+
 def sizes(out_dir, stem):
     """Raw, gzip and brotli sizes of the wasm and of the JS glue."""
     try:
@@ -114,9 +138,21 @@ def main():
     target = package.get("target", "web")
     stem = "apiless"  # the crate's name: wasm-bindgen names the files after it
 
-    run(["cargo", "build", "--lib", "--target", TARGET, "--profile", cargo_profile], cwd=ROOT)
+    cargo = ["cargo", "build", "--lib", "--target", TARGET, "--profile", cargo_profile]
+    env = dict(os.environ)
+    if cargo_profile != "dev":
+        # Panic locations name the source files of every crate; keep the build machine's paths
+        # (home, cargo registry, checkout) out of the shipped wasm. Only this build gets the
+        # flags (constant per machine, so it stays cached); test builds are left alone.
+        remap = [f"--remap-path-prefix={path}={alias}" for path, alias in build_paths()]
+        if env.get("RUSTFLAGS"):
+            env["RUSTFLAGS"] += " " + " ".join(remap)
+        else:
+            cargo += ["--config", f"target.{TARGET}.rustflags={json.dumps(remap)}"]
+    run(cargo, cwd=ROOT, env=env)
     profile_dir = "debug" if cargo_profile == "dev" else cargo_profile
-    wasm = ROOT / "target" / TARGET / profile_dir / f"{stem}.wasm"
+    target_dir = Path(env.get("CARGO_TARGET_DIR") or ROOT / "target")
+    wasm = (ROOT / target_dir) / TARGET / profile_dir / f"{stem}.wasm"
 
     if out_dir.exists():
         shutil.rmtree(out_dir)
@@ -129,6 +165,9 @@ def main():
     if wasm_opt:
         out_wasm = out_dir / f"{stem}_bg.wasm"
         run([wasm_opt_binary(), *wasm_opt, out_wasm, "-o", out_wasm])
+
+    if cargo_profile != "dev":
+        check_no_build_paths(out_dir / f"{stem}_bg.wasm")
 
     if settings.get("short-names", False):
         try:

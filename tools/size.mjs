@@ -1,6 +1,7 @@
 // Prints the npm package's size (wasm + JS glue; raw, gzip, brotli) and fails when it passes
 // the budget in size-budget.json, or when the wasm holds a piece of std it is written to avoid.
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const budget = JSON.parse(readFileSync("size-budget.json", "utf8"));
@@ -31,6 +32,17 @@ const keptOut = [
 for (const [text, what] of keptOut) {
   if (wasm.includes(text)) {
     console.error(`package size: the wasm holds ${what}`);
+    process.exit(1);
+  }
+}
+
+// The build machine's paths (dependencies' panic locations name their source files):
+// tools/build.py remaps them; a wasm built some other way must not ship them either.
+const machinePaths = ["/.cargo/registry/", "/.rustup/toolchains/"];
+if (homedir().length > 1) machinePaths.push(`${homedir()}/`);
+for (const path of machinePaths) {
+  if (wasm.includes(path)) {
+    console.error(`package size: the wasm holds the build machine's path ${path} (build with tools/build.py)`);
     process.exit(1);
   }
 }

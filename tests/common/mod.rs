@@ -27,7 +27,8 @@ async fn backend_json(path: &str, method: &str) -> Value {
     let request = Request {
         method: method.into(),
         url: format!("{}{path}", endpoint()),
-        ..Request::default()
+        headers: Vec::new(),
+        body: Vec::new(),
     };
     let response = Fetch::default()
         .send(request)

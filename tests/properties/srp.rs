@@ -30,7 +30,7 @@ pub const PROPERTIES: &[Property] = &[
         run: challenge_values,
     },
     Property {
-        name: "srp: any randomness makes an ephemeral or an error naming random",
+        name: "srp: any randomness makes an ephemeral, or an error naming random when short or all zero",
         cases: 32,
         run: randomness,
     },
@@ -246,16 +246,18 @@ fn randomness(check: &mut Check) -> Result<(), String> {
         length.prop_map(|n| vec![0xff; n]),
     ];
     check.run(&random, |random| {
+        // All zeros is a random source that failed: refused whatever the length.
+        let all_zero = random.iter().all(|&b| b == 0);
         match Ephemeral::new(&random) {
             Ok(e) => {
-                prop_assert!(random.len() >= MIN_RANDOM_BYTES);
+                prop_assert!(random.len() >= MIN_RANDOM_BYTES && !all_zero);
                 let a = e.srp_a_hex();
                 prop_assert!(
                     !a.is_empty() && a.len() <= 768 && a.bytes().all(|c| c.is_ascii_hexdigit())
                 );
             }
             Err(e) => {
-                prop_assert!(random.len() < MIN_RANDOM_BYTES);
+                prop_assert!(random.len() < MIN_RANDOM_BYTES || all_zero);
                 prop_assert_eq!(e.field.as_deref(), Some("random"));
             }
         }
