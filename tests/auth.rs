@@ -478,7 +478,9 @@ async fn the_js_client_signs_in_with_plain_objects_and_rejects_with_real_errors(
             .as_deref(),
         Some("bob")
     );
-    let session = await_promise(client.current_session(JsValue::UNDEFINED)).await.unwrap();
+    let session = await_promise(client.current_session(JsValue::UNDEFINED))
+        .await
+        .unwrap();
     assert!(get(&session, "idToken")
         .as_string()
         .unwrap()

@@ -694,6 +694,53 @@ async fn a_clock_twenty_minutes_off_is_corrected_with_date_hidden() {
     }
 }
 
+/// Review finding 4: AWS answers a signature mismatch with a message that quotes the canonical
+/// request, session token included (the backend answers with AWS's full text). A request altered
+/// after signing (the proxy's `tamper`) is refused, and the Error carries no secret. The message
+/// is printed, so the run's secrets check (tools/secrets-check.py) searches it too.
+#[wasm_bindgen_test]
+async fn a_signature_mismatch_carries_no_secret_into_the_error() {
+    let (s, alice) = signed_in("alice", &TestClock::default()).await;
+    let (t, f) = (table(&alice).await, bucket(&alice).await);
+    ok(t.get(JsValue::from_str("warm"), JsValue::UNDEFINED)).await;
+    case("tampered requests").await;
+    let identity = s.aws_identity().await.unwrap();
+    let secrets = [
+        identity.credentials.session_token.clone().unwrap(),
+        identity.credentials.secret_access_key.clone(),
+    ];
+    let sk = format!("tampered-{}", random_hex(4));
+    plan(json!({"match": PUT_ITEM, "contains": sk, "faults": ["tamper"]})).await;
+    let dynamodb = rejection(t.put(js(json!({"sk": sk, "v": "value"})), JsValue::UNDEFINED)).await;
+    plan(json!({"match": "s3:PUT", "contains": sk, "faults": ["tamper"]})).await;
+    let s3 = rejection(f.put(
+        format!("faults/{sk}.txt"),
+        JsValue::from_str("body"),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    for (e, name) in [
+        (&dynamodb, "InvalidSignatureException"),
+        (&s3, "SignatureDoesNotMatch"),
+    ] {
+        assert_eq!(e.name, name, "{}", e.message);
+        for secret in &secrets {
+            assert!(
+                !e.message.contains(secret.as_str()),
+                "{name}: a secret in the message"
+            );
+        }
+        web_sys::console::log_1(&format!("a tampered request: {}: {}", e.name, e.message).into());
+    }
+    assert!(
+        ok(t.get(JsValue::from_str(&sk), JsValue::UNDEFINED))
+            .await
+            .is_undefined(),
+        "nothing written"
+    );
+    figures("tampered requests").await;
+}
+
 // ---- the session -------------------------------------------------------------------------------
 
 #[wasm_bindgen_test]
