@@ -199,18 +199,12 @@ pub fn parse_iso_date(s: &str) -> Option<f64> {
     {
         return None;
     }
-    let part = |from: usize, to: usize| whole.get(from..to).unwrap_or("");
-    let compact = [
-        part(0, 4),
-        part(5, 7),
-        part(8, 10),
-        "T",
-        part(11, 13),
-        part(14, 16),
-        part(17, 19),
-        "Z",
-    ]
-    .concat();
+    // 2015-08-30T12:36:00 -> 20150830T123600Z: the digits and the T, in order.
+    let mut compact: String = whole
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'T')
+        .collect();
+    compact.push('Z');
     parse_amz_date(&compact)
 }
 
