@@ -326,103 +326,73 @@ fn validate_endpoint(e: &str) -> Result<String> {
         (None, Some(rest)) => (false, rest),
         _ => return Err(bad("must start with https:// (or http:// to this machine)")),
     };
-    if let Some(c) = rest.chars().find(|c| {
-        !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/' | ':' | '[' | ']'))
-    }) {
-        return Err(bad(&match c {
-            '@' => "must not hold a user name or password (user:pass@)".to_owned(),
-            '\\' => "must not hold a backslash (browsers read it as '/')".to_owned(),
-            '?' | '#' => "must be a base URL, without a query or fragment".to_owned(),
-            '%' => "must not hold percent-escapes".to_owned(),
-            c if c.is_ascii_graphic() => {
-                format!(
-                    "must not hold {} (a URL parser reads it differently)",
-                    crate::json::quoted(&c.to_string())
-                )
-            }
-            _ => "must not hold blanks, control or non-ASCII characters".to_owned(),
-        }));
+    // Only characters a URL parser keeps as they are. (No slicing by index here: a str index
+    // that can panic brings kilobytes of panic formatting into the wasm.)
+    if !rest
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/:[]".contains(&b))
+    {
+        return Err(bad(
+            "may hold only letters, digits and -._~/:[] (no user:pass@, \\, %, blank, ? or #)",
+        ));
     }
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    let (host, port) = match authority.rfind(':') {
-        Some(i) if !authority[i..].contains(']') => (&authority[..i], Some(&authority[i + 1..])),
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => (host, Some(port)),
         _ => (authority, None),
     };
-    if host.is_empty() {
+    let default = if secure { 443 } else { 80 };
+    if port.is_some_and(|p| !decimal(p).is_some_and(|n| n != default && (1..=65_535).contains(&n)))
+    {
         return Err(bad(
-            "must be a base URL such as https://example.com or http://127.0.0.1:4566",
+            "has a port that is not 1 to 65535 or is the default one",
         ));
     }
-    if let Some(port) = port {
-        let default = if secure { "443" } else { "80" };
-        if port.starts_with('0')
-            || !port.bytes().all(|b| b.is_ascii_digit())
-            || !port.parse::<u32>().is_ok_and(|p| (1..=65_535).contains(&p))
-        {
-            return Err(bad("has a port that is not a number from 1 to 65535"));
-        }
-        if port == default {
-            return Err(bad("names the default port: leave it out"));
-        }
-    }
-    let loopback = if host.starts_with('[') {
-        // Only the loopback address: other IPv6 literals have many spellings.
-        if host != "[::1]" {
-            return Err(bad("has an IPv6 host other than [::1]"));
-        }
+    let labels: Vec<&str> = host.split('.').collect();
+    let last = labels.last().copied().unwrap_or_default();
+    // WHATWG reads a host whose last label is a number as an IPv4 address, in shorthand
+    // ("127.1"), octal ("0177.0.0.1") or hex ("0x7f.1") too: only the plain dotted quad reads
+    // the same here and there. Upper case would be lower-cased, an `xn--` label decoded, and
+    // an IPv6 address has many spellings: only [::1] is taken.
+    let loopback = if host == "[::1]" {
         true
-    } else {
-        let labels: Vec<&str> = host.split('.').collect();
-        // Upper case would be lower-cased, and an `xn--` label decoded, by a URL parser.
-        if labels.iter().any(|l| {
-            l.is_empty()
-                || l.starts_with("xn--")
-                || !l
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-        }) {
+    } else if last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x") {
+        if labels.len() != 4 || !labels.iter().all(|l| decimal(l).is_some_and(|n| n <= 255)) {
             return Err(bad(
-                "has a host that is not a lower-case ASCII DNS name or IPv4 address",
+                "has a numeric host that is not an IPv4 address like 127.0.0.1",
             ));
         }
-        // WHATWG reads a host whose last label is a number as an IPv4 address, in shorthand
-        // ("127.1"), octal ("0177.0.0.1") or hex ("0x7f.0.0.1") too: only the plain dotted
-        // quad reads the same here and there.
-        let last = labels[labels.len() - 1];
-        let numeric = last.bytes().all(|b| b.is_ascii_digit())
-            || last.starts_with("0x")
-            || last.starts_with("0X");
-        if numeric {
-            let quad = labels.len() == 4
-                && labels.iter().all(|l| {
-                    l.bytes().all(|b| b.is_ascii_digit())
-                        && (l.len() == 1 || !l.starts_with('0'))
-                        && l.parse::<u16>().is_ok_and(|n| n <= 255)
-                });
-            if !quad {
-                return Err(bad(
-                    "has a numeric host that is not a dotted IPv4 address such as 127.0.0.1",
-                ));
-            }
-            labels[0] == "127"
-        } else {
-            host == "localhost"
-        }
+        labels[0] == "127"
+    } else if labels.iter().all(|l| {
+        !l.is_empty()
+            && !l.starts_with("xn--")
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    }) {
+        host == "localhost"
+    } else {
+        return Err(bad(
+            "has a host that is not a lower-case DNS name, IPv4 address or [::1]",
+        ));
     };
     if !secure && !loopback {
-        return Err(bad(
-            "uses http:// to another machine: tokens and AWS credentials would travel in clear (use https://; http:// is for localhost, 127.0.0.0/8 and [::1])",
-        ));
+        return Err(bad("uses http:// to another machine: secrets would travel in clear (http:// is for localhost, 127.0.0.0/8, [::1])"));
     }
     if path.contains(['[', ']', ':']) || path.split('/').any(|s| s == "." || s == "..") {
-        return Err(bad(
-            "has a '.' or '..' path segment, or a ':', '[' or ']' in its path",
-        ));
+        return Err(bad("has a '.' or '..' segment, or ':[]', in its path"));
     }
     Ok(e.trim_end_matches('/').to_owned())
+}
+
+/// A decimal number as a URL parser reads it the same: digits, no leading zero (but "0"), at
+/// most five of them.
+fn decimal(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 5 || (s.len() > 1 && s.starts_with('0')) {
+        return None;
+    }
+    s.bytes().try_fold(0, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })
 }
 
 /// Checks an S3 bucket name by S3's rules for general purpose buckets: 3 to 63 characters of
@@ -445,22 +415,20 @@ pub fn validate_bucket_name(name: &str) -> Result<()> {
         && name
             .split('.')
             .all(|l| l.bytes().all(|b| b.is_ascii_digit()));
-    let why = if !(3..=63).contains(&name.len()) {
-        "is not 3 to 63 characters long"
-    } else if !labels_ok {
-        "must be lower-case letters, digits, hyphens and dots, begin and end with a letter or digit, and have no '..', '.-' or '-.'"
-    } else if ip {
-        "must not be an IP address"
-    } else if PREFIXES.iter().any(|p| name.starts_with(p))
-        || SUFFIXES.iter().any(|s| name.ends_with(s))
+    if (3..=63).contains(&name.len())
+        && labels_ok
+        && !ip
+        && !PREFIXES.iter().any(|p| name.starts_with(p))
+        && !SUFFIXES.iter().any(|s| name.ends_with(s))
     {
-        "uses a prefix or suffix S3 reserves (xn--, sthree-, amzn-s3-demo-, -s3alias, --ol-s3, .mrap, --x-s3, --table-s3)"
-    } else {
         return Ok(());
-    };
+    }
     Err(Error::invalid_input(
         "bucket",
-        format!("the bucket name {} {why}", crate::json::quoted(name)),
+        format!(
+            "{} is not an S3 bucket name: 3 to 63 of a-z 0-9 . -, labels that begin and end with a-z 0-9, not an IP address, no reserved prefix or suffix (xn--, -s3alias, ...)",
+            crate::json::quoted(name)
+        ),
     ))
 }
 
@@ -486,11 +454,12 @@ pub fn validate_table_name(name: &str) -> Result<()> {
 /// The known name that `name` is most likely a typo of (at most two edits away, ignoring
 /// case), for a "did you mean" in the error about an unknown field.
 pub fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
-    let a: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+    // ASCII case only: Unicode's case tables would cost kilobytes of wasm for option names.
+    let a: Vec<u8> = name.bytes().map(|b| b.to_ascii_lowercase()).collect();
     known
         .iter()
         .map(|k| {
-            let b: Vec<char> = k.chars().flat_map(char::to_lowercase).collect();
+            let b: Vec<u8> = k.bytes().map(|b| b.to_ascii_lowercase()).collect();
             // Levenshtein distance, one row at a time.
             let mut row: Vec<usize> = (0..=b.len()).collect();
             for (i, ca) in a.iter().enumerate() {

@@ -355,8 +355,7 @@ impl Fields {
                 f.fail(
                     &field,
                     format!(
-                        "{} is not a field of {name}{hint}; its fields are {}",
-                        crate::json::quoted(&field),
+                        "{field} is not a field of {name}{hint}; its fields are {}",
                         crate::text::join(known, ", ")
                     ),
                 );
@@ -412,24 +411,24 @@ impl Fields {
         self.fail(&field, format!("{field} must be {expected}"));
     }
 
-    /// The value of `key` as `convert` reads it; a fault naming `expected` when it cannot.
-    fn read<T>(
-        &mut self,
-        key: &str,
-        expected: &str,
-        convert: impl FnOnce(&JsValue) -> Option<T>,
-    ) -> Option<T> {
+    /// The value of `key` when `ok` holds for it; a fault naming `expected` when not. (A
+    /// function pointer, not a generic: one copy serves every type.)
+    fn read(&mut self, key: &str, expected: &str, ok: fn(&JsValue) -> bool) -> Option<JsValue> {
         let v = self.get(key)?;
-        let out = convert(&v);
-        if out.is_none() {
-            self.wrong(key, &format!("{expected}, not {}", type_name(&v)));
+        if ok(&v) {
+            return Some(v);
         }
-        out
+        self.mistyped(key, expected, &v);
+        None
+    }
+
+    fn mistyped(&mut self, key: &str, expected: &str, v: &JsValue) {
+        self.wrong(key, &format!("{expected}, not {}", type_name(v)));
     }
 
     /// A string that may be absent.
     fn string(&mut self, key: &str) -> Option<String> {
-        self.read(key, "a string", JsValue::as_string)
+        self.read(key, "a string", JsValue::is_string)?.as_string()
     }
 
     /// A required string.
@@ -442,15 +441,19 @@ impl Fields {
 
     /// `true` or `false`, or absent.
     fn bool(&mut self, key: &str) -> Option<bool> {
-        self.read(key, "true or false", JsValue::as_bool)
+        self.read(key, "true or false", |v| v.as_bool().is_some())?
+            .as_bool()
     }
 
     /// A whole number from 1 to `max`, or absent.
-    fn whole(&mut self, key: &str, max: f64) -> Option<f64> {
-        let n = self.read(key, "a number", JsValue::as_f64)?;
-        if n.fract() == 0.0 && (1.0..=max).contains(&n) {
-            return Some(n);
+    fn whole(&mut self, key: &str, max: u32) -> Option<u32> {
+        let n = self
+            .read(key, "a number", |v| v.as_f64().is_some())?
+            .as_f64()?;
+        if n.fract() == 0.0 && (1.0..=f64::from(max)).contains(&n) {
+            return Some(n as u32);
         }
+        // Written by the integer formatter: formatting an f64 costs kilobytes of wasm.
         self.wrong(key, &format!("a whole number from 1 to {max}"));
         None
     }
@@ -470,8 +473,13 @@ impl Fields {
 
     /// An object of strings, in order; empty when absent.
     fn pairs(&mut self, key: &str) -> Vec<(String, String)> {
-        self.read(key, "an object of strings", string_pairs)
-            .unwrap_or_default()
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        string_pairs(&v).unwrap_or_else(|| {
+            self.mistyped(key, "an object of strings", &v);
+            Vec::new()
+        })
     }
 
     /// A nested object (`options.index`), read by its own [`Fields`]; see [`Fields::merge`].
@@ -490,9 +498,11 @@ impl Fields {
     /// The options every AWS call takes: `signal` and the loudly named scope bypass.
     fn call(&mut self) -> CallOptions {
         CallOptions {
-            signal: self.read("signal", "an AbortSignal", |v| {
-                v.dyn_ref::<AbortSignal>().cloned()
-            }),
+            signal: self
+                .read("signal", "an AbortSignal", |v| {
+                    v.is_instance_of::<AbortSignal>()
+                })
+                .map(JsCast::unchecked_into),
             scope: if self.bool("unscopedForDemoOnly") == Some(true) {
                 s3::ScopeCheck::UnscopedForDemoOnly
             } else {
@@ -588,7 +598,7 @@ const LIST_OPTIONS: &[&str] = &[
 const PRESIGN_OPTIONS: &[&str] = &["signal", "unscopedForDemoOnly", "method", "expiresIn"];
 
 /// The largest `limit` and `maxKeys`: AWS reads them as 32-bit integers.
-const MAX_INT: f64 = 2_147_483_647.0;
+const MAX_INT: u32 = 2_147_483_647;
 
 /// What a JS value is, for an error message ("a number"); never the value itself.
 fn type_name(v: &JsValue) -> &'static str {
@@ -1369,7 +1379,9 @@ impl Client {
         // `null`: a table without a sort key.
         let sk = match o.get("sortKey") {
             Some(v) if v.is_null() => None,
-            Some(_) => o.read("sortKey", "a string or null", JsValue::as_string),
+            Some(_) => o
+                .read("sortKey", "a string or null", JsValue::is_string)
+                .and_then(|v| v.as_string()),
             None => Some("sk".to_owned()),
         };
         o.finish()?;
@@ -2010,7 +2022,7 @@ impl Files {
         let opts = o.call();
         let prefix = o.string("prefix").unwrap_or_default();
         let token = o.string("continuationToken");
-        let max_keys = o.whole("maxKeys", MAX_INT).map(|n| n as u32);
+        let max_keys = o.whole("maxKeys", MAX_INT);
         if let Err(e) = o.finish() {
             return rejected(e);
         }
@@ -2079,7 +2091,7 @@ impl Files {
         let mut o = Fields::optional("options", &options, PRESIGN_OPTIONS);
         let opts = o.call();
         let method = o.one_of("method", &["GET", "PUT"]).unwrap_or("GET");
-        let expires = o.whole("expiresIn", 604_800.0).unwrap_or(900.0);
+        let expires = f64::from(o.whole("expiresIn", 604_800).unwrap_or(900));
         if let Err(e) = o.finish() {
             return rejected(e);
         }
@@ -2163,7 +2175,7 @@ impl Fields {
         for name in SORT_KEY_CONDITIONS {
             if let Some(v) = c.get(name) {
                 if found.is_some() {
-                    c.wrong(name, "the only condition: sortKey takes one of eq, lt, le, gt, ge, between, beginsWith");
+                    c.wrong(name, "the only condition");
                 }
                 found = Some((*name, v));
             }
@@ -2491,7 +2503,7 @@ impl Table {
             projection_expression: o.string("projection"),
             expression_attribute_names: o.pairs("names"),
             expression_attribute_values: o.values(),
-            limit: o.whole("limit", MAX_INT).map(|n| n as u32),
+            limit: o.whole("limit", MAX_INT),
             scan_forward: o.bool("reverse").map(|r| !r),
             consistent_read: o.bool("consistentRead"),
             exclusive_start_key: None,
