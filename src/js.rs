@@ -309,9 +309,9 @@ extern "C" {
 /// An input object or options bag, read by the one reader every input and option goes
 /// through. Only the object's own enumerable properties count, read once, so a property
 /// inherited from a polluted `Object.prototype` changes nothing; a property whose value is
-/// `undefined` is absent; a name the object does not declare is refused (with the closest
-/// known name); a value of the wrong type is refused, never coerced or ignored. The first
-/// fault is an `InvalidInputError` whose `field` names it (`options.limit`,
+/// `undefined` is absent, as if left out; a name the object does not declare is refused (with
+/// the closest known name); a value of the wrong type is refused, never coerced or ignored.
+/// The first fault is an `InvalidInputError` whose `field` names it (`options.limit`,
 /// `signIn.password`). A value is never quoted back: it may be a password.
 struct Fields {
     /// How errors name the object: `options`, `signIn`, `options.index`.
@@ -347,6 +347,10 @@ impl Fields {
         for entry in entries.iter() {
             let pair: js_sys::Array = entry.unchecked_into();
             let (key, v) = (pair.get(0).as_string().unwrap_or_default(), pair.get(1));
+            if v.is_undefined() {
+                // As if left out, whatever its name (`{ ...options, limit: undefined }`).
+                continue;
+            }
             if !known.contains(&key.as_str()) {
                 let field = format!("{name}.{key}");
                 let hint = crate::config::closest(&key, known)
@@ -361,9 +365,7 @@ impl Fields {
                 );
                 return f;
             }
-            if !v.is_undefined() {
-                f.entries.push((key, v));
-            }
+            f.entries.push((key, v));
         }
         f
     }

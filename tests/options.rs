@@ -351,7 +351,7 @@ async fn options_that_are_not_an_object_are_refused_and_undefined_is_absent() {
     ))
     .await;
     let options = eval(&format!(
-        "({{ sortKey: {{ beginsWith: 'opt-{run}', eq: undefined }}, limit: undefined, index: undefined }})"
+        "({{ sortKey: {{ beginsWith: 'opt-{run}', eq: undefined }}, limit: undefined, index: undefined, limt: undefined }})"
     ));
     let page = ok(t.query(options)).await;
     assert_eq!(js_sys::Array::from(&get(&page, "items")).length(), 1);
