@@ -133,14 +133,17 @@ impl RawConfig {
                 "endpoint" => &mut raw.endpoint,
                 "storage" => &mut raw.storage,
                 _ => {
+                    let hint = closest(&name, &FIELDS)
+                        .map(|k| format!(" (did you mean {k}?)"))
+                        .unwrap_or_default();
                     return Err(Error::config(
                         &name,
                         format!(
-                            "{} is not a config field; the fields are {}",
+                            "{} is not a config field{hint}; the fields are {}",
                             crate::json::quoted(&name),
                             crate::text::join(&FIELDS, ", ")
                         ),
-                    ))
+                    ));
                 }
             };
             *slot = match value {
@@ -305,30 +308,176 @@ fn is_uuid(s: &str) -> bool {
         })
 }
 
+/// Checks a custom endpoint: `https://` (or `http://` to this machine: `localhost`,
+/// `127.0.0.0/8`, `[::1]`), a host, an optional port and path, and nothing a WHATWG URL parser
+/// (what `fetch` uses) would read differently from this check: no user info (`user:pass@`),
+/// no backslash, blank or control character, no percent-escape, query or fragment, no
+/// upper-case letter or IPv4 shorthand in the host, no default port, no `.` or `..` path
+/// segment. Returns it without a trailing slash.
 fn validate_endpoint(e: &str) -> Result<String> {
-    let rest = e
-        .strip_prefix("https://")
-        .or_else(|| e.strip_prefix("http://"))
-        .ok_or_else(|| {
-            Error::config(
-                "endpoint",
-                format!(
-                    "endpoint {} must start with http:// or https://",
-                    crate::json::quoted(e)
-                ),
-            )
-        })?;
-    let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || e.contains(['?', '#', ' ']) {
-        return Err(Error::config(
+    let bad = |why: &str| {
+        Error::config(
             "endpoint",
-            format!(
-                "endpoint {} must be a base URL such as http://127.0.0.1:4566",
-                crate::json::quoted(e)
-            ),
+            format!("endpoint {} {why}", crate::json::quoted(e)),
+        )
+    };
+    let (secure, rest) = match (e.strip_prefix("https://"), e.strip_prefix("http://")) {
+        (Some(rest), _) => (true, rest),
+        (None, Some(rest)) => (false, rest),
+        _ => return Err(bad("must start with https:// (or http:// to this machine)")),
+    };
+    // Only characters a URL parser keeps as they are. (No slicing by index here: a str index
+    // that can panic brings kilobytes of panic formatting into the wasm.)
+    if !rest
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/:[]".contains(&b))
+    {
+        return Err(bad(
+            "may hold only letters, digits and -._~/:[] (no user:pass@, \\, %, blank, ? or #)",
         ));
     }
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => (host, Some(port)),
+        _ => (authority, None),
+    };
+    let default = if secure { 443 } else { 80 };
+    if port.is_some_and(|p| !decimal(p).is_some_and(|n| n != default && (1..=65_535).contains(&n)))
+    {
+        return Err(bad(
+            "has a port that is not 1 to 65535 or is the default one",
+        ));
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let last = labels.last().copied().unwrap_or_default();
+    // WHATWG reads a host whose last label is a number as an IPv4 address, in shorthand
+    // ("127.1"), octal ("0177.0.0.1") or hex ("0x7f.1") too: only the plain dotted quad reads
+    // the same here and there. Upper case would be lower-cased, an `xn--` label decoded, and
+    // an IPv6 address has many spellings: only [::1] is taken.
+    let loopback = if host == "[::1]" {
+        true
+    } else if last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x") {
+        if labels.len() != 4 || !labels.iter().all(|l| decimal(l).is_some_and(|n| n <= 255)) {
+            return Err(bad(
+                "has a numeric host that is not an IPv4 address like 127.0.0.1",
+            ));
+        }
+        labels[0] == "127"
+    } else if labels.iter().all(|l| {
+        !l.is_empty()
+            && !l.starts_with("xn--")
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    }) {
+        host == "localhost"
+    } else {
+        return Err(bad(
+            "has a host that is not a lower-case DNS name, IPv4 address or [::1]",
+        ));
+    };
+    if !secure && !loopback {
+        return Err(bad("uses http:// to another machine: secrets would travel in clear (http:// is for localhost, 127.0.0.0/8, [::1])"));
+    }
+    if path.contains(['[', ']', ':']) || path.split('/').any(|s| s == "." || s == "..") {
+        return Err(bad("has a '.' or '..' segment, or ':[]', in its path"));
+    }
     Ok(e.trim_end_matches('/').to_owned())
+}
+
+/// A decimal number as a URL parser reads it the same: digits, no leading zero (but "0"), at
+/// most five of them.
+fn decimal(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 5 || (s.len() > 1 && s.starts_with('0')) {
+        return None;
+    }
+    s.bytes().try_fold(0, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })
+}
+
+/// Checks an S3 bucket name by S3's rules for general purpose buckets: 3 to 63 characters of
+/// lower-case letters, digits, dots and hyphens, dot-separated labels that begin and end with
+/// a letter or digit (so no `..`), not an IPv4 address, and none of the prefixes and suffixes
+/// S3 keeps for itself (`xn--`, `-s3alias`, ...). A name such as `..` would otherwise make a
+/// path-style URL climb out of the bucket.
+pub fn validate_bucket_name(name: &str) -> Result<()> {
+    const PREFIXES: [&str; 3] = ["xn--", "sthree-", "amzn-s3-demo-"];
+    const SUFFIXES: [&str; 5] = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+    let labels_ok = name.split('.').all(|l| {
+        let b = l.as_bytes();
+        !b.is_empty()
+            && b.iter()
+                .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+            && b[0] != b'-'
+            && b[b.len() - 1] != b'-'
+    });
+    let ip = name.split('.').count() == 4
+        && name
+            .split('.')
+            .all(|l| l.bytes().all(|b| b.is_ascii_digit()));
+    if (3..=63).contains(&name.len())
+        && labels_ok
+        && !ip
+        && !PREFIXES.iter().any(|p| name.starts_with(p))
+        && !SUFFIXES.iter().any(|s| name.ends_with(s))
+    {
+        return Ok(());
+    }
+    Err(Error::invalid_input(
+        "bucket",
+        format!(
+            "{} is not an S3 bucket name: 3 to 63 of a-z 0-9 . -, labels that begin and end with a-z 0-9, not an IP address, no reserved prefix or suffix (xn--, -s3alias, ...)",
+            crate::json::quoted(name)
+        ),
+    ))
+}
+
+/// Checks a DynamoDB table name by DynamoDB's rules: 3 to 255 characters of letters, digits,
+/// `_`, `.` and `-`.
+pub fn validate_table_name(name: &str) -> Result<()> {
+    if (3..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    {
+        return Ok(());
+    }
+    Err(Error::invalid_input(
+        "table",
+        format!(
+            "the table name {} is not 3 to 255 letters, digits, '_', '.' and '-'",
+            crate::json::quoted(name)
+        ),
+    ))
+}
+
+/// The known name that `name` is most likely a typo of (at most two edits away, ignoring
+/// case), for a "did you mean" in the error about an unknown field.
+pub fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    // ASCII case only: Unicode's case tables would cost kilobytes of wasm for option names.
+    let a: Vec<u8> = name.bytes().map(|b| b.to_ascii_lowercase()).collect();
+    known
+        .iter()
+        .map(|k| {
+            let b: Vec<u8> = k.bytes().map(|b| b.to_ascii_lowercase()).collect();
+            // Levenshtein distance, one row at a time.
+            let mut row: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.iter().enumerate() {
+                let mut diagonal = row[0];
+                row[0] = i + 1;
+                for (j, cb) in b.iter().enumerate() {
+                    let next = (diagonal + usize::from(ca != cb))
+                        .min(row[j] + 1)
+                        .min(row[j + 1] + 1);
+                    diagonal = row[j + 1];
+                    row[j + 1] = next;
+                }
+            }
+            (row[b.len()], *k)
+        })
+        .filter(|(d, k)| *d <= 2 && *d < k.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
 }
 
 #[cfg(test)]
@@ -536,5 +685,144 @@ mod tests {
             c.endpoint_for(Service::DynamoDb),
             "https://dynamodb.cn-north-1.amazonaws.com.cn"
         );
+    }
+
+    fn endpoint(e: &str) -> Result<Option<String>> {
+        Config::validate(RawConfig {
+            endpoint: Some(e.into()),
+            ..raw()
+        })
+        .map(|c| c.endpoint)
+    }
+
+    #[test]
+    fn plain_http_is_for_this_machine_only() {
+        for e in [
+            "http://127.0.0.1:4566",
+            "http://127.9.8.7",
+            "http://localhost:4566/",
+            "http://[::1]:4566",
+            "https://example.com:8443/base",
+            "https://s3.us-east-1.amazonaws.com",
+        ] {
+            assert!(endpoint(e).is_ok(), "{e}");
+        }
+        assert_eq!(
+            endpoint("http://localhost:4566/").unwrap().as_deref(),
+            Some("http://localhost:4566")
+        );
+        // The review's examples, and the spellings of 127.0.0.1 only a URL parser knows.
+        for e in [
+            "http://cognito-proxy.example.com",
+            "http://203.0.113.7:8080",
+            "http://localhost.example.com",
+            "http://127.0.0.1.nip.io",
+            "http://[::2]",
+        ] {
+            let err = endpoint(e).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some("endpoint"), "{e}");
+            assert!(err.message.contains("http://"), "{e}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn endpoints_a_url_parser_would_read_otherwise_are_refused() {
+        for e in [
+            "https://user:secret@aws.example.com",
+            "https://s3.amazonaws.com@evil.example",
+            "http://127.0.0.1\\@evil.example",
+            "http:\\\\127.0.0.1",
+            "http://127.1:4566",
+            "http://0x7f.0.0.1",
+            "http://0177.0.0.1",
+            "http://2130706433",
+            "http://LOCALHOST",
+            "http://loc%61lhost",
+            "http://127.0.0.1\t.evil.com",
+            "http://127.0.0.1:80",
+            "https://example.com:443",
+            "https://example.com:0443",
+            "https://example.com:",
+            "https://example.com/a/../b",
+            "https://xn--a.com",
+            "https://example.com?x",
+            "HTTPS://example.com",
+        ] {
+            let err = endpoint(e).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some("endpoint"), "{e}");
+        }
+    }
+
+    #[test]
+    fn bucket_names_follow_s3s_rules() {
+        for ok in ["abc", "my-bucket", "my.bucket.2", "a1b", &"a".repeat(63)] {
+            assert!(validate_bucket_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            ".",
+            "..",
+            "ab",
+            &"a".repeat(64),
+            "My-Bucket",
+            "a..b",
+            "-ab",
+            "ab-",
+            ".ab",
+            "ab.",
+            "a-.b",
+            "a.-b",
+            "a_b",
+            "a b",
+            "192.168.5.4",
+            "xn--abc",
+            "abc-s3alias",
+            "sthree-abc",
+            "abc--ol-s3",
+            "a/b",
+            "ab\u{e9}",
+        ] {
+            let err = validate_bucket_name(bad).unwrap_err();
+            assert_eq!(
+                (err.kind, err.field.as_deref()),
+                (crate::ErrorKind::InvalidInput, Some("bucket")),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn table_names_follow_dynamodbs_rules() {
+        for ok in ["abc", "My_Table.v2-x", &"T".repeat(255)] {
+            assert!(validate_table_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "ab",
+            &"T".repeat(256),
+            "a b",
+            "a/b",
+            "arn:aws:dynamodb",
+            "t\u{e9}t",
+        ] {
+            let err = validate_table_name(bad).unwrap_err();
+            assert_eq!(
+                (err.kind, err.field.as_deref()),
+                (crate::ErrorKind::InvalidInput, Some("table")),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_closest_name_is_suggested() {
+        let known = ["limit", "consistentRead", "pageToken"];
+        assert_eq!(closest("limt", &known), Some("limit"));
+        assert_eq!(closest("consistentread", &known), Some("consistentRead"));
+        assert_eq!(closest("ConsistentReads", &known), Some("consistentRead"));
+        assert_eq!(closest("page", &known), None);
+        assert_eq!(closest("", &known), None);
+        let e = RawConfig::from_fields([("regoin".to_owned(), FieldValue::Absent)]).unwrap_err();
+        assert!(e.message.contains("did you mean region?"), "{}", e.message);
     }
 }

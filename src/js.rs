@@ -127,14 +127,17 @@ export interface ConfirmSignInInput {
   /** NEW_PASSWORD_REQUIRED: the new password. */
   newPassword?: string;
   /** NEW_PASSWORD_REQUIRED: user attributes to set with it. */
-  attributes?: Record<string, string>;
+  attributes?: StringMap;
   /** SELECT_MFA_TYPE: the chosen type. */
   mfaType?: string;
   /** CUSTOM_CHALLENGE: the answer. */
   answer?: string;
 }
 
-export interface SignUpInput { username: string; password: string; attributes?: Record<string, string> }
+/** Names to strings: a plain object (own properties) or a Map. */
+export type StringMap = Record<string, string> | Map<string, string>;
+
+export interface SignUpInput { username: string; password: string; attributes?: StringMap }
 export interface SignUpResult { userConfirmed: boolean; userSub: string; codeDelivery?: CodeDelivery }
 export interface UsernameInput { username: string }
 export interface ConfirmSignUpInput { username: string; code: string }
@@ -164,7 +167,12 @@ export interface CodeInput { code: string }
 
 export type SessionEvent = "signedIn" | "tokensRefreshed" | "signedOut" | "sessionExpired";
 
-/** Options every data call takes. */
+/**
+ * Options every data call takes. Every options bag and input object is read the same way: only
+ * its own properties count, an `undefined` value is as if left out, and a name not listed in
+ * its type, or a value of another type, is refused with an `InvalidInputError` naming it
+ * (`field: "options.limit"`).
+ */
 export interface CallOptions {
   /** Cancels the call. */
   signal?: AbortSignal;
@@ -185,6 +193,7 @@ export type AttributeValue =
   | Set<string> | Set<number | bigint> | Set<Uint8Array>;
 export type Item = { [name: string]: AttributeValue };
 
+/** Options of `db(table, options)`; the table name is 3 to 255 letters, digits, '_', '.' and '-'. */
 export interface TableOptions {
   /** The partition key attribute, which holds the identity id ("pk" by default). */
   partitionKey?: string;
@@ -205,13 +214,17 @@ export interface IndexKeys {
 }
 export interface ExpressionOptions extends CallOptions {
   /** ExpressionAttributeNames, e.g. { "#n": "name" }. */
-  names?: Record<string, string>;
+  names?: StringMap;
   /** ExpressionAttributeValues, e.g. { ":v": 3 }. */
   values?: Item;
 }
+/** Options of `put`. */
 export interface WriteOptions extends ExpressionOptions {
   condition?: string;
   returnValues?: "NONE" | "ALL_OLD";
+}
+/** Options of `delete`. */
+export interface DeleteOptions extends WriteOptions {
   /** With unscopedForDemoOnly: another identity's partition key. */
   partitionKeyForDemoOnly?: string;
 }
@@ -222,7 +235,9 @@ export interface UpdateOptions extends ExpressionOptions {
   returnValues?: "NONE" | "ALL_OLD" | "UPDATED_OLD" | "ALL_NEW" | "UPDATED_NEW";
   partitionKeyForDemoOnly?: string;
 }
-export interface GetOptions extends ExpressionOptions {
+export interface GetOptions extends CallOptions {
+  /** ExpressionAttributeNames of the projection. */
+  names?: StringMap;
   projection?: string;
   consistentRead?: boolean;
   partitionKeyForDemoOnly?: string;
@@ -242,6 +257,7 @@ export interface QueryOptions extends ExpressionOptions {
    * wrote your id into the index's key attribute.
    */
   index?: string | ({ name: string } & IndexKeys);
+  /** At most this many items are read (a whole number from 1). */
   limit?: number;
   /** Descending sort-key order. */
   reverse?: boolean;
@@ -252,6 +268,10 @@ export interface QueryOptions extends ExpressionOptions {
 }
 export interface QueryPage { items: Item[]; count: number; pageToken?: string }
 
+/**
+ * Options of `files(bucket, options)`; the bucket name follows S3's rules (3 to 63 lower-case
+ * letters, digits, '.' and '-', no IP address, ...).
+ */
 export interface FilesOptions {
   /** Virtual-hosted URLs (bucket.s3.region.amazonaws.com); path-style otherwise. */
   virtualHost?: boolean;
@@ -262,7 +282,7 @@ export interface PutObjectOptions extends CallOptions {
    * x-amz-meta-* headers. Names: letters, digits, '-' and '_', distinct ignoring case; values:
    * printable ASCII; at most 2,048 bytes of names and values together (S3's limit).
    */
-  metadata?: Record<string, string>;
+  metadata?: StringMap;
   /** Sign with UNSIGNED-PAYLOAD instead of hashing the body. */
   unsignedPayload?: boolean;
 }
@@ -276,7 +296,12 @@ export interface ObjectHead {
   contentType?: string; contentLength?: number; etag?: string; lastModified?: string;
   metadata: Record<string, string>;
 }
-export interface ListOptions extends CallOptions { prefix?: string; maxKeys?: number; continuationToken?: string }
+export interface ListOptions extends CallOptions {
+  prefix?: string;
+  /** At most this many objects (a whole number from 1; S3 returns at most 1000). */
+  maxKeys?: number;
+  continuationToken?: string;
+}
 export interface ObjectList {
   objects: { key: string; size: number; etag: string; lastModified: string }[];
   continuationToken?: string;
@@ -284,7 +309,7 @@ export interface ObjectList {
 export interface PresignOptions extends CallOptions {
   method?: "GET" | "PUT";
   /**
-   * Seconds the URL is valid, 1 to 604800 (default 900), clamped to what the signing
+   * Whole seconds the URL is valid, 1 to 604800 (900 by default), clamped to what the signing
    * credentials have left (at most an hour): a URL never outlives them.
    */
   expiresIn?: number;
@@ -297,128 +322,346 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
-/// An input object read field by field: a required field is missing when it is `undefined`
-/// and not `in` the object; optional ones may be absent or `undefined`; fields the input does
-/// not know are not looked at; the first wrongly typed field is reported before any missing
-/// one. A wrongly typed value is never quoted back: it may be a password.
-struct Fields<'a> {
-    /// The method whose input this is, which errors name as their `field`.
-    name: &'a str,
-    object: JsValue,
-    /// A field (or the input itself) has the wrong type; nothing more is read.
-    wrong: bool,
-    /// The first required field that is missing.
-    missing: Option<&'static str>,
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.entries(o)`: the own enumerable string-keyed properties, never inherited ones;
+    /// `Err` when a getter or a proxy throws.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    fn own_entries(o: &JsValue) -> Result<js_sys::Array, JsValue>;
 }
 
-/// An input struct, read from its [`Fields`] in declaration order.
+/// An input object or options bag, read by the one reader every input and option goes
+/// through. Only the object's own enumerable properties count, read once, so a property
+/// inherited from a polluted `Object.prototype` changes nothing; a property whose value is
+/// `undefined` is absent, as if left out; a name the object does not declare is refused (with
+/// the closest known name); a value of the wrong type is refused, never coerced or ignored.
+/// The first fault is an `InvalidInputError` whose `field` names it (`options.limit`,
+/// `signIn.password`). A value is never quoted back: it may be a password.
+struct Fields {
+    /// How errors name the object: `options`, `signIn`, `options.index`.
+    name: String,
+    /// The own properties that are not `undefined`.
+    entries: Vec<(String, JsValue)>,
+    /// The first fault; once there is one, nothing more is read.
+    error: Option<Error>,
+}
+
+/// An input struct, read from its [`Fields`].
 trait Input: Sized {
+    /// The field names the input object may have.
+    const FIELDS: &'static [&'static str];
     fn read(f: &mut Fields) -> Self;
 }
 
-impl Fields<'_> {
-    fn new(name: &str, object: JsValue) -> Fields<'_> {
+impl Fields {
+    /// Reads `value`, which must be an object whose property names are all in `known`.
+    fn new(name: &str, value: &JsValue, known: &[&str]) -> Fields {
+        let mut f = Fields::optional(name, &JsValue::UNDEFINED, known);
+        if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
+            f.fail(
+                name,
+                format!("{name} must be an object, not {}", type_name(value)),
+            );
+            return f;
+        }
+        let Ok(entries) = own_entries(value) else {
+            f.fail(name, format!("{name} could not be read (a getter threw)"));
+            return f;
+        };
+        for entry in entries.iter() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            let (key, v) = (pair.get(0).as_string().unwrap_or_default(), pair.get(1));
+            if v.is_undefined() {
+                // As if left out, whatever its name (`{ ...options, limit: undefined }`).
+                continue;
+            }
+            if !known.contains(&key.as_str()) {
+                let field = format!("{name}.{key}");
+                let hint = crate::config::closest(&key, known)
+                    .map(|k| format!(" (did you mean {k}?)"))
+                    .unwrap_or_default();
+                f.fail(
+                    &field,
+                    format!(
+                        "{field} is not a field of {name}{hint}; its fields are {}",
+                        crate::text::join(known, ", ")
+                    ),
+                );
+                return f;
+            }
+            f.entries.push((key, v));
+        }
+        f
+    }
+
+    /// Like [`Fields::new`], with `undefined` read as an empty object: an options argument
+    /// left out.
+    fn optional(name: &str, value: &JsValue, known: &[&str]) -> Fields {
+        if !value.is_undefined() {
+            return Fields::new(name, value, known);
+        }
         Fields {
-            name,
-            wrong: !object.is_object(),
-            object,
-            missing: None,
+            name: name.to_owned(),
+            entries: Vec::new(),
+            error: None,
         }
     }
 
-    /// The field's value, `None` when it is missing (or reading has stopped).
-    fn get(&mut self, key: &'static str) -> Option<JsValue> {
-        if self.wrong {
+    /// Records a fault, unless there is one already.
+    fn fail(&mut self, field: &str, message: String) {
+        if self.error.is_none() {
+            self.error = Some(Error::invalid_input(field, message));
+        }
+    }
+
+    /// Records `r`'s error, if any, as the fault.
+    fn check<T>(&mut self, r: Result<T, Error>) -> Option<T> {
+        r.map_err(|e| {
+            self.error.get_or_insert(e);
+        })
+        .ok()
+    }
+
+    /// The value of `key`, `None` when it is absent (or reading has stopped).
+    fn get(&self, key: &str) -> Option<JsValue> {
+        if self.error.is_some() {
             return None;
         }
-        let k = JsValue::from_str(key);
-        match Reflect::get(&self.object, &k) {
-            Ok(v) if !v.is_undefined() || Reflect::has(&self.object, &k) == Ok(true) => Some(v),
-            Ok(_) => None,
-            Err(_) => {
-                self.wrong = true;
-                None
-            }
-        }
+        let (_, v) = self.entries.iter().find(|(k, _)| k == key)?;
+        Some(v.clone())
     }
 
-    fn text(&mut self, v: &JsValue) -> String {
-        v.as_string().unwrap_or_else(|| {
-            self.wrong = true;
-            String::new()
-        })
+    /// Records that `key`'s value is not what the input expects.
+    fn wrong(&mut self, key: &str, expected: &str) {
+        let field = format!("{}.{key}", self.name);
+        self.fail(&field, format!("{field} must be {expected}"));
+    }
+
+    /// The value of `key` when `ok` holds for it; a fault naming `expected` when not. (A
+    /// function pointer, not a generic: one copy serves every type.)
+    fn read(&mut self, key: &str, expected: &str, ok: fn(&JsValue) -> bool) -> Option<JsValue> {
+        let v = self.get(key)?;
+        if ok(&v) {
+            return Some(v);
+        }
+        self.mistyped(key, expected, &v);
+        None
+    }
+
+    fn mistyped(&mut self, key: &str, expected: &str, v: &JsValue) {
+        self.wrong(key, &format!("{expected}, not {}", type_name(v)));
+    }
+
+    /// A string that may be absent.
+    fn string(&mut self, key: &str) -> Option<String> {
+        self.read(key, "a string", JsValue::is_string)?.as_string()
     }
 
     /// A required string.
-    fn string(&mut self, key: &'static str) -> String {
-        match self.get(key) {
-            Some(v) => self.text(&v),
-            None => {
-                self.missing.get_or_insert(key);
-                String::new()
-            }
+    fn required(&mut self, key: &str) -> String {
+        if self.get(key).is_none() && self.error.is_none() {
+            self.wrong(key, "given");
+        }
+        self.string(key).unwrap_or_default()
+    }
+
+    /// `true` or `false`, or absent.
+    fn bool(&mut self, key: &str) -> Option<bool> {
+        self.read(key, "true or false", |v| v.as_bool().is_some())?
+            .as_bool()
+    }
+
+    /// A whole number from 1 to `max`, or absent.
+    fn whole(&mut self, key: &str, max: u32) -> Option<u32> {
+        let n = self
+            .read(key, "a number", |v| v.as_f64().is_some())?
+            .as_f64()?;
+        if n.fract() == 0.0 && (1.0..=f64::from(max)).contains(&n) {
+            return Some(n as u32);
+        }
+        // Written by the integer formatter: formatting an f64 costs kilobytes of wasm.
+        self.wrong(key, &format!("a whole number from 1 to {max}"));
+        None
+    }
+
+    /// One of the strings `allowed`, or absent.
+    fn one_of(&mut self, key: &str, allowed: &[&'static str]) -> Option<&'static str> {
+        let s = self.string(key)?;
+        let found = allowed.iter().find(|a| **a == s).copied();
+        if found.is_none() {
+            self.wrong(
+                key,
+                &format!("one of \"{}\"", crate::text::join(allowed, "\", \"")),
+            );
+        }
+        found
+    }
+
+    /// An object of strings, in order; empty when absent.
+    fn pairs(&mut self, key: &str) -> Vec<(String, String)> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        string_pairs(&v).unwrap_or_else(|| {
+            self.mistyped(key, "an object of strings", &v);
+            Vec::new()
+        })
+    }
+
+    /// A nested object (`options.index`), read by its own [`Fields`]; see [`Fields::merge`].
+    fn object(&mut self, key: &str, known: &[&str]) -> Option<Fields> {
+        let v = self.get(key)?;
+        Some(Fields::new(&format!("{}.{key}", self.name), &v, known))
+    }
+
+    /// Takes on the fault of a nested object read with [`Fields::object`].
+    fn merge(&mut self, inner: Fields) {
+        if let Some(e) = inner.error {
+            self.error.get_or_insert(e);
         }
     }
 
-    /// A string that may be absent, `undefined` or `null`.
-    fn opt_string(&mut self, key: &'static str) -> Option<String> {
-        let v = self
-            .get(key)
-            .filter(|v| !v.is_undefined() && !v.is_null())?;
-        Some(self.text(&v))
-    }
-
-    /// A boolean that may be absent or `undefined`.
-    fn bool_or(&mut self, key: &'static str, default: bool) -> bool {
-        match self.get(key).filter(|v| !v.is_undefined()) {
-            Some(v) => v.as_bool().unwrap_or_else(|| {
-                self.wrong = true;
-                default
-            }),
-            None => default,
-        }
-    }
-
-    /// An object of strings that may be absent or `undefined`, in order.
-    fn string_map(&mut self, key: &'static str) -> Vec<(String, String)> {
-        match self.get(key).filter(|v| !v.is_undefined()) {
-            Some(v) => string_pairs(&v).unwrap_or_else(|| {
-                self.wrong = true;
-                Vec::new()
-            }),
-            None => Vec::new(),
+    /// The options every AWS call takes: `signal` and the loudly named scope bypass.
+    fn call(&mut self) -> CallOptions {
+        CallOptions {
+            signal: self
+                .read("signal", "an AbortSignal", |v| {
+                    v.is_instance_of::<AbortSignal>()
+                })
+                .map(JsCast::unchecked_into),
+            scope: if self.bool("unscopedForDemoOnly") == Some(true) {
+                s3::ScopeCheck::UnscopedForDemoOnly
+            } else {
+                s3::ScopeCheck::Enforce
+            },
         }
     }
 
     fn finish(self) -> Result<(), Error> {
-        let name = self.name;
-        let message = if self.wrong {
-            format!("{name}: expects an object whose fields are strings (see the TypeScript types)")
-        } else if let Some(key) = self.missing {
-            format!("{name}: missing field `{key}`")
-        } else {
-            return Ok(());
-        };
-        Err(Error::invalid_input(name, message))
+        self.error.map_or(Ok(()), Err)
     }
 }
 
-fn parse<T: Input>(field: &str, value: JsValue) -> Result<T, Error> {
-    let mut fields = Fields::new(field, value);
+fn parse<T: Input>(field: &str, value: &JsValue) -> Result<T, Error> {
+    let mut fields = Fields::new(field, value, T::FIELDS);
     let input = T::read(&mut fields);
     fields.finish().map(|()| input)
 }
 
-/// The `[key, value]` pairs of an object (or of an iterable of pairs, such as a `Map`) whose
-/// keys and values are all strings, in order, the last of equal keys kept in the place of
-/// the first; `None` when it is not one.
+/// The names each options bag may hold; [`Fields`] refuses any other. A new option is one more
+/// name here (and in the TypeScript types above) and one read in its method.
+const TABLE_OPTIONS: &[&str] = &["partitionKey", "sortKey", "indexes"];
+const INDEX_KEYS: &[&str] = &["partitionKey", "sortKey"];
+const FILES_OPTIONS: &[&str] = &["virtualHost"];
+const CALL_OPTIONS: &[&str] = &["signal", "unscopedForDemoOnly"];
+const PUT_ITEM_OPTIONS: &[&str] = &[
+    "signal",
+    "unscopedForDemoOnly",
+    "condition",
+    "names",
+    "values",
+    "returnValues",
+];
+const GET_ITEM_OPTIONS: &[&str] = &[
+    "signal",
+    "unscopedForDemoOnly",
+    "partitionKeyForDemoOnly",
+    "projection",
+    "names",
+    "consistentRead",
+];
+const UPDATE_ITEM_OPTIONS: &[&str] = &[
+    "signal",
+    "unscopedForDemoOnly",
+    "partitionKeyForDemoOnly",
+    "update",
+    "condition",
+    "names",
+    "values",
+    "returnValues",
+];
+const DELETE_ITEM_OPTIONS: &[&str] = &[
+    "signal",
+    "unscopedForDemoOnly",
+    "partitionKeyForDemoOnly",
+    "condition",
+    "names",
+    "values",
+    "returnValues",
+];
+/// `queryAll` takes these but `pageToken` (the last).
+const QUERY_OPTIONS: &[&str] = &[
+    "signal",
+    "unscopedForDemoOnly",
+    "partitionKeyForDemoOnly",
+    "sortKey",
+    "filter",
+    "projection",
+    "names",
+    "values",
+    "index",
+    "limit",
+    "reverse",
+    "consistentRead",
+    "pageToken",
+];
+const INDEX_FIELDS: &[&str] = &["name", "partitionKey", "sortKey"];
+const SORT_KEY_CONDITIONS: &[&str] = &["eq", "lt", "le", "gt", "ge", "between", "beginsWith"];
+const PUT_OBJECT_OPTIONS: &[&str] = &[
+    "signal",
+    "unscopedForDemoOnly",
+    "contentType",
+    "metadata",
+    "unsignedPayload",
+];
+const GET_OBJECT_OPTIONS: &[&str] = &["signal", "unscopedForDemoOnly", "as", "range"];
+const LIST_OPTIONS: &[&str] = &[
+    "signal",
+    "unscopedForDemoOnly",
+    "prefix",
+    "maxKeys",
+    "continuationToken",
+];
+const PRESIGN_OPTIONS: &[&str] = &["signal", "unscopedForDemoOnly", "method", "expiresIn"];
+
+/// The largest `limit` and `maxKeys`: AWS reads them as 32-bit integers.
+const MAX_INT: u32 = 2_147_483_647;
+
+/// What a JS value is, for an error message ("a number"); never the value itself.
+fn type_name(v: &JsValue) -> &'static str {
+    if v.is_undefined() {
+        "undefined"
+    } else if v.is_null() {
+        "null"
+    } else if v.is_string() {
+        "a string"
+    } else if v.as_f64().is_some() {
+        "a number"
+    } else if v.is_bigint() {
+        "a bigint"
+    } else if v.as_bool().is_some() {
+        "a boolean"
+    } else if js_sys::Array::is_array(v) {
+        "an array"
+    } else if v.is_function() {
+        "a function"
+    } else if v.is_object() {
+        "an object"
+    } else {
+        "a symbol"
+    }
+}
+
+/// The `[key, value]` pairs of an object (own properties only) or of a `Map` whose keys and
+/// values are all strings, in order, the last of equal keys kept in the place of the first;
+/// `None` when it is not one.
 fn string_pairs(v: &JsValue) -> Option<Vec<(String, String)>> {
-    if !v.is_object() {
+    if !v.is_object() || v.is_function() || js_sys::Array::is_array(v) {
         return None;
     }
-    let entries: Vec<JsValue> = match js_sys::try_iter(v).ok()? {
-        Some(iter) => iter.collect::<Result<_, _>>().ok()?,
-        None => js_sys::Object::entries(v.unchecked_ref()).to_vec(),
+    let entries: Vec<JsValue> = match v.dyn_ref::<js_sys::Map>() {
+        Some(map) => map.entries().into_iter().collect::<Result<_, _>>().ok()?,
+        None => own_entries(v).ok()?.to_vec(),
     };
     let mut pairs: Vec<(String, String)> = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -434,19 +677,25 @@ fn strings_to_js(strings: &[String]) -> js_sys::Array {
     strings.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
+/// The config object, read as own properties only (as every input is, see [`Fields`]); its
+/// fields are checked by [`RawConfig::from_fields`] and [`Config::validate`].
 fn validate(config: JsValue) -> Result<Config, Error> {
-    if !config.is_object() {
-        return Err(Error::config("config", "the config must be an object"));
-    }
-    let fields = js_sys::Object::entries(config.unchecked_ref())
-        .into_iter()
-        .map(|entry| {
-            let pair: js_sys::Array = entry.unchecked_into();
-            (
-                pair.get(0).as_string().unwrap_or_default(),
-                field_value(&pair.get(1)),
-            )
-        });
+    let entries = match own_entries(&config) {
+        Ok(entries) if config.is_object() && !js_sys::Array::is_array(&config) => entries,
+        _ => {
+            return Err(Error::config(
+                "config",
+                format!("the config must be an object, not {}", type_name(&config)),
+            ))
+        }
+    };
+    let fields = entries.into_iter().map(|entry| {
+        let pair: js_sys::Array = entry.unchecked_into();
+        (
+            pair.get(0).as_string().unwrap_or_default(),
+            field_value(&pair.get(1)),
+        )
+    });
     Config::validate(RawConfig::from_fields(fields)?)
 }
 
@@ -456,16 +705,8 @@ fn field_value(v: &JsValue) -> FieldValue {
         FieldValue::Absent
     } else if let Some(s) = v.as_string() {
         FieldValue::Text(s)
-    } else if v.as_f64().is_some() || v.is_bigint() {
-        FieldValue::Other("a number")
-    } else if v.as_bool().is_some() {
-        FieldValue::Other("a boolean")
-    } else if js_sys::Array::is_array(v) {
-        FieldValue::Other("an array")
-    } else if v.is_function() {
-        FieldValue::Other("a function")
     } else {
-        FieldValue::Other("an object")
+        FieldValue::Other(type_name(v))
     }
 }
 
@@ -649,9 +890,11 @@ struct CodeInput {
 }
 
 impl Input for CodeInput {
+    const FIELDS: &'static [&'static str] = &["code"];
+
     fn read(f: &mut Fields) -> Self {
         CodeInput {
-            code: f.string("code"),
+            code: f.required("code"),
         }
     }
 }
@@ -677,10 +920,12 @@ struct SignInInput {
 }
 
 impl Input for SignInInput {
+    const FIELDS: &'static [&'static str] = &["username", "password"];
+
     fn read(f: &mut Fields) -> Self {
         SignInInput {
-            username: f.string("username"),
-            password: f.string("password"),
+            username: f.required("username"),
+            password: f.required("password"),
         }
     }
 }
@@ -695,13 +940,16 @@ struct ConfirmSignInInput {
 }
 
 impl Input for ConfirmSignInInput {
+    const FIELDS: &'static [&'static str] =
+        &["code", "newPassword", "attributes", "mfaType", "answer"];
+
     fn read(f: &mut Fields) -> Self {
         ConfirmSignInInput {
-            code: f.opt_string("code"),
-            new_password: f.opt_string("newPassword"),
-            attributes: f.string_map("attributes"),
-            mfa_type: f.opt_string("mfaType"),
-            answer: f.opt_string("answer"),
+            code: f.string("code"),
+            new_password: f.string("newPassword"),
+            attributes: f.pairs("attributes"),
+            mfa_type: f.string("mfaType"),
+            answer: f.string("answer"),
         }
     }
 }
@@ -713,11 +961,13 @@ struct SignUpInput {
 }
 
 impl Input for SignUpInput {
+    const FIELDS: &'static [&'static str] = &["username", "password", "attributes"];
+
     fn read(f: &mut Fields) -> Self {
         SignUpInput {
-            username: f.string("username"),
-            password: f.string("password"),
-            attributes: f.string_map("attributes"),
+            username: f.required("username"),
+            password: f.required("password"),
+            attributes: f.pairs("attributes"),
         }
     }
 }
@@ -727,9 +977,11 @@ struct UsernameInput {
 }
 
 impl Input for UsernameInput {
+    const FIELDS: &'static [&'static str] = &["username"];
+
     fn read(f: &mut Fields) -> Self {
         UsernameInput {
-            username: f.string("username"),
+            username: f.required("username"),
         }
     }
 }
@@ -740,10 +992,12 @@ struct ConfirmSignUpInput {
 }
 
 impl Input for ConfirmSignUpInput {
+    const FIELDS: &'static [&'static str] = &["username", "code"];
+
     fn read(f: &mut Fields) -> Self {
         ConfirmSignUpInput {
-            username: f.string("username"),
-            code: f.string("code"),
+            username: f.required("username"),
+            code: f.required("code"),
         }
     }
 }
@@ -755,11 +1009,13 @@ struct ConfirmForgotPasswordInput {
 }
 
 impl Input for ConfirmForgotPasswordInput {
+    const FIELDS: &'static [&'static str] = &["username", "code", "newPassword"];
+
     fn read(f: &mut Fields) -> Self {
         ConfirmForgotPasswordInput {
-            username: f.string("username"),
-            code: f.string("code"),
-            new_password: f.string("newPassword"),
+            username: f.required("username"),
+            code: f.required("code"),
+            new_password: f.required("newPassword"),
         }
     }
 }
@@ -770,10 +1026,12 @@ struct ChangePasswordInput {
 }
 
 impl Input for ChangePasswordInput {
+    const FIELDS: &'static [&'static str] = &["oldPassword", "newPassword"];
+
     fn read(f: &mut Fields) -> Self {
         ChangePasswordInput {
-            old_password: f.string("oldPassword"),
-            new_password: f.string("newPassword"),
+            old_password: f.required("oldPassword"),
+            new_password: f.required("newPassword"),
         }
     }
 }
@@ -784,9 +1042,11 @@ struct SessionOptions {
 }
 
 impl Input for SessionOptions {
+    const FIELDS: &'static [&'static str] = &["forceRefresh"];
+
     fn read(f: &mut Fields) -> Self {
         SessionOptions {
-            force_refresh: f.bool_or("forceRefresh", false),
+            force_refresh: f.bool("forceRefresh").unwrap_or(false),
         }
     }
 }
@@ -797,9 +1057,11 @@ struct SignOutInput {
 }
 
 impl Input for SignOutInput {
+    const FIELDS: &'static [&'static str] = &["global"];
+
     fn read(f: &mut Fields) -> Self {
         SignOutInput {
-            global: f.bool_or("global", false),
+            global: f.bool("global").unwrap_or(false),
         }
     }
 }
@@ -907,15 +1169,15 @@ where
     I: Input,
     F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
 {
-    match parse(name, input) {
+    match parse(name, &input) {
         Ok(input) => promise(call(input)),
         Err(e) => rejected(e),
     }
 }
 
-/// `undefined`, optionally-absent input objects.
-fn optional<T: Input + Default>(field: &str, value: JsValue) -> Result<T, Error> {
-    if value.is_undefined() || value.is_null() {
+/// An input object that may be left out (`undefined`).
+fn optional<T: Input + Default>(field: &str, value: &JsValue) -> Result<T, Error> {
+    if value.is_undefined() {
         Ok(T::default())
     } else {
         parse(field, value)
@@ -1092,7 +1354,7 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SignOutInput | undefined")] input: JsValue,
     ) -> Promise {
-        let input: SignOutInput = match optional("signOut", input) {
+        let input: SignOutInput = match optional("signOut", &input) {
             Ok(i) => i,
             Err(e) => return rejected(e),
         };
@@ -1117,7 +1379,7 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SessionOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let options: SessionOptions = match optional("currentSession", options) {
+        let options: SessionOptions = match optional("currentSession", &options) {
             Ok(o) => o,
             Err(e) => return rejected(e),
         };
@@ -1156,33 +1418,29 @@ impl Client {
         self.session.credentials_expire_at_ms().map(|ms| ms as f64)
     }
 
-    /// Your items in DynamoDB table `table`, whose partition key (default `"pk"`) holds the
-    /// identity id; `sortKey` defaults to `"sk"` (`null` for a table without one).
+    /// Your items in DynamoDB table `table` (3 to 255 letters, digits, `_`, `.` and `-`), whose
+    /// partition key (default `"pk"`) holds the identity id; `sortKey` defaults to `"sk"`
+    /// (`null` for a table without one). Throws an `InvalidInputError` naming a bad name or
+    /// option.
     #[wasm_bindgen(js_name = db)]
     pub fn db(
         &self,
         table: String,
         #[wasm_bindgen(unchecked_param_type = "TableOptions | undefined")] options: JsValue,
     ) -> Result<Table, JsValue> {
-        if table.trim().is_empty() {
-            return Err(Error::invalid_input("table", "the table name is empty").into());
-        }
-        let pk = option_string(&options, "partitionKey").unwrap_or_else(|| "pk".into());
-        let sk = match get_opt(&options, "sortKey") {
-            None if options.is_object()
-                && Reflect::get(&options, &"sortKey".into())
-                    .ok()
-                    .is_some_and(|v| v.is_null()) =>
-            {
-                None
-            }
+        crate::config::validate_table_name(&table)?;
+        let mut o = Fields::optional("options", &options, TABLE_OPTIONS);
+        let pk = o.string("partitionKey").unwrap_or_else(|| "pk".into());
+        // `null`: a table without a sort key.
+        let sk = match o.get("sortKey") {
+            Some(v) if v.is_null() => None,
+            Some(_) => o
+                .read("sortKey", "a string or null", JsValue::is_string)
+                .and_then(|v| v.as_string()),
             None => Some("sk".to_owned()),
-            Some(v) => v.as_string(),
         };
-        let indexes = match get_opt(&options, "indexes") {
-            None => Vec::new(),
-            Some(declared) => indexes_of(&declared)?,
-        };
+        let indexes = o.indexes();
+        o.finish()?;
         Ok(Table {
             session: self.session.clone(),
             table: Rc::new(dynamodb::Table {
@@ -1194,29 +1452,22 @@ impl Client {
         })
     }
 
-    /// Your objects in S3 bucket `bucket`, under `<identityId>/`. `virtualHost` defaults to
-    /// true on AWS and false with a custom endpoint.
+    /// Your objects in S3 bucket `bucket` (a name by S3's rules), under `<identityId>/`.
+    /// `virtualHost` defaults to true on AWS and false with a custom endpoint. Throws an
+    /// `InvalidInputError` naming a bad name or option.
     #[wasm_bindgen(js_name = files)]
     pub fn files(
         &self,
         bucket: String,
         #[wasm_bindgen(unchecked_param_type = "FilesOptions | undefined")] options: JsValue,
     ) -> Result<Files, JsValue> {
-        if bucket.is_empty()
-            || !bucket
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
-        {
-            return Err(Error::invalid_input(
-                "bucket",
-                format!("{} is not an S3 bucket name", crate::json::quoted(&bucket)),
-            )
-            .into());
-        }
+        crate::config::validate_bucket_name(&bucket)?;
+        let mut o = Fields::optional("options", &options, FILES_OPTIONS);
         let custom = self.session.config().endpoint.is_some();
-        let virtual_host = get_opt(&options, "virtualHost")
-            .and_then(|v| v.as_bool())
+        let virtual_host = o
+            .bool("virtualHost")
             .unwrap_or(!custom && !bucket.contains('.'));
+        o.finish()?;
         let endpoint = self.session.config().endpoint_for(Service::S3);
         Ok(Files {
             session: self.session.clone(),
@@ -1572,34 +1823,6 @@ struct CallOptions {
     scope: s3::ScopeCheck,
 }
 
-fn call_options(options: &JsValue) -> CallOptions {
-    let get = |k: &str| {
-        if options.is_object() {
-            Reflect::get(options, &k.into()).ok()
-        } else {
-            None
-        }
-    };
-    CallOptions {
-        signal: get("signal").and_then(|s| s.dyn_into::<AbortSignal>().ok()),
-        scope: if get("unscopedForDemoOnly").and_then(|v| v.as_bool()) == Some(true) {
-            s3::ScopeCheck::UnscopedForDemoOnly
-        } else {
-            s3::ScopeCheck::Enforce
-        },
-    }
-}
-
-fn option_string(options: &JsValue, key: &str) -> Option<String> {
-    if options.is_object() {
-        Reflect::get(options, &key.into())
-            .ok()
-            .and_then(|v| v.as_string())
-    } else {
-        None
-    }
-}
-
 /// The body of a PutObject: a string (UTF-8), `Uint8Array`, `ArrayBuffer` or `Blob`/`File`.
 async fn body_bytes(body: JsValue) -> Result<(Vec<u8>, Option<String>), Error> {
     if let Some(s) = body.as_string() {
@@ -1663,28 +1886,14 @@ impl Files {
         body: JsValue,
         #[wasm_bindgen(unchecked_param_type = "PutObjectOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let opts = call_options(&options);
-        let content_type = option_string(&options, "contentType");
-        let unsigned = options.is_object()
-            && Reflect::get(&options, &"unsignedPayload".into())
-                .ok()
-                .and_then(|v| v.as_bool())
-                == Some(true);
-        let metadata: Vec<(String, String)> = match Reflect::get(&options, &"metadata".into())
-            .ok()
-            .filter(|m| m.is_object())
-        {
-            Some(m) => match string_pairs(&m) {
-                Some(m) => m,
-                None => {
-                    return rejected(Error::invalid_input(
-                        "metadata",
-                        "metadata must be an object of strings",
-                    ))
-                }
-            },
-            None => Vec::new(),
-        };
+        let mut o = Fields::optional("options", &options, PUT_OBJECT_OPTIONS);
+        let opts = o.call();
+        let content_type = o.string("contentType");
+        let unsigned = o.bool("unsignedPayload") == Some(true);
+        let metadata = o.pairs("metadata");
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
         let bucket = self.bucket.clone();
         with_aws(
             &self.session,
@@ -1735,15 +1944,15 @@ impl Files {
         key: String,
         #[wasm_bindgen(unchecked_param_type = "GetObjectOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let opts = call_options(&options);
-        let as_ = option_string(&options, "as").unwrap_or_else(|| "bytes".into());
-        if !["bytes", "text", "json", "blob"].contains(&as_.as_str()) {
-            return rejected(Error::invalid_input(
-                "as",
-                "as must be \"bytes\", \"text\", \"json\" or \"blob\"",
-            ));
+        let mut o = Fields::optional("options", &options, GET_OBJECT_OPTIONS);
+        let opts = o.call();
+        let as_ = o
+            .one_of("as", &["bytes", "text", "json", "blob"])
+            .unwrap_or("bytes");
+        let range = o.string("range");
+        if let Err(e) = o.finish() {
+            return rejected(e);
         }
-        let range = option_string(&options, "range");
         let bucket = self.bucket.clone();
         with_aws(
             &self.session,
@@ -1755,7 +1964,7 @@ impl Files {
                     let response =
                         s3::send(ctx, bucket.get(&full, range.as_deref()), BodyHash::Compute)
                             .await?;
-                    match as_.as_str() {
+                    match as_ {
                         "text" => Ok(JsValue::from_str(&String::from_utf8_lossy(&response.body))),
                         "json" => js_sys::JSON::parse(&String::from_utf8_lossy(&response.body))
                             .map_err(|_| {
@@ -1789,7 +1998,11 @@ impl Files {
         key: String,
         #[wasm_bindgen(unchecked_param_type = "CallOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let opts = call_options(&options);
+        let mut o = Fields::optional("options", &options, CALL_OPTIONS);
+        let opts = o.call();
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
         let bucket = self.bucket.clone();
         with_aws(
             &self.session,
@@ -1834,7 +2047,11 @@ impl Files {
         key: String,
         #[wasm_bindgen(unchecked_param_type = "CallOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let opts = call_options(&options);
+        let mut o = Fields::optional("options", &options, CALL_OPTIONS);
+        let opts = o.call();
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
         let bucket = self.bucket.clone();
         with_aws(
             &self.session,
@@ -1858,17 +2075,14 @@ impl Files {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ListOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let opts = call_options(&options);
-        let prefix = option_string(&options, "prefix").unwrap_or_default();
-        let token = option_string(&options, "continuationToken");
-        let max_keys = if options.is_object() {
-            Reflect::get(&options, &"maxKeys".into())
-                .ok()
-                .and_then(|v| v.as_f64())
-                .map(|n| n as u32)
-        } else {
-            None
-        };
+        let mut o = Fields::optional("options", &options, LIST_OPTIONS);
+        let opts = o.call();
+        let prefix = o.string("prefix").unwrap_or_default();
+        let token = o.string("continuationToken");
+        let max_keys = o.whole("maxKeys", MAX_INT);
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
         let bucket = self.bucket.clone();
         with_aws(
             &self.session,
@@ -1931,29 +2145,12 @@ impl Files {
         key: String,
         #[wasm_bindgen(unchecked_param_type = "PresignOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let opts = call_options(&options);
-        let method = option_string(&options, "method")
-            .unwrap_or_else(|| "GET".into())
-            .to_ascii_uppercase();
-        if method != "GET" && method != "PUT" {
-            return rejected(Error::invalid_input(
-                "method",
-                "presign supports GET and PUT",
-            ));
-        }
-        let expires = if options.is_object() {
-            Reflect::get(&options, &"expiresIn".into())
-                .ok()
-                .and_then(|v| v.as_f64())
-        } else {
-            None
-        }
-        .unwrap_or(900.0);
-        if !(1.0..=604_800.0).contains(&expires) {
-            return rejected(Error::invalid_input(
-                "expiresIn",
-                "expiresIn must be 1 to 604800 seconds",
-            ));
+        let mut o = Fields::optional("options", &options, PRESIGN_OPTIONS);
+        let opts = o.call();
+        let method = o.one_of("method", &["GET", "PUT"]).unwrap_or("GET");
+        let expires = f64::from(o.whole("expiresIn", 604_800).unwrap_or(900));
+        if let Err(e) = o.finish() {
+            return rejected(e);
         }
         let bucket = self.bucket.clone();
         with_aws(
@@ -1973,7 +2170,7 @@ impl Files {
                         time_ms: now,
                     };
                     let url = signer::presign(
-                        &method,
+                        method,
                         &bucket.object_url(&full),
                         ctx.credentials,
                         &scope,
@@ -1993,86 +2190,151 @@ pub struct Table {
     table: Rc<dynamodb::Table>,
 }
 
-fn ddb_scope(options: &JsValue) -> dynamodb::ScopeCheck {
-    match call_options(options).scope {
+fn ddb_scope(call: &CallOptions) -> dynamodb::ScopeCheck {
+    match call.scope {
         s3::ScopeCheck::UnscopedForDemoOnly => dynamodb::ScopeCheck::UnscopedForDemoOnly,
         s3::ScopeCheck::Enforce => dynamodb::ScopeCheck::Enforce,
     }
 }
 
-fn get_opt(options: &JsValue, key: &str) -> Option<JsValue> {
-    if options.is_object() {
-        Reflect::get(options, &key.into())
-            .ok()
-            .filter(|v| !v.is_undefined() && !v.is_null())
-    } else {
-        None
+impl Fields {
+    /// `values: { ":v": anything }`.
+    fn values(&mut self) -> Item {
+        let values = self.get("values").map(|v| item_from_js(&v, "values"));
+        values.and_then(|v| self.check(v)).unwrap_or_default()
     }
-}
 
-/// `names: { "#n": "name" }`.
-fn names_of(options: &JsValue) -> Result<Vec<(String, String)>, Error> {
-    match get_opt(options, "names") {
-        None => Ok(Vec::new()),
-        Some(v) => string_pairs(&v)
-            .ok_or_else(|| Error::invalid_input("names", "names must be an object of strings")),
+    /// `returnValues`, one of `allowed`.
+    fn return_values(&mut self, allowed: &[&'static str]) -> Option<dynamodb::ReturnValues> {
+        use dynamodb::ReturnValues as R;
+        Some(match self.one_of("returnValues", allowed)? {
+            "NONE" => R::None,
+            "ALL_OLD" => R::AllOld,
+            "UPDATED_OLD" => R::UpdatedOld,
+            "ALL_NEW" => R::AllNew,
+            _ => R::UpdatedNew,
+        })
     }
-}
 
-/// `values: { ":v": anything }`.
-fn values_of(options: &JsValue) -> Result<Item, Error> {
-    match get_opt(options, "values") {
-        None => Ok(Vec::new()),
-        Some(v) => item_from_js(&v, "values"),
+    /// `partitionKeyForDemoOnly`: another identity's partition key, with the scope bypass.
+    fn demo_partition_key(&mut self) -> Option<Doc> {
+        let key = self
+            .get("partitionKeyForDemoOnly")
+            .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"));
+        key.and_then(|k| self.check(k))
     }
-}
 
-fn return_values_of(options: &JsValue) -> Result<Option<dynamodb::ReturnValues>, Error> {
-    use dynamodb::ReturnValues as R;
-    Ok(match get_opt(options, "returnValues").and_then(|v| v.as_string()).as_deref() {
-        None => None,
-        Some("NONE") => Some(R::None),
-        Some("ALL_OLD") => Some(R::AllOld),
-        Some("UPDATED_OLD") => Some(R::UpdatedOld),
-        Some("ALL_NEW") => Some(R::AllNew),
-        Some("UPDATED_NEW") => Some(R::UpdatedNew),
-        Some(other) => return Err(Error::invalid_input("returnValues", format!("returnValues {} is not one of NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW", crate::json::quoted(other)))),
-    })
-}
-
-/// `partitionKeyForDemoOnly`: another identity's partition key, with the scope bypass.
-fn demo_partition_key(options: &JsValue) -> Result<Option<Doc>, Error> {
-    get_opt(options, "partitionKeyForDemoOnly")
-        .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"))
-        .transpose()
-}
-
-/// `indexes` of `db(table, { indexes })`: index name to `{ partitionKey, sortKey? }`.
-fn indexes_of(declared: &JsValue) -> Result<Vec<dynamodb::Index>, Error> {
-    if !declared.is_object() || js_sys::Array::is_array(declared) {
-        return Err(Error::invalid_input(
-            "indexes",
-            "indexes maps index names to { partitionKey, sortKey? }",
-        ));
+    /// `sortKey: { eq: v }`, `{ beginsWith: v }`, `{ between: [a, b] }`, ...: exactly one.
+    fn sort_condition(&mut self) -> Option<dynamodb::SortKeyCondition> {
+        use dynamodb::SortKeyCondition as C;
+        let mut c = self.object("sortKey", SORT_KEY_CONDITIONS)?;
+        let mut found = None;
+        for name in SORT_KEY_CONDITIONS {
+            if let Some(v) = c.get(name) {
+                if found.is_some() {
+                    c.wrong(name, "the only condition");
+                }
+                found = Some((*name, v));
+            }
+        }
+        let condition = match found {
+            None => {
+                let name = c.name.clone();
+                c.fail(
+                    &name,
+                    format!("{name} takes one of eq, lt, le, gt, ge, between, beginsWith"),
+                );
+                None
+            }
+            Some(("between", v)) => {
+                let pair = v
+                    .dyn_into::<js_sys::Array>()
+                    .ok()
+                    .filter(|p| p.length() == 2);
+                match pair {
+                    None => {
+                        c.wrong("between", "[low, high]");
+                        None
+                    }
+                    Some(p) => {
+                        let low = doc_from_js(&p.get(0), "sortKey");
+                        let high = doc_from_js(&p.get(1), "sortKey");
+                        c.check(low.and_then(|l| Ok(C::Between(l, high?))))
+                    }
+                }
+            }
+            Some((name, v)) => {
+                let doc = c.check(doc_from_js(&v, "sortKey"));
+                doc.map(|d| match name {
+                    "eq" => C::Eq(d),
+                    "lt" => C::Lt(d),
+                    "le" => C::Le(d),
+                    "gt" => C::Gt(d),
+                    "ge" => C::Ge(d),
+                    _ => C::BeginsWith(d),
+                })
+            }
+        };
+        self.merge(c);
+        condition
     }
-    let mut indexes = Vec::new();
-    for entry in js_sys::Object::entries(declared.unchecked_ref()).iter() {
-        let entry: js_sys::Array = entry.unchecked_into();
-        let name = entry.get(0).as_string().unwrap_or_default();
-        let keys = entry.get(1);
-        let field = format!("indexes.{name}.partitionKey");
-        let pk_name = option_string(&keys, "partitionKey")
-            .filter(|k| !k.is_empty())
-            .ok_or_else(|| {
-                Error::invalid_input(&field, format!("{field} must name an attribute"))
-            })?;
-        indexes.push(dynamodb::Index {
-            name,
-            pk_name,
-            sk_name: option_string(&keys, "sortKey"),
-        });
+
+    /// `indexes` of `db(table, { indexes })`: index name to `{ partitionKey, sortKey? }`.
+    fn indexes(&mut self) -> Vec<dynamodb::Index> {
+        let mut indexes = Vec::new();
+        let Some(declared) = self.read("indexes", "an object of index names", |v| {
+            v.is_object() && !js_sys::Array::is_array(v)
+        }) else {
+            return indexes;
+        };
+        let Ok(entries) = own_entries(&declared) else {
+            self.wrong("indexes", "readable (a getter threw)");
+            return indexes;
+        };
+        for entry in entries.iter() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            let name = pair.get(0).as_string().unwrap_or_default();
+            let mut keys = Fields::new(
+                &format!("{}.indexes.{name}", self.name),
+                &pair.get(1),
+                INDEX_KEYS,
+            );
+            let index = dynamodb::Index {
+                pk_name: keys.required("partitionKey"),
+                sk_name: keys.string("sortKey"),
+                name,
+            };
+            self.merge(keys);
+            indexes.push(index);
+        }
+        indexes
     }
-    Ok(indexes)
+
+    /// `index`: the name of an index declared in `db(table, { indexes })`, or
+    /// `{ name, partitionKey, sortKey? }`.
+    fn index(&mut self, declared: &[dynamodb::Index]) -> Option<dynamodb::Index> {
+        if let Some(name) = self.get("index").and_then(|v| v.as_string()) {
+            let found = declared.iter().find(|x| x.name == name).cloned();
+            if found.is_none() {
+                self.wrong(
+                    "index",
+                    &format!(
+                        "the name of an index declared in db(table, {{ indexes }}), not {}",
+                        crate::json::quoted(&name)
+                    ),
+                );
+            }
+            return found;
+        }
+        let mut i = self.object("index", INDEX_FIELDS)?;
+        let index = dynamodb::Index {
+            name: i.required("name"),
+            pk_name: i.required("partitionKey"),
+            sk_name: i.string("sortKey"),
+        };
+        self.merge(i);
+        Some(index)
+    }
 }
 
 fn sort_key_of(sort_key: &JsValue) -> Result<Option<Doc>, Error> {
@@ -2113,7 +2375,7 @@ type DdbBuild = Box<dyn FnOnce(&dynamodb::Table, &str) -> Result<crate::json::Js
 fn ddb_call<P: 'static>(
     session: &Rc<Session<Fetch>>,
     table: Rc<dynamodb::Table>,
-    options: &JsValue,
+    signal: Option<AbortSignal>,
     op: dynamodb::Operation,
     parsed: Result<P, Error>,
     build: impl FnOnce(&dynamodb::Table, &str, P) -> Result<crate::json::Json, Error> + 'static,
@@ -2123,7 +2385,7 @@ fn ddb_call<P: 'static>(
         Ok(input) => ddb_run(
             session,
             table,
-            options,
+            signal,
             op,
             Box::new(move |table, id| build(table, id, input)),
             read,
@@ -2135,7 +2397,7 @@ fn ddb_call<P: 'static>(
 fn ddb_run(
     session: &Rc<Session<Fetch>>,
     table: Rc<dynamodb::Table>,
-    options: &JsValue,
+    signal: Option<AbortSignal>,
     op: dynamodb::Operation,
     build: DdbBuild,
     read: fn(&crate::json::Json) -> Result<JsValue, Error>,
@@ -2144,7 +2406,7 @@ fn ddb_run(
     with_aws(
         session,
         "dynamodb",
-        call_options(options).signal,
+        signal,
         aws_call(move |identity, ctx| {
             Box::pin(async move {
                 let body = build(&table, &identity.identity_id)?;
@@ -2166,20 +2428,26 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "Item")] item: JsValue,
         #[wasm_bindgen(unchecked_param_type = "WriteOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let parsed = (|| -> Result<dynamodb::PutItem, Error> {
+        let mut o = Fields::optional("options", &options, PUT_ITEM_OPTIONS);
+        let call = o.call();
+        let put = dynamodb::PutItem {
+            item: Vec::new(),
+            condition_expression: o.string("condition"),
+            expression_attribute_names: o.pairs("names"),
+            expression_attribute_values: o.values(),
+            return_values: o.return_values(&["NONE", "ALL_OLD"]),
+        };
+        let parsed = o.finish().and_then(|()| {
             Ok(dynamodb::PutItem {
                 item: item_from_js(&item, "item")?,
-                condition_expression: option_string(&options, "condition"),
-                expression_attribute_names: names_of(&options)?,
-                expression_attribute_values: values_of(&options)?,
-                return_values: return_values_of(&options)?,
+                ..put
             })
-        })();
-        let scope = ddb_scope(&options);
+        });
+        let scope = ddb_scope(&call);
         ddb_call(
             &self.session,
             self.table.clone(),
-            &options,
+            call.signal,
             dynamodb::Operation::PutItem,
             parsed,
             move |table, id, mut put| {
@@ -2202,20 +2470,26 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "GetOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let parsed = (|| -> Result<dynamodb::GetItem, Error> {
+        let mut o = Fields::optional("options", &options, GET_ITEM_OPTIONS);
+        let call = o.call();
+        let get = dynamodb::GetItem {
+            partition_key: o.demo_partition_key(),
+            sort_key: None,
+            projection_expression: o.string("projection"),
+            expression_attribute_names: o.pairs("names"),
+            consistent_read: o.bool("consistentRead"),
+        };
+        let parsed = o.finish().and_then(|()| {
             Ok(dynamodb::GetItem {
-                partition_key: demo_partition_key(&options)?,
                 sort_key: sort_key_of(&sort_key)?,
-                projection_expression: option_string(&options, "projection"),
-                expression_attribute_names: names_of(&options)?,
-                consistent_read: get_opt(&options, "consistentRead").and_then(|v| v.as_bool()),
+                ..get
             })
-        })();
-        let scope = ddb_scope(&options);
+        });
+        let scope = ddb_scope(&call);
         ddb_call(
             &self.session,
             self.table.clone(),
-            &options,
+            call.signal,
             dynamodb::Operation::GetItem,
             parsed,
             move |table, id, get| dynamodb::get_item_request(table, id, &get, scope),
@@ -2231,22 +2505,35 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "UpdateOptions")] options: JsValue,
     ) -> Promise {
-        let parsed = (|| -> Result<dynamodb::UpdateItem, Error> {
+        // Required: an update without an UpdateExpression is a mistake.
+        let mut o = Fields::new("options", &options, UPDATE_ITEM_OPTIONS);
+        let call = o.call();
+        let update = dynamodb::UpdateItem {
+            partition_key: o.demo_partition_key(),
+            sort_key: None,
+            update_expression: o.required("update"),
+            condition_expression: o.string("condition"),
+            expression_attribute_names: o.pairs("names"),
+            expression_attribute_values: o.values(),
+            return_values: o.return_values(&[
+                "NONE",
+                "ALL_OLD",
+                "UPDATED_OLD",
+                "ALL_NEW",
+                "UPDATED_NEW",
+            ]),
+        };
+        let parsed = o.finish().and_then(|()| {
             Ok(dynamodb::UpdateItem {
-                partition_key: demo_partition_key(&options)?,
                 sort_key: sort_key_of(&sort_key)?,
-                update_expression: option_string(&options, "update").unwrap_or_default(),
-                condition_expression: option_string(&options, "condition"),
-                expression_attribute_names: names_of(&options)?,
-                expression_attribute_values: values_of(&options)?,
-                return_values: return_values_of(&options)?,
+                ..update
             })
-        })();
-        let scope = ddb_scope(&options);
+        });
+        let scope = ddb_scope(&call);
         ddb_call(
             &self.session,
             self.table.clone(),
-            &options,
+            call.signal,
             dynamodb::Operation::UpdateItem,
             parsed,
             move |table, id, update| dynamodb::update_item_request(table, id, &update, scope),
@@ -2260,23 +2547,29 @@ impl Table {
     pub fn delete(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WriteOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DeleteOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let parsed = (|| -> Result<dynamodb::DeleteItem, Error> {
+        let mut o = Fields::optional("options", &options, DELETE_ITEM_OPTIONS);
+        let call = o.call();
+        let delete = dynamodb::DeleteItem {
+            partition_key: o.demo_partition_key(),
+            sort_key: None,
+            condition_expression: o.string("condition"),
+            expression_attribute_names: o.pairs("names"),
+            expression_attribute_values: o.values(),
+            return_values: o.return_values(&["NONE", "ALL_OLD"]),
+        };
+        let parsed = o.finish().and_then(|()| {
             Ok(dynamodb::DeleteItem {
-                partition_key: demo_partition_key(&options)?,
                 sort_key: sort_key_of(&sort_key)?,
-                condition_expression: option_string(&options, "condition"),
-                expression_attribute_names: names_of(&options)?,
-                expression_attribute_values: values_of(&options)?,
-                return_values: return_values_of(&options)?,
+                ..delete
             })
-        })();
-        let scope = ddb_scope(&options);
+        });
+        let scope = ddb_scope(&call);
         ddb_call(
             &self.session,
             self.table.clone(),
-            &options,
+            call.signal,
             dynamodb::Operation::DeleteItem,
             parsed,
             move |table, id, delete| dynamodb::delete_item_request(table, id, &delete, scope),
@@ -2294,63 +2587,39 @@ impl Table {
         &self,
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let scope = ddb_scope(&options);
-        let declared = self.table.clone();
-        let parsed = (|| -> Result<(dynamodb::Query, Option<String>), Error> {
-            let sort_key = match get_opt(&options, "sortKey") {
-                None => None,
-                Some(c) => Some(sort_condition(&c)?),
-            };
-            let index = match get_opt(&options, "index") {
-                None => None,
-                Some(i) => Some(match i.as_string() {
-                    Some(name) => declared
-                        .indexes
-                        .iter()
-                        .find(|x| x.name == name)
-                        .cloned()
-                        .ok_or_else(|| {
-                            Error::invalid_input(
-                                "index",
-                                format!(
-                                    "index {} is not declared in db(table, {{ indexes }})",
-                                    crate::json::quoted(&name)
-                                ),
-                            )
-                        })?,
-                    None => dynamodb::Index {
-                        name: option_string(&i, "name").unwrap_or_default(),
-                        pk_name: option_string(&i, "partitionKey").unwrap_or_default(),
-                        sk_name: option_string(&i, "sortKey"),
-                    },
-                }),
-            };
-            let token = option_string(&options, "pageToken");
-            Ok((
-                dynamodb::Query {
-                    partition_key: demo_partition_key(&options)?,
-                    sort_key,
-                    index,
-                    filter_expression: option_string(&options, "filter"),
-                    projection_expression: option_string(&options, "projection"),
-                    expression_attribute_names: names_of(&options)?,
-                    expression_attribute_values: values_of(&options)?,
-                    limit: get_opt(&options, "limit")
-                        .and_then(|v| v.as_f64())
-                        .map(|n| n as u32),
-                    scan_forward: get_opt(&options, "reverse")
-                        .and_then(|v| v.as_bool())
-                        .map(|r| !r),
-                    consistent_read: get_opt(&options, "consistentRead").and_then(|v| v.as_bool()),
-                    exclusive_start_key: None,
-                },
-                token,
-            ))
-        })();
+        self.query_page(&options, QUERY_OPTIONS, JsValue::UNDEFINED)
+    }
+}
+
+impl Table {
+    /// One page of `query`: the options are checked against `known` (which `queryAll` gives
+    /// without `pageToken`, passing each page's `token` itself).
+    fn query_page(&self, options: &JsValue, known: &[&str], token: JsValue) -> Promise {
+        let mut o = Fields::optional("options", options, known);
+        let call = o.call();
+        let query = dynamodb::Query {
+            partition_key: o.demo_partition_key(),
+            sort_key: o.sort_condition(),
+            index: o.index(&self.table.indexes),
+            filter_expression: o.string("filter"),
+            projection_expression: o.string("projection"),
+            expression_attribute_names: o.pairs("names"),
+            expression_attribute_values: o.values(),
+            limit: o.whole("limit", MAX_INT),
+            scan_forward: o.bool("reverse").map(|r| !r),
+            consistent_read: o.bool("consistentRead"),
+            exclusive_start_key: None,
+        };
+        let token = match known.contains(&"pageToken") {
+            true => o.string("pageToken"),
+            false => token.as_string(),
+        };
+        let parsed = o.finish().map(|()| (query, token));
+        let scope = ddb_scope(&call);
         ddb_call(
             &self.session,
             self.table.clone(),
-            &options,
+            call.signal,
             dynamodb::Operation::Query,
             parsed,
             move |table, id, (mut query, token): (dynamodb::Query, Option<String>)| {
@@ -2390,70 +2659,31 @@ impl Table {
 impl Table {
     /// Every item the query matches, page after page, as an async iterator:
     /// `for await (const item of table.queryAll({ sortKey: { beginsWith: "note-" } }))`.
-    /// Takes the options of `query` (without `pageToken`).
+    /// Takes the options of `query` but `pageToken`.
     #[wasm_bindgen(js_name = queryAll, unchecked_return_type = "AsyncIterableIterator<Item>")]
     pub fn query_all(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Omit<QueryOptions, \"pageToken\"> | undefined")]
+        options: JsValue,
     ) -> JsValue {
         let table = Table {
             session: self.session.clone(),
             table: self.table.clone(),
         };
-        let base = if options.is_object() {
-            js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref())
-        } else {
-            js_sys::Object::new()
+        // A copy of a plain options object's own properties (defined, as `Object.fromEntries`
+        // does, so that a `__proto__` key stays a key), so that changing the object later does
+        // not change later pages; anything else is kept for the reader to refuse.
+        let copy = match options.is_object() && !js_sys::Array::is_array(&options) {
+            true => own_entries(&options).and_then(|e| js_sys::Object::from_entries(&e)),
+            false => Err(JsValue::UNDEFINED),
         };
+        let base = copy.map_or(options, JsValue::from);
+        let known = &QUERY_OPTIONS[..QUERY_OPTIONS.len() - 1];
         let fetch_page = Closure::<dyn Fn(JsValue) -> Promise>::new(move |token: JsValue| {
-            let page_options = js_sys::Object::assign(&js_sys::Object::new(), &base);
-            set(&page_options, "pageToken", &token);
-            table.query(page_options.into())
+            table.query_page(&base, known, token)
         });
         pages_to_items(&fetch_page.into_js_value())
     }
-}
-
-/// `{ eq: v }`, `{ beginsWith: v }`, `{ between: [a, b] }`, ...
-fn sort_condition(c: &JsValue) -> Result<dynamodb::SortKeyCondition, Error> {
-    use dynamodb::SortKeyCondition as C;
-    let get = |k: &str| {
-        Reflect::get(c, &k.into())
-            .ok()
-            .filter(|v| !v.is_undefined())
-    };
-    let doc = |v: JsValue| doc_from_js(&v, "sortKey");
-    if let Some(v) = get("eq") {
-        return Ok(C::Eq(doc(v)?));
-    }
-    if let Some(v) = get("lt") {
-        return Ok(C::Lt(doc(v)?));
-    }
-    if let Some(v) = get("le") {
-        return Ok(C::Le(doc(v)?));
-    }
-    if let Some(v) = get("gt") {
-        return Ok(C::Gt(doc(v)?));
-    }
-    if let Some(v) = get("ge") {
-        return Ok(C::Ge(doc(v)?));
-    }
-    if let Some(v) = get("beginsWith") {
-        return Ok(C::BeginsWith(doc(v)?));
-    }
-    if let Some(v) = get("between") {
-        let pair: js_sys::Array = v
-            .dyn_into()
-            .map_err(|_| Error::invalid_input("sortKey", "between takes [low, high]"))?;
-        if pair.length() != 2 {
-            return Err(Error::invalid_input("sortKey", "between takes [low, high]"));
-        }
-        return Ok(C::Between(doc(pair.get(0))?, doc(pair.get(1))?));
-    }
-    Err(Error::invalid_input(
-        "sortKey",
-        "sortKey takes one of eq, lt, le, gt, ge, between, beginsWith",
-    ))
 }
 
 /// A plain object of string properties from names that come from outside (Cognito's challenge

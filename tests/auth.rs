@@ -503,16 +503,23 @@ async fn the_js_client_signs_in_with_plain_objects_and_rejects_with_real_errors(
         String::from(err.unchecked_ref::<js_sys::Error>().name()),
         "InvalidInputError"
     );
-    // serde-wasm-bindgen reads the fields it knows, so a misspelt one shows as the missing one.
+    // A misspelt field is named, with the field it was meant to be.
     let message = String::from(err.unchecked_ref::<js_sys::Error>().message());
-    assert!(message.contains("missing field `password`"), "{message}");
+    assert!(message.contains("did you mean password?"), "{message}");
+    assert_eq!(
+        get(&err, "field").as_string().as_deref(),
+        Some("signIn.pasword")
+    );
 
     // A wrongly typed secret is never quoted back.
     let numeric = js_sys::JSON::parse(r#"{"username":"bob","password":98765432}"#).unwrap();
     let err = await_promise(client.sign_in(numeric)).await.unwrap_err();
     let message = String::from(err.unchecked_ref::<js_sys::Error>().message());
     assert!(!message.contains("98765432"), "{message}");
-    assert_eq!(get(&err, "field").as_string().as_deref(), Some("signIn"));
+    assert_eq!(
+        get(&err, "field").as_string().as_deref(),
+        Some("signIn.password")
+    );
 
     await_promise(client.sign_out(JsValue::UNDEFINED))
         .await

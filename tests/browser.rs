@@ -169,7 +169,7 @@ async fn an_item_that_contains_itself_is_refused_not_a_stack_overflow() {
     let client = apiless::js::create_client(config).unwrap();
     let item = js_sys::Object::new();
     js_sys::Reflect::set(&item, &"self".into(), &item).unwrap();
-    let table = client.db("T".into(), JsValue::UNDEFINED).unwrap();
+    let table = client.db("TTT".into(), JsValue::UNDEFINED).unwrap();
     let thrown = wasm_bindgen_futures::JsFuture::from(table.put(item.into(), JsValue::UNDEFINED))
         .await
         .expect_err("a cyclic item is refused");

@@ -1,5 +1,7 @@
 //! Config validation: any config object reads in or names the unknown or wrongly typed field,
-//! any raw config validates or names a field, and the field it names is the one at fault.
+//! any raw config validates or names a field, and the field it names is the one at fault; an
+//! endpoint it accepts means the same to the `url` crate (a WHATWG URL parser, as `fetch`
+//! follows) and is plain http only to this machine.
 
 use apiless::config::{Config, FieldValue, RawConfig, Service, FIELDS};
 use apiless::ErrorKind;
@@ -23,6 +25,11 @@ pub const PROPERTIES: &[Property] = &[
         name: "config: the named field is the one at fault (fixing it moves the error on)",
         cases: 1_000,
         run: the_named_field_is_at_fault,
+    },
+    Property {
+        name: "config: an accepted endpoint reads the same to a WHATWG URL parser, http:// only to this machine",
+        cases: 4_000,
+        run: accepted_endpoints_read_the_same_to_whatwg,
     },
 ];
 
@@ -223,6 +230,126 @@ fn the_named_field_is_at_fault(check: &mut Check) -> Result<(), String> {
                     after.message
                 );
             }
+        }
+        Ok(())
+    })
+}
+
+/// Endpoint-shaped text: a scheme, user info, a host, a port and a path, each picked among
+/// spellings that WHATWG reads in its own way (IPv4 shorthand, upper case, `xn--`, default
+/// ports, dot segments, backslashes, escapes), then perhaps one character inserted anywhere.
+fn endpoint() -> impl Strategy<Value = String> {
+    let pick = |v: &'static [&'static str]| proptest::sample::select(v).prop_map(str::to_owned);
+    let scheme = pick(&[
+        "https://",
+        "http://",
+        "HTTP://",
+        "Https://",
+        "https:/",
+        "https:\\\\",
+        "ftp://",
+        "",
+    ]);
+    let user = pick(&["", "", "", "user:pass@", "@", "a@", ":@"]);
+    let host = prop_oneof![
+        6 => pick(&[
+            "localhost", "127.0.0.1", "127.255.0.9", "[::1]", "example.com", "s3.amazonaws.com",
+            "cognito-idp.us-east-1.amazonaws.com", "a_b.test", "10.0.0.1", "203.0.113.7",
+            "127.1", "0x7f.0.0.1", "0177.0.0.1", "2130706433", "127.0.0.01", "256.0.0.1",
+            "1.2.3", "[0::1]", "[::ffff:127.0.0.1]", "[::2]", "EXAMPLE.com", "LocalHost",
+            "xn--nxasmq6b.com", "xn--a.com", "localhost.", "127.0.0.1.", "a..b", "",
+            "ex%41mple.com", "exa mple.com", "loca\tlhost", "\u{fc}n\u{ef}.com", "a.0x1",
+            "localhost.evil.com", "127.0.0.1.evil.com", "1.2.3.4.5",
+        ]),
+        1 => gen::text(),
+    ];
+    let port = pick(&[
+        "", "", ":4566", ":8080", ":80", ":443", ":0", ":65535", ":65536", ":", ":08080", ":abc",
+        ":1:2",
+    ]);
+    let path = pick(&[
+        "",
+        "",
+        "/",
+        "/a/b",
+        "/a/b/",
+        "/./x",
+        "/%2e/",
+        "/a\\b",
+        "/a b",
+        "/a?x",
+        "/#f",
+        "/a/../b",
+        "/[x]",
+        "/:x",
+        "/~u/_v-w.x",
+        "//",
+        "/%41",
+    ]);
+    let whole =
+        (scheme, user, host, port, path).prop_map(|(s, u, h, p, a)| format!("{s}{u}{h}{p}{a}"));
+    (whole, any::<Option<(prop::sample::Index, char)>>()).prop_map(|(e, insert)| match insert {
+        None => e,
+        Some((at, c)) => {
+            let mut chars: Vec<char> = e.chars().collect();
+            chars.insert(at.index(chars.len() + 1), c);
+            chars.into_iter().collect()
+        }
+    })
+}
+
+fn accepted_endpoints_read_the_same_to_whatwg(check: &mut Check) -> Result<(), String> {
+    check.run(&endpoint(), |e| {
+        let raw = RawConfig {
+            region: Some("us-east-1".into()),
+            user_pool_id: Some("us-east-1_AbC123".into()),
+            user_pool_client_id: Some("4lq2abc9r6vq8".into()),
+            identity_pool_id: None,
+            endpoint: Some(e.clone()),
+            storage: None,
+        };
+        let ours = match Config::validate(raw) {
+            Ok(c) => c.endpoint.unwrap_or_default(),
+            Err(err) => {
+                prop_assert_eq!(err.field.as_deref(), Some("endpoint"), "{}", err.message);
+                return Ok(());
+            }
+        };
+        if ours.is_empty() {
+            // Blank: the real AWS endpoints.
+            prop_assert!(e.trim().is_empty(), "{e:?}");
+            return Ok(());
+        }
+        let parsed = url::Url::parse(&ours);
+        prop_assert!(
+            parsed.is_ok(),
+            "{ours:?} accepted, but WHATWG refuses it: {parsed:?}"
+        );
+        let Ok(parsed) = parsed else { return Ok(()) };
+        // Read the same: WHATWG writes it back unchanged (but for the root path's slash).
+        prop_assert!(
+            parsed.as_str() == ours || parsed.as_str() == format!("{ours}/"),
+            "{ours:?} reads as {:?}",
+            parsed.as_str()
+        );
+        prop_assert!(
+            parsed.username().is_empty() && parsed.password().is_none(),
+            "{ours:?}"
+        );
+        prop_assert!(
+            parsed.query().is_none() && parsed.fragment().is_none(),
+            "{ours:?}"
+        );
+        if parsed.scheme() == "http" {
+            let loopback = match parsed.host() {
+                Some(url::Host::Domain(d)) => d == "localhost",
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                None => false,
+            };
+            prop_assert!(loopback, "plain http to {:?} accepted", parsed.host());
+        } else {
+            prop_assert_eq!(parsed.scheme(), "https");
         }
         Ok(())
     })

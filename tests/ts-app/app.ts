@@ -51,6 +51,17 @@ async function main(): Promise<void> {
   await notes.update("note-1", { update: "SET #t = :t", names: { "#t": "text" }, values: { ":t": "edited" }, returnValues: "ALL_NEW" });
   // @ts-expect-error returnValues is one of DynamoDB's names
   await notes.delete("note-1", { returnValues: "EVERYTHING" });
+  await notes.delete("note-1", { names: new Map([["#t", "text"]]), condition: "attribute_exists(#t)", returnValues: "ALL_OLD" });
+  // @ts-expect-error an option no call takes (refused at run time too, with "did you mean limit?")
+  await notes.query({ limt: 10 });
+  // @ts-expect-error limit is a number
+  await notes.query({ limit: "10" });
+  // @ts-expect-error put writes the item's own partition key, so takes no partitionKeyForDemoOnly
+  await notes.put({ sk: "x" }, { partitionKeyForDemoOnly: "x" });
+  // @ts-expect-error get has no expression values
+  await notes.get("note-1", { values: { ":v": 1 } });
+  // @ts-expect-error queryAll pages by itself
+  notes.queryAll({ pageToken: "x" });
 
   const files = aws.files("apiless-demo");
   const put = await files.put("a b.txt", new Blob(["hi"]), { contentType: "text/plain", metadata: { owner: "alice" } });
