@@ -183,7 +183,7 @@ async fn the_backend_config_validates() {
     let config = backend_config().await;
     let mut client = config.clone();
     let object = client.as_object_mut().unwrap();
-    for k in ["users", "table", "bucket"] {
+    for k in ["users", "table", "bucket", "indexes"] {
         object.remove(k);
     }
     let js = js_sys::JSON::parse(&client.to_string()).unwrap();
