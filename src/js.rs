@@ -377,15 +377,9 @@ impl Fields {
             }
             if !known.contains(&key.as_str()) {
                 let field = format!("{name}.{key}");
-                let hint = crate::config::closest(&key, known)
-                    .map(|k| format!(" (did you mean {k}?)"))
-                    .unwrap_or_default();
                 f.fail(
                     &field,
-                    format!(
-                        "{field} is not a field of {name}{hint}; its fields are {}",
-                        crate::text::join(known, ", ")
-                    ),
+                    crate::config::unknown_field(&field, &key, name, known),
                 );
                 return f;
             }

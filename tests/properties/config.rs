@@ -235,11 +235,47 @@ fn the_named_field_is_at_fault(check: &mut Check) -> Result<(), String> {
     })
 }
 
-/// Endpoint-shaped text: a scheme, user info, a host, a port and a path, each picked among
-/// spellings that WHATWG reads in its own way (IPv4 shorthand, upper case, `xn--`, default
-/// ports, dot segments, backslashes, escapes), then perhaps one character inserted anywhere.
+/// Endpoint-shaped text: half of it well-formed endpoints built from hosts, ports and paths a
+/// URL parser reads as written (random DNS labels and IPv4 addresses among them), the other
+/// half spellings that WHATWG reads in its own way (IPv4 shorthand, upper case, `xn--`,
+/// default ports, dot segments, backslashes, escapes, user info), with perhaps one character
+/// inserted anywhere.
 fn endpoint() -> impl Strategy<Value = String> {
     let pick = |v: &'static [&'static str]| proptest::sample::select(v).prop_map(str::to_owned);
+    let label = "[a-z0-9_-]{1,12}";
+    let octet = 0..=255u8;
+    let good_host = prop_oneof![
+        pick(&[
+            "localhost",
+            "[::1]",
+            "example.com",
+            "s3.amazonaws.com",
+            "a_b.test"
+        ]),
+        proptest::collection::vec(label, 1..4).prop_map(|l| l.join(".")),
+        (Just(127u8), octet.clone(), octet.clone(), octet.clone())
+            .prop_map(|(a, b, c, d)| format!("{a}.{b}.{c}.{d}")),
+        (octet.clone(), octet.clone(), octet.clone(), octet)
+            .prop_map(|(a, b, c, d)| format!("{a}.{b}.{c}.{d}")),
+        // A last label that WHATWG reads as a number: an IPv4 address to it.
+        (label, pick(&["0x1", "0x7f", "0X1", "1", "08", "0x"]))
+            .prop_map(|(l, n)| format!("{l}.{n}")),
+    ];
+    let good_path = prop_oneof![
+        pick(&["", "", "/", "/~u/_v-w.x/"]),
+        proptest::collection::vec("[A-Za-z0-9._~-]{1,8}", 1..4)
+            .prop_map(|s| format!("/{}", s.join("/"))),
+    ];
+    let well_formed = (
+        pick(&["https://", "http://"]),
+        good_host,
+        prop_oneof![
+            Just(String::new()),
+            (1..=65_535u32).prop_map(|p| format!(":{p}"))
+        ],
+        good_path,
+    )
+        .prop_map(|(s, h, p, a)| format!("{s}{h}{p}{a}"));
     let scheme = pick(&[
         "https://",
         "http://",
@@ -259,7 +295,7 @@ fn endpoint() -> impl Strategy<Value = String> {
             "1.2.3", "[0::1]", "[::ffff:127.0.0.1]", "[::2]", "EXAMPLE.com", "LocalHost",
             "xn--nxasmq6b.com", "xn--a.com", "localhost.", "127.0.0.1.", "a..b", "",
             "ex%41mple.com", "exa mple.com", "loca\tlhost", "\u{fc}n\u{ef}.com", "a.0x1",
-            "localhost.evil.com", "127.0.0.1.evil.com", "1.2.3.4.5",
+            "localhost.evil.com", "127.0.0.1.evil.com", "1.2.3.4.5", "a.1", "0x1.a",
         ]),
         1 => gen::text(),
     ];
@@ -285,10 +321,19 @@ fn endpoint() -> impl Strategy<Value = String> {
         "/~u/_v-w.x",
         "//",
         "/%41",
+        "/a/.",
+        "/..",
     ]);
-    let whole =
+    let odd =
         (scheme, user, host, port, path).prop_map(|(s, u, h, p, a)| format!("{s}{u}{h}{p}{a}"));
-    (whole, any::<Option<(prop::sample::Index, char)>>()).prop_map(|(e, insert)| match insert {
+    let insert = prop_oneof![
+        3 => Just(None),
+        1 => (any::<prop::sample::Index>(), any::<char>()).prop_map(Some),
+        1 => (any::<prop::sample::Index>(), proptest::sample::select(
+            vec!['@', '\\', '%', '\t', '\n', ' ', '.', ':', '/', '[', 'A', '#', '?', '\u{0}']
+        )).prop_map(Some),
+    ];
+    (prop_oneof![well_formed, odd], insert).prop_map(|(e, insert)| match insert {
         None => e,
         Some((at, c)) => {
             let mut chars: Vec<char> = e.chars().collect();
