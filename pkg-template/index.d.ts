@@ -8,8 +8,11 @@ export type Auth = Pick<
   Client,
   | "prepareSignIn" | "signIn" | "confirmSignIn" | "setUpTotp" | "verifyTotpSetup" | "signUp"
   | "confirmSignUp" | "resendSignUpCode" | "forgotPassword" | "confirmForgotPassword"
-  | "changePassword" | "signOut" | "currentUser" | "currentSession" | "onChange"
->;
+  | "changePassword" | "signOut" | "currentUser" | "onChange"
+> & {
+  /** Valid tokens, refreshed when about to expire (or now, with `{ forceRefresh: true }`). */
+  currentSession(options?: Parameters<Client["currentSession"]>[0]): ReturnType<Client["currentSession"]>;
+};
 
 /** What `createClient` resolves to. */
 export interface Apiless {

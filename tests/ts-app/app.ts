@@ -36,6 +36,9 @@ async function main(): Promise<void> {
   }
 
   const session = await aws.auth.currentSession();
+  await aws.auth.currentSession({ forceRefresh: true });
+  // @ts-expect-error forceRefresh is a boolean
+  await aws.auth.currentSession({ forceRefresh: "yes" });
   const token: string = session.idToken;
   const off: () => void = aws.auth.onChange((event) => console.log(event.toUpperCase()));
   off();
