@@ -10,22 +10,29 @@
 use crate::error::{Error, Result};
 
 /// The fields of the config object, in the order [`Config::validate`] checks them.
-pub const FIELDS: [&str; 6] = [
+pub const FIELDS: [&str; 7] = [
     "region",
     "userPoolId",
     "userPoolClientId",
     "identityPoolId",
     "endpoint",
     "storage",
+    "attemptTimeoutMs",
 ];
 
+/// How long one attempt of a request may take by default (ms), from sending it to the last byte
+/// of the answer, before it is abandoned as a network fault and retried where the call retries.
+pub const ATTEMPT_TIMEOUT_MS: u32 = 60_000;
+
 /// The value of one field of the config object, as the app passed it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum FieldValue {
     /// `undefined` or `null`: as if the field were left out.
     Absent,
     /// A string.
     Text(String),
+    /// A number (only `attemptTimeoutMs` takes one).
+    Number(f64),
     /// Anything else, named by its type (`"a number"`); never its value.
     Other(&'static str),
 }
@@ -46,6 +53,8 @@ pub struct RawConfig {
     pub endpoint: Option<String>,
     /// Where the session persists: `"local"` (default), `"session"` or `"memory"`.
     pub storage: Option<String>,
+    /// Milliseconds one attempt of a request may take; 0 for no limit.
+    pub attempt_timeout_ms: Option<f64>,
 }
 
 /// A validated configuration.
@@ -63,6 +72,9 @@ pub struct Config {
     pub endpoint: Option<String>,
     /// Where the session persists.
     pub storage: StorageKind,
+    /// Milliseconds one attempt of a request may take ([`ATTEMPT_TIMEOUT_MS`] by default); 0
+    /// for no limit.
+    pub attempt_timeout_ms: u32,
 }
 
 /// The storage an app chooses for its session.
@@ -125,6 +137,19 @@ impl RawConfig {
     pub fn from_fields(fields: impl IntoIterator<Item = (String, FieldValue)>) -> Result<Self> {
         let mut raw = RawConfig::default();
         for (name, value) in fields {
+            if name == "attemptTimeoutMs" {
+                raw.attempt_timeout_ms = match value {
+                    FieldValue::Absent => None,
+                    FieldValue::Number(ms) => Some(ms),
+                    _ => {
+                        return Err(Error::config(
+                            &name,
+                            "attemptTimeoutMs must be a number of milliseconds",
+                        ))
+                    }
+                };
+                continue;
+            }
             let slot = match name.as_str() {
                 "region" => &mut raw.region,
                 "userPoolId" => &mut raw.user_pool_id,
@@ -141,6 +166,12 @@ impl RawConfig {
             *slot = match value {
                 FieldValue::Absent => None,
                 FieldValue::Text(text) => Some(text),
+                FieldValue::Number(_) => {
+                    return Err(Error::config(
+                        &name,
+                        format!("{name} must be a string, not a number"),
+                    ))
+                }
                 FieldValue::Other(kind) => {
                     return Err(Error::config(
                         &name,
@@ -244,6 +275,17 @@ impl Config {
             Some(s) => StorageKind::parse(s)?,
         };
 
+        let attempt_timeout_ms = match raw.attempt_timeout_ms {
+            None => ATTEMPT_TIMEOUT_MS,
+            Some(ms) if ms.fract() == 0.0 && (0.0..=3_600_000.0).contains(&ms) => ms as u32,
+            Some(_) => {
+                return Err(Error::config(
+                    "attemptTimeoutMs",
+                    "attemptTimeoutMs must be a whole number of milliseconds from 0 (no limit) to 3600000",
+                ))
+            }
+        };
+
         Ok(Config {
             region,
             user_pool_id,
@@ -251,6 +293,7 @@ impl Config {
             identity_pool_id,
             endpoint,
             storage,
+            attempt_timeout_ms,
         })
     }
 
@@ -506,7 +549,47 @@ mod tests {
             identity_pool_id: Some("us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9".into()),
             endpoint: None,
             storage: None,
+            attempt_timeout_ms: None,
         }
+    }
+
+    #[test]
+    fn the_attempt_timeout_is_a_whole_number_of_milliseconds_with_a_default() {
+        assert_eq!(
+            Config::validate(raw()).unwrap().attempt_timeout_ms,
+            ATTEMPT_TIMEOUT_MS
+        );
+        for (ms, ok) in [
+            (0.0, true),
+            (1500.0, true),
+            (3_600_000.0, true),
+            (-1.0, false),
+            (1.5, false),
+            (f64::NAN, false),
+            (f64::INFINITY, false),
+            (3_600_001.0, false),
+        ] {
+            let r = Config::validate(RawConfig {
+                attempt_timeout_ms: Some(ms),
+                ..raw()
+            });
+            match r {
+                Ok(c) => assert!(ok && f64::from(c.attempt_timeout_ms) == ms, "{ms}"),
+                Err(e) => assert!(
+                    !ok && e.field.as_deref() == Some("attemptTimeoutMs"),
+                    "{ms}"
+                ),
+            }
+        }
+        let e = RawConfig::from_fields([(
+            "attemptTimeoutMs".to_owned(),
+            FieldValue::Text("60".into()),
+        )])
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("attemptTimeoutMs"));
+        let e =
+            RawConfig::from_fields([("region".to_owned(), FieldValue::Number(1.0))]).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("region"));
     }
 
     fn field_of(r: RawConfig) -> String {

@@ -86,10 +86,6 @@ pub trait Transport {
     }
 }
 
-/// How long one attempt may take by default, from sending the request to the last byte of the
-/// answer, before it is abandoned as a network fault (and retried where the call retries).
-pub const ATTEMPT_TIMEOUT_MS: f64 = 60_000.0;
-
 /// The browser's `fetch` (as it was when apiless loaded), optionally tied to an `AbortSignal`,
 /// each attempt bounded by a timeout.
 #[derive(Clone, Debug)]
@@ -104,7 +100,7 @@ impl Default for Fetch {
     fn default() -> Self {
         Fetch {
             signal: None,
-            timeout_ms: ATTEMPT_TIMEOUT_MS,
+            timeout_ms: f64::from(crate::config::ATTEMPT_TIMEOUT_MS),
         }
     }
 }

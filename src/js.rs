@@ -47,6 +47,12 @@ export interface ApilessConfig {
   endpoint?: string;
   /** Where the session persists; "local" (localStorage) by default. */
   storage?: "local" | "session" | "memory";
+  /**
+   * Milliseconds one attempt of a request may take, from sending it to the last byte of the
+   * answer, before it is abandoned (and retried where the call retries): 60000 by default, 0
+   * for no limit. An `AbortSignal` bounds a whole call, retries included.
+   */
+  attemptTimeoutMs?: number;
 }
 
 /** A configuration after validation, with the endpoint of each service. */
@@ -699,6 +705,8 @@ fn field_value(v: &JsValue) -> FieldValue {
         FieldValue::Absent
     } else if let Some(s) = v.as_string() {
         FieldValue::Text(s)
+    } else if let Some(n) = v.as_f64() {
+        FieldValue::Number(n)
     } else {
         FieldValue::Other(type_name(v))
     }
@@ -823,9 +831,13 @@ pub fn create_client(
     install_panic_hook();
     let config = validate(config)?;
     let store = storage::open(config.storage)?;
+    let fetch = Fetch {
+        signal: None,
+        timeout_ms: f64::from(config.attempt_timeout_ms),
+    };
     let session = Session::new(
         config,
-        Fetch::default(),
+        fetch,
         store,
         Box::new(clock::browser_now_ms),
         Box::new(random),
@@ -1780,7 +1792,10 @@ fn with_aws(
     promise_of(Box::pin(async move {
         let identity = identity.await?;
         let transport = CallFetch {
-            fetch: Fetch::with_signal(signal),
+            fetch: Fetch {
+                signal,
+                timeout_ms: f64::from(session.config().attempt_timeout_ms),
+            },
             session: session.clone(),
             generation,
         };

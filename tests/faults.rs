@@ -1196,5 +1196,31 @@ async fn an_attempt_that_hangs_is_abandoned_at_its_timeout_and_retried() {
         .filter(|e| e["plan"] == always)
         .count();
     assert_eq!(attempts, 2);
+
+    // The app's config sets it for every call of the client: { attemptTimeoutMs: 1000 }.
+    let mut config = proxied_config().await;
+    config.attempt_timeout_ms = 1_000;
+    let session = Session::new(
+        config,
+        Fetch::default(),
+        Rc::new(MemoryStore::default()),
+        Box::new(js_sys::Date::now),
+        Box::new(random),
+    );
+    session
+        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
+        .await
+        .unwrap();
+    let t = table(&Client::with_session(session)).await;
+    ok(t.get(JsValue::from_str("warm"), JsValue::UNDEFINED)).await;
+    let sk = format!("timeout-config-{run}");
+    plan(json!({"match": GET_ITEM, "contains": sk, "faults": ["delay:5000"]})).await;
+    let started = js_sys::Date::now();
+    ok(t.get(JsValue::from_str(&sk), JsValue::UNDEFINED)).await;
+    let took = js_sys::Date::now() - started;
+    assert!(
+        took < 4_000.0,
+        "the config's timeout: settled after {took} ms"
+    );
     figures("attempt timeout").await;
 }

@@ -71,6 +71,7 @@ pub async fn client_config() -> Config {
         identity_pool_id: Some(field(&c, "identityPoolId").into()),
         endpoint: Some(field(&c, "endpoint").into()),
         storage: Some("memory".into()),
+        attempt_timeout_ms: None,
     })
     .expect("the seeded config validates")
 }
@@ -174,6 +175,7 @@ pub async fn mfa_pool_config() -> Config {
         identity_pool_id: None,
         endpoint: Some(field(&c, "endpoint").into()),
         storage: Some("memory".into()),
+        attempt_timeout_ms: None,
     })
     .expect("the MFA pool config validates")
 }

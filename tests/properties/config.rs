@@ -102,6 +102,7 @@ fn raw() -> impl Strategy<Value = RawConfig> {
                     identity_pool_id,
                     endpoint,
                     storage,
+                    attempt_timeout_ms: None,
                 }
             },
         )
@@ -352,6 +353,7 @@ fn accepted_endpoints_read_the_same_to_whatwg(check: &mut Check) -> Result<(), S
             identity_pool_id: None,
             endpoint: Some(e.clone()),
             storage: None,
+            attempt_timeout_ms: None,
         };
         let ours = match Config::validate(raw) {
             Ok(c) => c.endpoint.unwrap_or_default(),
