@@ -1192,15 +1192,13 @@ impl<T: Transport + 'static> Session<T> {
 }
 
 /// The session storage holds for this app, if its tokens are this pool's and client's (see
-/// [`Tokens::check`]); anything else in storage is not adopted.
+/// [`Tokens::belong_to`]); anything else in storage is not adopted.
 fn stored_session(config: &Config, store: &dyn Store) -> Option<(String, Tokens)> {
     storage::load_tokens(store, &config.user_pool_client_id).filter(|(_, tokens)| {
-        tokens
-            .check(
-                &tokens::issuer_of(&config.user_pool_id),
-                &config.user_pool_client_id,
-            )
-            .is_ok()
+        tokens.belong_to(
+            &tokens::issuer_of(&config.user_pool_id),
+            &config.user_pool_client_id,
+        )
     })
 }
 

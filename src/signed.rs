@@ -65,7 +65,7 @@ pub fn server_time_in(body: &[u8]) -> Option<f64> {
         return clock::parse_iso_date(time.trim());
     }
     let (before, _) = text::split_once(body, " min.)")?;
-    let open = before.rfind('(')?;
+    let open = before.bytes().rposition(|b| b == b'(')?;
     clock::parse_amz_date(before.get(open + 1..open + 17)?)
 }
 

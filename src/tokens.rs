@@ -94,40 +94,25 @@ impl Tokens {
         claims(&self.id_token)
     }
 
-    /// Checks that these tokens belong to the app's pool and client before they are adopted from
-    /// storage: the ID and the access token both issued by `issuer` for `client_id`, each with
-    /// its own `token_use`, for the same `sub`, and a lifetime (`exp` - `iat`) no longer than
-    /// Cognito ever grants. Expired tokens pass: the refresh token renews them on first use.
-    pub fn check(&self, issuer: &str, client_id: &str) -> Result<()> {
-        let bad =
-            |why: String| Error::protocol(format!("the stored tokens are not this app's: {why}"));
-        let id = self.id_claims()?;
-        let access = claims(&self.access_token)?;
-        for (c, token_use) in [(&id, "id"), (&access, "access")] {
-            if c.iss != issuer {
-                return Err(bad(format!("the {token_use} token is from another issuer")));
-            }
-            if c.client_id != client_id {
-                return Err(bad(format!(
-                    "the {token_use} token is for another app client"
-                )));
-            }
-            if c.token_use != token_use {
-                return Err(bad(format!(
-                    "the {token_use} token says token_use {}",
-                    c.token_use
-                )));
-            }
-            if c.exp <= c.iat || c.exp - c.iat > MAX_TOKEN_LIFE_S {
-                return Err(bad(format!(
-                    "the {token_use} token's lifetime is not Cognito's"
-                )));
-            }
-        }
-        if id.sub != access.sub {
-            return Err(bad("the ID and access tokens name different users".into()));
-        }
-        Ok(())
+    /// Whether these tokens belong to the app's pool and client, checked before they are
+    /// adopted from storage: the ID and the access token both issued by `issuer` for
+    /// `client_id`, each with its own `token_use`, for the same `sub`, and a lifetime (`exp` -
+    /// `iat`) no longer than Cognito ever grants. Expired tokens pass: the refresh token renews
+    /// them on first use.
+    pub fn belong_to(&self, issuer: &str, client_id: &str) -> bool {
+        let (Ok(id), Ok(access)) = (self.id_claims(), claims(&self.access_token)) else {
+            return false;
+        };
+        id.sub == access.sub
+            && [(&id, "id"), (&access, "access")]
+                .iter()
+                .all(|(c, token_use)| {
+                    c.iss == issuer
+                        && c.client_id == client_id
+                        && c.token_use == *token_use
+                        && c.exp > c.iat
+                        && c.exp - c.iat <= MAX_TOKEN_LIFE_S
+                })
     }
 
     /// When the first of the ID and access tokens expires, ms since the epoch.
