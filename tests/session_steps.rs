@@ -651,15 +651,19 @@ fn verifier_for(user: &str) -> Value {
 
 const LAST_USER: &str = "CognitoIdentityServiceProvider.client1.LastAuthUser";
 
-/// Finding 1: tab B's refresh, in flight while tab A signs out, must not write alice's session
-/// back into the shared storage; both tabs end signed out.
-#[test]
-fn a_refresh_in_another_tab_cannot_undo_a_sign_out() {
-    let store = Rc::new(MemoryStore::default());
-    let (tab_a, _) = session_meeting_with_store(tokens_answer(), vec![json!({})], store.clone());
-    sign_in(&tab_a);
-    let (tab_b, script_b) =
-        session_meeting_with_store(json!({}), vec![tokens_answer()], store.clone());
+/// Tab B over `store`, restored as alice, whose next refresh is answered for alice and held
+/// in flight; with the log of B's events. The caller lets it go with
+/// `script.refresh_gate_closed.set(false)`.
+#[allow(clippy::type_complexity)]
+fn tab_b_refreshing(
+    store: &Rc<MemoryStore>,
+) -> (
+    Rc<Session<Script>>,
+    Script,
+    Rc<RefCell<Vec<&'static str>>>,
+    impl Future<Output = Result<apiless::tokens::Tokens>> + Unpin,
+) {
+    let (tab_b, script_b) = session_meeting_with_store(json!({}), vec![], store.clone());
     assert_eq!(tab_b.current_user().unwrap().username, "alice", "restored");
     script_b.answers.borrow_mut().clear();
     script_b
@@ -669,10 +673,20 @@ fn a_refresh_in_another_tab_cannot_undo_a_sign_out() {
     let seen = Rc::new(RefCell::new(Vec::new()));
     let log = seen.clone();
     tab_b.on_change(Rc::new(move |e: Event| log.borrow_mut().push(e.name())));
-
     script_b.refresh_gate_closed.set(true);
     let mut refresh = tab_b.refresh();
     assert!(poll_once(&mut refresh).is_none(), "held in flight");
+    (tab_b, script_b, seen, refresh)
+}
+
+/// Finding 1: tab B's refresh, in flight while tab A signs out, must not write alice's session
+/// back into the shared storage; both tabs end signed out.
+#[test]
+fn a_refresh_in_another_tab_cannot_undo_a_sign_out() {
+    let store = Rc::new(MemoryStore::default());
+    let (tab_a, _) = session_meeting_with_store(tokens_answer(), vec![json!({})], store.clone());
+    sign_in(&tab_a);
+    let (tab_b, script_b, seen, mut refresh) = tab_b_refreshing(&store);
     run(tab_a.sign_out(false)).unwrap();
     script_b.refresh_gate_closed.set(false);
     let e = poll_once(&mut refresh).expect("done").unwrap_err();
@@ -699,19 +713,7 @@ fn a_refresh_in_another_tab_cannot_turn_a_new_user_back_into_the_previous_one() 
         store.clone(),
     );
     sign_in(&tab_a);
-    let (tab_b, script_b) = session_meeting_with_store(json!({}), vec![], store.clone());
-    script_b.answers.borrow_mut().clear();
-    script_b
-        .answers
-        .borrow_mut()
-        .push_back(tokens_answer_for("alice"));
-    let seen = Rc::new(RefCell::new(Vec::new()));
-    let log = seen.clone();
-    tab_b.on_change(Rc::new(move |e: Event| log.borrow_mut().push(e.name())));
-
-    script_b.refresh_gate_closed.set(true);
-    let mut refresh = tab_b.refresh();
-    assert!(poll_once(&mut refresh).is_none(), "held in flight");
+    let (tab_b, script_b, seen, mut refresh) = tab_b_refreshing(&store);
     run(tab_a.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
     script_b.refresh_gate_closed.set(false);
     let e = poll_once(&mut refresh).expect("done").unwrap_err();

@@ -66,6 +66,15 @@ window.ready = (async () => {
 })();
 </script>`;
 
+/** Opens tab.html of `server` in `context`, ready; page errors go to `errors`. */
+async function openTab(context, server, errors) {
+  const tab = await context.newPage();
+  tab.on("pageerror", (e) => errors.push(String(e)));
+  await tab.goto(urlOf(server) + "tab.html");
+  await tab.evaluate(() => window.ready);
+  return tab;
+}
+
 /** The test pages, the backend's config, and pkg/. */
 function servePage() {
   return serve(
@@ -106,13 +115,7 @@ test("two tabs of an app agree on sign-in and sign-out through localStorage", as
   try {
     const context = await browser.newContext();
     const errors = [];
-    const open = async () => {
-      const tab = await context.newPage();
-      tab.on("pageerror", (e) => errors.push(String(e)));
-      await tab.goto(urlOf(server) + "tab.html");
-      await tab.evaluate(() => window.ready);
-      return tab;
-    };
+    const open = () => openTab(context, server, errors);
     const a = await open();
     await a.evaluate(() => localStorage.clear());
     const b = await open();
@@ -162,13 +165,7 @@ test("a refresh in flight in another tab cannot undo a sign-out or turn bob back
     for (const variant of ["sign-out", "bob signs in"]) {
       const context = await browser.newContext();
       const errors = [];
-      const open = async () => {
-        const tab = await context.newPage();
-        tab.on("pageerror", (e) => errors.push(String(e)));
-        await tab.goto(urlOf(server) + "tab.html");
-        await tab.evaluate(() => window.ready);
-        return tab;
-      };
+      const open = () => openTab(context, server, errors);
       const a = await open();
       await a.evaluate(() => localStorage.clear());
       const b = await open();
