@@ -26,18 +26,8 @@ async fn err(p: js_sys::Promise) -> (String, String) {
     (String::from(e.name()), String::from(e.message()))
 }
 
-/// A client signed in as `user`, over a session whose clock the test controls.
 async fn signed_in(user: &str, clock: &TestClock) -> Client {
-    let session = session_with(Fetch::default(), Rc::new(MemoryStore::default()), clock).await;
-    session
-        .sign_in(user, zeroize::Zeroizing::new(password_of(user).await))
-        .await
-        .unwrap();
-    Client::with_session(session)
-}
-
-async fn count(op: &str) -> u64 {
-    calls().await[op].as_u64().unwrap_or(0)
+    signed_in_client(user, clock).await
 }
 
 #[wasm_bindgen_test]

@@ -9,11 +9,8 @@
 
 mod common;
 
-use apiless::http::Fetch;
 use apiless::js::Client;
-use apiless::storage::MemoryStore;
 use common::*;
-use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -33,21 +30,7 @@ async fn refused(p: js_sys::Promise) -> (String, String, String) {
 }
 
 async fn signed_in(user: &str) -> Client {
-    let session = session_with(
-        Fetch::default(),
-        Rc::new(MemoryStore::default()),
-        &TestClock::default(),
-    )
-    .await;
-    session
-        .sign_in(user, zeroize::Zeroizing::new(password_of(user).await))
-        .await
-        .unwrap();
-    Client::with_session(session)
-}
-
-async fn count(op: &str) -> u64 {
-    calls().await[op].as_u64().unwrap_or(0)
+    signed_in_client(user, &TestClock::default()).await
 }
 
 fn eval(code: &str) -> JsValue {

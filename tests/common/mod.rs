@@ -124,6 +124,21 @@ pub async fn session_with<T: Transport + 'static>(
     )
 }
 
+/// A JS client signed in as `user`, over an in-memory session whose clock the test controls.
+pub async fn signed_in_client(user: &str, clock: &TestClock) -> apiless::js::Client {
+    let session = session_with(Fetch::default(), Rc::new(MemoryStore::default()), clock).await;
+    session
+        .sign_in(user, zeroize::Zeroizing::new(password_of(user).await))
+        .await
+        .unwrap();
+    apiless::js::Client::with_session(session)
+}
+
+/// How often the backend has been called for `op` (`DynamoDB_20120810.PutItem`, `s3:PUT`).
+pub async fn count(op: &str) -> u64 {
+    calls().await[op].as_u64().unwrap_or(0)
+}
+
 /// A fresh in-memory session with the browser's clock.
 pub async fn session() -> Rc<Session<Fetch>> {
     session_with(
