@@ -906,16 +906,26 @@ fn check_index_updates(
             None => head,
         }
     };
+    let field = "updateExpression";
     for (clause, action) in update_actions(&options.update_expression) {
-        let (path, value) = match text::split_once(action, "=") {
-            Some((path, value)) if clause == "SET" => (path.trim(), Some(value.trim())),
-            _ => (action.split_whitespace().next().unwrap_or_default(), None),
-        };
+        // What cannot be read for sure is refused: an index key must not slip through.
+        let (path, value) =
+            match (clause, text::split_once(action, "=")) {
+                ("SET", Some((path, value))) => (path.trim(), Some(value.trim())),
+                ("REMOVE", None) if action.split_whitespace().count() == 1 => (action, None),
+                ("ADD" | "DELETE", None) => {
+                    (action.split_whitespace().next().unwrap_or_default(), None)
+                }
+                _ => return Err(Error::invalid_input(
+                    field,
+                    "updateExpression has an action apiless cannot read (each must follow SET, \
+                     REMOVE, ADD or DELETE), and the table declares indexes whose keys it checks",
+                )),
+            };
         let attribute = name_of(path);
         let Some(index) = table.indexes.iter().find(|i| i.pk_name == attribute) else {
             continue;
         };
-        let field = "updateExpression";
         let value = match (clause, value) {
             ("REMOVE", _) => continue,
             ("SET", Some(v)) if !path.contains(['.', '[']) => v,
@@ -978,8 +988,9 @@ fn update_actions<'e>(expression: &'e str) -> Vec<(&'static str, &'e str)> {
                 start = i + 1;
             }
             c if depth == 0 && c.is_ascii_alphabetic() && (i == 0 || !is_word(bytes[i - 1])) => {
+                // A word ends where a name would: `SET#o=:o` is the keyword SET, then `#o=:o`.
                 let end = (i..bytes.len())
-                    .find(|&j| !is_word(bytes[j]))
+                    .find(|&j| !(bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_'))
                     .unwrap_or(bytes.len());
                 let word = expression.get(i..end).unwrap_or_default();
                 if let Some(keyword) = CLAUSES.iter().find(|k| k.eq_ignore_ascii_case(word)) {
@@ -998,8 +1009,33 @@ fn update_actions<'e>(expression: &'e str) -> Vec<(&'static str, &'e str)> {
     actions
 }
 
+/// Whether `b` may stand right before a name's letters inside the same name or path.
 fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'#' || b == b':'
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'#' | b':' | b'.')
+}
+
+/// A filter whose parentheses close what they open, in order: so that `(theirs)` cannot close
+/// early and OR its way around the owner filter.
+fn check_parentheses(filter: &str) -> Result<()> {
+    let mut depth = 0i32;
+    for b in filter.bytes() {
+        depth += match b {
+            b'(' => 1,
+            b')' => -1,
+            _ => 0,
+        };
+        if depth < 0 {
+            break;
+        }
+    }
+    if depth == 0 {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(
+            "filter",
+            "filter's parentheses do not match",
+        ))
+    }
 }
 
 /// A key attribute is a non-empty string, a number or non-empty binary.
@@ -1479,12 +1515,29 @@ pub fn query_request(
     // An index partition is not an owner's: anyone may write any value into an index key
     // attribute of their own items. So an index query also filters on the table's partition
     // key, which AWS checks on every write: only the caller's own items come back.
-    let owner_filter = options.index.is_some().then(|| {
-        generated_names.push(("#tpk", table.pk_name.as_str()));
-        "#tpk = :tpk".to_owned()
-    });
-    if owner_filter.is_some() {
-        generated_values.push((":tpk", &owner));
+    // DynamoDB refuses a filter on the queried index's own key attributes: where the table's
+    // partition key is one of them, the key condition binds it instead (a local secondary
+    // index's partition key is the table's; a sort key that is the table's takes `= :tpk`).
+    let mut owner_filter = None;
+    if let Some(index) = &options.index {
+        if index.sk_name.as_deref() == Some(table.pk_name.as_str()) {
+            if options.sort_key.is_some() {
+                return Err(Error::invalid_input(
+                    "sortKey",
+                    "this index's sort key is the table's partition key, which apiless binds to \
+                     the signed-in identity id: leave sortKey out",
+                ));
+            }
+            generated_names.push(("#tpk", table.pk_name.as_str()));
+            expression.push_str(" AND #tpk = :tpk");
+            generated_values.push((":tpk", &owner));
+        } else if index.pk_name != table.pk_name {
+            generated_names.push(("#tpk", table.pk_name.as_str()));
+            generated_values.push((":tpk", &owner));
+            owner_filter = Some("#tpk = :tpk".to_owned());
+            // The caller's filter is ANDed in parentheses: they must be its own.
+            check_parentheses(options.filter_expression.as_deref().unwrap_or(""))?;
+        }
     }
     let filter = match (owner_filter, options.filter_expression.as_deref()) {
         (Some(own), Some(theirs)) if !theirs.trim().is_empty() => {
@@ -1742,6 +1795,49 @@ mod tests {
             body["FilterExpression"],
             Json::from("#tpk = :tpk AND (a = :a OR b = :a)")
         );
+        // A filter that closes the owner's parentheses early is refused.
+        let e = query_request(
+            &with_owner_index(),
+            ME,
+            &Query {
+                index: with_owner_index().indexes.first().cloned(),
+                filter_expression: Some("a = :a) OR (attribute_exists(b)".into()),
+                ..Query::default()
+            },
+            ScopeCheck::Enforce,
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("filter"));
+        // A local secondary index: its partition key is the table's, bound by the key condition.
+        let lsi = Query {
+            index: Some(Index {
+                name: "byDate".into(),
+                pk_name: "userId".into(),
+                sk_name: Some("date".into()),
+            }),
+            ..Query::default()
+        };
+        let body = query_request(&with_owner_index(), ME, &lsi, ScopeCheck::Enforce).unwrap();
+        assert!(body.get("FilterExpression").is_none(), "{body}");
+        assert_eq!(
+            body["ExpressionAttributeNames"]["#pk"],
+            Json::from("userId")
+        );
+        // An index whose sort key is the table's partition key binds it in the key condition.
+        let flipped = Query {
+            index: Some(Index {
+                name: "byOwnerThenUser".into(),
+                pk_name: "owner".into(),
+                sk_name: Some("userId".into()),
+            }),
+            ..Query::default()
+        };
+        let body = query_request(&with_owner_index(), ME, &flipped, ScopeCheck::Enforce).unwrap();
+        assert_eq!(
+            body["KeyConditionExpression"],
+            Json::from("#pk = :pk AND #tpk = :tpk")
+        );
+        assert!(body.get("FilterExpression").is_none());
         // A table query needs no such filter: its key condition is the table's partition key.
         let plain = query_request(
             &with_owner_index(),
@@ -1817,11 +1913,28 @@ mod tests {
             ("REMOVE #o", &owner[..], OTHER, true),
             ("SET ownerName = :t, settings = :t", &[][..], OTHER, true),
             ("SET t = :t ADD #o :o", &owner[..], ME, false),
+            // No space after the keyword: still read as SET.
+            ("SET#o=:o", &owner[..], OTHER, false),
+            ("set#o = :o", &owner[..], OTHER, false),
+            ("REMOVE x SET#o=:o", &owner[..], OTHER, false),
+            ("SET#o=:o", &owner[..], ME, true),
+            // What cannot be read is refused.
+            ("#o = :o", &owner[..], ME, false),
+            ("REMOVE #o :o", &owner[..], ME, false),
+            ("SET #o", &owner[..], ME, false),
         ] {
             let result = update(expression, names, value);
             assert_eq!(result.is_ok(), ok, "{expression} with {value}: {result:?}");
             if let Err(e) = result {
-                assert_eq!(e.code, "OutOfScopeError", "{expression}");
+                // An unreadable action is bad input; a readable one that sets another id is
+                // out of scope.
+                let unreadable = ["#o = :o", "REMOVE #o :o", "SET #o"].contains(&expression);
+                let code = if unreadable {
+                    "InvalidInputError"
+                } else {
+                    "OutOfScopeError"
+                };
+                assert_eq!(e.code, code, "{expression}");
             }
         }
         // The demo's bypass sends it anyway, for IAM to judge.
