@@ -301,15 +301,55 @@ impl Config {
     pub fn endpoint_for(&self, service: Service) -> String {
         match &self.endpoint {
             Some(e) => e.clone(),
-            None => {
-                let suffix = if self.region.starts_with("cn-") {
-                    "amazonaws.com.cn"
-                } else {
-                    "amazonaws.com"
-                };
-                format!("https://{}.{}.{}", service.name(), self.region, suffix)
-            }
+            None => format!(
+                "https://{}.{}.{}",
+                service.name(),
+                self.region,
+                dns_suffix(&self.region)
+            ),
         }
+    }
+
+    /// The user pool's provider name, the key of its ID token in an identity pool's `Logins`:
+    /// `cognito-idp.<region>.amazonaws.com/<userPoolId>` (`.amazonaws.com.cn` in China).
+    pub fn user_pool_provider(&self) -> String {
+        format!(
+            "cognito-idp.{}.{}/{}",
+            self.region,
+            dns_suffix(&self.region),
+            self.user_pool_id
+        )
+    }
+
+    /// Whether `iss` names this app's user pool: `https://cognito-idp.<region>.<suffix>/<id>`,
+    /// or the newer `https://issuer-cognito-idp.<region>.<suffix>/<id>`, in any region (a
+    /// replica of a multi-region pool signs with its own).
+    pub fn is_user_pool_issuer(&self, iss: &str) -> bool {
+        let Some((host, pool)) = iss
+            .strip_prefix("https://")
+            .and_then(|rest| rest.split_once('/'))
+        else {
+            return false;
+        };
+        let Some(rest) = host
+            .strip_prefix("cognito-idp.")
+            .or_else(|| host.strip_prefix("issuer-cognito-idp."))
+        else {
+            return false;
+        };
+        let Some((region, suffix)) = rest.split_once('.') else {
+            return false;
+        };
+        pool == self.user_pool_id && is_region(region) && suffix == dns_suffix(region)
+    }
+}
+
+/// The DNS suffix of `region`'s AWS partition.
+fn dns_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
     }
 }
 
@@ -333,7 +373,8 @@ fn is_region(s: &str) -> bool {
         && !parts[parts.len() - 1].is_empty()
 }
 
-fn is_uuid(s: &str) -> bool {
+/// A UUID as AWS writes it: lower-case hex in 8-4-4-4-12 groups.
+pub fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
         && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| {
@@ -551,6 +592,72 @@ mod tests {
             storage: None,
             attempt_timeout_ms: None,
         }
+    }
+
+    #[test]
+    fn the_user_pool_is_named_as_cognito_names_it() {
+        let c = Config::validate(raw()).unwrap();
+        assert_eq!(
+            c.user_pool_provider(),
+            "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"
+        );
+        for (iss, ok) in [
+            (
+                "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123",
+                true,
+            ),
+            (
+                "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123",
+                true,
+            ),
+            (
+                "https://cognito-idp.eu-west-1.amazonaws.com/us-east-1_AbC123",
+                true,
+            ),
+            (
+                "https://cognito-idp.cn-north-1.amazonaws.com.cn/us-east-1_AbC123",
+                true,
+            ),
+            (
+                "https://cognito-idp.cn-north-1.amazonaws.com/us-east-1_AbC123",
+                false,
+            ),
+            (
+                "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other",
+                false,
+            ),
+            (
+                "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123/",
+                false,
+            ),
+            (
+                "http://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123",
+                false,
+            ),
+            ("https://evil.example/us-east-1_AbC123", false),
+            (
+                "https://cognito-idp.us-east-1.evil.example/us-east-1_AbC123",
+                false,
+            ),
+            (
+                "https://cognito-idp.evil.amazonaws.com/us-east-1_AbC123",
+                false,
+            ),
+            ("", false),
+        ] {
+            assert_eq!(c.is_user_pool_issuer(iss), ok, "{iss}");
+        }
+        let china = Config::validate(RawConfig {
+            region: Some("cn-north-1".into()),
+            user_pool_id: Some("cn-north-1_AbC123".into()),
+            identity_pool_id: None,
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(
+            china.user_pool_provider(),
+            "cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbC123"
+        );
     }
 
     #[test]
@@ -818,7 +925,13 @@ mod tests {
         ] {
             let err = endpoint(e).unwrap_err();
             assert_eq!(err.field.as_deref(), Some("endpoint"), "{e}");
-            assert!(err.message.contains("http://"), "{e}: {}", err.message);
+            // Refused for going to another machine, or (an IPv6 host other than [::1]) for a
+            // host the check does not take at all; never for a reason every message gives.
+            assert!(
+                err.message.contains("to another machine") || err.message.contains("[::1]"),
+                "{e}: {}",
+                err.message
+            );
         }
     }
 

@@ -93,14 +93,7 @@ pub fn is_identity_id(id: &str, pool_id: &str) -> bool {
     let Some((r, uuid)) = id.split_once(':') else {
         return false;
     };
-    let groups: Vec<&str> = uuid.split('-').collect();
-    r == region_of(pool_id)
-        && groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| {
-            g.len() == n
-                && g.bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        })
+    r == region_of(pool_id) && crate::config::is_uuid(uuid)
 }
 
 /// `Logins`: the User Pool's ID token under its issuer's key.

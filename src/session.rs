@@ -235,7 +235,7 @@ impl<T: Transport + 'static> Session<T> {
         now: Now,
         random: Random,
     ) -> Rc<Self> {
-        let state = match stored_session(&config, store.as_ref()) {
+        let state = match stored_session(&config, store.as_ref(), now() as i64 / 1000) {
             Some((username, tokens)) => State::SignedIn(SignedIn {
                 username,
                 tokens,
@@ -896,7 +896,11 @@ impl<T: Transport + 'static> Session<T> {
     /// matching event and returns it; `None` when nothing changed (or the other tab is between
     /// two of its writes: storage holds no complete session for a new user yet).
     pub fn sync_from_store(&self) -> Option<Event> {
-        let stored = stored_session(&self.config, self.store.as_ref());
+        let stored = stored_session(
+            &self.config,
+            self.store.as_ref(),
+            self.server_now_ms() as i64 / 1000,
+        );
         let current = match &*self.state.borrow() {
             State::SignedIn(s) => Some((s.username.clone(), s.tokens.clone())),
             _ => None,
@@ -1076,6 +1080,7 @@ impl<T: Transport + 'static> Session<T> {
     }
 
     async fn fetch_aws_identity(self: Rc<Self>) -> Result<Expiring<AwsIdentity>> {
+        let generation = self.generation();
         let pool_id = self.config.identity_pool_id.clone().ok_or_else(|| {
             Error::config(
                 "identityPoolId",
@@ -1098,7 +1103,7 @@ impl<T: Transport + 'static> Session<T> {
         };
 
         // The `Logins` key names the configured pool, whatever the token says.
-        let issuer = tokens::issuer_of(&self.config.user_pool_id);
+        let issuer = self.config.user_pool_provider();
         let remembered = self
             .store
             .get(&key)
@@ -1126,8 +1131,9 @@ impl<T: Transport + 'static> Session<T> {
             }
             Err(e) => return Err(e),
         };
-        if remembered.as_deref() != Some(identity_id.as_str()) {
-            // Remembering is an optimisation: a refused write costs one GetId next time.
+        // Remembering is an optimisation (a refused write costs one GetId next time), and only
+        // for the sign-in this fetch began under: a sign-out meanwhile removed the entry.
+        if remembered.as_deref() != Some(identity_id.as_str()) && self.generation() == generation {
             let _ = self.store.set(&key, &identity_id);
         }
         let expires_at_ms = credentials.expires_at_ms;
@@ -1193,13 +1199,9 @@ impl<T: Transport + 'static> Session<T> {
 
 /// The session storage holds for this app, if its tokens are this pool's and client's (see
 /// [`Tokens::belong_to`]); anything else in storage is not adopted.
-fn stored_session(config: &Config, store: &dyn Store) -> Option<(String, Tokens)> {
-    storage::load_tokens(store, &config.user_pool_client_id).filter(|(_, tokens)| {
-        tokens.belong_to(
-            &tokens::issuer_of(&config.user_pool_id),
-            &config.user_pool_client_id,
-        )
-    })
+fn stored_session(config: &Config, store: &dyn Store, now_s: i64) -> Option<(String, Tokens)> {
+    storage::load_tokens(store, &config.user_pool_client_id)
+        .filter(|(_, tokens)| tokens.belong_to(config, now_s))
 }
 
 fn not_signed_in() -> Error {

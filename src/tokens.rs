@@ -5,6 +5,7 @@
 //! every service that accepts them (Identity Pools, the User Pool API) verifies them itself.
 //! Token strings are bearer credentials, so `Debug` never prints them.
 
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::json::Json;
 use crate::text::Base64;
@@ -64,13 +65,6 @@ pub fn claims(token: &str) -> Result<Claims> {
 /// The longest an ID or access token can be valid in Cognito (one day).
 pub const MAX_TOKEN_LIFE_S: i64 = 24 * 3600;
 
-/// The issuer of the user pool `user_pool_id`: `https://cognito-idp.<region>.amazonaws.com/<id>`,
-/// the region being the pool id's own prefix.
-pub fn issuer_of(user_pool_id: &str) -> String {
-    let region = user_pool_id.split_once('_').map_or("", |(r, _)| r);
-    format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}")
-}
-
 /// The tokens of a signed-in user.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Tokens {
@@ -95,11 +89,11 @@ impl Tokens {
     }
 
     /// Whether these tokens belong to the app's pool and client, checked before they are
-    /// adopted from storage: the ID and the access token both issued by `issuer` for
-    /// `client_id`, each with its own `token_use`, for the same `sub`, and a lifetime (`exp` -
-    /// `iat`) no longer than Cognito ever grants. Expired tokens pass: the refresh token renews
-    /// them on first use.
-    pub fn belong_to(&self, issuer: &str, client_id: &str) -> bool {
+    /// adopted from storage: the ID and the access token both issued by the configured user
+    /// pool for its app client, each with its own `token_use`, for the same `sub`, issued no
+    /// later than a day from `now_s` (a wrong clock is allowed a day) and valid no longer than
+    /// Cognito ever grants. Expired tokens pass: the refresh token renews them on first use.
+    pub fn belong_to(&self, config: &Config, now_s: i64) -> bool {
         let (Ok(id), Ok(access)) = (self.id_claims(), claims(&self.access_token)) else {
             return false;
         };
@@ -107,11 +101,13 @@ impl Tokens {
             && [(&id, "id"), (&access, "access")]
                 .iter()
                 .all(|(c, token_use)| {
-                    c.iss == issuer
-                        && c.client_id == client_id
+                    config.is_user_pool_issuer(&c.iss)
+                        && c.client_id == config.user_pool_client_id
                         && c.token_use == *token_use
-                        && c.exp > c.iat
-                        && c.exp - c.iat <= MAX_TOKEN_LIFE_S
+                        && c.iat <= now_s.saturating_add(MAX_TOKEN_LIFE_S)
+                        && c.exp
+                            .checked_sub(c.iat)
+                            .is_some_and(|life| (1..=MAX_TOKEN_LIFE_S).contains(&life))
                 })
     }
 

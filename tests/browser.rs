@@ -125,6 +125,48 @@ async fn an_aborted_call_is_an_abort_error() {
     assert_eq!(err.code, "AbortError");
 }
 
+/// Review finding 13: apiless takes `fetch` once, when it loads, so a script that replaces it
+/// later (to read credential and token answers) sees none of apiless's requests.
+#[wasm_bindgen_test]
+async fn a_fetch_replaced_after_apiless_loaded_sees_nothing() {
+    let fetch = Fetch::default();
+    let warm = Request {
+        method: "GET".into(),
+        url: format!("{}/_apiless/config", endpoint()),
+        headers: Vec::new(),
+        body: Vec::new(),
+    };
+    fetch.send(warm).await.expect("the glue is loaded");
+    js_sys::eval(
+        "globalThis.seenByWrapper = 0; globalThis.realFetch = globalThis.fetch; \
+         globalThis.fetch = (...a) => { globalThis.seenByWrapper++; return globalThis.realFetch(...a); };",
+    )
+    .unwrap();
+    let request = Request {
+        method: "GET".into(),
+        url: format!("{}/_apiless/config", endpoint()),
+        headers: Vec::new(),
+        body: Vec::new(),
+    };
+    let answer = fetch.send(request).await;
+    // The wrapper itself works: a plain fetch goes through it.
+    let wrapped =
+        js_sys::eval("fetch('about:blank').catch(() => 0); globalThis.seenByWrapper").unwrap();
+    let seen =
+        js_sys::eval("globalThis.fetch = globalThis.realFetch; globalThis.seenByWrapper").unwrap();
+    assert_eq!(answer.expect("answered").status, 200);
+    assert_eq!(
+        wrapped.as_f64(),
+        Some(1.0),
+        "the wrapper counts what goes through it"
+    );
+    assert_eq!(
+        seen.as_f64(),
+        Some(1.0),
+        "apiless's request did not go through it"
+    );
+}
+
 #[wasm_bindgen_test]
 fn errors_cross_into_js_as_real_error_objects() {
     let bad = js_sys::JSON::parse(r#"{"region":"mars","userPoolId":"x","userPoolClientId":"y"}"#)

@@ -256,6 +256,7 @@ async fn an_item_planted_in_anothers_index_partition_never_reaches_them() {
     .await;
 
     let before = count("DynamoDB_20120810.PutItem").await;
+    let updates = count("DynamoDB_20120810.UpdateItem").await;
     let (e, _) = err(tb.put(
         js(serde_json::json!({"sk": planted, owner.clone(): alice_id})),
         JsValue::UNDEFINED,
@@ -272,6 +273,11 @@ async fn an_item_planted_in_anothers_index_partition_never_reaches_them() {
         count("DynamoDB_20120810.PutItem").await,
         before,
         "refused before sending"
+    );
+    assert_eq!(
+        count("DynamoDB_20120810.UpdateItem").await,
+        updates,
+        "the update too"
     );
     // Bypassed, the write is bob's own partition: IAM allows it, as AWS would.
     ok(tb.put(

@@ -1197,30 +1197,40 @@ async fn an_attempt_that_hangs_is_abandoned_at_its_timeout_and_retried() {
         .count();
     assert_eq!(attempts, 2);
 
-    // The app's config sets it for every call of the client: { attemptTimeoutMs: 1000 }.
-    let mut config = proxied_config().await;
-    config.attempt_timeout_ms = 1_000;
-    let session = Session::new(
-        config,
-        Fetch::default(),
-        Rc::new(MemoryStore::default()),
-        Box::new(js_sys::Date::now),
-        Box::new(random),
+    // The app's config sets it for every call of the client, the sign-in's included:
+    // createClient({ ..., attemptTimeoutMs: 1000 }), through the fault proxy.
+    let c = backend_config().await;
+    let client = apiless::js::create_client(js(json!({
+        "region": c["region"], "userPoolId": c["userPoolId"], "userPoolClientId": c["userPoolClientId"],
+        "identityPoolId": c["identityPoolId"], "endpoint": fault_endpoint(), "storage": "memory",
+        "attemptTimeoutMs": 1000
+    })))
+    .unwrap();
+    let sign_in = plan(json!({"match": INITIATE_AUTH, "faults": ["delay:5000"]})).await;
+    let started = js_sys::Date::now();
+    ok(client.sign_in(js(
+        json!({"username": "alice", "password": password_of("alice").await}),
+    )))
+    .await;
+    let took = js_sys::Date::now() - started;
+    assert!(
+        took < 4_000.0,
+        "the held sign-in attempt: settled after {took} ms"
     );
-    session
-        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
-        .await
-        .unwrap();
-    let t = table(&Client::with_session(session)).await;
+    let t = table(&client).await;
     ok(t.get(JsValue::from_str("warm"), JsValue::UNDEFINED)).await;
     let sk = format!("timeout-config-{run}");
-    plan(json!({"match": GET_ITEM, "contains": sk, "faults": ["delay:5000"]})).await;
+    let held = plan(json!({"match": GET_ITEM, "contains": sk, "faults": ["delay:5000"]})).await;
     let started = js_sys::Date::now();
     ok(t.get(JsValue::from_str(&sk), JsValue::UNDEFINED)).await;
     let took = js_sys::Date::now() - started;
     assert!(
         took < 4_000.0,
-        "the config's timeout: settled after {took} ms"
+        "the held GetItem attempt: settled after {took} ms"
     );
+    for plan_id in [sign_in, held] {
+        let gone = client_gone(plan_id).await;
+        assert_eq!(gone["forwarded"], false, "abandoned by the browser: {gone}");
+    }
     figures("attempt timeout").await;
 }

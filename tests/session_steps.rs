@@ -133,7 +133,8 @@ fn tokens_answer_for(user: &str) -> Value {
         "AuthenticationResult": {
             "IdToken": jwt(json!({"sub": format!("sub-{user}"), "iss": iss, "aud": "client1", "exp": exp, "iat": exp - 3600, "cognito:username": user, "token_use": "id"})),
             "AccessToken": jwt(json!({"sub": format!("sub-{user}"), "iss": iss, "client_id": "client1", "exp": exp, "iat": exp - 3600, "username": user, "token_use": "access"})),
-            "RefreshToken": "opaque-refresh",
+            // alice's is "opaque-refresh"; anyone else's names them.
+            "RefreshToken": if user == "alice" { "opaque-refresh".to_owned() } else { format!("opaque-refresh-{user}") },
             "ExpiresIn": 3600,
             "TokenType": "Bearer"
         },
@@ -848,6 +849,22 @@ fn stored_tokens_of_another_pool_client_or_shape_are_not_adopted() {
         (
             "exp in 9999",
             with(&good_id, "exp", json!(253_402_300_799_i64)),
+            good_access.clone(),
+            false,
+        ),
+        (
+            "iat and exp in 9999",
+            with(
+                &with(&good_id, "exp", json!(253_402_300_799_i64)),
+                "iat",
+                json!(253_402_297_199_i64),
+            ),
+            good_access.clone(),
+            false,
+        ),
+        (
+            "a lifetime that overflows",
+            with(&with(&good_id, "exp", json!(i64::MAX)), "iat", json!(-1)),
             good_access.clone(),
             false,
         ),

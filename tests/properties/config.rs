@@ -131,16 +131,23 @@ fn fields_read_or_are_named(check: &mut Check) -> Result<(), String> {
     let value = prop_oneof![
         Just(FieldValue::Absent),
         gen::text().prop_map(FieldValue::Text),
-        proptest::sample::select(vec!["a number", "a boolean", "an object"])
-            .prop_map(FieldValue::Other),
+        proptest::sample::select(vec!["a boolean", "an object"]).prop_map(FieldValue::Other),
+        (0u32..100_000).prop_map(|n| FieldValue::Number(f64::from(n))),
     ];
     check.run(&proptest::collection::vec((name, value), 0..8), |fields| {
-        let first_bad = fields
-            .iter()
-            .find(|(n, v)| !FIELDS.contains(&n.as_str()) || matches!(v, FieldValue::Other(_)));
+        // attemptTimeoutMs takes a number; every other field a string.
+        let first_bad = fields.iter().find(|(n, v)| {
+            !FIELDS.contains(&n.as_str())
+                || matches!(
+                    (n == "attemptTimeoutMs", v),
+                    (_, FieldValue::Other(_))
+                        | (true, FieldValue::Text(_))
+                        | (false, FieldValue::Number(_))
+                )
+        });
         match (RawConfig::from_fields(fields.clone()), first_bad) {
             (Ok(mut raw), None) => {
-                for field in FIELDS {
+                for field in FIELDS.iter().filter(|f| **f != "attemptTimeoutMs") {
                     let last = fields
                         .iter()
                         .rev()
