@@ -40,4 +40,3 @@ export async function createClient(config) {
 }
 
 export { validateConfig, version };
-export { NumberValue } from "./number.js";
