@@ -168,13 +168,7 @@ pub fn parse_amz_date(s: &str) -> Option<f64> {
     if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
         return None;
     }
-    let num = |from: usize, to: usize| -> Option<u32> {
-        let digits = s.get(from..to)?;
-        digits
-            .bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| digits.parse().ok())?
-    };
+    let num = |from: usize, to: usize| digits(s.get(from..to)?, to - from);
     let (year, month, day) = (num(0, 4)?, num(4, 6)?, num(6, 8)?);
     let (hour, minute, second) = (num(9, 11)?, num(11, 13)?, num(13, 15)?);
     let days = days_from_civil(i64::from(year), month, day);

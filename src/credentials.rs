@@ -127,15 +127,20 @@ impl Drop for Credentials {
 mod tests {
     use super::*;
 
-    #[test]
-    fn debug_hides_the_secret_and_the_token() {
-        let c = Credentials {
+    /// Credentials with a known secret key and session token.
+    fn example() -> Credentials {
+        Credentials {
             access_key_id: "ASIAEXAMPLE".into(),
             secret_access_key: "wJalrXUtnFEMI/K7MDENG".into(),
             session_token: Some("IQoJb3JpZ2luX2VjE".into()),
             expires_at_ms: 1,
             signing_key: SigningKeyCache::default(),
-        };
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_secret_and_the_token() {
+        let c = example();
         let d = format!("{c:?}");
         assert!(d.contains("ASIAEXAMPLE"));
         assert!(!d.contains("wJalr") && !d.contains("IQoJb"), "{d}");
@@ -143,25 +148,14 @@ mod tests {
 
     #[test]
     fn redact_removes_every_copy_of_each_secret() {
-        let c = Credentials {
-            access_key_id: "ASIAEXAMPLE".into(),
-            secret_access_key: "wJalrXUtnFEMI/K7MDENG".into(),
-            session_token: Some("IQoJb3JpZ2luX2VjE".into()),
-            expires_at_ms: 1,
-            signing_key: SigningKeyCache::default(),
-        };
+        let c = example();
         assert_eq!(
             c.redact("x-amz-security-token:IQoJb3JpZ2luX2VjE\nCredential=ASIAEXAMPLE/2026 IQoJb3JpZ2luX2VjEIQoJb3JpZ2luX2VjE wJalrXUtnFEMI/K7MDENG"),
             "x-amz-security-token:** redacted **\nCredential=** redacted **/2026 ** redacted **** redacted ** ** redacted **"
         );
         assert_eq!(c.redact("nothing secret"), "nothing secret");
-        let no_token = Credentials {
-            access_key_id: "ASIAEXAMPLE".into(),
-            secret_access_key: "wJalrXUtnFEMI/K7MDENG".into(),
-            session_token: None,
-            expires_at_ms: 1,
-            signing_key: SigningKeyCache::default(),
-        };
+        let mut no_token = example();
+        no_token.session_token = None;
         assert_eq!(no_token.redact("IQoJb3JpZ2luX2VjE"), "IQoJb3JpZ2luX2VjE");
     }
 

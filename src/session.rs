@@ -839,7 +839,7 @@ impl<T: Transport + 'static> Session<T> {
                 // tab signed out, signed someone else in or refreshed first: this tab follows
                 // storage (with the event that says so) and this refresh's tokens are dropped.
                 // Persisting can fail (quota); the session still works for this page.
-                let written = if persisted {
+                let written = persisted.then(|| {
                     storage::replace_refreshed(
                         self.store.as_ref(),
                         &self.config.user_pool_client_id,
@@ -847,10 +847,8 @@ impl<T: Transport + 'static> Session<T> {
                         &old.refresh_token,
                         &tokens,
                     )
-                } else {
-                    Err(Error::config("storage", "not persisted"))
-                };
-                if let Ok(false) = written {
+                });
+                if let Some(Ok(false)) = written {
                     self.sync_from_store();
                     return match &*self.state.borrow() {
                         State::SignedIn(s) if s.username == username => Ok(s.tokens.clone()),
@@ -865,7 +863,7 @@ impl<T: Transport + 'static> Session<T> {
                 *self.state.borrow_mut() = State::SignedIn(SignedIn {
                     username,
                     tokens: tokens.clone(),
-                    persisted: written.is_ok(),
+                    persisted: matches!(written, Some(Ok(true))),
                 });
                 self.emit(Event::TokensRefreshed);
                 Ok(tokens)
