@@ -2,6 +2,7 @@
 // (apiless.d.ts): nothing here is typed twice.
 import type { ApilessConfig, Client, Files, Table } from "./apiless.js";
 export * from "./apiless.js";
+export { NumberValue } from "./number.js";
 
 /** The signed-in user's account life. */
 export type Auth = Pick<

@@ -40,3 +40,4 @@ export async function createClient(config) {
 }
 
 export { validateConfig, version };
+export { NumberValue } from "./number.js";

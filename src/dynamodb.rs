@@ -237,45 +237,72 @@ fn canonical_number(text: &str) -> std::result::Result<String, &'static str> {
 // Documents -> JS
 // ---------------------------------------------------------------------------------------------
 
-/// How a DynamoDB number is handed to JS.
+/// How a DynamoDB number is handed to JS. One rule, on every path that reads a value (get,
+/// query, update and delete answers, sets, nested values): a `number` exactly when the double
+/// nearest to the decimal prints back (as JS's `String(x)` prints it) to the same decimal value;
+/// otherwise a `bigint` for an integer and a `NumberValue` (the exact text) for a fraction. So
+/// `put` writes back the very decimal it read, whichever of the three it got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JsNumber {
-    /// A `number`: exact, since the text has at most 15 significant digits (or is a fraction of
-    /// at most 15 digits in all).
+    /// A `number`: the double prints back to the same decimal.
     Number,
-    /// A `bigint`: an integer with more digits than a `number` keeps.
+    /// A `bigint`: an integer the double would change.
     BigInt,
-    /// `{ $number: "<text>" }`: a fraction with more digits than a `number` keeps.
-    Text,
+    /// A `NumberValue` holding the text: a fraction the double would change, or text that is
+    /// not a canonical DynamoDB number (kept as it is).
+    NumberValue,
 }
 
-/// How the number `n` (DynamoDB number text) is handed to JS so that no digit is lost.
-pub fn js_number(n: &str) -> JsNumber {
-    let unsigned = n.trim_start_matches('-');
-    let mantissa = unsigned.split(['e', 'E']).next().unwrap_or("");
-    let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
-    let significant = unsigned
-        .trim_start_matches(['0', '.'])
+/// Significant digits of canonical number text: `"-0.00120"` has 2, `"1500"` has 2.
+fn significant_digits(n: &str) -> usize {
+    let digits = n
         .bytes()
         .filter(u8::is_ascii_digit)
+        .skip_while(|&b| b == b'0')
         .count();
-    let integral = !n.contains(['.', 'e', 'E']);
-    if json::is_number(n) && (significant <= 15 || (digits <= 15 && !integral)) {
-        JsNumber::Number
-    } else if integral && n.len() > usize::from(n.starts_with('-')) && digits == unsigned.len() {
-        JsNumber::BigInt
-    } else {
-        JsNumber::Text
+    let trailing = n.bytes().rev().take_while(|&b| b == b'0').count();
+    digits.saturating_sub(trailing)
+}
+
+/// Whether `n` is DynamoDB number text in canonical form ([`validate_number`]), as every
+/// number read from DynamoDB is once parsed.
+fn is_canonical(n: &str) -> bool {
+    canonical_number(n).is_ok_and(|c| c == n)
+}
+
+/// How the number `n` is handed to JS ([`JsNumber`]). `print_back(n)` is JS's
+/// `String(Number(n))`; it is asked only for 16 or 17 significant digits, since every decimal
+/// of at most 15 significant digits in DynamoDB's range prints back to itself (a double holds
+/// 15 decimal digits) and none of more than 17 can (no double needs more to print back).
+pub fn js_number(n: &str, print_back: impl FnOnce(&str) -> String) -> JsNumber {
+    if !is_canonical(n) {
+        return JsNumber::NumberValue;
     }
+    let digits = significant_digits(n);
+    if digits <= 15 || (digits <= 17 && canonical_number(&print_back(n)).is_ok_and(|c| c == n)) {
+        JsNumber::Number
+    } else if n.contains('.') {
+        JsNumber::NumberValue
+    } else {
+        JsNumber::BigInt
+    }
+}
+
+/// Whether [`plain_json`] writes `n` into the JSON text, for `JSON.parse` to read as a
+/// `number`: canonical text of at most 15 significant digits, a `number` by [`js_number`]
+/// without asking JS.
+fn plain_number(n: &str) -> bool {
+    significant_digits(n) <= 15 && is_canonical(n)
 }
 
 /// Items written as one JSON text for one `JSON.parse` in the page: building them value by value
 /// through the JS boundary costs a crossing and a string copy per value.
 ///
-/// The values JSON cannot carry (binary, sets, numbers a `number` would round, and strings that
-/// begin with U+0000) are set aside: each is written as the string `"\u0000<index>"` and listed
-/// in `specials`, for the parse's reviver to put back. A JSON text carries no raw U+0000, so
-/// no other string can look like a marker.
+/// The values JSON cannot carry (binary, sets, numbers of more than 15 significant digits,
+/// which [`js_number`] decides with JS's help, and strings that begin with U+0000) are set
+/// aside: each is written as the string `"\u0000<index>"` and listed in `specials`, for the
+/// parse's reviver to put back. A JSON text carries no raw U+0000, so no other string can look
+/// like a marker.
 #[derive(Debug, PartialEq, Eq)]
 pub struct PlainJson<'a> {
     /// A JSON array of the items, as objects.
@@ -319,7 +346,7 @@ fn write_plain<'a>(doc: &'a Doc, out: &mut PlainJson<'a>) {
         Doc::Null => out.text.push_str("null"),
         Doc::Bool(b) => out.text.push_str(if *b { "true" } else { "false" }),
         Doc::S(s) if !s.starts_with('\0') => json::write_string(s, &mut out.text),
-        Doc::N(n) if js_number(n) == JsNumber::Number => out.text.push_str(n),
+        Doc::N(n) if plain_number(n) => out.text.push_str(n),
         Doc::L(items) => {
             out.text.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -375,9 +402,10 @@ fn map_to_json(entries: &[(String, Doc)], path: &Path<'_>, depth: usize) -> Resu
     for (name, doc) in entries {
         let here = Path::Key(path, name);
         if name.is_empty() {
-            return Err(Error::invalid_input(
-                &here.to_string(),
-                format!("{path}: attribute names must not be empty"),
+            return Err(bad(
+                Source::Input,
+                here,
+                "attribute names must not be empty",
             ));
         }
         if map.contains_key(name) {
@@ -1952,6 +1980,13 @@ mod tests {
         )
         .is_ok());
     }
+
+    /// JS's `String(Number(n))`, natively: Rust prints a double's shortest round-trip digits, as
+    /// JS does.
+    fn print_back(n: &str) -> String {
+        format!("{:e}", n.parse::<f64>().unwrap())
+    }
+
     #[test]
     fn numbers_reach_js_without_losing_a_digit() {
         for n in [
@@ -1961,28 +1996,46 @@ mod tests {
             "0.1",
             "-1.5",
             "0.000000000000123",
-            "1e5",
-            "1E-7",
+            // Integers between 1e15 and 2^53 (and past it) that a double holds: numbers.
+            "1000000000000000",
+            "9007199254740992",
+            "100000000000000000000",
+            "1152921504606847000",
+            // 16 and 17 significant digits that print back.
+            "0.1234567890123456",
+            "12345678901234.56",
+            "0.30000000000000004",
+            "-1.7976931348623157",
         ] {
-            assert_eq!(js_number(n), JsNumber::Number, "{n}");
+            assert_eq!(js_number(n, print_back), JsNumber::Number, "{n}");
         }
         for n in [
-            "1234567890123456",
+            "9007199254740993",
+            "1152921504606846976",
+            "12345678901234567",
             "-99999999999999999999999999999999999999",
-            "01",
         ] {
-            assert_eq!(js_number(n), JsNumber::BigInt, "{n}");
+            assert_eq!(js_number(n, print_back), JsNumber::BigInt, "{n}");
         }
         for n in [
             "1.000000000000000000001",
             "123456789.0123456789",
+            "0.12345678901234567",
+            "0.3000000000000000",
+            // Not canonical text: kept as it is.
+            "01",
+            "1e5",
             "+5",
             ".5",
             "1.",
             "",
         ] {
-            assert_eq!(js_number(n), JsNumber::Text, "{n}");
+            assert_eq!(js_number(n, print_back), JsNumber::NumberValue, "{n}");
         }
+        // JS is asked only about 16 and 17 digits.
+        let ask = |n: &str| -> String { panic!("asked about {n}") };
+        assert_eq!(js_number("123456789012345", ask), JsNumber::Number);
+        assert_eq!(js_number("123456789012345678", ask), JsNumber::BigInt);
     }
 
     #[test]

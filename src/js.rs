@@ -189,15 +189,29 @@ export interface CallOptions {
   unscopedForDemoOnly?: boolean;
 }
 
-/** A DynamoDB number beyond a JS number's precision, as read (and accepted when written). */
-export interface PreciseNumber { $number: string }
-/** What an attribute may hold: strings, numbers (bigint and PreciseNumber for large ones),
- * booleans, null, Uint8Array, arrays, objects and Sets of strings, numbers or Uint8Arrays. */
+import type { NumberValue } from "./number.js";
+/**
+ * An attribute as read: strings, booleans, null, Uint8Array, arrays, objects, Sets, and numbers
+ * by one rule: a `number` when the double prints back to the same decimal, else a `bigint`
+ * (integers) or a `NumberValue` (the exact text). Written back with `put`, each is stored as
+ * it was read.
+ */
 export type AttributeValue =
-  | string | number | bigint | PreciseNumber | boolean | null | Uint8Array
+  | string | number | bigint | NumberValue | boolean | null | Uint8Array
   | AttributeValue[] | { [name: string]: AttributeValue }
-  | Set<string> | Set<number | bigint> | Set<Uint8Array>;
+  | Set<string> | Set<number | bigint | NumberValue> | Set<Uint8Array>;
 export type Item = { [name: string]: AttributeValue };
+/**
+ * What an attribute may be written as: an AttributeValue, or what `@aws-sdk/util-dynamodb`'s
+ * `marshall` also takes: a Map with string keys (stored as a map), an ArrayBuffer or every view of
+ * one (typed arrays, DataView: stored as its bytes, read back as Uint8Array). `undefined`
+ * members of objects and Maps are left out. A Date, Blob or class instance is refused.
+ */
+export type AttributeInput =
+  | AttributeValue | ArrayBuffer | ArrayBufferView
+  | AttributeInput[] | { [name: string]: AttributeInput | undefined } | Map<string, AttributeInput | undefined>
+  | Set<string> | Set<number | bigint | NumberValue> | Set<Uint8Array | ArrayBuffer | ArrayBufferView>;
+export type ItemInput = { [name: string]: AttributeInput | undefined };
 
 /** Options of `db(table, options)`; the table name is 3 to 255 letters, digits, '_', '.' and '-'. */
 export interface TableOptions {
@@ -222,7 +236,7 @@ export interface ExpressionOptions extends CallOptions {
   /** ExpressionAttributeNames, e.g. { "#n": "name" }. */
   names?: StringMap;
   /** ExpressionAttributeValues, e.g. { ":v": 3 }. */
-  values?: Item;
+  values?: ItemInput;
 }
 /** Options of `put`. */
 export interface WriteOptions extends ExpressionOptions {
@@ -1509,8 +1523,14 @@ impl Client {
 
 // ---- AWS data: DynamoDB and S3 ------------------------------------------------------------
 
-/// A JS value as a DynamoDB document value. `undefined` object properties are skipped, as
-/// the DocumentClient's `removeUndefinedValues` does.
+/// A JS value as a DynamoDB document value, as `@aws-sdk/util-dynamodb`'s `marshall` stores it,
+/// or an `InvalidInputError` whose `field` is the attribute's path (`item.tags[2]`): plain
+/// objects and `Map`s with string keys are M (`undefined` members are skipped, as the
+/// DocumentClient's `removeUndefinedValues` does), arrays L, `Set`s of strings, numbers or binary
+/// SS, NS or BS, `NumberValue`, `number` and `bigint` N, `ArrayBuffer` and every view of one
+/// (typed arrays, `DataView`) B (the view's bytes), boxed strings, numbers and booleans their
+/// primitive. Anything else (a `Date`, a `Blob`, a class instance, a function) is refused,
+/// never stored as something else.
 fn doc_from_js(v: &JsValue, path: &str) -> Result<Doc, Error> {
     doc_from_js_at(v, &dynamodb::Path::Root(path), 0)
 }
@@ -1520,7 +1540,11 @@ fn doc_from_js(v: &JsValue, path: &str) -> Result<Doc, Error> {
 const MAX_JS_DEPTH: usize = 32;
 
 fn doc_from_js_at(v: &JsValue, path: &dynamodb::Path<'_>, depth: usize) -> Result<Doc, Error> {
-    let bad = |what: &str| Error::invalid_input("item", format!("{path}: {what}"));
+    let bad = |what: &str| {
+        let field = path.to_string();
+        let message = format!("{field}: {what}");
+        Error::invalid_input(&field, message)
+    };
     if depth > MAX_JS_DEPTH {
         return Err(bad(
             "lists and maps nest deeper than 32 levels (does an object contain itself?)",
@@ -1533,24 +1557,10 @@ fn doc_from_js_at(v: &JsValue, path: &dynamodb::Path<'_>, depth: usize) -> Resul
         return Ok(Doc::Bool(b));
     }
     if let Some(s) = v.as_string() {
-        return Ok(Doc::S(s));
+        return exact_text(s, v).map(Doc::S).map_err(&bad);
     }
     if let Some(n) = v.as_f64() {
-        if !n.is_finite() {
-            return Err(bad("NaN and Infinity are not DynamoDB numbers"));
-        }
-        // Whole numbers (the usual case) are written here; others as JS writes them.
-        let text: String = if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0 {
-            (n as i64).to_string()
-        } else {
-            js_sys::Number::from(n)
-                .to_string_with_radix(10)
-                .map(String::from)
-                .unwrap_or_default()
-        };
-        return Ok(Doc::N(
-            dynamodb::validate_number(&text).map_err(|e| bad(&e.message))?,
-        ));
+        return number_from_js(n).map_err(|e| bad(&e));
     }
     if v.is_bigint() {
         let text: String = js_sys::BigInt::from(v.clone())
@@ -1561,118 +1571,276 @@ fn doc_from_js_at(v: &JsValue, path: &dynamodb::Path<'_>, depth: usize) -> Resul
             dynamodb::validate_number(&text).map_err(|e| bad(&e.message))?,
         ));
     }
-    if let Some(bytes) = binary_of(v) {
-        return Ok(Doc::B(bytes));
+    if !v.is_object() {
+        return Err(bad(
+            "this JS value has no DynamoDB type (a function, a symbol or undefined)",
+        ));
     }
     if js_sys::Array::is_array(v) {
         let array: &js_sys::Array = v.unchecked_ref();
         let mut items = Vec::with_capacity(array.length() as usize);
         for (i, item) in array.iter().enumerate() {
+            let here = dynamodb::Path::Index(path, i);
             if item.is_undefined() {
-                return Err(bad(&format!("[{i}] is undefined")));
+                return Err(Error::invalid_input(
+                    &here.to_string(),
+                    format!("{here}: undefined in a list (a list keeps its places: use null)"),
+                ));
             }
-            items.push(doc_from_js_at(
-                &item,
-                &dynamodb::Path::Index(path, i),
-                depth + 1,
-            )?);
+            items.push(doc_from_js_at(&item, &here, depth + 1)?);
         }
         return Ok(Doc::L(items));
     }
-    if let Some(set) = v.dyn_ref::<js_sys::Set>() {
-        let members: Vec<JsValue> = set.values().into_iter().filter_map(|m| m.ok()).collect();
-        if members.iter().all(|m| m.as_string().is_some()) && !members.is_empty() {
-            return Ok(Doc::SS(
-                members.iter().filter_map(JsValue::as_string).collect(),
-            ));
-        }
-        if !members.is_empty()
-            && members
-                .iter()
-                .all(|m| m.as_f64().is_some() || m.is_bigint())
-        {
-            let mut ns = Vec::with_capacity(members.len());
-            for (i, m) in members.iter().enumerate() {
-                match doc_from_js_at(m, &dynamodb::Path::Member(path, i), depth + 1)? {
-                    Doc::N(n) => ns.push(n),
-                    _ => return Err(bad("a number set holds numbers only")),
-                }
-            }
-            return Ok(Doc::NS(ns));
-        }
-        if !members.is_empty() && members.iter().all(|m| binary_of(m).is_some()) {
-            return Ok(Doc::BS(members.iter().filter_map(binary_of).collect()));
-        }
-        return Err(bad(
-            "a Set must be non-empty and hold only strings, only numbers or only Uint8Arrays",
-        ));
-    }
-    if let Some(n) = precise_number(v) {
-        return Ok(Doc::N(
-            dynamodb::validate_number(&n).map_err(|e| bad(&e.message))?,
-        ));
-    }
-    if v.is_object() && !v.is_function() && v.dyn_ref::<js_sys::Date>().is_none() {
+    if is_plain_object(v) {
         let object: &js_sys::Object = v.unchecked_ref();
         let mut fields = Vec::new();
         for entry in js_sys::Object::entries(object).iter() {
             let pair: js_sys::Array = entry.unchecked_into();
-            let key = pair.get(0).as_string().unwrap_or_default();
             let value = pair.get(1);
             if value.is_undefined() {
                 continue;
             }
+            let key = attribute_name(&pair.get(0), path)?;
             let doc = doc_from_js_at(&value, &dynamodb::Path::Key(path, &key), depth + 1)?;
             fields.push((key, doc));
         }
         return Ok(Doc::M(fields));
     }
-    if v.dyn_ref::<js_sys::Date>().is_some() {
+    if let Some(n) = v.dyn_ref::<NumberValue>() {
+        return number_value_text(n).map(Doc::N).map_err(|e| bad(&e));
+    }
+    if let Some(bytes) = binary_of(v) {
+        return Ok(Doc::B(bytes));
+    }
+    if let Some(set) = v.dyn_ref::<js_sys::Set>() {
+        return set_from_js(set, path, depth);
+    }
+    if let Some(map) = v.dyn_ref::<js_sys::Map>() {
+        let mut entries = Vec::new();
+        map.for_each(&mut |value, key| entries.push((key, value)));
+        let mut fields = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            if !key.is_string() {
+                return Err(bad("a Map's keys must be strings (attribute names)"));
+            }
+            if value.is_undefined() {
+                continue;
+            }
+            let key = attribute_name(&key, path)?;
+            let doc = doc_from_js_at(&value, &dynamodb::Path::Key(path, &key), depth + 1)?;
+            fields.push((key, doc));
+        }
+        return Ok(Doc::M(fields));
+    }
+    if v.is_instance_of::<js_sys::JsString>() {
+        let primitive = JsValue::from(v.unchecked_ref::<js_sys::Object>().to_string());
+        let text = primitive.as_string().unwrap_or_default();
+        return exact_text(text, &primitive).map(Doc::S).map_err(&bad);
+    }
+    if v.is_instance_of::<js_sys::Number>() {
+        let n = v.unchecked_ref::<js_sys::Number>().value_of();
+        return number_from_js(n).map_err(|e| bad(&e));
+    }
+    if v.is_instance_of::<js_sys::Boolean>() {
+        return Ok(Doc::Bool(v.unchecked_ref::<js_sys::Boolean>().value_of()));
+    }
+    if v.is_instance_of::<js_sys::Date>() {
         return Err(bad(
             "a Date is not a DynamoDB type: store date.toISOString() or date.getTime()",
         ));
     }
-    Err(bad("this JS value has no DynamoDB type"))
+    let class = Reflect::get(v, &"constructor".into())
+        .and_then(|c| Reflect::get(&c, &"name".into()))
+        .ok()
+        .and_then(|n| n.as_string())
+        .filter(|n| !n.is_empty() && n.len() <= 64)
+        .unwrap_or_else(|| "class instance".to_owned());
+    Err(bad(&format!(
+        "a {class} has no DynamoDB type (plain objects, arrays, Map, Set, strings, numbers, \
+         bigint, NumberValue, booleans, null and binary have one)"
+    )))
 }
 
-/// Bytes of a `Uint8Array` or `ArrayBuffer`.
+/// `text`, which wasm-bindgen read from the JS string `js`, unless `js` is not well-formed
+/// UTF-16: a lone surrogate arrives as U+FFFD, which would store another string.
+fn exact_text(text: String, js: &JsValue) -> Result<String, &'static str> {
+    // U+FFFD's UTF-8 bytes, searched as bytes: `contains` of a non-ASCII char would bring in
+    // the substring searcher and str slicing's panics (about 6 KB of wasm).
+    let replaced = text.as_bytes().windows(3).any(|w| w == [0xEF, 0xBF, 0xBD]);
+    if replaced && !well_formed(js) {
+        return Err(
+            "a string with a lone surrogate (half of a UTF-16 pair) has no UTF-8 form, \
+                    which DynamoDB stores",
+        );
+    }
+    Ok(text)
+}
+
+/// An object's or a `Map`'s key (a JS string) as an attribute name, whole ([`exact_text`]).
+fn attribute_name(key: &JsValue, path: &dynamodb::Path<'_>) -> Result<String, Error> {
+    let text = key.as_string().unwrap_or_default();
+    exact_text(text, key).map_err(|why| {
+        let field = dynamodb::Path::Key(path, &key.as_string().unwrap_or_default()).to_string();
+        let message = format!("{field}: the name is {why}");
+        Error::invalid_input(&field, message)
+    })
+}
+
+#[wasm_bindgen(inline_js = "export function wellFormed(s) {
+  try { encodeURIComponent(s); return true; } catch { return false; }
+}")]
+extern "C" {
+    /// Whether a string is well-formed UTF-16 (`encodeURIComponent` throws on a lone surrogate).
+    #[wasm_bindgen(js_name = wellFormed)]
+    fn well_formed(s: &JsValue) -> bool;
+}
+
+/// A JS number as DynamoDB number text: the decimal `String(n)` prints, as `marshall` writes it.
+fn number_from_js(n: f64) -> Result<Doc, String> {
+    if !n.is_finite() {
+        return Err("NaN and Infinity are not DynamoDB numbers".to_owned());
+    }
+    // Whole numbers (the usual case) are written here; others as JS writes them.
+    let text: String = if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0 {
+        (n as i64).to_string()
+    } else {
+        js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    };
+    dynamodb::validate_number(&text)
+        .map(Doc::N)
+        .map_err(|e| e.message.clone())
+}
+
+/// The text of a `NumberValue`, checked as a DynamoDB number.
+fn number_value_text(n: &NumberValue) -> Result<String, String> {
+    let text = n
+        .value()
+        .as_string()
+        .ok_or_else(|| "a NumberValue holds its decimal text in `value`".to_owned())?;
+    dynamodb::validate_number(&text).map_err(|e| e.message.clone())
+}
+
+/// `{...}` or `Object.create(null)`: an object whose prototype is `Object.prototype` (of any
+/// realm) or none, which is stored as a map. An instance of any class is not.
+fn is_plain_object(v: &JsValue) -> bool {
+    let proto = js_sys::Object::get_prototype_of(v);
+    proto.is_null() || js_sys::Object::get_prototype_of(&proto).is_null()
+}
+
+/// A `Set` as SS, NS or BS: every member a string, every member a number (`number`, `bigint`
+/// or `NumberValue`), or every member binary.
+fn set_from_js(set: &js_sys::Set, path: &dynamodb::Path<'_>, depth: usize) -> Result<Doc, Error> {
+    let members: Vec<JsValue> = set.values().into_iter().filter_map(|m| m.ok()).collect();
+    let is_number =
+        |m: &JsValue| m.as_f64().is_some() || m.is_bigint() || m.is_instance_of::<NumberValue>();
+    let wrong = |i: usize, kind: &str| {
+        let here = dynamodb::Path::Member(path, i);
+        Error::invalid_input(
+            &here.to_string(),
+            format!("{here}: a Set holds {kind} only (one DynamoDB set type)"),
+        )
+    };
+    let Some(first) = members.first() else {
+        let field = path.to_string();
+        return Err(Error::invalid_input(
+            &field,
+            format!(
+                "{field}: DynamoDB has no empty sets; leave the attribute out or use an empty list"
+            ),
+        ));
+    };
+    if first.is_string() {
+        let mut ss = Vec::with_capacity(members.len());
+        for (i, m) in members.iter().enumerate() {
+            let text = m.as_string().ok_or_else(|| wrong(i, "strings"))?;
+            ss.push(exact_text(text, m).map_err(|why| {
+                let here = dynamodb::Path::Member(path, i);
+                Error::invalid_input(&here.to_string(), format!("{here}: {why}"))
+            })?);
+        }
+        Ok(Doc::SS(ss))
+    } else if is_number(first) {
+        let mut ns = Vec::with_capacity(members.len());
+        for (i, m) in members.iter().enumerate() {
+            if !is_number(m) {
+                return Err(wrong(i, "numbers"));
+            }
+            match doc_from_js_at(m, &dynamodb::Path::Member(path, i), depth + 1)? {
+                Doc::N(n) => ns.push(n),
+                _ => return Err(wrong(i, "numbers")),
+            }
+        }
+        Ok(Doc::NS(ns))
+    } else if binary_of(first).is_some() {
+        let mut bs = Vec::with_capacity(members.len());
+        for (i, m) in members.iter().enumerate() {
+            bs.push(binary_of(m).ok_or_else(|| wrong(i, "binary values"))?);
+        }
+        Ok(Doc::BS(bs))
+    } else {
+        Err(wrong(
+            0,
+            "strings, numbers (number, bigint, NumberValue) or binary values",
+        ))
+    }
+}
+
+/// The bytes of an `ArrayBuffer`, or of the part of one that a view (a typed array of any
+/// element type, a `DataView`) covers.
 fn binary_of(v: &JsValue) -> Option<Vec<u8>> {
     if let Some(a) = v.dyn_ref::<js_sys::Uint8Array>() {
         return Some(a.to_vec());
     }
-    v.dyn_ref::<js_sys::ArrayBuffer>()
-        .map(|b| js_sys::Uint8Array::new(b).to_vec())
-}
-
-/// `{ $number: "1.000000000000000000001" }`: a number beyond a JS number's precision.
-fn precise_number(v: &JsValue) -> Option<String> {
-    if !v.is_object() {
+    if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Some(js_sys::Uint8Array::new(b).to_vec());
+    }
+    if !js_sys::ArrayBuffer::is_view(v) {
         return None;
     }
-    let keys = js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>());
-    if keys.length() != 1 {
-        return None;
-    }
-    Reflect::get(v, &"$number".into())
-        .ok()
-        .and_then(|n| n.as_string())
+    let number = |key: &str| Reflect::get(v, &key.into()).ok().and_then(|n| n.as_f64());
+    let buffer = Reflect::get(v, &"buffer".into()).ok()?;
+    let bytes = js_sys::Uint8Array::new_with_byte_offset_and_length(
+        &buffer,
+        number("byteOffset")? as u32,
+        number("byteLength")? as u32,
+    );
+    Some(bytes.to_vec())
 }
 
-/// A DynamoDB number as JS: a `number` when exact, a `bigint` for larger integers, else
-/// `{ $number: "..." }` so that no digit is lost ([`dynamodb::js_number`]).
+#[wasm_bindgen(module = "/pkg-template/number.js")]
+extern "C" {
+    /// `NumberValue` (pkg-template/number.js): a DynamoDB number as its exact decimal text.
+    #[wasm_bindgen(js_name = NumberValue)]
+    type NumberValue;
+    #[wasm_bindgen(constructor, js_class = NumberValue)]
+    fn new(value: &str) -> NumberValue;
+    #[wasm_bindgen(method, getter, js_class = NumberValue)]
+    fn value(this: &NumberValue) -> JsValue;
+}
+
+/// `new NumberValue(text)`, the class the package exports.
+pub fn number_value(text: &str) -> JsValue {
+    NumberValue::new(text).into()
+}
+
+/// A DynamoDB number as JS, by the one rule of [`dynamodb::JsNumber`]: a `number` when the
+/// double prints back to the same decimal, else a `bigint` (integers) or a `NumberValue`.
 fn number_to_js(n: &str) -> JsValue {
-    match dynamodb::js_number(n) {
+    let print_back = |t: &str| -> String {
+        js_sys::Number::from(js_sys::Number::parse_float(t))
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    };
+    match dynamodb::js_number(n, print_back) {
         dynamodb::JsNumber::Number => JsValue::from_f64(js_sys::Number::parse_float(n)),
         dynamodb::JsNumber::BigInt => js_sys::BigInt::new(&JsValue::from_str(n))
-            .map_or_else(|_| precise_to_js(n), JsValue::from),
-        dynamodb::JsNumber::Text => precise_to_js(n),
+            .map_or_else(|_| number_value(n), JsValue::from),
+        dynamodb::JsNumber::NumberValue => number_value(n),
     }
-}
-
-fn precise_to_js(n: &str) -> JsValue {
-    let o = js_sys::Object::new();
-    let _ = Reflect::set(&o, &"$number".into(), &n.into());
-    o.into()
 }
 
 #[wasm_bindgen(inline_js = "export function parseItems(text, specials) {
@@ -2434,7 +2602,7 @@ impl Table {
     #[wasm_bindgen(js_name = put, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn put(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Item")] item: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ItemInput")] item: JsValue,
         #[wasm_bindgen(unchecked_param_type = "WriteOptions | undefined")] options: JsValue,
     ) -> Promise {
         let mut o = Fields::optional("options", &options, PUT_ITEM_OPTIONS);

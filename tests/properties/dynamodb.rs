@@ -1,5 +1,6 @@
-//! DynamoDB: numbers become canonical text without losing a digit, documents round-trip through
-//! DynamoDB JSON, any JSON reads as a document or a typed error naming its path, nesting stops
+//! DynamoDB: numbers become canonical text without losing a digit, reach JS by one rule (a
+//! `number` exactly when the double prints back to the same decimal), documents round-trip
+//! through DynamoDB JSON, any JSON reads as a document or a typed error naming its path, nesting stops
 //! at 32 levels, the request builders never leave the caller's partition, and page tokens
 //! round-trip and refuse junk.
 
@@ -7,10 +8,10 @@ use std::collections::HashSet;
 
 use apiless::dynamodb::{
     delete_item_request, from_attribute_value, get_item_request, item_from_json, item_to_json,
-    page_token_decode, page_token_encode, parse_get_item_response, parse_query_response,
-    parse_write_response, put_item_request, query_request, to_attribute_value, update_item_request,
-    validate_number, DeleteItem, Doc, GetItem, Index, Item, PutItem, Query, ReturnValues,
-    ScopeCheck, SortKeyCondition, Table, UpdateItem,
+    js_number, page_token_decode, page_token_encode, parse_get_item_response, parse_query_response,
+    parse_write_response, plain_json, put_item_request, query_request, to_attribute_value,
+    update_item_request, validate_number, DeleteItem, Doc, GetItem, Index, Item, JsNumber, PutItem,
+    Query, ReturnValues, ScopeCheck, SortKeyCondition, Table, UpdateItem,
 };
 use apiless::json::Json;
 use apiless::{Error, ErrorKind};
@@ -34,6 +35,16 @@ pub const PROPERTIES: &[Property] = &[
         name: "dynamodb: any text as a number is canonical text or an InvalidInput error",
         cases: 2_000,
         run: number_junk,
+    },
+    Property {
+        name: "dynamodb: a number reaches JS as a number exactly when the double prints back, else bigint or NumberValue",
+        cases: 3_000,
+        run: numbers_reach_js_by_one_rule,
+    },
+    Property {
+        name: "dynamodb: items reach JS as JSON whose numbers parse exactly, the rest set aside in order",
+        cases: 500,
+        run: plain_json_sets_aside_the_rest,
     },
     Property {
         name: "dynamodb: documents round-trip through DynamoDB JSON text",
@@ -242,6 +253,173 @@ fn number_junk(check: &mut Check) -> Result<(), String> {
                 prop_assert_eq!(e.field.as_deref(), Some("number"));
             }
         }
+        Ok(())
+    })
+}
+
+/// A decimal's exact value, written apart from the crate: sign, significant digits, and the
+/// power of ten of the last digit (`"1.50e2"` -> (false, "15", 1)); zero is (false, "", 0).
+fn exact(text: &str) -> (bool, String, i64) {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) = rest.split_once(['e', 'E']).unwrap_or((rest, "0"));
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{whole}{fraction}");
+    let digits = all.trim_start_matches('0');
+    let kept = digits.trim_end_matches('0');
+    if kept.is_empty() {
+        return (false, String::new(), 0);
+    }
+    let exponent: i64 = exponent.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+    let last = exponent - fraction.len() as i64 + (digits.len() - kept.len()) as i64;
+    (negative, kept.to_owned(), last)
+}
+
+/// JS's `String(Number(text))`: Rust prints a double's shortest round-trip digits, as JS does.
+fn js_print_back(text: &str) -> String {
+    format!(
+        "{:e}",
+        text.parse::<f64>()
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+    )
+}
+
+/// What the rule says a canonical number reaches JS as, from its definition.
+fn by_the_rule(canonical: &str) -> JsNumber {
+    if exact(&js_print_back(canonical)) == exact(canonical) {
+        JsNumber::Number
+    } else if exact(canonical).2 >= 0 {
+        JsNumber::BigInt
+    } else {
+        JsNumber::NumberValue
+    }
+}
+
+/// Canonical numbers at the rule's edges: any DynamoDB number, what any double prints, integers
+/// from 1e15 to 2^63 (those ending in zeros held exactly), 16 and 17 digits with one changed.
+fn js_edge_number() -> impl Strategy<Value = String> {
+    let double = any::<f64>()
+        .prop_filter("finite", |x| x.is_finite())
+        .prop_filter_map("in DynamoDB's range", |x| {
+            validate_number(&format!("{x:e}")).ok()
+        });
+    prop_oneof![
+        number().prop_map(|(_, canonical)| canonical),
+        double.clone(),
+        (double, 0..10u8).prop_filter_map("a digit to change", |(t, d)| {
+            let i = t.rfind(|c: char| c.is_ascii_digit() && c != '0')?;
+            let changed = format!("{}{d}{}", &t[..i], &t[i + 1..]);
+            validate_number(&changed).ok()
+        }),
+        (10u64.pow(15)..u64::MAX / 2).prop_map(|n| n.to_string()),
+        (1u64..1_000_000_000, 6..25u32).prop_map(|(n, k)| format!("{n}{}", "0".repeat(k as usize))),
+    ]
+}
+
+fn numbers_reach_js_by_one_rule(check: &mut Check) -> Result<(), String> {
+    check.run(&js_edge_number(), |n| {
+        let mut asked = 0;
+        let got = js_number(&n, |t| {
+            asked += 1;
+            js_print_back(t)
+        });
+        prop_assert_eq!(got, by_the_rule(&n), "{}", n);
+        let digits = exact(&n).1.len();
+        prop_assert!(
+            asked == 0 || (16..=17).contains(&digits),
+            "JS asked about {n}"
+        );
+        if got == JsNumber::Number {
+            // The number put writes back (JS's text of the double) is the same decimal.
+            let back = validate_number(&js_print_back(&n))
+                .map_err(|e| TestCaseError::fail(e.message.clone()))?;
+            prop_assert_eq!(back, n.clone());
+        }
+        // What put writes for a JS number is read back as that number.
+        let x: f64 = n.parse().unwrap_or(0.0);
+        let written = validate_number(&format!("{x:e}"))
+            .map_err(|e| TestCaseError::fail(e.message.clone()))?;
+        prop_assert_eq!(
+            js_number(&written, js_print_back),
+            JsNumber::Number,
+            "{}",
+            written
+        );
+        Ok(())
+    })
+}
+
+/// Walks a document and the JSON `plain_json` wrote for it (read with the crate's JSON reader,
+/// which keeps a number's text; `JSON.parse` rounds that text exactly as `Number` does): a JSON
+/// number is an N the rule makes a `number`, written as its own text; a marker `"\u0000<i>"` is
+/// the i-th value set aside, which is this document.
+fn walk_plain(
+    doc: &Doc,
+    json: &Json,
+    specials: &[&Doc],
+    next: &mut usize,
+) -> Result<(), TestCaseError> {
+    match (doc, json) {
+        (_, Json::String(s)) if s.starts_with('\0') => {
+            prop_assert_eq!(s, &format!("\0{next}"));
+            prop_assert_eq!(specials.get(*next).copied(), Some(doc));
+            *next += 1;
+        }
+        (Doc::N(n), Json::Number(text)) => {
+            prop_assert_eq!(js_number(n, js_print_back), JsNumber::Number, "{}", n);
+            prop_assert_eq!(text, n);
+        }
+        (Doc::L(items), Json::Array(values)) => {
+            prop_assert_eq!(items.len(), values.len());
+            for (d, v) in items.iter().zip(values) {
+                walk_plain(d, v, specials, next)?;
+            }
+        }
+        (Doc::M(fields), Json::Object(_)) => walk_map(fields, json, specials, next)?,
+        (Doc::S(s), Json::String(t)) => prop_assert_eq!(s, t),
+        (Doc::Bool(b), Json::Bool(c)) => prop_assert_eq!(b, c),
+        (Doc::Null, Json::Null) => {}
+        (doc, json) => prop_assert!(false, "{doc:?} written as {json}"),
+    }
+    Ok(())
+}
+
+fn walk_map(
+    fields: &[(String, Doc)],
+    object: &Json,
+    specials: &[&Doc],
+    next: &mut usize,
+) -> Result<(), TestCaseError> {
+    let map = object
+        .as_object()
+        .ok_or_else(|| TestCaseError::fail(format!("not an object: {object}")))?;
+    prop_assert_eq!(fields.len(), map.len());
+    for ((name, doc), (written, value)) in fields.iter().zip(map.iter()) {
+        prop_assert_eq!(name, written);
+        walk_plain(doc, value, specials, next)?;
+    }
+    Ok(())
+}
+
+fn plain_json_sets_aside_the_rest(check: &mut Check) -> Result<(), String> {
+    let number = js_edge_number().prop_map(Doc::N);
+    let doc = prop_oneof![3 => doc_pair().prop_map(|(_, read)| read), 2 => number];
+    let item = vec((name(), doc), 0..6).prop_map(|entries| dedup_by(entries, |(n, _)| n.clone()));
+    check.run(&vec(item, 0..3), |items| {
+        let plain = plain_json(&items);
+        let parsed = Json::parse(plain.text.as_bytes())
+            .map_err(|_| TestCaseError::fail(format!("not JSON: {}", plain.text)))?;
+        let values = parsed
+            .as_array()
+            .ok_or_else(|| TestCaseError::fail("not an array"))?;
+        prop_assert_eq!(values.len(), items.len());
+        let mut next = 0;
+        for (item, value) in items.iter().zip(values) {
+            walk_map(item, value, &plain.specials, &mut next)?;
+        }
+        prop_assert_eq!(next, plain.specials.len());
         Ok(())
     })
 }

@@ -1,6 +1,6 @@
 // A TypeScript app against the package's types (`tsc --noEmit` in make test): every call an
 // app makes, typed, with the @ts-expect-error lines proving that wrong uses do not type-check.
-import { createClient, type Apiless, type ApilessError, type Item, type NextStep, type QueryPage } from "apiless";
+import { createClient, NumberValue, type Apiless, type ApilessError, type AttributeValue, type Item, type NextStep, type QueryPage } from "apiless";
 import { useSession } from "apiless/react";
 
 async function main(): Promise<void> {
@@ -47,6 +47,18 @@ async function main(): Promise<void> {
   const notes = aws.db("apiless-demo", { partitionKey: "pk", sortKey: "sk" });
   await notes.put({ sk: "note-1", text: "hi", n: 1, big: 2n ** 70n, tags: new Set(["a"]), bytes: new Uint8Array([1]) }, undefined);
   const note: Item | undefined = await notes.get("note-1", { consistentRead: true });
+  // Precise numbers, Maps and binary views go in; whatever get returned goes back as it is.
+  await notes.put({ sk: "note-2", price: new NumberValue("0.1000000000000000000001"), ids: new Set([1, 2n, new NumberValue("3.5")]),
+    meta: new Map([["a", 1]]), raw: new Uint16Array([1]), view: new DataView(new ArrayBuffer(2)), gone: undefined }, undefined);
+  if (note) await notes.put(note, undefined);
+  const price: AttributeValue | undefined = note?.price;
+  if (price instanceof NumberValue) console.log(price.value.length);
+  // @ts-expect-error a Date has no DynamoDB type
+  await notes.put({ sk: "note-3", when: new Date() }, undefined);
+  // @ts-expect-error a NumberValue takes text, a number or a bigint
+  new NumberValue({ N: "1" });
+  // @ts-expect-error reads never return a Map
+  const never: Map<string, AttributeValue> | undefined = note?.meta;
   const page: QueryPage = await notes.query({ sortKey: { beginsWith: "note-" }, limit: 10, reverse: true });
   for await (const item of notes.queryAll({ sortKey: { between: ["a", "z"] } })) {
     console.log(item.sk);
@@ -73,7 +85,7 @@ async function main(): Promise<void> {
   const url: string = await files.presign("a b.txt", { method: "PUT", expiresIn: 300 });
   const controller = new AbortController();
   await files.delete("a b.txt", { signal: controller.signal });
-  console.log(token, id, note, page.items.length, text, listing.objects[0]?.key, url);
+  console.log(token, id, note, page.items.length, text, listing.objects[0]?.key, url, never);
 
   const { user, signedIn } = useSession(aws);
   console.log(user?.username, signedIn);
