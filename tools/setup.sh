@@ -5,7 +5,8 @@
 #   rustup target wasm32-unknown-unknown       (rustup)
 #   chromium, chromium-driver                  (Debian packages; the only browser we may use)
 #   wasm-bindgen-cli == wasm-bindgen in Cargo.lock   (cargo install; must match exactly)
-#   tools/node_modules: binaryen (wasm-opt), playwright-core   (npm ci)
+#   tools/node_modules: binaryen (wasm-opt), playwright-core, typescript, fast-check and
+#                       @aws-sdk/util-dynamodb (the values oracle)   (npm ci)
 #   www/node_modules: vite, react              (npm ci)
 #   bench/node_modules: the peer SDKs, esbuild  (npm ci)
 #   .apiless/venv: ministack and the backend's Python packages (backend/requirements.txt)

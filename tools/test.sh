@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: setup, rustfmt, clippy (warnings are errors), native tests (property tests
 # included), the backend and its self-test, the fault proxy, browser tests in headless Chromium,
-# the release package build, its smoke and two-tab tests, the npm-pack app, the demo end to end,
+# the release package build, its smoke and two-tab tests, DynamoDB values against the AWS SDK's
+# marshaller, the npm-pack app, the demo end to end,
 # the benchmark harness's smoke run, and the secrets check over everything printed. Starts and
 # stops the local backend and the fault proxy itself. Ends with the package's size.
 #
@@ -60,6 +61,8 @@ faults_stop
 step package python3 tools/build.py --profile release
 step types bash -c 'node tools/node_modules/typescript/bin/tsc -p tests/ts-app && node tools/no-any.mjs'
 step package-smoke node tools/smoke-pkg.mjs "$config"
+# DynamoDB values against @aws-sdk/util-dynamodb, in the packaged wasm (Playwright traps SIGTERM).
+step dynamodb-oracle timeout -s KILL 600 node tools/dynamodb-oracle.mjs "$config"
 step npm-pack-app bash tools/pack-test.sh
 step demo-build bash -c "cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn"
 step demo-e2e node tools/e2e-demo.mjs "$config"
@@ -76,7 +79,7 @@ echo "=== timings"
 printf '%s\n' "${timings[@]}"
 echo
 echo "=== figures"
-grep -h -E '^(property figures|fault proxy:|secrets-check:|build tools self-test:)' target/test-output.log || true
+grep -h -E '^(property figures|fault proxy:|secrets-check:|build tools self-test:|dynamodb oracle:)' target/test-output.log || true
 awk '/^test result: ok\./ { n += $4 } END { print "Rust tests passed (native and browser): " n }' target/test-output.log
 grep -h -E '^[0-9]+ passed' target/test-output.log | sed 's/^/backend self-test: /' || true
 echo
