@@ -25,21 +25,7 @@ pub async fn sleep_ms(ms: f64, signal: Option<&web_sys::AbortSignal>) {
 mod timer {
     use wasm_bindgen::prelude::*;
 
-    #[wasm_bindgen(inline_js = "
-export function sleep(ms, signal) {
-  return new Promise((resolve) => {
-    if (signal !== undefined && signal.aborted) return resolve();
-    // No timers (an unusual host): do not wait rather than never resolve.
-    if (typeof globalThis.setTimeout !== 'function') return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      if (signal !== undefined) signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    if (signal !== undefined) signal.addEventListener('abort', done);
-  });
-}")]
+    #[wasm_bindgen(module = "/src/host.js")]
     extern "C" {
         /// A promise that resolves after `ms` or when `signal` aborts; its timer and listener
         /// are removed either way.

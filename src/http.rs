@@ -191,36 +191,7 @@ mod glue {
     use wasm_bindgen::prelude::*;
     use web_sys::AbortSignal;
 
-    #[wasm_bindgen(inline_js = "
-const hostFetch = typeof globalThis.fetch === 'function' ? globalThis.fetch.bind(globalThis) : undefined;
-export async function exchange(url, method, head, body, signal, timeoutMs) {
-  if (hostFetch === undefined) throw new Error('this JavaScript host has no fetch');
-  const headers = {};
-  const parts = head.split('\\n');
-  for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
-  const attempt = new AbortController();
-  const init = { method, headers, signal: attempt.signal };
-  if (body !== undefined) init.body = body;
-  const stop = () => attempt.abort();
-  if (signal !== undefined) {
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-  }
-  let timedOut = false;
-  const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; stop(); }, timeoutMs) : undefined;
-  try {
-    const response = await hostFetch(url, init);
-    let text = '';
-    for (const [name, value] of response.headers) text += name + '\\n' + value + '\\n';
-    return [response.status, text, new Uint8Array(await response.arrayBuffer())];
-  } catch (e) {
-    if (timedOut) throw new Error('no answer within ' + timeoutMs + ' ms');
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    if (signal !== undefined) signal.removeEventListener('abort', stop);
-  }
-}")]
+    #[wasm_bindgen(module = "/src/host.js")]
     extern "C" {
         /// `fetch(url, { method, headers, body, signal })` with the headers given as
         /// `"name\nvalue\n..."`, then the whole body: resolves to `[status, headers as

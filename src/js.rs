@@ -1686,9 +1686,7 @@ fn attribute_name(key: &JsValue, path: &dynamodb::Path<'_>) -> Result<String, Er
     })
 }
 
-#[wasm_bindgen(inline_js = "export function wellFormed(s) {
-  try { encodeURIComponent(s); return true; } catch { return false; }
-}")]
+#[wasm_bindgen(module = "/src/host.js")]
 extern "C" {
     /// Whether a string is well-formed UTF-16 (`encodeURIComponent` throws on a lone surrogate).
     #[wasm_bindgen(js_name = wellFormed)]
@@ -1843,11 +1841,7 @@ fn number_to_js(n: &str) -> JsValue {
     }
 }
 
-#[wasm_bindgen(inline_js = "export function parseItems(text, specials) {
-  if (specials.length === 0) return JSON.parse(text);
-  return JSON.parse(text, (key, value) =>
-    typeof value === 'string' && value.charCodeAt(0) === 0 ? specials[+value.slice(1)] : value);
-}")]
+#[wasm_bindgen(module = "/src/host.js")]
 extern "C" {
     /// `JSON.parse(text)`, with the strings `"\u0000<i>"` replaced by `specials[i]`.
     #[wasm_bindgen(js_name = parseItems)]
@@ -2526,16 +2520,7 @@ fn attributes_to_js(item: Option<Item>) -> JsValue {
     item.map_or(JsValue::UNDEFINED, |i| items_to_js(&[i]).get(0))
 }
 
-#[wasm_bindgen(inline_js = "export function pagesToItems(fetchPage) {
-  return (async function* () {
-    let token;
-    do {
-      const page = await fetchPage(token);
-      yield* page.items;
-      token = page.pageToken;
-    } while (token !== undefined);
-  })();
-}")]
+#[wasm_bindgen(module = "/src/host.js")]
 extern "C" {
     /// An async iterator over the items of every page `fetchPage(token)` returns.
     #[wasm_bindgen(js_name = pagesToItems)]

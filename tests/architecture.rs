@@ -142,3 +142,39 @@ fn the_reference_scanner_sees_braced_and_plain_paths() {
     let names: Vec<&str> = refs.iter().map(|(_, m)| m.as_str()).collect();
     assert_eq!(names, ["http", "error", "session"]);
 }
+
+/// The wasm imports its JavaScript from two files only: `src/host.js` (the helpers) and
+/// `pkg-template/number.js` (the exported `NumberValue`). Each `inline_js` or further module
+/// is one more module a page must fetch before the wasm starts; the test runner's server
+/// (tiny_http behind wasm-bindgen-test-runner) was seen to leave a page loading forever once a
+/// test page needed more module fetches than Chromium opens connections (six).
+#[test]
+fn javascript_comes_from_one_helper_module() {
+    let mut found = Vec::new();
+    for entry in fs::read_dir("src").expect("src/") {
+        let path = entry.expect("dir entry").path();
+        if path.extension().and_then(|s| s.to_str()) != Some("rs") {
+            continue;
+        }
+        let source = fs::read_to_string(&path).expect("readable source");
+        for (i, line) in source.lines().enumerate() {
+            let attribute = line.trim_start();
+            if !attribute.starts_with("#[wasm_bindgen(") {
+                continue;
+            }
+            let module = attribute
+                .split("module = \"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next());
+            let allowed = matches!(module, Some("/src/host.js" | "/pkg-template/number.js"));
+            if attribute.contains("inline_js") || (module.is_some() && !allowed) {
+                found.push(format!("{}:{}: {attribute}", path.display(), i + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "JavaScript outside src/host.js:\n{}",
+        found.join("\n")
+    );
+}

@@ -1,0 +1,70 @@
+// The JavaScript the wasm module imports: each function does in one crossing what would
+// otherwise take a crossing per step from Rust (a whole fetch, a timer, one JSON.parse).
+// wasm-bindgen copies this file into the package as one snippet, so a page loads one module
+// for all of them. Nothing here decides anything: the flows stay in Rust.
+
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal !== undefined && signal.aborted) return resolve();
+    // No timers (an unusual host): do not wait rather than never resolve.
+    if (typeof globalThis.setTimeout !== 'function') return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      if (signal !== undefined) signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (signal !== undefined) signal.addEventListener('abort', done);
+  });
+}
+
+const hostFetch = typeof globalThis.fetch === 'function' ? globalThis.fetch.bind(globalThis) : undefined;
+export async function exchange(url, method, head, body, signal, timeoutMs) {
+  if (hostFetch === undefined) throw new Error('this JavaScript host has no fetch');
+  const headers = {};
+  const parts = head.split('\n');
+  for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
+  const attempt = new AbortController();
+  const init = { method, headers, signal: attempt.signal };
+  if (body !== undefined) init.body = body;
+  const stop = () => attempt.abort();
+  if (signal !== undefined) {
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  }
+  let timedOut = false;
+  const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; stop(); }, timeoutMs) : undefined;
+  try {
+    const response = await hostFetch(url, init);
+    let text = '';
+    for (const [name, value] of response.headers) text += name + '\n' + value + '\n';
+    return [response.status, text, new Uint8Array(await response.arrayBuffer())];
+  } catch (e) {
+    if (timedOut) throw new Error('no answer within ' + timeoutMs + ' ms');
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    if (signal !== undefined) signal.removeEventListener('abort', stop);
+  }
+}
+
+export function wellFormed(s) {
+  try { encodeURIComponent(s); return true; } catch { return false; }
+}
+
+export function parseItems(text, specials) {
+  if (specials.length === 0) return JSON.parse(text);
+  return JSON.parse(text, (key, value) =>
+    typeof value === 'string' && value.charCodeAt(0) === 0 ? specials[+value.slice(1)] : value);
+}
+
+export function pagesToItems(fetchPage) {
+  return (async function* () {
+    let token;
+    do {
+      const page = await fetchPage(token);
+      yield* page.items;
+      token = page.pageToken;
+    } while (token !== undefined);
+  })();
+}
