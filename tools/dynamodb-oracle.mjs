@@ -15,7 +15,7 @@
 // wire form is seen exactly as apiless sends it, and each answer is exactly the item generated.
 //
 //   node tools/dynamodb-oracle.mjs <config.json>
-//   APILESS_ORACLE_RUNS (default 300 a property), APILESS_ORACLE_SEED (default: random, printed)
+//   APILESS_ORACLE_RUNS (default 1000 a property), APILESS_ORACLE_SEED (default: random, printed)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -30,7 +30,7 @@ const { marshall, NumberValueImpl: SdkNumberValue } = utilDynamodb;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const configFile = process.argv[2] || path.join(root, ".apiless/local.json");
 const config = JSON.parse(await readFile(configFile, "utf8"));
-const runs = Number(process.env.APILESS_ORACLE_RUNS || 300);
+const runs = Number(process.env.APILESS_ORACLE_RUNS || 1000);
 const seed = Number(process.env.APILESS_ORACLE_SEED || Math.floor(Math.random() * 2 ** 31));
 /**
  * util-dynamodb's options for what apiless does: undefined members left out; numbers past 2^53
@@ -45,7 +45,7 @@ const page = `<!doctype html><script type="module">
 import { createClient, NumberValue } from "/pkg/index.js";
 import { build, describe } from "/values.mjs";
 window.ready = (async () => {
-  const { users, table, bucket, ...clientConfig } = await (await fetch("/config.json")).json();
+  const { users, table, bucket, indexes, ...clientConfig } = await (await fetch("/config.json")).json();
   const aws = await createClient({ ...clientConfig, storage: "memory" });
   await aws.auth.signIn(users.find((u) => u.username === "alice"));
   window.t = aws.db(table);
@@ -111,13 +111,18 @@ async function openPage() {
       body: answer,
     });
   });
-  await tab.goto(urlOf(server));
-  const identityId = await tab.evaluate(() => window.ready);
   const close = async () => {
     await browser.close();
     server.close();
   };
-  return { tab, dynamo, identityId, errors, close };
+  try {
+    await tab.goto(urlOf(server));
+    const identityId = await tab.evaluate(() => window.ready);
+    return { tab, dynamo, identityId, errors, close };
+  } catch (e) {
+    await close(); // a page that failed to start must not keep the test process alive
+    throw e;
+  }
 }
 
 // ---- (a) JS values: what apiless sends, against marshall --------------------------------------
