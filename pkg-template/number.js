@@ -1,7 +1,8 @@
 // NumberValue: a DynamoDB number as its exact decimal text. apiless returns one for a fraction a
 // JS number would change (a bigint for such an integer), and takes one to write any number
-// exactly. The wasm module imports this file too (wasm-bindgen copies it under snippets/), so
-// the package holds two copies of the class: `instanceof` checks a brand that both share, and no
+// exactly. The wasm module imports this file (wasm-bindgen copies it under snippets/) and the
+// package entry re-exports that same copy (tools/build.py), so a page holds one class. The
+// brand makes `instanceof` hold across copies too (a bundler that duplicates the file), and no
 // plain object (JSON, structured clones, user data) can carry it.
 const brand = Symbol.for("apiless.NumberValue");
 

@@ -187,6 +187,7 @@ def main():
         else:
             shutil.copy2(item, dest)
     manifest = json.loads((template / "package.json").read_text())
+    ship_snippet_once(out_dir, manifest)
     scope = package.get("scope", "")
     manifest["name"] = f"@{scope}/{package['name']}" if scope else package["name"]
     manifest["version"] = crate_version()
@@ -197,6 +198,23 @@ def main():
     for name, raw, gz, br in sizes(out_dir, stem):
         brs = f", brotli {br:,}" if br is not None else ""
         print(f"  {name}: {raw:,} bytes, gzip {gz:,}{brs}")
+
+
+def ship_snippet_once(out_dir, manifest):
+    """A pkg-template/ file the wasm imports too (`module = "/pkg-template/x.js"`) is written by
+    wasm-bindgen under snippets/: the entry point then imports that copy and the template's own
+    is dropped, so a page loads the class once and `instanceof` needs no shared brand."""
+    for snippet in sorted((out_dir / "snippets").glob("*/pkg-template/*.js")):
+        name = snippet.name
+        relative = snippet.relative_to(out_dir).as_posix()
+        entry = out_dir / "index.js"
+        text = entry.read_text()
+        quoted = f'"./{name}"'
+        if quoted not in text:
+            fail(f"the wasm imports pkg-template/{name}, but index.js does not")
+        entry.write_text(text.replace(quoted, f'"./{relative}"'))
+        (out_dir / name).unlink()
+        manifest["files"] = [f for f in manifest["files"] if f != name]
 
 
 if __name__ == "__main__":

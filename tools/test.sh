@@ -41,7 +41,7 @@ step clippy bash -c 'cargo clippy --all-targets --quiet -- -D warnings &&
   cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings'
 step native-tests cargo test --quiet
 step cfn-lint .apiless/venv/bin/cfn-lint infra/apiless.yaml
-step build-selftest bash -c 'set -o pipefail; .apiless/venv/bin/python -m pytest tools/test_wasm_names.py \
+step build-selftest bash -c 'set -o pipefail; .apiless/venv/bin/python -m pytest tools/test_wasm_names.py tools/test_build.py \
   -q -p no:cacheprovider | sed -E "s/^([0-9]+ passed)/build tools self-test: \1/"'
 step backend backend_start "$port" "$config" target/backend-test.log
 step backend-selftest .apiless/venv/bin/python -m pytest backend/tests -q -p no:cacheprovider

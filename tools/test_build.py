@@ -1,0 +1,29 @@
+"""tools/build.py's ship_snippet_once on a package directory written here."""
+
+import pytest
+
+import build
+
+
+def package(tmp_path, entry):
+    (tmp_path / "snippets/apiless-0123/pkg-template").mkdir(parents=True)
+    (tmp_path / "snippets/apiless-0123/pkg-template/number.js").write_text("export class N {}\n")
+    (tmp_path / "number.js").write_text("export class N {}\n")
+    (tmp_path / "index.js").write_text(entry)
+    return {"files": ["index.js", "number.js", "number.d.ts", "snippets/"]}
+
+
+def test_the_entry_imports_the_wasms_copy_and_the_template_copy_is_dropped(tmp_path):
+    manifest = package(tmp_path, 'export { N } from "./number.js";\n')
+    build.ship_snippet_once(tmp_path, manifest)
+    assert (tmp_path / "index.js").read_text() == (
+        'export { N } from "./snippets/apiless-0123/pkg-template/number.js";\n'
+    )
+    assert not (tmp_path / "number.js").exists()
+    assert manifest["files"] == ["index.js", "number.d.ts", "snippets/"]
+
+
+def test_an_entry_that_does_not_import_the_file_is_refused(tmp_path):
+    manifest = package(tmp_path, "export {};\n")
+    with pytest.raises(SystemExit):
+        build.ship_snippet_once(tmp_path, manifest)
