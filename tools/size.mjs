@@ -1,17 +1,23 @@
-// Prints the npm package's size (wasm + JS glue; raw, gzip, brotli) and fails when it passes
+// Prints the npm package's size (what a page loads: wasm and JS; raw, gzip, brotli) and fails when it passes
 // the budget in size-budget.json, or when the wasm holds a piece of std it is written to avoid.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const budget = JSON.parse(readFileSync("size-budget.json", "utf8"));
-const files = ["pkg/apiless_bg.wasm", "pkg/apiless.js", "pkg/index.js"];
+// Every file a page loads when it imports "apiless": the wasm, its glue, the entry point and
+// the snippets the glue imports (src/host.js, and number.js, which the entry imports too).
+const snippets = readdirSync("pkg/snippets", { recursive: true })
+  .filter((f) => f.endsWith(".js"))
+  .sort()
+  .map((f) => `pkg/snippets/${f}`);
+const files = ["pkg/apiless_bg.wasm", "pkg/apiless.js", "pkg/index.js", ...snippets];
 let raw = 0, gzip = 0, brotli = 0;
 for (const file of files) {
   const data = readFileSync(file);
   const g = gzipSync(data, { level: 9 }).length;
   const b = brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  console.log(`package size: ${file.padEnd(20)} ${data.length.toLocaleString("en")} bytes, gzip ${g.toLocaleString("en")}, brotli ${b.toLocaleString("en")}`);
+  console.log(`package size: ${file.replace(/snippets\/[^/]+\//, "snippets/…/").padEnd(28)} ${data.length.toLocaleString("en")} bytes, gzip ${g.toLocaleString("en")}, brotli ${b.toLocaleString("en")}`);
   raw += data.length;
   gzip += g;
   brotli += b;
