@@ -2,9 +2,9 @@
 //! wasm for `bench/run.mjs` (built by `tools/bench.sh`), so that it can be compared with the
 //! peers' signer in the same Chromium. Signs a 1 KB DynamoDB PutItem `n` times.
 
-use apiless::credentials::Credentials;
+use apiless::aws::credentials::Credentials;
+use apiless::aws::signer::{self, Payload, Scope};
 use apiless::http::Request;
-use apiless::signer::{self, Payload, Scope};
 use wasm_bindgen::prelude::*;
 
 /// Signs a 1 KB PutItem `n` times with credentials shaped like Cognito's; returns `n`.

@@ -208,7 +208,7 @@ pub fn cognito_timestamp(ms: f64) -> String {
 /// another form, a day the month does not have (`31 Apr`, `29 Feb` outside leap years), a
 /// weekday that is not the date's, fields of the wrong width, an hour past 23.
 pub fn parse_http_date(s: &str) -> Option<f64> {
-    let (weekday, rest) = crate::text::split_once(s.trim(), ", ")?;
+    let (weekday, rest) = crate::codec::text::split_once(s.trim(), ", ")?;
     let weekday = WEEKDAYS.iter().position(|w| *w == weekday)? as u32;
     let mut parts = rest.split(' ');
     let day = digits(parts.next()?, 2)?;

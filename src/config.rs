@@ -1,7 +1,7 @@
 //! User-facing configuration, validated once with errors that name the bad field.
 //!
 //! The JS user passes a plain object (`{ region, userPoolId, userPoolClientId, identityPoolId,
-//! endpoint? }`); `js.rs` reads its fields into [`RawConfig`] with [`RawConfig::from_fields`],
+//! endpoint? }`); `js` reads its fields into [`RawConfig`] with [`RawConfig::from_fields`],
 //! which names a field that is unknown or not a string, and [`Config::validate`] checks every
 //! value before any request is made. `endpoint` points every service at one base URL,
 //! as a local emulator serves them all on one port; without it the real AWS endpoints of the
@@ -99,7 +99,7 @@ impl StorageKind {
                 "storage",
                 format!(
                     "storage {} is not one of \"memory\", \"session\", \"local\"",
-                    crate::json::quoted(other)
+                    crate::codec::json::quoted(other)
                 ),
             )),
         }
@@ -159,7 +159,7 @@ impl RawConfig {
                 "storage" => &mut raw.storage,
                 _ => {
                     let message =
-                        unknown_field(&crate::json::quoted(&name), &name, "config", &FIELDS);
+                        unknown_field(&crate::codec::json::quoted(&name), &name, "config", &FIELDS);
                     return Err(Error::config(&name, message));
                 }
             };
@@ -194,7 +194,7 @@ impl Config {
                 "region",
                 format!(
                     "region {} is not an AWS region name such as \"us-east-1\"",
-                    crate::json::quoted(&region)
+                    crate::codec::json::quoted(&region)
                 ),
             ));
         }
@@ -211,9 +211,9 @@ impl Config {
                         "userPoolId",
                         format!(
                             "userPoolId {} is in region {}, but region is {}",
-                            crate::json::quoted(&user_pool_id),
-                            crate::json::quoted(pool_region),
-                            crate::json::quoted(&region)
+                            crate::codec::json::quoted(&user_pool_id),
+                            crate::codec::json::quoted(pool_region),
+                            crate::codec::json::quoted(&region)
                         ),
                     ));
                 }
@@ -223,7 +223,7 @@ impl Config {
                     "userPoolId",
                     format!(
                         "userPoolId {} does not look like \"{region}_AbCdEf123\"",
-                        crate::json::quoted(&user_pool_id)
+                        crate::codec::json::quoted(&user_pool_id)
                     ),
                 ))
             }
@@ -237,7 +237,7 @@ impl Config {
         {
             return Err(Error::config(
                 "userPoolClientId",
-                format!("userPoolClientId {} is not an app client id (letters, digits, '_' and '+', at most 128)", crate::json::quoted(&user_pool_client_id)),
+                format!("userPoolClientId {} is not an app client id (letters, digits, '_' and '+', at most 128)", crate::codec::json::quoted(&user_pool_client_id)),
             ));
         }
 
@@ -250,14 +250,14 @@ impl Config {
                         if pool_region != region {
                             return Err(Error::config(
                                 "identityPoolId",
-                                format!("identityPoolId {} is in region {}, but region is {}", crate::json::quoted(&id), crate::json::quoted(pool_region), crate::json::quoted(&region)),
+                                format!("identityPoolId {} is in region {}, but region is {}", crate::codec::json::quoted(&id), crate::codec::json::quoted(pool_region), crate::codec::json::quoted(&region)),
                             ));
                         }
                     }
                     _ => {
                         return Err(Error::config(
                             "identityPoolId",
-                            format!("identityPoolId {} does not look like \"{region}:01234567-89ab-cdef-0123-456789abcdef\"", crate::json::quoted(&id)),
+                            format!("identityPoolId {} does not look like \"{region}:01234567-89ab-cdef-0123-456789abcdef\"", crate::codec::json::quoted(&id)),
                         ))
                     }
                 }
@@ -394,7 +394,7 @@ fn validate_endpoint(e: &str) -> Result<String> {
     let bad = |why: &str| {
         Error::config(
             "endpoint",
-            format!("endpoint {} {why}", crate::json::quoted(e)),
+            format!("endpoint {} {why}", crate::codec::json::quoted(e)),
         )
     };
     let (secure, rest) = match (e.strip_prefix("https://"), e.strip_prefix("http://")) {
@@ -503,7 +503,7 @@ pub fn validate_bucket_name(name: &str) -> Result<()> {
         "bucket",
         format!(
             "{} is not an S3 bucket name: 3 to 63 of a-z 0-9 . -, labels that begin and end with a-z 0-9, not an IP address, no reserved prefix or suffix (xn--, -s3alias, ...)",
-            crate::json::quoted(name)
+            crate::codec::json::quoted(name)
         ),
     ))
 }
@@ -522,7 +522,7 @@ pub fn validate_table_name(name: &str) -> Result<()> {
         "table",
         format!(
             "the table name {} is not 3 to 255 letters, digits, '_', '.' and '-'",
-            crate::json::quoted(name)
+            crate::codec::json::quoted(name)
         ),
     ))
 }
@@ -540,7 +540,7 @@ pub fn unknown_field(field: &str, name: &str, of: &str, known: &[&str]) -> Strin
         message.push_str("?)");
     }
     message.push_str("; its fields are ");
-    message.push_str(&crate::text::join(known, ", "));
+    message.push_str(&crate::codec::text::join(known, ", "));
     message
 }
 

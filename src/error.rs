@@ -1,7 +1,7 @@
 //! The one error type of the SDK.
 //!
 //! Every failure, whether bad input caught before a request, a network fault or an AWS
-//! exception, is an [`Error`]. `js.rs` turns it into a real JavaScript `Error` whose `name` is
+//! exception, is an [`Error`]. `js` turns it into a real JavaScript `Error` whose `name` is
 //! the AWS exception name where there is one (`NotAuthorizedException`,
 //! `AccessDeniedException`, ...), with `code`, `requestId`, `httpStatus` and `retryable`.
 //! Messages never carry secrets: nothing that builds an `Error` puts a password, token or key

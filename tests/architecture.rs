@@ -1,44 +1,94 @@
-//! Checks that imports between modules flow one way, as `src/lib.rs` and `STYLE.md` describe:
-//! `js` -> `session` -> (`user_pool`, `identity_pool`, `cache`, `storage`) -> (`aws_json`,
-//! `srp`) -> `http`; `dynamodb` and `s3` -> `signer`; `error`, `config`, `clock`, `json`, `text`,
-//! `mac` and `credentials` are leaves anyone may use. A module may use what lies below it; service
-//! modules never use `session` or each other.
+//! Checks that imports flow one way, as `src/lib.rs` and `STYLE.md` describe. `src/` is grouped
+//! by layer, one folder each: `js` -> (`auth`, `data`) -> `aws` -> `http` -> the crate-wide
+//! leaves (`error`, `config`, `clock`, `mac`, the files directly in `src/`) -> `codec`. A module
+//! may use any layer below its own, and, inside its own layer, the modules below it in
+//! `WITHIN`. `auth` and `data` never use each other, nor the two data services each other.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::path::Path;
 
-/// Direct edges of the design; a module may reach anything below it, transitively.
-const EDGES: &[(&str, &[&str])] = &[
-    ("js", &["session", "dynamodb", "s3"]),
+/// Each layer and the layers below it that it may use.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("js", &["auth", "data", "aws", "http", "leaf", "codec"]),
+    ("auth", &["aws", "http", "leaf", "codec"]),
+    ("data", &["aws", "http", "leaf", "codec"]),
+    ("aws", &["http", "leaf", "codec"]),
+    ("http", &["leaf", "codec"]),
+    ("leaf", &["codec"]),
+    ("codec", &[]),
+];
+
+/// Arrows between modules of one layer; a module may reach anything below it, transitively.
+/// A module of a layer that is not named here may use no other module of its layer.
+const WITHIN: &[(&str, &[&str])] = &[
     (
         "session",
-        &["user_pool", "identity_pool", "cache", "storage"],
+        &[
+            "user_pool",
+            "identity_pool",
+            "cache",
+            "storage",
+            "tokens",
+            "srp",
+        ],
     ),
-    ("user_pool", &["aws_json", "srp"]),
-    ("identity_pool", &["aws_json"]),
-    ("dynamodb", &["signed", "aws_json"]),
-    ("s3", &["signed", "http"]),
-    ("signed", &["signer", "retry"]),
-    ("retry", &["http"]),
-    ("aws_json", &["retry", "http"]),
-    ("signer", &["http"]),
-    ("cache", &[]),
-    ("storage", &["tokens"]),
-    ("tokens", &[]),
     ("srp", &["modp"]),
-    ("modp", &[]),
-    ("http", &[]),
+    ("storage", &["tokens"]),
+    ("signed", &["signer", "credentials"]),
+    ("signer", &["credentials"]),
+    ("config", &["error"]),
+    ("json", &["text"]),
 ];
-const LEAVES: &[&str] = &[
-    "error",
-    "config",
-    "clock",
-    "credentials",
-    "json",
-    "text",
-    "mac",
-];
+
+/// A module of the crate: its name (unique in the crate), its layer and its file.
+struct Module {
+    name: String,
+    layer: String,
+    file: String,
+}
+
+/// Every module under `src/`, recursing into the layer folders: `src/x.rs` is the leaf `x`,
+/// `src/layer/mod.rs` is the module `layer`, `src/layer/x.rs` the module `x` of that layer.
+fn modules() -> Vec<Module> {
+    fn walk(dir: &Path, layer: Option<&str>, out: &mut Vec<Module>) {
+        let mut entries: Vec<_> = fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for path in entries {
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            if path.is_dir() {
+                assert!(
+                    layer.is_none(),
+                    "{}: folders nest one level only",
+                    path.display()
+                );
+                walk(&path, Some(&stem), out);
+            } else if path.extension().and_then(|s| s.to_str()) == Some("rs") && stem != "lib" {
+                let (name, layer) = match layer {
+                    Some(l) if stem == "mod" => (l.to_owned(), l.to_owned()),
+                    Some(l) => (stem, l.to_owned()),
+                    None => (stem, "leaf".to_owned()),
+                };
+                out.push(Module {
+                    name,
+                    layer,
+                    file: path.display().to_string(),
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(Path::new("src"), None, &mut out);
+    out
+}
 
 fn below(module: &str, graph: &BTreeMap<&str, &[&str]>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
@@ -51,82 +101,106 @@ fn below(module: &str, graph: &BTreeMap<&str, &[&str]>) -> BTreeSet<String> {
     seen
 }
 
-/// Every `crate::<module>` a source file names (in `use` lines and paths alike).
-fn crate_refs(source: &str) -> Vec<(usize, String)> {
+/// Every `crate::a::b::...` path a source file names (in `use` lines and paths alike), as
+/// its segments; `use crate::{a::b, c}` gives one path per name in the braces.
+fn crate_refs(source: &str) -> Vec<(usize, Vec<String>)> {
+    fn segments(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = text;
+        loop {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if name.is_empty() {
+                break;
+            }
+            rest = &rest[name.len()..];
+            out.push(name);
+            match rest.strip_prefix("::") {
+                Some(r) => rest = r,
+                None => break,
+            }
+        }
+        out
+    }
     let mut refs = Vec::new();
     for (n, line) in source.lines().enumerate() {
         let code = line.split("//").next().unwrap_or("");
         let mut rest = code;
         while let Some(i) = rest.find("crate::") {
             rest = &rest[i + "crate::".len()..];
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if name.is_empty() {
-                // `use crate::{a, b}`: every name in the braces.
-                if let Some(inner) = rest.strip_prefix('{') {
-                    let inner = inner.split('}').next().unwrap_or("");
-                    for part in inner.split(',') {
-                        let m: String = part
-                            .trim()
-                            .chars()
-                            .take_while(|c| c.is_alphanumeric() || *c == '_')
-                            .collect();
-                        if !m.is_empty() {
-                            refs.push((n + 1, m));
-                        }
+            if let Some(inner) = rest.strip_prefix('{') {
+                let inner = inner.split('}').next().unwrap_or("");
+                for part in inner.split(',') {
+                    let path = segments(part.trim());
+                    if !path.is_empty() {
+                        refs.push((n + 1, path));
                     }
                 }
             } else {
-                refs.push((n + 1, name));
+                let path = segments(rest);
+                if !path.is_empty() {
+                    refs.push((n + 1, path));
+                }
             }
         }
     }
     refs
 }
 
+/// The module a path names: its deepest segment that is a module of the crate.
+fn target<'a>(path: &[String], by_name: &BTreeMap<&str, &'a Module>) -> Option<&'a Module> {
+    path.iter()
+        .take(2)
+        .filter_map(|s| by_name.get(s.as_str()).copied())
+        .next_back()
+}
+
 #[test]
 fn imports_flow_one_way() {
-    let graph: BTreeMap<&str, &[&str]> = EDGES.iter().copied().collect();
+    let layers: BTreeMap<&str, &[&str]> = LAYERS.iter().copied().collect();
+    let within: BTreeMap<&str, &[&str]> = WITHIN.iter().copied().collect();
+    let modules = modules();
+    let by_name: BTreeMap<&str, &Module> = modules.iter().map(|m| (m.name.as_str(), m)).collect();
+    assert_eq!(by_name.len(), modules.len(), "two modules share a name");
     let mut violations = Vec::new();
     let mut checked = 0;
-    for entry in fs::read_dir("src").expect("src/") {
-        let path = entry.expect("dir entry").path();
-        let module = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        if path.extension().and_then(|s| s.to_str()) != Some("rs") || module == "lib" {
-            continue;
-        }
+    for module in &modules {
         assert!(
-            graph.contains_key(module.as_str()) || LEAVES.contains(&module.as_str()),
-            "src/{module}.rs is not placed in the module graph of tests/architecture.rs"
+            layers.contains_key(module.layer.as_str()),
+            "{} is in the folder {}, which is not a layer of tests/architecture.rs",
+            module.file,
+            module.layer
         );
-        let allowed = below(&module, &graph);
-        let source = fs::read_to_string(&path).expect("readable source");
-        for (line, used) in crate_refs(&source) {
+        let allowed = below(&module.name, &within);
+        let source = fs::read_to_string(&module.file).expect("readable source");
+        for (line, path) in crate_refs(&source) {
+            let Some(used) = target(&path, &by_name) else {
+                continue; // a macro or an item at the crate root (`crate::Error`)
+            };
             checked += 1;
-            let is_module = graph.contains_key(used.as_str()) || LEAVES.contains(&used.as_str());
-            if is_module
-                && used != module
-                && !LEAVES.contains(&used.as_str())
-                && !allowed.contains(&used)
-            {
-                violations.push(format!("src/{module}.rs:{line} uses crate::{used}"));
-            }
-            if LEAVES.contains(&module.as_str()) && is_module && !LEAVES.contains(&used.as_str()) {
+            let ok = if used.name == module.name {
+                true
+            } else if used.layer == module.layer {
+                allowed.contains(&used.name) || module.name == module.layer
+            } else {
+                layers[module.layer.as_str()].contains(&used.layer.as_str())
+            };
+            if !ok {
                 violations.push(format!(
-                    "src/{module}.rs:{line}: leaf module uses crate::{used}"
+                    "{}:{line} ({}) uses crate::{} ({})",
+                    module.file,
+                    module.layer,
+                    path.join("::"),
+                    used.layer
                 ));
             }
         }
     }
     assert!(
-        checked > 0,
-        "no crate:: references found: is the test reading src/?"
+        checked > 100,
+        "only {checked} crate:: references found: is the test reading src/?"
     );
     assert!(
         violations.is_empty(),
@@ -135,12 +209,31 @@ fn imports_flow_one_way() {
     );
 }
 
+/// Every layer folder says in its module doc what it holds and what it may use.
+#[test]
+fn each_layer_says_what_it_may_use() {
+    for (layer, _) in LAYERS.iter().filter(|(l, _)| *l != "leaf") {
+        let file = format!("src/{layer}/mod.rs");
+        let source = fs::read_to_string(&file).unwrap_or_else(|_| panic!("{file} is missing"));
+        let doc: String = source
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            doc.contains("May use:"),
+            "{file}: its //! doc says what it may use"
+        );
+    }
+}
+
 #[test]
 fn the_reference_scanner_sees_braced_and_plain_paths() {
-    let refs =
-        crate_refs("use crate::{http::Request, error};\nlet x = crate::session::x(); // crate::js");
-    let names: Vec<&str> = refs.iter().map(|(_, m)| m.as_str()).collect();
-    assert_eq!(names, ["http", "error", "session"]);
+    let refs = crate_refs(
+        "use crate::{http::Request, error};\nlet x = crate::auth::session::x(); // crate::js",
+    );
+    let paths: Vec<String> = refs.iter().map(|(_, p)| p.join("::")).collect();
+    assert_eq!(paths, ["http::Request", "error", "auth::session::x"]);
 }
 
 /// The wasm imports its JavaScript from two files only: `src/host.js` (the helpers) and
@@ -151,12 +244,9 @@ fn the_reference_scanner_sees_braced_and_plain_paths() {
 #[test]
 fn javascript_comes_from_one_helper_module() {
     let mut found = Vec::new();
-    for entry in fs::read_dir("src").expect("src/") {
-        let path = entry.expect("dir entry").path();
-        if path.extension().and_then(|s| s.to_str()) != Some("rs") {
-            continue;
-        }
-        let source = fs::read_to_string(&path).expect("readable source");
+    for module in modules() {
+        let path = Path::new(&module.file);
+        let source = fs::read_to_string(path).expect("readable source");
         for (i, line) in source.lines().enumerate() {
             let attribute = line.trim_start();
             if !attribute.starts_with("#[wasm_bindgen(") {

@@ -8,11 +8,11 @@ mod common;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use apiless::auth::session::{ChallengeAnswer, Event, SignInStep};
+use apiless::auth::storage::{self, MemoryStore, Store};
+use apiless::auth::user_pool::UserPool;
 use apiless::error::{ErrorKind, Result};
 use apiless::http::{Fetch, Request, Response, Transport};
-use apiless::session::{ChallengeAnswer, Event, SignInStep};
-use apiless::storage::{self, MemoryStore, Store};
-use apiless::user_pool::UserPool;
 use common::*;
 use futures_util::future::join_all;
 use wasm_bindgen::{JsCast, JsValue};
@@ -31,7 +31,7 @@ fn new_password() -> String {
     format!("Pw-{}-É✓9a", random_hex(6))
 }
 
-fn signed_in(step: SignInStep) -> apiless::session::User {
+fn signed_in(step: SignInStep) -> apiless::auth::session::User {
     match step {
         SignInStep::Done(user) => user,
         SignInStep::Next(next) => panic!("expected to be signed in, got the step {}", next.name),
@@ -39,7 +39,7 @@ fn signed_in(step: SignInStep) -> apiless::session::User {
 }
 
 /// Registers and confirms a fresh user; returns its name and password.
-async fn confirmed_user(s: &Rc<apiless::session::Session<Fetch>>) -> (String, String) {
+async fn confirmed_user(s: &Rc<apiless::auth::session::Session<Fetch>>) -> (String, String) {
     let username = format!("user-{}", random_hex(6));
     let password = new_password();
     let r = s
@@ -88,7 +88,7 @@ async fn alice_signs_in_with_srp_and_her_tokens_are_stored_in_the_peer_layout() 
             "{item} stored"
         );
     }
-    let claims = apiless::tokens::claims(
+    let claims = apiless::auth::tokens::claims(
         &store
             .get(&storage::user_key(&client, "alice", "idToken"))
             .unwrap(),

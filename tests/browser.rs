@@ -7,9 +7,9 @@
 
 mod common;
 
+use apiless::auth::user_pool::UserPool;
 use apiless::error::ErrorKind;
 use apiless::http::{Fetch, Request, Transport};
-use apiless::user_pool::UserPool;
 use common::{backend_config, endpoint, field};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;

@@ -10,10 +10,10 @@ mod common;
 
 use std::rc::Rc;
 
+use apiless::auth::session::{ChallengeAnswer, Session, SignInStep};
+use apiless::auth::storage::MemoryStore;
 use apiless::error::ErrorKind;
 use apiless::http::Fetch;
-use apiless::session::{ChallengeAnswer, Session, SignInStep};
-use apiless::storage::MemoryStore;
 use common::*;
 use hmac::{Hmac, KeyInit, Mac};
 use wasm_bindgen_test::*;
@@ -25,14 +25,14 @@ fn pw(s: &str) -> Zeroizing<String> {
     Zeroizing::new(s.to_owned())
 }
 
-fn next(step: SignInStep) -> apiless::session::NextStep {
+fn next(step: SignInStep) -> apiless::auth::session::NextStep {
     match step {
         SignInStep::Next(n) => n,
         SignInStep::Done(u) => panic!("expected a challenge, {} was signed in", u.username),
     }
 }
 
-fn done(step: SignInStep) -> apiless::session::User {
+fn done(step: SignInStep) -> apiless::auth::session::User {
     match step {
         SignInStep::Done(u) => u,
         SignInStep::Next(n) => panic!("expected to be signed in, got {}", n.name),

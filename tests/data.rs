@@ -7,9 +7,9 @@
 
 mod common;
 
+use apiless::auth::storage::MemoryStore;
 use apiless::http::Fetch;
 use apiless::js::Client;
-use apiless::storage::MemoryStore;
 use common::*;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -815,8 +815,8 @@ async fn a_stale_remembered_identity_id_is_replaced_by_one_new_get_id() {
     let sub = session.current_user().unwrap().sub;
     let pool = session.config().identity_pool_id.clone().unwrap();
     // What a deleted or foreign identity id looks like to the pool.
-    let key = apiless::storage::identity_id_key(&pool, &sub);
-    apiless::storage::Store::set(
+    let key = apiless::auth::storage::identity_id_key(&pool, &sub);
+    apiless::auth::storage::Store::set(
         store.as_ref(),
         &key,
         "us-east-1:00000000-0000-0000-0000-000000000000",
@@ -828,7 +828,7 @@ async fn a_stale_remembered_identity_id_is_replaced_by_one_new_get_id() {
     assert_ne!(id, "us-east-1:00000000-0000-0000-0000-000000000000");
     assert_eq!(count("AWSCognitoIdentityService.GetId").await - get_ids, 1);
     assert_eq!(
-        apiless::storage::Store::get(store.as_ref(), &key).as_deref(),
+        apiless::auth::storage::Store::get(store.as_ref(), &key).as_deref(),
         Some(id.as_str()),
         "the new id is remembered"
     );

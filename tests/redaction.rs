@@ -10,15 +10,15 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context as TaskContext, Poll, Waker};
 
+use apiless::aws::credentials::Credentials;
+use apiless::aws::signed::{self, BodyHash};
 use apiless::clock::Clock;
-use apiless::credentials::Credentials;
-use apiless::dynamodb::{self, Operation};
+use apiless::codec::json::Json;
+use apiless::data::dynamodb::{self, Operation};
+use apiless::data::s3;
 use apiless::error::Result;
+use apiless::http::retry::Policy;
 use apiless::http::{Request, Response, Transport};
-use apiless::json::Json;
-use apiless::retry::Policy;
-use apiless::s3;
-use apiless::signed::{self, BodyHash};
 
 const KEY_ID: &str = "ASIAREDACTIONTEST01";
 const SECRET: &str = "redaction/Test+Secret/Key0123456789abcdefg";
@@ -87,7 +87,7 @@ impl Transport for LikeAws {
                  been\n'{quoted}'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n\
                  20261206T120000Z\n20261206/us-east-1/dynamodb/aws4_request\n0123abcd'\n"
             );
-            let mut body = apiless::json::Map::new();
+            let mut body = apiless::codec::json::Map::new();
             body.insert(
                 "__type".into(),
                 "com.amazon.coral.service#InvalidSignatureException".into(),
@@ -145,7 +145,7 @@ fn a_dynamodb_signature_error_quoting_the_session_token_does_not_carry_it() {
     };
     let (clock, credentials) = (Clock::new(), credentials());
     let ctx = context(&transport, &clock, &credentials, "dynamodb");
-    let mut body = apiless::json::Map::new();
+    let mut body = apiless::codec::json::Map::new();
     body.insert("TableName".into(), "t".into());
     let e = run(dynamodb::call(
         &ctx,

@@ -12,11 +12,11 @@ use std::future::Future;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use apiless::auth::session::{ChallengeAnswer, Event, Session, SignInStep};
+use apiless::auth::storage::{MemoryStore, Store};
 use apiless::config::{Config, RawConfig};
 use apiless::error::Result;
 use apiless::http::{Request, Response, Transport};
-use apiless::session::{ChallengeAnswer, Event, Session, SignInStep};
-use apiless::storage::{MemoryStore, Store};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -528,7 +528,9 @@ fn a_refresh_in_flight_cannot_undo_a_newer_sign_in() {
     assert_eq!(user.username, "bob", "bob's step survived");
     let bob = run(s.refresh()).unwrap();
     assert_eq!(
-        apiless::tokens::claims(&bob.id_token).unwrap().username,
+        apiless::auth::tokens::claims(&bob.id_token)
+            .unwrap()
+            .username,
         "bob"
     );
 }
@@ -662,7 +664,7 @@ fn tab_b_refreshing(
     Rc<Session<Script>>,
     Script,
     Rc<RefCell<Vec<&'static str>>>,
-    impl Future<Output = Result<apiless::tokens::Tokens>> + Unpin,
+    impl Future<Output = Result<apiless::auth::tokens::Tokens>> + Unpin,
 ) {
     let (tab_b, script_b) = session_meeting_with_store(json!({}), vec![], store.clone());
     assert_eq!(tab_b.current_user().unwrap().username, "alice", "restored");

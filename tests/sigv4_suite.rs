@@ -12,9 +12,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use apiless::credentials::Credentials;
+use apiless::aws::credentials::Credentials;
+use apiless::aws::signer::{presign, sign, Payload, Scope};
 use apiless::http::Request;
-use apiless::signer::{presign, sign, Payload, Scope};
 use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 
 mod common;
 
-use apiless::session::SignInStep;
+use apiless::auth::session::SignInStep;
 use common::*;
 use wasm_bindgen_test::*;
 use zeroize::Zeroizing;

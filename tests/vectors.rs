@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use apiless::srp::{Challenge, Ephemeral};
+use apiless::auth::srp::{Challenge, Ephemeral};
 use serde_json::Value;
 
 fn text<'a>(case: &'a Value, key: &str, path: &str) -> &'a str {
@@ -33,7 +33,7 @@ fn check_srp(path: &str) {
     let mut a = hex_bytes(t("a_hex"));
     // The reference clients take any a; ours insists on 32 bytes of randomness, so left-pad
     // shorter test values with zeros (the number is the same).
-    while a.len() < apiless::srp::MIN_RANDOM_BYTES {
+    while a.len() < apiless::auth::srp::MIN_RANDOM_BYTES {
         a.insert(0, 0);
     }
     let eph = Ephemeral::new(&a).expect("a valid a");

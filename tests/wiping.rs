@@ -22,14 +22,14 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use apiless::credentials::Credentials;
+use apiless::auth::identity_pool::IdentityPool;
+use apiless::auth::modp::{self, Elem};
+use apiless::auth::srp::{Challenge, Ephemeral};
+use apiless::auth::user_pool::{AuthAnswer, UserPool};
+use apiless::aws::credentials::Credentials;
+use apiless::aws::signer::{self, Payload, Scope};
 use apiless::error::Result;
 use apiless::http::{Request, Response, Transport};
-use apiless::identity_pool::IdentityPool;
-use apiless::modp::{self, Elem};
-use apiless::signer::{self, Payload, Scope};
-use apiless::srp::{Challenge, Ephemeral};
-use apiless::user_pool::{AuthAnswer, UserPool};
 use sha2::{Digest, Sha256};
 
 // ---- the scanning allocator --------------------------------------------------------------------

@@ -1,6 +1,6 @@
 #!/bin/bash
 # What the crate's pure cores weigh alone: tools/size-floor/ exports SRP, SigV4, DynamoDB and S3
-# request building and reading, errors and token claims, over a copy of src/ without js.rs (the
+# request building and reading, errors and token claims, over a copy of src/ without js/ (the
 # session, fetch, storage and JS objects all hang from it). Same release profile, wasm-bindgen,
 # wasm-opt and short names as the package. Prints the sizes; checks nothing.
 set -euo pipefail

@@ -11,10 +11,10 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use apiless::auth::session::Session;
+use apiless::auth::storage::{MemoryStore, Store};
 use apiless::config::{Config, RawConfig};
 use apiless::http::{Fetch, Request, Transport};
-use apiless::session::Session;
-use apiless::storage::{MemoryStore, Store};
 use serde_json::Value;
 
 pub fn endpoint() -> &'static str {

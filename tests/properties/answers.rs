@@ -1,12 +1,14 @@
 //! What the network sends back: AWS JSON and S3 XML error bodies, Cognito's answers and HTTP
 //! `Date` headers. Any status, headers and body give a typed error or a value.
 
+use apiless::auth::identity_pool::credentials_of;
+use apiless::auth::user_pool::auth_answer;
+use apiless::aws::aws_json;
 use apiless::clock::{amz_date, civil, cognito_timestamp, parse_http_date};
+use apiless::codec::json::Json;
+use apiless::data::s3;
 use apiless::http::Response;
-use apiless::identity_pool::credentials_of;
-use apiless::json::Json;
-use apiless::user_pool::auth_answer;
-use apiless::{aws_json, s3, ErrorKind};
+use apiless::ErrorKind;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;

@@ -162,7 +162,7 @@ fn fields_read_or_are_named(check: &mut Check) -> Result<(), String> {
             (Err(e), Some((name, _))) => {
                 prop_assert_eq!(e.kind, ErrorKind::Config);
                 prop_assert_eq!(e.field.as_deref(), Some(name.as_str()));
-                let quoted = apiless::json::quoted(name);
+                let quoted = apiless::codec::json::quoted(name);
                 prop_assert!(
                     e.message.contains(name.as_str()) || e.message.contains(&quoted),
                     "{}",

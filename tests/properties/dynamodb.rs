@@ -6,14 +6,14 @@
 
 use std::collections::HashSet;
 
-use apiless::dynamodb::{
+use apiless::codec::json::Json;
+use apiless::data::dynamodb::{
     delete_item_request, from_attribute_value, get_item_request, item_from_json, item_to_json,
     js_number, page_token_decode, page_token_encode, parse_get_item_response, parse_query_response,
     parse_write_response, plain_json, put_item_request, query_request, to_attribute_value,
     update_item_request, validate_number, DeleteItem, Doc, GetItem, Index, Item, JsNumber, PutItem,
     Query, ReturnValues, ScopeCheck, SortKeyCondition, Table, UpdateItem,
 };
-use apiless::json::Json;
 use apiless::{Error, ErrorKind};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -230,13 +230,13 @@ pub fn base64ish() -> impl Strategy<Value = String> + Clone {
 }
 
 /// A serde_json value as apiless's own JSON, through text: the way JSON reaches the crate.
-pub fn ours(v: &Value) -> apiless::json::Json {
-    apiless::json::Json::parse(v.to_string().as_bytes())
+pub fn ours(v: &Value) -> apiless::codec::json::Json {
+    apiless::codec::json::Json::parse(v.to_string().as_bytes())
         .unwrap_or_else(|_| panic!("apiless cannot read serde_json's text {v}"))
 }
 
 /// apiless's own JSON as a serde_json value, through text.
-pub fn theirs(v: &apiless::json::Json) -> Value {
+pub fn theirs(v: &apiless::codec::json::Json) -> Value {
     serde_json::from_str(&v.to_text())
         .unwrap_or_else(|e| panic!("serde_json cannot read apiless's text {v}: {e}"))
 }

@@ -2,9 +2,9 @@
 //! scoped keys never leave the caller's prefix, and listings of any keys read back while junk
 //! listings are typed errors.
 
+use apiless::codec::text::percent_encode;
+use apiless::data::s3::{decode, read_listing, scoped_key, ScopeCheck};
 use apiless::http::Response;
-use apiless::s3::{decode, read_listing, scoped_key, ScopeCheck};
-use apiless::text::percent_encode;
 use apiless::ErrorKind;
 use proptest::collection::vec;
 use proptest::prelude::*;

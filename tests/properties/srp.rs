@@ -6,8 +6,8 @@
 
 use std::sync::OnceLock;
 
-use apiless::modp::N_HEX;
-use apiless::srp::{Challenge, Ephemeral, MIN_RANDOM_BYTES};
+use apiless::auth::modp::N_HEX;
+use apiless::auth::srp::{Challenge, Ephemeral, MIN_RANDOM_BYTES};
 use apiless::ErrorKind;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;

@@ -1,8 +1,8 @@
-//! apiless's own base64 (`apiless::text::Base64`) against the base64 crate it replaced: the
+//! apiless's own base64 (`apiless::codec::text::Base64`) against the base64 crate it replaced: the
 //! same text for any bytes, and for any text the same bytes or the same refusal, in both the
 //! standard (padded) and the URL-safe unpadded alphabet.
 
-use apiless::text::Base64;
+use apiless::codec::text::Base64;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use proptest::collection::vec;

@@ -1,7 +1,7 @@
 //! JWT claims: any token text gives the claims or a protocol error that does not echo the
 //! token, and a JWT-shaped token is accepted exactly when its payload has the claims.
 
-use apiless::tokens::{claims, Tokens};
+use apiless::auth::tokens::{claims, Tokens};
 use apiless::ErrorKind;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;

@@ -4,11 +4,14 @@
 //! Every export calls into the core so that the linker keeps it; the results are not checked
 //! (this crate is measured, not used).
 
-use apiless::credentials::Credentials;
-use apiless::dynamodb as ddb;
+use apiless::aws::credentials::Credentials;
+use apiless::data::dynamodb as ddb;
 use apiless::http::{Request, Response};
-use apiless::json::{Json, Map};
-use apiless::{aws_json, identity_pool, s3, signer, srp, tokens, Error};
+use apiless::codec::json::{Json, Map};
+use apiless::auth::{identity_pool, srp, tokens};
+use apiless::aws::{aws_json, signer};
+use apiless::data::s3;
+use apiless::Error;
 use wasm_bindgen::prelude::*;
 
 type Out<T> = Result<T, JsValue>;

@@ -11,9 +11,9 @@ use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 
+use crate::auth::tokens::Tokens;
 use crate::config::StorageKind;
 use crate::error::{Error, Result};
-use crate::tokens::Tokens;
 
 /// A string key-value store.
 pub trait Store {
@@ -39,7 +39,7 @@ impl Store for MemoryStore {
     }
     fn set(&self, key: &str, value: &str) -> Result<()> {
         let mut entries = self.0.borrow_mut();
-        crate::json::set_field(&mut entries, key.to_owned(), value.to_owned());
+        crate::codec::json::set_field(&mut entries, key.to_owned(), value.to_owned());
         Ok(())
     }
     fn remove(&self, key: &str) {

@@ -7,11 +7,12 @@
 
 use zeroize::Zeroizing;
 
-use crate::aws_json::{self, Version};
+use crate::aws::aws_json::{self, Version};
+use crate::codec::json;
+use crate::codec::json::{Json, Map};
 use crate::error::{Error, Result};
 use crate::http::Transport;
 use crate::json;
-use crate::json::{Json, Map};
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService";
 

@@ -3,12 +3,12 @@
 
 use zeroize::Zeroizing;
 
-use crate::aws_json::{self, Version};
-use crate::credentials::Credentials;
+use crate::aws::aws_json::{self, Version};
+use crate::aws::credentials::Credentials;
+use crate::codec::json::{Json, Map};
 use crate::error::{Error, Result};
 use crate::http::Transport;
 use crate::json;
-use crate::json::{Json, Map};
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityService";
 

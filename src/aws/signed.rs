@@ -4,13 +4,13 @@
 //! transient failures are retried with the standard policy. `dynamodb` and `s3` build the
 //! requests and read the answers; this module owns only the sending.
 
+use crate::aws::credentials::Credentials;
+use crate::aws::signer::{self, Payload, Scope};
 use crate::clock::{self, Clock};
-use crate::credentials::Credentials;
+use crate::codec::text;
 use crate::error::{Error, Result};
+use crate::http::retry::{self, Policy};
 use crate::http::{Request, Response, Transport};
-use crate::retry::{self, Policy};
-use crate::signer::{self, Payload, Scope};
-use crate::text;
 
 /// How the body is covered by the signature.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,20 +11,20 @@ use std::rc::Rc;
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 
-use crate::cache::{Expiring, SingleFlight};
-use crate::clock::{self, Clock};
-use crate::config::{Config, Service};
-use crate::credentials::Credentials;
-use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Request, Response, Transport};
-use crate::identity_pool::{self, IdentityPool};
-use crate::srp::{self, Ephemeral};
-use crate::storage::{self, Store};
-use crate::text;
-use crate::tokens::{self, Tokens};
-use crate::user_pool::{
+use crate::auth::cache::{Expiring, SingleFlight};
+use crate::auth::identity_pool::{self, IdentityPool};
+use crate::auth::srp::{self, Ephemeral};
+use crate::auth::storage::{self, Store};
+use crate::auth::tokens::{self, Tokens};
+use crate::auth::user_pool::{
     AuthAnswer, Challenge, CodeDelivery, NewTokens, SignUpResult, TotpAuth, UserPool,
 };
+use crate::aws::credentials::Credentials;
+use crate::clock::{self, Clock};
+use crate::codec::text;
+use crate::config::{Config, Service};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{Request, Response, Transport};
 
 /// Tokens are refreshed when they have less than this left, on the corrected clock.
 pub const TOKEN_REFRESH_MARGIN_MS: i64 = 60_000;
@@ -1209,7 +1209,7 @@ fn not_signed_in() -> Error {
 /// A JSON array of strings in a challenge parameter (`MFAS_CAN_CHOOSE`, `requiredAttributes`).
 fn json_list(value: Option<&String>) -> Vec<String> {
     value
-        .and_then(|v| crate::json::Json::parse(v.as_bytes()).ok())
+        .and_then(|v| crate::codec::json::Json::parse(v.as_bytes()).ok())
         .and_then(|v| {
             let items = v.as_array()?;
             items
@@ -1259,7 +1259,7 @@ fn next_step(challenge: &Challenge) -> NextStep {
 
 /// `otpauth://totp/<issuer>:<user>?secret=...&issuer=...` for authenticator apps.
 fn totp_uri(secret: &str, username: &str, issuer: &str) -> String {
-    let enc = |s: &str| crate::text::percent_encode(s, false);
+    let enc = |s: &str| crate::codec::text::percent_encode(s, false);
     format!(
         "otpauth://totp/{}:{}?secret={}&issuer={}",
         enc(issuer),

@@ -5,10 +5,10 @@
 //! every service that accepts them (Identity Pools, the User Pool API) verifies them itself.
 //! Token strings are bearer credentials, so `Debug` never prints them.
 
+use crate::codec::json::Json;
+use crate::codec::text::Base64;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::json::Json;
-use crate::text::Base64;
 
 /// The claims apiless uses from an ID or access token.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,12 +11,13 @@
 //!
 //! [`ErrorKind::OutOfScope`]: crate::ErrorKind::OutOfScope
 
-use crate::aws_json::{self, Version};
+use crate::aws::aws_json::{self, Version};
+use crate::aws::signed::{self, BodyHash};
+use crate::codec::json;
+use crate::codec::json::{Json, Map};
+use crate::codec::text::{self, Base64};
 use crate::http::Transport;
 use crate::json;
-use crate::json::{Json, Map};
-use crate::signed::{self, BodyHash};
-use crate::text::{self, Base64};
 
 use crate::error::{Error, Result};
 

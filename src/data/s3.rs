@@ -8,10 +8,10 @@
 //! so that any key survives the XML. This module builds requests and reads answers; sending
 //! is `signed`'s.
 
+use crate::aws::signed::{self, BodyHash};
+use crate::codec::text;
 use crate::error::{Error, Result};
 use crate::http::{Request, Response, Transport};
-use crate::signed::{self, BodyHash};
-use crate::text;
 
 /// Sends an S3 request, signed, with retries; S3's XML errors become typed errors.
 pub async fn send<T: Transport>(
@@ -99,7 +99,7 @@ pub fn scoped_key(identity_id: &str, key: &str, scope: ScopeCheck) -> Result<Str
             "key",
             format!(
                 "the object key {} has a '.' or '..' segment, which a URL would resolve",
-                crate::json::quoted(key)
+                crate::codec::json::quoted(key)
             ),
         ));
     }
@@ -122,8 +122,8 @@ pub fn scoped_key(identity_id: &str, key: &str, scope: ScopeCheck) -> Result<Str
                     "key",
                     format!(
                         "the object key {} is under another identity's prefix; yours is {}",
-                        crate::json::quoted(key),
-                        crate::json::quoted(&prefix)
+                        crate::codec::json::quoted(key),
+                        crate::codec::json::quoted(&prefix)
                     ),
                 ));
             }
@@ -203,7 +203,7 @@ impl Bucket {
                     "metadata",
                     format!(
                         "metadata name {} must be letters, digits, '-' or '_'",
-                        crate::json::quoted(name)
+                        crate::codec::json::quoted(name)
                     ),
                 ));
             }
@@ -212,7 +212,7 @@ impl Bucket {
                     "metadata",
                     format!(
                         "metadata {} must be printable ASCII (S3 sends it as a header)",
-                        crate::json::quoted(name)
+                        crate::codec::json::quoted(name)
                     ),
                 ));
             }
@@ -226,8 +226,8 @@ impl Bucket {
                     "metadata",
                     format!(
                         "metadata names {} and {} are the same name to S3, which ignores case",
-                        crate::json::quoted(earlier),
-                        crate::json::quoted(name)
+                        crate::codec::json::quoted(earlier),
+                        crate::codec::json::quoted(name)
                     ),
                 ));
             }

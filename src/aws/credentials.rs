@@ -83,12 +83,12 @@ impl Credentials {
             Some(self.access_key_id.as_str()),
         ];
         for secret in secrets.into_iter().flatten().filter(|s| !s.is_empty()) {
-            if !crate::text::contains(&out, secret) {
+            if !crate::codec::text::contains(&out, secret) {
                 continue;
             }
             let mut redacted = String::with_capacity(out.len());
             let mut rest = out.as_str();
-            while let Some((before, after)) = crate::text::split_once(rest, secret) {
+            while let Some((before, after)) = crate::codec::text::split_once(rest, secret) {
                 redacted.push_str(before);
                 redacted.push_str("** redacted **");
                 rest = after;

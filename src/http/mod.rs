@@ -1,7 +1,12 @@
 //! A small transport over plain request and response values, with `fetch` inside.
 //!
 //! Protocol modules build a [`Request`] and read a [`Response`]; they never touch `fetch`, so
-//! they can be exercised natively with any [`Transport`]. [`Fetch`] is the browser transport.
+//! they can be exercised natively with any [`Transport`]. [`Fetch`] is the browser transport;
+//! [`retry`] is the AWS standard retry policy every service call runs under.
+//!
+//! May use: the crate-wide leaves (`error`, `config`, `clock`, `mac`) and `codec`.
+
+pub mod retry;
 
 use std::future::Future;
 

@@ -7,6 +7,8 @@
 //! async method parses its input and clones the session handle before its future starts, so a
 //! JS caller freeing the client cannot leave a dangling borrow. TypeScript types are written
 //! here, beside the items they describe.
+//!
+//! May use: every layer below (`auth`, `data`, `aws`, `http`, the leaves, `codec`).
 
 use std::rc::Rc;
 
@@ -18,18 +20,18 @@ use zeroize::Zeroizing;
 use futures_util::future::LocalBoxFuture;
 use web_sys::AbortSignal;
 
+use crate::auth::session::{AwsIdentity, ChallengeAnswer, NextStep, Session, SignInStep, User};
+use crate::auth::storage;
+use crate::auth::user_pool::CodeDelivery;
+use crate::aws::signed::{self, BodyHash};
+use crate::aws::signer;
 use crate::clock;
 use crate::config::{Config, FieldValue, RawConfig, Service, StorageKind};
-use crate::dynamodb::{self, Doc, Item};
+use crate::data::dynamodb::{self, Doc, Item};
+use crate::data::s3;
 use crate::error::Error;
+use crate::http::retry::Policy;
 use crate::http::{Fetch, Request, Response, Transport};
-use crate::retry::Policy;
-use crate::s3;
-use crate::session::{AwsIdentity, ChallengeAnswer, NextStep, Session, SignInStep, User};
-use crate::signed::{self, BodyHash};
-use crate::signer;
-use crate::storage;
-use crate::user_pool::CodeDelivery;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r##"
@@ -505,7 +507,7 @@ impl Fields {
         if found.is_none() {
             self.wrong(
                 key,
-                &format!("one of \"{}\"", crate::text::join(allowed, "\", \"")),
+                &format!("one of \"{}\"", crate::codec::text::join(allowed, "\", \"")),
             );
         }
         found
@@ -681,7 +683,7 @@ fn string_pairs(v: &JsValue) -> Option<Vec<(String, String)>> {
     for entry in entries {
         let entry: js_sys::Array = entry.unchecked_into();
         let (k, v) = (entry.get(0).as_string()?, entry.get(1).as_string()?);
-        crate::json::set_field(&mut pairs, k, v);
+        crate::codec::json::set_field(&mut pairs, k, v);
     }
     Some(pairs)
 }
@@ -1404,7 +1406,7 @@ impl Client {
             Err(e) => return rejected(e),
         };
         let session = self.session.clone();
-        let future: LocalBoxFuture<'static, Result<crate::tokens::Tokens, Error>> =
+        let future: LocalBoxFuture<'static, Result<crate::auth::tokens::Tokens, Error>> =
             if options.force_refresh {
                 Box::pin(self.session.refresh())
             } else {
@@ -2032,7 +2034,9 @@ async fn sha256_hex(bytes: &[u8]) -> Result<String, Error> {
     let digest = wasm_bindgen_futures::JsFuture::from(digest)
         .await
         .map_err(|_| Error::protocol("SHA-256 failed"))?;
-    Ok(crate::text::hex(&js_sys::Uint8Array::new(&digest).to_vec()))
+    Ok(crate::codec::text::hex(
+        &js_sys::Uint8Array::new(&digest).to_vec(),
+    ))
 }
 
 /// Bodies at least this large are hashed by WebCrypto; smaller ones on the wasm side.
@@ -2141,7 +2145,7 @@ impl Files {
                             .map_err(|_| {
                                 Error::protocol(format!(
                                     "the object {} is not JSON",
-                                    crate::json::quoted(&key)
+                                    crate::codec::json::quoted(&key)
                                 ))
                             }),
                         "blob" => {
@@ -2491,7 +2495,7 @@ impl Fields {
                     "index",
                     &format!(
                         "the name of an index declared in db(table, {{ indexes }}), not {}",
-                        crate::json::quoted(&name)
+                        crate::codec::json::quoted(&name)
                     ),
                 );
             }
@@ -2528,7 +2532,7 @@ extern "C" {
 }
 
 /// Makes the request body of a DynamoDB call for a table and the user's identity id.
-type DdbBuild = Box<dyn FnOnce(&dynamodb::Table, &str) -> Result<crate::json::Json, Error>>;
+type DdbBuild = Box<dyn FnOnce(&dynamodb::Table, &str) -> Result<crate::codec::json::Json, Error>>;
 
 /// Runs a DynamoDB operation for the signed-in user: `parsed` is the call's input as read
 /// from JS (a rejected Promise if it was malformed, nothing sent), `build` makes the request
@@ -2540,8 +2544,8 @@ fn ddb_call<P: 'static>(
     signal: Option<AbortSignal>,
     op: dynamodb::Operation,
     parsed: Result<P, Error>,
-    build: impl FnOnce(&dynamodb::Table, &str, P) -> Result<crate::json::Json, Error> + 'static,
-    read: fn(&crate::json::Json) -> Result<JsValue, Error>,
+    build: impl FnOnce(&dynamodb::Table, &str, P) -> Result<crate::codec::json::Json, Error> + 'static,
+    read: fn(&crate::codec::json::Json) -> Result<JsValue, Error>,
 ) -> Promise {
     match parsed {
         Ok(input) => ddb_run(
@@ -2562,7 +2566,7 @@ fn ddb_run(
     signal: Option<AbortSignal>,
     op: dynamodb::Operation,
     build: DdbBuild,
-    read: fn(&crate::json::Json) -> Result<JsValue, Error>,
+    read: fn(&crate::codec::json::Json) -> Result<JsValue, Error>,
 ) -> Promise {
     let endpoint = session.config().endpoint_for(Service::DynamoDb);
     with_aws(

@@ -7,7 +7,7 @@
 //! accepts), with a nesting limit, and a duplicate field replaces the earlier one, as in
 //! `JSON.parse`.
 
-use crate::text;
+use crate::codec::text;
 use std::fmt;
 use std::ops::{Index, IndexMut};
 
@@ -458,18 +458,18 @@ pub fn set_field<V>(fields: &mut Vec<(String, V)>, key: String, value: V) -> Opt
 /// expression with an `Into<Json>`.
 #[macro_export]
 macro_rules! json {
-    (null) => { $crate::json::Json::Null };
-    ([]) => { $crate::json::Json::Array(::std::vec::Vec::new()) };
+    (null) => { $crate::codec::json::Json::Null };
+    ([]) => { $crate::codec::json::Json::Array(::std::vec::Vec::new()) };
     ([ $($items:tt)+ ]) => {
-        $crate::json::Json::Array($crate::json_items!([] $($items)+))
+        $crate::codec::json::Json::Array($crate::json_items!([] $($items)+))
     };
-    ({}) => { $crate::json::Json::Object($crate::json::Map::new()) };
+    ({}) => { $crate::codec::json::Json::Object($crate::codec::json::Map::new()) };
     ({ $($fields:tt)+ }) => {{
-        let mut map = $crate::json::Map::new();
+        let mut map = $crate::codec::json::Map::new();
         $crate::json_fields!(map; $($fields)+);
-        $crate::json::Json::Object(map)
+        $crate::codec::json::Json::Object(map)
     }};
-    ($value:expr) => { $crate::json::Json::from($value) };
+    ($value:expr) => { $crate::codec::json::Json::from($value) };
 }
 
 /// The fields of an object in [`json!`].
@@ -478,7 +478,7 @@ macro_rules! json {
 macro_rules! json_fields {
     ($map:ident;) => {};
     ($map:ident; $key:literal : null $(, $($rest:tt)*)?) => {
-        $map.insert(::std::string::String::from($key), $crate::json::Json::Null);
+        $map.insert(::std::string::String::from($key), $crate::codec::json::Json::Null);
         $crate::json_fields!($map; $($($rest)*)?);
     };
     ($map:ident; $key:literal : { $($inner:tt)* } $(, $($rest:tt)*)?) => {
@@ -490,7 +490,7 @@ macro_rules! json_fields {
         $crate::json_fields!($map; $($($rest)*)?);
     };
     ($map:ident; $key:literal : $value:expr $(, $($rest:tt)*)?) => {
-        $map.insert(::std::string::String::from($key), $crate::json::Json::from($value));
+        $map.insert(::std::string::String::from($key), $crate::codec::json::Json::from($value));
         $crate::json_fields!($map; $($($rest)*)?);
     };
 }
@@ -501,7 +501,7 @@ macro_rules! json_fields {
 macro_rules! json_items {
     ([ $($done:expr),* ]) => { ::std::vec![$($done),*] };
     ([ $($done:expr),* ] null $(, $($rest:tt)*)?) => {
-        $crate::json_items!([ $($done,)* $crate::json::Json::Null ] $($($rest)*)?)
+        $crate::json_items!([ $($done,)* $crate::codec::json::Json::Null ] $($($rest)*)?)
     };
     ([ $($done:expr),* ] { $($inner:tt)* } $(, $($rest:tt)*)?) => {
         $crate::json_items!([ $($done,)* $crate::json!({ $($inner)* }) ] $($($rest)*)?)
@@ -510,7 +510,7 @@ macro_rules! json_items {
         $crate::json_items!([ $($done,)* $crate::json!([ $($inner)* ]) ] $($($rest)*)?)
     };
     ([ $($done:expr),* ] $value:expr $(, $($rest:tt)*)?) => {
-        $crate::json_items!([ $($done,)* $crate::json::Json::from($value) ] $($($rest)*)?)
+        $crate::json_items!([ $($done,)* $crate::codec::json::Json::from($value) ] $($($rest)*)?)
     };
 }
 

@@ -20,12 +20,12 @@ use aws_sigv4::sign::v4;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::aws::credentials::Credentials;
 use crate::clock;
-use crate::credentials::Credentials;
+use crate::codec::text::{self, hex, hex_value};
 use crate::error::{Error, Result};
 use crate::http::Request;
 use crate::mac::hmac_sha256;
-use crate::text::{self, hex, hex_value};
 
 /// The longest validity of a presigned URL that SigV4 allows: seven days, in seconds.
 pub const MAX_PRESIGN_EXPIRES_SECS: u64 = 604_800;
@@ -574,7 +574,10 @@ fn check_headers(headers: &[(String, String)]) -> Result<()> {
         if name.is_empty() || !name.bytes().all(is_token_byte) {
             return Err(Error::invalid_input(
                 "headers",
-                format!("{} is not a valid header name", crate::json::quoted(name)),
+                format!(
+                    "{} is not a valid header name",
+                    crate::codec::json::quoted(name)
+                ),
             ));
         }
         if name.eq_ignore_ascii_case("host") {
@@ -611,7 +614,10 @@ fn checked_method(method: &str) -> Result<&str> {
     } else {
         Err(Error::invalid_input(
             "method",
-            format!("{} is not a valid HTTP method", crate::json::quoted(method)),
+            format!(
+                "{} is not a valid HTTP method",
+                crate::codec::json::quoted(method)
+            ),
         ))
     }
 }
@@ -641,7 +647,7 @@ fn check_scope_name(field: &str, value: &str) -> Result<()> {
             field,
             format!(
                 "{field} {} must be lower-case letters, digits and '-'",
-                crate::json::quoted(value)
+                crate::codec::json::quoted(value)
             ),
         ))
     }

@@ -7,10 +7,10 @@
 
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::codec::json::Json;
 use crate::error::{Error, Result};
+use crate::http::retry::{self, Policy};
 use crate::http::{Request, Response, Transport};
-use crate::json::Json;
-use crate::retry::{self, Policy};
 
 /// The two versions of the protocol, which differ only in content type here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,7 +93,7 @@ pub fn first_paragraph(message: &str) -> String {
         "The Canonical String",
         "The String-to-Sign",
     ] {
-        if let Some(at) = crate::text::find(message, stop) {
+        if let Some(at) = crate::codec::text::find(message, stop) {
             end = end.min(at);
         }
     }

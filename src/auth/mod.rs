@@ -1,0 +1,15 @@
+//! Signing a user in and keeping them signed in: SRP ([`srp`] over the group arithmetic of
+//! [`modp`]), the Cognito User Pool ([`user_pool`]) and Identity Pool ([`identity_pool`])
+//! operations, tokens ([`tokens`]) and where they are stored ([`storage`]), the expiring
+//! single-flight cache ([`cache`]) and the [`session`] that composes them.
+//!
+//! May use: `aws`, `http`, the crate-wide leaves and `codec`. Never `data` or `js`.
+
+pub mod cache;
+pub mod identity_pool;
+pub mod modp;
+pub mod session;
+pub mod srp;
+pub mod storage;
+pub mod tokens;
+pub mod user_pool;
