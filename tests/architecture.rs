@@ -50,43 +50,58 @@ struct Module {
 }
 
 /// Every module under `src/`, recursing into the layer folders: `src/x.rs` is the leaf `x`,
-/// `src/layer/mod.rs` is the module `layer`, `src/layer/x.rs` the module `x` of that layer.
+/// `src/layer/mod.rs` is the module `layer`, `src/layer/x.rs` the module `x` of that layer, and
+/// every file of `src/layer/x/` belongs to the module `x` (a module split by concern).
 fn modules() -> Vec<Module> {
-    fn walk(dir: &Path, layer: Option<&str>, out: &mut Vec<Module>) {
+    fn files(dir: &Path) -> Vec<std::path::PathBuf> {
         let mut entries: Vec<_> = fs::read_dir(dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .filter_map(|e| e.ok().map(|e| e.path()))
             .collect();
         entries.sort();
-        for path in entries {
-            let stem = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default()
-                .to_owned();
-            if path.is_dir() {
-                assert!(
-                    layer.is_none(),
-                    "{}: folders nest one level only",
-                    path.display()
-                );
-                walk(&path, Some(&stem), out);
-            } else if path.extension().and_then(|s| s.to_str()) == Some("rs") && stem != "lib" {
-                let (name, layer) = match layer {
-                    Some(l) if stem == "mod" => (l.to_owned(), l.to_owned()),
-                    Some(l) => (stem, l.to_owned()),
-                    None => (stem, "leaf".to_owned()),
-                };
-                out.push(Module {
-                    name,
-                    layer,
-                    file: path.display().to_string(),
-                });
+        entries
+    }
+    fn stem(path: &Path) -> String {
+        path.file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned()
+    }
+    let is_rust = |p: &Path| p.extension().and_then(|s| s.to_str()) == Some("rs");
+    let mut out = Vec::new();
+    let mut add = |name: String, layer: &str, path: &Path| {
+        out.push(Module {
+            name,
+            layer: layer.to_owned(),
+            file: path.display().to_string(),
+        })
+    };
+    for path in files(Path::new("src")) {
+        if is_rust(&path) && stem(&path) != "lib" {
+            add(stem(&path), "leaf", &path);
+        } else if path.is_dir() {
+            let layer = stem(&path);
+            for inner in files(&path) {
+                if inner.is_dir() {
+                    for file in files(&inner) {
+                        assert!(
+                            is_rust(&file),
+                            "{}: a module's folder holds its files only",
+                            file.display()
+                        );
+                        add(stem(&inner), &layer, &file);
+                    }
+                } else if is_rust(&inner) {
+                    let name = if stem(&inner) == "mod" {
+                        layer.clone()
+                    } else {
+                        stem(&inner)
+                    };
+                    add(name, &layer, &inner);
+                }
             }
         }
     }
-    let mut out = Vec::new();
-    walk(Path::new("src"), None, &mut out);
     out
 }
 
@@ -163,7 +178,15 @@ fn imports_flow_one_way() {
     let within: BTreeMap<&str, &[&str]> = WITHIN.iter().copied().collect();
     let modules = modules();
     let by_name: BTreeMap<&str, &Module> = modules.iter().map(|m| (m.name.as_str(), m)).collect();
-    assert_eq!(by_name.len(), modules.len(), "two modules share a name");
+    for m in &modules {
+        let first = by_name[m.name.as_str()];
+        assert_eq!(
+            (&first.layer, Path::new(&first.file).parent()),
+            (&m.layer, Path::new(&m.file).parent()),
+            "two modules are named {}",
+            m.name
+        );
+    }
     let mut violations = Vec::new();
     let mut checked = 0;
     for module in &modules {
