@@ -1,0 +1,542 @@
+//! The auth exports of `Client` (`signIn`, `confirmSignIn`, `signUp`, `signOut`, ...), their
+//! input objects and their results.
+
+use super::*;
+
+pub(super) fn user_to_js(u: &User) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "username", &u.username.as_str().into());
+    set(&o, "sub", &u.sub.as_str().into());
+    if let Some(email) = &u.email {
+        set(&o, "email", &email.as_str().into());
+    }
+    set(&o, "expiresAt", &(u.expires_at_ms as f64).into());
+    o.into()
+}
+
+pub(super) fn code_delivery_to_js(c: &CodeDelivery) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "destination", &c.destination.as_str().into());
+    set(&o, "medium", &c.medium.as_str().into());
+    set(&o, "attribute", &c.attribute.as_str().into());
+    o.into()
+}
+
+pub(super) fn next_step_to_js(s: &NextStep) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "name", &s.name.as_str().into());
+    if let Some(c) = &s.code_delivery {
+        set(&o, "codeDelivery", &code_delivery_to_js(c));
+    }
+    set(&o, "mfaTypes", &strings_to_js(&s.mfa_types));
+    set(
+        &o,
+        "requiredAttributes",
+        &strings_to_js(&s.required_attributes),
+    );
+    // Unique names already: they come from a JSON object.
+    set(
+        &o,
+        "parameters",
+        &object_of(s.parameters.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+    );
+    o.into()
+}
+
+pub(super) struct CodeInput {
+    pub(super) code: String,
+}
+
+impl Input for CodeInput {
+    const FIELDS: &'static [&'static str] = &["code"];
+
+    fn read(f: &mut Fields) -> Self {
+        CodeInput {
+            code: f.required("code"),
+        }
+    }
+}
+
+pub(super) fn sign_in_result(step: SignInStep) -> Result<JsValue, Error> {
+    let o = js_sys::Object::new();
+    match step {
+        SignInStep::Done(user) => {
+            set(&o, "signedIn", &true.into());
+            set(&o, "user", &user_to_js(&user));
+        }
+        SignInStep::Next(next) => {
+            set(&o, "signedIn", &false.into());
+            set(&o, "nextStep", &next_step_to_js(&next));
+        }
+    }
+    Ok(o.into())
+}
+
+pub(super) struct SignInInput {
+    pub(super) username: String,
+    pub(super) password: String,
+}
+
+impl Input for SignInInput {
+    const FIELDS: &'static [&'static str] = &["username", "password"];
+
+    fn read(f: &mut Fields) -> Self {
+        SignInInput {
+            username: f.required("username"),
+            password: f.required("password"),
+        }
+    }
+}
+
+#[derive(Default)]
+pub(super) struct ConfirmSignInInput {
+    pub(super) code: Option<String>,
+    pub(super) new_password: Option<String>,
+    pub(super) attributes: Vec<(String, String)>,
+    pub(super) mfa_type: Option<String>,
+    pub(super) answer: Option<String>,
+}
+
+impl Input for ConfirmSignInInput {
+    const FIELDS: &'static [&'static str] =
+        &["code", "newPassword", "attributes", "mfaType", "answer"];
+
+    fn read(f: &mut Fields) -> Self {
+        ConfirmSignInInput {
+            code: f.string("code"),
+            new_password: f.string("newPassword"),
+            attributes: f.pairs("attributes"),
+            mfa_type: f.string("mfaType"),
+            answer: f.string("answer"),
+        }
+    }
+}
+
+pub(super) struct SignUpInput {
+    pub(super) username: String,
+    pub(super) password: String,
+    pub(super) attributes: Vec<(String, String)>,
+}
+
+impl Input for SignUpInput {
+    const FIELDS: &'static [&'static str] = &["username", "password", "attributes"];
+
+    fn read(f: &mut Fields) -> Self {
+        SignUpInput {
+            username: f.required("username"),
+            password: f.required("password"),
+            attributes: f.pairs("attributes"),
+        }
+    }
+}
+
+pub(super) struct UsernameInput {
+    pub(super) username: String,
+}
+
+impl Input for UsernameInput {
+    const FIELDS: &'static [&'static str] = &["username"];
+
+    fn read(f: &mut Fields) -> Self {
+        UsernameInput {
+            username: f.required("username"),
+        }
+    }
+}
+
+pub(super) struct ConfirmSignUpInput {
+    pub(super) username: String,
+    pub(super) code: String,
+}
+
+impl Input for ConfirmSignUpInput {
+    const FIELDS: &'static [&'static str] = &["username", "code"];
+
+    fn read(f: &mut Fields) -> Self {
+        ConfirmSignUpInput {
+            username: f.required("username"),
+            code: f.required("code"),
+        }
+    }
+}
+
+pub(super) struct ConfirmForgotPasswordInput {
+    pub(super) username: String,
+    pub(super) code: String,
+    pub(super) new_password: String,
+}
+
+impl Input for ConfirmForgotPasswordInput {
+    const FIELDS: &'static [&'static str] = &["username", "code", "newPassword"];
+
+    fn read(f: &mut Fields) -> Self {
+        ConfirmForgotPasswordInput {
+            username: f.required("username"),
+            code: f.required("code"),
+            new_password: f.required("newPassword"),
+        }
+    }
+}
+
+pub(super) struct ChangePasswordInput {
+    pub(super) old_password: String,
+    pub(super) new_password: String,
+}
+
+impl Input for ChangePasswordInput {
+    const FIELDS: &'static [&'static str] = &["oldPassword", "newPassword"];
+
+    fn read(f: &mut Fields) -> Self {
+        ChangePasswordInput {
+            old_password: f.required("oldPassword"),
+            new_password: f.required("newPassword"),
+        }
+    }
+}
+
+#[derive(Default)]
+pub(super) struct SessionOptions {
+    pub(super) force_refresh: bool,
+}
+
+impl Input for SessionOptions {
+    const FIELDS: &'static [&'static str] = &["forceRefresh"];
+
+    fn read(f: &mut Fields) -> Self {
+        SessionOptions {
+            force_refresh: f.bool("forceRefresh").unwrap_or(false),
+        }
+    }
+}
+
+#[derive(Default)]
+pub(super) struct SignOutInput {
+    pub(super) global: bool,
+}
+
+impl Input for SignOutInput {
+    const FIELDS: &'static [&'static str] = &["global"];
+
+    fn read(f: &mut Fields) -> Self {
+        SignOutInput {
+            global: f.bool("global").unwrap_or(false),
+        }
+    }
+}
+
+#[wasm_bindgen(js_class = Client)]
+impl Client {
+    /// Computes the SRP public value now (a few ms), so that `signIn` waits only on the
+    /// network. Call it when the sign-in form appears; optional.
+    #[wasm_bindgen(js_name = prepareSignIn)]
+    pub fn prepare_sign_in(&self) -> Result<(), JsValue> {
+        Ok(self.session.prepare_sign_in()?)
+    }
+
+    /// Signs in with SRP; the password never leaves the page.
+    #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<SignInResult>")]
+    pub fn sign_in(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SignInInput")] input: JsValue,
+    ) -> Promise {
+        with_input("signIn", input, |i: SignInInput| {
+            let future = self
+                .session
+                .sign_in(&i.username, Zeroizing::new(i.password));
+            async move { sign_in_result(future.await?) }
+        })
+    }
+
+    /// Answers the step `signIn` returned (new password, MFA code, MFA choice, TOTP code).
+    #[wasm_bindgen(js_name = confirmSignIn, unchecked_return_type = "Promise<SignInResult>")]
+    pub fn confirm_sign_in(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConfirmSignInInput")] input: JsValue,
+    ) -> Promise {
+        with_input("confirmSignIn", input, |i: ConfirmSignInInput| {
+            let answer = ChallengeAnswer {
+                code: i.code,
+                new_password: i.new_password,
+                attributes: i.attributes,
+                mfa_type: i.mfa_type,
+                answer: i.answer,
+            };
+            let future = self.session.confirm_sign_in(answer);
+            async move { sign_in_result(future.await?) }
+        })
+    }
+
+    /// Starts TOTP setup and returns the secret for an authenticator app: during an
+    /// `MFA_SETUP` sign-in step (then `confirmSignIn({ code })`), or when signed in (then
+    /// `verifyTotpSetup({ code })`).
+    #[wasm_bindgen(js_name = setUpTotp, unchecked_return_type = "Promise<TotpSetup>")]
+    pub fn set_up_totp(&self) -> Promise {
+        let future = self.session.setup_totp();
+        promise(async move {
+            let setup = future.await?;
+            let out = js_sys::Object::new();
+            set(&out, "totpSecret", &setup.secret.as_str().into());
+            set(&out, "totpUri", &setup.uri.as_str().into());
+            Ok(out.into())
+        })
+    }
+
+    /// Completes TOTP setup for the signed-in user with the app's first code; TOTP becomes
+    /// their preferred MFA, asked for at every sign-in.
+    #[wasm_bindgen(js_name = verifyTotpSetup, unchecked_return_type = "Promise<void>")]
+    pub fn verify_totp_setup(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CodeInput")] input: JsValue,
+    ) -> Promise {
+        with_input("verifyTotpSetup", input, |i: CodeInput| {
+            let future = self.session.verify_totp_setup(i.code);
+            async move { future.await.map(|()| JsValue::UNDEFINED) }
+        })
+    }
+
+    /// Registers a user; Cognito sends a confirmation code unless the pool auto-confirms.
+    #[wasm_bindgen(js_name = signUp, unchecked_return_type = "Promise<SignUpResult>")]
+    pub fn sign_up(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SignUpInput")] input: JsValue,
+    ) -> Promise {
+        with_input("signUp", input, |i: SignUpInput| {
+            let future = self
+                .session
+                .sign_up(i.username, Zeroizing::new(i.password), i.attributes);
+            async move {
+                let r = future.await?;
+                let out = js_sys::Object::new();
+                set(&out, "userConfirmed", &r.user_confirmed.into());
+                set(&out, "userSub", &r.user_sub.into());
+                if let Some(c) = &r.code_delivery {
+                    set(&out, "codeDelivery", &code_delivery_to_js(c));
+                }
+                Ok(out.into())
+            }
+        })
+    }
+
+    /// Confirms a sign-up with the emailed or texted code.
+    #[wasm_bindgen(js_name = confirmSignUp, unchecked_return_type = "Promise<void>")]
+    pub fn confirm_sign_up(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConfirmSignUpInput")] input: JsValue,
+    ) -> Promise {
+        with_input("confirmSignUp", input, |i: ConfirmSignUpInput| {
+            let future = self.session.confirm_sign_up(i.username, i.code);
+            async move { future.await.map(|()| JsValue::UNDEFINED) }
+        })
+    }
+
+    /// Sends the sign-up confirmation code again.
+    #[wasm_bindgen(js_name = resendSignUpCode, unchecked_return_type = "Promise<CodeDelivery>")]
+    pub fn resend_sign_up_code(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UsernameInput")] input: JsValue,
+    ) -> Promise {
+        with_input("resendSignUpCode", input, |i: UsernameInput| {
+            let future = self.session.resend_sign_up_code(i.username);
+            async move { Ok(code_delivery_to_js(&future.await?)) }
+        })
+    }
+
+    /// Starts a password reset: Cognito sends a code.
+    #[wasm_bindgen(js_name = forgotPassword, unchecked_return_type = "Promise<CodeDelivery>")]
+    pub fn forgot_password(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UsernameInput")] input: JsValue,
+    ) -> Promise {
+        with_input("forgotPassword", input, |i: UsernameInput| {
+            let future = self.session.forgot_password(i.username);
+            async move { Ok(code_delivery_to_js(&future.await?)) }
+        })
+    }
+
+    /// Sets a new password with the reset code.
+    #[wasm_bindgen(js_name = confirmForgotPassword, unchecked_return_type = "Promise<void>")]
+    pub fn confirm_forgot_password(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConfirmForgotPasswordInput")] input: JsValue,
+    ) -> Promise {
+        with_input(
+            "confirmForgotPassword",
+            input,
+            |i: ConfirmForgotPasswordInput| {
+                let future = self.session.confirm_forgot_password(
+                    i.username,
+                    i.code,
+                    Zeroizing::new(i.new_password),
+                );
+                async move { future.await.map(|()| JsValue::UNDEFINED) }
+            },
+        )
+    }
+
+    /// Changes the signed-in user's password.
+    #[wasm_bindgen(js_name = changePassword, unchecked_return_type = "Promise<void>")]
+    pub fn change_password(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ChangePasswordInput")] input: JsValue,
+    ) -> Promise {
+        with_input("changePassword", input, |i: ChangePasswordInput| {
+            let future = self.session.change_password(
+                Zeroizing::new(i.old_password),
+                Zeroizing::new(i.new_password),
+            );
+            async move { future.await.map(|()| JsValue::UNDEFINED) }
+        })
+    }
+
+    /// Signs out here (revoking the refresh token), or everywhere with `{ global: true }`.
+    #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
+    pub fn sign_out(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SignOutInput | undefined")] input: JsValue,
+    ) -> Promise {
+        let input: SignOutInput = match optional("signOut", &input) {
+            Ok(i) => i,
+            Err(e) => return rejected(e),
+        };
+        let future = self.session.sign_out(input.global);
+        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
+    }
+
+    /// The signed-in user, or `null`.
+    #[wasm_bindgen(js_name = currentUser, unchecked_return_type = "User | null")]
+    pub fn current_user(&self) -> Result<JsValue, JsValue> {
+        match self.session.current_user() {
+            Some(u) => Ok(user_to_js(&u)),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Valid tokens of the signed-in user, refreshed first when about to expire (or now, with
+    /// `{ forceRefresh: true }`); rejects with `NotAuthorizedException` when no one is signed
+    /// in or the session ended.
+    #[wasm_bindgen(js_name = currentSession, unchecked_return_type = "Promise<AuthSession>")]
+    pub fn current_session(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SessionOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let options: SessionOptions = match optional("currentSession", &options) {
+            Ok(o) => o,
+            Err(e) => return rejected(e),
+        };
+        let session = self.session.clone();
+        let future: LocalBoxFuture<'static, Result<crate::auth::tokens::Tokens, Error>> =
+            if options.force_refresh {
+                Box::pin(self.session.refresh())
+            } else {
+                Box::pin(self.session.tokens())
+            };
+        promise(async move {
+            let tokens = future.await?;
+            let user = session.current_user().ok_or_else(|| {
+                Error::service("NotAuthorizedException", "no user is signed in", 400, None)
+            })?;
+            let out = js_sys::Object::new();
+            set(&out, "user", &user_to_js(&user));
+            set(&out, "idToken", &tokens.id_token.as_str().into());
+            set(&out, "accessToken", &tokens.access_token.as_str().into());
+            set(&out, "expiresAt", &(user.expires_at_ms as f64).into());
+            Ok(out.into())
+        })
+    }
+
+    /// The signed-in user's identity id in the identity pool: the partition key and S3 prefix
+    /// of their data. Fetches credentials if there are none yet.
+    #[wasm_bindgen(js_name = identityId, unchecked_return_type = "Promise<string>")]
+    pub fn identity_id(&self) -> Promise {
+        let future = self.session.aws_identity();
+        promise(async move { Ok(JsValue::from_str(&future.await?.identity_id)) })
+    }
+
+    /// When the cached AWS credentials expire (ms since the epoch, AWS's clock), or `null`.
+    #[wasm_bindgen(js_name = credentialsExpireAt)]
+    pub fn credentials_expire_at(&self) -> Option<f64> {
+        self.session.credentials_expire_at_ms().map(|ms| ms as f64)
+    }
+
+    /// Your items in DynamoDB table `table` (3 to 255 letters, digits, `_`, `.` and `-`), whose
+    /// partition key (default `"pk"`) holds the identity id; `sortKey` defaults to `"sk"`
+    /// (`null` for a table without one). Throws an `InvalidInputError` naming a bad name or
+    /// option.
+    #[wasm_bindgen(js_name = db)]
+    pub fn db(
+        &self,
+        table: String,
+        #[wasm_bindgen(unchecked_param_type = "TableOptions | undefined")] options: JsValue,
+    ) -> Result<Table, JsValue> {
+        crate::config::validate_table_name(&table)?;
+        let mut o = Fields::optional("options", &options, TABLE_OPTIONS);
+        let pk = o.string("partitionKey").unwrap_or_else(|| "pk".into());
+        // `null`: a table without a sort key.
+        let sk = match o.get("sortKey") {
+            Some(v) if v.is_null() => None,
+            Some(_) => o
+                .read("sortKey", "a string or null", JsValue::is_string)
+                .and_then(|v| v.as_string()),
+            None => Some("sk".to_owned()),
+        };
+        let indexes = o.indexes();
+        o.finish()?;
+        Ok(Table {
+            session: self.session.clone(),
+            table: Rc::new(dynamodb::Table {
+                name: table,
+                pk_name: pk,
+                sk_name: sk,
+                indexes,
+            }),
+        })
+    }
+
+    /// Your objects in S3 bucket `bucket` (a name by S3's rules), under `<identityId>/`.
+    /// `virtualHost` defaults to true on AWS and false with a custom endpoint. Throws an
+    /// `InvalidInputError` naming a bad name or option.
+    #[wasm_bindgen(js_name = files)]
+    pub fn files(
+        &self,
+        bucket: String,
+        #[wasm_bindgen(unchecked_param_type = "FilesOptions | undefined")] options: JsValue,
+    ) -> Result<Files, JsValue> {
+        crate::config::validate_bucket_name(&bucket)?;
+        let mut o = Fields::optional("options", &options, FILES_OPTIONS);
+        let custom = self.session.config().endpoint.is_some();
+        let virtual_host = o
+            .bool("virtualHost")
+            .unwrap_or(!custom && !bucket.contains('.'));
+        o.finish()?;
+        let endpoint = self.session.config().endpoint_for(Service::S3);
+        Ok(Files {
+            session: self.session.clone(),
+            bucket: Rc::new(s3::Bucket {
+                name: bucket,
+                endpoint,
+                virtual_host,
+            }),
+        })
+    }
+
+    /// Calls `listener` with a `SessionEvent` on every session change; returns a function
+    /// that removes it.
+    #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
+    pub fn on_change(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(event: SessionEvent) => void")] listener: Function,
+    ) -> JsValue {
+        let id = self.session.on_change(Rc::new(move |event| {
+            // A listener that throws must not break the SDK.
+            let _ = listener.call1(&JsValue::NULL, &JsValue::from_str(event.name()));
+        }));
+        let session = Rc::downgrade(&self.session);
+        // Calling the returned function again is harmless, as unsubscribe functions should be.
+        Closure::<dyn Fn()>::new(move || {
+            if let Some(s) = session.upgrade() {
+                s.off(id);
+            }
+        })
+        .into_js_value()
+    }
+}

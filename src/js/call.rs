@@ -1,0 +1,90 @@
+//! Running a signed AWS call for the signed-in user: credentials, the call's abort signal and
+//! the session generation it started under.
+
+use super::*;
+
+/// `fetch` for one AWS call, which sends nothing once the sign-in the call began under has
+/// ended: a retry after a sign-out must not go out with the signed-out user's credentials.
+pub(super) struct CallFetch {
+    pub(super) fetch: Fetch,
+    pub(super) session: Rc<Session<Fetch>>,
+    pub(super) generation: u64,
+}
+
+impl Transport for CallFetch {
+    async fn send(&self, request: Request) -> Result<Response, Error> {
+        self.session.still_current(self.generation)?;
+        self.fetch.send(request).await
+    }
+
+    fn pause(&self, ms: f64) -> impl std::future::Future<Output = ()> {
+        self.fetch.pause(ms)
+    }
+
+    fn jitter(&self) -> f64 {
+        self.fetch.jitter()
+    }
+}
+
+/// The body of one signed AWS call: what to send and how to read the answer, given the
+/// signed-in user's identity and the signed-call context.
+pub(super) type AwsCall = Box<
+    dyn for<'a> FnOnce(
+        &'a AwsIdentity,
+        &'a signed::Context<'a, CallFetch>,
+    ) -> LocalBoxFuture<'a, Result<JsValue, Error>>,
+>;
+
+/// Boxes a call body (the bound lets closures infer their higher-ranked signature).
+pub(super) fn aws_call<F>(call: F) -> AwsCall
+where
+    F: for<'a> FnOnce(
+            &'a AwsIdentity,
+            &'a signed::Context<'a, CallFetch>,
+        ) -> LocalBoxFuture<'a, Result<JsValue, Error>>
+        + 'static,
+{
+    Box::new(call)
+}
+
+/// Runs `call` for the signed-in user with their identity and a signed-call context whose
+/// fetches obey `signal` and stop at a sign-out; the future owns everything it needs. Not
+/// generic: one copy of this machinery serves every DynamoDB and S3 method.
+pub(super) fn with_aws(
+    session: &Rc<Session<Fetch>>,
+    service: &'static str,
+    signal: Option<AbortSignal>,
+    call: AwsCall,
+) -> Promise {
+    let session = session.clone();
+    let generation = session.generation();
+    let identity = session.aws_identity();
+    promise_of(Box::pin(async move {
+        let identity = identity.await?;
+        let transport = CallFetch {
+            fetch: Fetch {
+                signal,
+                timeout_ms: f64::from(session.config().attempt_timeout_ms),
+            },
+            session: session.clone(),
+            generation,
+        };
+        let jitter = js_sys::Math::random;
+        let policy = if service == "dynamodb" {
+            Policy::DYNAMODB
+        } else {
+            Policy::STANDARD
+        };
+        let ctx = signed::Context {
+            transport: &transport,
+            clock: session.clock(),
+            now: &|| session.local_now_ms(),
+            credentials: &identity.credentials,
+            region: &session.config().region,
+            service,
+            policy,
+            jitter: &jitter,
+        };
+        call(&identity, &ctx).await
+    }))
+}

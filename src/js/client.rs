@@ -1,0 +1,178 @@
+//! The `Client` class: creating it from a config, and following other tabs' sign-in and
+//! sign-out.
+
+use super::*;
+
+/// The config object, read as own properties only (as every input is, see [`Fields`]); its
+/// fields are checked by [`RawConfig::from_fields`] and [`Config::validate`].
+pub(super) fn validate(config: JsValue) -> Result<Config, Error> {
+    let entries = match own_entries(&config) {
+        Ok(entries) if config.is_object() && !js_sys::Array::is_array(&config) => entries,
+        _ => {
+            return Err(Error::config(
+                "config",
+                format!("the config must be an object, not {}", type_name(&config)),
+            ))
+        }
+    };
+    let fields = entries.into_iter().map(|entry| {
+        let pair: js_sys::Array = entry.unchecked_into();
+        (
+            pair.get(0).as_string().unwrap_or_default(),
+            field_value(&pair.get(1)),
+        )
+    });
+    Config::validate(RawConfig::from_fields(fields)?)
+}
+
+/// A config field's value; anything but a string is named by its type, never shown.
+pub(super) fn field_value(v: &JsValue) -> FieldValue {
+    if v.is_undefined() || v.is_null() {
+        FieldValue::Absent
+    } else if let Some(s) = v.as_string() {
+        FieldValue::Text(s)
+    } else if let Some(n) = v.as_f64() {
+        FieldValue::Number(n)
+    } else {
+        FieldValue::Other(type_name(v))
+    }
+}
+
+/// Validates a config object and returns it normalised, with the endpoint of each service;
+/// throws an `Error` whose `field` names the first bad field.
+#[wasm_bindgen(js_name = validateConfig, unchecked_return_type = "ValidatedConfig")]
+pub fn validate_config(
+    #[wasm_bindgen(unchecked_param_type = "ApilessConfig")] config: JsValue,
+) -> Result<JsValue, JsValue> {
+    let c = validate(config)?;
+    let storage = match c.storage {
+        crate::config::StorageKind::Local => "local",
+        crate::config::StorageKind::Session => "session",
+        crate::config::StorageKind::Memory => "memory",
+    };
+    // By name ("cognito-identity" first), the order they have always come in.
+    let endpoints = js_sys::Object::new();
+    for s in [
+        Service::IdentityPool,
+        Service::UserPool,
+        Service::DynamoDb,
+        Service::S3,
+    ] {
+        set(&endpoints, s.name(), &c.endpoint_for(s).into());
+    }
+    let out = js_sys::Object::new();
+    set(&out, "region", &c.region.as_str().into());
+    set(&out, "userPoolId", &c.user_pool_id.as_str().into());
+    set(
+        &out,
+        "userPoolClientId",
+        &c.user_pool_client_id.as_str().into(),
+    );
+    set(
+        &out,
+        "identityPoolId",
+        &c.identity_pool_id
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from),
+    );
+    set(&out, "storage", &storage.into());
+    set(&out, "endpoints", &endpoints);
+    Ok(out.into())
+}
+
+/// Random bytes from `crypto.getRandomValues`.
+pub(super) fn random(buf: &mut [u8]) -> Result<(), Error> {
+    getrandom::fill(buf).map_err(|_| {
+        Error::config(
+            "crypto",
+            "crypto.getRandomValues is not available in this context",
+        )
+    })
+}
+
+/// An apiless client: the signed-in session and, with issue #4, AWS calls.
+#[wasm_bindgen(js_name = Client)]
+pub struct Client {
+    pub(super) session: Rc<Session<Fetch>>,
+    /// With `storage: "local"`: follows other tabs' sign-in and sign-out.
+    pub(super) _tabs: Option<TabSync>,
+}
+
+impl Client {
+    /// A client over an existing session (Rust callers and tests: the session's clock,
+    /// transport and storage are theirs to choose). Not exported to JS.
+    pub fn with_session(session: Rc<Session<Fetch>>) -> Client {
+        Client {
+            session,
+            _tabs: None,
+        }
+    }
+}
+
+/// Listens to the window's `storage` event, which the browser fires in every other tab of the
+/// origin when one writes localStorage: a write to this client's keys syncs the session
+/// (sign-in, refreshed tokens, sign-out). Removed when the client is freed.
+pub(super) struct TabSync {
+    pub(super) window: web_sys::Window,
+    pub(super) listener: Closure<dyn Fn(web_sys::StorageEvent)>,
+}
+
+impl TabSync {
+    pub(super) fn start(session: &Rc<Session<Fetch>>) -> Option<TabSync> {
+        let window = web_sys::window()?;
+        let prefix = format!(
+            "CognitoIdentityServiceProvider.{}.",
+            session.config().user_pool_client_id
+        );
+        let session = Rc::downgrade(session);
+        let listener =
+            Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+                // No key: the other tab cleared the whole storage.
+                let ours = event.key().is_none_or(|key| key.starts_with(&prefix));
+                if let Some(session) = session.upgrade().filter(|_| ours) {
+                    session.sync_from_store();
+                }
+            });
+        window
+            .add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref())
+            .ok()?;
+        Some(TabSync { window, listener })
+    }
+}
+
+impl Drop for TabSync {
+    fn drop(&mut self) {
+        let _ = self
+            .window
+            .remove_event_listener_with_callback("storage", self.listener.as_ref().unchecked_ref());
+    }
+}
+
+/// Makes a client from a config object (see `ApilessConfig`); a stored session is restored.
+/// Throws a `ConfigError` naming the bad field.
+#[wasm_bindgen(js_name = createClient)]
+pub fn create_client(
+    #[wasm_bindgen(unchecked_param_type = "ApilessConfig")] config: JsValue,
+) -> Result<Client, JsValue> {
+    install_panic_hook();
+    let config = validate(config)?;
+    let store = storage::open(config.storage)?;
+    let fetch = Fetch {
+        signal: None,
+        timeout_ms: f64::from(config.attempt_timeout_ms),
+    };
+    let session = Session::new(
+        config,
+        fetch,
+        store,
+        Box::new(clock::browser_now_ms),
+        Box::new(random),
+    );
+    let tabs = (session.config().storage == StorageKind::Local)
+        .then(|| TabSync::start(&session))
+        .flatten();
+    Ok(Client {
+        session,
+        _tabs: tabs,
+    })
+}

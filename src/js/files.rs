@@ -1,0 +1,378 @@
+//! The `Files` class: S3 objects under the user's own prefix.
+
+use super::*;
+
+/// The signed-in user's objects in one bucket, all under `<identityId>/`.
+#[wasm_bindgen(js_name = Files)]
+pub struct Files {
+    pub(super) session: Rc<Session<Fetch>>,
+    pub(super) bucket: Rc<s3::Bucket>,
+}
+
+/// Options common to every call: `signal` and the loudly named scope bypass.
+pub(super) struct CallOptions {
+    pub(super) signal: Option<AbortSignal>,
+    pub(super) scope: s3::ScopeCheck,
+}
+
+/// The body of a PutObject: a string (UTF-8), `Uint8Array`, `ArrayBuffer` or `Blob`/`File`.
+async fn body_bytes(body: JsValue) -> Result<(Vec<u8>, Option<String>), Error> {
+    if let Some(s) = body.as_string() {
+        return Ok((s.into_bytes(), Some("text/plain; charset=utf-8".into())));
+    }
+    if let Some(bytes) = binary_of(&body) {
+        return Ok((bytes, None));
+    }
+    if let Some(blob) = body.dyn_ref::<web_sys::Blob>() {
+        let kind = blob.type_();
+        let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+            .await
+            .map_err(|_| Error::invalid_input("body", "the Blob could not be read"))?;
+        return Ok((
+            js_sys::Uint8Array::new(&buffer).to_vec(),
+            (!kind.is_empty()).then_some(kind),
+        ));
+    }
+    Err(Error::invalid_input(
+        "body",
+        "the body must be a string, Uint8Array, ArrayBuffer or Blob",
+    ))
+}
+
+/// SHA-256 of `bytes` by WebCrypto (native code, not on the wasm side), as hex.
+async fn sha256_hex(bytes: &[u8]) -> Result<String, Error> {
+    let subtle = Reflect::get(&js_sys::global(), &"crypto".into())
+        .ok()
+        .and_then(|c| Reflect::get(&c, &"subtle".into()).ok())
+        .and_then(|s| s.dyn_into::<web_sys::SubtleCrypto>().ok())
+        .ok_or_else(|| Error::config("crypto", "crypto.subtle is not available (a page served over plain http from a non-local host?)"))?;
+    let data = js_sys::Uint8Array::from(bytes);
+    let digest = subtle
+        .digest_with_str_and_buffer_source("SHA-256", &data)
+        .map_err(|_| Error::protocol("crypto.subtle.digest refused SHA-256"))?;
+    let digest = wasm_bindgen_futures::JsFuture::from(digest)
+        .await
+        .map_err(|_| Error::protocol("SHA-256 failed"))?;
+    Ok(crate::codec::text::hex(
+        &js_sys::Uint8Array::new(&digest).to_vec(),
+    ))
+}
+
+/// Bodies at least this large are hashed by WebCrypto; smaller ones on the wasm side.
+pub(super) const WEBCRYPTO_FROM_BYTES: usize = 64 * 1024;
+
+pub(super) fn relative_key(identity_id: &str, key: &str) -> String {
+    key.strip_prefix(&format!("{identity_id}/"))
+        .unwrap_or(key)
+        .to_owned()
+}
+
+#[wasm_bindgen(js_class = Files)]
+impl Files {
+    /// Uploads `body` (string, Uint8Array, ArrayBuffer, Blob/File) to `key` under your prefix.
+    /// Options: `contentType`, `metadata` (an object of strings), `unsignedPayload` (skip
+    /// hashing the body), `signal`.
+    #[wasm_bindgen(js_name = put, unchecked_return_type = "Promise<PutObjectResult>")]
+    pub fn put(
+        &self,
+        key: String,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | Blob")]
+        body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PutObjectOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let mut o = Fields::optional("options", &options, PUT_OBJECT_OPTIONS);
+        let opts = o.call();
+        let content_type = o.string("contentType");
+        let unsigned = o.bool("unsignedPayload") == Some(true);
+        let metadata = o.pairs("metadata");
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
+        let bucket = self.bucket.clone();
+        with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                    let (bytes, detected) = body_bytes(body).await?;
+                    let hash = if unsigned {
+                        BodyHash::Unsigned
+                    } else if bytes.len() >= WEBCRYPTO_FROM_BYTES {
+                        BodyHash::Precomputed(sha256_hex(&bytes).await?)
+                    } else {
+                        BodyHash::Compute
+                    };
+                    let request = bucket.put(
+                        &full,
+                        bytes,
+                        content_type.as_deref().or(detected.as_deref()),
+                        &metadata,
+                    )?;
+                    let response = s3::send(ctx, request, hash).await?;
+                    let out = js_sys::Object::new();
+                    set(
+                        &out,
+                        "key",
+                        &relative_key(&identity.identity_id, &full).into(),
+                    );
+                    set(
+                        &out,
+                        "etag",
+                        &response
+                            .header("etag")
+                            .map_or(JsValue::UNDEFINED, JsValue::from),
+                    );
+                    Ok(JsValue::from(out))
+                })
+            }),
+        )
+    }
+
+    /// Downloads `key`: `as` "bytes" (Uint8Array, the default), "text", "json" or "blob";
+    /// `range` ("bytes=0-99"); `signal`.
+    #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<unknown>")]
+    pub fn get(
+        &self,
+        key: String,
+        #[wasm_bindgen(unchecked_param_type = "GetObjectOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let mut o = Fields::optional("options", &options, GET_OBJECT_OPTIONS);
+        let opts = o.call();
+        let as_ = o
+            .one_of("as", &["bytes", "text", "json", "blob"])
+            .unwrap_or("bytes");
+        let range = o.string("range");
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
+        let bucket = self.bucket.clone();
+        with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                    let response =
+                        s3::send(ctx, bucket.get(&full, range.as_deref()), BodyHash::Compute)
+                            .await?;
+                    match as_ {
+                        "text" => Ok(JsValue::from_str(&String::from_utf8_lossy(&response.body))),
+                        "json" => js_sys::JSON::parse(&String::from_utf8_lossy(&response.body))
+                            .map_err(|_| {
+                                Error::protocol(format!(
+                                    "the object {} is not JSON",
+                                    crate::codec::json::quoted(&key)
+                                ))
+                            }),
+                        "blob" => {
+                            let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(
+                                response.body.as_slice(),
+                            ));
+                            let props = web_sys::BlobPropertyBag::new();
+                            props.set_type(response.header("content-type").unwrap_or(""));
+                            web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &props)
+                                .map(JsValue::from)
+                                .map_err(|_| Error::protocol("could not build a Blob"))
+                        }
+                        _ => Ok(js_sys::Uint8Array::from(response.body.as_slice()).into()),
+                    }
+                })
+            }),
+        )
+    }
+
+    /// The object's metadata without its body: `contentType`, `contentLength`, `etag`,
+    /// `lastModified`, `metadata` (the `x-amz-meta-*` headers the bucket's CORS exposes).
+    #[wasm_bindgen(js_name = head, unchecked_return_type = "Promise<ObjectHead>")]
+    pub fn head(
+        &self,
+        key: String,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let mut o = Fields::optional("options", &options, CALL_OPTIONS);
+        let opts = o.call();
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
+        let bucket = self.bucket.clone();
+        with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                    let response = s3::send(ctx, bucket.head(&full), BodyHash::Compute).await?;
+                    let out = js_sys::Object::new();
+                    let header = |name: &str| {
+                        response
+                            .header(name)
+                            .map_or(JsValue::UNDEFINED, JsValue::from)
+                    };
+                    set(&out, "contentType", &header("content-type"));
+                    set(
+                        &out,
+                        "contentLength",
+                        &response
+                            .header("content-length")
+                            .and_then(|l| l.parse::<u64>().ok().map(|n| n as f64))
+                            .map_or(JsValue::UNDEFINED, JsValue::from),
+                    );
+                    set(&out, "etag", &header("etag"));
+                    set(&out, "lastModified", &header("last-modified"));
+                    // Header names come lower-case from fetch.
+                    let metadata = response.headers.iter().filter_map(|(name, value)| {
+                        Some((name.strip_prefix("x-amz-meta-")?, value.as_str()))
+                    });
+                    set(&out, "metadata", &object_of(metadata));
+                    Ok(JsValue::from(out))
+                })
+            }),
+        )
+    }
+
+    /// Deletes `key`.
+    #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<void>")]
+    pub fn delete(
+        &self,
+        key: String,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let mut o = Fields::optional("options", &options, CALL_OPTIONS);
+        let opts = o.call();
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
+        let bucket = self.bucket.clone();
+        with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                    s3::send(ctx, bucket.delete(&full), BodyHash::Compute).await?;
+                    Ok(JsValue::UNDEFINED)
+                })
+            }),
+        )
+    }
+
+    /// Lists your objects (one page): `prefix` (under your prefix), `maxKeys`,
+    /// `continuationToken` from the previous page, `signal`. Keys come back relative to your
+    /// prefix.
+    #[wasm_bindgen(js_name = list, unchecked_return_type = "Promise<ObjectList>")]
+    pub fn list(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ListOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let mut o = Fields::optional("options", &options, LIST_OPTIONS);
+        let opts = o.call();
+        let prefix = o.string("prefix").unwrap_or_default();
+        let token = o.string("continuationToken");
+        let max_keys = o.whole("maxKeys", MAX_INT);
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
+        let bucket = self.bucket.clone();
+        with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full_prefix = if opts.scope == s3::ScopeCheck::UnscopedForDemoOnly {
+                        prefix.clone()
+                    } else {
+                        if prefix.split('/').any(|s| s == "." || s == "..") {
+                            return Err(Error::invalid_input(
+                                "prefix",
+                                "the prefix has a '.' or '..' segment",
+                            ));
+                        }
+                        format!("{}/{prefix}", identity.identity_id)
+                    };
+                    let response = s3::send(
+                        ctx,
+                        bucket.list(&full_prefix, token.as_deref(), max_keys, None),
+                        BodyHash::Compute,
+                    )
+                    .await?;
+                    let listing = s3::read_listing(&response)?;
+                    let objects = js_sys::Array::new();
+                    for o in &listing.objects {
+                        let item = js_sys::Object::new();
+                        set(
+                            &item,
+                            "key",
+                            &relative_key(&identity.identity_id, &o.key).into(),
+                        );
+                        set(&item, "size", &(o.size as f64).into());
+                        set(&item, "etag", &o.etag.as_str().into());
+                        set(&item, "lastModified", &o.last_modified.as_str().into());
+                        objects.push(&item);
+                    }
+                    let out = js_sys::Object::new();
+                    set(&out, "objects", &objects);
+                    set(
+                        &out,
+                        "continuationToken",
+                        &listing
+                            .next_continuation_token
+                            .as_deref()
+                            .map_or(JsValue::UNDEFINED, JsValue::from),
+                    );
+                    Ok(JsValue::from(out))
+                })
+            }),
+        )
+    }
+
+    /// A presigned URL for GET (default) or PUT on `key`, valid `expiresIn` seconds (default
+    /// 900, at most 604800 and never past the credentials' own expiry).
+    #[wasm_bindgen(js_name = presign, unchecked_return_type = "Promise<string>")]
+    pub fn presign(
+        &self,
+        key: String,
+        #[wasm_bindgen(unchecked_param_type = "PresignOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let mut o = Fields::optional("options", &options, PRESIGN_OPTIONS);
+        let opts = o.call();
+        let method = o.one_of("method", &["GET", "PUT"]).unwrap_or("GET");
+        let expires = f64::from(o.whole("expiresIn", 604_800).unwrap_or(900));
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
+        let bucket = self.bucket.clone();
+        with_aws(
+            &self.session,
+            "s3",
+            opts.signal,
+            aws_call(move |identity, ctx| {
+                Box::pin(async move {
+                    let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                    let now = ctx.clock.corrected((ctx.now)());
+                    let left = ((identity.credentials.expires_at_ms as f64 - now) / 1000.0)
+                        .floor()
+                        .max(1.0);
+                    let scope = signer::Scope {
+                        service: "s3",
+                        region: ctx.region,
+                        time_ms: now,
+                    };
+                    let url = signer::presign(
+                        method,
+                        &bucket.object_url(&full),
+                        ctx.credentials,
+                        &scope,
+                        expires.min(left) as u64,
+                    )?;
+                    Ok(JsValue::from_str(&url))
+                })
+            }),
+        )
+    }
+}

@@ -1,0 +1,501 @@
+//! The `Table` class: DynamoDB items in the user's own partition.
+
+use super::*;
+
+/// The signed-in user's items in one table, whose partition key is the identity id.
+#[wasm_bindgen(js_name = Table)]
+pub struct Table {
+    pub(super) session: Rc<Session<Fetch>>,
+    pub(super) table: Rc<dynamodb::Table>,
+}
+
+pub(super) fn ddb_scope(call: &CallOptions) -> dynamodb::ScopeCheck {
+    match call.scope {
+        s3::ScopeCheck::UnscopedForDemoOnly => dynamodb::ScopeCheck::UnscopedForDemoOnly,
+        s3::ScopeCheck::Enforce => dynamodb::ScopeCheck::Enforce,
+    }
+}
+
+impl Fields {
+    /// `values: { ":v": anything }`.
+    pub(super) fn values(&mut self) -> Item {
+        let values = self.get("values").map(|v| item_from_js(&v, "values"));
+        values.and_then(|v| self.check(v)).unwrap_or_default()
+    }
+
+    /// `returnValues`, one of `allowed`.
+    pub(super) fn return_values(
+        &mut self,
+        allowed: &[&'static str],
+    ) -> Option<dynamodb::ReturnValues> {
+        use dynamodb::ReturnValues as R;
+        Some(match self.one_of("returnValues", allowed)? {
+            "NONE" => R::None,
+            "ALL_OLD" => R::AllOld,
+            "UPDATED_OLD" => R::UpdatedOld,
+            "ALL_NEW" => R::AllNew,
+            _ => R::UpdatedNew,
+        })
+    }
+
+    /// `partitionKeyForDemoOnly`: another identity's partition key, with the scope bypass.
+    pub(super) fn demo_partition_key(&mut self) -> Option<Doc> {
+        let key = self
+            .get("partitionKeyForDemoOnly")
+            .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"));
+        key.and_then(|k| self.check(k))
+    }
+
+    /// `sortKey: { eq: v }`, `{ beginsWith: v }`, `{ between: [a, b] }`, ...: exactly one.
+    pub(super) fn sort_condition(&mut self) -> Option<dynamodb::SortKeyCondition> {
+        use dynamodb::SortKeyCondition as C;
+        let mut c = self.object("sortKey", SORT_KEY_CONDITIONS)?;
+        let mut found = None;
+        for name in SORT_KEY_CONDITIONS {
+            if let Some(v) = c.get(name) {
+                if found.is_some() {
+                    c.wrong(name, "the only condition");
+                }
+                found = Some((*name, v));
+            }
+        }
+        let condition = match found {
+            None => {
+                let name = c.name.clone();
+                c.fail(
+                    &name,
+                    format!("{name} takes one of eq, lt, le, gt, ge, between, beginsWith"),
+                );
+                None
+            }
+            Some(("between", v)) => {
+                let pair = v
+                    .dyn_into::<js_sys::Array>()
+                    .ok()
+                    .filter(|p| p.length() == 2);
+                match pair {
+                    None => {
+                        c.wrong("between", "[low, high]");
+                        None
+                    }
+                    Some(p) => {
+                        let low = doc_from_js(&p.get(0), "sortKey");
+                        let high = doc_from_js(&p.get(1), "sortKey");
+                        c.check(low.and_then(|l| Ok(C::Between(l, high?))))
+                    }
+                }
+            }
+            Some((name, v)) => {
+                let doc = c.check(doc_from_js(&v, "sortKey"));
+                doc.map(|d| match name {
+                    "eq" => C::Eq(d),
+                    "lt" => C::Lt(d),
+                    "le" => C::Le(d),
+                    "gt" => C::Gt(d),
+                    "ge" => C::Ge(d),
+                    _ => C::BeginsWith(d),
+                })
+            }
+        };
+        self.merge(c);
+        condition
+    }
+
+    /// `indexes` of `db(table, { indexes })`: index name to `{ partitionKey, sortKey? }`.
+    pub(super) fn indexes(&mut self) -> Vec<dynamodb::Index> {
+        let mut indexes = Vec::new();
+        let Some(declared) = self.read("indexes", "an object of index names", |v| {
+            v.is_object() && !js_sys::Array::is_array(v)
+        }) else {
+            return indexes;
+        };
+        let Ok(entries) = own_entries(&declared) else {
+            self.wrong("indexes", "readable (a getter threw)");
+            return indexes;
+        };
+        for entry in entries.iter() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            let name = pair.get(0).as_string().unwrap_or_default();
+            let mut keys = Fields::new(
+                &format!("{}.indexes.{name}", self.name),
+                &pair.get(1),
+                INDEX_KEYS,
+            );
+            let index = dynamodb::Index {
+                pk_name: keys.required("partitionKey"),
+                sk_name: keys.string("sortKey"),
+                name,
+            };
+            self.merge(keys);
+            indexes.push(index);
+        }
+        indexes
+    }
+
+    /// `index`: the name of an index declared in `db(table, { indexes })`, or
+    /// `{ name, partitionKey, sortKey? }`.
+    pub(super) fn index(&mut self, declared: &[dynamodb::Index]) -> Option<dynamodb::Index> {
+        if let Some(name) = self.get("index").and_then(|v| v.as_string()) {
+            let found = declared.iter().find(|x| x.name == name).cloned();
+            if found.is_none() {
+                self.wrong(
+                    "index",
+                    &format!(
+                        "the name of an index declared in db(table, {{ indexes }}), not {}",
+                        crate::codec::json::quoted(&name)
+                    ),
+                );
+            }
+            return found;
+        }
+        let mut i = self.object("index", INDEX_FIELDS)?;
+        let index = dynamodb::Index {
+            name: i.required("name"),
+            pk_name: i.required("partitionKey"),
+            sk_name: i.string("sortKey"),
+        };
+        self.merge(i);
+        Some(index)
+    }
+}
+
+pub(super) fn sort_key_of(sort_key: &JsValue) -> Result<Option<Doc>, Error> {
+    if sort_key.is_undefined() || sort_key.is_null() {
+        Ok(None)
+    } else {
+        doc_from_js(sort_key, "sortKey").map(Some)
+    }
+}
+
+pub(super) fn attributes_to_js(item: Option<Item>) -> JsValue {
+    item.map_or(JsValue::UNDEFINED, |i| items_to_js(&[i]).get(0))
+}
+
+#[wasm_bindgen(module = "/src/host.js")]
+extern "C" {
+    /// An async iterator over the items of every page `fetchPage(token)` returns.
+    #[wasm_bindgen(js_name = pagesToItems)]
+    pub(super) fn pages_to_items(fetch_page: &JsValue) -> JsValue;
+}
+
+/// Makes the request body of a DynamoDB call for a table and the user's identity id.
+pub(super) type DdbBuild =
+    Box<dyn FnOnce(&dynamodb::Table, &str) -> Result<crate::codec::json::Json, Error>>;
+
+/// Runs a DynamoDB operation for the signed-in user: `parsed` is the call's input as read
+/// from JS (a rejected Promise if it was malformed, nothing sent), `build` makes the request
+/// body from it, `read` the JS result from the answer. Only this thin part is generic; the
+/// call itself is `ddb_run`, one copy for every operation.
+pub(super) fn ddb_call<P: 'static>(
+    session: &Rc<Session<Fetch>>,
+    table: Rc<dynamodb::Table>,
+    signal: Option<AbortSignal>,
+    op: dynamodb::Operation,
+    parsed: Result<P, Error>,
+    build: impl FnOnce(&dynamodb::Table, &str, P) -> Result<crate::codec::json::Json, Error> + 'static,
+    read: fn(&crate::codec::json::Json) -> Result<JsValue, Error>,
+) -> Promise {
+    match parsed {
+        Ok(input) => ddb_run(
+            session,
+            table,
+            signal,
+            op,
+            Box::new(move |table, id| build(table, id, input)),
+            read,
+        ),
+        Err(e) => rejected(e),
+    }
+}
+
+pub(super) fn ddb_run(
+    session: &Rc<Session<Fetch>>,
+    table: Rc<dynamodb::Table>,
+    signal: Option<AbortSignal>,
+    op: dynamodb::Operation,
+    build: DdbBuild,
+    read: fn(&crate::codec::json::Json) -> Result<JsValue, Error>,
+) -> Promise {
+    let endpoint = session.config().endpoint_for(Service::DynamoDb);
+    with_aws(
+        session,
+        "dynamodb",
+        signal,
+        aws_call(move |identity, ctx| {
+            Box::pin(async move {
+                let body = build(&table, &identity.identity_id)?;
+                let answer = dynamodb::call(ctx, &endpoint, op, &body).await?;
+                read(&answer)
+            })
+        }),
+    )
+}
+
+#[wasm_bindgen(js_class = Table)]
+impl Table {
+    /// Writes `item`; its partition key is set to your identity id (another value is refused).
+    /// Options: `condition`, `names`, `values`, `returnValues` ("NONE" | "ALL_OLD"), `signal`.
+    /// Resolves to the old item when `returnValues` asked for it.
+    #[wasm_bindgen(js_name = put, unchecked_return_type = "Promise<Item | undefined>")]
+    pub fn put(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ItemInput")] item: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WriteOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let mut o = Fields::optional("options", &options, PUT_ITEM_OPTIONS);
+        let call = o.call();
+        let put = dynamodb::PutItem {
+            item: Vec::new(),
+            condition_expression: o.string("condition"),
+            expression_attribute_names: o.pairs("names"),
+            expression_attribute_values: o.values(),
+            return_values: o.return_values(&["NONE", "ALL_OLD"]),
+        };
+        let parsed = o.finish().and_then(|()| {
+            Ok(dynamodb::PutItem {
+                item: item_from_js(&item, "item")?,
+                ..put
+            })
+        });
+        let scope = ddb_scope(&call);
+        ddb_call(
+            &self.session,
+            self.table.clone(),
+            call.signal,
+            dynamodb::Operation::PutItem,
+            parsed,
+            move |table, id, mut put| {
+                // The caller need not name the partition key: it is always the identity id.
+                if !put.item.iter().any(|(k, _)| *k == table.pk_name) {
+                    put.item
+                        .insert(0, (table.pk_name.clone(), Doc::S(id.to_owned())));
+                }
+                dynamodb::put_item_request(table, id, &put, scope)
+            },
+            |answer| Ok(attributes_to_js(dynamodb::parse_write_response(answer)?)),
+        )
+    }
+
+    /// Reads your item with sort key `sortKey` (omit it for a table without one), or
+    /// `undefined`. Options: `projection`, `names`, `consistentRead`, `signal`.
+    #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<Item | undefined>")]
+    pub fn get(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "GetOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let mut o = Fields::optional("options", &options, GET_ITEM_OPTIONS);
+        let call = o.call();
+        let get = dynamodb::GetItem {
+            partition_key: o.demo_partition_key(),
+            sort_key: None,
+            projection_expression: o.string("projection"),
+            expression_attribute_names: o.pairs("names"),
+            consistent_read: o.bool("consistentRead"),
+        };
+        let parsed = o.finish().and_then(|()| {
+            Ok(dynamodb::GetItem {
+                sort_key: sort_key_of(&sort_key)?,
+                ..get
+            })
+        });
+        let scope = ddb_scope(&call);
+        ddb_call(
+            &self.session,
+            self.table.clone(),
+            call.signal,
+            dynamodb::Operation::GetItem,
+            parsed,
+            move |table, id, get| dynamodb::get_item_request(table, id, &get, scope),
+            |answer| Ok(attributes_to_js(dynamodb::parse_get_item_response(answer)?)),
+        )
+    }
+
+    /// Updates your item with sort key `sortKey`: `update` (an UpdateExpression) with `names`
+    /// and `values`; `condition`, `returnValues`, `signal`.
+    #[wasm_bindgen(js_name = update, unchecked_return_type = "Promise<Item | undefined>")]
+    pub fn update(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "UpdateOptions")] options: JsValue,
+    ) -> Promise {
+        // Required: an update without an UpdateExpression is a mistake.
+        let mut o = Fields::new("options", &options, UPDATE_ITEM_OPTIONS);
+        let call = o.call();
+        let update = dynamodb::UpdateItem {
+            partition_key: o.demo_partition_key(),
+            sort_key: None,
+            update_expression: o.required("update"),
+            condition_expression: o.string("condition"),
+            expression_attribute_names: o.pairs("names"),
+            expression_attribute_values: o.values(),
+            return_values: o.return_values(&[
+                "NONE",
+                "ALL_OLD",
+                "UPDATED_OLD",
+                "ALL_NEW",
+                "UPDATED_NEW",
+            ]),
+        };
+        let parsed = o.finish().and_then(|()| {
+            Ok(dynamodb::UpdateItem {
+                sort_key: sort_key_of(&sort_key)?,
+                ..update
+            })
+        });
+        let scope = ddb_scope(&call);
+        ddb_call(
+            &self.session,
+            self.table.clone(),
+            call.signal,
+            dynamodb::Operation::UpdateItem,
+            parsed,
+            move |table, id, update| dynamodb::update_item_request(table, id, &update, scope),
+            |answer| Ok(attributes_to_js(dynamodb::parse_write_response(answer)?)),
+        )
+    }
+
+    /// Deletes your item with sort key `sortKey`. Options: `condition`, `names`, `values`,
+    /// `returnValues`, `signal`.
+    #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<Item | undefined>")]
+    pub fn delete(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DeleteOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let mut o = Fields::optional("options", &options, DELETE_ITEM_OPTIONS);
+        let call = o.call();
+        let delete = dynamodb::DeleteItem {
+            partition_key: o.demo_partition_key(),
+            sort_key: None,
+            condition_expression: o.string("condition"),
+            expression_attribute_names: o.pairs("names"),
+            expression_attribute_values: o.values(),
+            return_values: o.return_values(&["NONE", "ALL_OLD"]),
+        };
+        let parsed = o.finish().and_then(|()| {
+            Ok(dynamodb::DeleteItem {
+                sort_key: sort_key_of(&sort_key)?,
+                ..delete
+            })
+        });
+        let scope = ddb_scope(&call);
+        ddb_call(
+            &self.session,
+            self.table.clone(),
+            call.signal,
+            dynamodb::Operation::DeleteItem,
+            parsed,
+            move |table, id, delete| dynamodb::delete_item_request(table, id, &delete, scope),
+            |answer| Ok(attributes_to_js(dynamodb::parse_write_response(answer)?)),
+        )
+    }
+
+    /// One page of your items: `sortKey` condition (`{ eq }`, `{ lt }`, `{ le }`, `{ gt }`,
+    /// `{ ge }`, `{ between: [a, b] }`, `{ beginsWith }`), `filter`, `projection`, `names`,
+    /// `values`, `index` (`{ name, partitionKey, sortKey? }`), `limit`, `reverse`,
+    /// `consistentRead`, `pageToken` (from the previous page), `signal`. Resolves to
+    /// `{ items, pageToken? }`.
+    #[wasm_bindgen(js_name = query, unchecked_return_type = "Promise<QueryPage>")]
+    pub fn query(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        self.query_page(&options, QUERY_OPTIONS, JsValue::UNDEFINED)
+    }
+}
+
+impl Table {
+    /// One page of `query`: the options are checked against `known` (which `queryAll` gives
+    /// without `pageToken`, passing each page's `token` itself).
+    pub(super) fn query_page(&self, options: &JsValue, known: &[&str], token: JsValue) -> Promise {
+        let mut o = Fields::optional("options", options, known);
+        let call = o.call();
+        let query = dynamodb::Query {
+            partition_key: o.demo_partition_key(),
+            sort_key: o.sort_condition(),
+            index: o.index(&self.table.indexes),
+            filter_expression: o.string("filter"),
+            projection_expression: o.string("projection"),
+            expression_attribute_names: o.pairs("names"),
+            expression_attribute_values: o.values(),
+            limit: o.whole("limit", MAX_INT),
+            scan_forward: o.bool("reverse").map(|r| !r),
+            consistent_read: o.bool("consistentRead"),
+            exclusive_start_key: None,
+        };
+        let token = match known.contains(&"pageToken") {
+            true => o.string("pageToken"),
+            false => token.as_string(),
+        };
+        let parsed = o.finish().map(|()| (query, token));
+        let scope = ddb_scope(&call);
+        ddb_call(
+            &self.session,
+            self.table.clone(),
+            call.signal,
+            dynamodb::Operation::Query,
+            parsed,
+            move |table, id, (mut query, token): (dynamodb::Query, Option<String>)| {
+                if let Some(token) = token {
+                    let pk_name = query
+                        .index
+                        .as_ref()
+                        .map_or(table.pk_name.as_str(), |i| i.pk_name.as_str());
+                    query.exclusive_start_key =
+                        Some(dynamodb::page_token_decode(&token, pk_name, id, scope)?);
+                }
+                dynamodb::query_request(table, id, &query, scope)
+            },
+            |answer| {
+                let page = dynamodb::parse_query_response(answer)?;
+                let out = js_sys::Object::new();
+                let items = items_to_js(&page.items);
+                set(&out, "items", &items);
+                set(&out, "count", &(page.count as f64).into());
+                let token = page
+                    .last_evaluated_key
+                    .as_deref()
+                    .map(dynamodb::page_token_encode)
+                    .transpose()?;
+                set(
+                    &out,
+                    "pageToken",
+                    &token.as_deref().map_or(JsValue::UNDEFINED, JsValue::from),
+                );
+                Ok(JsValue::from(out))
+            },
+        )
+    }
+}
+
+#[wasm_bindgen(js_class = Table)]
+impl Table {
+    /// Every item the query matches, page after page, as an async iterator:
+    /// `for await (const item of table.queryAll({ sortKey: { beginsWith: "note-" } }))`.
+    /// Takes the options of `query` but `pageToken`.
+    #[wasm_bindgen(js_name = queryAll, unchecked_return_type = "AsyncIterableIterator<Item>")]
+    pub fn query_all(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Omit<QueryOptions, \"pageToken\"> | undefined")]
+        options: JsValue,
+    ) -> JsValue {
+        let table = Table {
+            session: self.session.clone(),
+            table: self.table.clone(),
+        };
+        // A copy of a plain options object's own properties (defined, as `Object.fromEntries`
+        // does, so that a `__proto__` key stays a key), so that changing the object later does
+        // not change later pages; anything else is kept for the reader to refuse.
+        let copy = match options.is_object() && !js_sys::Array::is_array(&options) {
+            true => own_entries(&options).and_then(|e| js_sys::Object::from_entries(&e)),
+            false => Err(JsValue::UNDEFINED),
+        };
+        let base = copy.map_or(options, JsValue::from);
+        let known = &QUERY_OPTIONS[..QUERY_OPTIONS.len() - 1];
+        let fetch_page = Closure::<dyn Fn(JsValue) -> Promise>::new(move |token: JsValue| {
+            table.query_page(&base, known, token)
+        });
+        pages_to_items(&fetch_page.into_js_value())
+    }
+}
