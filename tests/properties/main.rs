@@ -2,7 +2,8 @@
 //! app or from the network — config validation, JWT claims, DynamoDB marshalling both ways and
 //! its request builders and page tokens, S3 key encoding and listings, error bodies, Cognito
 //! answers, HTTP dates, the SRP inputs and our base64 against the base64 crate. Every input
-//! gives a value or a typed [`Error`], and round trips give back what went in.
+//! gives a value or a typed [`Error`], and round trips give back what went in. Our SigV4 signer
+//! is held to aws-sigv4's complete signer over random requests of every kind we send.
 //!
 //! This is its own harness (`harness = false`), so that `cargo test` prints the figures without
 //! `--nocapture`: one line per property with the inputs it tried (only failures when the binary
@@ -34,6 +35,8 @@ mod harness;
 #[cfg(not(target_arch = "wasm32"))]
 mod s3;
 #[cfg(not(target_arch = "wasm32"))]
+mod sigv4;
+#[cfg(not(target_arch = "wasm32"))]
 mod srp;
 #[cfg(not(target_arch = "wasm32"))]
 mod text;
@@ -58,6 +61,7 @@ fn main() -> std::process::ExitCode {
         tokens::PROPERTIES,
         dynamodb::PROPERTIES,
         s3::PROPERTIES,
+        sigv4::PROPERTIES,
         answers::PROPERTIES,
         srp::PROPERTIES,
         text::PROPERTIES,
