@@ -2,7 +2,7 @@
 # the targets. Each step of `make test` is a target of its own, so that one step can be rerun
 # alone: each calls tools/test.sh with its step's name, which first builds the package or starts
 # the test backend when the step needs them (`make test` runs every step with one backend).
-STEPS := fmt clippy native cfn-lint build-selftest backend-selftest browser package types \
+STEPS := fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types \
 	smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size
 .PHONY: help demo test bench backend build setup $(STEPS)
 
@@ -17,6 +17,7 @@ test: ## every step below, in this order, with one backend; ends with timings, f
 
 fmt: ## rustfmt --check
 clippy: ## clippy, warnings denied, native and wasm32
+lint: ## ruff over the Python, eslint over the hand-written JS
 native: ## native Rust tests (units, vectors, SigV4 suite, properties)
 cfn-lint: ## cfn-lint over infra/apiless.yaml
 build-selftest: ## pytest of tools/build.py and tools/wasm_names.py

@@ -5,7 +5,7 @@
 #   tools/test.sh [STEP...]
 #
 # The steps, in the order `make test` runs them (one Makefile target each, `make help`):
-#   setup fmt clippy native cfn-lint build-selftest backend-selftest browser package types
+#   setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
 #   smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size
 # A step first runs what it needs (below), once per run: so `make smoke` builds the package and
 # starts the local backend, and `make test` starts one backend for all its steps. The run stops
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 source tools/backend.sh
 source tools/faults.sh
 
-all_steps=(setup fmt clippy native cfn-lint build-selftest backend-selftest browser package types
+all_steps=(setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
   smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size)
 # What each step needs to have run before it in the same run (backend and fault-proxy are steps
 # too, without a target of their own).
@@ -66,6 +66,12 @@ step_fmt() { cargo fmt --all -- --check; }
 step_clippy() {
   cargo clippy --all-targets --quiet -- -D warnings
   cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
+}
+# Python by ruff (ruff.toml), the hand-written JS by eslint (tools/eslint.config.js).
+step_lint() {
+  $venv/ruff check --quiet .
+  node tools/node_modules/eslint/bin/eslint.js -c tools/eslint.config.js .
+  echo "lint: ruff and eslint found nothing"
 }
 step_native() { cargo test --quiet; }
 step_cfn-lint() { $venv/cfn-lint infra/apiless.yaml; }
