@@ -376,7 +376,10 @@ async def read_response(reader, method):
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
     headers = [tuple(part.strip() for part in line.split(":", 1)) for line in lines[1:] if ":" in line]
-    find = lambda name: next((v for k, v in headers if k.lower() == name), None)  # noqa: E731
+
+    def find(name):
+        return next((v for k, v in headers if k.lower() == name), None)
+
     if method == "HEAD" or status in (204, 304) or status < 200:
         body = b""
     elif (find("transfer-encoding") or "").lower() == "chunked":

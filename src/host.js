@@ -40,7 +40,7 @@ export async function exchange(url, method, head, body, signal, timeoutMs) {
     for (const [name, value] of response.headers) text += name + '\n' + value + '\n';
     return [response.status, text, new Uint8Array(await response.arrayBuffer())];
   } catch (e) {
-    if (timedOut) throw new Error('no answer within ' + timeoutMs + ' ms');
+    if (timedOut) throw new Error('no answer within ' + timeoutMs + ' ms', { cause: e });
     throw e;
   } finally {
     clearTimeout(timer);

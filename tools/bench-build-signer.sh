@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet --release --example sign_bench --target wasm32-unknown-unknown
-wasm-bindgen target/wasm32-unknown-unknown/release/examples/sign_bench.wasm --out-dir target/bench-pkg --target web
+wasm-bindgen "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/examples/sign_bench.wasm" \
+  --out-dir target/bench-pkg --target web

@@ -6,10 +6,10 @@
 #   chromium, chromium-driver                  (Debian packages; the only browser we may use)
 #   wasm-bindgen-cli == wasm-bindgen in Cargo.lock   (cargo install; must match exactly)
 #   tools/node_modules: binaryen (wasm-opt), playwright-core, typescript, fast-check and
-#                       @aws-sdk/util-dynamodb (the values oracle)   (npm ci)
+#                       @aws-sdk/util-dynamodb (the values oracle), eslint   (npm ci)
 #   www/node_modules: vite, react              (npm ci)
 #   bench/node_modules: the peer SDKs, esbuild  (npm ci)
-#   .apiless/venv: ministack and the backend's Python packages (backend/requirements.txt)
+#   .apiless/venv: ministack and the backend's Python packages, cfn-lint, ruff (backend/requirements.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start_ns=$(date +%s%N)

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Runs every test: setup, rustfmt, clippy (warnings are errors), native tests (property tests
-# included), the backend and its self-test, the fault proxy, browser tests in headless Chromium,
-# the release package build, its smoke and two-tab tests, DynamoDB values against the AWS SDK's
-# marshaller, the npm-pack app, the demo end to end,
-# the benchmark harness's smoke run, and the secrets check over everything printed. Starts and
-# stops the local backend and the fault proxy itself. Ends with the package's size.
+# Runs the steps of `make test`: all of them when no step is named, else the named ones (each
+# Makefile target names one: `make clippy` is `tools/test.sh clippy`).
+#
+#   tools/test.sh [STEP...]
+#
+# The steps, in the order `make test` runs them (one Makefile target each, `make help`):
+#   setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
+#   smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size
+# A step first runs what it needs (below), once per run: so `make smoke` builds the package and
+# starts the local backend, and `make test` starts one backend for all its steps. The run stops
+# the backend and the fault proxy at its end, and ends with the timings, the figures and the
+# package's size.
 #
 #   APILESS_TEST_PORT    port of the test backend (default 4567, so a running demo on 4566 is fine)
 #   APILESS_FAULT_PORT   port of the fault proxy (default: the backend's port + 1)
@@ -13,74 +19,148 @@ cd "$(dirname "$0")/.."
 source tools/backend.sh
 source tools/faults.sh
 
+all_steps=(setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
+  smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size)
+# What each step needs to have run before it in the same run (backend and fault-proxy are steps
+# too, without a target of their own).
+declare -A needs=(
+  [backend-selftest]="backend"
+  [browser]="backend fault-proxy"
+  [types]="package"
+  [smoke]="package backend"
+  [oracle]="package backend"
+  [pack-app]="package"
+  [demo-build]="package backend"
+  [demo-e2e]="demo-build"
+  [bench-smoke]="package backend"
+  [size]="package"
+)
+
 port=${APILESS_TEST_PORT:-4567}
 fault_port=${APILESS_FAULT_PORT:-$((port + 1))}
 config=.apiless/test.json
 export APILESS_LOCAL_JSON=$config
-# Everything printed is kept, and at the end searched for every secret the backend handed out.
-mkdir -p target
-exec > >(tee target/test-output.log) 2>&1
 export APILESS_SECRETS_LOG=$PWD/target/secrets.log
-rm -f "$APILESS_SECRETS_LOG"
+venv=.apiless/venv/bin
+
+steps=("$@")
+[ $# -gt 0 ] || steps=("${all_steps[@]}")
+for name in "${steps[@]}"; do
+  [[ " ${all_steps[*]} " == *" $name "* ]] || {
+    echo "tools/test.sh: no step '$name'; the steps: ${all_steps[*]}" >&2
+    exit 2
+  }
+done
+
+# Everything printed is kept, and the secrets step searches it for every secret the backend
+# handed out. `make secrets` alone checks what the last run left instead of writing over it.
+mkdir -p target
+log=target/test-output.log
+[ "$*" != secrets ] || log=target/test-secrets.log
+exec > >(tee "$log") 2>&1
 trap 'faults_stop; backend_stop' EXIT
 trap 'exit 130' INT TERM
 
+step_setup() { bash tools/setup.sh; }
+step_fmt() { cargo fmt --all -- --check; }
+step_clippy() {
+  cargo clippy --all-targets --quiet -- -D warnings
+  cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
+}
+# Python by ruff (ruff.toml), the hand-written JS by eslint (tools/eslint.config.js).
+step_lint() {
+  $venv/ruff check --quiet .
+  node tools/node_modules/eslint/bin/eslint.js -c tools/eslint.config.js .
+  echo "lint: ruff and eslint found nothing"
+}
+step_native() { cargo test --quiet; }
+step_cfn-lint() { $venv/cfn-lint infra/apiless.yaml; }
+step_build-selftest() {
+  $venv/python -m pytest tools/test_wasm_names.py tools/test_build.py -q -p no:cacheprovider |
+    sed -E "s/^([0-9]+ passed)/build tools self-test: \1/"
+}
+step_backend() {
+  rm -f "$APILESS_SECRETS_LOG"
+  backend_start "$port" "$config" target/backend-test.log
+}
+step_backend-selftest() { $venv/python -m pytest backend/tests -q -p no:cacheprovider; }
+# The fault proxy sits between the fault tests (tests/faults.rs) and the backend.
+step_fault-proxy() { faults_start "http://127.0.0.1:$port" "$fault_port" target/faultproxy-test.log; }
+step_browser() {
+  # Every tests/*.rs that is compiled only for wasm32 is a browser test.
+  local tests=() f
+  for f in $(grep -l '^#!\[cfg(target_arch = "wasm32")\]' tests/*.rs); do
+    tests+=(--test "$(basename "$f" .rs)")
+  done
+  APILESS_TEST_ENDPOINT="http://127.0.0.1:$port" APILESS_FAULT_ENDPOINT="http://127.0.0.1:$fault_port" \
+    CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
+    cargo test --target wasm32-unknown-unknown "${tests[@]}" -- --nocapture
+  faults_summary
+  faults_stop
+}
+step_package() { python3 tools/build.py --profile release; }
+step_types() {
+  node tools/node_modules/typescript/bin/tsc -p tests/ts-app
+  node tools/no-any.mjs
+}
+step_smoke() { node tools/smoke-pkg.mjs "$config"; }
+# DynamoDB values against @aws-sdk/util-dynamodb, in the packaged wasm (Playwright traps SIGTERM).
+step_oracle() { timeout -s KILL 600 node tools/dynamodb-oracle.mjs "$config"; }
+step_pack-app() { bash tools/pack-test.sh; }
+step_demo-build() {
+  (cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn)
+}
+step_demo-e2e() { node tools/e2e-demo.mjs "$config"; }
+# The benchmark harness, once and quickly, so that it cannot rot; no time is checked.
+step_bench-smoke() { bash tools/bench-smoke.sh "$config"; }
+step_secrets() {
+  faults_stop
+  backend_stop
+  python3 tools/secrets-check.py --self-test
+  python3 tools/secrets-check.py --secrets target/secrets.log --config "$config" \
+    --storage target/demo-storage.jsonl --storage target/two-tabs-storage.jsonl \
+    target/test-output.log target/demo-console.log
+}
+# Printed at the very end of the run (after the timings and figures); printed at once on failure.
+step_size() { node tools/size.mjs > target/size.txt || { cat target/size.txt; return 1; }; }
+
+declare -A ran=()
 timings=()
-step() {
-  local name=$1 t0=$SECONDS
-  shift
+run() {
+  local name=$1 need t0
+  [ -z "${ran[$name]:-}" ] || return 0
+  ran[$name]=1
+  for need in ${needs[$name]:-}; do run "$need"; done
+  t0=$SECONDS
   echo
   echo "=== $name"
-  "$@"
+  "step_$name"
   timings+=("$(printf '%-22s %4d s' "$name" $((SECONDS - t0)))")
 }
 
-step setup tools/setup.sh
-step rustfmt cargo fmt --all -- --check
-step clippy bash -c 'cargo clippy --all-targets --quiet -- -D warnings &&
-  cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings'
-step native-tests cargo test --quiet
-step cfn-lint .apiless/venv/bin/cfn-lint infra/apiless.yaml
-step build-selftest bash -c 'set -o pipefail; .apiless/venv/bin/python -m pytest tools/test_wasm_names.py tools/test_build.py \
-  -q -p no:cacheprovider | sed -E "s/^([0-9]+ passed)/build tools self-test: \1/"'
-step backend backend_start "$port" "$config" target/backend-test.log
-step backend-selftest .apiless/venv/bin/python -m pytest backend/tests -q -p no:cacheprovider
-# The fault proxy sits between the fault tests (tests/faults.rs) and the backend.
-step fault-proxy faults_start "http://127.0.0.1:$port" "$fault_port" target/faultproxy-test.log
-# Every tests/*.rs that is compiled only for wasm32 is a browser test.
-browser_tests=()
-for f in $(grep -l '^#!\[cfg(target_arch = "wasm32")\]' tests/*.rs); do
-  browser_tests+=(--test "$(basename "$f" .rs)")
-done
-step browser-tests env APILESS_TEST_ENDPOINT="http://127.0.0.1:$port" \
-  APILESS_FAULT_ENDPOINT="http://127.0.0.1:$fault_port" \
-  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
-  cargo test --target wasm32-unknown-unknown "${browser_tests[@]}" -- --nocapture
-faults_summary
-faults_stop
-step package python3 tools/build.py --profile release
-step types bash -c 'node tools/node_modules/typescript/bin/tsc -p tests/ts-app && node tools/no-any.mjs'
-step package-smoke node tools/smoke-pkg.mjs "$config"
-# DynamoDB values against @aws-sdk/util-dynamodb, in the packaged wasm (Playwright traps SIGTERM).
-step dynamodb-oracle timeout -s KILL 600 node tools/dynamodb-oracle.mjs "$config"
-step npm-pack-app bash tools/pack-test.sh
-step demo-build bash -c "cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn"
-step demo-e2e node tools/e2e-demo.mjs "$config"
-# The benchmark harness, once and quickly, so that it cannot rot; no time is checked.
-step bench-smoke bash tools/bench-smoke.sh "$config"
-backend_stop
-step secrets bash -c "python3 tools/secrets-check.py --self-test && python3 tools/secrets-check.py \
-  --secrets target/secrets.log --config $config \
-  --storage target/demo-storage.jsonl --storage target/two-tabs-storage.jsonl \
-  target/test-output.log target/demo-console.log"
+report() {
+  echo
+  echo "=== timings"
+  printf '%s\n' "${timings[@]}"
+  local figures
+  figures=$(
+    grep -h -E '^(property figures|fault proxy:|secrets-check:|build tools self-test:|dynamodb oracle:)' "$log" || true
+    awk '/^test result: ok\./ { n += $4 } END { if (n) print "Rust tests passed (native and browser): " n }' "$log"
+    grep -h -E '^[0-9]+ passed' "$log" | sed 's/^/backend self-test: /' || true
+  )
+  if [ -n "$figures" ]; then
+    echo
+    echo "=== figures"
+    echo "$figures"
+  fi
+  if [ -n "${ran[size]:-}" ]; then
+    echo
+    cat target/size.txt
+  fi
+}
 
-echo
-echo "=== timings"
-printf '%s\n' "${timings[@]}"
-echo
-echo "=== figures"
-grep -h -E '^(property figures|fault proxy:|secrets-check:|build tools self-test:|dynamodb oracle:)' target/test-output.log || true
-awk '/^test result: ok\./ { n += $4 } END { print "Rust tests passed (native and browser): " n }' target/test-output.log
-grep -h -E '^[0-9]+ passed' target/test-output.log | sed 's/^/backend self-test: /' || true
-echo
-node tools/size.mjs
+run setup
+for name in "${steps[@]}"; do run "$name"; done
+faults_stop
+backend_stop
+report

@@ -16,7 +16,9 @@ function loadConfig() {
     // Demo users are shown on the page only for the local backend.
     return { ...config, demoUsers: process.env.APILESS_CONFIG ? [] : users || [] };
   } catch (e) {
-    throw new Error(`apiless demo: cannot read the AWS config ${configPath} (${e.message}); start it with \`make demo\``);
+    throw new Error(`apiless demo: cannot read the AWS config ${configPath} (${e.message}); start it with \`make demo\``, {
+      cause: e,
+    });
   }
 }
 

@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extension import (UNDETERMINED_KEY, _bind_policies, _bind_statement, leading_keys,  # noqa: E402
+from extension import (UNDETERMINED_KEY, _bind_policies, _bind_statement, leading_keys,
                        wildcard_pattern)
 
 TABLE = {

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import faultproxy  # noqa: E402
+import faultproxy
 
 ORIGIN = "http://localhost:8123"
 TARGET = "DynamoDB_20120810.PutItem"
@@ -295,7 +295,7 @@ def test_tamper_changes_one_byte_of_a_json_body_after_signing(servers):
     sent = b'{"TableName":"apiless-demo","Key":{"pk":{"S":"x1"}}}'
     assert call(port, body=sent)[0] == 200
     got = upstream.seen[0]["body"].encode()
-    assert len(got) == len(sent) and sum(a != b for a, b in zip(got, sent)) == 1
+    assert len(got) == len(sent) and sum(a != b for a, b in zip(got, sent, strict=True)) == 1
     assert got == sent.replace(b'"x1"', b'"X1"'), "the last letter, its case flipped"
     assert log(port)[0]["fault"] == "tamper"
 

@@ -9,7 +9,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import seed  # noqa: E402
+import seed
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "apiless.yaml"
 POOL_ID = "us-east-1:00000000-0000-0000-0000-000000000000"

@@ -3,11 +3,10 @@
 // functions, so bench/run.mjs drives them alike; this file is also what the size row bundles.
 import { createClient } from "../../pkg/index.js";
 
-let aws, config, table, files;
+let aws, table, files;
 
 /** Cold start ends here: the wasm compiled and instantiated, a stored session restored. */
 export async function ready(c) {
-  config = c;
   aws = await createClient({
     region: c.region, userPoolId: c.userPoolId, userPoolClientId: c.userPoolClientId,
     identityPoolId: c.identityPoolId, endpoint: c.endpoint, storage: "local",

@@ -139,7 +139,7 @@ function SignIn({ aws }) {
 }
 
 function Countdown({ aws }) {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
