@@ -29,12 +29,12 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use apiless::aws_json::{self, Version};
-use apiless::credentials::Credentials;
+use apiless::aws::aws_json::{self, Version};
+use apiless::aws::credentials::Credentials;
+use apiless::aws::signer::{self, Payload, Scope, MAX_PRESIGN_EXPIRES_SECS};
+use apiless::codec::text::percent_encode;
+use apiless::data::s3::{scoped_key, Bucket, ScopeCheck};
 use apiless::http::Request;
-use apiless::s3::{scoped_key, Bucket, ScopeCheck};
-use apiless::signer::{self, Payload, Scope, MAX_PRESIGN_EXPIRES_SECS};
-use apiless::text::percent_encode;
 use aws_sigv4::http_request::{
     self as aws, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,
     SignatureLocation, SigningSettings, UriPathNormalizationMode,
