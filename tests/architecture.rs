@@ -76,9 +76,14 @@ fn modules() -> Vec<Module> {
             file: path.display().to_string(),
         })
     };
+    // `x_tests.rs` holds the unit tests of `x` (`#[path]`): it belongs to `x`.
+    let owner = |path: &Path| {
+        let s = stem(path);
+        s.strip_suffix("_tests").map(str::to_owned).unwrap_or(s)
+    };
     for path in files(Path::new("src")) {
         if is_rust(&path) && stem(&path) != "lib" {
-            add(stem(&path), "leaf", &path);
+            add(owner(&path), "leaf", &path);
         } else if path.is_dir() {
             let layer = stem(&path);
             for inner in files(&path) {
@@ -95,7 +100,7 @@ fn modules() -> Vec<Module> {
                     let name = if stem(&inner) == "mod" {
                         layer.clone()
                     } else {
-                        stem(&inner)
+                        owner(&inner)
                     };
                     add(name, &layer, &inner);
                 }
