@@ -101,39 +101,47 @@ struct Call {
 /// Several calls signed with the same credentials, so that the signing key apiless keeps
 /// (derived once per day, region and service) is reused and renewed between them.
 #[derive(Clone, Debug)]
-struct Case {
+struct Case<C> {
     key_id: String,
     secret: String,
     token: Option<String>,
-    calls: Vec<Call>,
+    calls: Vec<C>,
 }
 
-#[derive(Clone, Debug)]
-struct PresignCase {
-    key_id: String,
-    secret: String,
-    token: Option<String>,
-    calls: Vec<(Call, u64)>,
-}
-
-fn headers_agree(check: &mut Check) -> Result<(), String> {
-    let case = (key_id(), secret(), token(), vec(call(), 1..4)).prop_map(
-        |(key_id, secret, token, calls)| Case {
-            key_id,
-            secret,
-            token,
-            calls,
-        },
-    );
-    check.run(&case, |case| {
-        let ours = credentials(&case.key_id, &case.secret, &case.token);
-        let theirs_credentials = aws_credential_types::Credentials::new(
-            &case.key_id,
-            &case.secret,
-            case.token.clone(),
+impl<C> Case<C> {
+    /// The case's credentials as apiless and as aws-sigv4 take them.
+    fn credentials(&self) -> (Credentials, aws_credential_types::Credentials) {
+        let ours = Credentials {
+            access_key_id: self.key_id.clone(),
+            secret_access_key: self.secret.clone(),
+            session_token: self.token.clone(),
+            expires_at_ms: 0,
+            signing_key: Default::default(),
+        };
+        let theirs = aws_credential_types::Credentials::new(
+            &self.key_id,
+            &self.secret,
+            self.token.clone(),
             None,
             "properties",
         );
+        (ours, theirs)
+    }
+}
+
+/// Credentials and 1 to 3 calls from `call`.
+fn case<C: std::fmt::Debug>(call: impl Strategy<Value = C>) -> impl Strategy<Value = Case<C>> {
+    (key_id(), secret(), token(), vec(call, 1..4)).prop_map(|(key_id, secret, token, calls)| Case {
+        key_id,
+        secret,
+        token,
+        calls,
+    })
+}
+
+fn headers_agree(check: &mut Check) -> Result<(), String> {
+    check.run(&case(call()), |case| {
+        let (ours, theirs_credentials) = case.credentials();
         for call in &case.calls {
             let mut request = Request {
                 method: call.method.clone(),
@@ -176,23 +184,8 @@ fn headers_agree(check: &mut Check) -> Result<(), String> {
 }
 
 fn presigned_agree(check: &mut Check) -> Result<(), String> {
-    let case = (key_id(), secret(), token(), vec(presign_call(), 1..4)).prop_map(
-        |(key_id, secret, token, calls)| PresignCase {
-            key_id,
-            secret,
-            token,
-            calls,
-        },
-    );
-    check.run(&case, |case| {
-        let ours = credentials(&case.key_id, &case.secret, &case.token);
-        let theirs_credentials = aws_credential_types::Credentials::new(
-            &case.key_id,
-            &case.secret,
-            case.token.clone(),
-            None,
-            "properties",
-        );
+    check.run(&case(presign_call()), |case| {
+        let (ours, theirs_credentials) = case.credentials();
         for (call, expires) in &case.calls {
             let scope = Scope {
                 service: call.service,
@@ -293,16 +286,6 @@ fn aws_sign(
         .collect();
     out.sort();
     Ok(out)
-}
-
-fn credentials(key_id: &str, secret: &str, token: &Option<String>) -> Credentials {
-    Credentials {
-        access_key_id: key_id.to_owned(),
-        secret_access_key: secret.to_owned(),
-        session_token: token.clone(),
-        expires_at_ms: 0,
-        signing_key: Default::default(),
-    }
 }
 
 fn key_id() -> impl Strategy<Value = String> {
