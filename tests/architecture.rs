@@ -40,6 +40,8 @@ const WITHIN: &[(&str, &[&str])] = &[
     ("signer", &["credentials"]),
     ("config", &["error"]),
     ("json", &["text"]),
+    ("dynamodb", &["owner"]),
+    ("s3", &["owner"]),
 ];
 
 /// A module of the crate: its name (unique in the crate), its layer and its file.

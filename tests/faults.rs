@@ -208,7 +208,7 @@ async fn get_item_body(s: &Rc<Session<Fetch>>, sk: &str) -> Json {
             sort_key: Some(Doc::S(sk.to_owned())),
             ..Default::default()
         },
-        dynamodb::ScopeCheck::Enforce,
+        apiless::data::owner::ScopeCheck::Enforce,
     )
     .unwrap()
 }

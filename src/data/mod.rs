@@ -3,7 +3,8 @@
 //! readers of the answers. The caller passes the identity id and sends through `aws::signed`.
 //!
 //! May use: `aws`, `http`, the crate-wide leaves and `codec`. Never `auth` or `js`, and the two
-//! services never use each other.
+//! services never use each other; both use `owner`, the one scope guard.
 
 pub mod dynamodb;
+pub mod owner;
 pub mod s3;

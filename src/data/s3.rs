@@ -10,6 +10,7 @@
 
 use crate::aws::signed::{self, BodyHash};
 use crate::codec::text;
+use crate::data::owner::{looks_like_identity_id, ScopeCheck};
 use crate::error::{Error, Result};
 use crate::http::{Request, Response, Transport};
 
@@ -20,16 +21,6 @@ pub async fn send<T: Transport>(
     hash: BodyHash,
 ) -> Result<Response> {
     ctx.send(request, hash, error_of).await
-}
-
-/// Whether the scope guard applies. The bypass exists for the demo, to show that IAM refuses
-/// what the guard would have refused; no app should use it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScopeCheck {
-    /// Keys must lie under `<identityId>/` (the default).
-    Enforce,
-    /// Send whatever key is given, so that AWS (IAM) decides.
-    UnscopedForDemoOnly,
 }
 
 /// Where the bucket is.
@@ -129,18 +120,6 @@ pub fn scoped_key(identity_id: &str, key: &str, scope: ScopeCheck) -> Result<Str
             }
             Ok(format!("{prefix}{key}"))
         }
-    }
-}
-
-/// `<region>:<uuid>`, as identity ids are.
-fn looks_like_identity_id(s: &str) -> bool {
-    match s.split_once(':') {
-        Some((region, uuid)) => {
-            region.split('-').count() >= 3
-                && uuid.len() == 36
-                && uuid.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
-        }
-        None => false,
     }
 }
 

@@ -12,7 +12,7 @@ pub struct Files {
 /// Options common to every call: `signal` and the loudly named scope bypass.
 pub(super) struct CallOptions {
     pub(super) signal: Option<AbortSignal>,
-    pub(super) scope: s3::ScopeCheck,
+    pub(super) scope: ScopeCheck,
 }
 
 /// The body of a PutObject: a string (UTF-8), `Uint8Array`, `ArrayBuffer` or `Blob`/`File`.
@@ -284,7 +284,7 @@ impl Files {
             opts.signal,
             aws_call(move |identity, ctx| {
                 Box::pin(async move {
-                    let full_prefix = if opts.scope == s3::ScopeCheck::UnscopedForDemoOnly {
+                    let full_prefix = if opts.scope == ScopeCheck::UnscopedForDemoOnly {
                         prefix.clone()
                     } else {
                         if prefix.split('/').any(|s| s == "." || s == "..") {

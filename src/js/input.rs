@@ -210,9 +210,9 @@ impl Fields {
                 })
                 .map(JsCast::unchecked_into),
             scope: if self.bool("unscopedForDemoOnly") == Some(true) {
-                s3::ScopeCheck::UnscopedForDemoOnly
+                ScopeCheck::UnscopedForDemoOnly
             } else {
-                s3::ScopeCheck::Enforce
+                ScopeCheck::Enforce
             },
         }
     }

@@ -9,13 +9,6 @@ pub struct Table {
     pub(super) table: Rc<dynamodb::Table>,
 }
 
-pub(super) fn ddb_scope(call: &CallOptions) -> dynamodb::ScopeCheck {
-    match call.scope {
-        s3::ScopeCheck::UnscopedForDemoOnly => dynamodb::ScopeCheck::UnscopedForDemoOnly,
-        s3::ScopeCheck::Enforce => dynamodb::ScopeCheck::Enforce,
-    }
-}
-
 impl Fields {
     /// `values: { ":v": anything }`.
     pub(super) fn values(&mut self) -> Item {
@@ -257,7 +250,7 @@ impl Table {
                 ..put
             })
         });
-        let scope = ddb_scope(&call);
+        let scope = call.scope;
         ddb_call(
             &self.session,
             self.table.clone(),
@@ -299,7 +292,7 @@ impl Table {
                 ..get
             })
         });
-        let scope = ddb_scope(&call);
+        let scope = call.scope;
         ddb_call(
             &self.session,
             self.table.clone(),
@@ -343,7 +336,7 @@ impl Table {
                 ..update
             })
         });
-        let scope = ddb_scope(&call);
+        let scope = call.scope;
         ddb_call(
             &self.session,
             self.table.clone(),
@@ -379,7 +372,7 @@ impl Table {
                 ..delete
             })
         });
-        let scope = ddb_scope(&call);
+        let scope = call.scope;
         ddb_call(
             &self.session,
             self.table.clone(),
@@ -429,7 +422,7 @@ impl Table {
             false => token.as_string(),
         };
         let parsed = o.finish().map(|()| (query, token));
-        let scope = ddb_scope(&call);
+        let scope = call.scope;
         ddb_call(
             &self.session,
             self.table.clone(),

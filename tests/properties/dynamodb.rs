@@ -12,8 +12,9 @@ use apiless::data::dynamodb::{
     js_number, page_token_decode, page_token_encode, parse_get_item_response, parse_query_response,
     parse_write_response, plain_json, put_item_request, query_request, to_attribute_value,
     update_item_request, validate_number, DeleteItem, Doc, GetItem, Index, Item, JsNumber, PutItem,
-    Query, ReturnValues, ScopeCheck, SortKeyCondition, Table, UpdateItem,
+    Query, ReturnValues, SortKeyCondition, Table, UpdateItem,
 };
+use apiless::data::owner::ScopeCheck;
 use apiless::{Error, ErrorKind};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

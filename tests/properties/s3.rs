@@ -3,7 +3,8 @@
 //! listings are typed errors.
 
 use apiless::codec::text::percent_encode;
-use apiless::data::s3::{decode, read_listing, scoped_key, ScopeCheck};
+use apiless::data::owner::ScopeCheck;
+use apiless::data::s3::{decode, read_listing, scoped_key};
 use apiless::http::Response;
 use apiless::ErrorKind;
 use proptest::collection::vec;

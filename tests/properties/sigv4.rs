@@ -33,7 +33,8 @@ use apiless::aws::aws_json::{self, Version};
 use apiless::aws::credentials::Credentials;
 use apiless::aws::signer::{self, Payload, Scope, MAX_PRESIGN_EXPIRES_SECS};
 use apiless::codec::text::percent_encode;
-use apiless::data::s3::{scoped_key, Bucket, ScopeCheck};
+use apiless::data::owner::ScopeCheck;
+use apiless::data::s3::{scoped_key, Bucket};
 use apiless::http::Request;
 use aws_sigv4::http_request::{
     self as aws, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,

@@ -16,6 +16,7 @@ use crate::aws::signed::{self, BodyHash};
 use crate::codec::json;
 use crate::codec::json::{Json, Map};
 use crate::codec::text::{self, Base64};
+use crate::data::owner::ScopeCheck;
 use crate::http::Transport;
 use crate::json;
 
@@ -180,17 +181,6 @@ pub struct Table {
     /// The secondary indexes the app declared (`db(table, { indexes })`): their partition key
     /// attributes hold an identity id too, so a write may set one only to the caller's own.
     pub indexes: Vec<Index>,
-}
-
-/// Whether the scope guard applies.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ScopeCheck {
-    /// Refuse any request whose partition key is not the signed-in identity id.
-    #[default]
-    Enforce,
-    /// Build the request whatever its partition key, so a demo can show IAM refusing it.
-    /// Never use this for real data access.
-    UnscopedForDemoOnly,
 }
 
 /// What a write answers with (`ReturnValues`).
