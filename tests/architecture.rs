@@ -40,6 +40,7 @@ const WITHIN: &[(&str, &[&str])] = &[
     ("signer", &["credentials"]),
     ("config", &["error"]),
     ("json", &["text"]),
+    ("skew", &["http"]),
     ("dynamodb", &["owner"]),
     ("s3", &["owner"]),
 ];

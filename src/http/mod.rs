@@ -7,6 +7,7 @@
 //! May use: the crate-wide leaves (`error`, `config`, `clock`, `mac`) and `codec`.
 
 pub mod retry;
+pub mod skew;
 
 use std::future::Future;
 

@@ -58,10 +58,10 @@ impl<T: Transport + 'static> Session<T> {
         let claims = tokens.id_claims()?;
         let key = storage::identity_id_key(&pool_id, &claims.sub);
         let endpoint = self.config.endpoint_for(Service::IdentityPool);
-        let transport = Clocked {
+        let transport = SkewLearning {
             inner: &self.transport,
             clock: &self.clock,
-            now: &self.now,
+            now: &*self.now,
         };
         let pool = IdentityPool {
             transport: &transport,

@@ -24,7 +24,8 @@ use crate::clock::{self, Clock};
 use crate::codec::text;
 use crate::config::{Config, Service};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Request, Response, Transport};
+use crate::http::skew::SkewLearning;
+use crate::http::Transport;
 
 mod account;
 mod aws_identity;
@@ -195,31 +196,6 @@ pub struct Session<T> {
     next_listener: Cell<u32>,
 }
 
-/// A transport that teaches the clock the skew from every response's `Date` header.
-struct Clocked<'a, T> {
-    inner: &'a T,
-    clock: &'a Clock,
-    now: &'a Now,
-}
-
-impl<T: Transport> Transport for Clocked<'_, T> {
-    async fn send(&self, request: Request) -> Result<Response> {
-        let response = self.inner.send(request).await?;
-        if let Some(server) = response.header("date").and_then(clock::parse_http_date) {
-            self.clock.learn(server, (self.now)());
-        }
-        Ok(response)
-    }
-
-    fn pause(&self, ms: f64) -> impl Future<Output = ()> {
-        self.inner.pause(ms)
-    }
-
-    fn jitter(&self) -> f64 {
-        self.inner.jitter()
-    }
-}
-
 impl<T: Transport + 'static> Session<T> {
     /// A session for `config`, restoring a signed-in user from `store` if one is there.
     pub fn new(
@@ -274,12 +250,12 @@ impl<T: Transport + 'static> Session<T> {
         self.clock.corrected((self.now)())
     }
 
-    fn pool(&self) -> (Clocked<'_, T>, String) {
+    fn pool(&self) -> (SkewLearning<'_, T>, String) {
         (
-            Clocked {
+            SkewLearning {
                 inner: &self.transport,
                 clock: &self.clock,
-                now: &self.now,
+                now: &*self.now,
             },
             self.config.endpoint_for(Service::UserPool),
         )
@@ -288,7 +264,7 @@ impl<T: Transport + 'static> Session<T> {
     /// Runs `call` with this session's user pool client, as a future that owns what it needs.
     fn with_pool<R: 'static>(
         self: &Rc<Self>,
-        call: impl AsyncFnOnce(&UserPool<'_, Clocked<'_, T>>) -> Result<R> + 'static,
+        call: impl AsyncFnOnce(&UserPool<'_, SkewLearning<'_, T>>) -> Result<R> + 'static,
     ) -> impl Future<Output = Result<R>> + 'static {
         let this = self.clone();
         async move {
