@@ -392,7 +392,7 @@ impl Client {
     #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
     pub fn sign_out(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "SignOutInput | undefined")] input: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SignOutInput")] input: JsValue,
     ) -> Promise {
         let input: SignOutInput = match optional("signOut", &input) {
             Ok(i) => i,
@@ -417,7 +417,7 @@ impl Client {
     #[wasm_bindgen(js_name = currentSession, unchecked_return_type = "Promise<AuthSession>")]
     pub fn current_session(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "SessionOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SessionOptions")] options: JsValue,
     ) -> Promise {
         let options: SessionOptions = match optional("currentSession", &options) {
             Ok(o) => o,
@@ -466,7 +466,7 @@ impl Client {
     pub fn db(
         &self,
         table: String,
-        #[wasm_bindgen(unchecked_param_type = "TableOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TableOptions")] options: JsValue,
     ) -> Result<Table, JsValue> {
         crate::config::validate_table_name(&table)?;
         let mut o = Fields::optional("options", &options, TABLE_OPTIONS);
@@ -499,7 +499,7 @@ impl Client {
     pub fn files(
         &self,
         bucket: String,
-        #[wasm_bindgen(unchecked_param_type = "FilesOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "FilesOptions")] options: JsValue,
     ) -> Result<Files, JsValue> {
         crate::config::validate_bucket_name(&bucket)?;
         let mut o = Fields::optional("options", &options, FILES_OPTIONS);

@@ -78,7 +78,7 @@ impl Files {
         key: String,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | Blob")]
         body: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "PutObjectOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PutObjectOptions")] options: JsValue,
     ) -> Promise {
         let mut o = Fields::optional("options", &options, PUT_OBJECT_OPTIONS);
         let opts = o.call();
@@ -136,7 +136,7 @@ impl Files {
     pub fn get(
         &self,
         key: String,
-        #[wasm_bindgen(unchecked_param_type = "GetObjectOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetObjectOptions")] options: JsValue,
     ) -> Promise {
         let mut o = Fields::optional("options", &options, GET_OBJECT_OPTIONS);
         let opts = o.call();
@@ -190,7 +190,7 @@ impl Files {
     pub fn head(
         &self,
         key: String,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         let mut o = Fields::optional("options", &options, CALL_OPTIONS);
         let opts = o.call();
@@ -239,7 +239,7 @@ impl Files {
     pub fn delete(
         &self,
         key: String,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         let mut o = Fields::optional("options", &options, CALL_OPTIONS);
         let opts = o.call();
@@ -267,7 +267,7 @@ impl Files {
     #[wasm_bindgen(js_name = list, unchecked_return_type = "Promise<ObjectList>")]
     pub fn list(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ListOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: JsValue,
     ) -> Promise {
         let mut o = Fields::optional("options", &options, LIST_OPTIONS);
         let opts = o.call();
@@ -337,7 +337,7 @@ impl Files {
     pub fn presign(
         &self,
         key: String,
-        #[wasm_bindgen(unchecked_param_type = "PresignOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PresignOptions")] options: JsValue,
     ) -> Promise {
         let mut o = Fields::optional("options", &options, PRESIGN_OPTIONS);
         let opts = o.call();

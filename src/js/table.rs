@@ -233,7 +233,7 @@ impl Table {
     pub fn put(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ItemInput")] item: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WriteOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
     ) -> Promise {
         let mut o = Fields::optional("options", &options, PUT_ITEM_OPTIONS);
         let call = o.call();
@@ -274,8 +274,8 @@ impl Table {
     #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn get(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "GetOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "AttributeValue")] sort_key: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetOptions")] options: JsValue,
     ) -> Promise {
         let mut o = Fields::optional("options", &options, GET_ITEM_OPTIONS);
         let call = o.call();
@@ -353,8 +353,8 @@ impl Table {
     #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn delete(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "DeleteOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "AttributeValue")] sort_key: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "DeleteOptions")] options: JsValue,
     ) -> Promise {
         let mut o = Fields::optional("options", &options, DELETE_ITEM_OPTIONS);
         let call = o.call();
@@ -392,7 +392,7 @@ impl Table {
     #[wasm_bindgen(js_name = query, unchecked_return_type = "Promise<QueryPage>")]
     pub fn query(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "QueryOptions")] options: JsValue,
     ) -> Promise {
         self.query_page(&options, QUERY_OPTIONS, JsValue::UNDEFINED)
     }

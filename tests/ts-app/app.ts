@@ -45,12 +45,12 @@ async function main(): Promise<void> {
 
   const id: string = await aws.identityId();
   const notes = aws.db("apiless-demo", { partitionKey: "pk", sortKey: "sk" });
-  await notes.put({ sk: "note-1", text: "hi", n: 1, big: 2n ** 70n, tags: new Set(["a"]), bytes: new Uint8Array([1]) }, undefined);
+  await notes.put({ sk: "note-1", text: "hi", n: 1, big: 2n ** 70n, tags: new Set(["a"]), bytes: new Uint8Array([1]) });
   const note: Item | undefined = await notes.get("note-1", { consistentRead: true });
   // Precise numbers, Maps and binary views go in; whatever get returned goes back as it is.
   await notes.put({ sk: "note-2", price: new NumberValue("0.1000000000000000000001"), ids: new Set([1, 2n, new NumberValue("3.5")]),
-    meta: new Map([["a", 1]]), raw: new Uint16Array([1]), view: new DataView(new ArrayBuffer(2)), gone: undefined }, undefined);
-  if (note) await notes.put(note, undefined);
+    meta: new Map([["a", 1]]), raw: new Uint16Array([1]), view: new DataView(new ArrayBuffer(2)), gone: undefined });
+  if (note) await notes.put(note);
   const price: AttributeValue | undefined = note?.price;
   if (price instanceof NumberValue) console.log(price.value.length);
   // @ts-expect-error a Date has no DynamoDB type
@@ -77,6 +77,19 @@ async function main(): Promise<void> {
   await notes.get("note-1", { values: { ":v": 1 } });
   // @ts-expect-error queryAll pages by itself
   notes.queryAll({ pageToken: "x" });
+
+  // Every options bag may be left out: each call below takes only what it needs.
+  await notes.get("note-1");
+  await notes.get();
+  await notes.delete("note-1");
+  await notes.query();
+  const quick = aws.files("apiless-demo");
+  await quick.put("b.txt", "hi");
+  await quick.get("b.txt");
+  await quick.list();
+  await quick.delete("b.txt");
+  await quick.presign("b.txt");
+  await aws.auth.signOut();
 
   const files = aws.files("apiless-demo");
   const put = await files.put("a b.txt", new Blob(["hi"]), { contentType: "text/plain", metadata: { owner: "alice" } });
