@@ -10,7 +10,7 @@ use crate::clock::{self, Clock};
 use crate::codec::text;
 use crate::error::{Error, Result};
 use crate::http::retry::{self, Policy};
-use crate::http::skew::SkewLearning;
+use crate::http::skew;
 use crate::http::{Request, Response, Transport};
 
 /// How the body is covered by the signature.
@@ -71,14 +71,6 @@ pub fn server_time_in(body: &[u8]) -> Option<f64> {
 }
 
 impl<T: Transport> Context<'_, T> {
-    fn learning(&self) -> SkewLearning<'_, T> {
-        SkewLearning {
-            inner: self.transport,
-            clock: self.clock,
-            now: self.now,
-        }
-    }
-
     async fn attempt(&self, request: &Request, hash: &BodyHash) -> Result<Response> {
         let mut signed = request.clone();
         let payload = match hash {
@@ -92,7 +84,9 @@ impl<T: Transport> Context<'_, T> {
             time_ms: self.clock.corrected((self.now)()),
         };
         signer::sign(&mut signed, self.credentials, &scope, payload)?;
-        self.learning().send(signed).await
+        let response = self.transport.send(signed).await?;
+        skew::learn_from_date(&response, self.clock, self.now);
+        Ok(response)
     }
 
     /// `e` with any copy of the signing credentials cut out of its text: a service may quote
@@ -128,7 +122,7 @@ impl<T: Transport> Context<'_, T> {
                         // browser may read it, and through the time its body states: sign
                         // again now.
                         if let Some(server) = server_time_in(&response.body) {
-                            self.learning().learn(server);
+                            self.clock.learn(server, (self.now)());
                         }
                         resigned = true;
                         continue;

@@ -1,6 +1,7 @@
-//! The one place the clock learns the skew from answers: a transport wrapper that reads every
-//! response's `Date` header (where the browser may read it) before handing the response on.
-//! The session wraps its Cognito calls in it, and `aws::signed` every signed attempt.
+//! The one place the clock learns the skew from answers: [`learn_from_date`] reads a response's
+//! `Date` header (where the browser may read it), and [`SkewLearning`] wraps a transport so
+//! every response teaches the clock. The session wraps its Cognito calls in it; `aws::signed`
+//! calls [`learn_from_date`] after each signed attempt (one async layer less in every call).
 
 use std::future::Future;
 
@@ -18,19 +19,17 @@ pub struct SkewLearning<'a, T> {
     pub now: &'a dyn Fn() -> f64,
 }
 
-impl<T> SkewLearning<'_, T> {
-    /// Teaches the clock that the server's time is `server_ms` now.
-    pub fn learn(&self, server_ms: f64) {
-        self.clock.learn(server_ms, (self.now)());
+/// Teaches `clock` the server's time from `response`'s `Date` header, when it has one.
+pub fn learn_from_date(response: &Response, clock: &Clock, now: &dyn Fn() -> f64) {
+    if let Some(server) = response.header("date").and_then(clock::parse_http_date) {
+        clock.learn(server, now());
     }
 }
 
 impl<T: Transport> Transport for SkewLearning<'_, T> {
     async fn send(&self, request: Request) -> Result<Response> {
         let response = self.inner.send(request).await?;
-        if let Some(server) = response.header("date").and_then(clock::parse_http_date) {
-            self.learn(server);
-        }
+        learn_from_date(&response, self.clock, self.now);
         Ok(response)
     }
 
