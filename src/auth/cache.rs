@@ -1,6 +1,6 @@
-//! An expiring value with single-flight refresh: tokens and credentials are reused until
-//! shortly before the expiry the service gave them (never a fixed TTL), and however many
-//! callers need a new one at once, one request fetches it.
+//! One fetch at a time, and an expiring value refreshed that way: tokens and credentials are
+//! reused until shortly before the expiry the service gave them (never a fixed TTL), and
+//! however many callers need a new one at once, one request fetches it.
 //!
 //! Time is a parameter: every check takes `now_ms`.
 
@@ -36,14 +36,67 @@ impl<T> Expiring<T> {
     }
 }
 
-/// A refresh in flight, shared by every caller waiting for it.
-pub type Pending<T> = Shared<LocalBoxFuture<'static, Result<T>>>;
+/// A fetch in flight, shared by every caller waiting for it.
+pub type InFlight<T> = Shared<LocalBoxFuture<'static, Result<T>>>;
+
+/// One fetch at a time: callers that come while one is in flight join it. Used for the token
+/// refresh and, through [`SingleFlight`], for the AWS credentials.
+pub struct OneAtATime<T: Clone + 'static> {
+    pending: RefCell<Option<InFlight<T>>>,
+    generation: Cell<u64>,
+}
+
+impl<T: Clone + 'static> OneAtATime<T> {
+    /// Nothing in flight.
+    pub fn new() -> Rc<Self> {
+        Rc::new(OneAtATime {
+            pending: RefCell::new(None),
+            generation: Cell::new(0),
+        })
+    }
+
+    /// Joins the fetch in flight, or starts the one `fetch` makes.
+    pub fn run(
+        self: &Rc<Self>,
+        fetch: impl FnOnce() -> LocalBoxFuture<'static, Result<T>>,
+    ) -> InFlight<T> {
+        if let Some(pending) = self.pending.borrow().as_ref() {
+            return pending.clone();
+        }
+        let this = self.clone();
+        let generation = self.generation.get();
+        let fetch = fetch();
+        let future = async move {
+            let result = fetch.await;
+            // A forget has already emptied the slot, perhaps for a newer fetch.
+            if this.generation.get() == generation {
+                *this.pending.borrow_mut() = None;
+            }
+            result
+        }
+        .boxed_local()
+        .shared();
+        *self.pending.borrow_mut() = Some(future.clone());
+        future
+    }
+
+    /// Counts [`OneAtATime::forget`]s: a fetch begun at another count is no longer current.
+    pub fn generation(&self) -> u64 {
+        self.generation.get()
+    }
+
+    /// Lets go of the fetch in flight: the next caller starts a new one, and the old one
+    /// settles as no longer current.
+    pub fn forget(&self) {
+        self.generation.set(self.generation.get() + 1);
+        *self.pending.borrow_mut() = None;
+    }
+}
 
 /// An expiring value refreshed by one request at a time.
 pub struct SingleFlight<T: Clone + 'static> {
     current: RefCell<Option<Expiring<T>>>,
-    pending: RefCell<Option<Pending<T>>>,
-    generation: Cell<u64>,
+    flight: Rc<OneAtATime<T>>,
 }
 
 impl<T: Clone + 'static> SingleFlight<T> {
@@ -51,8 +104,7 @@ impl<T: Clone + 'static> SingleFlight<T> {
     pub fn new() -> Rc<Self> {
         Rc::new(SingleFlight {
             current: RefCell::new(None),
-            pending: RefCell::new(None),
-            generation: Cell::new(0),
+            flight: OneAtATime::new(),
         })
     }
 
@@ -75,35 +127,29 @@ impl<T: Clone + 'static> SingleFlight<T> {
     pub fn refresh(
         self: &Rc<Self>,
         start: impl FnOnce() -> LocalBoxFuture<'static, Result<Expiring<T>>>,
-    ) -> Pending<T> {
-        if let Some(pending) = self.pending.borrow().as_ref() {
-            return pending.clone();
-        }
+    ) -> InFlight<T> {
         let this = self.clone();
-        let generation = self.generation.get();
-        let fetch = start();
-        let future = async move {
-            let result = fetch.await;
-            if this.generation.get() != generation {
-                return Err(crate::error::Error::aborted());
+        let generation = self.flight.generation();
+        self.flight.run(move || {
+            let fetch = start();
+            async move {
+                let fresh = fetch.await;
+                if this.flight.generation() != generation {
+                    return Err(crate::error::Error::aborted());
+                }
+                let fresh = fresh?;
+                let value = fresh.value.clone();
+                *this.current.borrow_mut() = Some(fresh);
+                Ok(value)
             }
-            *this.pending.borrow_mut() = None;
-            let fresh = result?;
-            let value = fresh.value.clone();
-            *this.current.borrow_mut() = Some(fresh);
-            Ok(value)
-        }
-        .boxed_local()
-        .shared();
-        *self.pending.borrow_mut() = Some(future.clone());
-        future
+            .boxed_local()
+        })
     }
 
     /// Forgets the value and any refresh in flight.
     pub fn clear(&self) {
-        self.generation.set(self.generation.get() + 1);
+        self.flight.forget();
         *self.current.borrow_mut() = None;
-        *self.pending.borrow_mut() = None;
     }
 }
 

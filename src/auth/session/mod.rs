@@ -9,9 +9,9 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 
-use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
+use futures_util::future::FutureExt;
 
-use crate::auth::cache::{Expiring, SingleFlight};
+use crate::auth::cache::{Expiring, InFlight, OneAtATime, SingleFlight};
 use crate::auth::identity_pool::{self, IdentityPool};
 use crate::auth::srp::{self, Ephemeral};
 use crate::auth::storage::{self, Store};
@@ -176,8 +176,6 @@ enum State {
     SignedIn(SignedIn),
 }
 
-type RefreshFuture = Shared<LocalBoxFuture<'static, Result<Tokens>>>;
-
 /// A user pool session. Shared as `Rc<Session<T>>`: async methods take `self: &Rc<Self>` and
 /// clone it, so a JS caller dropping its handle cannot leave a future dangling.
 pub struct Session<T> {
@@ -189,7 +187,7 @@ pub struct Session<T> {
     random: Random,
     state: RefCell<State>,
     prepared: RefCell<Option<Ephemeral>>,
-    refreshing: RefCell<Option<RefreshFuture>>,
+    refreshing: Rc<OneAtATime<Tokens>>,
     aws: Rc<SingleFlight<AwsIdentity>>,
     generation: Cell<u64>,
     listeners: RefCell<Vec<(u32, Listener)>>,
@@ -222,7 +220,7 @@ impl<T: Transport + 'static> Session<T> {
             random,
             state: RefCell::new(state),
             prepared: RefCell::new(None),
-            refreshing: RefCell::new(None),
+            refreshing: OneAtATime::new(),
             aws: SingleFlight::new(),
             generation: Cell::new(0),
             listeners: RefCell::new(Vec::new()),
@@ -312,7 +310,7 @@ impl<T: Transport + 'static> Session<T> {
     /// flight) are discarded, and the next refresh starts afresh.
     fn new_generation(&self) {
         self.generation.set(self.generation.get() + 1);
-        *self.refreshing.borrow_mut() = None;
+        self.refreshing.forget();
         self.aws.clear();
     }
 
@@ -392,7 +390,7 @@ impl<T: Transport + 'static> Session<T> {
                     }
                     // Same user, same identity: the credentials stay; a refresh in flight
                     // here is dropped for the tokens the other tab already has.
-                    *self.refreshing.borrow_mut() = None;
+                    self.refreshing.forget();
                     self.learn_from_tokens(&stored_tokens);
                     *self.state.borrow_mut() = State::SignedIn(SignedIn {
                         username,

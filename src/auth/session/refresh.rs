@@ -25,24 +25,11 @@ impl<T: Transport + 'static> Session<T> {
     }
 
     /// Refreshes the tokens now (joining a refresh already in flight).
-    pub fn refresh(self: &Rc<Self>) -> RefreshFuture {
-        if let Some(pending) = self.refreshing.borrow().as_ref() {
-            return pending.clone();
-        }
+    pub fn refresh(self: &Rc<Self>) -> InFlight<Tokens> {
         let this = self.clone();
         let generation = self.generation.get();
-        let future = async move {
-            let result = this.refresh_once(generation).await;
-            // A new generation has already emptied the slot, perhaps for a newer refresh.
-            if this.generation.get() == generation {
-                *this.refreshing.borrow_mut() = None;
-            }
-            result
-        }
-        .boxed_local()
-        .shared();
-        *self.refreshing.borrow_mut() = Some(future.clone());
-        future
+        self.refreshing
+            .run(move || async move { this.refresh_once(generation).await }.boxed_local())
     }
 
     async fn refresh_once(&self, generation: u64) -> Result<Tokens> {
