@@ -187,15 +187,22 @@ pub fn clear_tokens(store: &dyn Store, client_id: &str, username: &str) {
     }
 }
 
+/// `CognitoIdentityServiceProvider.<clientId>.`: the start of every key of this app client
+/// (the one place the peers' layout is spelt; a `storage` event from another tab is ours when
+/// its key starts so).
+pub fn client_prefix(client_id: &str) -> String {
+    format!("CognitoIdentityServiceProvider.{client_id}.")
+}
+
 /// `CognitoIdentityServiceProvider.<clientId>.<username>.<item>` (`idToken`, `accessToken`,
 /// `refreshToken`, `clockDrift`, ...).
 pub fn user_key(client_id: &str, username: &str, item: &str) -> String {
-    format!("CognitoIdentityServiceProvider.{client_id}.{username}.{item}")
+    format!("{}{username}.{item}", client_prefix(client_id))
 }
 
 /// `CognitoIdentityServiceProvider.<clientId>.LastAuthUser`: who signed in last.
 pub fn last_user_key(client_id: &str) -> String {
-    format!("CognitoIdentityServiceProvider.{client_id}.LastAuthUser")
+    client_prefix(client_id) + "LastAuthUser"
 }
 
 #[cfg(test)]
@@ -204,6 +211,10 @@ mod tests {
 
     #[test]
     fn keys_follow_the_peer_layout() {
+        assert_eq!(
+            client_prefix("4lq2abc"),
+            "CognitoIdentityServiceProvider.4lq2abc."
+        );
         assert_eq!(
             user_key("4lq2abc", "alice", "idToken"),
             "CognitoIdentityServiceProvider.4lq2abc.alice.idToken"

@@ -120,10 +120,7 @@ pub(super) struct TabSync {
 impl TabSync {
     pub(super) fn start(session: &Rc<Session<Fetch>>) -> Option<TabSync> {
         let window = web_sys::window()?;
-        let prefix = format!(
-            "CognitoIdentityServiceProvider.{}.",
-            session.config().user_pool_client_id
-        );
+        let prefix = storage::client_prefix(&session.config().user_pool_client_id);
         let session = Rc::downgrade(session);
         let listener =
             Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
