@@ -21,8 +21,8 @@ use zeroize::Zeroizing;
 
 use crate::auth::modp::{self, Elem};
 use crate::codec::text::{hex, hex_value, Base64};
+use crate::crypto::hmac_sha256;
 use crate::error::{Error, Result};
-use crate::mac::hmac_sha256;
 
 /// Fewer random bytes than this for `a` is refused: RFC 5054 asks for at least 256 bits.
 pub const MIN_RANDOM_BYTES: usize = 32;

@@ -2,7 +2,7 @@
 //! signed request with skew correction and retries ([`signed`]) and the AWS JSON protocol of
 //! Cognito and DynamoDB ([`aws_json`]). Knows nothing of users, sessions or tables.
 //!
-//! May use: `http`, the crate-wide leaves (`error`, `config`, `clock`, `mac`) and `codec`.
+//! May use: `http`, the crate-wide leaves (`error`, `config`, `clock`, `crypto`) and `codec`.
 
 pub mod aws_json;
 pub mod credentials;

@@ -23,9 +23,9 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::aws::credentials::Credentials;
 use crate::clock;
 use crate::codec::text::{self, hex, hex_value};
+use crate::crypto::hmac_sha256;
 use crate::error::{Error, Result};
 use crate::http::Request;
-use crate::mac::hmac_sha256;
 
 /// The longest validity of a presigned URL that SigV4 allows: seven days, in seconds.
 pub const MAX_PRESIGN_EXPIRES_SECS: u64 = 604_800;

@@ -4,7 +4,7 @@
 //! they can be exercised natively with any [`Transport`]. [`Fetch`] is the browser transport;
 //! [`retry`] is the AWS standard retry policy every service call runs under.
 //!
-//! May use: the crate-wide leaves (`error`, `config`, `clock`, `mac`) and `codec`.
+//! May use: the crate-wide leaves (`error`, `config`, `clock`, `crypto`) and `codec`.
 
 pub mod retry;
 pub mod skew;
