@@ -1,11 +1,22 @@
-//! HMAC-SHA-256, the one keyed hash apiless needs: SigV4's signing-key derivation and SRP's
-//! key derivation and password claim. Written out here (RFC 2104, a dozen lines over `sha2`)
-//! rather than taken from the `hmac` crate so that the key block, the key XORed with the pads,
-//! which is as good as the key, is wiped when done: `hmac` leaves it on the stack. `sha2` is
-//! built with its `zeroize` feature, so the hash states wipe themselves when dropped.
+//! The one place apiless hashes: SHA-256 (SigV4's payload and canonical request hashes, SRP's
+//! u, x and k) and HMAC-SHA-256, the one keyed hash apiless needs (SigV4's signing-key
+//! derivation, SRP's key derivation and password claim). HMAC is written out here (RFC 2104, a
+//! dozen lines over `sha2`) rather than taken from the `hmac` crate so that the key block, the
+//! key XORed with the pads, which is as good as the key, is wiped when done: `hmac` leaves it on
+//! the stack. `sha2` is built with its `zeroize` feature, so the hash states wipe themselves
+//! when dropped. (The browser hashes large uploads with WebCrypto instead: `js/files.rs`.)
 
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
+
+/// SHA-256 of the concatenation of `parts`.
+pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for part in parts {
+        h.update(part);
+    }
+    h.finalize().into()
+}
 
 /// SHA-256's block: keys are padded (or first hashed) to this length.
 const BLOCK: usize = 64;

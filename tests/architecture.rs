@@ -299,3 +299,28 @@ fn javascript_comes_from_one_helper_module() {
         found.join("\n")
     );
 }
+
+/// One place hashes: only `src/crypto.rs` may name the `sha2` crate, so that every SHA-256 and
+/// HMAC goes through the helpers that wipe what they must (unit tests in sibling files may use
+/// it as a reference).
+#[test]
+fn only_crypto_uses_the_hash_crate() {
+    let found: Vec<String> = modules()
+        .iter()
+        .filter(|m| m.name != "crypto" && !m.file.ends_with("tests.rs"))
+        .flat_map(|m| {
+            let source = fs::read_to_string(&m.file).expect("readable source");
+            source
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| line.contains("sha2::") && !line.trim_start().starts_with("//"))
+                .map(|(i, line)| format!("{}:{}: {}", m.file, i + 1, line.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "sha2 used outside src/crypto.rs:\n{}",
+        found.join("\n")
+    );
+}

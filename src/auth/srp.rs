@@ -16,12 +16,11 @@
 
 use std::sync::OnceLock;
 
-use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::auth::modp::{self, Elem};
 use crate::codec::text::{hex, hex_value, Base64};
-use crate::crypto::hmac_sha256;
+use crate::crypto::{hmac_sha256, sha256};
 use crate::error::{Error, Result};
 
 /// Fewer random bytes than this for `a` is refused: RFC 5054 asks for at least 256 bits.
@@ -169,14 +168,6 @@ fn k() -> &'static Elem {
         // A 256-bit digest always fits.
         Elem::new(&modp::from_be_bytes(&digest).unwrap_or([0; modp::LIMBS]))
     })
-}
-
-fn sha256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    for part in parts {
-        h.update(part);
-    }
-    h.finalize().into()
 }
 
 /// Minimal big-endian bytes with a zero byte in front when the top bit is set (or for zero).

@@ -17,13 +17,12 @@
 use std::borrow::Cow;
 
 use aws_sigv4::sign::v4;
-use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::aws::credentials::Credentials;
 use crate::clock;
 use crate::codec::text::{self, hex, hex_value};
-use crate::crypto::hmac_sha256;
+use crate::crypto::{hmac_sha256, sha256};
 use crate::error::{Error, Result};
 use crate::http::Request;
 
@@ -94,7 +93,7 @@ pub fn sign(
     let method = checked_method(&request.method)?;
     let signing = Signing::new(credentials, scope)?;
     let payload_hash: Cow<'_, str> = match payload {
-        Payload::Bytes(bytes) => Cow::Owned(hex(&Sha256::digest(bytes))),
+        Payload::Bytes(bytes) => Cow::Owned(hex(&sha256(&[bytes]))),
         Payload::Sha256Hex(hash) => Cow::Owned(checked_sha256_hex(hash)?),
         Payload::Unsigned => Cow::Borrowed(UNSIGNED_PAYLOAD),
     };
@@ -254,7 +253,7 @@ impl<'a> Signing<'a> {
             "{ALGORITHM}\n{}\n{}\n{}",
             self.amz_date,
             self.credential_scope,
-            hex(&Sha256::digest(canonical_request.as_bytes()))
+            hex(&sha256(&[canonical_request.as_bytes()]))
         ));
         let key = self
             .credentials
