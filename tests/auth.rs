@@ -8,7 +8,7 @@ mod common;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use apiless::auth::session::{ChallengeAnswer, Event, SignInStep};
+use apiless::auth::session::{ChallengeResponse, Event, SignInStep};
 use apiless::auth::storage::{self, MemoryStore, Store};
 use apiless::auth::user_pool::UserPool;
 use apiless::error::{ErrorKind, Result};
@@ -139,7 +139,7 @@ async fn bad_input_is_refused_before_any_request() {
         Some("password")
     );
     let e = s
-        .confirm_sign_in(ChallengeAnswer {
+        .confirm_sign_in(ChallengeResponse {
             code: Some("123456".into()),
             ..Default::default()
         })

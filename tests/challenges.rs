@@ -10,7 +10,7 @@ mod common;
 
 use std::rc::Rc;
 
-use apiless::auth::session::{ChallengeAnswer, Session, SignInStep};
+use apiless::auth::session::{ChallengeResponse, Session, SignInStep};
 use apiless::auth::storage::MemoryStore;
 use apiless::error::ErrorKind;
 use apiless::http::Fetch;
@@ -77,7 +77,7 @@ async fn an_admin_created_user_sets_a_new_password_at_first_sign_in() {
     assert_eq!(step.name, "NEW_PASSWORD_REQUIRED");
 
     let e = s
-        .confirm_sign_in(ChallengeAnswer {
+        .confirm_sign_in(ChallengeResponse {
             code: Some("x".into()),
             ..Default::default()
         })
@@ -91,7 +91,7 @@ async fn an_admin_created_user_sets_a_new_password_at_first_sign_in() {
     // (ministack does not apply the password policy to NEW_PASSWORD; AWS does.)
     let new = format!("New-{}-Pw9!", random_hex(4));
     let user = done(
-        s.confirm_sign_in(ChallengeAnswer {
+        s.confirm_sign_in(ChallengeResponse {
             new_password: Some(new.clone()),
             ..Default::default()
         })
@@ -150,7 +150,7 @@ async fn a_user_who_set_up_totp_is_asked_for_its_code_at_sign_in() {
     let step = next(s.sign_in(&username, pw(&password)).await.unwrap());
     assert_eq!(step.name, "SOFTWARE_TOKEN_MFA");
     let e = s
-        .confirm_sign_in(ChallengeAnswer::default())
+        .confirm_sign_in(ChallengeResponse::default())
         .await
         .unwrap_err();
     assert_eq!(
@@ -159,7 +159,7 @@ async fn a_user_who_set_up_totp_is_asked_for_its_code_at_sign_in() {
         "no code: refused before any request"
     );
     let e = s
-        .confirm_sign_in(ChallengeAnswer {
+        .confirm_sign_in(ChallengeResponse {
             code: Some(wrong.into()),
             ..Default::default()
         })
@@ -167,7 +167,7 @@ async fn a_user_who_set_up_totp_is_asked_for_its_code_at_sign_in() {
         .unwrap_err();
     assert_eq!(e.code, "CodeMismatchException", "{e}");
     let user = done(
-        s.confirm_sign_in(ChallengeAnswer {
+        s.confirm_sign_in(ChallengeResponse {
             code: Some(totp(&setup.secret, js_sys::Date::now())),
             ..Default::default()
         })
@@ -188,7 +188,7 @@ async fn an_expired_challenge_is_refused_before_any_request() {
     );
     clock.advance_ms(4.0 * 60_000.0);
     let e = s
-        .confirm_sign_in(ChallengeAnswer {
+        .confirm_sign_in(ChallengeResponse {
             new_password: Some("New-Passw0rd!x".into()),
             ..Default::default()
         })

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use apiless::auth::session::{ChallengeAnswer, Event, Session, SignInStep};
+use apiless::auth::session::{ChallengeResponse, Event, Session, SignInStep};
 use apiless::auth::storage::{MemoryStore, Store};
 use apiless::config::{Config, RawConfig};
 use apiless::error::Result;
@@ -247,7 +247,7 @@ fn sms_mfa_sends_the_code_with_the_session() {
         "+*******1234"
     );
     assert!(matches!(
-        run(s.confirm_sign_in(ChallengeAnswer {
+        run(s.confirm_sign_in(ChallengeResponse {
             code: Some(" 123456 ".into()),
             ..Default::default()
         }))
@@ -269,7 +269,7 @@ fn email_otp_sends_its_code() {
     });
     let (s, script) = session_meeting(otp, vec![tokens_answer()]);
     assert_eq!(next_name(&sign_in(&s)), "EMAIL_OTP");
-    run(s.confirm_sign_in(ChallengeAnswer {
+    run(s.confirm_sign_in(ChallengeResponse {
         code: Some("86420".into()),
         ..Default::default()
     }))
@@ -292,7 +292,7 @@ fn select_mfa_type_checks_the_choice_then_continues() {
         panic!("a step")
     };
     assert_eq!(next.mfa_types, ["SMS_MFA", "SOFTWARE_TOKEN_MFA"]);
-    let e = run(s.confirm_sign_in(ChallengeAnswer {
+    let e = run(s.confirm_sign_in(ChallengeResponse {
         mfa_type: Some("EMAIL_OTP".into()),
         ..Default::default()
     }))
@@ -300,7 +300,7 @@ fn select_mfa_type_checks_the_choice_then_continues() {
     assert_eq!(e.field.as_deref(), Some("mfaType"));
     assert_eq!(script.sent.borrow().len(), 2, "refused before any request");
 
-    let step = run(s.confirm_sign_in(ChallengeAnswer {
+    let step = run(s.confirm_sign_in(ChallengeResponse {
         mfa_type: Some("SOFTWARE_TOKEN_MFA".into()),
         ..Default::default()
     }))
@@ -311,7 +311,7 @@ fn select_mfa_type_checks_the_choice_then_continues() {
         json!({"USERNAME": "alice", "ANSWER": "SOFTWARE_TOKEN_MFA"})
     );
     assert_eq!(script.sent(2).1["Session"], "sess-1");
-    run(s.confirm_sign_in(ChallengeAnswer {
+    run(s.confirm_sign_in(ChallengeResponse {
         code: Some("654321".into()),
         ..Default::default()
     }))
@@ -359,7 +359,7 @@ fn mfa_setup_associates_verifies_then_answers_with_the_verified_session() {
     );
 
     assert!(matches!(
-        run(s.confirm_sign_in(ChallengeAnswer {
+        run(s.confirm_sign_in(ChallengeResponse {
             code: Some("123456".into()),
             ..Default::default()
         }))
@@ -394,14 +394,14 @@ fn new_password_required_asks_for_the_required_attributes_first() {
         panic!("a step")
     };
     assert_eq!(next.required_attributes, ["name"]);
-    let e = run(s.confirm_sign_in(ChallengeAnswer {
+    let e = run(s.confirm_sign_in(ChallengeResponse {
         new_password: Some("N3w-Passw0rd!".into()),
         ..Default::default()
     }))
     .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("attributes"));
     assert!(e.message.contains("name"));
-    run(s.confirm_sign_in(ChallengeAnswer {
+    run(s.confirm_sign_in(ChallengeResponse {
         new_password: Some("N3w-Passw0rd!".into()),
         attributes: vec![("name".into(), "Alice".into())],
         ..Default::default()
@@ -416,7 +416,7 @@ fn new_password_required_asks_for_the_required_attributes_first() {
 #[test]
 fn a_challenge_the_server_never_sent_is_refused() {
     let (s, script) = session_meeting(tokens_answer(), vec![]);
-    let e = run(s.confirm_sign_in(ChallengeAnswer {
+    let e = run(s.confirm_sign_in(ChallengeResponse {
         code: Some("1".into()),
         ..Default::default()
     }))
@@ -473,7 +473,7 @@ fn signing_out_when_signed_out_or_mid_challenge_is_fine_and_the_session_stays_us
     run(s.sign_out(true)).unwrap();
     assert_eq!(next_name(&sign_in(&s)), "SMS_MFA");
     run(s.sign_out(false)).unwrap();
-    let e = run(s.confirm_sign_in(ChallengeAnswer {
+    let e = run(s.confirm_sign_in(ChallengeResponse {
         code: Some("1".into()),
         ..Default::default()
     }))
@@ -516,7 +516,7 @@ fn a_refresh_in_flight_cannot_undo_a_newer_sign_in() {
     let result = poll_once(&mut alice_refresh).expect("done");
     assert_eq!(result.unwrap_err().code, "NotAuthorizedException");
     assert!(s.current_user().is_none(), "alice is not signed in again");
-    let user = match run(s.confirm_sign_in(ChallengeAnswer {
+    let user = match run(s.confirm_sign_in(ChallengeResponse {
         code: Some("123456".into()),
         ..Default::default()
     }))

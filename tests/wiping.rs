@@ -9,7 +9,7 @@
 //!   the `x-amz-security-token` header of the signed request when it is dropped or re-signed);
 //! - an SRP password claim (the password, x, g^x's exponent a + u*x, S, pad(S), u);
 //! - token answers of RespondToAuthChallenge and of a refresh (the body and its parsed JSON;
-//!   the `NewTokens` handed to the session are its own copies and are not counted).
+//!   the `IssuedTokens` handed to the session are its own copies and are not counted).
 //!
 //! A "piece" is any 16 bytes of a marker at an offset that is a multiple of 8, so a copy cut
 //! short by a growing buffer is found too.
@@ -25,7 +25,7 @@ use std::task::{Context, Poll, Waker};
 use apiless::auth::identity_pool::IdentityPool;
 use apiless::auth::modp::{self, Elem};
 use apiless::auth::srp::{Challenge, Ephemeral};
-use apiless::auth::user_pool::{AuthAnswer, UserPool};
+use apiless::auth::user_pool::{AuthResult, UserPool};
 use apiless::aws::credentials::Credentials;
 use apiless::aws::signer::{self, Payload, Scope};
 use apiless::error::Result;
@@ -389,11 +389,11 @@ fn token_answers_leave_no_copy_but_the_tokens_handed_over() {
         let answer =
             run(pool.respond("PASSWORD_VERIFIER", Some("session"), &[("USERNAME", USER)])).unwrap();
         let refreshed = run(pool.refresh("an-older-refresh-token")).unwrap();
-        let read = matches!(&answer, AuthAnswer::Tokens(t) if t.refresh_token.as_deref() == Some(REFRESH_TOKEN))
+        let read = matches!(&answer, AuthResult::Tokens(t) if t.refresh_token.as_deref() == Some(REFRESH_TOKEN))
             && refreshed.id_token == ID_TOKEN;
         // The tokens themselves are the session's from here on: kept past the count.
         kept.push(answer);
-        kept.push(AuthAnswer::Tokens(refreshed));
+        kept.push(AuthResult::Tokens(refreshed));
         read
     });
     assert!(read);

@@ -68,7 +68,7 @@ impl FromIterator<(String, String)> for Parameters {
 
 /// Tokens as an authentication answer carries them; a refresh may omit the refresh token.
 #[derive(Clone, PartialEq, Eq)]
-pub struct NewTokens {
+pub struct IssuedTokens {
     /// The ID token.
     pub id_token: String,
     /// The access token.
@@ -77,17 +77,17 @@ pub struct NewTokens {
     pub refresh_token: Option<String>,
 }
 
-impl std::fmt::Debug for NewTokens {
+impl std::fmt::Debug for IssuedTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("NewTokens { ** redacted ** }")
+        f.write_str("IssuedTokens { ** redacted ** }")
     }
 }
 
 /// What an authentication step answers: tokens, or another challenge.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AuthAnswer {
+pub enum AuthResult {
     /// Signed in.
-    Tokens(NewTokens),
+    Tokens(IssuedTokens),
     /// Another step is needed.
     Challenge(Challenge),
 }
@@ -155,8 +155,8 @@ impl<T: Transport> UserPool<'_, T> {
             "AuthParameters": { "USERNAME": username, "SRP_A": srp_a_hex },
         });
         match auth_answer(&*self.call("InitiateAuth", &body).await?)? {
-            AuthAnswer::Challenge(c) => Ok(c),
-            AuthAnswer::Tokens(_) => Err(Error::protocol(
+            AuthResult::Challenge(c) => Ok(c),
+            AuthResult::Tokens(_) => Err(Error::protocol(
                 "Cognito answered USER_SRP_AUTH with tokens and no challenge",
             )),
         }
@@ -168,7 +168,7 @@ impl<T: Transport> UserPool<'_, T> {
         name: &str,
         session: Option<&str>,
         responses: &[(&str, &str)],
-    ) -> Result<AuthAnswer> {
+    ) -> Result<AuthResult> {
         let responses: Map = responses
             .iter()
             .map(|(k, v)| ((*k).to_owned(), json!(v)))
@@ -185,7 +185,7 @@ impl<T: Transport> UserPool<'_, T> {
     }
 
     /// New ID and access tokens (and perhaps a rotated refresh token) for a refresh token.
-    pub async fn refresh(&self, refresh_token: &str) -> Result<NewTokens> {
+    pub async fn refresh(&self, refresh_token: &str) -> Result<IssuedTokens> {
         not_empty("refreshToken", refresh_token)?;
         let body = json!({
             "AuthFlow": "REFRESH_TOKEN_AUTH",
@@ -193,8 +193,8 @@ impl<T: Transport> UserPool<'_, T> {
             "AuthParameters": { "REFRESH_TOKEN": refresh_token },
         });
         match auth_answer(&*self.call("InitiateAuth", &body).await?)? {
-            AuthAnswer::Tokens(t) => Ok(t),
-            AuthAnswer::Challenge(c) => Err(Error::protocol(format!(
+            AuthResult::Tokens(t) => Ok(t),
+            AuthResult::Challenge(c) => Err(Error::protocol(format!(
                 "Cognito answered a refresh with the challenge {}",
                 c.name
             ))),
@@ -394,7 +394,7 @@ fn code_delivery(v: &Json) -> CodeDelivery {
 }
 
 /// Reads an `InitiateAuth` / `RespondToAuthChallenge` answer.
-pub fn auth_answer(answer: &Json) -> Result<AuthAnswer> {
+pub fn auth_answer(answer: &Json) -> Result<AuthResult> {
     if let Some(result) = answer.get("AuthenticationResult").filter(|r| r.is_object()) {
         let id_token = text(result, "IdToken");
         let access_token = text(result, "AccessToken");
@@ -408,7 +408,7 @@ pub fn auth_answer(answer: &Json) -> Result<AuthAnswer> {
             .and_then(Json::as_str)
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
-        return Ok(AuthAnswer::Tokens(NewTokens {
+        return Ok(AuthResult::Tokens(IssuedTokens {
             id_token,
             access_token,
             refresh_token,
@@ -433,7 +433,7 @@ pub fn auth_answer(answer: &Json) -> Result<AuthAnswer> {
         .get("Session")
         .and_then(Json::as_str)
         .map(str::to_owned);
-    Ok(AuthAnswer::Challenge(Challenge {
+    Ok(AuthResult::Challenge(Challenge {
         name: name.to_owned(),
         parameters,
         session,
@@ -516,7 +516,7 @@ mod tests {
             },
             "Session": "AYABeD-secret-session"
         });
-        let AuthAnswer::Challenge(c) = auth_answer(&answer).unwrap() else {
+        let AuthResult::Challenge(c) = auth_answer(&answer).unwrap() else {
             panic!("a challenge")
         };
         assert_eq!(c.name, "PASSWORD_VERIFIER");
@@ -528,7 +528,7 @@ mod tests {
     #[test]
     fn tokens_are_read_and_a_refresh_may_omit_the_refresh_token() {
         let answer = json!({"AuthenticationResult": {"IdToken": "i", "AccessToken": "a", "ExpiresIn": 3600, "TokenType": "Bearer"}, "ChallengeParameters": {}});
-        let AuthAnswer::Tokens(t) = auth_answer(&answer).unwrap() else {
+        let AuthResult::Tokens(t) = auth_answer(&answer).unwrap() else {
             panic!("tokens")
         };
         assert_eq!(
@@ -566,7 +566,7 @@ mod tests {
         .unwrap();
         assert!(matches!(
             answer,
-            AuthAnswer::Tokens(NewTokens {
+            AuthResult::Tokens(IssuedTokens {
                 refresh_token: Some(_),
                 ..
             })

@@ -254,7 +254,7 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "ConfirmSignInInput")] input: JsValue,
     ) -> Promise {
         with_input("confirmSignIn", input, |i: ConfirmSignInInput| {
-            let answer = ChallengeAnswer {
+            let answer = ChallengeResponse {
                 code: i.code,
                 new_password: i.new_password,
                 attributes: i.attributes,

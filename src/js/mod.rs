@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 use futures_util::future::LocalBoxFuture;
 use web_sys::AbortSignal;
 
-use crate::auth::session::{AwsIdentity, ChallengeAnswer, NextStep, Session, SignInStep, User};
+use crate::auth::session::{AwsIdentity, ChallengeResponse, NextStep, Session, SignInStep, User};
 use crate::auth::storage;
 use crate::auth::user_pool::CodeDelivery;
 use crate::aws::signed::{self, BodyHash};

@@ -17,7 +17,7 @@ use crate::auth::srp::{self, Ephemeral};
 use crate::auth::storage::{self, Store};
 use crate::auth::tokens::{self, Tokens};
 use crate::auth::user_pool::{
-    AuthAnswer, Challenge, CodeDelivery, NewTokens, SignUpResult, TotpAuth, UserPool,
+    AuthResult, Challenge, CodeDelivery, IssuedTokens, SignUpResult, TotpAuth, UserPool,
 };
 use crate::aws::credentials::Credentials;
 use crate::clock::{self, Clock};
@@ -130,7 +130,7 @@ pub enum SignInStep {
 
 /// An answer to the pending challenge.
 #[derive(Clone, Default)]
-pub struct ChallengeAnswer {
+pub struct ChallengeResponse {
     /// The MFA / OTP code.
     pub code: Option<String>,
     /// The new password (`NEW_PASSWORD_REQUIRED`).
@@ -143,9 +143,9 @@ pub struct ChallengeAnswer {
     pub answer: Option<String>,
 }
 
-impl std::fmt::Debug for ChallengeAnswer {
+impl std::fmt::Debug for ChallengeResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ChallengeAnswer { ** redacted ** }")
+        f.write_str("ChallengeResponse { ** redacted ** }")
     }
 }
 

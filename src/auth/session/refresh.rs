@@ -50,7 +50,7 @@ impl<T: Transport + 'static> Session<T> {
             client_id: &self.config.user_pool_client_id,
         };
         match pool.refresh(&old.refresh_token).await {
-            Ok(NewTokens {
+            Ok(IssuedTokens {
                 id_token,
                 access_token,
                 refresh_token,

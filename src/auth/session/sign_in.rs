@@ -50,7 +50,7 @@ impl<T: Transport + 'static> Session<T> {
             };
             let challenge = pool.initiate_srp_auth(&username, &eph.srp_a_hex()).await?;
             if challenge.name != "PASSWORD_VERIFIER" {
-                return this.handle_answer(AuthAnswer::Challenge(challenge), &username);
+                return this.handle_answer(AuthResult::Challenge(challenge), &username);
             }
             let param = |k: &str| {
                 challenge
@@ -96,7 +96,7 @@ impl<T: Transport + 'static> Session<T> {
     /// Answers the pending challenge (new password, MFA code, MFA choice, TOTP setup).
     pub fn confirm_sign_in(
         self: &Rc<Self>,
-        answer: ChallengeAnswer,
+        answer: ChallengeResponse,
     ) -> impl Future<Output = Result<SignInStep>> + 'static {
         let this = self.clone();
         async move {
@@ -250,9 +250,9 @@ impl<T: Transport + 'static> Session<T> {
         }
     }
 
-    fn handle_answer(&self, answer: AuthAnswer, username: &str) -> Result<SignInStep> {
+    fn handle_answer(&self, answer: AuthResult, username: &str) -> Result<SignInStep> {
         match answer {
-            AuthAnswer::Tokens(new) => {
+            AuthResult::Tokens(new) => {
                 let refresh_token = new.refresh_token.clone().ok_or_else(|| {
                     Error::protocol("Cognito signed the user in without a refresh token")
                 })?;
@@ -293,7 +293,7 @@ impl<T: Transport + 'static> Session<T> {
                 self.emit(Event::SignedIn);
                 Ok(SignInStep::Done(user))
             }
-            AuthAnswer::Challenge(challenge) => {
+            AuthResult::Challenge(challenge) => {
                 let step = next_step(&challenge);
                 // A refresh still in flight for an earlier user must not undo this step.
                 self.new_generation();
