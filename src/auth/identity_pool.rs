@@ -77,7 +77,7 @@ impl<T: Transport> IdentityPool<'_, T> {
                 ))
             }
         };
-        Ok((answered, credentials_of(&answer)?))
+        Ok((answered, parse_credentials(&answer)?))
     }
 }
 
@@ -104,7 +104,7 @@ fn logins(issuer: &str, id_token: &str) -> Json {
 }
 
 /// Reads a GetCredentialsForIdentity answer; `Expiration` is epoch seconds (a JSON number).
-pub fn credentials_of(answer: &Json) -> Result<Credentials> {
+pub fn parse_credentials(answer: &Json) -> Result<Credentials> {
     let c = answer
         .get("Credentials")
         .ok_or_else(|| Error::protocol("GetCredentialsForIdentity returned no Credentials"))?;
@@ -159,14 +159,14 @@ mod tests {
         }"#,
         )
         .unwrap();
-        let c = credentials_of(&answer).unwrap();
+        let c = parse_credentials(&answer).unwrap();
         assert_eq!(c.access_key_id, "ASIAEXAMPLE");
         assert_eq!(c.expires_at_ms, 1_767_229_200_000);
         assert_eq!(c.session_token.as_deref(), Some("token"));
         assert!(
-            credentials_of(&json!({"Credentials": {"AccessKeyId": "A", "SecretKey": "s"}}))
+            parse_credentials(&json!({"Credentials": {"AccessKeyId": "A", "SecretKey": "s"}}))
                 .is_err()
         );
-        assert!(credentials_of(&json!({})).is_err());
+        assert!(parse_credentials(&json!({})).is_err());
     }
 }

@@ -154,7 +154,7 @@ impl<T: Transport> UserPool<'_, T> {
             "ClientId": self.client_id,
             "AuthParameters": { "USERNAME": username, "SRP_A": srp_a_hex },
         });
-        match auth_answer(&*self.call("InitiateAuth", &body).await?)? {
+        match parse_auth_result(&*self.call("InitiateAuth", &body).await?)? {
             AuthResult::Challenge(c) => Ok(c),
             AuthResult::Tokens(_) => Err(Error::protocol(
                 "Cognito answered USER_SRP_AUTH with tokens and no challenge",
@@ -181,7 +181,7 @@ impl<T: Transport> UserPool<'_, T> {
         if let Some(session) = session {
             body["Session"] = json!(session);
         }
-        auth_answer(&*self.call("RespondToAuthChallenge", &body).await?)
+        parse_auth_result(&*self.call("RespondToAuthChallenge", &body).await?)
     }
 
     /// New ID and access tokens (and perhaps a rotated refresh token) for a refresh token.
@@ -192,7 +192,7 @@ impl<T: Transport> UserPool<'_, T> {
             "ClientId": self.client_id,
             "AuthParameters": { "REFRESH_TOKEN": refresh_token },
         });
-        match auth_answer(&*self.call("InitiateAuth", &body).await?)? {
+        match parse_auth_result(&*self.call("InitiateAuth", &body).await?)? {
             AuthResult::Tokens(t) => Ok(t),
             AuthResult::Challenge(c) => Err(Error::protocol(format!(
                 "Cognito answered a refresh with the challenge {}",
@@ -394,7 +394,7 @@ fn code_delivery(v: &Json) -> CodeDelivery {
 }
 
 /// Reads an `InitiateAuth` / `RespondToAuthChallenge` answer.
-pub fn auth_answer(answer: &Json) -> Result<AuthResult> {
+pub fn parse_auth_result(answer: &Json) -> Result<AuthResult> {
     if let Some(result) = answer.get("AuthenticationResult").filter(|r| r.is_object()) {
         let id_token = text(result, "IdToken");
         let access_token = text(result, "AccessToken");
@@ -516,7 +516,7 @@ mod tests {
             },
             "Session": "AYABeD-secret-session"
         });
-        let AuthResult::Challenge(c) = auth_answer(&answer).unwrap() else {
+        let AuthResult::Challenge(c) = parse_auth_result(&answer).unwrap() else {
             panic!("a challenge")
         };
         assert_eq!(c.name, "PASSWORD_VERIFIER");
@@ -528,7 +528,7 @@ mod tests {
     #[test]
     fn tokens_are_read_and_a_refresh_may_omit_the_refresh_token() {
         let answer = json!({"AuthenticationResult": {"IdToken": "i", "AccessToken": "a", "ExpiresIn": 3600, "TokenType": "Bearer"}, "ChallengeParameters": {}});
-        let AuthResult::Tokens(t) = auth_answer(&answer).unwrap() else {
+        let AuthResult::Tokens(t) = parse_auth_result(&answer).unwrap() else {
             panic!("tokens")
         };
         assert_eq!(
@@ -540,11 +540,11 @@ mod tests {
             ("i", "a", None)
         );
         assert_eq!(
-            auth_answer(&json!({})).unwrap_err().kind,
+            parse_auth_result(&json!({})).unwrap_err().kind,
             crate::ErrorKind::Protocol
         );
         assert_eq!(
-            auth_answer(&json!({"AuthenticationResult": {"IdToken": "i"}}))
+            parse_auth_result(&json!({"AuthenticationResult": {"IdToken": "i"}}))
                 .unwrap_err()
                 .kind,
             crate::ErrorKind::Protocol

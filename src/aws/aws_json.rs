@@ -47,7 +47,7 @@ pub fn request(endpoint: &str, version: Version, target: &str, body: &Json) -> R
 /// Reads a response: the JSON body of a 2xx, or the [`Error`] AWS described.
 pub fn read(response: &Response) -> Result<Json> {
     if !(200..300).contains(&response.status) {
-        return Err(error_of(response));
+        return Err(parse_error(response));
     }
     if response.body.is_empty() {
         return Ok(Json::Object(Default::default()));
@@ -62,7 +62,7 @@ pub fn read(response: &Response) -> Result<Json> {
 }
 
 /// The [`Error`] an AWS JSON error response describes.
-pub fn error_of(response: &Response) -> Error {
+pub fn parse_error(response: &Response) -> Error {
     let body = Json::parse(&response.body).unwrap_or_default();
     let type_field = body
         .get("__type")

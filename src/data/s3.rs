@@ -20,7 +20,7 @@ pub async fn send<T: Transport>(
     request: Request,
     hash: BodyHash,
 ) -> Result<Response> {
-    ctx.send(request, hash, error_of).await
+    ctx.send(request, hash, parse_error).await
 }
 
 /// Where the bucket is.
@@ -426,7 +426,7 @@ pub fn read_listing(response: &Response) -> Result<Listing> {
 
 /// The error an S3 answer describes: `<Error><Code>` when there is a body, else by status
 /// (HEAD answers have none).
-pub fn error_of(response: &Response) -> Error {
+pub fn parse_error(response: &Response) -> Error {
     let xml = std::str::from_utf8(&response.body).unwrap_or("");
     let request_id = response
         .request_id()
@@ -624,7 +624,7 @@ mod tests {
     #[test]
     fn errors_come_from_the_xml_or_the_status() {
         let body = b"<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>R1</RequestId></Error>";
-        let e = error_of(&Response {
+        let e = parse_error(&Response {
             status: 404,
             headers: vec![],
             body: body.to_vec(),
@@ -633,7 +633,7 @@ mod tests {
             (e.code.as_str(), e.request_id.as_deref()),
             ("NoSuchKey", Some("R1"))
         );
-        let e = error_of(&Response {
+        let e = parse_error(&Response {
             status: 403,
             headers: vec![("x-amz-request-id".into(), "R2".into())],
             body: vec![],
@@ -642,7 +642,7 @@ mod tests {
             (e.code.as_str(), e.request_id.as_deref(), e.retryable),
             ("Forbidden", Some("R2"), false)
         );
-        let e = error_of(&Response {
+        let e = parse_error(&Response {
             status: 503,
             headers: vec![],
             body: b"<Error><Code>SlowDown</Code></Error>".to_vec(),

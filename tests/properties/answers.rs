@@ -1,8 +1,8 @@
 //! What the network sends back: AWS JSON and S3 XML error bodies, Cognito's answers and HTTP
 //! `Date` headers. Any status, headers and body give a typed error or a value.
 
-use apiless::auth::identity_pool::credentials_of;
-use apiless::auth::user_pool::auth_answer;
+use apiless::auth::identity_pool::parse_credentials;
+use apiless::auth::user_pool::parse_auth_result;
 use apiless::aws::aws_json;
 use apiless::clock::{amz_date, civil, cognito_timestamp, parse_http_date};
 use apiless::codec::json::Json;
@@ -113,7 +113,7 @@ fn aws_json_errors(check: &mut Check) -> Result<(), String> {
                 headers,
                 body,
             };
-            let e = aws_json::error_of(&response);
+            let e = aws_json::parse_error(&response);
             prop_assert_eq!(e.kind, ErrorKind::Service);
             prop_assert_eq!(e.http_status, Some(status));
             prop_assert!(
@@ -203,7 +203,7 @@ fn s3_errors(check: &mut Check) -> Result<(), String> {
     check.run(
         &(status(), headers(), xml_error_body()),
         |(status, headers, body)| {
-            let e = s3::error_of(&Response {
+            let e = s3::parse_error(&Response {
                 status,
                 headers,
                 body,
@@ -255,13 +255,16 @@ fn cognito_answer() -> impl Strategy<Value = Value> {
 fn cognito_answers(check: &mut Check) -> Result<(), String> {
     check.run(&cognito_answer(), |answer| {
         let answer = gen::ours(&answer);
-        for e in [auth_answer(&answer).err(), credentials_of(&answer).err()]
-            .into_iter()
-            .flatten()
+        for e in [
+            parse_auth_result(&answer).err(),
+            parse_credentials(&answer).err(),
+        ]
+        .into_iter()
+        .flatten()
         {
             prop_assert_eq!(e.kind, ErrorKind::Protocol);
         }
-        if let Ok(c) = credentials_of(&answer) {
+        if let Ok(c) = parse_credentials(&answer) {
             prop_assert!(c.expires_at_ms >= 0, "{c:?}");
         }
         Ok(())
