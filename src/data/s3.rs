@@ -149,7 +149,7 @@ impl Bucket {
     /// `PutObject`: `body` with its content type and user metadata (`x-amz-meta-*`): names of
     /// letters, digits, `-` and `_`, distinct ignoring case; values of printable ASCII; at most
     /// 2 KB of both together, as S3 keeps.
-    pub fn put(
+    pub fn put_request(
         &self,
         full_key: &str,
         body: Vec<u8>,
@@ -224,7 +224,7 @@ impl Bucket {
     }
 
     /// `GetObject`, optionally a byte range (`bytes=0-99`).
-    pub fn get(&self, full_key: &str, range: Option<&str>) -> Request {
+    pub fn get_request(&self, full_key: &str, range: Option<&str>) -> Request {
         let headers = range
             .map(|r| vec![("range".to_owned(), r.to_owned())])
             .unwrap_or_default();
@@ -237,7 +237,7 @@ impl Bucket {
     }
 
     /// `HeadObject`.
-    pub fn head(&self, full_key: &str) -> Request {
+    pub fn head_request(&self, full_key: &str) -> Request {
         Request {
             method: "HEAD".into(),
             url: self.object_url(full_key),
@@ -247,7 +247,7 @@ impl Bucket {
     }
 
     /// `DeleteObject`.
-    pub fn delete(&self, full_key: &str) -> Request {
+    pub fn delete_request(&self, full_key: &str) -> Request {
         Request {
             method: "DELETE".into(),
             url: self.object_url(full_key),
@@ -257,7 +257,7 @@ impl Bucket {
     }
 
     /// `ListObjectsV2` of keys starting with `prefix` (already scoped).
-    pub fn list(
+    pub fn list_request(
         &self,
         prefix: &str,
         continuation: Option<&str>,
@@ -497,7 +497,7 @@ mod tests {
             aws.object_url("k"),
             "https://my-bucket.s3.us-east-1.amazonaws.com/k"
         );
-        assert_eq!(aws.list("p/", None, None, None).url, "https://my-bucket.s3.us-east-1.amazonaws.com/?encoding-type=url&list-type=2&prefix=p%2F");
+        assert_eq!(aws.list_request("p/", None, None, None).url, "https://my-bucket.s3.us-east-1.amazonaws.com/?encoding-type=url&list-type=2&prefix=p%2F");
     }
 
     #[test]
@@ -541,7 +541,7 @@ mod tests {
     #[test]
     fn requests_carry_metadata_ranges_and_sorted_queries() {
         let r = local()
-            .put(
+            .put_request(
                 "k",
                 b"hi".to_vec(),
                 Some("text/plain"),
@@ -553,14 +553,14 @@ mod tests {
             .headers
             .contains(&("x-amz-meta-owner".into(), "alice".into())));
         assert!(local()
-            .put("k", vec![], None, &[("bad name".into(), "v".into())])
+            .put_request("k", vec![], None, &[("bad name".into(), "v".into())])
             .is_err());
         assert!(local()
-            .put("k", vec![], None, &[("n".into(), "é".into())])
+            .put_request("k", vec![], None, &[("n".into(), "é".into())])
             .is_err());
         // Names that differ only in case are one header.
         let e = local()
-            .put(
+            .put_request(
                 "k",
                 vec![],
                 None,
@@ -571,19 +571,19 @@ mod tests {
         assert!(e.message.contains(r#""Owner" and "oWNER""#), "{e}");
         // 2 KB of names and values: at the limit is fine, one byte more is refused.
         let at_limit = [("n".to_owned(), "v".repeat(MAX_METADATA_BYTES - 1))];
-        assert!(local().put("k", vec![], None, &at_limit).is_ok());
+        assert!(local().put_request("k", vec![], None, &at_limit).is_ok());
         let over = [
             ("n".to_owned(), "v".repeat(MAX_METADATA_BYTES - 1)),
             ("m".to_owned(), String::new()),
         ];
-        let e = local().put("k", vec![], None, &over).unwrap_err();
+        let e = local().put_request("k", vec![], None, &over).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("metadata"));
         assert!(e.message.contains("2049 bytes"), "{e}");
         assert_eq!(
-            local().get("k", Some("bytes=0-9")).headers,
+            local().get_request("k", Some("bytes=0-9")).headers,
             vec![("range".into(), "bytes=0-9".into())]
         );
-        let l = local().list(&format!("{ID}/"), Some("tok/="), Some(5000), None);
+        let l = local().list_request(&format!("{ID}/"), Some("tok/="), Some(5000), None);
         assert_eq!(
             l.url,
             "http://127.0.0.1:4566/apiless-demo?continuation-token=tok%2F%3D&encoding-type=url&list-type=2&max-keys=1000&prefix=us-east-1%3A0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9%2F"

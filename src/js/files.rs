@@ -104,7 +104,7 @@ impl Files {
                     } else {
                         BodyHash::Compute
                     };
-                    let request = bucket.put(
+                    let request = bucket.put_request(
                         &full,
                         bytes,
                         content_type.as_deref().or(detected.as_deref()),
@@ -155,9 +155,12 @@ impl Files {
             aws_call(move |identity, ctx| {
                 Box::pin(async move {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
-                    let response =
-                        s3::send(ctx, bucket.get(&full, range.as_deref()), BodyHash::Compute)
-                            .await?;
+                    let response = s3::send(
+                        ctx,
+                        bucket.get_request(&full, range.as_deref()),
+                        BodyHash::Compute,
+                    )
+                    .await?;
                     match as_ {
                         "text" => Ok(JsValue::from_str(&String::from_utf8_lossy(&response.body))),
                         "json" => js_sys::JSON::parse(&String::from_utf8_lossy(&response.body))
@@ -205,7 +208,8 @@ impl Files {
             aws_call(move |identity, ctx| {
                 Box::pin(async move {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
-                    let response = s3::send(ctx, bucket.head(&full), BodyHash::Compute).await?;
+                    let response =
+                        s3::send(ctx, bucket.head_request(&full), BodyHash::Compute).await?;
                     let out = js_sys::Object::new();
                     let header = |name: &str| {
                         response
@@ -254,7 +258,7 @@ impl Files {
             aws_call(move |identity, ctx| {
                 Box::pin(async move {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
-                    s3::send(ctx, bucket.delete(&full), BodyHash::Compute).await?;
+                    s3::send(ctx, bucket.delete_request(&full), BodyHash::Compute).await?;
                     Ok(JsValue::UNDEFINED)
                 })
             }),
@@ -297,7 +301,7 @@ impl Files {
                     };
                     let response = s3::send(
                         ctx,
-                        bucket.list(&full_prefix, token.as_deref(), max_keys, None),
+                        bucket.list_request(&full_prefix, token.as_deref(), max_keys, None),
                         BodyHash::Compute,
                     )
                     .await?;

@@ -747,7 +747,7 @@ fn s3_call() -> impl Strategy<Value = Call> {
             let empty = || Body::Bytes(Vec::new());
             let (request, body) = match op {
                 Op::List(prefix, continuation, max_keys, delimiter) => {
-                    let request = bucket.list(
+                    let request = bucket.list_request(
                         &prefix,
                         continuation.as_deref(),
                         max_keys,
@@ -757,14 +757,17 @@ fn s3_call() -> impl Strategy<Value = Call> {
                 }
                 Op::Put(bytes, hashing, content_type, metadata) => {
                     let request = bucket
-                        .put(&scope_key(key)?, bytes, content_type.as_deref(), &metadata)
+                        .put_request(&scope_key(key)?, bytes, content_type.as_deref(), &metadata)
                         .ok()?;
                     let body = hashing.body(request.body.clone());
                     (request, body)
                 }
-                Op::Get(range) => (bucket.get(&scope_key(key)?, range.as_deref()), empty()),
-                Op::Head => (bucket.head(&scope_key(key)?), empty()),
-                Op::Delete => (bucket.delete(&scope_key(key)?), empty()),
+                Op::Get(range) => (
+                    bucket.get_request(&scope_key(key)?, range.as_deref()),
+                    empty(),
+                ),
+                Op::Head => (bucket.head_request(&scope_key(key)?), empty()),
+                Op::Delete => (bucket.delete_request(&scope_key(key)?), empty()),
             };
             Some(call_of("s3", region, time_ms, request, body))
         },
