@@ -173,7 +173,7 @@ impl Error {
             field: None,
             request_id,
             http_status: Some(status),
-            retryable: is_retryable(code, status),
+            retryable: is_transient(code, status),
         })
     }
 }
@@ -214,7 +214,7 @@ const TRANSIENT_CODES: &[&str] = &[
 ];
 
 /// Whether an AWS error is worth retrying: throttling, transient codes and 5xx other than 501.
-pub fn is_retryable(code: &str, status: u16) -> bool {
+pub fn is_transient(code: &str, status: u16) -> bool {
     THROTTLING_CODES.contains(&code)
         || TRANSIENT_CODES.contains(&code)
         || status == 429

@@ -53,7 +53,7 @@ impl Policy {
 }
 
 /// Whether a failed attempt may be retried.
-pub fn is_retryable(e: &Error) -> bool {
+pub fn should_retry(e: &Error) -> bool {
     e.retryable
         && !matches!(
             e.kind,
@@ -83,7 +83,7 @@ where
     loop {
         match attempt(n).await {
             Ok(v) => return Ok(v),
-            Err(e) if n < policy.max_attempts && is_retryable(&e) => {
+            Err(e) if n < policy.max_attempts && should_retry(&e) => {
                 let throttled = e.http_status.is_some_and(|s| is_throttling(&e.code, s));
                 sleep(policy.delay_ms(n, throttled, jitter())).await;
                 n += 1;
