@@ -156,7 +156,7 @@ pub type Now = Box<dyn Fn() -> f64>;
 /// A session-change listener.
 pub type Listener = Rc<dyn Fn(Event)>;
 
-struct Pending {
+struct AwaitingChallenge {
     username: String,
     challenge: Challenge,
     expires_at_ms: f64,
@@ -172,7 +172,7 @@ struct SignedIn {
 
 enum State {
     SignedOut,
-    Challenged(Pending),
+    Challenged(AwaitingChallenge),
     SignedIn(SignedIn),
 }
 

@@ -297,7 +297,7 @@ impl<T: Transport + 'static> Session<T> {
                 let step = next_step(&challenge);
                 // A refresh still in flight for an earlier user must not undo this step.
                 self.new_generation();
-                *self.state.borrow_mut() = State::Challenged(Pending {
+                *self.state.borrow_mut() = State::Challenged(AwaitingChallenge {
                     username: username.to_owned(),
                     expires_at_ms: self.server_now_ms() + CHALLENGE_SESSION_MS,
                     challenge,
