@@ -157,7 +157,7 @@ fn expire(s: &Session<Fetch>, clock: &TestClock) {
 /// A DynamoDB call through `session`'s credentials with a given retry policy, a fixed backoff
 /// jitter and an optional abort signal: the JS client draws its jitter from `Math.random`,
 /// which no test can predict.
-async fn ddb_call(
+async fn dynamodb_call(
     s: &Rc<Session<Fetch>>,
     op: Operation,
     body: Json,
@@ -168,7 +168,7 @@ async fn ddb_call(
     ddb_call_through(s, op, body, policy, jitter, Fetch::with_signal(signal)).await
 }
 
-/// [`ddb_call`] through a given transport (a timeout of its own, say).
+/// [`dynamodb_call`] through a given transport (a timeout of its own, say).
 async fn ddb_call_through(
     s: &Rc<Session<Fetch>>,
     op: Operation,
@@ -364,7 +364,7 @@ async fn retries_back_off_exponentially_and_stop_at_the_bound() {
         let sk = format!("backoff-{}", random_hex(4));
         let body = get_item_body(&s, &sk).await;
         plan(json!({"match": GET_ITEM, "contains": sk, "then": fault})).await;
-        let e = ddb_call(&s, Operation::GetItem, body, policy, jitter, None)
+        let e = dynamodb_call(&s, Operation::GetItem, body, policy, jitter, None)
             .await
             .unwrap_err();
         assert_eq!(
@@ -1085,7 +1085,7 @@ async fn an_aborted_call_sends_nothing_more_and_leaves_nothing_half_written() {
         ..Policy::DYNAMODB
     };
     let started = js_sys::Date::now();
-    let e = ddb_call(
+    let e = dynamodb_call(
         &s,
         Operation::GetItem,
         body,

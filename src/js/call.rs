@@ -5,13 +5,13 @@ use super::*;
 
 /// `fetch` for one AWS call, which sends nothing once the sign-in the call began under has
 /// ended: a retry after a sign-out must not go out with the signed-out user's credentials.
-pub(super) struct CallFetch {
+pub(super) struct SessionBoundFetch {
     pub(super) fetch: Fetch,
     pub(super) session: Rc<Session<Fetch>>,
     pub(super) generation: u64,
 }
 
-impl Transport for CallFetch {
+impl Transport for SessionBoundFetch {
     async fn send(&self, request: Request) -> Result<Response, Error> {
         self.session.still_current(self.generation)?;
         self.fetch.send(request).await
@@ -28,19 +28,19 @@ impl Transport for CallFetch {
 
 /// The body of one signed AWS call: what to send and how to read the answer, given the
 /// signed-in user's identity and the signed-call context.
-pub(super) type AwsCall = Box<
+pub(super) type SignedCallBody = Box<
     dyn for<'a> FnOnce(
         &'a AwsIdentity,
-        &'a signed::Context<'a, CallFetch>,
+        &'a signed::Context<'a, SessionBoundFetch>,
     ) -> LocalBoxFuture<'a, Result<JsValue, Error>>,
 >;
 
 /// Boxes a call body (the bound lets closures infer their higher-ranked signature).
-pub(super) fn aws_call<F>(call: F) -> AwsCall
+pub(super) fn signed_call_body<F>(call: F) -> SignedCallBody
 where
     F: for<'a> FnOnce(
             &'a AwsIdentity,
-            &'a signed::Context<'a, CallFetch>,
+            &'a signed::Context<'a, SessionBoundFetch>,
         ) -> LocalBoxFuture<'a, Result<JsValue, Error>>
         + 'static,
 {
@@ -50,18 +50,18 @@ where
 /// Runs `call` for the signed-in user with their identity and a signed-call context whose
 /// fetches obey `signal` and stop at a sign-out; the future owns everything it needs. Not
 /// generic: one copy of this machinery serves every DynamoDB and S3 method.
-pub(super) fn with_aws(
+pub(super) fn run_signed_call(
     session: &Rc<Session<Fetch>>,
     service: &'static str,
     signal: Option<AbortSignal>,
-    call: AwsCall,
+    call: SignedCallBody,
 ) -> Promise {
     let session = session.clone();
     let generation = session.generation();
     let identity = session.aws_identity();
     promise_of(Box::pin(async move {
         let identity = identity.await?;
-        let transport = CallFetch {
+        let transport = SessionBoundFetch {
             fetch: Fetch {
                 signal,
                 timeout_ms: f64::from(session.config().attempt_timeout_ms),

@@ -89,11 +89,11 @@ impl Files {
             return rejected(e);
         }
         let bucket = self.bucket.clone();
-        with_aws(
+        run_signed_call(
             &self.session,
             "s3",
             opts.signal,
-            aws_call(move |identity, ctx| {
+            signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
                     let (bytes, detected) = body_bytes(body).await?;
@@ -148,11 +148,11 @@ impl Files {
             return rejected(e);
         }
         let bucket = self.bucket.clone();
-        with_aws(
+        run_signed_call(
             &self.session,
             "s3",
             opts.signal,
-            aws_call(move |identity, ctx| {
+            signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
                     let response = s3::send(
@@ -201,11 +201,11 @@ impl Files {
             return rejected(e);
         }
         let bucket = self.bucket.clone();
-        with_aws(
+        run_signed_call(
             &self.session,
             "s3",
             opts.signal,
-            aws_call(move |identity, ctx| {
+            signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
                     let response =
@@ -251,11 +251,11 @@ impl Files {
             return rejected(e);
         }
         let bucket = self.bucket.clone();
-        with_aws(
+        run_signed_call(
             &self.session,
             "s3",
             opts.signal,
-            aws_call(move |identity, ctx| {
+            signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
                     s3::send(ctx, bucket.delete_request(&full), BodyHash::Compute).await?;
@@ -282,11 +282,11 @@ impl Files {
             return rejected(e);
         }
         let bucket = self.bucket.clone();
-        with_aws(
+        run_signed_call(
             &self.session,
             "s3",
             opts.signal,
-            aws_call(move |identity, ctx| {
+            signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
                     let full_prefix = if opts.scope == ScopeCheck::UnscopedForDemoOnly {
                         prefix.clone()
@@ -351,11 +351,11 @@ impl Files {
             return rejected(e);
         }
         let bucket = self.bucket.clone();
-        with_aws(
+        run_signed_call(
             &self.session,
             "s3",
             opts.signal,
-            aws_call(move |identity, ctx| {
+            signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
                     let now = ctx.clock.corrected((ctx.now)());

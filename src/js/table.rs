@@ -172,14 +172,14 @@ extern "C" {
 }
 
 /// Makes the request body of a DynamoDB call for a table and the user's identity id.
-pub(super) type DdbBuild =
+pub(super) type DynamoDbBody =
     Box<dyn FnOnce(&dynamodb::Table, &str) -> Result<crate::codec::json::Json, Error>>;
 
 /// Runs a DynamoDB operation for the signed-in user: `parsed` is the call's input as read
 /// from JS (a rejected Promise if it was malformed, nothing sent), `build` makes the request
 /// body from it, `read` the JS result from the answer. Only this thin part is generic; the
-/// call itself is `ddb_run`, one copy for every operation.
-pub(super) fn ddb_call<P: 'static>(
+/// call itself is `run_dynamodb`, one copy for every operation.
+pub(super) fn dynamodb_call<P: 'static>(
     session: &Rc<Session<Fetch>>,
     table: Rc<dynamodb::Table>,
     signal: Option<AbortSignal>,
@@ -189,7 +189,7 @@ pub(super) fn ddb_call<P: 'static>(
     read: fn(&crate::codec::json::Json) -> Result<JsValue, Error>,
 ) -> Promise {
     match parsed {
-        Ok(input) => ddb_run(
+        Ok(input) => run_dynamodb(
             session,
             table,
             signal,
@@ -201,20 +201,20 @@ pub(super) fn ddb_call<P: 'static>(
     }
 }
 
-pub(super) fn ddb_run(
+pub(super) fn run_dynamodb(
     session: &Rc<Session<Fetch>>,
     table: Rc<dynamodb::Table>,
     signal: Option<AbortSignal>,
     op: dynamodb::Operation,
-    build: DdbBuild,
+    build: DynamoDbBody,
     read: fn(&crate::codec::json::Json) -> Result<JsValue, Error>,
 ) -> Promise {
     let endpoint = session.config().endpoint_for(Service::DynamoDb);
-    with_aws(
+    run_signed_call(
         session,
         "dynamodb",
         signal,
-        aws_call(move |identity, ctx| {
+        signed_call_body(move |identity, ctx| {
             Box::pin(async move {
                 let body = build(&table, &identity.identity_id)?;
                 let answer = dynamodb::call(ctx, &endpoint, op, &body).await?;
@@ -251,7 +251,7 @@ impl Table {
             })
         });
         let scope = call.scope;
-        ddb_call(
+        dynamodb_call(
             &self.session,
             self.table.clone(),
             call.signal,
@@ -293,7 +293,7 @@ impl Table {
             })
         });
         let scope = call.scope;
-        ddb_call(
+        dynamodb_call(
             &self.session,
             self.table.clone(),
             call.signal,
@@ -337,7 +337,7 @@ impl Table {
             })
         });
         let scope = call.scope;
-        ddb_call(
+        dynamodb_call(
             &self.session,
             self.table.clone(),
             call.signal,
@@ -373,7 +373,7 @@ impl Table {
             })
         });
         let scope = call.scope;
-        ddb_call(
+        dynamodb_call(
             &self.session,
             self.table.clone(),
             call.signal,
@@ -423,7 +423,7 @@ impl Table {
         };
         let parsed = o.finish().map(|()| (query, token));
         let scope = call.scope;
-        ddb_call(
+        dynamodb_call(
             &self.session,
             self.table.clone(),
             call.signal,
