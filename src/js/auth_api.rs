@@ -47,10 +47,10 @@ pub(super) struct CodeInput {
     pub(super) code: String,
 }
 
-impl Input for CodeInput {
+impl FromInput for CodeInput {
     const FIELDS: &'static [&'static str] = &["code"];
 
-    fn read(f: &mut Fields) -> Self {
+    fn read(f: &mut InputReader) -> Self {
         CodeInput {
             code: f.required("code"),
         }
@@ -77,10 +77,10 @@ pub(super) struct SignInInput {
     pub(super) password: String,
 }
 
-impl Input for SignInInput {
+impl FromInput for SignInInput {
     const FIELDS: &'static [&'static str] = &["username", "password"];
 
-    fn read(f: &mut Fields) -> Self {
+    fn read(f: &mut InputReader) -> Self {
         SignInInput {
             username: f.required("username"),
             password: f.required("password"),
@@ -97,11 +97,11 @@ pub(super) struct ConfirmSignInInput {
     pub(super) answer: Option<String>,
 }
 
-impl Input for ConfirmSignInInput {
+impl FromInput for ConfirmSignInInput {
     const FIELDS: &'static [&'static str] =
         &["code", "newPassword", "attributes", "mfaType", "answer"];
 
-    fn read(f: &mut Fields) -> Self {
+    fn read(f: &mut InputReader) -> Self {
         ConfirmSignInInput {
             code: f.string("code"),
             new_password: f.string("newPassword"),
@@ -118,10 +118,10 @@ pub(super) struct SignUpInput {
     pub(super) attributes: Vec<(String, String)>,
 }
 
-impl Input for SignUpInput {
+impl FromInput for SignUpInput {
     const FIELDS: &'static [&'static str] = &["username", "password", "attributes"];
 
-    fn read(f: &mut Fields) -> Self {
+    fn read(f: &mut InputReader) -> Self {
         SignUpInput {
             username: f.required("username"),
             password: f.required("password"),
@@ -134,10 +134,10 @@ pub(super) struct UsernameInput {
     pub(super) username: String,
 }
 
-impl Input for UsernameInput {
+impl FromInput for UsernameInput {
     const FIELDS: &'static [&'static str] = &["username"];
 
-    fn read(f: &mut Fields) -> Self {
+    fn read(f: &mut InputReader) -> Self {
         UsernameInput {
             username: f.required("username"),
         }
@@ -149,10 +149,10 @@ pub(super) struct ConfirmSignUpInput {
     pub(super) code: String,
 }
 
-impl Input for ConfirmSignUpInput {
+impl FromInput for ConfirmSignUpInput {
     const FIELDS: &'static [&'static str] = &["username", "code"];
 
-    fn read(f: &mut Fields) -> Self {
+    fn read(f: &mut InputReader) -> Self {
         ConfirmSignUpInput {
             username: f.required("username"),
             code: f.required("code"),
@@ -166,10 +166,10 @@ pub(super) struct ConfirmForgotPasswordInput {
     pub(super) new_password: String,
 }
 
-impl Input for ConfirmForgotPasswordInput {
+impl FromInput for ConfirmForgotPasswordInput {
     const FIELDS: &'static [&'static str] = &["username", "code", "newPassword"];
 
-    fn read(f: &mut Fields) -> Self {
+    fn read(f: &mut InputReader) -> Self {
         ConfirmForgotPasswordInput {
             username: f.required("username"),
             code: f.required("code"),
@@ -183,10 +183,10 @@ pub(super) struct ChangePasswordInput {
     pub(super) new_password: String,
 }
 
-impl Input for ChangePasswordInput {
+impl FromInput for ChangePasswordInput {
     const FIELDS: &'static [&'static str] = &["oldPassword", "newPassword"];
 
-    fn read(f: &mut Fields) -> Self {
+    fn read(f: &mut InputReader) -> Self {
         ChangePasswordInput {
             old_password: f.required("oldPassword"),
             new_password: f.required("newPassword"),
@@ -199,10 +199,10 @@ pub(super) struct SessionOptions {
     pub(super) force_refresh: bool,
 }
 
-impl Input for SessionOptions {
+impl FromInput for SessionOptions {
     const FIELDS: &'static [&'static str] = &["forceRefresh"];
 
-    fn read(f: &mut Fields) -> Self {
+    fn read(f: &mut InputReader) -> Self {
         SessionOptions {
             force_refresh: f.bool("forceRefresh").unwrap_or(false),
         }
@@ -214,10 +214,10 @@ pub(super) struct SignOutInput {
     pub(super) global: bool,
 }
 
-impl Input for SignOutInput {
+impl FromInput for SignOutInput {
     const FIELDS: &'static [&'static str] = &["global"];
 
-    fn read(f: &mut Fields) -> Self {
+    fn read(f: &mut InputReader) -> Self {
         SignOutInput {
             global: f.bool("global").unwrap_or(false),
         }
@@ -469,7 +469,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "TableOptions")] options: JsValue,
     ) -> Result<Table, JsValue> {
         crate::config::validate_table_name(&table)?;
-        let mut o = Fields::optional("options", &options, TABLE_OPTIONS);
+        let mut o = InputReader::optional("options", &options, TABLE_OPTIONS);
         let pk = o.string("partitionKey").unwrap_or_else(|| "pk".into());
         // `null`: a table without a sort key.
         let sk = match o.get("sortKey") {
@@ -502,7 +502,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "FilesOptions")] options: JsValue,
     ) -> Result<Files, JsValue> {
         crate::config::validate_bucket_name(&bucket)?;
-        let mut o = Fields::optional("options", &options, FILES_OPTIONS);
+        let mut o = InputReader::optional("options", &options, FILES_OPTIONS);
         let custom = self.session.config().endpoint.is_some();
         let virtual_host = o
             .bool("virtualHost")

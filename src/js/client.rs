@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// The config object, read as own properties only (as every input is, see [`Fields`]); its
+/// The config object, read as own properties only (as every input is, see [`InputReader`]); its
 /// fields are checked by [`RawConfig::from_fields`] and [`Config::validate`].
 pub(super) fn validate(config: JsValue) -> Result<Config, Error> {
     let entries = match own_entries(&config) {

@@ -80,7 +80,7 @@ impl Files {
         body: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "PutObjectOptions")] options: JsValue,
     ) -> Promise {
-        let mut o = Fields::optional("options", &options, PUT_OBJECT_OPTIONS);
+        let mut o = InputReader::optional("options", &options, PUT_OBJECT_OPTIONS);
         let opts = o.call();
         let content_type = o.string("contentType");
         let unsigned = o.bool("unsignedPayload") == Some(true);
@@ -138,7 +138,7 @@ impl Files {
         key: String,
         #[wasm_bindgen(unchecked_optional_param_type = "GetObjectOptions")] options: JsValue,
     ) -> Promise {
-        let mut o = Fields::optional("options", &options, GET_OBJECT_OPTIONS);
+        let mut o = InputReader::optional("options", &options, GET_OBJECT_OPTIONS);
         let opts = o.call();
         let as_ = o
             .one_of("as", &["bytes", "text", "json", "blob"])
@@ -195,7 +195,7 @@ impl Files {
         key: String,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        let mut o = Fields::optional("options", &options, CALL_OPTIONS);
+        let mut o = InputReader::optional("options", &options, CALL_OPTIONS);
         let opts = o.call();
         if let Err(e) = o.finish() {
             return rejected(e);
@@ -245,7 +245,7 @@ impl Files {
         key: String,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        let mut o = Fields::optional("options", &options, CALL_OPTIONS);
+        let mut o = InputReader::optional("options", &options, CALL_OPTIONS);
         let opts = o.call();
         if let Err(e) = o.finish() {
             return rejected(e);
@@ -273,7 +273,7 @@ impl Files {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: JsValue,
     ) -> Promise {
-        let mut o = Fields::optional("options", &options, LIST_OPTIONS);
+        let mut o = InputReader::optional("options", &options, LIST_OPTIONS);
         let opts = o.call();
         let prefix = o.string("prefix").unwrap_or_default();
         let token = o.string("continuationToken");
@@ -343,7 +343,7 @@ impl Files {
         key: String,
         #[wasm_bindgen(unchecked_optional_param_type = "PresignOptions")] options: JsValue,
     ) -> Promise {
-        let mut o = Fields::optional("options", &options, PRESIGN_OPTIONS);
+        let mut o = InputReader::optional("options", &options, PRESIGN_OPTIONS);
         let opts = o.call();
         let method = o.one_of("method", &["GET", "PUT"]).unwrap_or("GET");
         let expires = f64::from(o.whole("expiresIn", 604_800).unwrap_or(900));

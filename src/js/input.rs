@@ -1,4 +1,4 @@
-//! The one reader for input objects and options bags ([`Fields`]), and the option names each
+//! The one reader for input objects and options bags ([`InputReader`]), and the option names each
 //! call accepts.
 
 use super::*;
@@ -18,7 +18,7 @@ extern "C" {
 /// the closest known name); a value of the wrong type is refused, never coerced or ignored.
 /// The first fault is an `InvalidInputError` whose `field` names it (`options.limit`,
 /// `signIn.password`). A value is never quoted back: it may be a password.
-pub(super) struct Fields {
+pub(super) struct InputReader {
     /// How errors name the object: `options`, `signIn`, `options.index`.
     pub(super) name: String,
     /// The own properties that are not `undefined`.
@@ -27,17 +27,17 @@ pub(super) struct Fields {
     pub(super) error: Option<Error>,
 }
 
-/// An input struct, read from its [`Fields`].
-pub(super) trait Input: Sized {
+/// An input struct, read from its [`InputReader`].
+pub(super) trait FromInput: Sized {
     /// The field names the input object may have.
     const FIELDS: &'static [&'static str];
-    fn read(f: &mut Fields) -> Self;
+    fn read(f: &mut InputReader) -> Self;
 }
 
-impl Fields {
+impl InputReader {
     /// Reads `value`, which must be an object whose property names are all in `known`.
-    pub(super) fn new(name: &str, value: &JsValue, known: &[&str]) -> Fields {
-        let mut f = Fields::optional(name, &JsValue::UNDEFINED, known);
+    pub(super) fn new(name: &str, value: &JsValue, known: &[&str]) -> InputReader {
+        let mut f = InputReader::optional(name, &JsValue::UNDEFINED, known);
         if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
             f.fail(
                 name,
@@ -69,13 +69,13 @@ impl Fields {
         f
     }
 
-    /// Like [`Fields::new`], with `undefined` read as an empty object: an options argument
+    /// Like [`InputReader::new`], with `undefined` read as an empty object: an options argument
     /// left out.
-    pub(super) fn optional(name: &str, value: &JsValue, known: &[&str]) -> Fields {
+    pub(super) fn optional(name: &str, value: &JsValue, known: &[&str]) -> InputReader {
         if !value.is_undefined() {
-            return Fields::new(name, value, known);
+            return InputReader::new(name, value, known);
         }
-        Fields {
+        InputReader {
             name: name.to_owned(),
             entries: Vec::new(),
             error: None,
@@ -188,14 +188,14 @@ impl Fields {
         })
     }
 
-    /// A nested object (`options.index`), read by its own [`Fields`]; see [`Fields::merge`].
-    pub(super) fn object(&mut self, key: &str, known: &[&str]) -> Option<Fields> {
+    /// A nested object (`options.index`), read by its own [`InputReader`]; see [`InputReader::merge`].
+    pub(super) fn object(&mut self, key: &str, known: &[&str]) -> Option<InputReader> {
         let v = self.get(key)?;
-        Some(Fields::new(&format!("{}.{key}", self.name), &v, known))
+        Some(InputReader::new(&format!("{}.{key}", self.name), &v, known))
     }
 
-    /// Takes on the fault of a nested object read with [`Fields::object`].
-    pub(super) fn merge(&mut self, inner: Fields) {
+    /// Takes on the fault of a nested object read with [`InputReader::object`].
+    pub(super) fn merge(&mut self, inner: InputReader) {
         if let Some(e) = inner.error {
             self.error.get_or_insert(e);
         }
@@ -222,13 +222,13 @@ impl Fields {
     }
 }
 
-pub(super) fn parse<T: Input>(field: &str, value: &JsValue) -> Result<T, Error> {
-    let mut fields = Fields::new(field, value, T::FIELDS);
+pub(super) fn parse<T: FromInput>(field: &str, value: &JsValue) -> Result<T, Error> {
+    let mut fields = InputReader::new(field, value, T::FIELDS);
     let input = T::read(&mut fields);
     fields.finish().map(|()| input)
 }
 
-/// The names each options bag may hold; [`Fields`] refuses any other. A new option is one more
+/// The names each options bag may hold; [`InputReader`] refuses any other. A new option is one more
 /// name here (and in the TypeScript types above) and one read in its method.
 pub(super) const TABLE_OPTIONS: &[&str] = &["partitionKey", "sortKey", "indexes"];
 pub(super) const INDEX_KEYS: &[&str] = &["partitionKey", "sortKey"];

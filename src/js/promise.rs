@@ -103,7 +103,7 @@ pub(super) fn rejected(e: Error) -> Promise {
 /// with an `InvalidInputError` when the input is malformed (nothing is sent).
 pub(super) fn with_input<I, F>(name: &str, input: JsValue, call: impl FnOnce(I) -> F) -> Promise
 where
-    I: Input,
+    I: FromInput,
     F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
 {
     match parse(name, &input) {
@@ -113,7 +113,7 @@ where
 }
 
 /// An input object that may be left out (`undefined`).
-pub(super) fn optional<T: Input + Default>(field: &str, value: &JsValue) -> Result<T, Error> {
+pub(super) fn optional<T: FromInput + Default>(field: &str, value: &JsValue) -> Result<T, Error> {
     if value.is_undefined() {
         Ok(T::default())
     } else {

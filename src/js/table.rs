@@ -9,7 +9,7 @@ pub struct Table {
     pub(super) table: Rc<dynamodb::Table>,
 }
 
-impl Fields {
+impl InputReader {
     /// `values: { ":v": anything }`.
     pub(super) fn values(&mut self) -> Item {
         let values = self.get("values").map(|v| item_from_js(&v, "values"));
@@ -109,7 +109,7 @@ impl Fields {
         for entry in entries.iter() {
             let pair: js_sys::Array = entry.unchecked_into();
             let name = pair.get(0).as_string().unwrap_or_default();
-            let mut keys = Fields::new(
+            let mut keys = InputReader::new(
                 &format!("{}.indexes.{name}", self.name),
                 &pair.get(1),
                 INDEX_KEYS,
@@ -235,7 +235,7 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "ItemInput")] item: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
     ) -> Promise {
-        let mut o = Fields::optional("options", &options, PUT_ITEM_OPTIONS);
+        let mut o = InputReader::optional("options", &options, PUT_ITEM_OPTIONS);
         let call = o.call();
         let put = dynamodb::PutItem {
             item: Vec::new(),
@@ -277,7 +277,7 @@ impl Table {
         #[wasm_bindgen(unchecked_optional_param_type = "AttributeValue")] sort_key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "GetOptions")] options: JsValue,
     ) -> Promise {
-        let mut o = Fields::optional("options", &options, GET_ITEM_OPTIONS);
+        let mut o = InputReader::optional("options", &options, GET_ITEM_OPTIONS);
         let call = o.call();
         let get = dynamodb::GetItem {
             partition_key: o.demo_partition_key(),
@@ -313,7 +313,7 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "UpdateOptions")] options: JsValue,
     ) -> Promise {
         // Required: an update without an UpdateExpression is a mistake.
-        let mut o = Fields::new("options", &options, UPDATE_ITEM_OPTIONS);
+        let mut o = InputReader::new("options", &options, UPDATE_ITEM_OPTIONS);
         let call = o.call();
         let update = dynamodb::UpdateItem {
             partition_key: o.demo_partition_key(),
@@ -356,7 +356,7 @@ impl Table {
         #[wasm_bindgen(unchecked_optional_param_type = "AttributeValue")] sort_key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "DeleteOptions")] options: JsValue,
     ) -> Promise {
-        let mut o = Fields::optional("options", &options, DELETE_ITEM_OPTIONS);
+        let mut o = InputReader::optional("options", &options, DELETE_ITEM_OPTIONS);
         let call = o.call();
         let delete = dynamodb::DeleteItem {
             partition_key: o.demo_partition_key(),
@@ -402,7 +402,7 @@ impl Table {
     /// One page of `query`: the options are checked against `known` (which `queryAll` gives
     /// without `pageToken`, passing each page's `token` itself).
     pub(super) fn query_page(&self, options: &JsValue, known: &[&str], token: JsValue) -> Promise {
-        let mut o = Fields::optional("options", options, known);
+        let mut o = InputReader::optional("options", options, known);
         let call = o.call();
         let query = dynamodb::Query {
             partition_key: o.demo_partition_key(),
