@@ -34,7 +34,6 @@ const WITHIN: &[(&str, &[&str])] = &[
             "srp",
         ],
     ),
-    ("srp", &["modp"]),
     ("storage", &["tokens"]),
     ("signed", &["signer", "credentials"]),
     ("signer", &["credentials"]),

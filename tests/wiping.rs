@@ -23,7 +23,7 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use apiless::auth::identity_pool::IdentityPool;
-use apiless::auth::modp::{self, Elem};
+use apiless::auth::srp::group::{self, Residue};
 use apiless::auth::srp::{Challenge, Ephemeral};
 use apiless::auth::user_pool::{AuthResult, UserPool};
 use apiless::aws::credentials::Credentials;
@@ -300,7 +300,7 @@ fn le(bytes: &[u8]) -> Vec<u8> {
 fn an_srp_password_claim_leaves_no_copy_of_its_secrets() {
     let a: Vec<u8> = (1..=32u8).map(|i| i.wrapping_mul(37) | 1).collect();
     // B = g^b for some b: any non-zero residue will do.
-    let b_bytes = modp::to_be_bytes(&Elem::pow2(&[0x5a; 32]).value());
+    let b_bytes = group::to_be_bytes(&Residue::pow2(&[0x5a; 32]).value());
     let b_hex: String = b_bytes.iter().map(|b| format!("{b:02x}")).collect();
     let eph = Ephemeral::new(&a).unwrap();
 
@@ -309,13 +309,14 @@ fn an_srp_password_claim_leaves_no_copy_of_its_secrets() {
     let u = sha256(&[&pad(&big_a), &pad(&b_bytes)]);
     let identity = sha256(&[b"WipePool", USER.as_bytes(), b":", PASSWORD.as_bytes()]);
     let x = sha256(&[&pad(&from_hex(SALT_HEX)), &identity]);
-    let n = modp::to_be_bytes(&modp::N);
+    let n = group::to_be_bytes(&group::N);
     let k = sha256(&[&pad(&n), &[2]]);
-    let k_elem = Elem::new(&modp::from_be_bytes(&k).unwrap());
-    let base = Elem::new(&modp::from_be_bytes(&b_bytes).unwrap()).sub(&k_elem.mul(&Elem::pow2(&x)));
-    let exponent = modp::mul_add(&u, &x, &a);
-    let s = modp::to_be_bytes(&base.pow(&exponent).value());
-    let g_x = modp::to_be_bytes(&Elem::pow2(&x).value());
+    let k_elem = Residue::new(&group::from_be_bytes(&k).unwrap());
+    let base =
+        Residue::new(&group::from_be_bytes(&b_bytes).unwrap()).sub(&k_elem.mul(&Residue::pow2(&x)));
+    let exponent = group::mul_add(&u, &x, &a);
+    let s = group::to_be_bytes(&base.pow(&exponent).value());
+    let g_x = group::to_be_bytes(&Residue::pow2(&x).value());
     let exponent_bits: Vec<u8> = exponent
         .iter()
         .take(8)

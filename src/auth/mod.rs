@@ -1,5 +1,5 @@
-//! Signing a user in and keeping them signed in: SRP ([`srp`] over the group arithmetic of
-//! [`modp`]), the Cognito User Pool ([`user_pool`]) and Identity Pool ([`identity_pool`])
+//! Signing a user in and keeping them signed in: SRP ([`srp`], over the group arithmetic of
+//! `srp::group`), the Cognito User Pool ([`user_pool`]) and Identity Pool ([`identity_pool`])
 //! operations, tokens ([`tokens`]) and where they are stored ([`storage`]), the expiring
 //! single-flight cache ([`cache`]) and the [`session`] that composes them.
 //!
@@ -7,7 +7,6 @@
 
 pub mod cache;
 pub mod identity_pool;
-pub mod modp;
 pub mod session;
 pub mod srp;
 pub mod storage;

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use apiless::auth::modp::N_HEX;
+use apiless::auth::srp::group::N_HEX;
 use apiless::auth::srp::{Challenge, Ephemeral, MIN_RANDOM_BYTES};
 use apiless::ErrorKind;
 use base64::engine::general_purpose::STANDARD;

@@ -18,7 +18,9 @@ use std::sync::OnceLock;
 
 use zeroize::Zeroizing;
 
-use crate::auth::modp::{self, Elem};
+pub mod group;
+use group::Residue;
+
 use crate::codec::text::{hex, hex_value, Base64};
 use crate::crypto::{hmac_sha256, sha256};
 use crate::error::{Error, Result};
@@ -77,13 +79,13 @@ impl Ephemeral {
             ));
         }
         let a = Zeroizing::new(random.to_vec());
-        let big_a = Elem::pow2(&a);
+        let big_a = Residue::pow2(&a);
         if big_a.is_zero() {
             return Err(Error::invalid_input("random", "SRP: A = g^a mod N is zero"));
         }
         Ok(Ephemeral {
             a,
-            big_a: modp::to_be_bytes(&big_a.value()),
+            big_a: group::to_be_bytes(&big_a.value()),
         })
     }
 
@@ -111,10 +113,10 @@ impl Ephemeral {
             }
         };
         let b = parse_hex("SRP_B", challenge.srp_b_hex)?;
-        let b_limbs = modp::from_be_bytes(&b).ok_or_else(|| {
+        let b_limbs = group::from_be_bytes(&b).ok_or_else(|| {
             Error::protocol("SRP_B from Cognito is larger than the 3072-bit group")
         })?;
-        let b_elem = Elem::new(&b_limbs);
+        let b_elem = Residue::new(&b_limbs);
         if b_elem.is_zero() {
             return Err(Error::protocol(
                 "SRP_B from Cognito is 0 mod N: refusing the challenge",
@@ -140,9 +142,9 @@ impl Ephemeral {
         ]));
         let x = Zeroizing::new(sha256(&[&salt, identity.as_slice()]));
 
-        let base = b_elem.sub(&k().mul(&Elem::pow2(x.as_slice())));
-        let exponent = Zeroizing::new(modp::mul_add(u.as_slice(), x.as_slice(), &self.a));
-        let s = Zeroizing::new(modp::to_be_bytes(&base.pow(&exponent).value()));
+        let base = b_elem.sub(&k().mul(&Residue::pow2(x.as_slice())));
+        let exponent = Zeroizing::new(group::mul_add(u.as_slice(), x.as_slice(), &self.a));
+        let s = Zeroizing::new(group::to_be_bytes(&base.pow(&exponent).value()));
 
         let (pad_u, pad_s) = (Zeroizing::new(pad(u.as_slice())), Zeroizing::new(pad(&s)));
         let prk = Zeroizing::new(hmac_sha256(&pad_u, &[&pad_s]));
@@ -161,12 +163,12 @@ impl Ephemeral {
 }
 
 /// k = H(pad(N) | pad(g)).
-fn k() -> &'static Elem {
-    static K: OnceLock<Elem> = OnceLock::new();
+fn k() -> &'static Residue {
+    static K: OnceLock<Residue> = OnceLock::new();
     K.get_or_init(|| {
-        let digest = sha256(&[&pad(&modp::to_be_bytes(&modp::N)), &[2u8]]);
+        let digest = sha256(&[&pad(&group::to_be_bytes(&group::N)), &[2u8]]);
         // A 256-bit digest always fits.
-        Elem::new(&modp::from_be_bytes(&digest).unwrap_or([0; modp::LIMBS]))
+        Residue::new(&group::from_be_bytes(&digest).unwrap_or([0; group::LIMBS]))
     })
 }
 
@@ -302,7 +304,7 @@ mod tests {
     #[test]
     fn b_that_is_zero_mod_n_is_refused() {
         let e = Ephemeral::new(&[7u8; 32]).unwrap();
-        for b in ["0", "00", &modp::N_HEX.to_lowercase()] {
+        for b in ["0", "00", &group::N_HEX.to_lowercase()] {
             let err = e.password_claim(&challenge(b), "pw", "t").unwrap_err();
             assert!(err.message.contains("0 mod N"), "{b}: {err}");
         }

@@ -78,21 +78,21 @@ const N0_INV: u32 = {
 
 /// A residue mod N in Montgomery form.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Elem(Limbs);
+pub struct Residue(Limbs);
 
 /// SRP's residues are secrets (g^x is as good as the password's verifier, S is the shared
 /// secret): each is wiped where it dies. Copies the compiler makes on the stack are beyond
 /// reach.
-impl Drop for Elem {
+impl Drop for Residue {
     fn drop(&mut self) {
         self.0.zeroize();
     }
 }
 
-impl std::fmt::Debug for Elem {
+impl std::fmt::Debug for Residue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // SRP intermediates are secrets.
-        f.write_str("Elem(** redacted **)")
+        f.write_str("Residue(** redacted **)")
     }
 }
 
@@ -261,18 +261,18 @@ fn r_squared() -> &'static Limbs {
     })
 }
 
-impl Elem {
+impl Residue {
     /// x mod N, for any x < 2^3072.
-    pub fn new(x: &Limbs) -> Elem {
+    pub fn new(x: &Limbs) -> Residue {
         // x * R^2 * R^-1 = x * R: valid for x < 2^3072 since R^2 mod N < N.
-        Elem(mont_mul(x, r_squared()))
+        Residue(mont_mul(x, r_squared()))
     }
 
     /// 1 mod N.
-    pub fn one() -> Elem {
+    pub fn one() -> Residue {
         let mut one = [0u32; LIMBS];
         one[0] = 1;
-        Elem::new(&one)
+        Residue::new(&one)
     }
 
     /// The residue as an ordinary number in [0, N).
@@ -288,36 +288,36 @@ impl Elem {
     }
 
     /// self * other mod N.
-    pub fn mul(&self, other: &Elem) -> Elem {
-        Elem(mont_mul(&self.0, &other.0))
+    pub fn mul(&self, other: &Residue) -> Residue {
+        Residue(mont_mul(&self.0, &other.0))
     }
 
     /// self * self mod N.
-    pub fn square(&self) -> Elem {
-        Elem(mont_sqr(&self.0))
+    pub fn square(&self) -> Residue {
+        Residue(mont_sqr(&self.0))
     }
 
     /// self - other mod N.
-    pub fn sub(&self, other: &Elem) -> Elem {
+    pub fn sub(&self, other: &Residue) -> Residue {
         let mut x = self.0;
         if sub_in_place(&mut x, &other.0) {
             add_in_place(&mut x, &N);
         }
-        Elem(x)
+        Residue(x)
     }
 
     /// 2 * self mod N.
-    fn double(&self) -> Elem {
+    fn double(&self) -> Residue {
         let mut x = self.0;
         let carry = add_in_place(&mut x, &self.0);
         if carry || geq(&x, &N) {
             sub_in_place(&mut x, &N);
         }
-        Elem(x)
+        Residue(x)
     }
 
     /// self^exp mod N, `exp` big-endian bytes; sliding window of 5 bits.
-    pub fn pow(&self, exp: &[u8]) -> Elem {
+    pub fn pow(&self, exp: &[u8]) -> Residue {
         const W: usize = 5;
         // odd[i] = self^(2i+1)
         let square = self.square();
@@ -331,7 +331,7 @@ impl Elem {
         // one more copy of a secret to wipe.
         let bit = |i: usize| exp[i / 8] >> (7 - i % 8) & 1 == 1;
         let bits = exp.len() * 8;
-        let mut acc = Elem::one();
+        let mut acc = Residue::one();
         let mut started = false;
         let mut i = 0;
         while i < bits {
@@ -366,8 +366,8 @@ impl Elem {
     }
 
     /// 2^exp mod N, `exp` big-endian bytes: squarings and doublings only.
-    pub fn pow2(exp: &[u8]) -> Elem {
-        let mut acc = Elem::one();
+    pub fn pow2(exp: &[u8]) -> Residue {
+        let mut acc = Residue::one();
         let mut started = false;
         for &byte in exp {
             for i in (0..8).rev() {
@@ -448,8 +448,8 @@ mod tests {
 
     #[test]
     fn small_numbers_multiply_as_integers() {
-        let a = Elem::new(&limbs(123_456_789));
-        let b = Elem::new(&limbs(987_654_321));
+        let a = Residue::new(&limbs(123_456_789));
+        let b = Residue::new(&limbs(987_654_321));
         assert_eq!(a.mul(&b).value(), limbs(123_456_789 * 987_654_321));
         assert_eq!(b.sub(&a).value(), limbs(987_654_321 - 123_456_789));
     }
@@ -461,7 +461,7 @@ mod tests {
         let mut n_minus_1 = N;
         sub_in_place(&mut n_minus_1, &limbs(1));
         for x in [all_ones, n_minus_1, limbs(u64::MAX), limbs(0), limbs(1)] {
-            let e = Elem::new(&x);
+            let e = Residue::new(&x);
             assert_eq!(e.square(), e.mul(&e));
             assert_eq!(square(&x), product(&x, &x));
         }
@@ -469,8 +469,8 @@ mod tests {
 
     #[test]
     fn subtraction_wraps_mod_n() {
-        let a = Elem::new(&limbs(5));
-        let b = Elem::new(&limbs(7));
+        let a = Residue::new(&limbs(5));
+        let b = Residue::new(&limbs(7));
         // 5 - 7 = N - 2
         let mut expected = N;
         sub_in_place(&mut expected, &limbs(2));
@@ -479,17 +479,17 @@ mod tests {
 
     #[test]
     fn powers_agree_with_repeated_multiplication() {
-        let three = Elem::new(&limbs(3));
-        let mut expected = Elem::one();
+        let three = Residue::new(&limbs(3));
+        let mut expected = Residue::one();
         for e in 0u32..300 {
             let exp = e.to_be_bytes();
             assert_eq!(three.pow(&exp), expected, "3^{e}");
             expected = expected.mul(&three);
         }
-        let two = Elem::new(&limbs(2));
+        let two = Residue::new(&limbs(2));
         for e in [0u32, 1, 2, 31, 32, 33, 100, 3071, 3072, 3073, 65_537] {
             assert_eq!(
-                Elem::pow2(&e.to_be_bytes()),
+                Residue::pow2(&e.to_be_bytes()),
                 two.pow(&e.to_be_bytes()),
                 "2^{e}"
             );
@@ -502,16 +502,16 @@ mod tests {
         let mut n_minus_1 = N;
         sub_in_place(&mut n_minus_1, &limbs(1));
         let exp = to_be_bytes(&n_minus_1);
-        assert_eq!(Elem::new(&limbs(0xDEAD_BEEF)).pow(&exp), Elem::one());
-        assert_eq!(Elem::pow2(&exp), Elem::one());
+        assert_eq!(Residue::new(&limbs(0xDEAD_BEEF)).pow(&exp), Residue::one());
+        assert_eq!(Residue::pow2(&exp), Residue::one());
     }
 
     #[test]
     fn values_at_or_above_n_reduce() {
-        assert!(Elem::new(&N).is_zero());
+        assert!(Residue::new(&N).is_zero());
         let mut n_plus_5 = N;
         add_in_place(&mut n_plus_5, &limbs(5));
-        assert_eq!(Elem::new(&n_plus_5).value(), limbs(5));
+        assert_eq!(Residue::new(&n_plus_5).value(), limbs(5));
     }
 
     #[test]
