@@ -29,4 +29,6 @@ pub mod data;
 pub mod error;
 pub mod http;
 pub mod js;
+#[cfg(any(test, feature = "test-util"))]
+pub mod test_util;
 pub use error::{Details, Error, ErrorKind};

@@ -3,14 +3,21 @@
 //! leaves (`error`, `config`, `clock`, `mac`, the files directly in `src/`) -> `codec`. A module
 //! may use any layer below its own, and, inside its own layer, the modules below it in
 //! `WITHIN`. `auth` and `data` never use each other, nor the two data services each other.
+//! `test_util` (tests only) may use any layer, and only test code may use it: an `x_tests.rs`
+//! file or a `#[cfg(test)]` module.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-/// Each layer and the layers below it that it may use.
+/// Each layer and the layers below it that it may use. No layer may use `test_util`: only test
+/// code may (see [`test_code`]).
 const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "test_util",
+        &["js", "auth", "data", "aws", "http", "leaf", "codec"],
+    ),
     ("js", &["auth", "data", "aws", "http", "leaf", "codec"]),
     ("auth", &["aws", "http", "leaf", "codec"]),
     ("data", &["aws", "http", "leaf", "codec"]),
@@ -171,6 +178,43 @@ fn crate_refs(source: &str) -> Vec<(usize, Vec<String>)> {
     refs
 }
 
+/// Which lines of a source file are test code: all of an `x_tests.rs` (or `tests.rs`) file,
+/// else each `#[cfg(test)]` inline module, from its attribute to its closing `}` at the start of
+/// a line (where rustfmt puts it).
+fn test_code(file: &str, source: &str) -> Vec<bool> {
+    let stem = Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let lines: Vec<&str> = source.lines().collect();
+    if stem == "tests" || stem.ends_with("_tests") {
+        return vec![true; lines.len()];
+    }
+    let mut test = vec![false; lines.len()];
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim() == "#[cfg(test)]" {
+            let item = lines[i + 1..]
+                .iter()
+                .position(|l| !l.trim_start().starts_with("#["))
+                .map(|n| i + 1 + n);
+            if let Some(item) = item.filter(|&n| {
+                let l = lines[n].trim_start();
+                l.starts_with("mod ") && l.ends_with('{')
+            }) {
+                let end = lines[item..]
+                    .iter()
+                    .position(|l| *l == "}")
+                    .map_or(lines.len() - 1, |n| item + n);
+                test[i..=end].iter_mut().for_each(|t| *t = true);
+                i = end;
+            }
+        }
+        i += 1;
+    }
+    test
+}
+
 /// The module a path names: its deepest segment that is a module of the crate.
 fn target<'a>(path: &[String], by_name: &BTreeMap<&str, &'a Module>) -> Option<&'a Module> {
     path.iter()
@@ -205,12 +249,15 @@ fn imports_flow_one_way() {
         );
         let allowed = below(&module.name, &within);
         let source = fs::read_to_string(&module.file).expect("readable source");
+        let test = test_code(&module.file, &source);
         for (line, path) in crate_refs(&source) {
             let Some(used) = target(&path, &by_name) else {
                 continue; // a macro or an item at the crate root (`crate::Error`)
             };
             checked += 1;
-            let ok = if used.name == module.name {
+            let ok = if used.layer == "test_util" && module.layer != "test_util" {
+                test[line - 1]
+            } else if used.name == module.name {
                 true
             } else if used.layer == module.layer {
                 allowed.contains(&used.name) || module.name == module.layer
@@ -255,6 +302,36 @@ fn each_layer_says_what_it_may_use() {
             "{file}: its //! doc says what it may use"
         );
     }
+}
+
+/// The test utilities are compiled for tests only: the crate's own unit tests, and the
+/// integration tests through the `test-util` feature, which the package build never turns on.
+#[test]
+fn test_util_is_compiled_for_tests_only() {
+    let lib = fs::read_to_string("src/lib.rs").expect("readable source");
+    let declared: Vec<&str> = lib
+        .lines()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|w| w[1].contains("mod test_util"))
+        .map(|w| w[0].trim())
+        .collect();
+    assert_eq!(
+        declared,
+        [r#"#[cfg(any(test, feature = "test-util"))]"#],
+        "src/lib.rs declares test_util once, behind cfg(any(test, feature = \"test-util\"))"
+    );
+}
+
+#[test]
+fn the_test_code_finder_sees_test_modules_and_test_files() {
+    let source = "use crate::a;\n#[cfg(test)]\n#[path = \"x_tests.rs\"]\nmod tests;\nfn f() {}\n\
+                  #[cfg(test)]\nmod tests {\n    fn g() {\n    }\n}\nfn h() {}\n";
+    assert_eq!(
+        test_code("src/x.rs", source),
+        [false, false, false, false, false, true, true, true, true, true, false]
+    );
+    assert_eq!(test_code("src/x_tests.rs", "a\nb"), [true, true]);
 }
 
 #[test]

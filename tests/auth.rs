@@ -5,14 +5,15 @@
 
 mod common;
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use apiless::auth::session::{ChallengeResponse, Event, SignInStep};
 use apiless::auth::storage::{self, MemoryStore, Store};
 use apiless::auth::user_pool::UserPool;
 use apiless::error::{ErrorKind, Result};
-use apiless::http::{Fetch, Request, Response, Transport};
+use apiless::http::Fetch;
+use apiless::test_util::{Answer, ScriptedTransport};
 use common::*;
 use futures_util::future::join_all;
 use wasm_bindgen::{JsCast, JsValue};
@@ -365,30 +366,12 @@ async fn a_reloaded_page_restores_the_session_from_session_storage() {
     );
 }
 
-/// Fails every request while `down` is set, as a dropped network does.
-struct Flaky {
-    down: Rc<Cell<bool>>,
-}
-
-impl Transport for Flaky {
-    async fn send(&self, request: Request) -> Result<Response> {
-        if self.down.get() {
-            return Err(apiless::Error::network("the network is down (test)"));
-        }
-        Fetch::default().send(request).await
-    }
-}
-
 #[wasm_bindgen_test]
 async fn a_network_fault_keeps_the_session_and_a_revoked_token_ends_it() {
-    let down = Rc::new(Cell::new(false));
+    // Requests go to the backend, but fail while the network is down.
+    let network = ScriptedTransport::passing_to(Fetch::default());
     let clock = TestClock::default();
-    let s = common::session_with(
-        Flaky { down: down.clone() },
-        Rc::new(MemoryStore::default()),
-        &clock,
-    )
-    .await;
+    let s = common::session_with(network.clone(), Rc::new(MemoryStore::default()), &clock).await;
     let events = Rc::new(RefCell::new(Vec::new()));
     let seen = events.clone();
     s.on_change(Rc::new(move |e| seen.borrow_mut().push(e)));
@@ -400,7 +383,8 @@ async fn a_network_fault_keeps_the_session_and_a_revoked_token_ends_it() {
     let tokens = s.tokens().await.unwrap();
 
     clock.advance_ms(3_600_000.0);
-    down.set(true);
+    let down = apiless::Error::network("the network is down (test)");
+    network.repeat(Some(Answer::Fail(down)));
     let e = s.tokens().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Network);
     assert!(
@@ -409,7 +393,7 @@ async fn a_network_fault_keeps_the_session_and_a_revoked_token_ends_it() {
     );
 
     // Revoke the refresh token behind the session's back: the next refresh ends it.
-    down.set(false);
+    network.repeat(None);
     let endpoint = endpoint().to_owned();
     let pool = UserPool {
         transport: &Fetch::default(),

@@ -5,34 +5,21 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context as TaskContext, Poll, Waker};
-
 use apiless::aws::credentials::Credentials;
 use apiless::aws::signed::{self, BodyHash};
 use apiless::clock::Clock;
 use apiless::codec::json::Json;
 use apiless::data::dynamodb::{self, Operation};
 use apiless::data::s3;
-use apiless::error::Result;
 use apiless::http::retry::Policy;
-use apiless::http::{Request, Response, Transport};
+use apiless::http::{Request, Response};
+use apiless::test_util::{block_on, Answer, ScriptedTransport};
 
 const KEY_ID: &str = "ASIAREDACTIONTEST01";
 const SECRET: &str = "redaction/Test+Secret/Key0123456789abcdefg";
 const TOKEN: &str = "IQoJb3JpZ2luX2VjEREDACTION/TEST+TOKEN//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==";
 /// 2026-12-06T12:00:00Z.
 const NOW_MS: f64 = 1_796_558_400_000.0;
-
-fn run<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    match f.as_mut().poll(&mut TaskContext::from_waker(Waker::noop())) {
-        Poll::Ready(v) => v,
-        Poll::Pending => panic!("the scripted transport never waits"),
-    }
-}
 
 fn credentials() -> Credentials {
     Credentials {
@@ -44,42 +31,34 @@ fn credentials() -> Credentials {
     }
 }
 
-/// Answers every request as AWS answers a signature mismatch, quoting the request it got.
-struct LikeAws {
-    /// `json` (DynamoDB, JSON protocol) or `xml` (S3).
-    protocol: &'static str,
-    sent: RefCell<u32>,
+/// The canonical request as AWS quotes it back: the signed headers with their values.
+fn quoted(request: &Request) -> String {
+    let mut headers: Vec<String> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| name != "authorization")
+        .map(|(name, value)| format!("{}:{value}", name.to_ascii_lowercase()))
+        .collect();
+    headers.sort();
+    format!(
+        "{}\n/\n\n{}\n\n{}\n{}",
+        request.method,
+        headers.join("\n"),
+        "content-type;host;x-amz-date;x-amz-security-token;x-amz-target",
+        "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+    )
 }
 
-impl LikeAws {
-    /// The canonical request as AWS quotes it back: the signed headers with their values.
-    fn quoted(request: &Request) -> String {
-        let mut headers: Vec<String> = request
-            .headers
-            .iter()
-            .filter(|(name, _)| name != "authorization")
-            .map(|(name, value)| format!("{}:{value}", name.to_ascii_lowercase()))
-            .collect();
-        headers.sort();
-        format!(
-            "{}\n/\n\n{}\n\n{}\n{}",
-            request.method,
-            headers.join("\n"),
-            "content-type;host;x-amz-date;x-amz-security-token;x-amz-target",
-            "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
-        )
-    }
-}
-
-impl Transport for LikeAws {
-    async fn send(&self, request: Request) -> Result<Response> {
-        *self.sent.borrow_mut() += 1;
-        let quoted = Self::quoted(&request);
+/// Answers every request as AWS answers a signature mismatch, quoting the request it got;
+/// `protocol` is `json` (DynamoDB, JSON protocol) or `xml` (S3).
+fn like_aws(protocol: &'static str) -> ScriptedTransport {
+    ScriptedTransport::always(Answer::from_fn(move |request| {
+        let quoted = quoted(request);
         assert!(
             quoted.contains(TOKEN),
             "the request was signed with the token"
         );
-        let body = if self.protocol == "json" {
+        let body = if protocol == "json" {
             let message = format!(
                 "The request signature we calculated does not match the signature you provided. \
                  Check your AWS Secret Access Key and signing method. Consult the service \
@@ -111,15 +90,15 @@ impl Transport for LikeAws {
             headers: vec![("x-amzn-requestid".into(), "req-1".into())],
             body: body.into_bytes(),
         })
-    }
+    }))
 }
 
 fn context<'a>(
-    transport: &'a LikeAws,
+    transport: &'a ScriptedTransport,
     clock: &'a Clock,
     credentials: &'a Credentials,
     service: &'a str,
-) -> signed::Context<'a, LikeAws> {
+) -> signed::Context<'a, ScriptedTransport> {
     signed::Context {
         transport,
         clock,
@@ -139,15 +118,12 @@ fn shown(e: &apiless::Error) -> String {
 
 #[test]
 fn a_dynamodb_signature_error_quoting_the_session_token_does_not_carry_it() {
-    let transport = LikeAws {
-        protocol: "json",
-        sent: RefCell::new(0),
-    };
+    let transport = like_aws("json");
     let (clock, credentials) = (Clock::new(), credentials());
     let ctx = context(&transport, &clock, &credentials, "dynamodb");
     let mut body = apiless::codec::json::Map::new();
     body.insert("TableName".into(), "t".into());
-    let e = run(dynamodb::call(
+    let e = block_on(dynamodb::call(
         &ctx,
         "https://dynamodb.us-east-1.amazonaws.com",
         Operation::GetItem,
@@ -156,7 +132,7 @@ fn a_dynamodb_signature_error_quoting_the_session_token_does_not_carry_it() {
     .unwrap_err();
     assert_eq!(e.code, "InvalidSignatureException");
     assert_eq!(
-        *transport.sent.borrow(),
+        transport.requests().len(),
         1,
         "a signature mismatch is not retried"
     );
@@ -180,10 +156,7 @@ fn a_dynamodb_signature_error_quoting_the_session_token_does_not_carry_it() {
 
 #[test]
 fn an_s3_error_never_carries_the_credentials_whatever_it_quotes() {
-    let transport = LikeAws {
-        protocol: "xml",
-        sent: RefCell::new(0),
-    };
+    let transport = like_aws("xml");
     let (clock, credentials) = (Clock::new(), credentials());
     let ctx = context(&transport, &clock, &credentials, "s3");
     let request = Request {
@@ -192,7 +165,7 @@ fn an_s3_error_never_carries_the_credentials_whatever_it_quotes() {
         headers: vec![],
         body: vec![],
     };
-    let e = run(s3::send(&ctx, request, BodyHash::Unsigned)).unwrap_err();
+    let e = block_on(s3::send(&ctx, request, BodyHash::Unsigned)).unwrap_err();
     assert_eq!(e.code, "SignatureDoesNotMatch");
     let shown = shown(&e);
     assert!(

@@ -7,112 +7,51 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::future::Future;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 
 use apiless::auth::session::{ChallengeResponse, Event, Session, SignInStep};
 use apiless::auth::storage::{MemoryStore, Store};
 use apiless::config::{Config, RawConfig};
 use apiless::error::Result;
-use apiless::http::{Request, Response, Transport};
+use apiless::http::Request;
+use apiless::test_util::{block_on, poll_once, target, Answer, ScriptedTransport};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
-/// Answers each request with the next scripted body; records target and body of each.
-/// While `refresh_gate` is closed, refresh requests wait (a refresh "in flight").
-#[derive(Clone, Default)]
-struct Script {
-    answers: Rc<RefCell<VecDeque<Value>>>,
-    sent: Rc<RefCell<Vec<(String, Value)>>>,
-    refresh_gate_closed: Rc<std::cell::Cell<bool>>,
-    /// While set, requests for this operation wait (a call "in flight").
-    held_op: Rc<RefCell<Option<&'static str>>>,
+/// A scripted answer: the body shaped as in the Cognito API reference, status 400 for an error.
+fn answer(body: Value) -> Answer {
+    Answer::aws_json(body.to_string())
 }
 
-/// Ready once `held_op` no longer names `op`.
-struct OpGate(Rc<RefCell<Option<&'static str>>>, String);
-
-impl Future for OpGate {
-    type Output = ();
-    fn poll(self: std::pin::Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
-        if *self.0.borrow() == Some(self.1.as_str()) {
-            Poll::Pending
-        } else {
-            Poll::Ready(())
-        }
-    }
+/// The operation a request calls (`InitiateAuth`, ...).
+fn operation(request: &Request) -> String {
+    target(request)
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
-/// Ready once the flag is false.
-struct Gate(Rc<std::cell::Cell<bool>>);
-
-impl Future for Gate {
-    type Output = ();
-    fn poll(self: std::pin::Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
-        if self.0.get() {
-            Poll::Pending
-        } else {
-            Poll::Ready(())
-        }
-    }
+/// A refresh: held "in flight" by `script.hold(is_refresh)` until `script.release()`.
+fn is_refresh(request: &Request) -> bool {
+    String::from_utf8_lossy(&request.body).contains("REFRESH_TOKEN_AUTH")
 }
 
-impl Script {
-    fn new(answers: Vec<Value>) -> Self {
-        Script {
-            answers: Rc::new(RefCell::new(answers.into())),
-            ..Script::default()
-        }
-    }
+/// The requests the script got, as operation and JSON body.
+trait Sent {
+    fn sent(&self, i: usize) -> (String, Value);
+}
+
+impl Sent for ScriptedTransport {
     fn sent(&self, i: usize) -> (String, Value) {
-        self.sent.borrow()[i].clone()
-    }
-}
-
-impl Transport for Script {
-    async fn send(&self, request: Request) -> Result<Response> {
-        if String::from_utf8_lossy(&request.body).contains("REFRESH_TOKEN_AUTH") {
-            Gate(self.refresh_gate_closed.clone()).await;
-        }
-        let target = request
-            .headers
-            .iter()
-            .find(|(k, _)| k == "x-amz-target")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let op = target.rsplit('.').next().unwrap_or_default().to_owned();
-        OpGate(self.held_op.clone(), op.clone()).await;
-        self.sent
-            .borrow_mut()
-            .push((op, serde_json::from_slice(&request.body).unwrap()));
-        let answer = self
-            .answers
-            .borrow_mut()
-            .pop_front()
-            .expect("a scripted answer");
-        let status = if answer.get("__type").is_some() {
-            400
-        } else {
-            200
-        };
-        Ok(Response {
-            status,
-            headers: vec![],
-            body: answer.to_string().into_bytes(),
-        })
-    }
-}
-
-/// Polls a future that never waits (the script answers at once).
-fn run<F: Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(v) => v,
-        Poll::Pending => panic!("the scripted transport never waits"),
+        let request = self.request(i);
+        (
+            operation(&request),
+            serde_json::from_slice(&request.body).unwrap(),
+        )
     }
 }
 
@@ -143,7 +82,10 @@ fn tokens_answer_for(user: &str) -> Value {
 }
 
 /// A session whose sign-in passes the PASSWORD_VERIFIER step and then meets `next`.
-fn session_meeting(next: Value, more: Vec<Value>) -> (Rc<Session<Script>>, Script) {
+fn session_meeting(
+    next: Value,
+    more: Vec<Value>,
+) -> (Rc<Session<ScriptedTransport>>, ScriptedTransport) {
     session_meeting_with_store(next, more, Rc::new(MemoryStore::default()))
 }
 
@@ -151,7 +93,7 @@ fn session_meeting_with_store(
     next: Value,
     more: Vec<Value>,
     store: Rc<MemoryStore>,
-) -> (Rc<Session<Script>>, Script) {
+) -> (Rc<Session<ScriptedTransport>>, ScriptedTransport) {
     session_meeting_in(next, more, store, None)
 }
 
@@ -164,7 +106,7 @@ fn session_meeting_in(
     more: Vec<Value>,
     store: Rc<MemoryStore>,
     identity_pool_id: Option<&str>,
-) -> (Rc<Session<Script>>, Script) {
+) -> (Rc<Session<ScriptedTransport>>, ScriptedTransport) {
     let verifier = json!({
         "ChallengeName": "PASSWORD_VERIFIER",
         "ChallengeParameters": {
@@ -174,7 +116,7 @@ fn session_meeting_in(
     });
     let mut answers = vec![verifier, next];
     answers.extend(more);
-    let script = Script::new(answers);
+    let script = ScriptedTransport::answering(answers.into_iter().map(answer));
     let config = Config::validate(RawConfig {
         region: Some("us-east-1".into()),
         user_pool_id: Some("us-east-1_Pool1".into()),
@@ -197,8 +139,8 @@ fn session_meeting_in(
     (session, script)
 }
 
-fn sign_in(s: &Rc<Session<Script>>) -> SignInStep {
-    run(s.sign_in("alice", Zeroizing::new("Passw0rd!".into()))).unwrap()
+fn sign_in(s: &Rc<Session<ScriptedTransport>>) -> SignInStep {
+    block_on(s.sign_in("alice", Zeroizing::new("Passw0rd!".into()))).unwrap()
 }
 
 fn next_name(step: &SignInStep) -> &str {
@@ -247,7 +189,7 @@ fn sms_mfa_sends_the_code_with_the_session() {
         "+*******1234"
     );
     assert!(matches!(
-        run(s.confirm_sign_in(ChallengeResponse {
+        block_on(s.confirm_sign_in(ChallengeResponse {
             code: Some(" 123456 ".into()),
             ..Default::default()
         }))
@@ -269,7 +211,7 @@ fn email_otp_sends_its_code() {
     });
     let (s, script) = session_meeting(otp, vec![tokens_answer()]);
     assert_eq!(next_name(&sign_in(&s)), "EMAIL_OTP");
-    run(s.confirm_sign_in(ChallengeResponse {
+    block_on(s.confirm_sign_in(ChallengeResponse {
         code: Some("86420".into()),
         ..Default::default()
     }))
@@ -292,15 +234,15 @@ fn select_mfa_type_checks_the_choice_then_continues() {
         panic!("a step")
     };
     assert_eq!(next.mfa_types, ["SMS_MFA", "SOFTWARE_TOKEN_MFA"]);
-    let e = run(s.confirm_sign_in(ChallengeResponse {
+    let e = block_on(s.confirm_sign_in(ChallengeResponse {
         mfa_type: Some("EMAIL_OTP".into()),
         ..Default::default()
     }))
     .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("mfaType"));
-    assert_eq!(script.sent.borrow().len(), 2, "refused before any request");
+    assert_eq!(script.requests().len(), 2, "refused before any request");
 
-    let step = run(s.confirm_sign_in(ChallengeResponse {
+    let step = block_on(s.confirm_sign_in(ChallengeResponse {
         mfa_type: Some("SOFTWARE_TOKEN_MFA".into()),
         ..Default::default()
     }))
@@ -311,7 +253,7 @@ fn select_mfa_type_checks_the_choice_then_continues() {
         json!({"USERNAME": "alice", "ANSWER": "SOFTWARE_TOKEN_MFA"})
     );
     assert_eq!(script.sent(2).1["Session"], "sess-1");
-    run(s.confirm_sign_in(ChallengeResponse {
+    block_on(s.confirm_sign_in(ChallengeResponse {
         code: Some("654321".into()),
         ..Default::default()
     }))
@@ -344,7 +286,7 @@ fn mfa_setup_associates_verifies_then_answers_with_the_verified_session() {
         ("MFA_SETUP", ["SOFTWARE_TOKEN_MFA".to_owned()].as_slice())
     );
 
-    let totp = run(s.setup_totp()).unwrap();
+    let totp = block_on(s.setup_totp()).unwrap();
     assert_eq!(totp.secret, "JBSWY3DPEHPK3PXP");
     assert_eq!(
         totp.uri,
@@ -359,7 +301,7 @@ fn mfa_setup_associates_verifies_then_answers_with_the_verified_session() {
     );
 
     assert!(matches!(
-        run(s.confirm_sign_in(ChallengeResponse {
+        block_on(s.confirm_sign_in(ChallengeResponse {
             code: Some("123456".into()),
             ..Default::default()
         }))
@@ -394,14 +336,14 @@ fn new_password_required_asks_for_the_required_attributes_first() {
         panic!("a step")
     };
     assert_eq!(next.required_attributes, ["name"]);
-    let e = run(s.confirm_sign_in(ChallengeResponse {
+    let e = block_on(s.confirm_sign_in(ChallengeResponse {
         new_password: Some("N3w-Passw0rd!".into()),
         ..Default::default()
     }))
     .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("attributes"));
     assert!(e.message.contains("name"));
-    run(s.confirm_sign_in(ChallengeResponse {
+    block_on(s.confirm_sign_in(ChallengeResponse {
         new_password: Some("N3w-Passw0rd!".into()),
         attributes: vec![("name".into(), "Alice".into())],
         ..Default::default()
@@ -416,14 +358,14 @@ fn new_password_required_asks_for_the_required_attributes_first() {
 #[test]
 fn a_challenge_the_server_never_sent_is_refused() {
     let (s, script) = session_meeting(tokens_answer(), vec![]);
-    let e = run(s.confirm_sign_in(ChallengeResponse {
+    let e = block_on(s.confirm_sign_in(ChallengeResponse {
         code: Some("1".into()),
         ..Default::default()
     }))
     .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("challenge"));
-    assert!(script.sent.borrow().is_empty());
-    let e = run(s.setup_totp()).unwrap_err();
+    assert!(script.requests().is_empty());
+    let e = block_on(s.setup_totp()).unwrap_err();
     assert_eq!(
         e.code, "NotAuthorizedException",
         "setting up TOTP needs a sign-in or an MFA_SETUP step"
@@ -442,14 +384,14 @@ fn a_rotated_refresh_token_replaces_the_old_one() {
     let (s, script) = session_meeting(tokens_answer(), vec![rotated, plain]);
     sign_in(&s);
 
-    let t = run(s.refresh()).unwrap();
+    let t = block_on(s.refresh()).unwrap();
     assert_eq!(t.refresh_token, "rotated-refresh");
     assert_eq!(
         script.sent(2).1["AuthParameters"]["REFRESH_TOKEN"],
         "opaque-refresh"
     );
     // Without a new one, the rotated token is kept and used next time.
-    let t = run(s.refresh()).unwrap();
+    let t = block_on(s.refresh()).unwrap();
     assert_eq!(t.refresh_token, "rotated-refresh");
     assert_eq!(
         script.sent(3).1["AuthParameters"]["REFRESH_TOKEN"],
@@ -457,23 +399,15 @@ fn a_rotated_refresh_token_replaces_the_old_one() {
     );
 }
 
-/// Polls `f` once; `Some` if it finished.
-fn poll_once<F: Future + Unpin>(f: &mut F) -> Option<F::Output> {
-    match std::pin::Pin::new(f).poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(v) => Some(v),
-        Poll::Pending => None,
-    }
-}
-
 #[test]
 fn signing_out_when_signed_out_or_mid_challenge_is_fine_and_the_session_stays_usable() {
     let sms = json!({"ChallengeName": "SMS_MFA", "Session": "s", "ChallengeParameters": {}});
     let (s, _) = session_meeting(sms, vec![]);
-    run(s.sign_out(false)).unwrap();
-    run(s.sign_out(true)).unwrap();
+    block_on(s.sign_out(false)).unwrap();
+    block_on(s.sign_out(true)).unwrap();
     assert_eq!(next_name(&sign_in(&s)), "SMS_MFA");
-    run(s.sign_out(false)).unwrap();
-    let e = run(s.confirm_sign_in(ChallengeResponse {
+    block_on(s.sign_out(false)).unwrap();
+    let e = block_on(s.confirm_sign_in(ChallengeResponse {
         code: Some("1".into()),
         ..Default::default()
     }))
@@ -505,18 +439,18 @@ fn a_refresh_in_flight_cannot_undo_a_newer_sign_in() {
         ],
     );
     sign_in(&s);
-    script.refresh_gate_closed.set(true);
+    script.hold(is_refresh);
     let mut alice_refresh = s.refresh();
     assert!(poll_once(&mut alice_refresh).is_none(), "held in flight");
-    let step = run(s.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
+    let step = block_on(s.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
     assert_eq!(next_name(&step), "SMS_MFA");
 
     // alice's refresh returns while bob is mid-step: it must not put alice back.
-    script.refresh_gate_closed.set(false);
+    script.release();
     let result = poll_once(&mut alice_refresh).expect("done");
     assert_eq!(result.unwrap_err().code, "NotAuthorizedException");
     assert!(s.current_user().is_none(), "alice is not signed in again");
-    let user = match run(s.confirm_sign_in(ChallengeResponse {
+    let user = match block_on(s.confirm_sign_in(ChallengeResponse {
         code: Some("123456".into()),
         ..Default::default()
     }))
@@ -526,7 +460,7 @@ fn a_refresh_in_flight_cannot_undo_a_newer_sign_in() {
         SignInStep::Next(n) => panic!("{}", n.name),
     };
     assert_eq!(user.username, "bob", "bob's step survived");
-    let bob = run(s.refresh()).unwrap();
+    let bob = block_on(s.refresh()).unwrap();
     assert_eq!(
         apiless::auth::tokens::claims(&bob.id_token)
             .unwrap()
@@ -551,7 +485,7 @@ fn a_new_user_signing_in_removes_the_previous_users_tokens() {
     assert!(store
         .get("CognitoIdentityServiceProvider.client1.alice.refreshToken")
         .is_some());
-    run(s.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
+    block_on(s.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
     assert!(store
         .get("CognitoIdentityServiceProvider.client1.alice.refreshToken")
         .is_none());
@@ -600,27 +534,27 @@ fn a_second_tab_follows_sign_in_refresh_user_change_and_sign_out_without_request
     assert_eq!(tab_b.current_user().unwrap().username, "alice");
     assert_eq!(tab_b.sync_from_store(), None, "nothing new");
 
-    run(tab_a.refresh()).unwrap();
+    block_on(tab_a.refresh()).unwrap();
     assert_eq!(tab_b.sync_from_store(), Some(Event::TokensRefreshed));
     assert_eq!(
-        run(tab_b.tokens()).unwrap().refresh_token,
+        block_on(tab_b.tokens()).unwrap().refresh_token,
         "rotated-refresh"
     );
 
-    run(tab_a.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
+    block_on(tab_a.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
     assert_eq!(tab_b.sync_from_store(), Some(Event::SignedIn));
     assert_eq!(tab_b.current_user().unwrap().username, "bob");
 
-    run(tab_a.sign_out(false)).unwrap();
+    block_on(tab_a.sign_out(false)).unwrap();
     assert_eq!(tab_b.sync_from_store(), Some(Event::SignedOut));
     assert!(tab_b.current_user().is_none());
-    assert!(run(tab_b.tokens()).is_err(), "signed out in B too");
+    assert!(block_on(tab_b.tokens()).is_err(), "signed out in B too");
 
     assert_eq!(
         *seen.borrow(),
         ["signedIn", "tokensRefreshed", "signedIn", "signedOut"]
     );
-    assert!(script_b.sent.borrow().is_empty(), "tab B sent nothing");
+    assert!(script_b.requests().is_empty(), "tab B sent nothing");
 }
 
 #[test]
@@ -629,13 +563,13 @@ fn the_sign_in_a_call_began_under_outlives_a_refresh_but_not_a_sign_out() {
     let (s, _) = session_meeting(tokens_answer(), vec![tokens_answer(), json!({})]);
     sign_in(&s);
     let began = s.generation();
-    run(s.refresh()).unwrap();
+    block_on(s.refresh()).unwrap();
     assert_eq!(
         s.still_current(began),
         Ok(()),
         "a refresh is the same sign-in"
     );
-    run(s.sign_out(false)).unwrap();
+    block_on(s.sign_out(false)).unwrap();
     let e = s.still_current(began).unwrap_err();
     assert_eq!(
         (e.code.as_str(), e.retryable),
@@ -656,27 +590,24 @@ const LAST_USER: &str = "CognitoIdentityServiceProvider.client1.LastAuthUser";
 
 /// Tab B over `store`, restored as alice, whose next refresh is answered for alice and held
 /// in flight; with the log of B's events. The caller lets it go with
-/// `script.refresh_gate_closed.set(false)`.
+/// `script.release()`.
 #[allow(clippy::type_complexity)]
 fn tab_b_refreshing(
     store: &Rc<MemoryStore>,
 ) -> (
-    Rc<Session<Script>>,
-    Script,
+    Rc<Session<ScriptedTransport>>,
+    ScriptedTransport,
     Rc<RefCell<Vec<&'static str>>>,
     impl Future<Output = Result<apiless::auth::tokens::Tokens>> + Unpin,
 ) {
     let (tab_b, script_b) = session_meeting_with_store(json!({}), vec![], store.clone());
     assert_eq!(tab_b.current_user().unwrap().username, "alice", "restored");
-    script_b.answers.borrow_mut().clear();
-    script_b
-        .answers
-        .borrow_mut()
-        .push_back(tokens_answer_for("alice"));
+    script_b.answers().clear();
+    script_b.push(answer(tokens_answer_for("alice")));
     let seen = Rc::new(RefCell::new(Vec::new()));
     let log = seen.clone();
     tab_b.on_change(Rc::new(move |e: Event| log.borrow_mut().push(e.name())));
-    script_b.refresh_gate_closed.set(true);
+    script_b.hold(is_refresh);
     let mut refresh = tab_b.refresh();
     assert!(poll_once(&mut refresh).is_none(), "held in flight");
     (tab_b, script_b, seen, refresh)
@@ -690,8 +621,8 @@ fn a_refresh_in_another_tab_cannot_undo_a_sign_out() {
     let (tab_a, _) = session_meeting_with_store(tokens_answer(), vec![json!({})], store.clone());
     sign_in(&tab_a);
     let (tab_b, script_b, seen, mut refresh) = tab_b_refreshing(&store);
-    run(tab_a.sign_out(false)).unwrap();
-    script_b.refresh_gate_closed.set(false);
+    block_on(tab_a.sign_out(false)).unwrap();
+    script_b.release();
     let e = poll_once(&mut refresh).expect("done").unwrap_err();
     assert_eq!(e.code, "NotAuthorizedException");
 
@@ -717,8 +648,8 @@ fn a_refresh_in_another_tab_cannot_turn_a_new_user_back_into_the_previous_one() 
     );
     sign_in(&tab_a);
     let (tab_b, script_b, seen, mut refresh) = tab_b_refreshing(&store);
-    run(tab_a.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
-    script_b.refresh_gate_closed.set(false);
+    block_on(tab_a.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
+    script_b.release();
     let e = poll_once(&mut refresh).expect("done").unwrap_err();
     assert_eq!(e.code, "NotAuthorizedException");
 
@@ -746,16 +677,19 @@ fn a_refresh_writes_only_over_its_own_session() {
     let (tab_a, _) = session_meeting_with_store(tokens_answer(), vec![rotated], store.clone());
     sign_in(&tab_a);
     let (tab_b, script_b) = session_meeting_with_store(json!({}), vec![], store.clone());
-    script_b.answers.borrow_mut().clear();
+    script_b.answers().clear();
     let mut b_rotated = tokens_answer();
     b_rotated["AuthenticationResult"]["RefreshToken"] = json!("rotated-by-b");
-    script_b.answers.borrow_mut().push_back(b_rotated);
+    script_b.push(answer(b_rotated));
 
-    script_b.refresh_gate_closed.set(true);
+    script_b.hold(is_refresh);
     let mut refresh = tab_b.refresh();
     assert!(poll_once(&mut refresh).is_none());
-    assert_eq!(run(tab_a.refresh()).unwrap().refresh_token, "rotated-by-a");
-    script_b.refresh_gate_closed.set(false);
+    assert_eq!(
+        block_on(tab_a.refresh()).unwrap().refresh_token,
+        "rotated-by-a"
+    );
+    script_b.release();
     let t = poll_once(&mut refresh).expect("done").unwrap();
     assert_eq!(t.refresh_token, "rotated-by-a", "B follows A's refresh");
     assert_eq!(
@@ -776,15 +710,15 @@ fn a_slow_sign_out_leaves_a_newer_sign_in_alone() {
         store.clone(),
     );
     sign_in(&s);
-    *script.held_op.borrow_mut() = Some("RevokeToken");
+    script.hold(|r| operation(r) == "RevokeToken");
     let mut sign_out = Box::pin(s.sign_out(false));
     assert!(poll_once(&mut sign_out).is_none(), "revocation in flight");
     // bob's requests go first: the held RevokeToken answer is the first scripted one, so
     // reorder: bob's verifier and tokens are taken before it.
-    let revoke = script.answers.borrow_mut().pop_front().unwrap();
-    script.answers.borrow_mut().push_back(revoke);
-    run(s.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
-    *script.held_op.borrow_mut() = None;
+    let revoke = script.answers().pop_front().unwrap();
+    script.answers().push_back(revoke);
+    block_on(s.sign_in("bob", Zeroizing::new("Passw0rd!".into()))).unwrap();
+    script.release();
     poll_once(&mut sign_out).expect("done").unwrap();
     assert_eq!(s.current_user().unwrap().username, "bob");
     assert_eq!(store.get(LAST_USER).as_deref(), Some("bob"));
@@ -936,15 +870,9 @@ fn a_remembered_identity_id_cognito_refuses_is_replaced_once() {
         Some(IDENTITY_POOL),
     );
     sign_in(&s);
-    let identity = run(s.aws_identity()).unwrap();
+    let identity = block_on(s.aws_identity()).unwrap();
     assert_eq!(identity.identity_id, ALICE_ID);
-    let ops: Vec<String> = script
-        .sent
-        .borrow()
-        .iter()
-        .skip(2)
-        .map(|(op, _)| op.clone())
-        .collect();
+    let ops: Vec<String> = script.requests().iter().skip(2).map(operation).collect();
     assert_eq!(
         ops,
         [
@@ -979,7 +907,7 @@ fn a_remembered_value_of_another_form_is_not_used() {
         );
         sign_in(&s);
         assert_eq!(
-            run(s.aws_identity()).unwrap().identity_id,
+            block_on(s.aws_identity()).unwrap().identity_id,
             ALICE_ID,
             "{planted}"
         );
@@ -1001,7 +929,7 @@ fn the_identity_id_of_the_credentials_answer_is_the_scope() {
         Some(IDENTITY_POOL),
     );
     sign_in(&s);
-    assert_eq!(run(s.aws_identity()).unwrap().identity_id, BOB_ID);
+    assert_eq!(block_on(s.aws_identity()).unwrap().identity_id, BOB_ID);
     assert_eq!(store.get(&identity_key()).as_deref(), Some(BOB_ID));
 }
 
@@ -1020,8 +948,8 @@ fn signing_out_forgets_the_identity_id() {
         Some(IDENTITY_POOL),
     );
     sign_in(&s);
-    run(s.aws_identity()).unwrap();
+    block_on(s.aws_identity()).unwrap();
     assert_eq!(store.get(&identity_key()).as_deref(), Some(ALICE_ID));
-    run(s.sign_out(false)).unwrap();
+    block_on(s.sign_out(false)).unwrap();
     assert!(store.get(&identity_key()).is_none());
 }

@@ -18,9 +18,6 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
 use apiless::auth::identity_pool::IdentityPool;
 use apiless::auth::srp::group::{self, Residue};
@@ -28,8 +25,8 @@ use apiless::auth::srp::{Challenge, Ephemeral};
 use apiless::auth::user_pool::{AuthResult, UserPool};
 use apiless::aws::credentials::Credentials;
 use apiless::aws::signer::{self, Payload, Scope};
-use apiless::error::Result;
-use apiless::http::{Request, Response, Transport};
+use apiless::http::{Request, Response};
+use apiless::test_util::{block_on, ScriptedTransport};
 use sha2::{Digest, Sha256};
 
 // ---- the scanning allocator --------------------------------------------------------------------
@@ -76,8 +73,11 @@ unsafe fn check_freed(ptr: *mut u8, size: usize) {
 }
 
 unsafe impl GlobalAlloc for Scanning {
+    // Fresh blocks are zeroed: a block's unwritten tail must not show what an earlier test left
+    // in that memory (a test's own secrets, freed unwiped after the count), which is no copy made
+    // by the code counted.
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        unsafe { System.alloc(layout) }
+        unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -90,7 +90,7 @@ unsafe impl GlobalAlloc for Scanning {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         unsafe {
             let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-            let new = System.alloc(new_layout);
+            let new = System.alloc_zeroed(new_layout);
             if !new.is_null() {
                 std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
                 check_freed(ptr, layout.size());
@@ -121,28 +121,13 @@ fn freed_with_markers<R>(markers: &[&[u8]], f: impl FnOnce() -> R) -> (R, usize)
 
 // ---- a scripted transport ----------------------------------------------------------------------
 
-fn run<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(v) => v,
-        Poll::Pending => panic!("the scripted transport never waits"),
-    }
-}
-
-/// Answers every request with `body` (copied into the response, as `fetch`'s bytes are).
-struct Answers {
-    body: Vec<u8>,
-}
-
-impl Transport for Answers {
-    async fn send(&self, request: Request) -> Result<Response> {
-        drop(request);
-        Ok(Response {
-            status: 200,
-            headers: vec![("x-amzn-requestid".into(), "r".into())],
-            body: self.body.clone(),
-        })
-    }
+/// Answers every request with `body` (copied into each response, as `fetch`'s bytes are).
+fn answers(body: Vec<u8>) -> ScriptedTransport {
+    ScriptedTransport::always(Response {
+        status: 200,
+        headers: vec![("x-amzn-requestid".into(), "r".into())],
+        body,
+    })
 }
 
 // ---- the secrets ---------------------------------------------------------------------------------
@@ -177,16 +162,14 @@ fn marker_credentials() -> Credentials {
 
 #[test]
 fn credentials_read_from_an_answer_leave_no_copy_when_dropped() {
-    let transport = Answers {
-        body: credentials_answer(),
-    };
+    let transport = answers(credentials_answer());
     let pool = IdentityPool {
         transport: &transport,
         endpoint: "https://cognito-identity.us-east-1.amazonaws.com",
         identity_pool_id: "us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
     };
     let (read, hits) = freed_with_markers(&credential_markers(), || {
-        let (_, credentials) = run(pool.credentials(
+        let (_, credentials) = block_on(pool.credentials(
             "us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
             "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool",
             "id-token",
@@ -372,9 +355,7 @@ fn token_answer() -> Vec<u8> {
 
 #[test]
 fn token_answers_leave_no_copy_but_the_tokens_handed_over() {
-    let transport = Answers {
-        body: token_answer(),
-    };
+    let transport = answers(token_answer());
     let pool = UserPool {
         transport: &transport,
         endpoint: "https://cognito-idp.us-east-1.amazonaws.com",
@@ -388,8 +369,9 @@ fn token_answers_leave_no_copy_but_the_tokens_handed_over() {
     let mut kept = Vec::new();
     let (read, hits) = freed_with_markers(&markers, || {
         let answer =
-            run(pool.respond("PASSWORD_VERIFIER", Some("session"), &[("USERNAME", USER)])).unwrap();
-        let refreshed = run(pool.refresh("an-older-refresh-token")).unwrap();
+            block_on(pool.respond("PASSWORD_VERIFIER", Some("session"), &[("USERNAME", USER)]))
+                .unwrap();
+        let refreshed = block_on(pool.refresh("an-older-refresh-token")).unwrap();
         let read = matches!(&answer, AuthResult::Tokens(t) if t.refresh_token.as_deref() == Some(REFRESH_TOKEN))
             && refreshed.id_token == ID_TOKEN;
         // The tokens themselves are the session's from here on: kept past the count.

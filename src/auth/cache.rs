@@ -156,9 +156,7 @@ impl<T: Clone + 'static> SingleFlight<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::task::{Context, Poll, Waker};
+    use crate::test_util::{poll_once, Gate};
 
     #[test]
     fn freshness_keeps_a_margin_before_expiry() {
@@ -169,47 +167,27 @@ mod tests {
         assert!(!Expiring::new((), i64::MAX).is_fresh(i64::MAX - 1, 5));
     }
 
-    /// Ready once the flag is cleared.
-    struct Gate(Rc<Cell<bool>>);
-    impl Future for Gate {
-        type Output = ();
-        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
-            if self.0.get() {
-                Poll::Pending
-            } else {
-                Poll::Ready(())
-            }
-        }
-    }
-
-    fn poll<F: Future + Unpin>(f: &mut F) -> Option<F::Output> {
-        match Pin::new(f).poll(&mut Context::from_waker(Waker::noop())) {
-            Poll::Ready(v) => Some(v),
-            Poll::Pending => None,
-        }
-    }
-
     #[test]
     fn fifty_waiters_share_one_fetch_and_the_value_is_cached() {
         let cache = SingleFlight::<u32>::new();
-        let closed = Rc::new(Cell::new(true));
+        let gate = Gate::closed();
         let fetches = Rc::new(Cell::new(0));
         let mut waiters: Vec<_> = (0..50)
             .map(|_| {
-                let (closed, fetches) = (closed.clone(), fetches.clone());
+                let (gate, fetches) = (gate.clone(), fetches.clone());
                 cache.refresh(move || {
                     fetches.set(fetches.get() + 1);
                     async move {
-                        Gate(closed).await;
+                        gate.wait().await;
                         Ok(Expiring::new(7, 1_000))
                     }
                     .boxed_local()
                 })
             })
             .collect();
-        assert!(waiters.iter_mut().all(|w| poll(w).is_none()));
-        closed.set(false);
-        assert!(waiters.iter_mut().all(|w| poll(w) == Some(Ok(7))));
+        assert!(waiters.iter_mut().all(|w| poll_once(w).is_none()));
+        gate.open();
+        assert!(waiters.iter_mut().all(|w| poll_once(w) == Some(Ok(7))));
         assert_eq!(fetches.get(), 1);
         assert_eq!(cache.fresh(0, 100), Some(7));
         assert_eq!(cache.fresh(950, 100), None, "within the margin of expiry");
@@ -221,30 +199,30 @@ mod tests {
         let mut a =
             cache.refresh(|| async { Err(crate::error::Error::network("down")) }.boxed_local());
         let mut b = cache.refresh(|| unreachable!("joins a"));
-        assert_eq!(poll(&mut a).unwrap().unwrap_err().code, "NetworkError");
-        assert_eq!(poll(&mut b).unwrap().unwrap_err().code, "NetworkError");
+        assert_eq!(poll_once(&mut a).unwrap().unwrap_err().code, "NetworkError");
+        assert_eq!(poll_once(&mut b).unwrap().unwrap_err().code, "NetworkError");
         let mut c = cache.refresh(|| async { Ok(Expiring::new(3, 10)) }.boxed_local());
-        assert_eq!(poll(&mut c), Some(Ok(3)));
+        assert_eq!(poll_once(&mut c), Some(Ok(3)));
     }
 
     #[test]
     fn clearing_discards_a_fetch_in_flight() {
         let cache = SingleFlight::<u32>::new();
-        let closed = Rc::new(Cell::new(true));
-        let gate = closed.clone();
+        let gate = Gate::closed();
+        let held = gate.clone();
         let mut old = cache.refresh(move || {
             async move {
-                Gate(gate).await;
+                held.wait().await;
                 Ok(Expiring::new(1, 1_000))
             }
             .boxed_local()
         });
-        assert!(poll(&mut old).is_none());
+        assert!(poll_once(&mut old).is_none());
         cache.clear();
         let mut new = cache.refresh(|| async { Ok(Expiring::new(2, 1_000)) }.boxed_local());
-        assert_eq!(poll(&mut new), Some(Ok(2)));
-        closed.set(false);
-        assert_eq!(poll(&mut old).unwrap().unwrap_err().code, "AbortError");
+        assert_eq!(poll_once(&mut new), Some(Ok(2)));
+        gate.open();
+        assert_eq!(poll_once(&mut old).unwrap().unwrap_err().code, "AbortError");
         assert_eq!(
             cache.fresh(0, 0),
             Some(2),

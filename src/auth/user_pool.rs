@@ -443,61 +443,19 @@ pub fn parse_auth_result(answer: &Json) -> Result<AuthResult> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::{Request, Response};
-    use std::cell::RefCell;
+    use crate::test_util::{block_on, target, Answer, ScriptedTransport};
 
     /// Answers every request with one canned response and records what was sent.
-    struct Canned {
-        status: u16,
-        body: &'static str,
-        sent: RefCell<Vec<Request>>,
+    fn canned(status: u16, body: &'static str) -> ScriptedTransport {
+        ScriptedTransport::always(Answer::status(status, body))
     }
 
-    impl Transport for Canned {
-        async fn send(&self, request: Request) -> Result<Response> {
-            self.sent.borrow_mut().push(request);
-            Ok(Response {
-                status: self.status,
-                headers: vec![],
-                body: self.body.as_bytes().to_vec(),
-            })
-        }
+    fn sent_json(c: &ScriptedTransport) -> (String, Json) {
+        let r = c.request(0);
+        (target(&r).to_owned(), Json::parse(&r.body).unwrap())
     }
 
-    fn canned(status: u16, body: &'static str) -> Canned {
-        Canned {
-            status,
-            body,
-            sent: RefCell::new(vec![]),
-        }
-    }
-
-    fn sent_json(c: &Canned) -> (String, Json) {
-        let r = c.sent.borrow()[0].clone();
-        let target = r
-            .headers
-            .iter()
-            .find(|(k, _)| k == "x-amz-target")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        (target, Json::parse(&r.body).unwrap())
-    }
-
-    fn run<F: std::future::Future>(f: F) -> F::Output {
-        futures_executor(f)
-    }
-
-    /// A minimal executor for futures that never wait (the canned transport answers at once).
-    fn futures_executor<F: std::future::Future>(f: F) -> F::Output {
-        use std::task::{Context, Poll, Waker};
-        let mut f = std::pin::pin!(f);
-        match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-            Poll::Ready(v) => v,
-            Poll::Pending => panic!("the canned transport never waits"),
-        }
-    }
-
-    fn pool(c: &Canned) -> UserPool<'_, Canned> {
+    fn pool(c: &ScriptedTransport) -> UserPool<'_, ScriptedTransport> {
         UserPool {
             transport: c,
             endpoint: "http://idp",
@@ -558,7 +516,7 @@ mod tests {
             200,
             r#"{"AuthenticationResult":{"AccessToken":"a","IdToken":"i","RefreshToken":"r","ExpiresIn":3600,"TokenType":"Bearer"},"ChallengeParameters":{}}"#,
         );
-        let answer = run(pool(&c).respond(
+        let answer = block_on(pool(&c).respond(
             "SOFTWARE_TOKEN_MFA",
             Some("sess"),
             &[("USERNAME", "alice"), ("SOFTWARE_TOKEN_MFA_CODE", "123456")],
@@ -589,7 +547,7 @@ mod tests {
     fn totp_setup_reads_the_secret_and_checks_the_status() {
         let c = canned(200, r#"{"SecretCode":"JBSWY3DPEHPK3PXP","Session":"s2"}"#);
         let (secret, session) =
-            run(pool(&c).associate_software_token(TotpAuth::Session("s1"))).unwrap();
+            block_on(pool(&c).associate_software_token(TotpAuth::Session("s1"))).unwrap();
         assert_eq!(
             (secret.as_str(), session.as_deref()),
             ("JBSWY3DPEHPK3PXP", Some("s2"))
@@ -598,14 +556,14 @@ mod tests {
 
         let c = canned(200, r#"{"Status":"ERROR"}"#);
         assert_eq!(
-            run(pool(&c).verify_software_token(TotpAuth::Session("s"), "123456"))
+            block_on(pool(&c).verify_software_token(TotpAuth::Session("s"), "123456"))
                 .unwrap_err()
                 .code,
             "EnableSoftwareTokenMFAException"
         );
         let c = canned(200, r#"{"Status":"SUCCESS","Session":"s3"}"#);
         assert_eq!(
-            run(pool(&c).verify_software_token(TotpAuth::Session("s"), " 123456 "))
+            block_on(pool(&c).verify_software_token(TotpAuth::Session("s"), " 123456 "))
                 .unwrap()
                 .as_deref(),
             Some("s3")
@@ -616,7 +574,7 @@ mod tests {
         );
 
         let c = canned(200, r#"{"SecretCode":"JBSWY3DPEHPK3PXP"}"#);
-        run(pool(&c).associate_software_token(TotpAuth::AccessToken("at"))).unwrap();
+        block_on(pool(&c).associate_software_token(TotpAuth::AccessToken("at"))).unwrap();
         assert_eq!(sent_json(&c).1, json!({"AccessToken": "at"}));
     }
 
@@ -626,7 +584,7 @@ mod tests {
             200,
             r#"{"UserConfirmed":false,"UserSub":"5f1c","CodeDeliveryDetails":{"Destination":"a***@e***.com","DeliveryMedium":"EMAIL","AttributeName":"email"}}"#,
         );
-        let r = run(pool(&c).sign_up(
+        let r = block_on(pool(&c).sign_up(
             "carol",
             "Pw-123456!",
             &[("email".into(), "c@example.com".into())],
@@ -644,27 +602,27 @@ mod tests {
     fn empty_arguments_are_refused_before_any_request() {
         let c = canned(200, "{}");
         assert_eq!(
-            run(pool(&c).sign_up("", "pw", &[]))
+            block_on(pool(&c).sign_up("", "pw", &[]))
                 .unwrap_err()
                 .field
                 .as_deref(),
             Some("username")
         );
         assert_eq!(
-            run(pool(&c).confirm_sign_up("bob", " "))
+            block_on(pool(&c).confirm_sign_up("bob", " "))
                 .unwrap_err()
                 .field
                 .as_deref(),
             Some("code")
         );
         assert_eq!(
-            run(pool(&c).confirm_forgot_password("bob", "1", ""))
+            block_on(pool(&c).confirm_forgot_password("bob", "1", ""))
                 .unwrap_err()
                 .field
                 .as_deref(),
             Some("newPassword")
         );
-        assert!(c.sent.borrow().is_empty());
+        assert!(c.requests().is_empty());
     }
 
     #[test]
@@ -673,7 +631,7 @@ mod tests {
             400,
             r#"{"__type":"CodeMismatchException","message":"Invalid verification code provided, please try again."}"#,
         );
-        let e = run(pool(&c).confirm_sign_up("bob", "000000")).unwrap_err();
+        let e = block_on(pool(&c).confirm_sign_up("bob", "000000")).unwrap_err();
         assert_eq!(e.code, "CodeMismatchException");
         assert_eq!(e.http_status, Some(400));
     }

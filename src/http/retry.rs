@@ -102,23 +102,15 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_util::block_on;
     use std::cell::RefCell;
-    use std::task::{Context, Poll, Waker};
-
-    fn block<F: Future>(f: F) -> F::Output {
-        let mut f = std::pin::pin!(f);
-        match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-            Poll::Ready(v) => v,
-            Poll::Pending => panic!("never waits"),
-        }
-    }
 
     /// Runs the policy over scripted outcomes; returns the result and the waits.
     fn scripted(policy: Policy, outcomes: Vec<Result<u32>>) -> (Result<u32>, Vec<f64>, u32) {
         let outcomes = RefCell::new(outcomes.into_iter());
         let waits = RefCell::new(Vec::new());
         let calls = RefCell::new(0);
-        let r = block(run(
+        let r = block_on(run(
             policy,
             |_| {
                 *calls.borrow_mut() += 1;

@@ -110,3 +110,7 @@ pub(super) fn canonical_number(text: &str) -> std::result::Result<String, &'stat
     }
     Ok(out)
 }
+
+#[cfg(test)]
+#[path = "number_tests.rs"]
+mod tests;

@@ -328,3 +328,7 @@ pub fn query_request(
     }
     Ok(Json::Object(body))
 }
+
+#[cfg(test)]
+#[path = "request_tests.rs"]
+mod tests;

@@ -123,3 +123,7 @@ pub async fn call<T: Transport>(
         .await?;
     aws_json::read(&response)
 }
+
+#[cfg(test)]
+#[path = "response_tests.rs"]
+mod tests;

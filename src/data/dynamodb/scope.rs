@@ -477,3 +477,7 @@ pub(super) fn table_body(table: &Table) -> Map {
     body.insert("TableName".to_owned(), Json::String(table.name.clone()));
     body
 }
+
+#[cfg(test)]
+#[path = "scope_tests.rs"]
+mod tests;

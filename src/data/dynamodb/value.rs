@@ -370,3 +370,7 @@ pub(super) fn from_av(value: &Json, path: &Path<'_>, depth: usize, source: Sourc
         }
     })
 }
+
+#[cfg(test)]
+#[path = "value_tests.rs"]
+mod tests;
