@@ -17,7 +17,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/backend.sh
-source tools/faults.sh
 
 all_steps=(setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
   smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size)
