@@ -1,6 +1,6 @@
 # Starts and stops the local backend and its fault proxy in the background (sourced, not run).
 #
-# Sourced by tools/test.sh, tools/demo.sh and tools/bench.sh; each process is stopped by its PID.
+# Sourced by tools/test.sh, tools/demo.sh and bench/bench.sh; each process is stopped by its PID.
 #
 #   backend_start PORT CONFIG_JSON LOG     sets BACKEND_PID; returns when the backend is ready
 #   backend_stop                           SIGTERM, then SIGKILL after 10 s

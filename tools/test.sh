@@ -111,7 +111,7 @@ step_demo-build() {
 }
 step_demo-e2e() { node tools/e2e-demo.mjs "$config"; }
 # The benchmark harness, once and quickly, so that it cannot rot; no time is checked.
-step_bench-smoke() { bash tools/bench-smoke.sh "$config"; }
+step_bench-smoke() { bash bench/smoke.sh "$config"; }
 step_secrets() {
   faults_stop
   backend_stop

@@ -4,13 +4,13 @@
 # the whole job does not complete, a count or a figure is missing), never on a time: so that
 # the harness cannot rot. Signs in as a fresh fixture user, never as the demo's users.
 #
-#   tools/bench-smoke.sh CONFIG_JSON     the config the running backend wrote (e.g. .apiless/test.json)
+#   bench/smoke.sh CONFIG_JSON           the config the running backend wrote (e.g. .apiless/test.json)
 #
 # Uses pkg/ as it is (builds it only when missing) and builds the signer module
-# (tools/bench-build-signer.sh). Expects tools/setup.sh to have run.
+# (bench/build-signer.sh). Expects tools/setup.sh to have run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-config=${1:?usage: tools/bench-smoke.sh CONFIG_JSON (of a running local backend)}
+config=${1:?usage: bench/smoke.sh CONFIG_JSON (of a running local backend)}
 [ -f pkg/apiless_bg.wasm ] || python3 tools/build.py --profile release
-tools/bench-build-signer.sh
+bench/build-signer.sh
 node bench/run.mjs --config "$config" --smoke
