@@ -49,7 +49,7 @@ export default [
   },
   {
     // Node scripts that drive Chromium: the functions they hand to page.evaluate run in the page.
-    files: ["tools/smoke-pkg.mjs", "tools/e2e-demo.mjs", "tools/dynamodb-oracle.mjs", "bench/run.mjs"],
+    files: ["tools/checks.mjs", "tools/dynamodb-oracle.mjs", "bench/run.mjs"],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 ];

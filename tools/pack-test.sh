@@ -39,4 +39,4 @@ npm install --no-audit --no-fund --loglevel=error "../$tarball" react@19.3.1 rea
 node node_modules/vite/bin/vite.js build --logLevel warn
 ls dist/assets | grep -q '\.wasm$' || { echo "pack test: the built app has no .wasm asset" >&2; exit 1; }
 cd - >/dev/null
-node tools/serve-check.mjs "$out/app/dist" "#ready" "apiless .* ready, signed in: false"
+node tools/checks.mjs app "$out/app/dist" "#ready" "apiless .* ready, signed in: false"

@@ -100,16 +100,16 @@ step_browser() {
 step_package() { python3 tools/build.py --profile release; }
 step_types() {
   node tools/node_modules/typescript/bin/tsc -p tests/ts-app
-  node tools/no-any.mjs
+  node tools/checks.mjs no-any
 }
-step_smoke() { node tools/smoke-pkg.mjs "$config"; }
+step_smoke() { node tools/checks.mjs smoke "$config"; }
 # DynamoDB values against @aws-sdk/util-dynamodb, in the packaged wasm (Playwright traps SIGTERM).
 step_oracle() { timeout -s KILL 600 node tools/dynamodb-oracle.mjs "$config"; }
 step_pack-app() { bash tools/pack-test.sh; }
 step_demo-build() {
   (cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn)
 }
-step_demo-e2e() { node tools/e2e-demo.mjs "$config"; }
+step_demo-e2e() { node tools/checks.mjs e2e "$config"; }
 # The benchmark harness, once and quickly, so that it cannot rot; no time is checked.
 step_bench-smoke() { bash bench/smoke.sh "$config"; }
 step_secrets() {
