@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The benchmark harness's smoke run: every row of bench/run.mjs once, with few iterations,
-# against an already running local backend. Fails only when the harness breaks (a stack throws,
+# make bench-smoke: every row of bench/run.mjs once against a running backend; no time checked.
+#
+# Few iterations, against an already running local backend. Fails only when the harness breaks (a stack throws,
 # the whole job does not complete, a count or a figure is missing), never on a time: so that
 # the harness cannot rot. Signs in as a fresh fixture user, never as the demo's users.
 #

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The npm package as a user gets it: `npm pack` of pkg/, installed into a fresh Vite + React app
-# made here, built with no Vite plugin and no Vite config, then loaded in Chromium.
+# make pack-app: the npm package as a user gets it, in a fresh Vite + React app loaded in Chromium.
+#
+# `npm pack` of pkg/, installed into an app made here, built with no Vite plugin and no Vite
+# config; tools/checks.mjs app then loads it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/pack

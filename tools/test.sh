@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Runs the steps of `make test`: all of them when no step is named, else the named ones (each
-# Makefile target names one: `make clippy` is `tools/test.sh clippy`).
+# Runs the steps of `make test`: all of them, or the named ones (each make target names one).
 #
-#   tools/test.sh [STEP...]
+#   tools/test.sh [STEP...]      (`make clippy` is `tools/test.sh clippy`)
 #
 # The steps, in the order `make test` runs them (one Makefile target each, `make help`):
 #   setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
