@@ -111,6 +111,16 @@ async function openTab(context, server, errors) {
   return tab;
 }
 
+/** Two tabs of tab.html in a new context, localStorage cleared, and the list of their page errors. */
+async function twoTabs(browser, server) {
+  const context = await browser.newContext();
+  const errors = [];
+  const a = await openTab(context, server, errors);
+  await a.evaluate(() => localStorage.clear());
+  const b = await openTab(context, server, errors);
+  return { context, errors, a, b };
+}
+
 /** The smoke pages, the backend's config, and pkg/. */
 function smokeResolvers(configFile) {
   return [
@@ -142,12 +152,7 @@ function smoke(configFile = path.join(root, ".apiless/local.json")) {
 
   test("two tabs of an app agree on sign-in and sign-out through localStorage", async () => {
     await inChromium(smokeResolvers(configFile), async (browser, server) => {
-      const context = await browser.newContext();
-      const errors = [];
-      const open = () => openTab(context, server, errors);
-      const a = await open();
-      await a.evaluate(() => localStorage.clear());
-      const b = await open();
+      const { errors, a, b } = await twoTabs(browser, server);
       assert.equal(await b.evaluate(() => window.aws.auth.currentUser()), null);
 
       await a.evaluate(() => window.aws.auth.signIn(window.alice));
@@ -183,12 +188,7 @@ function smoke(configFile = path.join(root, ".apiless/local.json")) {
   test("a refresh in flight in another tab cannot undo a sign-out or turn bob back into alice", async () => {
     await inChromium(smokeResolvers(configFile), async (browser, server) => {
       for (const variant of ["sign-out", "bob signs in"]) {
-        const context = await browser.newContext();
-        const errors = [];
-        const open = () => openTab(context, server, errors);
-        const a = await open();
-        await a.evaluate(() => localStorage.clear());
-        const b = await open();
+        const { context, errors, a, b } = await twoTabs(browser, server);
         await a.evaluate(() => window.aws.auth.signIn(window.alice));
         await b.waitForFunction(() => window.events.includes("signedIn"), null, { timeout: 10_000 });
 
