@@ -39,7 +39,7 @@ $(STEPS):
 build: package ## the npm package in pkg/ (the same as `make package`)
 
 bench: ## benchmarks against the peers, side by side, into BENCHMARKS.md (not part of `make test`)
-	@bash tools/bench.sh
+	@bash bench/bench.sh
 
 backend: setup ## the local AWS backend alone, in the foreground (port 4566 or $APILESS_BACKEND_PORT)
 	@.apiless/venv/bin/python -u backend/serve.py

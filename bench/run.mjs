@@ -12,7 +12,7 @@
 // --smoke runs every row once with few iterations and exits non-zero only when the harness
 // breaks (a stack throws, a result or a count is missing); it never looks at a time.
 // Needs pkg/ (tools/build.py), target/bench-pkg/ (examples/sign_bench.rs) and a running local
-// backend whose config is --config (tools/bench.sh and tools/bench-smoke.sh do all three).
+// backend whose config is --config (bench/bench.sh and bench/smoke.sh do all three).
 //
 // Each stack lives in its own browser context (its own renderer process, storage and HTTP
 // cache), so tokens the peers and apiless keep under the same localStorage keys never mix.

@@ -1,6 +1,6 @@
 //! A benchmark harness, not part of the npm package: apiless's SigV4 signing alone, compiled to
-//! wasm for `bench/run.mjs` (built by `tools/bench.sh`), so that it can be compared with the
-//! peers' signer in the same Chromium. Signs a 1 KB DynamoDB PutItem `n` times.
+//! wasm for `bench/run.mjs` (built by `bench/build-signer.sh`), so that it can be compared with
+//! the peers' signer in the same Chromium. Signs a 1 KB DynamoDB PutItem `n` times.
 
 use apiless::aws::credentials::Credentials;
 use apiless::aws::signer::{self, Payload, Scope};

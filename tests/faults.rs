@@ -7,7 +7,7 @@
 //!
 //! Each test opens named cases at the proxy (a case forgets earlier plans and the log) and
 //! prints `fault figures: ...` with the faults each injected (shown with `--nocapture`);
-//! `faults_summary` in `tools/faults.sh` prints the run's totals from the proxy's counters.
+//! `faults_summary` in `tools/backend.sh` prints the run's totals from the proxy's counters.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::option_env_unwrap)]
 
@@ -50,7 +50,7 @@ const HOUR_MS: f64 = 3_600_000.0;
 fn fault_endpoint() -> &'static str {
     option_env!("APILESS_FAULT_ENDPOINT").expect(
         "APILESS_FAULT_ENDPOINT was not set when the browser tests were compiled: start the fault \
-         proxy (tools/faults.sh) and run `make test`",
+         proxy (tools/backend.sh) and run `make test`",
     )
 }
 

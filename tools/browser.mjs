@@ -1,5 +1,6 @@
-// What the browser checks and the benchmarks share: a static server on 127.0.0.1 and Debian's
-// Chromium, started with the flags this closed network wants.
+// Debian's Chromium and a static server on 127.0.0.1, shared by the browser checks and the bench.
+//
+// Chromium starts with the flags this closed network wants.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the demo: sets up what is missing, builds the release package, starts the local
-# backend (unless APILESS_CONFIG names a real-AWS config file), and serves www/ on 127.0.0.1.
+# make demo: builds the package, starts the local backend and serves the demo (www/) on 127.0.0.1.
+#
+# Sets up what is missing first. No backend when APILESS_CONFIG names a real-AWS config file.
 # Ctrl-C stops everything.
 #
 #   APILESS_BACKEND_PORT  local backend port (default 4566)

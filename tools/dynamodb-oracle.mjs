@@ -1,5 +1,6 @@
-// DynamoDB values against @aws-sdk/util-dynamodb, in Chromium, through the built package: a
-// property test (fast-check) that proves the rule of issue 16 point 1.
+// make oracle: DynamoDB values through the built package in Chromium, against util-dynamodb.
+//
+// A property test (fast-check, @aws-sdk/util-dynamodb) that proves the rule of issue 16 point 1.
 //
 //   (a) For any JS value, apiless either sends what util-dynamodb's `marshall` produces
 //       (numbers compared as exact decimals, binary as the view's bytes), or refuses it with an

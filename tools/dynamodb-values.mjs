@@ -1,3 +1,5 @@
+// Value recipes, value descriptions and exact decimals, for dynamodb-oracle.mjs and its page.
+//
 // What tools/dynamodb-oracle.mjs shares between node (where fast-check generates and
 // util-dynamodb marshalls) and the page (where apiless runs): JS values built from JSON recipes,
 // JS values described as JSON, and DynamoDB numbers compared as exact decimals. Plain ES, no

@@ -1,6 +1,7 @@
-// eslint's settings for the hand-written JS (make lint): the recommended rules, the React hooks
-// rules, and a few more that catch real bugs. TypeScript (pkg-template/*.d.ts, tests/ts-app) is
-// left to tsc in `make types`.
+// eslint's settings for the hand-written JS (make lint).
+//
+// The recommended rules, the React hooks rules, and a few more that catch real bugs. TypeScript
+// (pkg-template/*.d.ts, tests/ts-app) is left to tsc in `make types`.
 import js from "@eslint/js";
 import globals from "globals";
 import reactHooks from "eslint-plugin-react-hooks";
@@ -49,7 +50,7 @@ export default [
   },
   {
     // Node scripts that drive Chromium: the functions they hand to page.evaluate run in the page.
-    files: ["tools/smoke-pkg.mjs", "tools/e2e-demo.mjs", "tools/dynamodb-oracle.mjs", "bench/run.mjs"],
+    files: ["tools/checks.mjs", "tools/dynamodb-oracle.mjs", "bench/run.mjs"],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 ];

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The npm package as a user gets it: `npm pack` of pkg/, installed into a fresh Vite + React app
-# made here, built with no Vite plugin and no Vite config, then loaded in Chromium.
+# make pack-app: the npm package as a user gets it, in a fresh Vite + React app loaded in Chromium.
+#
+# `npm pack` of pkg/, installed into an app made here, built with no Vite plugin and no Vite
+# config; tools/checks.mjs app then loads it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/pack
@@ -39,4 +41,4 @@ npm install --no-audit --no-fund --loglevel=error "../$tarball" react@19.3.1 rea
 node node_modules/vite/bin/vite.js build --logLevel warn
 ls dist/assets | grep -q '\.wasm$' || { echo "pack test: the built app has no .wasm asset" >&2; exit 1; }
 cd - >/dev/null
-node tools/serve-check.mjs "$out/app/dist" "#ready" "apiless .* ready, signed in: false"
+node tools/checks.mjs app "$out/app/dist" "#ready" "apiless .* ready, signed in: false"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the build, the tests and the demo need, each piece only when it is missing, so
-# that on a ready machine this takes a second or two. Safe to run on every command.
+# Installs what the build, the tests and the demo need, each piece only when it is missing.
+#
+# On a ready machine this takes a second or two. Safe to run on every command.
 #
 #   rustup target wasm32-unknown-unknown       (rustup)
 #   chromium, chromium-driver                  (Debian packages; the only browser we may use)

@@ -1,8 +1,9 @@
-#!/bin/bash
-# What the crate's pure cores weigh alone: tools/size-floor/ exports SRP, SigV4, DynamoDB and S3
-# request building and reading, errors and token claims, over a copy of src/ without js/ (the
-# session, fetch, storage and JS objects all hang from it). Same release profile, wasm-bindgen,
-# wasm-opt and short names as the package. Prints the sizes; checks nothing.
+#!/usr/bin/env bash
+# Prints what the crate's pure cores weigh alone, as a package without the js module.
+#
+# tools/size-floor/ exports SRP, SigV4, DynamoDB and S3 request building and reading, errors and
+# token claims, over a copy of src/ without js/ (the session, fetch, storage and JS objects all
+# hang from it). Same release profile, wasm-bindgen, wasm-opt and short names as the package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/size-floor

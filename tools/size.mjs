@@ -1,5 +1,7 @@
-// Prints the npm package's size (what a page loads: wasm and JS; raw, gzip, brotli) and fails when it passes
-// the budget in size-budget.json, or when the wasm holds a piece of std it is written to avoid.
+// make size: the package's size against size-budget.json, and the std pieces the wasm keeps out.
+//
+// Prints what a page loads (wasm and JS; raw, gzip, brotli) and fails when it passes the budget
+// in size-budget.json, or when the wasm holds a piece of std it is written to avoid.
 import { readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Runs the steps of `make test`: all of them when no step is named, else the named ones (each
-# Makefile target names one: `make clippy` is `tools/test.sh clippy`).
+# Runs the steps of `make test`: all of them, or the named ones (each make target names one).
 #
-#   tools/test.sh [STEP...]
+#   tools/test.sh [STEP...]      (`make clippy` is `tools/test.sh clippy`)
 #
 # The steps, in the order `make test` runs them (one Makefile target each, `make help`):
 #   setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
@@ -17,7 +16,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/backend.sh
-source tools/faults.sh
 
 all_steps=(setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
   smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size)
@@ -101,18 +99,18 @@ step_browser() {
 step_package() { python3 tools/build.py --profile release; }
 step_types() {
   node tools/node_modules/typescript/bin/tsc -p tests/ts-app
-  node tools/no-any.mjs
+  node tools/checks.mjs no-any
 }
-step_smoke() { node tools/smoke-pkg.mjs "$config"; }
+step_smoke() { node tools/checks.mjs smoke "$config"; }
 # DynamoDB values against @aws-sdk/util-dynamodb, in the packaged wasm (Playwright traps SIGTERM).
 step_oracle() { timeout -s KILL 600 node tools/dynamodb-oracle.mjs "$config"; }
 step_pack-app() { bash tools/pack-test.sh; }
 step_demo-build() {
   (cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn)
 }
-step_demo-e2e() { node tools/e2e-demo.mjs "$config"; }
+step_demo-e2e() { node tools/checks.mjs e2e "$config"; }
 # The benchmark harness, once and quickly, so that it cannot rot; no time is checked.
-step_bench-smoke() { bash tools/bench-smoke.sh "$config"; }
+step_bench-smoke() { bash bench/smoke.sh "$config"; }
 step_secrets() {
   faults_stop
   backend_stop

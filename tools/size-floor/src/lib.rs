@@ -1,4 +1,5 @@
-//! The pure cores of apiless behind plain exports, to measure what they weigh on their own:
+//! The pure cores of apiless behind plain exports, to measure what they weigh on their own.
+//!
 //! SRP, SigV4, DynamoDB request bodies and response reading, S3 requests and listings, AWS
 //! errors, token claims and credentials. No session, fetch, retries, storage or JS objects.
 //! Every export calls into the core so that the linker keeps it; the results are not checked

@@ -9,7 +9,7 @@ intermediates.json (our reference model, a third opinion), then:
     and equals the result of the tool named in its file name;
   * regenerates the per-case table in README.md (between the markers).
 Exit status 1 if a canonical case (nn < 90) disagrees or a file is wrong.
-Run:  python3 tools/srp-vectors/crosscheck.py
+Run:  python3 tests/vectors/srp/generator/crosscheck.py
 """
 import glob
 import json
@@ -17,7 +17,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VEC = os.path.normpath(os.path.join(HERE, "..", "..", "tests", "vectors", "srp"))
+VEC = os.path.dirname(HERE)  # tests/vectors/srp/
 KEYS = ["source", "pool_id", "username", "password", "a_hex", "salt_hex", "srp_b_hex",
         "secret_block_b64", "user_id_for_srp", "timestamp", "srp_a_hex", "signature_b64"]
 TOOLS = {"pycognito": "results-pycognito.json", "amazon-cognito-identity-js": "results-js.json"}

@@ -19,16 +19,16 @@
 // Every case of inputs.json is computed (for the cross-check); vector files are
 // written only for the cases this tool owns:
 //   tests/vectors/srp/amazon-cognito-identity-js-NN.json
-// All results (incl. errors) go to tools/srp-vectors/results-js.json.
+// All results (incl. errors) go to tests/vectors/srp/generator/results-js.json.
 //
-// Run:  SRPVEC_JS_DIR=/tmp/srpvec-js node tools/srp-vectors/gen_js.mjs
+// Run:  SRPVEC_JS_DIR=/tmp/srpvec-js node tests/vectors/srp/generator/gen_js.mjs
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const OUT = path.resolve(HERE, '..', '..', 'tests', 'vectors', 'srp');
+const OUT = path.dirname(HERE); // tests/vectors/srp/
 const JS_DIR = process.env.SRPVEC_JS_DIR || '/tmp/srpvec-js';
 const require = createRequire(path.join(JS_DIR, 'package.json'));
 

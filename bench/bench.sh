@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the side-by-side benchmarks of issue #6 (bench/run.mjs) against a local backend it starts
-# and stops, and writes the results to BENCHMARKS.md. Not part of `make test` (which runs only
-# the one-round smoke, tools/bench-smoke.sh).
+# make bench: the side-by-side benchmarks (bench/run.mjs) against a local backend, to BENCHMARKS.md.
+#
+# The benchmarks of issue #6; starts and stops its own backend. Not part of `make test`, which
+# runs only the one-round smoke (bench/smoke.sh).
 #
 #   APILESS_BENCH_PORT   backend port (default 4568)
 #   extra arguments go to bench/run.mjs (e.g. --rounds 5; the default is 15)
@@ -17,13 +18,13 @@ trap 'exit 130' INT TERM
 if [ -n "${MAKELEVEL:-}" ]; then
   command="make bench"
 else
-  command="tools/bench.sh${*:+ $*}"
+  command="bench/bench.sh${*:+ $*}"
 fi
 [ -z "${APILESS_BENCH_PORT:-}" ] || command="APILESS_BENCH_PORT=$APILESS_BENCH_PORT $command"
 export APILESS_BENCH_COMMAND=${APILESS_BENCH_COMMAND:-$command}
 
 tools/setup.sh
 python3 tools/build.py --profile release
-tools/bench-build-signer.sh
+bench/build-signer.sh
 backend_start "$port" "$config" target/backend-bench.log
 node bench/run.mjs --config "$config" --write BENCHMARKS.md "$@"

@@ -15,7 +15,7 @@ intermediates.json for debugging a new implementation step by step;
 crosscheck.py compares that model with both tools as a third opinion.
 
 Everything is seeded: rerunning gives byte-identical inputs.json.
-Run:  python3 tools/srp-vectors/choose_inputs.py   (takes ~1 min)
+Run:  python3 tests/vectors/srp/generator/choose_inputs.py   (takes ~1 min)
 """
 import base64
 import datetime

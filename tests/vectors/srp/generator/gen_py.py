@@ -16,9 +16,9 @@ a fake boto3 client, at fixed inputs:
 Every case of inputs.json is computed (for the cross-check); vector files
 are written only for the cases this tool owns:
   tests/vectors/srp/pycognito-NN.json
-All results (incl. errors) go to tools/srp-vectors/results-pycognito.json.
+All results (incl. errors) go to tests/vectors/srp/generator/results-pycognito.json.
 
-Run with the scratch venv:  /tmp/srpvec-venv/bin/python tools/srp-vectors/gen_py.py
+Run with the scratch venv:  /tmp/srpvec-venv/bin/python tests/vectors/srp/generator/gen_py.py
 """
 import datetime as real_datetime
 import importlib.metadata
@@ -29,7 +29,7 @@ import types
 import pycognito.aws_srp as aws_srp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.normpath(os.path.join(HERE, "..", "..", "tests", "vectors", "srp"))
+OUT = os.path.dirname(HERE)  # tests/vectors/srp/
 VERSION = importlib.metadata.version("pycognito")
 SOURCE = f"pycognito {VERSION} (pycognito.aws_srp.AWSSRP)"
 KEYS = ["source", "pool_id", "username", "password", "a_hex", "salt_hex", "srp_b_hex",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# apiless's SigV4 signer alone (examples/sign_bench.rs), as a wasm module of its own for the
-# benchmark page (target/bench-pkg/; not part of the npm package). Release profile, like the
-# package, so after tools/build.py only the example itself is compiled.
+# Builds apiless's SigV4 signer alone (examples/sign_bench.rs) as a wasm module for the bench page.
+#
+# Into target/bench-pkg/ (not part of the npm package). Release profile, like the package, so
+# after tools/build.py only the example itself is compiled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet --release --example sign_bench --target wasm32-unknown-unknown
