@@ -3,6 +3,114 @@
 
 use super::*;
 
+/// TypeScript types: the sign-in methods, the session and `db`/`files` options.
+#[wasm_bindgen(typescript_custom_section)]
+const AUTH_TYPES: &'static str = r##"
+/** The signed-in user. */
+export interface User {
+  username: string;
+  sub: string;
+  email?: string;
+  /** When the current tokens expire, ms since the epoch (AWS's clock). */
+  expiresAt: number;
+}
+
+/** Where Cognito sent a code. */
+export interface CodeDelivery {
+  destination: string;
+  /** "EMAIL" or "SMS". */
+  medium: string;
+  attribute: string;
+}
+
+/** Cognito's challenge names that `confirmSignIn` answers. */
+export type ChallengeName =
+  | "NEW_PASSWORD_REQUIRED" | "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP"
+  | "SELECT_MFA_TYPE" | "MFA_SETUP" | "CUSTOM_CHALLENGE";
+
+/** What the next sign-in step asks for. */
+export interface NextStep {
+  name: ChallengeName;
+  codeDelivery?: CodeDelivery;
+  /** MFA types to choose from (SELECT_MFA_TYPE) or to set up (MFA_SETUP). */
+  mfaTypes: string[];
+  /** Attributes to supply with the new password (NEW_PASSWORD_REQUIRED). */
+  requiredAttributes: string[];
+  /** Public parameters of a custom challenge. */
+  parameters: Record<string, string>;
+}
+
+/** The result of `signIn` and `confirmSignIn`. */
+export type SignInResult =
+  | { signedIn: true; user: User }
+  | { signedIn: false; nextStep: NextStep };
+
+export interface SignInInput { username: string; password: string }
+
+export interface ConfirmSignInInput {
+  /** The MFA / OTP code. */
+  code?: string;
+  /** NEW_PASSWORD_REQUIRED: the new password. */
+  newPassword?: string;
+  /** NEW_PASSWORD_REQUIRED: user attributes to set with it. */
+  attributes?: StringMap;
+  /** SELECT_MFA_TYPE: the chosen type. */
+  mfaType?: string;
+  /** CUSTOM_CHALLENGE: the answer. */
+  answer?: string;
+}
+
+export interface SignUpInput { username: string; password: string; attributes?: StringMap }
+export interface SignUpResult { userConfirmed: boolean; userSub: string; codeDelivery?: CodeDelivery }
+export interface UsernameInput { username: string }
+export interface ConfirmSignUpInput { username: string; code: string }
+export interface ConfirmForgotPasswordInput { username: string; code: string; newPassword: string }
+export interface ChangePasswordInput { oldPassword: string; newPassword: string }
+export interface SignOutInput {
+  /** Sign out of every device (GlobalSignOut); otherwise only here (the refresh token is revoked). */
+  global?: boolean;
+}
+
+export interface SessionOptions {
+  /** Refresh the tokens now, even when they are not about to expire. */
+  forceRefresh?: boolean;
+}
+/** Valid tokens of the signed-in user, refreshed when they were about to expire. */
+export interface AuthSession {
+  user: User;
+  idToken: string;
+  accessToken: string;
+  /** ms since the epoch (AWS's clock). */
+  expiresAt: number;
+}
+
+/** A new TOTP secret: show `totpUri` as a QR code, or `totpSecret` to type in. */
+export interface TotpSetup { totpSecret: string; totpUri: string }
+export interface CodeInput { code: string }
+
+export type SessionEvent = "signedIn" | "tokensRefreshed" | "signedOut" | "sessionExpired";
+
+/** Options of `db(table, options)`; the table name is 3 to 255 letters, digits, '_', '.' and '-'. */
+export interface TableOptions {
+  /** The partition key attribute, which holds the identity id ("pk" by default). */
+  partitionKey?: string;
+  /** The sort key attribute ("sk" by default; null for a table without one). */
+  sortKey?: string | null;
+  /**
+   * Secondary indexes whose partition key attribute holds an identity id, by index name. A
+   * write that sets one of these attributes to another identity's id is refused before it is
+   * signed (OutOfScopeError), and `query({ index: "name" })` finds the index here.
+   */
+  indexes?: Record<string, IndexKeys>;
+}
+export interface IndexKeys {
+  /** The index's partition key attribute (it holds an identity id). */
+  partitionKey: string;
+  /** The index's sort key attribute, if it has one. */
+  sortKey?: string;
+}
+"##;
+
 pub(super) fn user_to_js(u: &User) -> JsValue {
     let o = js_sys::Object::new();
     set(&o, "username", &u.username.as_str().into());

@@ -3,6 +3,42 @@
 
 use super::*;
 
+/// TypeScript types: the configuration (`createClient`, `validateConfig`).
+#[wasm_bindgen(typescript_custom_section)]
+const CONFIG_TYPES: &'static str = r##"
+/** The client's configuration: a plain object, validated once by `createClient`. */
+export interface ApilessConfig {
+  /** AWS region, e.g. "us-east-1". */
+  region: string;
+  /** Cognito User Pool id, "<region>_<id>". */
+  userPoolId: string;
+  /** App client id of the pool (a client without a secret). */
+  userPoolClientId: string;
+  /** Cognito Identity Pool id, "<region>:<uuid>", for AWS credentials. */
+  identityPoolId?: string;
+  /** One base URL for every service (a local emulator); the real AWS endpoints when absent. */
+  endpoint?: string;
+  /** Where the session persists; "local" (localStorage) by default. */
+  storage?: "local" | "session" | "memory";
+  /**
+   * Milliseconds one attempt of a request may take, from sending it to the last byte of the
+   * answer, before it is abandoned (and retried where the call retries): 60000 by default, 0
+   * for no limit. An `AbortSignal` bounds a whole call, retries included.
+   */
+  attemptTimeoutMs?: number;
+}
+
+/** A configuration after validation, with the endpoint of each service. */
+export interface ValidatedConfig {
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  identityPoolId: string | null;
+  storage: "local" | "session" | "memory";
+  endpoints: { "cognito-idp": string; "cognito-identity": string; dynamodb: string; s3: string };
+}
+"##;
+
 /// The config object, read as own properties only (as every input is, see [`InputReader`]); its
 /// fields are checked by [`RawConfig::from_fields`] and [`Config::validate`].
 pub(super) fn validate(config: JsValue) -> Result<Config, Error> {

@@ -2,6 +2,57 @@
 
 use super::*;
 
+/// TypeScript types: the `Files` class's options and results.
+#[wasm_bindgen(typescript_custom_section)]
+const FILES_TYPES: &'static str = r##"
+/**
+ * Options of `files(bucket, options)`; the bucket name follows S3's rules (3 to 63 lower-case
+ * letters, digits, '.' and '-', no IP address, ...).
+ */
+export interface FilesOptions {
+  /** Virtual-hosted URLs (bucket.s3.region.amazonaws.com); path-style otherwise. */
+  virtualHost?: boolean;
+}
+export interface PutObjectOptions extends CallOptions {
+  contentType?: string;
+  /**
+   * x-amz-meta-* headers. Names: letters, digits, '-' and '_', distinct ignoring case; values:
+   * printable ASCII; at most 2,048 bytes of names and values together (S3's limit).
+   */
+  metadata?: StringMap;
+  /** Sign with UNSIGNED-PAYLOAD instead of hashing the body. */
+  unsignedPayload?: boolean;
+}
+export interface PutObjectResult { key: string; etag?: string }
+export interface GetObjectOptions extends CallOptions {
+  as?: "bytes" | "text" | "json" | "blob";
+  /** e.g. "bytes=0-99". */
+  range?: string;
+}
+export interface ObjectHead {
+  contentType?: string; contentLength?: number; etag?: string; lastModified?: string;
+  metadata: Record<string, string>;
+}
+export interface ListOptions extends CallOptions {
+  prefix?: string;
+  /** At most this many objects (a whole number from 1; S3 returns at most 1000). */
+  maxKeys?: number;
+  continuationToken?: string;
+}
+export interface ObjectList {
+  objects: { key: string; size: number; etag: string; lastModified: string }[];
+  continuationToken?: string;
+}
+export interface PresignOptions extends CallOptions {
+  method?: "GET" | "PUT";
+  /**
+   * Whole seconds the URL is valid, 1 to 604800 (900 by default), clamped to what the signing
+   * credentials have left (at most an hour): a URL never outlives them.
+   */
+  expiresIn?: number;
+}
+"##;
+
 /// The signed-in user's objects in one bucket, all under `<identityId>/`.
 #[wasm_bindgen(js_name = Files)]
 pub struct Files {

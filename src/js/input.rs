@@ -3,6 +3,29 @@
 
 use super::*;
 
+/// TypeScript types: what every call reads the same way (call options, string maps).
+#[wasm_bindgen(typescript_custom_section)]
+const INPUT_TYPES: &'static str = r##"
+/**
+ * Options every data call takes. Every options bag and input object is read the same way: only
+ * its own properties count, an `undefined` value is as if left out, and a name not listed in
+ * its type, or a value of another type, is refused with an `InvalidInputError` naming it
+ * (`field: "options.limit"`).
+ */
+export interface CallOptions {
+  /** Cancels the call. */
+  signal?: AbortSignal;
+  /**
+   * Sends the request even when it names another identity's data, so that AWS (IAM) decides.
+   * For demonstrating IAM only: no app should set it.
+   */
+  unscopedForDemoOnly?: boolean;
+}
+
+/** Names to strings: a plain object (own properties) or a Map. */
+export type StringMap = Record<string, string> | Map<string, string>;
+"##;
+
 #[wasm_bindgen]
 extern "C" {
     /// `Object.entries(o)`: the own enumerable string-keyed properties, never inherited ones;

@@ -2,6 +2,66 @@
 
 use super::*;
 
+/// TypeScript types: the `Table` class's options and results.
+#[wasm_bindgen(typescript_custom_section)]
+const TABLE_TYPES: &'static str = r##"
+export interface ExpressionOptions extends CallOptions {
+  /** ExpressionAttributeNames, e.g. { "#n": "name" }. */
+  names?: StringMap;
+  /** ExpressionAttributeValues, e.g. { ":v": 3 }. */
+  values?: ItemInput;
+}
+/** Options of `put`. */
+export interface WriteOptions extends ExpressionOptions {
+  condition?: string;
+  returnValues?: "NONE" | "ALL_OLD";
+}
+/** Options of `delete`. */
+export interface DeleteOptions extends WriteOptions {
+  /** With unscopedForDemoOnly: another identity's partition key. */
+  partitionKeyForDemoOnly?: string;
+}
+export interface UpdateOptions extends ExpressionOptions {
+  /** The UpdateExpression. */
+  update: string;
+  condition?: string;
+  returnValues?: "NONE" | "ALL_OLD" | "UPDATED_OLD" | "ALL_NEW" | "UPDATED_NEW";
+  partitionKeyForDemoOnly?: string;
+}
+export interface GetOptions extends CallOptions {
+  /** ExpressionAttributeNames of the projection. */
+  names?: StringMap;
+  projection?: string;
+  consistentRead?: boolean;
+  partitionKeyForDemoOnly?: string;
+}
+export type SortKeyCondition =
+  | { eq: AttributeValue } | { lt: AttributeValue } | { le: AttributeValue }
+  | { gt: AttributeValue } | { ge: AttributeValue }
+  | { between: [AttributeValue, AttributeValue] } | { beginsWith: string | Uint8Array };
+export interface QueryOptions extends ExpressionOptions {
+  sortKey?: SortKeyCondition;
+  filter?: string;
+  projection?: string;
+  /**
+   * Query a secondary index instead of the table: the name of one declared in
+   * `db(table, { indexes })`, or its keys. Its partition key is matched to your identity id,
+   * and only your own items come back (the table's partition key is filtered on too), whoever
+   * wrote your id into the index's key attribute.
+   */
+  index?: string | ({ name: string } & IndexKeys);
+  /** At most this many items are read (a whole number from 1). */
+  limit?: number;
+  /** Descending sort-key order. */
+  reverse?: boolean;
+  consistentRead?: boolean;
+  /** Where the previous page ended. */
+  pageToken?: string;
+  partitionKeyForDemoOnly?: string;
+}
+export interface QueryPage { items: Item[]; count: number; pageToken?: string }
+"##;
+
 /// The signed-in user's items in one table, whose partition key is the identity id.
 #[wasm_bindgen(js_name = Table)]
 pub struct Table {

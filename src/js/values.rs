@@ -3,6 +3,34 @@
 
 use super::*;
 
+/// TypeScript types: DynamoDB values between JS and Rust.
+#[wasm_bindgen(typescript_custom_section)]
+const VALUE_TYPES: &'static str = r##"
+import type { NumberValue } from "./number.js";
+/**
+ * An attribute as read: strings, booleans, null, Uint8Array, arrays, objects, Sets, and numbers
+ * by one rule: a `number` when the double prints back to the same decimal, else a `bigint`
+ * (integers) or a `NumberValue` (the exact text). Written back with `put`, each is stored as
+ * it was read.
+ */
+export type AttributeValue =
+  | string | number | bigint | NumberValue | boolean | null | Uint8Array
+  | AttributeValue[] | { [name: string]: AttributeValue }
+  | Set<string> | Set<number | bigint | NumberValue> | Set<Uint8Array>;
+export type Item = { [name: string]: AttributeValue };
+/**
+ * What an attribute may be written as: an AttributeValue, or what `@aws-sdk/util-dynamodb`'s
+ * `marshall` also takes: a Map with string keys (stored as a map), an ArrayBuffer or every view of
+ * one (typed arrays, DataView: stored as its bytes, read back as Uint8Array). `undefined`
+ * members of objects and Maps are left out. A Date, Blob or class instance is refused.
+ */
+export type AttributeInput =
+  | AttributeValue | ArrayBuffer | ArrayBufferView
+  | AttributeInput[] | { [name: string]: AttributeInput | undefined } | Map<string, AttributeInput | undefined>
+  | Set<string> | Set<number | bigint | NumberValue> | Set<Uint8Array | ArrayBuffer | ArrayBufferView>;
+export type ItemInput = { [name: string]: AttributeInput | undefined };
+"##;
+
 /// A JS value as a DynamoDB document value, as `@aws-sdk/util-dynamodb`'s `marshall` stores it,
 /// or an `InvalidInputError` whose `field` is the attribute's path (`item.tags[2]`): plain
 /// objects and `Map`s with string keys are M (`undefined` members are skipped, as the
