@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::auth::modp::{self, Elem};
-use crate::codec::text::{hex, hex_value, Base64};
+use crate::codec::text::{hex_value, Base64};
 use crate::error::{Error, Result};
 use crate::mac::hmac_sha256;
 
@@ -90,7 +90,7 @@ impl Ephemeral {
 
     /// `SRP_A`: A in lower-case hex, as the reference clients send it (no leading zeros).
     pub fn srp_a_hex(&self) -> String {
-        let hex = hex(&self.big_a);
+        let hex = hex::encode(&self.big_a);
         hex.trim_start_matches('0').to_owned()
     }
 

@@ -22,7 +22,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::aws::credentials::Credentials;
 use crate::clock;
-use crate::codec::text::{self, hex, hex_value};
+use crate::codec::text::{self, hex_value};
 use crate::error::{Error, Result};
 use crate::http::Request;
 use crate::mac::hmac_sha256;
@@ -94,7 +94,7 @@ pub fn sign(
     let method = checked_method(&request.method)?;
     let signing = Signing::new(credentials, scope)?;
     let payload_hash: Cow<'_, str> = match payload {
-        Payload::Bytes(bytes) => Cow::Owned(hex(&Sha256::digest(bytes))),
+        Payload::Bytes(bytes) => Cow::Owned(hex::encode(Sha256::digest(bytes))),
         Payload::Sha256Hex(hash) => Cow::Owned(checked_sha256_hex(hash)?),
         Payload::Unsigned => Cow::Borrowed(UNSIGNED_PAYLOAD),
     };
@@ -254,7 +254,7 @@ impl<'a> Signing<'a> {
             "{ALGORITHM}\n{}\n{}\n{}",
             self.amz_date,
             self.credential_scope,
-            hex(&Sha256::digest(canonical_request.as_bytes()))
+            hex::encode(Sha256::digest(canonical_request.as_bytes()))
         ));
         let key = self
             .credentials
