@@ -59,7 +59,9 @@ pub fn is_unreserved(b: u8) -> bool {
 }
 
 /// Appends `s` percent-encoded as SigV4 and S3 want it: every byte but the unreserved ones (and
-/// `/`, with `keep_slash`) becomes `%XX` in upper-case hex, so a `%` becomes `%25`.
+/// `/`, with `keep_slash`) becomes `%XX` in upper-case hex, so a `%` becomes `%25`. The same as
+/// the percent-encoding crate's `utf8_percent_encode` (a property checks it), which would add
+/// 0.8 KB gzip to the package.
 pub fn percent_encode_into(out: &mut String, s: &str, keep_slash: bool) {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
@@ -81,7 +83,7 @@ pub fn percent_encode(s: &str, keep_slash: bool) -> String {
 }
 
 /// Sorts `(name, index)` pairs by name, then index, with a heapsort: O(n log n) for lists of
-/// any length, in a fraction of the wasm of the standard library's sorts. Equal names end up
+/// any length, where `sort_unstable` would add 1.5 KB gzip to the package. Equal names end up
 /// adjacent, in the order they were given, which is how repeats are found (JSON object fields,
 /// DynamoDB set members).
 pub fn sort_names(v: &mut [(&[u8], usize)]) {
