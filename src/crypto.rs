@@ -58,7 +58,7 @@ mod tests {
         // Test case 2: a short key, and the data given in two parts.
         let tag = hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
         assert_eq!(
-            crate::codec::text::hex(&tag),
+            hex::encode(tag),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
         // Test case 6: a key longer than the block, hashed first.
@@ -67,7 +67,7 @@ mod tests {
             &[b"Test Using Larger Than Block-Size Key - Hash Key First"],
         );
         assert_eq!(
-            crate::codec::text::hex(&tag),
+            hex::encode(tag),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
     }

@@ -21,7 +21,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::aws::credentials::Credentials;
 use crate::clock;
-use crate::codec::text::{self, hex, hex_value};
+use crate::codec::text::{self, hex_value};
 use crate::crypto::{hmac_sha256, sha256};
 use crate::error::{Error, Result};
 use crate::http::Request;
@@ -93,7 +93,7 @@ pub fn sign(
     let method = checked_method(&request.method)?;
     let signing = Signing::new(credentials, scope)?;
     let payload_hash: Cow<'_, str> = match payload {
-        Payload::Bytes(bytes) => Cow::Owned(hex(&sha256(&[bytes]))),
+        Payload::Bytes(bytes) => Cow::Owned(hex::encode(sha256(&[bytes]))),
         Payload::Sha256Hex(hash) => Cow::Owned(checked_sha256_hex(hash)?),
         Payload::Unsigned => Cow::Borrowed(UNSIGNED_PAYLOAD),
     };
@@ -253,7 +253,7 @@ impl<'a> Signing<'a> {
             "{ALGORITHM}\n{}\n{}\n{}",
             self.amz_date,
             self.credential_scope,
-            hex(&sha256(&[canonical_request.as_bytes()]))
+            hex::encode(sha256(&[canonical_request.as_bytes()]))
         ));
         let key = self
             .credentials

@@ -104,9 +104,7 @@ async fn sha256_hex(bytes: &[u8]) -> Result<String, Error> {
     let digest = wasm_bindgen_futures::JsFuture::from(digest)
         .await
         .map_err(|_| Error::protocol("SHA-256 failed"))?;
-    Ok(crate::codec::text::hex(
-        &js_sys::Uint8Array::new(&digest).to_vec(),
-    ))
+    Ok(hex::encode(js_sys::Uint8Array::new(&digest).to_vec()))
 }
 
 /// Bodies at least this large are hashed by WebCrypto; smaller ones on the wasm side.

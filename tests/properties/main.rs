@@ -1,9 +1,11 @@
 //! Bad input never panics (issue #7): property tests over everything that reads input from the
 //! app or from the network — config validation, JWT claims, DynamoDB marshalling both ways and
 //! its request builders and page tokens, S3 key encoding and listings, error bodies, Cognito
-//! answers, HTTP dates, the SRP inputs and our base64 against the base64 crate. Every input
-//! gives a value or a typed [`Error`], and round trips give back what went in. Our SigV4 signer
-//! is held to aws-sigv4's complete signer over random requests of every kind we send.
+//! answers, HTTP dates and the SRP inputs. Every input gives a value or a typed [`Error`], and
+//! round trips give back what went in. Our SigV4 signer is held to aws-sigv4's complete signer
+//! over random requests of every kind we send, and each hand-written piece to what it stands in
+//! for: base64 to the base64 crate, percent-encoding to the percent-encoding crate, search to
+//! `str::find`, sorting to `slice::sort`, and the S3 XML reading to quick-xml.
 //!
 //! This is its own harness (`harness = false`), so that `cargo test` prints the figures without
 //! `--nocapture`: one line per property with the inputs it tried (only failures when the binary

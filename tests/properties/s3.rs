@@ -1,10 +1,11 @@
 //! S3: keys of any unicode round-trip through percent-encoding, malformed escapes are refused,
-//! scoped keys never leave the caller's prefix, and listings of any keys read back while junk
-//! listings are typed errors.
+//! scoped keys never leave the caller's prefix, listings of any keys read back while junk
+//! listings are typed errors, and the hand-written XML reading (listings and error bodies) reads
+//! what quick-xml reads from any document shaped as S3 writes them.
 
 use apiless::codec::text::percent_encode;
 use apiless::data::owner::ScopeCheck;
-use apiless::data::s3::{decode, read_listing, scoped_key};
+use apiless::data::s3::{decode, parse_error, read_listing, scoped_key, ObjectInfo};
 use apiless::http::Response;
 use apiless::ErrorKind;
 use proptest::collection::vec;
@@ -33,6 +34,11 @@ pub const PROPERTIES: &[Property] = &[
         name: "s3: listings of any keys read back; junk listings are ProtocolErrors",
         cases: 500,
         run: listings,
+    },
+    Property {
+        name: "s3: listings and error bodies, escaped any way, read as quick-xml reads them",
+        cases: 1_000,
+        run: xml_as_quick_xml_reads_it,
     },
 ];
 
@@ -243,4 +249,271 @@ fn listings(check: &mut Check) -> Result<(), String> {
         }
         Ok(())
     })
+}
+
+/// Calls `on_end(path, text)` at the end of each element, with the local names from the root
+/// down to it and its text, entities resolved, as quick-xml reads them; `Err` when quick-xml
+/// finds the document malformed.
+fn quick_xml_walk(xml: &str, mut on_end: impl FnMut(&[&str], &str)) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut path: Vec<String> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    loop {
+        match reader.read_event().map_err(|e| e.to_string())? {
+            Event::Start(e) => {
+                path.push(e.local_name().into_inner().to_owned());
+                texts.push(String::new());
+            }
+            Event::End(_) => {
+                let text = texts.pop().unwrap_or_default();
+                let names: Vec<&str> = path.iter().map(String::as_str).collect();
+                on_end(&names, &text);
+                path.pop();
+            }
+            Event::Empty(e) => {
+                path.push(e.local_name().into_inner().to_owned());
+                let names: Vec<&str> = path.iter().map(String::as_str).collect();
+                on_end(&names, "");
+                path.pop();
+            }
+            Event::Text(t) => {
+                if let Some(last) = texts.last_mut() {
+                    last.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                let Some(last) = texts.last_mut() else {
+                    continue;
+                };
+                match r.resolve_char_ref().map_err(|e| e.to_string())? {
+                    Some(c) => last.push(c),
+                    None => last.push_str(
+                        quick_xml::escape::resolve_predefined_entity(&r)
+                            .ok_or_else(|| format!("unknown entity &{};", &*r))?,
+                    ),
+                }
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+/// A listing as quick-xml reads it: the objects (keys still as written), the prefixes, whether
+/// the keys are URL-encoded, and the continuation token when the listing is truncated.
+type ReadListing = (Vec<ObjectInfo>, Vec<String>, bool, Option<String>);
+
+fn quick_xml_listing(xml: &str) -> Result<ReadListing, String> {
+    let (mut objects, mut prefixes) = (Vec::new(), Vec::new());
+    let (mut url_encoded, mut truncated, mut token) = (false, false, None);
+    let mut object = ObjectInfo {
+        key: String::new(),
+        size: 0,
+        etag: String::new(),
+        last_modified: String::new(),
+    };
+    let mut prefix = String::new();
+    quick_xml_walk(xml, |path, text| match path {
+        [_, "EncodingType"] => url_encoded = text.trim() == "url",
+        [_, "IsTruncated"] => truncated = text.trim() == "true",
+        [_, "NextContinuationToken"] => token = Some(text.to_owned()),
+        [_, "Contents", "Key"] => object.key = text.to_owned(),
+        [_, "Contents", "Size"] => object.size = text.trim().parse().unwrap_or(0),
+        [_, "Contents", "ETag"] => object.etag = text.to_owned(),
+        [_, "Contents", "LastModified"] => object.last_modified = text.to_owned(),
+        [_, "Contents"] => objects.push(std::mem::replace(
+            &mut object,
+            ObjectInfo {
+                key: String::new(),
+                size: 0,
+                etag: String::new(),
+                last_modified: String::new(),
+            },
+        )),
+        [_, "CommonPrefixes", "Prefix"] => prefix = text.to_owned(),
+        [_, "CommonPrefixes"] => prefixes.push(std::mem::take(&mut prefix)),
+        _ => {}
+    })?;
+    Ok((objects, prefixes, url_encoded, token.filter(|_| truncated)))
+}
+
+/// `s` as XML character data, each character written as itself, a named entity or a decimal
+/// or hex character reference as `how` (one number per character) picks; `<` and `&` are always
+/// escaped. A rare `&` of junk (no entity or a malformed one) goes in as well, where quick-xml
+/// refuses the document and the property then asks nothing.
+fn xml_text(s: &str, how: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        let pick = how.get(i % how.len().max(1)).copied().unwrap_or(0);
+        let named = match c {
+            '&' => Some("&amp;"),
+            '<' => Some("&lt;"),
+            '>' => Some("&gt;"),
+            '"' => Some("&quot;"),
+            '\'' => Some("&apos;"),
+            _ => None,
+        };
+        match (pick % 8, named) {
+            (0 | 1, Some(n)) => out.push_str(n),
+            (2, _) => out.push_str(&format!("&#{};", u32::from(c))),
+            (3, _) => out.push_str(&format!("&#x{:x};", u32::from(c))),
+            (4, _) => out.push_str(&format!("&#x{:X};", u32::from(c))),
+            (5, _) if pick == 253 => out.push_str(&format!("&#x+{:x};", u32::from(c))),
+            (5, _) if pick == 245 => {
+                out.push('&');
+                out.push(c);
+            }
+            (_, Some(n)) if c == '&' || c == '<' => out.push_str(n),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text that an XML document can hold: any `char` XML 1.0 allows, but not `\r`, which an XML
+/// reader turns into `\n` (S3 never sends one raw: keys are URL-encoded).
+fn xml_chars() -> impl Strategy<Value = String> + Clone {
+    gen::text().prop_map(|s| {
+        s.chars()
+            .filter(|&c| {
+                matches!(c, '\t' | '\n' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+                    || c >= '\u{10000}'
+            })
+            .collect()
+    })
+}
+
+fn xml_as_quick_xml_reads_it(check: &mut Check) -> Result<(), String> {
+    let object = (
+        xml_chars(),
+        any::<u64>(),
+        xml_chars(),
+        xml_chars(),
+        any::<bool>(),
+    );
+    let listing = (
+        vec(object, 0..4),
+        vec(xml_chars(), 0..3),
+        any::<bool>(),
+        any::<bool>(),
+        xml_chars(),
+    );
+    let layout = (vec(any::<u8>(), 1..8), any::<bool>(), any::<bool>());
+    let error = (xml_chars(), xml_chars(), xml_chars());
+    check.run(
+        &(listing, layout, error),
+        |((objects, prefixes, url, truncated, token), (how, pretty, namespaced), error)| {
+            let nl = if pretty { "\n  " } else { "" };
+            let t = |s: &str| xml_text(s, &how);
+            let key = |s: &str| {
+                if url {
+                    percent_encode(s, true)
+                } else {
+                    s.to_owned()
+                }
+            };
+            let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+            xml.push_str(if namespaced {
+                "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            } else {
+                "<ListBucketResult>"
+            });
+            xml.push_str(&format!("{nl}<Name>b</Name>{nl}<Prefix></Prefix>"));
+            if url {
+                xml.push_str(&format!("{nl}<EncodingType>url</EncodingType>"));
+            }
+            xml.push_str(&format!("{nl}<IsTruncated>{truncated}</IsTruncated>"));
+            for (k, size, etag, modified, owner) in &objects {
+                xml.push_str(&format!(
+                    "{nl}<Contents>{nl}<Key>{}</Key>{nl}<LastModified>{}</LastModified>\
+                     {nl}<ETag>{}</ETag>{nl}<Size>{size}</Size>",
+                    t(&key(k)),
+                    t(modified),
+                    t(etag)
+                ));
+                if *owner {
+                    xml.push_str(&format!("{nl}<Owner><ID>{}</ID></Owner>", t(etag)));
+                }
+                xml.push_str(&format!(
+                    "{nl}<StorageClass>STANDARD</StorageClass>{nl}</Contents>"
+                ));
+            }
+            for p in &prefixes {
+                xml.push_str(&format!(
+                    "{nl}<CommonPrefixes><Prefix>{}</Prefix></CommonPrefixes>",
+                    t(&key(p))
+                ));
+            }
+            xml.push_str(&format!(
+                "{nl}<NextContinuationToken>{}</NextContinuationToken>\n</ListBucketResult>",
+                t(&token)
+            ));
+            let response = |body: String| Response {
+                status: 200,
+                headers: vec![],
+                body: body.into_bytes(),
+            };
+
+            if let Ok((mut theirs, prefixes, url_encoded, token)) = quick_xml_listing(&xml) {
+                let listing = read_listing(&response(xml.clone()));
+                // Keys are read from the XML, then URL-decoded (decode has properties of its own).
+                let decoded = |k: &str| {
+                    if url_encoded {
+                        decode(k, true).map_err(|e| e.to_string())
+                    } else {
+                        Ok(k.to_owned())
+                    }
+                };
+                let read = listing
+                    .map_err(|e| e.to_string())
+                    .map(|l| (l.objects, l.prefixes, l.next_continuation_token));
+                let expected = (|| {
+                    for o in &mut theirs {
+                        o.key = decoded(&o.key)?;
+                    }
+                    let prefixes = prefixes
+                        .iter()
+                        .map(|p| decoded(p))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok::<_, String>((theirs, prefixes, token))
+                })();
+                prop_assert_eq!(read, expected, "{}", xml);
+            }
+
+            let (code, message, request_id) = error;
+            let body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>{nl}<Code>{}</Code>\
+                 {nl}<Message>{}</Message>{nl}<RequestId>{}</RequestId>{nl}</Error>",
+                t(&code),
+                t(&message),
+                t(&request_id)
+            );
+            let mut theirs = (None, None, None);
+            if quick_xml_walk(&body, |path, text| match path {
+                ["Error", "Code"] => theirs.0 = Some(text.to_owned()),
+                ["Error", "Message"] => theirs.1 = Some(text.to_owned()),
+                ["Error", "RequestId"] => theirs.2 = Some(text.to_owned()),
+                _ => {}
+            })
+            .is_ok()
+            {
+                let mut answer = response(body.clone());
+                answer.status = 400;
+                let e = parse_error(&answer);
+                let ours = (e.code.clone(), e.message.clone(), e.request_id.clone());
+                // An empty code is the kind's default name (Error::service).
+                let code = theirs.0.map(|c| {
+                    if c.is_empty() {
+                        ErrorKind::Service.default_name().to_owned()
+                    } else {
+                        c
+                    }
+                });
+                let theirs = (code, theirs.1, theirs.2);
+                prop_assert_eq!((Some(ours.0), Some(ours.1), ours.2), theirs, "{}", body);
+            }
+            Ok(())
+        },
+    )
 }

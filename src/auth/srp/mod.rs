@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 pub mod group;
 use group::Residue;
 
-use crate::codec::text::{hex, hex_value, Base64};
+use crate::codec::text::{hex_value, Base64};
 use crate::crypto::{hmac_sha256, sha256};
 use crate::error::{Error, Result};
 
@@ -91,7 +91,7 @@ impl Ephemeral {
 
     /// `SRP_A`: A in lower-case hex, as the reference clients send it (no leading zeros).
     pub fn srp_a_hex(&self) -> String {
-        let hex = hex(&self.big_a);
+        let hex = hex::encode(&self.big_a);
         hex.trim_start_matches('0').to_owned()
     }
 
