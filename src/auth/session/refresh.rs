@@ -29,10 +29,10 @@ impl<T: Transport + 'static> Session<T> {
         let this = self.clone();
         let generation = self.generation.get();
         self.refreshing
-            .run(move || async move { this.refresh_once(generation).await }.boxed_local())
+            .run(move || this.refresh_once(generation).boxed_local())
     }
 
-    async fn refresh_once(&self, generation: u64) -> Result<Tokens> {
+    async fn refresh_once(self: Rc<Self>, generation: u64) -> Result<Tokens> {
         let current = match &*self.state.borrow() {
             State::SignedIn(s) if self.generation.get() == generation => {
                 Some((s.username.clone(), s.tokens.clone(), s.persisted))
