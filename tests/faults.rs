@@ -22,7 +22,7 @@ use apiless::auth::user_pool::UserPool;
 use apiless::aws::signed;
 use apiless::codec::json::Json;
 use apiless::config::{Config, Service};
-use apiless::data::dynamodb::{self, Doc, Operation};
+use apiless::data::dynamodb::{self, AttributeValue, Operation};
 use apiless::error::{ErrorKind, Result};
 use apiless::http::retry::Policy;
 use apiless::http::{Fetch, Request, Transport};
@@ -205,7 +205,7 @@ async fn get_item_body(s: &Rc<Session<Fetch>>, sk: &str) -> Json {
         &table,
         &identity.identity_id,
         &dynamodb::GetItem {
-            sort_key: Some(Doc::S(sk.to_owned())),
+            sort_key: Some(AttributeValue::S(sk.to_owned())),
             ..Default::default()
         },
         apiless::data::owner::ScopeCheck::Enforce,

@@ -27,7 +27,7 @@ use crate::aws::signed::{self, BodyHash};
 use crate::aws::signer;
 use crate::clock;
 use crate::config::{Config, FieldValue, RawConfig, Service, StorageKind};
-use crate::data::dynamodb::{self, Doc, Item};
+use crate::data::dynamodb::{self, AttributeValue, Item};
 use crate::data::owner::ScopeCheck;
 use crate::data::s3;
 use crate::error::Error;

@@ -92,7 +92,7 @@ impl InputReader {
     }
 
     /// `partitionKeyForDemoOnly`: another identity's partition key, with the scope bypass.
-    pub(super) fn demo_partition_key(&mut self) -> Option<Doc> {
+    pub(super) fn demo_partition_key(&mut self) -> Option<AttributeValue> {
         let key = self
             .get("partitionKeyForDemoOnly")
             .map(|v| doc_from_js(&v, "partitionKeyForDemoOnly"));
@@ -212,7 +212,7 @@ impl InputReader {
     }
 }
 
-pub(super) fn sort_key_of(sort_key: &JsValue) -> Result<Option<Doc>, Error> {
+pub(super) fn sort_key_of(sort_key: &JsValue) -> Result<Option<AttributeValue>, Error> {
     if sort_key.is_undefined() || sort_key.is_null() {
         Ok(None)
     } else {
@@ -321,7 +321,7 @@ impl Table {
                 // The caller need not name the partition key: it is always the identity id.
                 if !put.item.iter().any(|(k, _)| *k == table.pk_name) {
                     put.item
-                        .insert(0, (table.pk_name.clone(), Doc::S(id.to_owned())));
+                        .insert(0, (table.pk_name.clone(), AttributeValue::S(id.to_owned())));
                 }
                 dynamodb::put_item_request(table, id, &put, scope)
             },

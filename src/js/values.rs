@@ -39,7 +39,7 @@ export type ItemInput = { [name: string]: AttributeInput | undefined };
 /// (typed arrays, `DataView`) B (the view's bytes), boxed strings, numbers and booleans their
 /// primitive. Anything else (a `Date`, a `Blob`, a class instance, a function) is refused,
 /// never stored as something else.
-pub(super) fn doc_from_js(v: &JsValue, path: &str) -> Result<Doc, Error> {
+pub(super) fn doc_from_js(v: &JsValue, path: &str) -> Result<AttributeValue, Error> {
     doc_from_js_at(v, &dynamodb::Path::Root(path), 0)
 }
 
@@ -51,7 +51,7 @@ pub(super) fn doc_from_js_at(
     v: &JsValue,
     path: &dynamodb::Path<'_>,
     depth: usize,
-) -> Result<Doc, Error> {
+) -> Result<AttributeValue, Error> {
     let bad = |what: &str| {
         let field = path.to_string();
         let message = format!("{field}: {what}");
@@ -63,13 +63,13 @@ pub(super) fn doc_from_js_at(
         ));
     }
     if v.is_null() {
-        return Ok(Doc::Null);
+        return Ok(AttributeValue::Null);
     }
     if let Some(b) = v.as_bool() {
-        return Ok(Doc::Bool(b));
+        return Ok(AttributeValue::Bool(b));
     }
     if let Some(s) = v.as_string() {
-        return exact_text(s, v).map(Doc::S).map_err(&bad);
+        return exact_text(s, v).map(AttributeValue::S).map_err(&bad);
     }
     if let Some(n) = v.as_f64() {
         return number_from_js(n).map_err(|e| bad(&e));
@@ -79,7 +79,7 @@ pub(super) fn doc_from_js_at(
             .to_string(10)
             .map(String::from)
             .unwrap_or_default();
-        return Ok(Doc::N(
+        return Ok(AttributeValue::N(
             dynamodb::validate_number(&text).map_err(|e| bad(&e.message))?,
         ));
     }
@@ -101,7 +101,7 @@ pub(super) fn doc_from_js_at(
             }
             items.push(doc_from_js_at(&item, &here, depth + 1)?);
         }
-        return Ok(Doc::L(items));
+        return Ok(AttributeValue::L(items));
     }
     if is_plain_object(v) {
         let object: &js_sys::Object = v.unchecked_ref();
@@ -116,13 +116,15 @@ pub(super) fn doc_from_js_at(
             let doc = doc_from_js_at(&value, &dynamodb::Path::Key(path, &key), depth + 1)?;
             fields.push((key, doc));
         }
-        return Ok(Doc::M(fields));
+        return Ok(AttributeValue::M(fields));
     }
     if let Some(n) = v.dyn_ref::<NumberValue>() {
-        return number_value_text(n).map(Doc::N).map_err(|e| bad(&e));
+        return number_value_text(n)
+            .map(AttributeValue::N)
+            .map_err(|e| bad(&e));
     }
     if let Some(bytes) = binary_of(v) {
-        return Ok(Doc::B(bytes));
+        return Ok(AttributeValue::B(bytes));
     }
     if let Some(set) = v.dyn_ref::<js_sys::Set>() {
         return set_from_js(set, path, depth);
@@ -142,19 +144,23 @@ pub(super) fn doc_from_js_at(
             let doc = doc_from_js_at(&value, &dynamodb::Path::Key(path, &key), depth + 1)?;
             fields.push((key, doc));
         }
-        return Ok(Doc::M(fields));
+        return Ok(AttributeValue::M(fields));
     }
     if v.is_instance_of::<js_sys::JsString>() {
         let primitive = JsValue::from(v.unchecked_ref::<js_sys::Object>().to_string());
         let text = primitive.as_string().unwrap_or_default();
-        return exact_text(text, &primitive).map(Doc::S).map_err(&bad);
+        return exact_text(text, &primitive)
+            .map(AttributeValue::S)
+            .map_err(&bad);
     }
     if v.is_instance_of::<js_sys::Number>() {
         let n = v.unchecked_ref::<js_sys::Number>().value_of();
         return number_from_js(n).map_err(|e| bad(&e));
     }
     if v.is_instance_of::<js_sys::Boolean>() {
-        return Ok(Doc::Bool(v.unchecked_ref::<js_sys::Boolean>().value_of()));
+        return Ok(AttributeValue::Bool(
+            v.unchecked_ref::<js_sys::Boolean>().value_of(),
+        ));
     }
     if v.is_instance_of::<js_sys::Date>() {
         return Err(bad(
@@ -206,7 +212,7 @@ extern "C" {
 }
 
 /// A JS number as DynamoDB number text: the decimal `String(n)` prints, as `marshall` writes it.
-pub(super) fn number_from_js(n: f64) -> Result<Doc, String> {
+pub(super) fn number_from_js(n: f64) -> Result<AttributeValue, String> {
     if !n.is_finite() {
         return Err("NaN and Infinity are not DynamoDB numbers".to_owned());
     }
@@ -220,7 +226,7 @@ pub(super) fn number_from_js(n: f64) -> Result<Doc, String> {
             .unwrap_or_default()
     };
     dynamodb::validate_number(&text)
-        .map(Doc::N)
+        .map(AttributeValue::N)
         .map_err(|e| e.message.clone())
 }
 
@@ -246,7 +252,7 @@ pub(super) fn set_from_js(
     set: &js_sys::Set,
     path: &dynamodb::Path<'_>,
     depth: usize,
-) -> Result<Doc, Error> {
+) -> Result<AttributeValue, Error> {
     let members: Vec<JsValue> = set.values().into_iter().filter_map(|m| m.ok()).collect();
     let is_number =
         |m: &JsValue| m.as_f64().is_some() || m.is_bigint() || m.is_instance_of::<NumberValue>();
@@ -275,7 +281,7 @@ pub(super) fn set_from_js(
                 Error::invalid_input(&here.to_string(), format!("{here}: {why}"))
             })?);
         }
-        Ok(Doc::SS(ss))
+        Ok(AttributeValue::SS(ss))
     } else if is_number(first) {
         let mut ns = Vec::with_capacity(members.len());
         for (i, m) in members.iter().enumerate() {
@@ -283,17 +289,17 @@ pub(super) fn set_from_js(
                 return Err(wrong(i, "numbers"));
             }
             match doc_from_js_at(m, &dynamodb::Path::Member(path, i), depth + 1)? {
-                Doc::N(n) => ns.push(n),
+                AttributeValue::N(n) => ns.push(n),
                 _ => return Err(wrong(i, "numbers")),
             }
         }
-        Ok(Doc::NS(ns))
+        Ok(AttributeValue::NS(ns))
     } else if binary_of(first).is_some() {
         let mut bs = Vec::with_capacity(members.len());
         for (i, m) in members.iter().enumerate() {
             bs.push(binary_of(m).ok_or_else(|| wrong(i, "binary values"))?);
         }
-        Ok(Doc::BS(bs))
+        Ok(AttributeValue::BS(bs))
     } else {
         Err(wrong(
             0,
@@ -373,20 +379,23 @@ pub(super) fn items_to_js(items: &[Item]) -> js_sys::Array {
 
 /// A value [`dynamodb::plain_json`] set aside, as JS: a string that begins with U+0000, a
 /// number a `number` would round, binary, or a set.
-pub(super) fn special_to_js(d: &Doc) -> JsValue {
+pub(super) fn special_to_js(d: &AttributeValue) -> JsValue {
     match d {
-        Doc::S(s) => JsValue::from_str(s),
-        Doc::N(n) => number_to_js(n),
-        Doc::B(b) => js_sys::Uint8Array::from(b.as_slice()).into(),
-        Doc::SS(v) => set_of(v.iter().map(|s| JsValue::from_str(s))),
-        Doc::NS(v) => set_of(v.iter().map(|n| number_to_js(n))),
-        Doc::BS(v) => set_of(
+        AttributeValue::S(s) => JsValue::from_str(s),
+        AttributeValue::N(n) => number_to_js(n),
+        AttributeValue::B(b) => js_sys::Uint8Array::from(b.as_slice()).into(),
+        AttributeValue::SS(v) => set_of(v.iter().map(|s| JsValue::from_str(s))),
+        AttributeValue::NS(v) => set_of(v.iter().map(|n| number_to_js(n))),
+        AttributeValue::BS(v) => set_of(
             v.iter()
                 .map(|b| js_sys::Uint8Array::from(b.as_slice()).into()),
         ),
         // Written into the JSON text, never set aside; should that change, they still come
         // out right, through the same parse.
-        Doc::Null | Doc::Bool(_) | Doc::L(_) | Doc::M(_) => {
+        AttributeValue::Null
+        | AttributeValue::Bool(_)
+        | AttributeValue::L(_)
+        | AttributeValue::M(_) => {
             let wrapped = items_to_js(&[vec![(String::new(), d.clone())]]).get(0);
             Reflect::get(&wrapped, &JsValue::from_str("")).unwrap_or(JsValue::UNDEFINED)
         }
@@ -403,7 +412,7 @@ pub(super) fn set_of(values: impl Iterator<Item = JsValue>) -> JsValue {
 
 pub(super) fn item_from_js(v: &JsValue, path: &str) -> Result<Item, Error> {
     match doc_from_js(v, path)? {
-        Doc::M(fields) => Ok(fields),
+        AttributeValue::M(fields) => Ok(fields),
         _ => Err(Error::invalid_input(
             "item",
             format!("{path} must be an object"),

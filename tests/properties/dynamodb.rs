@@ -11,8 +11,8 @@ use apiless::data::dynamodb::{
     delete_item_request, from_attribute_value, get_item_request, item_from_json, item_to_json,
     js_number, page_token_decode, page_token_encode, parse_get_item_response, parse_query_response,
     parse_write_response, plain_json, put_item_request, query_request, to_attribute_value,
-    update_item_request, validate_number, DeleteItem, Doc, GetItem, Index, Item, JsNumber, PutItem,
-    Query, ReturnValues, SortKeyCondition, Table, UpdateItem,
+    update_item_request, validate_number, AttributeValue, DeleteItem, GetItem, Index, Item,
+    JsNumber, PutItem, Query, ReturnValues, SortKeyCondition, Table, UpdateItem,
 };
 use apiless::data::owner::ScopeCheck;
 use apiless::{Error, ErrorKind};
@@ -357,9 +357,9 @@ fn numbers_reach_js_by_one_rule(check: &mut Check) -> Result<(), String> {
 /// number is an N the rule makes a `number`, written as its own text; a marker `"\u0000<i>"` is
 /// the i-th value set aside, which is this document.
 fn walk_plain(
-    doc: &Doc,
+    doc: &AttributeValue,
     json: &Json,
-    specials: &[&Doc],
+    specials: &[&AttributeValue],
     next: &mut usize,
 ) -> Result<(), TestCaseError> {
     match (doc, json) {
@@ -368,29 +368,29 @@ fn walk_plain(
             prop_assert_eq!(specials.get(*next).copied(), Some(doc));
             *next += 1;
         }
-        (Doc::N(n), Json::Number(text)) => {
+        (AttributeValue::N(n), Json::Number(text)) => {
             prop_assert_eq!(js_number(n, js_print_back), JsNumber::Number, "{}", n);
             prop_assert_eq!(text, n);
         }
-        (Doc::L(items), Json::Array(values)) => {
+        (AttributeValue::L(items), Json::Array(values)) => {
             prop_assert_eq!(items.len(), values.len());
             for (d, v) in items.iter().zip(values) {
                 walk_plain(d, v, specials, next)?;
             }
         }
-        (Doc::M(fields), Json::Object(_)) => walk_map(fields, json, specials, next)?,
-        (Doc::S(s), Json::String(t)) => prop_assert_eq!(s, t),
-        (Doc::Bool(b), Json::Bool(c)) => prop_assert_eq!(b, c),
-        (Doc::Null, Json::Null) => {}
+        (AttributeValue::M(fields), Json::Object(_)) => walk_map(fields, json, specials, next)?,
+        (AttributeValue::S(s), Json::String(t)) => prop_assert_eq!(s, t),
+        (AttributeValue::Bool(b), Json::Bool(c)) => prop_assert_eq!(b, c),
+        (AttributeValue::Null, Json::Null) => {}
         (doc, json) => prop_assert!(false, "{doc:?} written as {json}"),
     }
     Ok(())
 }
 
 fn walk_map(
-    fields: &[(String, Doc)],
+    fields: &[(String, AttributeValue)],
     object: &Json,
-    specials: &[&Doc],
+    specials: &[&AttributeValue],
     next: &mut usize,
 ) -> Result<(), TestCaseError> {
     let map = object
@@ -405,7 +405,7 @@ fn walk_map(
 }
 
 fn plain_json_sets_aside_the_rest(check: &mut Check) -> Result<(), String> {
-    let number = js_edge_number().prop_map(Doc::N);
+    let number = js_edge_number().prop_map(AttributeValue::N);
     let doc = prop_oneof![3 => doc_pair().prop_map(|(_, read)| read), 2 => number];
     let item = vec((name(), doc), 0..6).prop_map(|entries| dedup_by(entries, |(n, _)| n.clone()));
     check.run(&vec(item, 0..3), |items| {
@@ -442,41 +442,43 @@ fn dedup_by<T, K: std::hash::Hash + Eq>(items: Vec<T>, key: impl Fn(&T) -> K) ->
 
 /// A valid document as the caller writes it, and the document it reads back as: numbers
 /// canonical, maps in name order.
-fn doc_pair() -> BoxedStrategy<(Doc, Doc)> {
+fn doc_pair() -> BoxedStrategy<(AttributeValue, AttributeValue)> {
     let leaf = prop_oneof![
-        Just((Doc::Null, Doc::Null)),
-        any::<bool>().prop_map(|b| (Doc::Bool(b), Doc::Bool(b))),
-        gen::text().prop_map(|s| (Doc::S(s.clone()), Doc::S(s))),
-        number().prop_map(|(w, c)| (Doc::N(w), Doc::N(c))),
-        gen::bytes().prop_map(|b| (Doc::B(b.clone()), Doc::B(b))),
+        Just((AttributeValue::Null, AttributeValue::Null)),
+        any::<bool>().prop_map(|b| (AttributeValue::Bool(b), AttributeValue::Bool(b))),
+        gen::text().prop_map(|s| (AttributeValue::S(s.clone()), AttributeValue::S(s))),
+        number().prop_map(|(w, c)| (AttributeValue::N(w), AttributeValue::N(c))),
+        gen::bytes().prop_map(|b| (AttributeValue::B(b.clone()), AttributeValue::B(b))),
         vec(gen::text(), 1..5).prop_map(|v| {
             let v = dedup_by(v, String::clone);
-            (Doc::SS(v.clone()), Doc::SS(v))
+            (AttributeValue::SS(v.clone()), AttributeValue::SS(v))
         }),
         vec(number(), 1..5).prop_map(|v| {
             let (written, canonical): (Vec<_>, Vec<_>) =
                 dedup_by(v, |(_, c)| c.clone()).into_iter().unzip();
-            (Doc::NS(written), Doc::NS(canonical))
+            (AttributeValue::NS(written), AttributeValue::NS(canonical))
         }),
         vec(gen::bytes(), 1..5).prop_map(|v| {
             let v = dedup_by(v, Vec::clone);
-            (Doc::BS(v.clone()), Doc::BS(v))
+            (AttributeValue::BS(v.clone()), AttributeValue::BS(v))
         }),
     ];
     leaf.prop_recursive(4, 40, 5, |inner| {
         prop_oneof![
             vec(inner.clone(), 0..5).prop_map(|v| {
                 let (a, b): (Vec<_>, Vec<_>) = v.into_iter().unzip();
-                (Doc::L(a), Doc::L(b))
+                (AttributeValue::L(a), AttributeValue::L(b))
             }),
-            item_pair(inner).prop_map(|(a, b)| (Doc::M(a), Doc::M(b))),
+            item_pair(inner).prop_map(|(a, b)| (AttributeValue::M(a), AttributeValue::M(b))),
         ]
     })
     .boxed()
 }
 
 /// An item from `doc` values: as written, and as read back (in name order).
-fn item_pair(doc: impl Strategy<Value = (Doc, Doc)>) -> impl Strategy<Value = (Item, Item)> {
+fn item_pair(
+    doc: impl Strategy<Value = (AttributeValue, AttributeValue)>,
+) -> impl Strategy<Value = (Item, Item)> {
     vec((name(), doc), 0..5).prop_map(|entries| {
         let entries = dedup_by(entries, |(n, _)| n.clone());
         let written = entries
@@ -614,11 +616,11 @@ fn typed_at(e: &Error, kind: ErrorKind, root: &str) -> Result<(), TestCaseError>
 
 fn nesting_limit(check: &mut Check) -> Result<(), String> {
     check.run(&(0..120usize, any::<bool>()), |(depth, maps)| {
-        let doc = (0..depth).fold(Doc::Null, |d, _| {
+        let doc = (0..depth).fold(AttributeValue::Null, |d, _| {
             if maps {
-                Doc::M(vec![("a".into(), d)])
+                AttributeValue::M(vec![("a".into(), d)])
             } else {
-                Doc::L(vec![d])
+                AttributeValue::L(vec![d])
             }
         });
         let json = (0..depth).fold(apiless::json!({"NULL": true}), |v, _| {
@@ -647,30 +649,33 @@ fn nesting_limit(check: &mut Check) -> Result<(), String> {
 // ---- request builders -------------------------------------------------------------------
 
 /// A document DynamoDB would refuse.
-fn broken_doc() -> impl Strategy<Value = Doc> {
+fn broken_doc() -> impl Strategy<Value = AttributeValue> {
     prop_oneof![
-        gen::text().prop_map(Doc::N),
-        Just(Doc::SS(vec![])),
-        Just(Doc::NS(vec!["1".into(), "1.0".into()])),
-        Just(Doc::BS(vec![vec![1], vec![1]])),
-        Just(Doc::M(vec![(String::new(), Doc::Null)])),
-        Just(Doc::M(vec![
-            ("a".into(), Doc::Null),
-            ("a".into(), Doc::Null)
+        gen::text().prop_map(AttributeValue::N),
+        Just(AttributeValue::SS(vec![])),
+        Just(AttributeValue::NS(vec!["1".into(), "1.0".into()])),
+        Just(AttributeValue::BS(vec![vec![1], vec![1]])),
+        Just(AttributeValue::M(vec![(
+            String::new(),
+            AttributeValue::Null
+        )])),
+        Just(AttributeValue::M(vec![
+            ("a".into(), AttributeValue::Null),
+            ("a".into(), AttributeValue::Null)
         ])),
-        Just((0..40).fold(Doc::Null, |d, _| Doc::L(vec![d]))),
+        Just((0..40).fold(AttributeValue::Null, |d, _| AttributeValue::L(vec![d]))),
     ]
 }
 
-fn any_doc() -> impl Strategy<Value = Doc> {
+fn any_doc() -> impl Strategy<Value = AttributeValue> {
     prop_oneof![3 => doc_pair().prop_map(|(d, _)| d), 1 => broken_doc()]
 }
 
 /// A key value: left out (the identity id), the identity id, or anything.
-fn key_value(identity: String) -> impl Strategy<Value = Option<Doc>> {
+fn key_value(identity: String) -> impl Strategy<Value = Option<AttributeValue>> {
     prop_oneof![
         Just(None),
-        Just(Some(Doc::S(identity))),
+        Just(Some(AttributeValue::S(identity))),
         any_doc().prop_map(Some)
     ]
 }
@@ -695,8 +700,8 @@ struct Inputs {
     table: Table,
     identity: String,
     scope: ScopeCheck,
-    partition_key: Option<Doc>,
-    sort_key: Option<Doc>,
+    partition_key: Option<AttributeValue>,
+    sort_key: Option<AttributeValue>,
     item: Item,
     names: Vec<(String, String)>,
     values: Item,
@@ -953,8 +958,8 @@ fn page_tokens(check: &mut Check) -> Result<(), String> {
     let good = item_pair(doc_pair()).prop_map(|(mut item, mut expected)| {
         item.retain(|(n, _)| n != "pk");
         expected.retain(|(n, _)| n != "pk");
-        item.push(("pk".into(), Doc::S(ID.into())));
-        expected.push(("pk".into(), Doc::S(ID.into())));
+        item.push(("pk".into(), AttributeValue::S(ID.into())));
+        expected.push(("pk".into(), AttributeValue::S(ID.into())));
         (item, expected)
     });
     let junk = prop_oneof![
@@ -976,7 +981,7 @@ fn page_tokens(check: &mut Check) -> Result<(), String> {
         );
         match page_token_decode(&junk, "pk", ID, ScopeCheck::Enforce) {
             Ok(key) => prop_assert!(
-                key.contains(&("pk".to_owned(), Doc::S(ID.into()))),
+                key.contains(&("pk".to_owned(), AttributeValue::S(ID.into()))),
                 "{key:?}"
             ),
             Err(e) => {

@@ -3,7 +3,7 @@
 //!
 //! This module is pure: it turns plain Rust values into request bodies and response bodies back
 //! into plain values. The caller adds `X-Amz-Target` ([`Operation::target`]), signs and sends.
-//! [`Doc`] mirrors what the JS DocumentClient accepts and returns; numbers keep their exact
+//! [`AttributeValue`] mirrors what the JS DocumentClient accepts and returns; numbers keep their exact
 //! decimal text. Every builder applies the scope guard first: the partition key value must be
 //! the signed-in identity id, or the request is refused as [`ErrorKind::OutOfScope`] before any
 //! body exists. Only [`ScopeCheck::UnscopedForDemoOnly`] skips it, so a demo can show IAM
@@ -38,7 +38,7 @@ pub use value::*;
 
 /// An attribute value, as the JS DocumentClient accepts and returns it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Doc {
+pub enum AttributeValue {
     /// `null`.
     Null,
     /// A boolean.
@@ -50,9 +50,9 @@ pub enum Doc {
     /// Binary data.
     B(Vec<u8>),
     /// A list of values of any types.
-    L(Vec<Doc>),
+    L(Vec<AttributeValue>),
     /// A map; its order is kept both ways (a response's maps keep the order DynamoDB sent).
-    M(Vec<(String, Doc)>),
+    M(Vec<(String, AttributeValue)>),
     /// A string set: not empty, no duplicates.
     SS(Vec<String>),
     /// A number set: not empty, no two members numerically equal.
@@ -62,7 +62,7 @@ pub enum Doc {
 }
 
 /// An item: attribute names and values, in order.
-pub type Item = Vec<(String, Doc)>;
+pub type Item = Vec<(String, AttributeValue)>;
 
 /// How deep lists and maps may nest, as DynamoDB allows.
 const MAX_DEPTH: usize = 32;
@@ -230,9 +230,9 @@ pub struct PutItem {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GetItem {
     /// Partition key value; `None` means the identity id, anything else is out of scope.
-    pub partition_key: Option<Doc>,
+    pub partition_key: Option<AttributeValue>,
     /// Sort key value; required exactly when the table has a sort key.
-    pub sort_key: Option<Doc>,
+    pub sort_key: Option<AttributeValue>,
     /// `ProjectionExpression`.
     pub projection_expression: Option<String>,
     /// `ExpressionAttributeNames`.
@@ -245,9 +245,9 @@ pub struct GetItem {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UpdateItem {
     /// Partition key value; `None` means the identity id, anything else is out of scope.
-    pub partition_key: Option<Doc>,
+    pub partition_key: Option<AttributeValue>,
     /// Sort key value; required exactly when the table has a sort key.
-    pub sort_key: Option<Doc>,
+    pub sort_key: Option<AttributeValue>,
     /// `UpdateExpression` (required).
     pub update_expression: String,
     /// `ConditionExpression`.
@@ -264,9 +264,9 @@ pub struct UpdateItem {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DeleteItem {
     /// Partition key value; `None` means the identity id, anything else is out of scope.
-    pub partition_key: Option<Doc>,
+    pub partition_key: Option<AttributeValue>,
     /// Sort key value; required exactly when the table has a sort key.
-    pub sort_key: Option<Doc>,
+    pub sort_key: Option<AttributeValue>,
     /// `ConditionExpression`.
     pub condition_expression: Option<String>,
     /// `ExpressionAttributeNames`.
@@ -281,19 +281,19 @@ pub struct DeleteItem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SortKeyCondition {
     /// `#sk = :sk0`.
-    Eq(Doc),
+    Eq(AttributeValue),
     /// `#sk < :sk0`.
-    Lt(Doc),
+    Lt(AttributeValue),
     /// `#sk <= :sk0`.
-    Le(Doc),
+    Le(AttributeValue),
     /// `#sk > :sk0`.
-    Gt(Doc),
+    Gt(AttributeValue),
     /// `#sk >= :sk0`.
-    Ge(Doc),
+    Ge(AttributeValue),
     /// `#sk BETWEEN :sk0 AND :sk1` (both ends included).
-    Between(Doc, Doc),
+    Between(AttributeValue, AttributeValue),
     /// `begins_with(#sk, :sk0)`; strings and binary only.
-    BeginsWith(Doc),
+    BeginsWith(AttributeValue),
 }
 
 /// A secondary index to query, with its own key names. Its partition key is still bound to
@@ -313,7 +313,7 @@ pub struct Index {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Query {
     /// Partition key value; `None` means the identity id, anything else is out of scope.
-    pub partition_key: Option<Doc>,
+    pub partition_key: Option<AttributeValue>,
     /// Condition on the sort key (of the table, or of `index`).
     pub sort_key: Option<SortKeyCondition>,
     /// Query this index instead of the table.

@@ -192,7 +192,7 @@ pub fn query_request(
     let pk = options
         .partition_key
         .clone()
-        .unwrap_or_else(|| Doc::S(identity_id.to_owned()));
+        .unwrap_or_else(|| AttributeValue::S(identity_id.to_owned()));
     check_partition(Some(&pk), "partitionKey", pk_name, identity_id, scope)?;
     if let Some(start) = &options.exclusive_start_key {
         check_partition(
@@ -206,7 +206,7 @@ pub fn query_request(
 
     let mut expression = "#pk = :pk".to_owned();
     let mut generated_names = vec![("#pk", pk_name)];
-    let owner = Doc::S(identity_id.to_owned());
+    let owner = AttributeValue::S(identity_id.to_owned());
     let mut generated_values = vec![(":pk", &pk)];
     if let Some(condition) = &options.sort_key {
         let Some(sk_name) = sk_name.filter(|s| !s.is_empty()) else {
@@ -224,7 +224,7 @@ pub fn query_request(
             SortKeyCondition::Ge(v) => ("#sk >= :sk0", v, None),
             SortKeyCondition::Between(a, b) => ("#sk BETWEEN :sk0 AND :sk1", a, Some(b)),
             SortKeyCondition::BeginsWith(v) => {
-                if !matches!(v, Doc::S(_) | Doc::B(_)) {
+                if !matches!(v, AttributeValue::S(_) | AttributeValue::B(_)) {
                     return Err(Error::invalid_input(
                         "sortKey",
                         "begins_with takes a string or binary value",

@@ -42,7 +42,7 @@ fn put_item_body() {
             attr("userId", s(ME)),
             attr("noteId", s("n-1")),
             attr("body", s("hello")),
-            attr("tags", Doc::SS(vec!["a".into()])),
+            attr("tags", AttributeValue::SS(vec!["a".into()])),
         ],
         condition_expression: Some("attribute_not_exists(#n) OR #v < :v".into()),
         expression_attribute_names: vec![
@@ -137,7 +137,7 @@ fn update_item_body() {
 #[test]
 fn delete_item_body() {
     let options = DeleteItem {
-        sort_key: Some(Doc::B(vec![1, 2, 3])),
+        sort_key: Some(AttributeValue::B(vec![1, 2, 3])),
         condition_expression: Some("#v = :v".into()),
         expression_attribute_names: vec![("#v".into(), "version".into())],
         expression_attribute_values: vec![attr(":v", n("3"))],
@@ -181,7 +181,12 @@ fn key_shapes_are_checked() {
         ),
         "sortKey"
     );
-    for bad_key in [s(""), Doc::B(vec![]), Doc::Bool(true), Doc::L(vec![])] {
+    for bad_key in [
+        s(""),
+        AttributeValue::B(vec![]),
+        AttributeValue::Bool(true),
+        AttributeValue::L(vec![]),
+    ] {
         assert_eq!(
             field(
                 &table(),

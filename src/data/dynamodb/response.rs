@@ -6,7 +6,7 @@ use super::*;
 ///
 /// The token is not signed or encrypted: it only saves the app from handling keys, and
 /// [`page_token_decode`] checks its scope.
-pub fn page_token_encode(last_evaluated_key: &[(String, Doc)]) -> Result<String> {
+pub fn page_token_encode(last_evaluated_key: &[(String, AttributeValue)]) -> Result<String> {
     let json = map_to_json(last_evaluated_key, &Path::Root("lastEvaluatedKey"), 0)?;
     Ok(Base64::UrlSafeNoPad.encode(Json::Object(json).to_text()))
 }

@@ -48,7 +48,7 @@ fn get_item_responses() {
         vec![
             attr(
                 "Tags",
-                Doc::SS(vec![
+                AttributeValue::SS(vec![
                     "Update".into(),
                     "Multiple Items".into(),
                     "HelpMe".into()
@@ -123,7 +123,7 @@ fn query_responses() {
     assert_eq!(page.scanned_count, 3);
     assert_eq!(page.items.len(), 2);
     assert!(page.items[0].contains(&attr("Score", n("1.5"))));
-    assert!(page.items[1].contains(&attr("Data", Doc::B(vec![0, 1]))));
+    assert!(page.items[1].contains(&attr("Data", AttributeValue::B(vec![0, 1]))));
     assert_eq!(
         page.last_evaluated_key,
         Some(vec![

@@ -30,7 +30,7 @@ pub(super) fn check_table(table: &Table, identity_id: &str) -> Result<()> {
 
 /// The scope guard: `value` must be the string `identity_id`.
 pub(super) fn check_partition(
-    value: Option<&Doc>,
+    value: Option<&AttributeValue>,
     field: &str,
     pk_name: &str,
     identity_id: &str,
@@ -40,7 +40,7 @@ pub(super) fn check_partition(
         return Ok(());
     }
     match value {
-        Some(Doc::S(s)) if s == identity_id => Ok(()),
+        Some(AttributeValue::S(s)) if s == identity_id => Ok(()),
         Some(_) => Err(Error::out_of_scope(
             field,
             format!(
@@ -62,7 +62,7 @@ pub(super) fn check_partition(
 /// A value written into the partition key attribute of a declared index: the caller's own
 /// identity id, or refused as out of scope.
 pub(super) fn check_index_key(
-    value: &Doc,
+    value: &AttributeValue,
     field: &str,
     index: &Index,
     identity_id: &str,
@@ -70,7 +70,7 @@ pub(super) fn check_index_key(
 ) -> Result<()> {
     match value {
         _ if scope == ScopeCheck::UnscopedForDemoOnly => Ok(()),
-        Doc::S(s) if s == identity_id => Ok(()),
+        AttributeValue::S(s) if s == identity_id => Ok(()),
         _ => Err(Error::out_of_scope(
             field,
             format!(
@@ -243,17 +243,17 @@ pub(super) fn check_parentheses(filter: &str) -> Result<()> {
 }
 
 /// A key attribute is a non-empty string, a number or non-empty binary.
-pub(super) fn check_key_value(doc: &Doc, field: &str) -> Result<()> {
+pub(super) fn check_key_value(doc: &AttributeValue, field: &str) -> Result<()> {
     match doc {
-        Doc::S(s) if s.is_empty() => Err(Error::invalid_input(
+        AttributeValue::S(s) if s.is_empty() => Err(Error::invalid_input(
             field,
             format!("{field}: key strings must not be empty"),
         )),
-        Doc::B(b) if b.is_empty() => Err(Error::invalid_input(
+        AttributeValue::B(b) if b.is_empty() => Err(Error::invalid_input(
             field,
             format!("{field}: key binary values must not be empty"),
         )),
-        Doc::S(_) | Doc::N(_) | Doc::B(_) => Ok(()),
+        AttributeValue::S(_) | AttributeValue::N(_) | AttributeValue::B(_) => Ok(()),
         _ => Err(Error::invalid_input(
             field,
             format!("{field}: a key value is a string, a number or binary"),
@@ -265,13 +265,13 @@ pub(super) fn check_key_value(doc: &Doc, field: &str) -> Result<()> {
 pub(super) fn key_json(
     table: &Table,
     identity_id: &str,
-    partition_key: Option<&Doc>,
-    sort_key: Option<&Doc>,
+    partition_key: Option<&AttributeValue>,
+    sort_key: Option<&AttributeValue>,
     scope: ScopeCheck,
 ) -> Result<Json> {
     let pk = partition_key
         .cloned()
-        .unwrap_or_else(|| Doc::S(identity_id.to_owned()));
+        .unwrap_or_else(|| AttributeValue::S(identity_id.to_owned()));
     check_partition(
         Some(&pk),
         &child("key", &table.pk_name),
@@ -375,8 +375,8 @@ pub(super) fn names_json(
 
 /// `ExpressionAttributeValues`: the generated entries first, then the caller's.
 pub(super) fn values_json(
-    generated: &[(&str, &Doc)],
-    values: &[(String, Doc)],
+    generated: &[(&str, &AttributeValue)],
+    values: &[(String, AttributeValue)],
     reserved: &[&str],
 ) -> Result<Map> {
     const FIELD: &str = "expressionAttributeValues";
@@ -430,7 +430,7 @@ pub(super) fn put_write_options(
     body: &mut Map,
     condition_expression: Option<&str>,
     names: &[(String, String)],
-    values: &[(String, Doc)],
+    values: &[(String, AttributeValue)],
     return_values: Option<ReturnValues>,
     allow_updated: bool,
     operation: &str,

@@ -95,14 +95,14 @@ fn an_index_query_returns_only_the_callers_own_items() {
 #[test]
 fn writes_may_set_a_declared_index_key_only_to_the_callers_identity_id() {
     let table = with_owner_index();
-    let put = |owner: Doc| {
+    let put = |owner: AttributeValue| {
         put_item_request(
             &table,
             ME,
             &PutItem {
                 item: vec![
-                    ("userId".into(), Doc::S(ME.into())),
-                    ("noteId".into(), Doc::S("n".into())),
+                    ("userId".into(), AttributeValue::S(ME.into())),
+                    ("noteId".into(), AttributeValue::S("n".into())),
                     ("owner".into(), owner),
                 ],
                 ..PutItem::default()
@@ -110,28 +110,28 @@ fn writes_may_set_a_declared_index_key_only_to_the_callers_identity_id() {
             ScopeCheck::Enforce,
         )
     };
-    assert!(put(Doc::S(ME.into())).is_ok());
-    let e = put(Doc::S(OTHER.into())).unwrap_err();
+    assert!(put(AttributeValue::S(ME.into())).is_ok());
+    let e = put(AttributeValue::S(OTHER.into())).unwrap_err();
     assert_eq!(
         (e.code.as_str(), e.field.as_deref()),
         ("OutOfScopeError", Some("item.owner"))
     );
-    assert!(put(Doc::N("1".into())).is_err());
+    assert!(put(AttributeValue::N("1".into())).is_err());
 
     let update = |expression: &str, names: &[(&str, &str)], value: &str| {
         update_item_request(
             &table,
             ME,
             &UpdateItem {
-                sort_key: Some(Doc::S("n".into())),
+                sort_key: Some(AttributeValue::S("n".into())),
                 update_expression: expression.into(),
                 expression_attribute_names: names
                     .iter()
                     .map(|(a, b)| (a.to_string(), b.to_string()))
                     .collect(),
                 expression_attribute_values: vec![
-                    (":o".into(), Doc::S(value.into())),
-                    (":t".into(), Doc::S("text".into())),
+                    (":o".into(), AttributeValue::S(value.into())),
+                    (":t".into(), AttributeValue::S("text".into())),
                 ],
                 ..UpdateItem::default()
             },
@@ -185,10 +185,10 @@ fn writes_may_set_a_declared_index_key_only_to_the_callers_identity_id() {
         &table,
         ME,
         &UpdateItem {
-            sort_key: Some(Doc::S("n".into())),
+            sort_key: Some(AttributeValue::S("n".into())),
             update_expression: "SET #o = :o".into(),
             expression_attribute_names: vec![("#o".into(), "owner".into())],
-            expression_attribute_values: vec![(":o".into(), Doc::S(OTHER.into()))],
+            expression_attribute_values: vec![(":o".into(), AttributeValue::S(OTHER.into()))],
             ..UpdateItem::default()
         },
         ScopeCheck::UnscopedForDemoOnly,
@@ -267,7 +267,7 @@ fn another_identity_is_out_of_scope_everywhere() {
             &t,
             ME,
             &put(vec![
-                attr("userId", Doc::SS(vec![ME.into()])),
+                attr("userId", AttributeValue::SS(vec![ME.into()])),
                 attr("noteId", s("n")),
             ]),
             enforce,

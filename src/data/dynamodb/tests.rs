@@ -6,13 +6,13 @@ use super::*;
 pub(super) const ME: &str = "us-east-1:11111111-2222-3333-4444-555555555555";
 pub(super) const OTHER: &str = "us-east-1:99999999-8888-7777-6666-555555555555";
 
-pub(super) fn s(v: &str) -> Doc {
-    Doc::S(v.to_owned())
+pub(super) fn s(v: &str) -> AttributeValue {
+    AttributeValue::S(v.to_owned())
 }
-pub(super) fn n(v: &str) -> Doc {
-    Doc::N(v.to_owned())
+pub(super) fn n(v: &str) -> AttributeValue {
+    AttributeValue::N(v.to_owned())
 }
-pub(super) fn attr(name: &str, doc: Doc) -> (String, Doc) {
+pub(super) fn attr(name: &str, doc: AttributeValue) -> (String, AttributeValue) {
     (name.to_owned(), doc)
 }
 pub(super) fn table() -> Table {
@@ -53,7 +53,11 @@ fn targets_name_the_operation() {
 #[test]
 fn errors_never_echo_values() {
     let secret = "hunter2-secret";
-    let e = item_to_json(&[attr("pin", Doc::SS(vec![secret.into(), secret.into()]))]).unwrap_err();
+    let e = item_to_json(&[attr(
+        "pin",
+        AttributeValue::SS(vec![secret.into(), secret.into()]),
+    )])
+    .unwrap_err();
     assert!(!e.message.contains(secret));
     let e = put_item_request(
         &table(),

@@ -1,4 +1,4 @@
-//! Attribute values ([`Doc`]) to and from DynamoDB JSON, and the plain JSON items reach JS in
+//! Attribute values ([`AttributeValue`]) to and from DynamoDB JSON, and the plain JSON items reach JS in
 //! (one `JSON.parse`, with numbers, binary and sets set aside by the number rule).
 
 use super::*;
@@ -74,7 +74,7 @@ pub struct PlainJson<'a> {
     /// A JSON array of the items, as objects.
     pub text: String,
     /// The values set aside, by index.
-    pub specials: Vec<&'a Doc>,
+    pub specials: Vec<&'a AttributeValue>,
 }
 
 /// [`PlainJson`] of `items`.
@@ -94,7 +94,7 @@ pub fn plain_json(items: &[Item]) -> PlainJson<'_> {
     out
 }
 
-pub(super) fn write_plain_map<'a>(fields: &'a [(String, Doc)], out: &mut PlainJson<'a>) {
+pub(super) fn write_plain_map<'a>(fields: &'a [(String, AttributeValue)], out: &mut PlainJson<'a>) {
     out.text.push('{');
     for (i, (name, doc)) in fields.iter().enumerate() {
         if i > 0 {
@@ -107,13 +107,13 @@ pub(super) fn write_plain_map<'a>(fields: &'a [(String, Doc)], out: &mut PlainJs
     out.text.push('}');
 }
 
-pub(super) fn write_plain<'a>(doc: &'a Doc, out: &mut PlainJson<'a>) {
+pub(super) fn write_plain<'a>(doc: &'a AttributeValue, out: &mut PlainJson<'a>) {
     match doc {
-        Doc::Null => out.text.push_str("null"),
-        Doc::Bool(b) => out.text.push_str(if *b { "true" } else { "false" }),
-        Doc::S(s) if !s.starts_with('\0') => json::write_string(s, &mut out.text),
-        Doc::N(n) if plain_number(n) => out.text.push_str(n),
-        Doc::L(items) => {
+        AttributeValue::Null => out.text.push_str("null"),
+        AttributeValue::Bool(b) => out.text.push_str(if *b { "true" } else { "false" }),
+        AttributeValue::S(s) if !s.starts_with('\0') => json::write_string(s, &mut out.text),
+        AttributeValue::N(n) if plain_number(n) => out.text.push_str(n),
+        AttributeValue::L(items) => {
             out.text.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -123,7 +123,7 @@ pub(super) fn write_plain<'a>(doc: &'a Doc, out: &mut PlainJson<'a>) {
             }
             out.text.push(']');
         }
-        Doc::M(fields) => write_plain_map(fields, out),
+        AttributeValue::M(fields) => write_plain_map(fields, out),
         special => {
             out.text.push_str("\"\\u0000");
             out.text.push_str(&out.specials.len().to_string());
@@ -143,18 +143,18 @@ pub(super) fn write_plain<'a>(doc: &'a Doc, out: &mut PlainJson<'a>) {
 /// Numbers are checked and made canonical ([`validate_number`]); empty sets, duplicate set
 /// members, empty or repeated map keys and nesting deeper than 32 levels are refused, as
 /// DynamoDB refuses them. Errors name the path (`value.tags[2]`).
-pub fn to_attribute_value(doc: &Doc) -> Result<Json> {
+pub fn to_attribute_value(doc: &AttributeValue) -> Result<Json> {
     to_av(doc, &Path::Root("value"), 0)
 }
 
-/// Reads DynamoDB JSON (`{"S": "x"}`, ...) into a [`Doc`], with the checks of
+/// Reads DynamoDB JSON (`{"S": "x"}`, ...) into a [`AttributeValue`], with the checks of
 /// [`to_attribute_value`].
-pub fn from_attribute_value(value: &Json) -> Result<Doc> {
+pub fn from_attribute_value(value: &Json) -> Result<AttributeValue> {
     from_av(value, &Path::Root("value"), 0, Source::Input)
 }
 
 /// The DynamoDB JSON of an item: `{"name": {"S": "x"}, ...}`.
-pub fn item_to_json(item: &[(String, Doc)]) -> Result<Json> {
+pub fn item_to_json(item: &[(String, AttributeValue)]) -> Result<Json> {
     map_to_json(item, &Path::Root("item"), 0).map(Json::Object)
 }
 
@@ -163,7 +163,11 @@ pub fn item_from_json(value: &Json) -> Result<Item> {
     map_from_json(value, &Path::Root("item"), 0, Source::Input)
 }
 
-pub(super) fn map_to_json(entries: &[(String, Doc)], path: &Path<'_>, depth: usize) -> Result<Map> {
+pub(super) fn map_to_json(
+    entries: &[(String, AttributeValue)],
+    path: &Path<'_>,
+    depth: usize,
+) -> Result<Map> {
     let mut map = Map::new();
     for (name, doc) in entries {
         let here = Path::Key(path, name);
@@ -182,7 +186,7 @@ pub(super) fn map_to_json(entries: &[(String, Doc)], path: &Path<'_>, depth: usi
     Ok(map)
 }
 
-pub(super) fn to_av(doc: &Doc, path: &Path<'_>, depth: usize) -> Result<Json> {
+pub(super) fn to_av(doc: &AttributeValue, path: &Path<'_>, depth: usize) -> Result<Json> {
     if depth > MAX_DEPTH {
         return Err(bad(
             Source::Input,
@@ -195,24 +199,24 @@ pub(super) fn to_av(doc: &Doc, path: &Path<'_>, depth: usize) -> Result<Json> {
             .map_err(|why| bad(Source::Input, path, format!("not a DynamoDB number: {why}")))
     };
     Ok(match doc {
-        Doc::Null => json!({ "NULL": true }),
-        Doc::Bool(b) => json!({ "BOOL": b }),
-        Doc::S(s) => json!({ "S": s }),
-        Doc::N(n) => json!({ "N": number(n, path)? }),
-        Doc::B(b) => json!({ "B": Base64::Standard.encode(b) }),
-        Doc::L(list) => {
+        AttributeValue::Null => json!({ "NULL": true }),
+        AttributeValue::Bool(b) => json!({ "BOOL": b }),
+        AttributeValue::S(s) => json!({ "S": s }),
+        AttributeValue::N(n) => json!({ "N": number(n, path)? }),
+        AttributeValue::B(b) => json!({ "B": Base64::Standard.encode(b) }),
+        AttributeValue::L(list) => {
             let mut values = Vec::with_capacity(list.len());
             for (i, d) in list.iter().enumerate() {
                 values.push(to_av(d, &Path::Index(path, i), depth + 1)?);
             }
             json!({ "L": values })
         }
-        Doc::M(entries) => json!({ "M": map_to_json(entries, path, depth + 1)? }),
-        Doc::SS(set) => {
+        AttributeValue::M(entries) => json!({ "M": map_to_json(entries, path, depth + 1)? }),
+        AttributeValue::SS(set) => {
             check_set(set.iter().map(String::as_bytes), path, Source::Input)?;
             json!({ "SS": set })
         }
-        Doc::NS(set) => {
+        AttributeValue::NS(set) => {
             let mut canonical = Vec::with_capacity(set.len());
             for (i, n) in set.iter().enumerate() {
                 canonical.push(number(n, &Path::Index(path, i))?);
@@ -220,7 +224,7 @@ pub(super) fn to_av(doc: &Doc, path: &Path<'_>, depth: usize) -> Result<Json> {
             check_set(canonical.iter().map(String::as_bytes), path, Source::Input)?;
             json!({ "NS": canonical })
         }
-        Doc::BS(set) => {
+        AttributeValue::BS(set) => {
             check_set(set.iter().map(Vec::as_slice), path, Source::Input)?;
             let encoded: Vec<String> = set.iter().map(|b| Base64::Standard.encode(b)).collect();
             json!({ "BS": encoded })
@@ -276,7 +280,12 @@ pub(super) fn map_from_json(
     Ok(item)
 }
 
-pub(super) fn from_av(value: &Json, path: &Path<'_>, depth: usize, source: Source) -> Result<Doc> {
+pub(super) fn from_av(
+    value: &Json,
+    path: &Path<'_>,
+    depth: usize,
+    source: Source,
+) -> Result<AttributeValue> {
     if depth > MAX_DEPTH {
         return Err(bad(
             source,
@@ -318,28 +327,28 @@ pub(super) fn from_av(value: &Json, path: &Path<'_>, depth: usize, source: Sourc
     let members = || inner.as_array().ok_or_else(|| wrong("a list"));
     Ok(match tag.as_str() {
         "NULL" => match inner {
-            Json::Bool(true) => Doc::Null,
+            Json::Bool(true) => AttributeValue::Null,
             _ => return Err(wrong("true")),
         },
-        "BOOL" => Doc::Bool(inner.as_bool().ok_or_else(|| wrong("true or false"))?),
-        "S" => Doc::S(string(inner, path)?),
-        "N" => Doc::N(number(string(inner, path)?, path)?),
-        "B" => Doc::B(binary(string(inner, path)?, path)?),
+        "BOOL" => AttributeValue::Bool(inner.as_bool().ok_or_else(|| wrong("true or false"))?),
+        "S" => AttributeValue::S(string(inner, path)?),
+        "N" => AttributeValue::N(number(string(inner, path)?, path)?),
+        "B" => AttributeValue::B(binary(string(inner, path)?, path)?),
         "L" => {
             let mut list = Vec::new();
             for (i, v) in members()?.iter().enumerate() {
                 list.push(from_av(v, &Path::Index(path, i), depth + 1, source)?);
             }
-            Doc::L(list)
+            AttributeValue::L(list)
         }
-        "M" => Doc::M(map_from_json(inner, path, depth + 1, source)?),
+        "M" => AttributeValue::M(map_from_json(inner, path, depth + 1, source)?),
         "SS" => {
             let mut set = Vec::new();
             for (i, v) in members()?.iter().enumerate() {
                 set.push(string(v, &Path::Index(path, i))?);
             }
             check_set(set.iter().map(String::as_bytes), path, source)?;
-            Doc::SS(set)
+            AttributeValue::SS(set)
         }
         "NS" => {
             // Each member is read and checked before the next, so an error names the first
@@ -350,7 +359,7 @@ pub(super) fn from_av(value: &Json, path: &Path<'_>, depth: usize, source: Sourc
                 set.push(number(string(v, &here)?, &here)?);
             }
             check_set(set.iter().map(String::as_bytes), path, source)?;
-            Doc::NS(set)
+            AttributeValue::NS(set)
         }
         "BS" => {
             let mut set = Vec::new();
@@ -359,7 +368,7 @@ pub(super) fn from_av(value: &Json, path: &Path<'_>, depth: usize, source: Sourc
                 set.push(binary(string(v, &here)?, &here)?);
             }
             check_set(set.iter().map(Vec::as_slice), path, source)?;
-            Doc::BS(set)
+            AttributeValue::BS(set)
         }
         _ => {
             return Err(bad(

@@ -68,19 +68,22 @@ fn items_are_written_as_plain_json_with_the_rest_set_aside() {
         vec![
             attr("userId", s(ME)),
             attr("n", n("-1.5")),
-            attr("ok", Doc::Bool(true)),
-            attr("none", Doc::Null),
+            attr("ok", AttributeValue::Bool(true)),
+            attr("none", AttributeValue::Null),
             attr(
                 "tags",
-                Doc::L(vec![s("a"), Doc::M(vec![attr("q\"uote", s("\n"))])]),
+                AttributeValue::L(vec![
+                    s("a"),
+                    AttributeValue::M(vec![attr("q\"uote", s("\n"))]),
+                ]),
             ),
             attr("big", n("12345678901234567890")),
-            attr("bytes", Doc::B(vec![1, 2])),
+            attr("bytes", AttributeValue::B(vec![1, 2])),
         ],
         vec![
-            attr("set", Doc::SS(vec!["x".into()])),
+            attr("set", AttributeValue::SS(vec!["x".into()])),
             attr("nul", s("\0looks like a marker")),
-            attr("empty", Doc::M(vec![])),
+            attr("empty", AttributeValue::M(vec![])),
         ],
     ];
     let plain = plain_json(&items);
@@ -90,60 +93,67 @@ fn items_are_written_as_plain_json_with_the_rest_set_aside() {
             r#"[{{"userId":"{ME}","n":-1.5,"ok":true,"none":null,"tags":["a",{{"q\"uote":"\n"}}],"big":"\u00000","bytes":"\u00001"}},{{"set":"\u00002","nul":"\u00003","empty":{{}}}}]"#
         )
     );
-    let docs: Vec<&Doc> = items.iter().flatten().map(|(_, d)| d).collect();
+    let docs: Vec<&AttributeValue> = items.iter().flatten().map(|(_, d)| d).collect();
     assert_eq!(plain.specials, vec![docs[5], docs[6], docs[7], docs[8]]);
     let parsed: serde_json::Value = serde_json::from_str(&plain.text).unwrap();
     assert_eq!(parsed[0]["tags"][1]["q\"uote"], "\n");
     assert_eq!(plain_json(&[]).text, "[]");
 }
 
-fn round_trip(doc: Doc) {
+fn round_trip(doc: AttributeValue) {
     let json = to_attribute_value(&doc).unwrap();
     assert_eq!(from_attribute_value(&json).unwrap(), doc, "{json}");
 }
 
 #[test]
 fn every_kind_of_value_round_trips() {
-    round_trip(Doc::Null);
-    round_trip(Doc::Bool(true));
-    round_trip(Doc::Bool(false));
+    round_trip(AttributeValue::Null);
+    round_trip(AttributeValue::Bool(true));
+    round_trip(AttributeValue::Bool(false));
     round_trip(s(""));
     round_trip(s("héllo, 世界 🦀 \"quoted\" \n"));
     round_trip(n("12345678901234567890123456789012345678"));
     round_trip(n("0.000000000000000000000000000000000000001"));
     round_trip(n("-3.14"));
-    round_trip(Doc::B(vec![]));
-    round_trip(Doc::B(vec![0, 1, 2, 254, 255]));
-    round_trip(Doc::L(vec![]));
-    round_trip(Doc::L(vec![
+    round_trip(AttributeValue::B(vec![]));
+    round_trip(AttributeValue::B(vec![0, 1, 2, 254, 255]));
+    round_trip(AttributeValue::L(vec![]));
+    round_trip(AttributeValue::L(vec![
         s("a"),
         n("1"),
-        Doc::Null,
-        Doc::L(vec![Doc::Bool(true)]),
+        AttributeValue::Null,
+        AttributeValue::L(vec![AttributeValue::Bool(true)]),
     ]));
-    round_trip(Doc::M(vec![]));
+    round_trip(AttributeValue::M(vec![]));
     // Maps come back in the order they were written.
-    round_trip(Doc::M(vec![
-        attr("a", Doc::M(vec![attr("deep", Doc::L(vec![s("x")]))])),
+    round_trip(AttributeValue::M(vec![
+        attr(
+            "a",
+            AttributeValue::M(vec![attr("deep", AttributeValue::L(vec![s("x")]))]),
+        ),
         attr("b c", s("")),
     ]));
-    round_trip(Doc::SS(vec!["".into(), "x".into(), "ü".into()]));
-    round_trip(Doc::NS(vec!["1".into(), "2.5".into(), "-7".into()]));
-    round_trip(Doc::BS(vec![vec![], vec![1], vec![1, 2]]));
+    round_trip(AttributeValue::SS(vec!["".into(), "x".into(), "ü".into()]));
+    round_trip(AttributeValue::NS(vec![
+        "1".into(),
+        "2.5".into(),
+        "-7".into(),
+    ]));
+    round_trip(AttributeValue::BS(vec![vec![], vec![1], vec![1, 2]]));
 }
 
 #[test]
 fn the_wire_form_is_dynamodb_json() {
-    let doc = Doc::M(vec![
+    let doc = AttributeValue::M(vec![
         attr("s", s("x")),
         attr("n", n("1.50")),
-        attr("b", Doc::B(b"hi".to_vec())),
-        attr("t", Doc::Bool(true)),
-        attr("z", Doc::Null),
-        attr("l", Doc::L(vec![n("1"), s("2")])),
-        attr("ss", Doc::SS(vec!["a".into()])),
-        attr("ns", Doc::NS(vec!["1e2".into()])),
-        attr("bs", Doc::BS(vec![vec![0xff]])),
+        attr("b", AttributeValue::B(b"hi".to_vec())),
+        attr("t", AttributeValue::Bool(true)),
+        attr("z", AttributeValue::Null),
+        attr("l", AttributeValue::L(vec![n("1"), s("2")])),
+        attr("ss", AttributeValue::SS(vec!["a".into()])),
+        attr("ns", AttributeValue::NS(vec!["1e2".into()])),
+        attr("bs", AttributeValue::BS(vec![vec![0xff]])),
     ]);
     assert_eq!(
         to_attribute_value(&doc).unwrap(),
@@ -170,45 +180,63 @@ fn the_wire_form_is_dynamodb_json() {
 fn invalid_values_are_refused_with_their_path() {
     let field = |item: Item| item_to_json(&item).unwrap_err().field.clone().unwrap();
     assert_eq!(
-        field(vec![attr("tags", Doc::L(vec![s("a"), s("b"), n("NaN")]))]),
+        field(vec![attr(
+            "tags",
+            AttributeValue::L(vec![s("a"), s("b"), n("NaN")])
+        )]),
         "item.tags[2]"
     );
-    assert_eq!(field(vec![attr("tags", Doc::SS(vec![]))]), "item.tags");
+    assert_eq!(
+        field(vec![attr("tags", AttributeValue::SS(vec![]))]),
+        "item.tags"
+    );
     assert_eq!(
         field(vec![attr(
             "tags",
-            Doc::SS(vec!["a".into(), "b".into(), "a".into()])
+            AttributeValue::SS(vec!["a".into(), "b".into(), "a".into()])
         )]),
         "item.tags[2]"
     );
     // Numerically equal members are duplicates.
     assert_eq!(
-        field(vec![attr("ns", Doc::NS(vec!["1".into(), "1.0".into()]))]),
+        field(vec![attr(
+            "ns",
+            AttributeValue::NS(vec!["1".into(), "1.0".into()])
+        )]),
         "item.ns[1]"
     );
     assert_eq!(
-        field(vec![attr("bs", Doc::BS(vec![vec![1], vec![1]]))]),
+        field(vec![attr("bs", AttributeValue::BS(vec![vec![1], vec![1]]))]),
         "item.bs[1]"
     );
-    assert_eq!(field(vec![attr("ns", Doc::NS(vec![]))]), "item.ns");
+    assert_eq!(
+        field(vec![attr("ns", AttributeValue::NS(vec![]))]),
+        "item.ns"
+    );
     assert_eq!(field(vec![attr("", s("x"))]), "item[\"\"]");
     assert_eq!(
-        field(vec![attr("m", Doc::M(vec![attr("", Doc::Null)]))]),
+        field(vec![attr(
+            "m",
+            AttributeValue::M(vec![attr("", AttributeValue::Null)])
+        )]),
         "item.m[\"\"]"
     );
     assert_eq!(
-        field(vec![attr("a", Doc::Null), attr("a", Doc::Null)]),
+        field(vec![
+            attr("a", AttributeValue::Null),
+            attr("a", AttributeValue::Null)
+        ]),
         "item.a"
     );
     assert_eq!(field(vec![attr("big", n("1E+126"))]), "item.big");
     assert_eq!(
-        field(vec![attr("x y", Doc::L(vec![n("--1")]))]),
+        field(vec![attr("x y", AttributeValue::L(vec![n("--1")]))]),
         "item[\"x y\"][0]"
     );
 
-    let mut deep = Doc::Null;
+    let mut deep = AttributeValue::Null;
     for _ in 0..40 {
-        deep = Doc::L(vec![deep]);
+        deep = AttributeValue::L(vec![deep]);
     }
     let e = to_attribute_value(&deep).unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidInput);
