@@ -35,7 +35,7 @@ const WITHIN: &[(&str, &[&str])] = &[
         &[
             "user_pool",
             "identity_pool",
-            "cache",
+            "single_flight",
             "storage",
             "tokens",
             "srp",

@@ -11,8 +11,8 @@ use std::rc::Rc;
 
 use futures_util::future::FutureExt;
 
-use crate::auth::cache::{Expiring, InFlight, OneAtATime, SingleFlight};
 use crate::auth::identity_pool::{self, IdentityPool};
+use crate::auth::single_flight::{Expiring, InFlight, OneAtATime, SingleFlight};
 use crate::auth::srp::{self, Ephemeral};
 use crate::auth::storage::{self, Store};
 use crate::auth::tokens::{self, Tokens};
