@@ -19,7 +19,7 @@ use std::rc::Rc;
 use apiless::auth::session::{Event, Session};
 use apiless::auth::storage::{self, MemoryStore, Store};
 use apiless::auth::user_pool::UserPool;
-use apiless::aws::signed;
+use apiless::aws::signed_call;
 use apiless::codec::json::Json;
 use apiless::config::{Config, Service};
 use apiless::data::dynamodb::{self, AttributeValue, Operation};
@@ -180,7 +180,7 @@ async fn ddb_call_through(
     let identity = s.aws_identity().await?;
     let jitter = move || jitter;
     let now = || s.local_now_ms();
-    let ctx = signed::Context {
+    let ctx = signed_call::Context {
         transport: &transport,
         clock: s.clock(),
         now: &now,

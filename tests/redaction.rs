@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use apiless::aws::credentials::Credentials;
-use apiless::aws::signed::{self, BodyHash};
+use apiless::aws::signed_call::{self, BodyHash};
 use apiless::clock::Clock;
 use apiless::codec::json::Json;
 use apiless::data::dynamodb::{self, Operation};
@@ -98,8 +98,8 @@ fn context<'a>(
     clock: &'a Clock,
     credentials: &'a Credentials,
     service: &'a str,
-) -> signed::Context<'a, ScriptedTransport> {
-    signed::Context {
+) -> signed_call::Context<'a, ScriptedTransport> {
+    signed_call::Context {
         transport,
         clock,
         now: &|| NOW_MS,

@@ -1,7 +1,7 @@
 //! Known answers from the AWS SigV4 test suite (the v4 cases as packaged in aws-sigv4 1.6.4,
 //! copied under `tests/vectors/sigv4/`; see the README there).
 //!
-//! Each case is signed with apiless's own `signer::sign` (header mode) and `signer::presign`
+//! Each case is signed with apiless's own `sigv4::sign` (header mode) and `sigv4::presign`
 //! (query mode, where the case has `query-signature.txt`), and the signature is compared with
 //! the suite's. Cases that need a setting apiless deliberately does not expose are listed in
 //! [`SKIPPED`] with the reason; a skipped case is still signed, and must still differ, so that a
@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use apiless::aws::credentials::Credentials;
-use apiless::aws::signer::{presign, sign, Payload, Scope};
+use apiless::aws::sigv4::{presign, sign, Payload, Scope};
 use apiless::http::Request;
 use serde_json::Value;
 

@@ -3,7 +3,7 @@
 //!
 //! Cognito speaks JSON 1.1, DynamoDB JSON 1.0. This module builds the request, reads the
 //! answer and, for the unsigned Cognito calls ([`call`]), retries transient failures with the
-//! standard policy; signing, when a service needs it, is the caller's (`signed`).
+//! standard policy; signing, when a service needs it, is the caller's (`signed_call`).
 
 use zeroize::{Zeroize, Zeroizing};
 

@@ -6,9 +6,9 @@
 //! refuses, before signing, a key outside the caller's prefix and `.`/`..` segments (a URL
 //! parser would resolve them, climbing out of the prefix). Listing asks for `encoding-type=url`
 //! so that any key survives the XML. This module builds requests and reads answers; sending
-//! is `signed`'s.
+//! is `signed_call`'s.
 
-use crate::aws::signed::{self, BodyHash};
+use crate::aws::signed_call::{self, BodyHash};
 use crate::codec::text;
 use crate::data::owner::{looks_like_identity_id, ScopeCheck};
 use crate::error::{Error, Result};
@@ -16,7 +16,7 @@ use crate::http::{Request, Response, Transport};
 
 /// Sends an S3 request, signed, with retries; S3's XML errors become typed errors.
 pub async fn send<T: Transport>(
-    ctx: &signed::Context<'_, T>,
+    ctx: &signed_call::Context<'_, T>,
     request: Request,
     hash: BodyHash,
 ) -> Result<Response> {

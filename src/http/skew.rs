@@ -1,6 +1,6 @@
 //! The one place the clock learns the skew from answers: [`learn_from_date`] reads a response's
 //! `Date` header (where the browser may read it), and [`SkewLearning`] wraps a transport so
-//! every response teaches the clock. The session wraps its Cognito calls in it; `aws::signed`
+//! every response teaches the clock. The session wraps its Cognito calls in it; `aws::signed_call`
 //! calls [`learn_from_date`] after each signed attempt (one async layer less in every call).
 
 use std::future::Future;

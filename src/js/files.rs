@@ -411,12 +411,12 @@ impl Files {
                     let left = ((identity.credentials.expires_at_ms as f64 - now) / 1000.0)
                         .floor()
                         .max(1.0);
-                    let scope = signer::Scope {
+                    let scope = sigv4::Scope {
                         service: "s3",
                         region: ctx.region,
                         time_ms: now,
                     };
-                    let url = signer::presign(
+                    let url = sigv4::presign(
                         method,
                         &bucket.object_url(&full),
                         ctx.credentials,

@@ -1,4 +1,4 @@
-//! SigV4: apiless's own signer (`signer::sign`, `signer::presign`) against aws-sigv4's complete
+//! SigV4: apiless's own signer (`sigv4::sign`, `sigv4::presign`) against aws-sigv4's complete
 //! signer (`aws_sigv4::http_request::sign`) as the oracle, over random requests of every kind
 //! apiless sends: the Authorization header, and the presigned URL's query parameters, must be
 //! the same. The AWS test suite (tests/sigv4_suite.rs) pins known answers; this covers the
@@ -7,7 +7,7 @@
 //! The requests are built by apiless's own builders where it has them (`s3::Bucket` for every
 //! object call and listing, `aws_json::request` for DynamoDB), so they are exactly what it
 //! sends; the `execute-api` calls stand for the signed API calls to come (any method, path,
-//! query and headers that `signer::sign` accepts for a service other than s3).
+//! query and headers that `sigv4::sign` accepts for a service other than s3).
 //!
 //! aws-sigv4 is set as apiless signs, where the two differ by a setting:
 //! - s3: `PercentEncodingMode::Single` and `UriPathNormalizationMode::Disabled` (the path is
@@ -31,7 +31,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use apiless::aws::aws_json::{self, Version};
 use apiless::aws::credentials::Credentials;
-use apiless::aws::signer::{self, Payload, Scope, MAX_PRESIGN_EXPIRES_SECS};
+use apiless::aws::sigv4::{self, Payload, Scope, MAX_PRESIGN_EXPIRES_SECS};
 use apiless::codec::text::percent_encode;
 use apiless::data::owner::ScopeCheck;
 use apiless::data::s3::{scoped_key, Bucket};
@@ -160,7 +160,7 @@ fn headers_agree(check: &mut Check) -> Result<(), String> {
                 region: &call.region,
                 time_ms: call.time_ms,
             };
-            signer::sign(&mut request, &ours, &scope, payload)
+            sigv4::sign(&mut request, &ours, &scope, payload)
                 .map_err(|e| TestCaseError::fail(format!("apiless refused to sign: {e}")))?;
             let body = match &call.body {
                 Body::Bytes(bytes) => SignableBody::Bytes(bytes),
@@ -193,7 +193,7 @@ fn presigned_agree(check: &mut Check) -> Result<(), String> {
                 region: &call.region,
                 time_ms: call.time_ms,
             };
-            let url = signer::presign(&call.method, &call.url, &ours, &scope, *expires)
+            let url = sigv4::presign(&call.method, &call.url, &ours, &scope, *expires)
                 .map_err(|e| TestCaseError::fail(format!("apiless refused to presign: {e}")))?;
             let body = if call.service == "s3" {
                 SignableBody::UnsignedPayload

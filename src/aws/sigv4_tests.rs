@@ -1,4 +1,4 @@
-//! Unit tests of `signer`.
+//! Unit tests of `sigv4`.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};

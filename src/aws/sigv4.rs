@@ -701,5 +701,5 @@ fn percent_encode(value: &str) -> Cow<'_, str> {
 }
 
 #[cfg(test)]
-#[path = "signer_tests.rs"]
+#[path = "sigv4_tests.rs"]
 mod tests;

@@ -5,7 +5,7 @@
 //! requests and read the answers; this module owns only the sending.
 
 use crate::aws::credentials::Credentials;
-use crate::aws::signer::{self, Payload, Scope};
+use crate::aws::sigv4::{self, Payload, Scope};
 use crate::clock::{self, Clock};
 use crate::codec::text;
 use crate::error::{Error, Result};
@@ -83,7 +83,7 @@ impl<T: Transport> Context<'_, T> {
             region: self.region,
             time_ms: self.clock.corrected((self.now)()),
         };
-        signer::sign(&mut signed, self.credentials, &scope, payload)?;
+        sigv4::sign(&mut signed, self.credentials, &scope, payload)?;
         let response = self.transport.send(signed).await?;
         skew::learn_from_date(&response, self.clock, self.now);
         Ok(response)
