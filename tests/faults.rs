@@ -180,7 +180,7 @@ async fn ddb_call_through(
     let identity = s.aws_identity().await?;
     let jitter = move || jitter;
     let now = || s.local_now_ms();
-    let ctx = signed_call::Context {
+    let ctx = signed_call::SignedCall {
         transport: &transport,
         clock: s.clock(),
         now: &now,

@@ -98,8 +98,8 @@ fn context<'a>(
     clock: &'a Clock,
     credentials: &'a Credentials,
     service: &'a str,
-) -> signed_call::Context<'a, ScriptedTransport> {
-    signed_call::Context {
+) -> signed_call::SignedCall<'a, ScriptedTransport> {
+    signed_call::SignedCall {
         transport,
         clock,
         now: &|| NOW_MS,

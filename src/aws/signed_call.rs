@@ -25,7 +25,7 @@ pub enum BodyHash {
 }
 
 /// Everything a signed call needs.
-pub struct Context<'a, T> {
+pub struct SignedCall<'a, T> {
     /// Sends the requests.
     pub transport: &'a T,
     /// The clock with the learned skew.
@@ -70,7 +70,7 @@ pub fn server_time_in(body: &[u8]) -> Option<f64> {
     clock::parse_amz_date(before.get(open + 1..open + 17)?)
 }
 
-impl<T: Transport> Context<'_, T> {
+impl<T: Transport> SignedCall<'_, T> {
     async fn attempt(&self, request: &Request, hash: &BodyHash) -> Result<Response> {
         let mut signed = request.clone();
         let payload = match hash {

@@ -16,7 +16,7 @@ use crate::http::{Request, Response, Transport};
 
 /// Sends an S3 request, signed, with retries; S3's XML errors become typed errors.
 pub async fn send<T: Transport>(
-    ctx: &signed_call::Context<'_, T>,
+    ctx: &signed_call::SignedCall<'_, T>,
     request: Request,
     hash: BodyHash,
 ) -> Result<Response> {

@@ -31,7 +31,7 @@ impl Transport for SessionBoundFetch {
 pub(super) type SignedCallBody = Box<
     dyn for<'a> FnOnce(
         &'a AwsIdentity,
-        &'a signed_call::Context<'a, SessionBoundFetch>,
+        &'a signed_call::SignedCall<'a, SessionBoundFetch>,
     ) -> LocalBoxFuture<'a, Result<JsValue, Error>>,
 >;
 
@@ -40,7 +40,7 @@ pub(super) fn signed_call_body<F>(call: F) -> SignedCallBody
 where
     F: for<'a> FnOnce(
             &'a AwsIdentity,
-            &'a signed_call::Context<'a, SessionBoundFetch>,
+            &'a signed_call::SignedCall<'a, SessionBoundFetch>,
         ) -> LocalBoxFuture<'a, Result<JsValue, Error>>
         + 'static,
 {
@@ -75,7 +75,7 @@ pub(super) fn run_signed_call(
         } else {
             Policy::STANDARD
         };
-        let ctx = signed_call::Context {
+        let ctx = signed_call::SignedCall {
             transport: &transport,
             clock: session.clock(),
             now: &|| session.local_now_ms(),

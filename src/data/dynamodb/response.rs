@@ -112,7 +112,7 @@ pub fn parse_query_response(body: &Json) -> Result<QueryPage> {
 
 /// Sends one DynamoDB operation (JSON 1.0), signed, with retries; returns its answer.
 pub async fn call<T: Transport>(
-    ctx: &signed_call::Context<'_, T>,
+    ctx: &signed_call::SignedCall<'_, T>,
     endpoint: &str,
     operation: Operation,
     body: &Json,
