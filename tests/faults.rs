@@ -195,7 +195,7 @@ async fn ddb_call_through(
 
 async fn get_item_body(s: &Rc<Session<Fetch>>, sk: &str) -> Json {
     let identity = s.aws_identity().await.unwrap();
-    let table = dynamodb::Table {
+    let table = dynamodb::TableSchema {
         name: field(&backend_config().await, "table").to_owned(),
         pk_name: "pk".into(),
         sk_name: Some("sk".into()),

@@ -591,7 +591,7 @@ impl Client {
         o.finish()?;
         Ok(Table {
             session: self.session.clone(),
-            table: Rc::new(dynamodb::Table {
+            table: Rc::new(dynamodb::TableSchema {
                 name: table,
                 pk_name: pk,
                 sk_name: sk,

@@ -66,7 +66,7 @@ export interface QueryPage { items: Item[]; count: number; pageToken?: string }
 #[wasm_bindgen(js_name = Table)]
 pub struct Table {
     pub(super) session: Rc<Session<Fetch>>,
-    pub(super) table: Rc<dynamodb::Table>,
+    pub(super) table: Rc<dynamodb::TableSchema>,
 }
 
 impl InputReader {
@@ -233,7 +233,7 @@ extern "C" {
 
 /// Makes the request body of a DynamoDB call for a table and the user's identity id.
 pub(super) type DynamoDbBody =
-    Box<dyn FnOnce(&dynamodb::Table, &str) -> Result<crate::codec::json::Json, Error>>;
+    Box<dyn FnOnce(&dynamodb::TableSchema, &str) -> Result<crate::codec::json::Json, Error>>;
 
 /// Runs a DynamoDB operation for the signed-in user: `parsed` is the call's input as read
 /// from JS (a rejected Promise if it was malformed, nothing sent), `build` makes the request
@@ -241,11 +241,12 @@ pub(super) type DynamoDbBody =
 /// call itself is `run_dynamodb`, one copy for every operation.
 pub(super) fn dynamodb_call<P: 'static>(
     session: &Rc<Session<Fetch>>,
-    table: Rc<dynamodb::Table>,
+    table: Rc<dynamodb::TableSchema>,
     signal: Option<AbortSignal>,
     op: dynamodb::Operation,
     parsed: Result<P, Error>,
-    build: impl FnOnce(&dynamodb::Table, &str, P) -> Result<crate::codec::json::Json, Error> + 'static,
+    build: impl FnOnce(&dynamodb::TableSchema, &str, P) -> Result<crate::codec::json::Json, Error>
+        + 'static,
     read: fn(&crate::codec::json::Json) -> Result<JsValue, Error>,
 ) -> Promise {
     match parsed {
@@ -263,7 +264,7 @@ pub(super) fn dynamodb_call<P: 'static>(
 
 pub(super) fn run_dynamodb(
     session: &Rc<Session<Fetch>>,
-    table: Rc<dynamodb::Table>,
+    table: Rc<dynamodb::TableSchema>,
     signal: Option<AbortSignal>,
     op: dynamodb::Operation,
     build: DynamoDbBody,

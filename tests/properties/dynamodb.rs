@@ -12,7 +12,7 @@ use apiless::data::dynamodb::{
     js_number, page_token_decode, page_token_encode, parse_get_item_response, parse_query_response,
     parse_write_response, plain_json, put_item_request, query_request, to_attribute_value,
     update_item_request, validate_number, AttributeValue, DeleteItem, GetItem, Index, Item,
-    JsNumber, PutItem, Query, ReturnValues, SortKeyCondition, Table, UpdateItem,
+    JsNumber, PutItem, Query, ReturnValues, SortKeyCondition, TableSchema, UpdateItem,
 };
 use apiless::data::owner::ScopeCheck;
 use apiless::{Error, ErrorKind};
@@ -697,7 +697,7 @@ fn placeholders(sigil: &'static str) -> impl Strategy<Value = String> {
 
 #[derive(Clone, Debug)]
 struct Inputs {
-    table: Table,
+    table: TableSchema,
     identity: String,
     scope: ScopeCheck,
     partition_key: Option<AttributeValue>,
@@ -721,7 +721,7 @@ fn inputs() -> impl Strategy<Value = Inputs> {
         key_name(),
         proptest::option::of(key_name()),
     )
-        .prop_map(|(name, pk_name, sk_name)| Table {
+        .prop_map(|(name, pk_name, sk_name)| TableSchema {
             name,
             pk_name,
             sk_name,

@@ -171,7 +171,7 @@ impl Operation {
 
 /// A table and its key schema. The partition key holds the identity id (type `S`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Table {
+pub struct TableSchema {
     /// Table name (or ARN).
     pub name: String,
     /// Partition key attribute name; its value is always the caller's identity id.

@@ -5,7 +5,7 @@ use super::*;
 
 /// The body of `GetItem` for the item `{pk: identity_id, sk: sort_key}`.
 pub fn get_item_request(
-    table: &Table,
+    table: &TableSchema,
     identity_id: &str,
     options: &GetItem,
     scope: ScopeCheck,
@@ -37,7 +37,7 @@ pub fn get_item_request(
 /// The body of `PutItem`. The item must hold the partition key set to the identity id: a
 /// missing or different value is out of scope (unless `scope` is the demo bypass).
 pub fn put_item_request(
-    table: &Table,
+    table: &TableSchema,
     identity_id: &str,
     options: &PutItem,
     scope: ScopeCheck,
@@ -91,7 +91,7 @@ pub fn put_item_request(
 
 /// The body of `UpdateItem` for the item `{pk: identity_id, sk: sort_key}`.
 pub fn update_item_request(
-    table: &Table,
+    table: &TableSchema,
     identity_id: &str,
     options: &UpdateItem,
     scope: ScopeCheck,
@@ -131,7 +131,7 @@ pub fn update_item_request(
 
 /// The body of `DeleteItem` for the item `{pk: identity_id, sk: sort_key}`.
 pub fn delete_item_request(
-    table: &Table,
+    table: &TableSchema,
     identity_id: &str,
     options: &DeleteItem,
     scope: ScopeCheck,
@@ -165,7 +165,7 @@ pub fn delete_item_request(
 /// never widen it; a caller placeholder named `#pk`, `#sk`, `:pk`, `:sk0` or `:sk1` is refused.
 /// An `exclusive_start_key` must carry the identity id as its partition key too.
 pub fn query_request(
-    table: &Table,
+    table: &TableSchema,
     identity_id: &str,
     options: &Query,
     scope: ScopeCheck,

@@ -25,7 +25,7 @@ fn get_item_body() {
         })
     );
     // The minimum: no optional members at all.
-    let plain = Table {
+    let plain = TableSchema {
         sk_name: None,
         ..table()
     };
@@ -159,7 +159,7 @@ fn delete_item_body() {
 
 #[test]
 fn key_shapes_are_checked() {
-    let field = |t: &Table, options: GetItem| {
+    let field = |t: &TableSchema, options: GetItem| {
         get_item_request(t, ME, &options, ScopeCheck::Enforce)
             .unwrap_err()
             .field
@@ -167,7 +167,7 @@ fn key_shapes_are_checked() {
             .unwrap()
     };
     assert_eq!(field(&table(), GetItem::default()), "sortKey");
-    let plain = Table {
+    let plain = TableSchema {
         sk_name: None,
         ..table()
     };
@@ -337,7 +337,7 @@ fn query_key_conditions() {
         }),
         "limit"
     );
-    let plain = Table {
+    let plain = TableSchema {
         sk_name: None,
         ..table()
     };

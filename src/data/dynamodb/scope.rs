@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) fn check_table(table: &Table, identity_id: &str) -> Result<()> {
+pub(super) fn check_table(table: &TableSchema, identity_id: &str) -> Result<()> {
     if table.name.is_empty() {
         return Err(Error::invalid_input("table", "the table name is empty"));
     }
@@ -86,7 +86,7 @@ pub(super) fn check_index_key(
 /// being the caller's identity id; any other action on it but `REMOVE` is refused, since what
 /// it would store cannot be known before DynamoDB evaluates it.
 pub(super) fn check_index_updates(
-    table: &Table,
+    table: &TableSchema,
     identity_id: &str,
     options: &UpdateItem,
     scope: ScopeCheck,
@@ -263,7 +263,7 @@ pub(super) fn check_key_value(doc: &AttributeValue, field: &str) -> Result<()> {
 
 /// The `Key` of GetItem, UpdateItem and DeleteItem, after the scope guard.
 pub(super) fn key_json(
-    table: &Table,
+    table: &TableSchema,
     identity_id: &str,
     partition_key: Option<&AttributeValue>,
     sort_key: Option<&AttributeValue>,
@@ -472,7 +472,7 @@ pub(super) fn put_return_values(
     Ok(())
 }
 
-pub(super) fn table_body(table: &Table) -> Map {
+pub(super) fn table_body(table: &TableSchema) -> Map {
     let mut body = Map::new();
     body.insert("TableName".to_owned(), Json::String(table.name.clone()));
     body

@@ -15,8 +15,8 @@ pub(super) fn n(v: &str) -> AttributeValue {
 pub(super) fn attr(name: &str, doc: AttributeValue) -> (String, AttributeValue) {
     (name.to_owned(), doc)
 }
-pub(super) fn table() -> Table {
-    Table {
+pub(super) fn table() -> TableSchema {
+    TableSchema {
         name: "Notes".into(),
         pk_name: "userId".into(),
         sk_name: Some("noteId".into()),
@@ -24,8 +24,8 @@ pub(super) fn table() -> Table {
     }
 }
 
-pub(super) fn with_owner_index() -> Table {
-    Table {
+pub(super) fn with_owner_index() -> TableSchema {
+    TableSchema {
         indexes: vec![Index {
             name: "byOwner".into(),
             pk_name: "owner".into(),
