@@ -52,7 +52,7 @@ where
 /// generic: one copy of this machinery serves every DynamoDB and S3 method.
 pub(super) fn run_signed_call(
     session: &Rc<Session<Fetch>>,
-    service: &'static str,
+    service: Service,
     signal: Option<AbortSignal>,
     call: SignedCallBody,
 ) -> Promise {
@@ -70,10 +70,9 @@ pub(super) fn run_signed_call(
             generation,
         };
         let jitter = js_sys::Math::random;
-        let policy = if service == "dynamodb" {
-            Policy::DYNAMODB
-        } else {
-            Policy::STANDARD
+        let policy = match service {
+            Service::DynamoDb => Policy::DYNAMODB,
+            _ => Policy::STANDARD,
         };
         let ctx = signed_call::SignedCall {
             transport: &transport,
@@ -81,7 +80,7 @@ pub(super) fn run_signed_call(
             now: &|| session.local_now_ms(),
             credentials: &identity.credentials,
             region: &session.config().region,
-            service,
+            service: service.name(),
             policy,
             jitter: &jitter,
         };

@@ -140,7 +140,7 @@ impl Files {
         let bucket = self.bucket.clone();
         run_signed_call(
             &self.session,
-            "s3",
+            Service::S3,
             opts.signal,
             signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
@@ -199,7 +199,7 @@ impl Files {
         let bucket = self.bucket.clone();
         run_signed_call(
             &self.session,
-            "s3",
+            Service::S3,
             opts.signal,
             signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
@@ -252,7 +252,7 @@ impl Files {
         let bucket = self.bucket.clone();
         run_signed_call(
             &self.session,
-            "s3",
+            Service::S3,
             opts.signal,
             signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
@@ -302,7 +302,7 @@ impl Files {
         let bucket = self.bucket.clone();
         run_signed_call(
             &self.session,
-            "s3",
+            Service::S3,
             opts.signal,
             signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
@@ -333,7 +333,7 @@ impl Files {
         let bucket = self.bucket.clone();
         run_signed_call(
             &self.session,
-            "s3",
+            Service::S3,
             opts.signal,
             signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
@@ -402,7 +402,7 @@ impl Files {
         let bucket = self.bucket.clone();
         run_signed_call(
             &self.session,
-            "s3",
+            Service::S3,
             opts.signal,
             signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
@@ -412,7 +412,7 @@ impl Files {
                         .floor()
                         .max(1.0);
                     let scope = sigv4::Scope {
-                        service: "s3",
+                        service: Service::S3.name(),
                         region: ctx.region,
                         time_ms: now,
                     };

@@ -273,7 +273,7 @@ pub(super) fn run_dynamodb(
     let endpoint = session.config().endpoint_for(Service::DynamoDb);
     run_signed_call(
         session,
-        "dynamodb",
+        Service::DynamoDb,
         signal,
         signed_call_body(move |identity, ctx| {
             Box::pin(async move {
