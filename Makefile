@@ -4,7 +4,7 @@
 # the test backend when the step needs them (`make test` runs every step with one backend).
 STEPS := fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types \
 	smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size
-.PHONY: help demo test bench backend build setup $(STEPS)
+.PHONY: help demo test bench backend build setup size-floor $(STEPS)
 
 help: ## this list
 	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  make %-17s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -37,6 +37,9 @@ $(STEPS):
 	@bash tools/test.sh $@
 
 build: package ## the npm package in pkg/ (the same as `make package`)
+
+size-floor: setup ## what the crate's pure cores weigh alone, without the js feature (not part of `make test`)
+	@bash tools/size-floor.sh
 
 bench: ## benchmarks against the peers, side by side, into BENCHMARKS.md (not part of `make test`)
 	@bash bench/bench.sh

@@ -28,6 +28,7 @@ pub mod crypto;
 pub mod data;
 pub mod error;
 pub mod http;
+#[cfg(feature = "js")]
 pub mod js;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_util;

@@ -2,18 +2,14 @@
 # Prints what the crate's pure cores weigh alone, as a package without the js module.
 #
 # tools/size-floor/ exports SRP, SigV4, DynamoDB and S3 request building and reading, errors and
-# token claims, over a copy of src/ without js/ (the session, fetch, storage and JS objects all
-# hang from it). Same release profile, wasm-bindgen, wasm-opt and short names as the package.
+# token claims, over the crate without its `js` feature (src/js: the session's JS face, storage
+# events and JS objects). Same release profile, wasm-bindgen, wasm-opt and short names as the
+# package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/size-floor
-rm -rf "$out/crate" "$out/pkg"
-mkdir -p "$out/crate"
-cp -r src "$out/crate/"
-# The crate without its examples, tests and the js module. Its lock is the size-floor crate's,
-# a copy of the package's, so both build the same dependency versions.
-sed '/^\[\[example\]\]/,/^crate-type/d; /^\[\[test\]\]/,/^harness/d' Cargo.toml > "$out/crate/Cargo.toml"
-sed -i 's/^pub mod js;$//' "$out/crate/src/lib.rs"
+rm -rf "$out/pkg"
+# The size-floor crate's lock is a copy of the package's, so both build the same versions.
 cp Cargo.lock tools/size-floor/Cargo.lock
 (cd tools/size-floor && CARGO_TARGET_DIR="../../$out/target" cargo build --release --target wasm32-unknown-unknown --quiet)
 wasm-bindgen "$out/target/wasm32-unknown-unknown/release/apiless_size_floor.wasm" --out-dir "$out/pkg" --target web

@@ -10,7 +10,8 @@ use apiless::data::dynamodb as ddb;
 use apiless::http::{Request, Response};
 use apiless::codec::json::{Json, Map};
 use apiless::auth::{identity_pool, srp, tokens};
-use apiless::aws::{aws_json, signer};
+use apiless::aws::{aws_json, sigv4};
+use apiless::data::owner::ScopeCheck;
 use apiless::data::s3;
 use apiless::Error;
 use wasm_bindgen::prelude::*;
@@ -45,11 +46,12 @@ fn headers_json(headers: &[(String, String)]) -> String {
     Json::Object(map).to_text()
 }
 
-fn table(name: &str, pk: &str, sk: &str) -> ddb::Table {
-    ddb::Table {
+fn table(name: &str, pk: &str, sk: &str) -> ddb::TableSchema {
+    ddb::TableSchema {
         name: name.into(),
         pk_name: pk.into(),
         sk_name: (!sk.is_empty()).then(|| sk.into()),
+        indexes: Vec::new(),
     }
 }
 
@@ -112,16 +114,16 @@ pub fn sign(
         headers: names.into_iter().zip(values).collect(),
         body: Vec::new(),
     };
-    let scope = signer::Scope {
+    let scope = sigv4::Scope {
         service,
         region,
         time_ms,
     };
-    signer::sign(
+    sigv4::sign(
         &mut request,
         &credentials(key, secret, token),
         &scope,
-        signer::Payload::Bytes(&body),
+        sigv4::Payload::Bytes(&body),
     )
     .map_err(js_error)?;
     Ok(headers_json(&request.headers))
@@ -139,13 +141,13 @@ pub fn presign(
     time_ms: f64,
     expires_secs: u32,
 ) -> Out<String> {
-    let scope = signer::Scope {
+    let scope = sigv4::Scope {
         service: "s3",
         region,
         time_ms,
     };
     let creds = credentials(key, secret, token);
-    signer::presign(method, url, &creds, &scope, expires_secs.into()).map_err(js_error)
+    sigv4::presign(method, url, &creds, &scope, expires_secs.into()).map_err(js_error)
 }
 
 #[wasm_bindgen(js_name = putItem)]
@@ -162,7 +164,7 @@ pub fn put_item(
         condition_expression: condition,
         ..Default::default()
     };
-    let body = ddb::put_item_request(&table(t, pk, sk), id, &options, ddb::ScopeCheck::Enforce);
+    let body = ddb::put_item_request(&table(t, pk, sk), id, &options, ScopeCheck::Enforce);
     Ok(body.map_err(js_error)?.to_text())
 }
 
@@ -172,7 +174,7 @@ pub fn get_item(t: &str, pk: &str, sk: &str, id: &str, sort_key: &str) -> Out<St
         sort_key: Some(ddb::from_attribute_value(&parse(sort_key)?).map_err(js_error)?),
         ..Default::default()
     };
-    let body = ddb::get_item_request(&table(t, pk, sk), id, &options, ddb::ScopeCheck::Enforce);
+    let body = ddb::get_item_request(&table(t, pk, sk), id, &options, ScopeCheck::Enforce);
     Ok(body.map_err(js_error)?.to_text())
 }
 
@@ -190,7 +192,7 @@ pub fn update_item(
         update_expression: update.into(),
         ..Default::default()
     };
-    let body = ddb::update_item_request(&table(t, pk, sk), id, &options, ddb::ScopeCheck::Enforce);
+    let body = ddb::update_item_request(&table(t, pk, sk), id, &options, ScopeCheck::Enforce);
     Ok(body.map_err(js_error)?.to_text())
 }
 
@@ -200,7 +202,7 @@ pub fn delete_item(t: &str, pk: &str, sk: &str, id: &str, sort_key: &str) -> Out
         sort_key: Some(ddb::from_attribute_value(&parse(sort_key)?).map_err(js_error)?),
         ..Default::default()
     };
-    let body = ddb::delete_item_request(&table(t, pk, sk), id, &options, ddb::ScopeCheck::Enforce);
+    let body = ddb::delete_item_request(&table(t, pk, sk), id, &options, ScopeCheck::Enforce);
     Ok(body.map_err(js_error)?.to_text())
 }
 
@@ -216,17 +218,17 @@ pub fn query(
 ) -> Out<String> {
     let start = match page_token {
         Some(token) => Some(
-            ddb::page_token_decode(&token, pk, id, ddb::ScopeCheck::Enforce).map_err(js_error)?,
+            ddb::page_token_decode(&token, pk, id, ScopeCheck::Enforce).map_err(js_error)?,
         ),
         None => None,
     };
     let options = ddb::Query {
-        sort_key: begins_with.map(|b| ddb::SortKeyCondition::BeginsWith(ddb::Doc::S(b))),
+        sort_key: begins_with.map(|b| ddb::SortKeyCondition::BeginsWith(ddb::AttributeValue::S(b))),
         limit,
         exclusive_start_key: start,
         ..Default::default()
     };
-    let body = ddb::query_request(&table(t, pk, sk), id, &options, ddb::ScopeCheck::Enforce);
+    let body = ddb::query_request(&table(t, pk, sk), id, &options, ScopeCheck::Enforce);
     Ok(body.map_err(js_error)?.to_text())
 }
 
@@ -248,7 +250,7 @@ pub fn item_of(body: &str) -> Out<Option<String>> {
 
 #[wasm_bindgen(js_name = objectKey)]
 pub fn object_key(identity_id: &str, key: &str) -> Out<String> {
-    s3::scoped_key(identity_id, key, s3::ScopeCheck::Enforce).map_err(js_error)
+    s3::scoped_key(identity_id, key, ScopeCheck::Enforce).map_err(js_error)
 }
 
 #[wasm_bindgen(js_name = putObject)]
@@ -262,21 +264,22 @@ pub fn put_object(
 ) -> Out<String> {
     let metadata: Vec<(String, String)> = names.into_iter().zip(values).collect();
     let request = bucket(name, endpoint)
-        .put(key, Vec::new(), content_type.as_deref(), &metadata)
+        .put_request(key, Vec::new(), content_type.as_deref(), &metadata)
         .map_err(js_error)?;
-    Ok(request.url + "\n" + &headers_json(&request.headers))
+    Ok(request.url.clone() + "\n" + &headers_json(&request.headers))
 }
 
 #[wasm_bindgen(js_name = objectUrl)]
 pub fn object_url(name: &str, endpoint: &str, operation: u8, key: &str) -> String {
     let b = bucket(name, endpoint);
     match operation {
-        0 => b.get(key, None),
-        1 => b.head(key),
-        2 => b.delete(key),
-        _ => b.list(key, None, None, None),
+        0 => b.get_request(key, None),
+        1 => b.head_request(key),
+        2 => b.delete_request(key),
+        _ => b.list_request(key, None, None, None),
     }
     .url
+    .clone()
 }
 
 #[wasm_bindgen(js_name = listingKeys)]
@@ -292,7 +295,7 @@ pub fn listing_keys(status: u16, body: Vec<u8>) -> Out<Vec<String>> {
 
 #[wasm_bindgen(js_name = s3Error)]
 pub fn s3_error(status: u16, body: Vec<u8>) -> JsValue {
-    js_error(s3::error_of(&Response {
+    js_error(s3::parse_error(&Response {
         status,
         headers: vec![],
         body,
@@ -301,7 +304,7 @@ pub fn s3_error(status: u16, body: Vec<u8>) -> JsValue {
 
 #[wasm_bindgen(js_name = awsError)]
 pub fn aws_error(status: u16, body: Vec<u8>) -> JsValue {
-    js_error(aws_json::error_of(&Response {
+    js_error(aws_json::parse_error(&Response {
         status,
         headers: vec![],
         body,
@@ -309,8 +312,8 @@ pub fn aws_error(status: u16, body: Vec<u8>) -> JsValue {
 }
 
 #[wasm_bindgen(js_name = credentialsOf)]
-pub fn credentials_of(body: &str) -> Out<String> {
-    let creds = identity_pool::credentials_of(&parse(body)?).map_err(js_error)?;
+pub fn parse_credentials(body: &str) -> Out<String> {
+    let creds = identity_pool::parse_credentials(&parse(body)?).map_err(js_error)?;
     Ok(creds.access_key_id.clone())
 }
 
