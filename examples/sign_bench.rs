@@ -3,7 +3,7 @@
 //! the peers' signer in the same Chromium. Signs a 1 KB DynamoDB PutItem `n` times.
 
 use apiless::aws::credentials::Credentials;
-use apiless::aws::sigv4::{self, Payload, Scope};
+use apiless::aws::sigv4::{self, PayloadHash, Scope};
 use apiless::http::Request;
 use wasm_bindgen::prelude::*;
 
@@ -37,13 +37,8 @@ pub fn sign_many(n: u32) -> Result<u32, JsValue> {
             region: "us-east-1",
             time_ms: 1.767e12 + f64::from(i),
         };
-        sigv4::sign(
-            &mut request,
-            &credentials,
-            &scope,
-            Payload::Bytes(&base.body),
-        )
-        .map_err(JsValue::from)?;
+        sigv4::sign(&mut request, &credentials, &scope, &PayloadHash::Compute)
+            .map_err(JsValue::from)?;
     }
     Ok(n)
 }

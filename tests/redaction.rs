@@ -6,7 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use apiless::aws::credentials::Credentials;
-use apiless::aws::signed_call::{self, BodyHash};
+use apiless::aws::signed_call;
+use apiless::aws::sigv4::PayloadHash;
 use apiless::clock::Clock;
 use apiless::codec::json::Json;
 use apiless::data::dynamodb::{self, Operation};
@@ -165,7 +166,7 @@ fn an_s3_error_never_carries_the_credentials_whatever_it_quotes() {
         headers: vec![],
         body: vec![],
     };
-    let e = block_on(s3::send(&ctx, request, BodyHash::Unsigned)).unwrap_err();
+    let e = block_on(s3::send(&ctx, request, PayloadHash::Unsigned)).unwrap_err();
     assert_eq!(e.code, "SignatureDoesNotMatch");
     let shown = shown(&e);
     assert!(

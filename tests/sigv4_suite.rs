@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use apiless::aws::credentials::Credentials;
-use apiless::aws::sigv4::{presign, sign, Payload, Scope};
+use apiless::aws::sigv4::{presign, sign, PayloadHash, Scope};
 use apiless::http::Request;
 use serde_json::Value;
 
@@ -249,12 +249,11 @@ fn scope(context: &Context) -> Scope<'_> {
 /// The signature in the Authorization header `sign` adds, or `None` if signing failed.
 fn sign_headers(request: &Request, context: &Context) -> Option<String> {
     let mut request = request.clone();
-    let body = request.body.clone();
     sign(
         &mut request,
         &context.credentials,
         &scope(context),
-        Payload::Bytes(&body),
+        &PayloadHash::Compute,
     )
     .ok()?;
     let authorization = request

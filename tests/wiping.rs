@@ -24,7 +24,7 @@ use apiless::auth::srp::group::{self, Residue};
 use apiless::auth::srp::{Challenge, Ephemeral};
 use apiless::auth::user_pool::{AuthResult, UserPool};
 use apiless::aws::credentials::Credentials;
-use apiless::aws::sigv4::{self, Payload, Scope};
+use apiless::aws::sigv4::{self, PayloadHash, Scope};
 use apiless::http::{Request, Response};
 use apiless::test_util::{block_on, ScriptedTransport};
 use sha2::{Digest, Sha256};
@@ -217,7 +217,7 @@ fn ten_signatures_leave_no_copy_of_the_session_token() {
                 ],
                 body: body.clone(),
             };
-            sigv4::sign(&mut request, &credentials, &scope, Payload::Bytes(&body)).unwrap();
+            sigv4::sign(&mut request, &credentials, &scope, &PayloadHash::Compute).unwrap();
             signed += usize::from(request.headers.iter().any(|(_, v)| v == SESSION_TOKEN));
         }
         // One S3 request signed five times (a retry re-signs), then dropped.
@@ -228,7 +228,7 @@ fn ten_signatures_leave_no_copy_of_the_session_token() {
             body: vec![],
         };
         for _ in 0..5 {
-            sigv4::sign(&mut request, &credentials, &s3, Payload::Unsigned).unwrap();
+            sigv4::sign(&mut request, &credentials, &s3, &PayloadHash::Unsigned).unwrap();
             signed += usize::from(request.headers.iter().any(|(_, v)| v == SESSION_TOKEN));
         }
         signed

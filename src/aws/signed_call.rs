@@ -5,24 +5,13 @@
 //! requests and read the answers; this module owns only the sending.
 
 use crate::aws::credentials::Credentials;
-use crate::aws::sigv4::{self, Payload, Scope};
+use crate::aws::sigv4::{self, PayloadHash, Scope};
 use crate::clock::{self, Clock};
 use crate::codec::text;
 use crate::error::{Error, Result};
 use crate::http::retry::{self, Policy};
 use crate::http::skew;
 use crate::http::{Request, Response, Transport};
-
-/// How the body is covered by the signature.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BodyHash {
-    /// Hash the body (small bodies).
-    Compute,
-    /// A SHA-256 the caller computed (WebCrypto, off the main thread's hot path).
-    Precomputed(String),
-    /// `UNSIGNED-PAYLOAD` (S3 only).
-    Unsigned,
-}
 
 /// Everything a signed call needs.
 pub struct SignedCall<'a, T> {
@@ -71,19 +60,14 @@ pub fn server_time_in(body: &[u8]) -> Option<f64> {
 }
 
 impl<T: Transport> SignedCall<'_, T> {
-    async fn attempt(&self, request: &Request, hash: &BodyHash) -> Result<Response> {
+    async fn attempt(&self, request: &Request, hash: &PayloadHash) -> Result<Response> {
         let mut signed = request.clone();
-        let payload = match hash {
-            BodyHash::Compute => Payload::Bytes(&request.body),
-            BodyHash::Precomputed(h) => Payload::Sha256Hex(h),
-            BodyHash::Unsigned => Payload::Unsigned,
-        };
         let scope = Scope {
             service: self.service,
             region: self.region,
             time_ms: self.clock.corrected((self.now)()),
         };
-        sigv4::sign(&mut signed, self.credentials, &scope, payload)?;
+        sigv4::sign(&mut signed, self.credentials, &scope, hash)?;
         let response = self.transport.send(signed).await?;
         skew::learn_from_date(&response, self.clock, self.now);
         Ok(response)
@@ -104,7 +88,7 @@ impl<T: Transport> SignedCall<'_, T> {
     pub async fn send(
         &self,
         request: Request,
-        hash: BodyHash,
+        hash: PayloadHash,
         read_error: fn(&Response) -> Error,
     ) -> Result<Response> {
         retry::run(

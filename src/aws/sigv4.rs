@@ -46,13 +46,14 @@ const SIGNING_HEADERS: [&str; 4] = [
 /// four-digit years.
 const MAX_TIME_MS: f64 = 253_402_300_799_000.0;
 
-/// What the body's hash in the signature is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Payload<'a> {
-    /// The body bytes; the signer hashes them.
-    Bytes(&'a [u8]),
-    /// The SHA-256 of the body as 64 hex digits, computed elsewhere (e.g. by WebCrypto).
-    Sha256Hex(&'a str),
+/// How the body is covered by the signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PayloadHash {
+    /// The signer hashes the request's body (small bodies).
+    Compute,
+    /// The SHA-256 of the body as 64 hex digits, computed elsewhere (WebCrypto, off the main
+    /// thread's hot path).
+    Sha256Hex(String),
     /// `UNSIGNED-PAYLOAD`: the body is not covered by the signature (S3 only).
     Unsigned,
 }
@@ -79,7 +80,7 @@ pub fn sign(
     request: &mut Request,
     credentials: &Credentials,
     scope: &Scope<'_>,
-    payload: Payload<'_>,
+    payload: &PayloadHash,
 ) -> Result<()> {
     let url = Url::parse("url", &request.url)?;
     // A re-signed request's earlier token header is wiped before it goes.
@@ -93,9 +94,9 @@ pub fn sign(
     let method = checked_method(&request.method)?;
     let signing = Signing::new(credentials, scope)?;
     let payload_hash: Cow<'_, str> = match payload {
-        Payload::Bytes(bytes) => Cow::Owned(hex::encode(sha256(&[bytes]))),
-        Payload::Sha256Hex(hash) => Cow::Owned(checked_sha256_hex(hash)?),
-        Payload::Unsigned => Cow::Borrowed(UNSIGNED_PAYLOAD),
+        PayloadHash::Compute => Cow::Owned(hex::encode(sha256(&[&request.body]))),
+        PayloadHash::Sha256Hex(hash) => Cow::Owned(checked_sha256_hex(hash)?),
+        PayloadHash::Unsigned => Cow::Borrowed(UNSIGNED_PAYLOAD),
     };
 
     let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> =

@@ -114,12 +114,11 @@ fn s3_signs_the_path_single_encoded_with_the_content_hash_and_the_token() {
         body: b"hello".to_vec(),
     };
     let body_hash = sha256_hex(b"hello");
-    let body = request.body.clone();
     sign(
         &mut request,
         &credentials(Some(TOKEN)),
         &scope("s3"),
-        Payload::Bytes(&body),
+        &PayloadHash::Compute,
     )
     .unwrap();
 
@@ -155,7 +154,7 @@ fn s3_does_not_normalise_the_path() {
         &mut request,
         &credentials(None),
         &scope("s3"),
-        Payload::Unsigned,
+        &PayloadHash::Unsigned,
     )
     .unwrap();
     let canonical = "GET\n/a//./b%2Fc\n\nhost:b.s3.eu-west-1.amazonaws.com\n\
@@ -185,7 +184,7 @@ fn other_services_double_encode_and_normalise_without_a_content_hash_header() {
         &mut request,
         &credentials(Some(TOKEN)),
         &scope("dynamodb"),
-        Payload::Bytes(body),
+        &PayloadHash::Compute,
     )
     .unwrap();
     let canonical = format!(
@@ -206,14 +205,14 @@ fn other_services_double_encode_and_normalise_without_a_content_hash_header() {
 
 #[test]
 fn a_precomputed_hash_signs_like_the_bytes() {
-    let sign_with_payload = |payload: Payload<'_>| {
+    let sign_with_payload = |payload: &PayloadHash| {
         let mut request = get("https://b.s3.eu-west-1.amazonaws.com/k");
         sign(&mut request, &credentials(None), &scope("s3"), payload).unwrap();
         request
     };
-    let from_bytes = sign_with_payload(Payload::Bytes(b""));
+    let from_bytes = sign_with_payload(&PayloadHash::Compute);
     let upper = EMPTY_SHA256.to_ascii_uppercase();
-    let precomputed = sign_with_payload(Payload::Sha256Hex(&upper));
+    let precomputed = sign_with_payload(&PayloadHash::Sha256Hex(upper.clone()));
     assert_eq!(from_bytes, precomputed);
     assert_eq!(
         header(&precomputed, "x-amz-content-sha256"),
@@ -229,7 +228,7 @@ fn no_host_header_is_added_and_resigning_replaces_the_signature() {
         &mut request,
         &creds,
         &scope("dynamodb"),
-        Payload::Bytes(b""),
+        &PayloadHash::Compute,
     )
     .unwrap();
     let first = signature_of(&request).to_owned();
@@ -237,7 +236,7 @@ fn no_host_header_is_added_and_resigning_replaces_the_signature() {
         time_ms: TIME_MS + 60_000.0,
         ..scope("dynamodb")
     };
-    sign(&mut request, &creds, &later, Payload::Bytes(b"")).unwrap();
+    sign(&mut request, &creds, &later, &PayloadHash::Compute).unwrap();
 
     let names: Vec<&str> = request.headers.iter().map(|(k, _)| k.as_str()).collect();
     assert!(
@@ -342,7 +341,7 @@ fn bad_urls_are_refused() {
     ] {
         let mut request = get(url);
         assert_invalid(
-            sign(&mut request, &creds, &scope("s3"), Payload::Unsigned),
+            sign(&mut request, &creds, &scope("s3"), &PayloadHash::Unsigned),
             "url",
         );
         assert_invalid(presign("GET", url, &creds, &scope("s3"), 60), "url");
@@ -366,7 +365,7 @@ fn bad_headers_methods_payloads_and_scopes_are_refused() {
         with_header("Host", "evil.example.com"),
     ] {
         assert_invalid(
-            sign(&mut request, &creds, &ddb, Payload::Bytes(b"")),
+            sign(&mut request, &creds, &ddb, &PayloadHash::Compute),
             "headers",
         );
     }
@@ -374,20 +373,28 @@ fn bad_headers_methods_payloads_and_scopes_are_refused() {
         let mut request = get(url);
         request.method = method.into();
         assert_invalid(
-            sign(&mut request, &creds, &ddb, Payload::Bytes(b"")),
+            sign(&mut request, &creds, &ddb, &PayloadHash::Compute),
             "method",
         );
         assert_invalid(presign(method, url, &creds, &ddb, 60), "method");
     }
     for hash in ["", "abc", &"g".repeat(64)] {
         assert_invalid(
-            sign(&mut get(url), &creds, &ddb, Payload::Sha256Hex(hash)),
+            sign(
+                &mut get(url),
+                &creds,
+                &ddb,
+                &PayloadHash::Sha256Hex(hash.to_string()),
+            ),
             "payload",
         );
     }
     for time_ms in [f64::NAN, f64::INFINITY, -1.0, 1e300] {
         let at = Scope { time_ms, ..ddb };
-        assert_invalid(sign(&mut get(url), &creds, &at, Payload::Unsigned), "time");
+        assert_invalid(
+            sign(&mut get(url), &creds, &at, &PayloadHash::Unsigned),
+            "time",
+        );
     }
     for region in ["", "EU-WEST-1", "eu west 1"] {
         let at = Scope { region, ..ddb };
@@ -474,7 +481,12 @@ fn bad_credentials_are_refused_without_quoting_them() {
     let bad_token = credentials(Some("EXAMPLE+TOKEN\n"));
     for creds in [no_key, no_secret, bad_token] {
         assert_invalid(
-            sign(&mut get(url), &creds, &scope("dynamodb"), Payload::Unsigned),
+            sign(
+                &mut get(url),
+                &creds,
+                &scope("dynamodb"),
+                &PayloadHash::Unsigned,
+            ),
             "credentials",
         );
     }

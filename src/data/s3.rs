@@ -8,7 +8,8 @@
 //! so that any key survives the XML. This module builds requests and reads answers; sending
 //! is `signed_call`'s.
 
-use crate::aws::signed_call::{self, BodyHash};
+use crate::aws::signed_call;
+use crate::aws::sigv4::PayloadHash;
 use crate::codec::text;
 use crate::data::owner::{looks_like_identity_id, ScopeCheck};
 use crate::error::{Error, Result};
@@ -18,7 +19,7 @@ use crate::http::{Request, Response, Transport};
 pub async fn send<T: Transport>(
     ctx: &signed_call::SignedCall<'_, T>,
     request: Request,
-    hash: BodyHash,
+    hash: PayloadHash,
 ) -> Result<Response> {
     ctx.send(request, hash, parse_error).await
 }

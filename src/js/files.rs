@@ -147,11 +147,11 @@ impl Files {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
                     let (bytes, detected) = body_bytes(body).await?;
                     let hash = if unsigned {
-                        BodyHash::Unsigned
+                        PayloadHash::Unsigned
                     } else if bytes.len() >= WEBCRYPTO_FROM_BYTES {
-                        BodyHash::Precomputed(sha256_hex(&bytes).await?)
+                        PayloadHash::Sha256Hex(sha256_hex(&bytes).await?)
                     } else {
-                        BodyHash::Compute
+                        PayloadHash::Compute
                     };
                     let request = bucket.put_request(
                         &full,
@@ -207,7 +207,7 @@ impl Files {
                     let response = s3::send(
                         ctx,
                         bucket.get_request(&full, range.as_deref()),
-                        BodyHash::Compute,
+                        PayloadHash::Compute,
                     )
                     .await?;
                     match as_ {
@@ -258,7 +258,7 @@ impl Files {
                 Box::pin(async move {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
                     let response =
-                        s3::send(ctx, bucket.head_request(&full), BodyHash::Compute).await?;
+                        s3::send(ctx, bucket.head_request(&full), PayloadHash::Compute).await?;
                     let out = js_sys::Object::new();
                     let header = |name: &str| {
                         response
@@ -307,7 +307,7 @@ impl Files {
             signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
-                    s3::send(ctx, bucket.delete_request(&full), BodyHash::Compute).await?;
+                    s3::send(ctx, bucket.delete_request(&full), PayloadHash::Compute).await?;
                     Ok(JsValue::UNDEFINED)
                 })
             }),
@@ -351,7 +351,7 @@ impl Files {
                     let response = s3::send(
                         ctx,
                         bucket.list_request(&full_prefix, token.as_deref(), max_keys, None),
-                        BodyHash::Compute,
+                        PayloadHash::Compute,
                     )
                     .await?;
                     let listing = s3::read_listing(&response)?;

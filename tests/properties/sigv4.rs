@@ -31,7 +31,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use apiless::aws::aws_json::{self, Version};
 use apiless::aws::credentials::Credentials;
-use apiless::aws::sigv4::{self, Payload, Scope, MAX_PRESIGN_EXPIRES_SECS};
+use apiless::aws::sigv4::{self, PayloadHash, Scope, MAX_PRESIGN_EXPIRES_SECS};
 use apiless::codec::text::percent_encode;
 use apiless::data::owner::ScopeCheck;
 use apiless::data::s3::{scoped_key, Bucket};
@@ -148,12 +148,15 @@ fn headers_agree(check: &mut Check) -> Result<(), String> {
                 method: call.method.clone(),
                 url: call.url.clone(),
                 headers: call.headers.clone(),
-                body: Vec::new(),
+                body: match &call.body {
+                    Body::Bytes(bytes) => bytes.clone(),
+                    _ => Vec::new(),
+                },
             };
             let payload = match &call.body {
-                Body::Bytes(bytes) => Payload::Bytes(bytes),
-                Body::Sha256Hex(hash) => Payload::Sha256Hex(hash),
-                Body::Unsigned => Payload::Unsigned,
+                Body::Bytes(_) => &PayloadHash::Compute,
+                Body::Sha256Hex(hash) => &PayloadHash::Sha256Hex(hash.to_string()),
+                Body::Unsigned => &PayloadHash::Unsigned,
             };
             let scope = Scope {
                 service: call.service,

@@ -12,7 +12,8 @@
 //! [`ErrorKind::OutOfScope`]: crate::ErrorKind::OutOfScope
 
 use crate::aws::aws_json::{self, Version};
-use crate::aws::signed_call::{self, BodyHash};
+use crate::aws::signed_call;
+use crate::aws::sigv4::PayloadHash;
 use crate::codec::json;
 use crate::codec::json::{Json, Map};
 use crate::codec::text::{self, Base64};

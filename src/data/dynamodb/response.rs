@@ -119,7 +119,7 @@ pub async fn call<T: Transport>(
 ) -> Result<Json> {
     let request = aws_json::request(endpoint, Version::V1_0, operation.target(), body);
     let response = ctx
-        .send(request, BodyHash::Compute, aws_json::parse_error)
+        .send(request, PayloadHash::Compute, aws_json::parse_error)
         .await?;
     aws_json::read(&response)
 }
