@@ -126,7 +126,7 @@ pub(super) fn random(buf: &mut [u8]) -> Result<(), Error> {
     })
 }
 
-/// An apiless client: the signed-in session and, with issue #4, AWS calls.
+/// An apiless client: the session (sign-in, tokens) and the signed AWS calls made for it.
 #[wasm_bindgen(js_name = Client)]
 pub struct Client {
     pub(super) session: Rc<Session<Fetch>>,
