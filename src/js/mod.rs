@@ -76,7 +76,15 @@ export interface ApilessError extends Error {
 }
 "##;
 
-/// The package version.
+/// The package version, e.g. `"0.1.0"`. Needs the wasm module: after `load()` or `createClient`.
+///
+/// @throws a `TypeError` when called before the wasm module has loaded.
+/// @example
+/// ```ts
+/// import { load, version } from "apiless";
+/// await load();
+/// console.log(`apiless ${version()}`);
+/// ```
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
