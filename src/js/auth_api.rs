@@ -403,12 +403,13 @@ impl Client {
     ///
     /// Resolves like `signIn`: signed in, or the next step.
     ///
-    /// @throws `InvalidInputError` (with `field`) when no sign-in is waiting for an answer, or the
-    /// answer does not fit the step (`code` for an MFA step, `newPassword` for
+    /// @throws `InvalidInputError` with `field: "challenge"` when no sign-in is waiting for an
+    /// answer or its challenge expired (Cognito keeps it 3 minutes: sign in again); with another
+    /// `field` when the answer does not fit the step (`code` for an MFA step, `newPassword` for
     /// NEW_PASSWORD_REQUIRED, ...).
     /// @throws `CodeMismatchException` for a wrong code, `ExpiredCodeException`,
-    /// `NotAuthorizedException` when the sign-in session expired (sign in again),
-    /// `InvalidPasswordException` for a new password the pool's policy refuses.
+    /// `NotAuthorizedException` when Cognito ended the sign-in session, `InvalidPasswordException`
+    /// for a new password the pool's policy refuses.
     /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
     /// answer that is not Cognito's.
     /// @example
@@ -442,7 +443,8 @@ impl Client {
     /// sign-in step (then `confirmSignIn({ code })`), or when signed in (then
     /// `verifyTotpSetup({ code })`).
     ///
-    /// @throws `NotAuthorizedException` when no one is signed in and no MFA_SETUP step is waiting.
+    /// @throws `NotAuthorizedException` when no one is signed in and no sign-in step is waiting;
+    /// `InvalidInputError` (`field: "challenge"`) when the waiting step is not MFA_SETUP.
     /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
     /// answer that is not Cognito's.
     /// @example
@@ -465,7 +467,7 @@ impl Client {
     /// Completes TOTP setup for the signed-in user with the app's first code; TOTP becomes their
     /// preferred MFA, asked for at every sign-in.
     ///
-    /// @throws `InvalidInputError` for an empty code or when `setUpTotp` was not called first.
+    /// @throws `InvalidInputError` for a missing code.
     /// @throws `EnableSoftwareTokenMFAException` or `CodeMismatchException` for a wrong code,
     /// `NotAuthorizedException` when no one is signed in.
     /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
