@@ -64,6 +64,11 @@ const ERROR_TYPES: &'static str = r##"
 export interface ApilessError extends Error {
   /** Same as `name`. */
   code: string;
+  /**
+   * The family of `name`: "Service" for every name AWS gave (and "ServiceError", an AWS error
+   * answer without a name), otherwise the name without its "Error" ("InvalidInput" for
+   * "InvalidInputError"; "Aborted" for "AbortError").
+   */
   kind: "Config" | "InvalidInput" | "OutOfScope" | "Service" | "Network" | "Protocol" | "Aborted" | "Internal";
   /** Whether trying the same call again may succeed (apiless has already retried where AWS SDKs do). */
   retryable: boolean;
