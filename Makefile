@@ -2,7 +2,7 @@
 # the targets. Each step of `make test` is a target of its own, so that one step can be rerun
 # alone: each calls tools/test.sh with its step's name, which first builds the package or starts
 # the test backend when the step needs them (`make test` runs every step with one backend).
-STEPS := fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types \
+STEPS := fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types docs \
 	smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size
 .PHONY: help demo test bench backend build setup size-floor $(STEPS)
 
@@ -25,6 +25,7 @@ backend-selftest: ## pytest of the local backend (backend/tests), against a back
 browser: ## browser tests in headless Chromium (tests/*.rs for wasm32), backend and fault proxy
 package: ## the release npm package in pkg/, with the settings of wasm-pack.toml
 types: ## tsc over tests/ts-app against the package's types, and no `any` in them
+docs: ## the API reference (typedoc, warnings are errors) in target/docs/api; examples type-checked; npm publish --dry-run's files
 smoke: ## the package's smoke and two-tab tests in Chromium
 oracle: ## DynamoDB values against @aws-sdk/util-dynamodb, in the package, in Chromium
 pack-app: ## `npm pack` of the package into a fresh Vite + React app, loaded in Chromium

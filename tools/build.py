@@ -160,6 +160,7 @@ def main():
     if settings.get("debug-js-glue", False):
         bindgen.append("--debug")
     run(bindgen)
+    strip_doc_comments(out_dir / f"{stem}.js")
 
     wasm_opt = settings.get("wasm-opt", False)
     if wasm_opt:
@@ -198,6 +199,18 @@ def main():
     for name, raw, gz, br in sizes(out_dir, stem):
         brs = f", brotli {br:,}" if br is not None else ""
         print(f"  {name}: {raw:,} bytes, gzip {gz:,}{brs}")
+
+
+DOC_COMMENT = re.compile(r"^[ \t]*/\*\*.*?\*/[ \t]*\n", re.MULTILINE | re.DOTALL)
+
+
+def strip_doc_comments(glue):
+    """Drops the JSDoc blocks wasm-bindgen copies from the Rust doc comments into the JS glue:
+    the reference lives in the .d.ts (where editors and typedoc read it), and in the glue every
+    page would download it (the API docs with their examples are about 3.8 KB gzip). Only blocks
+    that start a line go: nothing inside a string literal, and not `/* @ts-self-types */`."""
+    text = glue.read_text()
+    glue.write_text(DOC_COMMENT.sub("", text))
 
 
 def ship_snippet_once(out_dir, manifest):

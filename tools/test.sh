@@ -5,7 +5,7 @@
 #
 # The steps, in the order `make test` runs them (one Makefile target each, `make help`):
 #   setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
-#   smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size
+#   docs smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size
 # A step first runs what it needs (below), once per run: so `make smoke` builds the package and
 # starts the local backend, and `make test` starts one backend for all its steps. The run stops
 # the backend and the fault proxy at its end, and ends with the timings, the figures and the
@@ -18,13 +18,14 @@ cd "$(dirname "$0")/.."
 source tools/backend.sh
 
 all_steps=(setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
-  smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size)
+  docs smoke oracle pack-app demo-build demo-e2e bench-smoke secrets size)
 # What each step needs to have run before it in the same run (backend and fault-proxy are steps
 # too, without a target of their own).
 declare -A needs=(
   [backend-selftest]="backend"
   [browser]="backend fault-proxy"
   [types]="package"
+  [docs]="package"
   [smoke]="package backend"
   [oracle]="package backend"
   [pack-app]="package"
@@ -107,6 +108,8 @@ step_types() {
   node tools/node_modules/typescript/bin/tsc -p tests/ts-app
   node tools/checks.mjs no-any
 }
+# The API reference from the package's types, and what npm would publish (tools/reference.mjs).
+step_docs() { node tools/reference.mjs; }
 step_smoke() { node tools/checks.mjs smoke "$config"; }
 # DynamoDB values against @aws-sdk/util-dynamodb, in the packaged wasm (Playwright traps SIGTERM).
 step_oracle() { timeout -s KILL 600 node tools/dynamodb-oracle.mjs "$config"; }
@@ -148,7 +151,7 @@ report() {
   printf '%s\n' "${timings[@]}"
   local figures
   figures=$(
-    grep -h -E '^(property figures|fault proxy:|secrets-check:|build tools self-test:|dynamodb oracle:)' "$log" || true
+    grep -h -E '^(property figures|fault proxy:|secrets-check:|build tools self-test:|dynamodb oracle:|docs:)' "$log" || true
     awk '/^test result: ok\./ { n += $4 } END { if (n) print "Rust tests passed (native and browser): " n }' "$log"
     grep -h -E '^[0-9]+ passed' "$log" | sed 's/^/backend self-test: /' || true
   )

@@ -27,3 +27,22 @@ def test_an_entry_that_does_not_import_the_file_is_refused(tmp_path):
     manifest = package(tmp_path, "export {};\n")
     with pytest.raises(SystemExit):
         build.ship_snippet_once(tmp_path, manifest)
+
+
+def test_the_glue_loses_its_doc_comments_and_keeps_its_code(tmp_path):
+    glue = tmp_path / "apiless.js"
+    glue.write_text(
+        '/* @ts-self-types="./apiless.d.ts" */\n'
+        "/**\n * Signs in.\n * @example\n * ```ts\n * await x();\n * ```\n */\n"
+        "export class Client {\n"
+        "    /**\n     * One line. @throws never.\n     */\n"
+        "    signIn(a) { return '/** not a comment */' + a; }\n"
+        "    /** Short. */\n    free() {}\n}\n"
+    )
+    build.strip_doc_comments(glue)
+    assert glue.read_text() == (
+        '/* @ts-self-types="./apiless.d.ts" */\n'
+        "export class Client {\n"
+        "    signIn(a) { return '/** not a comment */' + a; }\n"
+        "    free() {}\n}\n"
+    )

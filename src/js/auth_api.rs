@@ -45,8 +45,10 @@ export type SignInResult =
   | { signedIn: true; user: User }
   | { signedIn: false; nextStep: NextStep };
 
+/** The input of `signIn`. */
 export interface SignInInput { username: string; password: string }
 
+/** The input of `confirmSignIn`: the field that answers the step (`nextStep.name`). */
 export interface ConfirmSignInInput {
   /** The MFA / OTP code. */
   code?: string;
@@ -60,17 +62,28 @@ export interface ConfirmSignInInput {
   answer?: string;
 }
 
+/** The input of `signUp`; `attributes` are Cognito's (`email`, `phone_number`, ...). */
 export interface SignUpInput { username: string; password: string; attributes?: StringMap }
+/**
+ * What `signUp` resolves to: whether the user is confirmed already, their `sub`, where the
+ * code went.
+ */
 export interface SignUpResult { userConfirmed: boolean; userSub: string; codeDelivery?: CodeDelivery }
+/** The input of `resendSignUpCode` and `forgotPassword`. */
 export interface UsernameInput { username: string }
+/** The input of `confirmSignUp`. */
 export interface ConfirmSignUpInput { username: string; code: string }
+/** The input of `confirmForgotPassword`. */
 export interface ConfirmForgotPasswordInput { username: string; code: string; newPassword: string }
+/** The input of `changePassword`. */
 export interface ChangePasswordInput { oldPassword: string; newPassword: string }
+/** The input of `signOut`. */
 export interface SignOutInput {
   /** Sign out of every device (GlobalSignOut); otherwise only here (the refresh token is revoked). */
   global?: boolean;
 }
 
+/** Options of `currentSession`. */
 export interface SessionOptions {
   /** Refresh the tokens now, even when they are not about to expire. */
   forceRefresh?: boolean;
@@ -86,8 +99,13 @@ export interface AuthSession {
 
 /** A new TOTP secret: show `totpUri` as a QR code, or `totpSecret` to type in. */
 export interface TotpSetup { totpSecret: string; totpUri: string }
+/** The input of `verifyTotpSetup`: the authenticator app's current code. */
 export interface CodeInput { code: string }
 
+/**
+ * What `onChange` listeners receive: a sign-in, a token refresh, a sign-out, or a session that
+ * ended by itself (its refresh token expired or was revoked).
+ */
 export type SessionEvent = "signedIn" | "tokensRefreshed" | "signedOut" | "sessionExpired";
 
 /** Options of `db(table, options)`; the table name is 3 to 255 letters, digits, '_', '.' and '-'. */
@@ -103,6 +121,7 @@ export interface TableOptions {
    */
   indexes?: Record<string, IndexKeys>;
 }
+/** The key attributes of a secondary index. */
 export interface IndexKeys {
   /** The index's partition key attribute (it holds an identity id). */
   partitionKey: string;
@@ -334,14 +353,39 @@ impl FromInput for SignOutInput {
 
 #[wasm_bindgen(js_class = Client)]
 impl Client {
-    /// Computes the SRP public value now (a few ms), so that `signIn` waits only on the
-    /// network. Call it when the sign-in form appears; optional.
+    /// Computes the SRP public value now (a few ms), so that `signIn` waits only on the network.
+    /// Call it when the sign-in form appears; optional.
+    ///
+    /// @throws never in practice: an `InternalError` only if the browser gives no random bytes.
+    /// @example
+    /// ```ts
+    /// aws.auth.prepareSignIn(); // when the form shows; signIn then starts at once
+    /// ```
     #[wasm_bindgen(js_name = prepareSignIn)]
     pub fn prepare_sign_in(&self) -> Result<(), JsValue> {
         Ok(self.session.prepare_sign_in()?)
     }
 
     /// Signs in with SRP; the password never leaves the page.
+    ///
+    /// Resolves to `{ signedIn: true, user }`, or to `{ signedIn: false, nextStep }` when Cognito
+    /// asks for more (a new password, an MFA code, an MFA choice or setup): answer with
+    /// `confirmSignIn`.
+    ///
+    /// @throws `InvalidInputError` (with `field`) for an empty or missing username or password,
+    /// before a request is sent.
+    /// @throws `NotAuthorizedException` for a wrong password (or an unknown user, when the pool
+    /// hides
+    /// which), `UserNotFoundException`, `UserNotConfirmedException` (confirm with `confirmSignUp`),
+    /// `PasswordResetRequiredException`, `TooManyRequestsException`: Cognito's own names.
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// let r = await aws.auth.signIn({ username: "alice", password: "Alice-Passw0rd!" });
+    /// while (!r.signedIn) r = await aws.auth.confirmSignIn({ code: await ask(r.nextStep.name) });
+    /// console.log(r.user.username);
+    /// ```
     #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<SignInResult>")]
     pub fn sign_in(
         &self,
@@ -356,6 +400,27 @@ impl Client {
     }
 
     /// Answers the step `signIn` returned (new password, MFA code, MFA choice, TOTP code).
+    ///
+    /// Resolves like `signIn`: signed in, or the next step.
+    ///
+    /// @throws `InvalidInputError` with `field: "challenge"` when no sign-in is waiting for an
+    /// answer or its challenge expired (Cognito keeps it 3 minutes: sign in again); with another
+    /// `field` when the answer does not fit the step (`code` for an MFA step, `newPassword` for
+    /// NEW_PASSWORD_REQUIRED, ...).
+    /// @throws `CodeMismatchException` for a wrong code, `ExpiredCodeException`,
+    /// `NotAuthorizedException` when Cognito ended the sign-in session, `InvalidPasswordException`
+    /// for a new password the pool's policy refuses.
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// const r = await aws.auth.signIn({ username, password });
+    /// if (!r.signedIn && r.nextStep.name === "NEW_PASSWORD_REQUIRED") {
+    ///   await aws.auth.confirmSignIn({ newPassword: "N3w-Passw0rd!" });
+    /// } else if (!r.signedIn) {
+    ///   await aws.auth.confirmSignIn({ code: await ask("the code from your app") });
+    /// }
+    /// ```
     #[wasm_bindgen(js_name = confirmSignIn, unchecked_return_type = "Promise<SignInResult>")]
     pub fn confirm_sign_in(
         &self,
@@ -374,9 +439,19 @@ impl Client {
         })
     }
 
-    /// Starts TOTP setup and returns the secret for an authenticator app: during an
-    /// `MFA_SETUP` sign-in step (then `confirmSignIn({ code })`), or when signed in (then
+    /// Starts TOTP setup and returns the secret for an authenticator app: during an `MFA_SETUP`
+    /// sign-in step (then `confirmSignIn({ code })`), or when signed in (then
     /// `verifyTotpSetup({ code })`).
+    ///
+    /// @throws `NotAuthorizedException` when no one is signed in and no sign-in step is waiting;
+    /// `InvalidInputError` (`field: "challenge"`) when the waiting step is not MFA_SETUP.
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// const { totpUri } = await aws.auth.setUpTotp(); // show it as a QR code
+    /// await aws.auth.verifyTotpSetup({ code: await ask(totpUri) });
+    /// ```
     #[wasm_bindgen(js_name = setUpTotp, unchecked_return_type = "Promise<TotpSetup>")]
     pub fn set_up_totp(&self) -> Promise {
         let future = self.session.setup_totp();
@@ -389,8 +464,19 @@ impl Client {
         })
     }
 
-    /// Completes TOTP setup for the signed-in user with the app's first code; TOTP becomes
-    /// their preferred MFA, asked for at every sign-in.
+    /// Completes TOTP setup for the signed-in user with the app's first code; TOTP becomes their
+    /// preferred MFA, asked for at every sign-in.
+    ///
+    /// @throws `InvalidInputError` for a missing code.
+    /// @throws `EnableSoftwareTokenMFAException` or `CodeMismatchException` for a wrong code,
+    /// `NotAuthorizedException` when no one is signed in.
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// const { totpSecret } = await aws.auth.setUpTotp();
+    /// await aws.auth.verifyTotpSetup({ code: await ask(`type ${totpSecret} into your app`) });
+    /// ```
     #[wasm_bindgen(js_name = verifyTotpSetup, unchecked_return_type = "Promise<void>")]
     pub fn verify_totp_setup(
         &self,
@@ -403,6 +489,20 @@ impl Client {
     }
 
     /// Registers a user; Cognito sends a confirmation code unless the pool auto-confirms.
+    ///
+    /// @throws `InvalidInputError` (with `field`) for a missing username or password, or an
+    /// attribute that is not a string.
+    /// @throws `UsernameExistsException`, `InvalidPasswordException` (the pool's password policy),
+    /// `InvalidParameterException` (a missing or malformed required attribute).
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// const { userConfirmed } = await aws.auth.signUp({
+    ///   username: "carol", password: "Carol-Passw0rd!", attributes: { email: "carol@example.com" },
+    /// });
+    /// if (!userConfirmed) await aws.auth.confirmSignUp({ username: "carol", code: await ask("code") });
+    /// ```
     #[wasm_bindgen(js_name = signUp, unchecked_return_type = "Promise<SignUpResult>")]
     pub fn sign_up(
         &self,
@@ -426,6 +526,16 @@ impl Client {
     }
 
     /// Confirms a sign-up with the emailed or texted code.
+    ///
+    /// @throws `InvalidInputError` for a missing username or code.
+    /// @throws `CodeMismatchException`, `ExpiredCodeException` (ask for a new one with
+    /// `resendSignUpCode`), `NotAuthorizedException` when the user is already confirmed.
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// await aws.auth.confirmSignUp({ username: "carol", code: "123456" });
+    /// ```
     #[wasm_bindgen(js_name = confirmSignUp, unchecked_return_type = "Promise<void>")]
     pub fn confirm_sign_up(
         &self,
@@ -438,6 +548,17 @@ impl Client {
     }
 
     /// Sends the sign-up confirmation code again.
+    ///
+    /// @throws `InvalidInputError` for a missing username.
+    /// @throws `UserNotFoundException`, `InvalidParameterException` when the user is already
+    /// confirmed, `LimitExceededException` when asked too often.
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// const { destination, medium } = await aws.auth.resendSignUpCode({ username: "carol" });
+    /// console.log(`a new code went to ${destination} (${medium})`);
+    /// ```
     #[wasm_bindgen(js_name = resendSignUpCode, unchecked_return_type = "Promise<CodeDelivery>")]
     pub fn resend_sign_up_code(
         &self,
@@ -450,6 +571,17 @@ impl Client {
     }
 
     /// Starts a password reset: Cognito sends a code.
+    ///
+    /// @throws `InvalidInputError` for a missing username.
+    /// @throws `UserNotFoundException` (unless the pool hides it), `LimitExceededException`,
+    /// `InvalidParameterException` when the user has no verified email or phone.
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// const { destination } = await aws.auth.forgotPassword({ username: "alice" });
+    /// await aws.auth.confirmForgotPassword({ username: "alice", code: await ask(destination), newPassword: "N3w-Passw0rd!" });
+    /// ```
     #[wasm_bindgen(js_name = forgotPassword, unchecked_return_type = "Promise<CodeDelivery>")]
     pub fn forgot_password(
         &self,
@@ -462,6 +594,16 @@ impl Client {
     }
 
     /// Sets a new password with the reset code.
+    ///
+    /// @throws `InvalidInputError` for a missing username, code or new password.
+    /// @throws `CodeMismatchException`, `ExpiredCodeException`, `InvalidPasswordException` (the
+    /// pool's password policy).
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// await aws.auth.confirmForgotPassword({ username: "alice", code: "654321", newPassword: "N3w-Passw0rd!" });
+    /// ```
     #[wasm_bindgen(js_name = confirmForgotPassword, unchecked_return_type = "Promise<void>")]
     pub fn confirm_forgot_password(
         &self,
@@ -482,6 +624,16 @@ impl Client {
     }
 
     /// Changes the signed-in user's password.
+    ///
+    /// @throws `InvalidInputError` for a missing old or new password.
+    /// @throws `NotAuthorizedException` for a wrong old password or when no one is signed in,
+    /// `InvalidPasswordException` (the pool's password policy), `LimitExceededException`.
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// await aws.auth.changePassword({ oldPassword: "Alice-Passw0rd!", newPassword: "N3w-Passw0rd!" });
+    /// ```
     #[wasm_bindgen(js_name = changePassword, unchecked_return_type = "Promise<void>")]
     pub fn change_password(
         &self,
@@ -497,6 +649,19 @@ impl Client {
     }
 
     /// Signs out here (revoking the refresh token), or everywhere with `{ global: true }`.
+    ///
+    /// The session is forgotten here (memory and storage) even when a request fails; a plain
+    /// sign-out ignores a failed revocation.
+    ///
+    /// @throws `InvalidInputError` for an unknown option.
+    /// @throws with `{ global: true }` only: GlobalSignOut's errors (`NotAuthorizedException` when
+    /// the
+    /// tokens were already revoked, `NetworkError`, ...); the session has ended here all the same.
+    /// @example
+    /// ```ts
+    /// await aws.auth.signOut();                 // this browser
+    /// await aws.auth.signOut({ global: true }); // every device of the user
+    /// ```
     #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
     pub fn sign_out(
         &self,
@@ -510,7 +675,14 @@ impl Client {
         promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
     }
 
-    /// The signed-in user, or `null`.
+    /// The signed-in user, or `null`; reads memory only, no request.
+    ///
+    /// @throws never.
+    /// @example
+    /// ```ts
+    /// const user = aws.auth.currentUser();
+    /// console.log(user ? `signed in as ${user.username}` : "signed out");
+    /// ```
     #[wasm_bindgen(js_name = currentUser, unchecked_return_type = "User | null")]
     pub fn current_user(&self) -> Result<JsValue, JsValue> {
         match self.session.current_user() {
@@ -520,8 +692,19 @@ impl Client {
     }
 
     /// Valid tokens of the signed-in user, refreshed first when about to expire (or now, with
-    /// `{ forceRefresh: true }`); rejects with `NotAuthorizedException` when no one is signed
-    /// in or the session ended.
+    /// `{ forceRefresh: true }`).
+    ///
+    /// @throws `NotAuthorizedException` when no one is signed in or the session ended (the refresh
+    /// token expired or was revoked: sign in again).
+    /// @throws `InvalidInputError` for an unknown option.
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// const { idToken, accessToken, user, expiresAt } = await aws.auth.currentSession();
+    /// await fetch("/my-api", { headers: { Authorization: `Bearer ${accessToken}` } });
+    /// console.log(user.username, idToken.length, new Date(expiresAt));
+    /// ```
     #[wasm_bindgen(js_name = currentSession, unchecked_return_type = "Promise<AuthSession>")]
     pub fn current_session(
         &self,
@@ -552,15 +735,35 @@ impl Client {
         })
     }
 
-    /// The signed-in user's identity id in the identity pool: the partition key and S3 prefix
-    /// of their data. Fetches credentials if there are none yet.
+    /// The signed-in user's identity id in the identity pool: the partition key and S3 prefix of
+    /// their
+    /// data. Fetches credentials if there are none yet.
+    ///
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` (`field:
+    /// "identityPoolId"`) when the config has none, and the identity pool's own errors
+    /// (`ResourceNotFoundException`, ...).
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// const id = await aws.identityId(); // "us-east-1:0f1e2d3c-..."
+    /// await notes.put({ sk: "shared", owner: id });
+    /// ```
     #[wasm_bindgen(js_name = identityId, unchecked_return_type = "Promise<string>")]
     pub fn identity_id(&self) -> Promise {
         let future = self.session.aws_identity();
         promise(async move { Ok(JsValue::from_str(&future.await?.identity_id)) })
     }
 
-    /// When the cached AWS credentials expire (ms since the epoch, AWS's clock), or `null`.
+    /// When the cached AWS credentials expire (ms since the epoch, AWS's clock), or `undefined`
+    /// before the first data call; no request.
+    ///
+    /// @throws never.
+    /// @example
+    /// ```ts
+    /// const at = aws.credentialsExpireAt();
+    /// console.log(at === undefined ? "no credentials yet" : `credentials until ${new Date(at).toISOString()}`);
+    /// ```
     #[wasm_bindgen(js_name = credentialsExpireAt)]
     pub fn credentials_expire_at(&self) -> Option<f64> {
         self.session.credentials_expire_at_ms().map(|ms| ms as f64)
@@ -627,8 +830,17 @@ impl Client {
         })
     }
 
-    /// Calls `listener` with a `SessionEvent` on every session change; returns a function
-    /// that removes it.
+    /// Calls `listener` with a `SessionEvent` on every session change (in other tabs too, with
+    /// `storage: "local"`); returns a function that removes it.
+    ///
+    /// @throws never; an error thrown by `listener` is ignored.
+    /// @example
+    /// ```ts
+    /// const off = aws.auth.onChange((event) => {
+    ///   if (event === "sessionExpired") console.log("signed out: sign in again");
+    /// });
+    /// off(); // stop listening
+    /// ```
     #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
     pub fn on_change(
         &self,

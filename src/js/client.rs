@@ -74,8 +74,20 @@ pub(super) fn field_value(v: &JsValue) -> FieldValue {
     }
 }
 
-/// Validates a config object and returns it normalised, with the endpoint of each service;
-/// throws an `Error` whose `field` names the first bad field.
+/// Validates a config object and returns it normalised, with the endpoint of each service; the
+/// same checks `createClient` makes, without making a client. Needs the wasm module: after
+/// `load()` or `createClient`.
+///
+/// @throws `ConfigError` whose `field` names the first bad field (`"region"`, `"userPoolId"`,
+/// `"endpoint"`, ..., or an unknown name, with a "did you mean"); a `TypeError` before the wasm
+/// module has loaded.
+/// @example
+/// ```ts
+/// import { load, validateConfig } from "apiless";
+/// await load();
+/// const config = validateConfig({ region: "eu-west-1", userPoolId: "eu-west-1_AbC123", userPoolClientId: "4lq2abc9r6vq8" });
+/// console.log(config.endpoints["cognito-idp"]); // Cognito's endpoint in eu-west-1
+/// ```
 #[wasm_bindgen(js_name = validateConfig, unchecked_return_type = "ValidatedConfig")]
 pub fn validate_config(
     #[wasm_bindgen(unchecked_param_type = "ApilessConfig")] config: JsValue,

@@ -23,12 +23,14 @@ export interface PutObjectOptions extends CallOptions {
   /** Sign with UNSIGNED-PAYLOAD instead of hashing the body. */
   unsignedPayload?: boolean;
 }
+/** What `put` resolves to: the key under your prefix, and the ETag S3 gave the object. */
 export interface PutObjectResult { key: string; etag?: string }
 export interface GetObjectOptions extends CallOptions {
   as?: "bytes" | "text" | "json" | "blob";
   /** e.g. "bytes=0-99". */
   range?: string;
 }
+/** What `head` resolves to: the object's metadata, without its body. */
 export interface ObjectHead {
   contentType?: string; contentLength?: number; etag?: string; lastModified?: string;
   metadata: Record<string, string>;
@@ -39,6 +41,7 @@ export interface ListOptions extends CallOptions {
   maxKeys?: number;
   continuationToken?: string;
 }
+/** One page of `list`: keys relative to your prefix; `continuationToken` when there is more. */
 export interface ObjectList {
   objects: { key: string; size: number; etag: string; lastModified: string }[];
   continuationToken?: string;
@@ -118,9 +121,26 @@ pub(super) fn relative_key(identity_id: &str, key: &str) -> String {
 
 #[wasm_bindgen(js_class = Files)]
 impl Files {
-    /// Uploads `body` (string, Uint8Array, ArrayBuffer, Blob/File) to `key` under your prefix.
-    /// Options: `contentType`, `metadata` (an object of strings), `unsignedPayload` (skip
-    /// hashing the body), `signal`.
+    /// Uploads `body` (string, Uint8Array, ArrayBuffer, Blob/File) to `key` under your prefix
+    /// (PutObject).
+    ///
+    /// Options: `contentType`, `metadata` (an object of strings), `unsignedPayload` (skip hashing
+    /// the body), `signal`. Resolves to `{ key, etag? }`.
+    ///
+    /// @throws `InvalidInputError` for an empty key, a body of another type, metadata S3 would
+    /// refuse
+    /// (names, values, over 2 KB) or a bad option.
+    /// @throws `OutOfScopeError` for a key under another identity's prefix.
+    /// @throws S3's own names: `AccessDenied` (IAM), `NoSuchBucket`, `SlowDown` (retryable, after
+    /// the retries).
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError` when `signal` aborts, `NetworkError` (after the retries; a
+    /// timed-out attempt too) and `ProtocolError` for an answer that is not AWS's.
+    /// @example
+    /// ```ts
+    /// await files.put("notes/1.txt", "hello", { contentType: "text/plain" });
+    /// await files.put("photos/cat.jpg", file, { contentType: file.type, metadata: { album: "cats" } });
+    /// ```
     #[wasm_bindgen(js_name = put, unchecked_return_type = "Promise<PutObjectResult>")]
     pub fn put(
         &self,
@@ -179,8 +199,26 @@ impl Files {
         )
     }
 
-    /// Downloads `key`: `as` "bytes" (Uint8Array, the default), "text", "json" or "blob";
-    /// `range` ("bytes=0-99"); `signal`.
+    /// Downloads `key` (GetObject): `as` `"bytes"` (a Uint8Array, the default), `"text"`, `"json"`
+    /// or
+    /// `"blob"`; `range` (`"bytes=0-99"`); `signal`.
+    ///
+    /// @throws `NoSuchKey` when there is no such object; `InvalidRange`.
+    /// @throws `OutOfScopeError` for a key under another identity's prefix.
+    /// @throws `InvalidInputError` for a bad key or option; `ProtocolError` when `as: "json"` and
+    /// the
+    /// body is not JSON.
+    /// @throws S3's own names: `AccessDenied` (IAM), `NoSuchBucket`, `SlowDown` (retryable, after
+    /// the retries).
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError` when `signal` aborts, `NetworkError` (after the retries; a
+    /// timed-out attempt too) and `ProtocolError` for an answer that is not AWS's.
+    /// @example
+    /// ```ts
+    /// const text = (await files.get("notes/1.txt", { as: "text" })) as string;
+    /// const photo = (await files.get("photos/cat.jpg", { as: "blob" })) as Blob;
+    /// console.log(text, URL.createObjectURL(photo));
+    /// ```
     #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<unknown>")]
     pub fn get(
         &self,
@@ -236,8 +274,23 @@ impl Files {
         )
     }
 
-    /// The object's metadata without its body: `contentType`, `contentLength`, `etag`,
+    /// The object's metadata without its body (HeadObject): `contentType`, `contentLength`, `etag`,
     /// `lastModified`, `metadata` (the `x-amz-meta-*` headers the bucket's CORS exposes).
+    ///
+    /// @throws `NotFound` when there is no such object (a HEAD answer has no body to name the
+    /// error).
+    /// @throws `OutOfScopeError` for a key under another identity's prefix.
+    /// @throws `InvalidInputError` for a bad key or option.
+    /// @throws S3's own names: `AccessDenied` (IAM), `NoSuchBucket`, `SlowDown` (retryable, after
+    /// the retries).
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError` when `signal` aborts, `NetworkError` (after the retries; a
+    /// timed-out attempt too) and `ProtocolError` for an answer that is not AWS's.
+    /// @example
+    /// ```ts
+    /// const { contentLength, metadata } = await files.head("photos/cat.jpg");
+    /// console.log(contentLength, metadata.album);
+    /// ```
     #[wasm_bindgen(js_name = head, unchecked_return_type = "Promise<ObjectHead>")]
     pub fn head(
         &self,
@@ -287,7 +340,19 @@ impl Files {
         )
     }
 
-    /// Deletes `key`.
+    /// Deletes `key` (DeleteObject); deleting an object that is not there succeeds.
+    ///
+    /// @throws `OutOfScopeError` for a key under another identity's prefix.
+    /// @throws `InvalidInputError` for a bad key or option.
+    /// @throws S3's own names: `AccessDenied` (IAM), `NoSuchBucket`, `SlowDown` (retryable, after
+    /// the retries).
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError` when `signal` aborts, `NetworkError` (after the retries; a
+    /// timed-out attempt too) and `ProtocolError` for an answer that is not AWS's.
+    /// @example
+    /// ```ts
+    /// await files.delete("notes/1.txt");
+    /// ```
     #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<void>")]
     pub fn delete(
         &self,
@@ -314,9 +379,26 @@ impl Files {
         )
     }
 
-    /// Lists your objects (one page): `prefix` (under your prefix), `maxKeys`,
+    /// Lists your objects, one page (ListObjectsV2): `prefix` (under your prefix), `maxKeys`,
     /// `continuationToken` from the previous page, `signal`. Keys come back relative to your
     /// prefix.
+    ///
+    /// @throws `InvalidInputError` for a `maxKeys` that is not a whole number from 1, or a bad
+    /// option.
+    /// @throws S3's own names: `AccessDenied` (IAM), `NoSuchBucket`, `SlowDown` (retryable, after
+    /// the retries).
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError` when `signal` aborts, `NetworkError` (after the retries; a
+    /// timed-out attempt too) and `ProtocolError` for an answer that is not AWS's.
+    /// @example
+    /// ```ts
+    /// let token: string | undefined;
+    /// do {
+    ///   const page = await files.list({ prefix: "photos/", continuationToken: token });
+    ///   for (const o of page.objects) console.log(o.key, o.size);
+    ///   token = page.continuationToken;
+    /// } while (token);
+    /// ```
     #[wasm_bindgen(js_name = list, unchecked_return_type = "Promise<ObjectList>")]
     pub fn list(
         &self,
@@ -384,8 +466,21 @@ impl Files {
         )
     }
 
-    /// A presigned URL for GET (default) or PUT on `key`, valid `expiresIn` seconds (default
-    /// 900, at most 604800 and never past the credentials' own expiry).
+    /// A presigned URL for GET (default) or PUT on `key`, valid `expiresIn` seconds (default 900,
+    /// at
+    /// most 604800 and never past the credentials' own expiry); signed here, no request to S3.
+    ///
+    /// @throws `InvalidInputError` for a bad key, `method` or `expiresIn`, or a bad option.
+    /// @throws `OutOfScopeError` for a key under another identity's prefix.
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError`, and the identity pool's errors while fetching credentials.
+    /// @example
+    /// ```ts
+    /// const url = await files.presign("photos/cat.jpg", { expiresIn: 300 });
+    /// const upload = await files.presign("photos/dog.jpg", { method: "PUT" });
+    /// await fetch(upload, { method: "PUT", body: file });
+    /// console.log(url);
+    /// ```
     #[wasm_bindgen(js_name = presign, unchecked_return_type = "Promise<string>")]
     pub fn presign(
         &self,

@@ -65,6 +65,11 @@ const ERROR_TYPES: &'static str = r##"
 export interface ApilessError extends Error {
   /** Same as `name`. */
   code: string;
+  /**
+   * The family of `name`: "Service" for every name AWS gave (and "ServiceError", an AWS error
+   * answer without a name), otherwise the name without its "Error" ("InvalidInput" for
+   * "InvalidInputError"; "Aborted" for "AbortError").
+   */
   kind: "Config" | "InvalidInput" | "OutOfScope" | "Service" | "Network" | "Protocol" | "Aborted" | "Internal";
   /** Whether trying the same call again may succeed (apiless has already retried where AWS SDKs do). */
   retryable: boolean;
@@ -77,7 +82,15 @@ export interface ApilessError extends Error {
 }
 "##;
 
-/// The package version.
+/// The package version, e.g. `"0.1.0"`. Needs the wasm module: after `load()` or `createClient`.
+///
+/// @throws a `TypeError` when called before the wasm module has loaded.
+/// @example
+/// ```ts
+/// import { load, version } from "apiless";
+/// await load();
+/// console.log(`apiless ${version()}`);
+/// ```
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()

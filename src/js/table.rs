@@ -35,6 +35,7 @@ export interface GetOptions extends CallOptions {
   consistentRead?: boolean;
   partitionKeyForDemoOnly?: string;
 }
+/** The sort-key condition of `query`: one comparison, a range, or a prefix. */
 export type SortKeyCondition =
   | { eq: AttributeValue } | { lt: AttributeValue } | { le: AttributeValue }
   | { gt: AttributeValue } | { ge: AttributeValue }
@@ -59,6 +60,7 @@ export interface QueryOptions extends ExpressionOptions {
   pageToken?: string;
   partitionKeyForDemoOnly?: string;
 }
+/** One page of `query`: the items, how many, and `pageToken` when there may be more. */
 export interface QueryPage { items: Item[]; count: number; pageToken?: string }
 "##;
 
@@ -287,9 +289,29 @@ pub(super) fn run_dynamodb(
 
 #[wasm_bindgen(js_class = Table)]
 impl Table {
-    /// Writes `item`; its partition key is set to your identity id (another value is refused).
-    /// Options: `condition`, `names`, `values`, `returnValues` ("NONE" | "ALL_OLD"), `signal`.
-    /// Resolves to the old item when `returnValues` asked for it.
+    /// Writes `item` (PutItem); its partition key is set to your identity id.
+    ///
+    /// Options: `condition`, `names`, `values`, `returnValues` (`"NONE"` or `"ALL_OLD"`), `signal`.
+    /// Resolves to the old item when `returnValues: "ALL_OLD"` asked for it, else `undefined`.
+    ///
+    /// @throws `InvalidInputError` (with `field`, e.g. `item.tags[2]`) for a value DynamoDB cannot
+    /// store (a `Date`, a class instance, a `Set` of mixed types, ...) or a bad option, before
+    /// anything is sent.
+    /// @throws `OutOfScopeError` when the item's partition key, or an index key declared in
+    /// `db(table, { indexes })`, holds another identity's id.
+    /// @throws `ConditionalCheckFailedException` when `condition` does not hold.
+    /// @throws DynamoDB's own names: `ResourceNotFoundException` (no such table),
+    /// `AccessDeniedException` (IAM), `ProvisionedThroughputExceededException` and
+    /// `ThrottlingException` (retryable, after the retries), `ValidationException` (an expression
+    /// DynamoDB refuses).
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError` when `signal` aborts, `NetworkError` (after the retries; a
+    /// timed-out attempt too) and `ProtocolError` for an answer that is not AWS's.
+    /// @example
+    /// ```ts
+    /// await notes.put({ sk: "note-1", text: "hello", tags: new Set(["a"]), big: 2n ** 64n });
+    /// await notes.put({ sk: "note-2", text: "only once" }, { condition: "attribute_not_exists(sk)" });
+    /// ```
     #[wasm_bindgen(js_name = put, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn put(
         &self,
@@ -330,8 +352,24 @@ impl Table {
         )
     }
 
-    /// Reads your item with sort key `sortKey` (omit it for a table without one), or
-    /// `undefined`. Options: `projection`, `names`, `consistentRead`, `signal`.
+    /// Reads your item with sort key `sortKey` (omit it for a table without one), or `undefined`
+    /// when there is none (GetItem).
+    ///
+    /// Options: `projection`, `names`, `consistentRead`, `signal`.
+    ///
+    /// @throws `InvalidInputError` for a sort key of a type no key can have, or a bad option.
+    /// @throws DynamoDB's own names: `ResourceNotFoundException` (no such table),
+    /// `AccessDeniedException` (IAM), `ProvisionedThroughputExceededException` and
+    /// `ThrottlingException` (retryable, after the retries), `ValidationException` (an expression
+    /// DynamoDB refuses).
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError` when `signal` aborts, `NetworkError` (after the retries; a
+    /// timed-out attempt too) and `ProtocolError` for an answer that is not AWS's.
+    /// @example
+    /// ```ts
+    /// const note = await notes.get("note-1", { consistentRead: true });
+    /// if (note) console.log(note.text);
+    /// ```
     #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn get(
         &self,
@@ -365,8 +403,32 @@ impl Table {
         )
     }
 
-    /// Updates your item with sort key `sortKey`: `update` (an UpdateExpression) with `names`
-    /// and `values`; `condition`, `returnValues`, `signal`.
+    /// Updates your item with sort key `sortKey` (UpdateItem): `update` (an UpdateExpression) with
+    /// `names` and `values`; `condition`, `returnValues`, `signal`.
+    ///
+    /// Resolves to the attributes `returnValues` asked for, else `undefined`.
+    ///
+    /// @throws `InvalidInputError` for a missing `update`, a value DynamoDB cannot store or a bad
+    /// option.
+    /// @throws `OutOfScopeError` when `values` would set a declared index key to another identity's
+    /// id.
+    /// @throws `ConditionalCheckFailedException` when `condition` does not hold.
+    /// @throws DynamoDB's own names: `ResourceNotFoundException` (no such table),
+    /// `AccessDeniedException` (IAM), `ProvisionedThroughputExceededException` and
+    /// `ThrottlingException` (retryable, after the retries), `ValidationException` (an expression
+    /// DynamoDB refuses).
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError` when `signal` aborts, `NetworkError` (after the retries; a
+    /// timed-out attempt too) and `ProtocolError` for an answer that is not AWS's.
+    /// @example
+    /// ```ts
+    /// const after = await notes.update("note-1", {
+    ///   update: "SET #t = :t ADD edits :one",
+    ///   names: { "#t": "text" },
+    ///   values: { ":t": "edited", ":one": 1 },
+    ///   returnValues: "ALL_NEW",
+    /// });
+    /// ```
     #[wasm_bindgen(js_name = update, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn update(
         &self,
@@ -409,8 +471,26 @@ impl Table {
         )
     }
 
-    /// Deletes your item with sort key `sortKey`. Options: `condition`, `names`, `values`,
-    /// `returnValues`, `signal`.
+    /// Deletes your item with sort key `sortKey` (DeleteItem); deleting an item that is not there
+    /// succeeds.
+    ///
+    /// Options: `condition`, `names`, `values`, `returnValues` (`"ALL_OLD"` resolves to the deleted
+    /// item), `signal`.
+    ///
+    /// @throws `InvalidInputError` for a bad sort key or option.
+    /// @throws `ConditionalCheckFailedException` when `condition` does not hold.
+    /// @throws DynamoDB's own names: `ResourceNotFoundException` (no such table),
+    /// `AccessDeniedException` (IAM), `ProvisionedThroughputExceededException` and
+    /// `ThrottlingException` (retryable, after the retries), `ValidationException` (an expression
+    /// DynamoDB refuses).
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError` when `signal` aborts, `NetworkError` (after the retries; a
+    /// timed-out attempt too) and `ProtocolError` for an answer that is not AWS's.
+    /// @example
+    /// ```ts
+    /// const old = await notes.delete("note-1", { returnValues: "ALL_OLD" });
+    /// console.log(old ? "deleted" : "there was none");
+    /// ```
     #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn delete(
         &self,
@@ -445,11 +525,30 @@ impl Table {
         )
     }
 
-    /// One page of your items: `sortKey` condition (`{ eq }`, `{ lt }`, `{ le }`, `{ gt }`,
-    /// `{ ge }`, `{ between: [a, b] }`, `{ beginsWith }`), `filter`, `projection`, `names`,
-    /// `values`, `index` (`{ name, partitionKey, sortKey? }`), `limit`, `reverse`,
-    /// `consistentRead`, `pageToken` (from the previous page), `signal`. Resolves to
-    /// `{ items, pageToken? }`.
+    /// One page of your items (Query): your partition, in sort-key order.
+    ///
+    /// Options: `sortKey` condition (`{ eq }`, `{ lt }`, `{ le }`, `{ gt }`, `{ ge }`,
+    /// `{ between: [a, b] }`, `{ beginsWith }`), `filter`, `projection`, `names`, `values`, `index`
+    /// (a name declared in `db(table, { indexes })`, or `{ name, partitionKey, sortKey? }`),
+    /// `limit`,
+    /// `reverse`, `consistentRead`, `pageToken` (from the previous page), `signal`. Resolves to
+    /// `{ items, count, pageToken? }`; a `pageToken` means there may be more.
+    ///
+    /// @throws `InvalidInputError` for a bad condition, an undeclared index name, a `limit` that is
+    /// not a whole number from 1, a `pageToken` not from this query, or a bad option.
+    /// @throws DynamoDB's own names: `ResourceNotFoundException` (no such table),
+    /// `AccessDeniedException` (IAM), `ProvisionedThroughputExceededException` and
+    /// `ThrottlingException` (retryable, after the retries), `ValidationException` (an expression
+    /// DynamoDB refuses).
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError` when `signal` aborts, `NetworkError` (after the retries; a
+    /// timed-out attempt too) and `ProtocolError` for an answer that is not AWS's.
+    /// @example
+    /// ```ts
+    /// let page = await notes.query({ sortKey: { beginsWith: "note-" }, limit: 20 });
+    /// console.log(page.items.length);
+    /// if (page.pageToken) page = await notes.query({ sortKey: { beginsWith: "note-" }, limit: 20, pageToken: page.pageToken });
+    /// ```
     #[wasm_bindgen(js_name = query, unchecked_return_type = "Promise<QueryPage>")]
     pub fn query(
         &self,
@@ -525,9 +624,18 @@ impl Table {
 
 #[wasm_bindgen(js_class = Table)]
 impl Table {
-    /// Every item the query matches, page after page, as an async iterator:
-    /// `for await (const item of table.queryAll({ sortKey: { beginsWith: "note-" } }))`.
-    /// Takes the options of `query` but `pageToken`.
+    /// Every item the query matches, page after page, as an async iterator. Takes the options of
+    /// `query` but `pageToken`.
+    ///
+    /// Each page is fetched when the loop needs it; the loop's `break` stops fetching.
+    ///
+    /// @throws (when iterating) what `query` throws.
+    /// @example
+    /// ```ts
+    /// for await (const note of notes.queryAll({ sortKey: { beginsWith: "note-" } })) {
+    ///   console.log(note.sk);
+    /// }
+    /// ```
     #[wasm_bindgen(js_name = queryAll, unchecked_return_type = "AsyncIterableIterator<Item>")]
     pub fn query_all(
         &self,

@@ -17,6 +17,7 @@ export type AttributeValue =
   | string | number | bigint | NumberValue | boolean | null | Uint8Array
   | AttributeValue[] | { [name: string]: AttributeValue }
   | Set<string> | Set<number | bigint | NumberValue> | Set<Uint8Array>;
+/** An item as read: attribute names to values. */
 export type Item = { [name: string]: AttributeValue };
 /**
  * What an attribute may be written as: an AttributeValue, or what `@aws-sdk/util-dynamodb`'s
@@ -28,6 +29,10 @@ export type AttributeInput =
   | AttributeValue | ArrayBuffer | ArrayBufferView
   | AttributeInput[] | { [name: string]: AttributeInput | undefined } | Map<string, AttributeInput | undefined>
   | Set<string> | Set<number | bigint | NumberValue> | Set<Uint8Array | ArrayBuffer | ArrayBufferView>;
+/**
+ * An item as written (`put`, expression `values`): attribute names to values; `undefined`
+ * members are left out.
+ */
 export type ItemInput = { [name: string]: AttributeInput | undefined };
 "##;
 
