@@ -373,7 +373,8 @@ impl Table {
     #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn get(
         &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "AttributeValue")] sort_key: JsValue,
+        #[wasm_bindgen(js_name = "sortKey", unchecked_optional_param_type = "AttributeValue")]
+        sort_key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "GetOptions")] options: JsValue,
     ) -> Promise {
         let mut o = InputReader::optional("options", &options, GET_ITEM_OPTIONS);
@@ -432,7 +433,11 @@ impl Table {
     #[wasm_bindgen(js_name = update, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn update(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "AttributeValue | undefined")] sort_key: JsValue,
+        #[wasm_bindgen(
+            js_name = "sortKey",
+            unchecked_param_type = "AttributeValue | undefined"
+        )]
+        sort_key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "UpdateOptions")] options: JsValue,
     ) -> Promise {
         // Required: an update without an UpdateExpression is a mistake.
@@ -494,7 +499,8 @@ impl Table {
     #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<Item | undefined>")]
     pub fn delete(
         &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "AttributeValue")] sort_key: JsValue,
+        #[wasm_bindgen(js_name = "sortKey", unchecked_optional_param_type = "AttributeValue")]
+        sort_key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "DeleteOptions")] options: JsValue,
     ) -> Promise {
         let mut o = InputReader::optional("options", &options, DELETE_ITEM_OPTIONS);
