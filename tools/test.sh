@@ -27,7 +27,7 @@ declare -A needs=(
   [types]="package"
   [smoke]="package backend"
   [oracle]="package backend"
-  [pack-app]="package"
+  [pack-app]="package backend"
   [demo-build]="package backend"
   [demo-e2e]="demo-build"
   [bench-smoke]="package backend"
@@ -104,7 +104,7 @@ step_types() {
 step_smoke() { node tools/checks.mjs smoke "$config"; }
 # DynamoDB values against @aws-sdk/util-dynamodb, in the packaged wasm (Playwright traps SIGTERM).
 step_oracle() { timeout -s KILL 600 node tools/dynamodb-oracle.mjs "$config"; }
-step_pack-app() { bash tools/pack-test.sh; }
+step_pack-app() { bash tools/pack-test.sh "$config" ${APILESS_APPS:-}; }
 step_demo-build() {
   (cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn)
 }
