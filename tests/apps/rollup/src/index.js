@@ -1,4 +1,4 @@
-// The job of every app in tests/apps (see its README), here built by Rollup (node-resolve only) with the .wasm copied next to the bundle.
+// The job of every app in tests/apps (see its README), here built by Rollup (rollup.config.js).
 import { createClient, version } from "apiless";
 
 async function job() {
