@@ -31,7 +31,7 @@ for name in "${apps[@]}"; do
   lock=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   if [ ! -f "$mark" ] || [ "$(cat "$mark")" != "$lock" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-    echo "$lock" > "$mark"
+    mkdir -p "$dir/node_modules" && echo "$lock" > "$mark"
   fi
   (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error "$tarball" >/dev/null)
   t1=$SECONDS
