@@ -26,7 +26,13 @@ export interface Apiless {
   credentialsExpireAt: Client["credentialsExpireAt"];
 }
 
-/** Loads the wasm module (createClient does it for you). */
+/**
+ * Loads the wasm module (createClient does it for you). Rejects with a `ConfigError` where there
+ * is no browser, as on a server rendering a page.
+ */
 export function load(): Promise<unknown>;
-/** Makes a client from a plain config object; a stored session is restored. */
+/**
+ * Makes a client from a plain config object; a stored session is restored. In a browser only:
+ * on a server (Next.js rendering a page) it rejects with a `ConfigError` that says so.
+ */
 export function createClient(config: ApilessConfig): Promise<Apiless>;
