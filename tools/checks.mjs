@@ -327,8 +327,9 @@ async function e2e(configFile = ".apiless/local.json") {
 // as the server rendered it (before any script ran) also holds the ConfigError that
 // createClient gave the server component (tests/apps/README.md).
 
-function app(name, dir, configFile = path.join(root, ".apiless/local.json")) {
-  test(`the ${name} app, built, signs in and writes and reads an item`, () => inChromium([
+function app(label, dir, configFile = path.join(root, ".apiless/local.json")) {
+  const name = label.replace(/-webpack$/, ""); // next-webpack: the next app, built by webpack
+  test(`the ${label} app, built, signs in and writes and reads an item`, () => inChromium([
     async (url) => (url === "/config.json" ? { body: await readFile(configFile), type: "application/json" } : undefined),
     fromDir(dir),
   ], async (browser, server) => {

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # make pack-app: the npm package as a user gets it, in the apps of tests/apps, one per bundler.
 #
-#   tools/pack-test.sh CONFIG.json [APP...]     (every app by default: vite webpack rollup esbuild next plain)
+#   tools/pack-test.sh CONFIG.json [APP...]
+#
+# APP is a folder of tests/apps, or next-webpack: the Next.js app built by webpack instead of
+# Turbopack (`next build --webpack`). Every one of them by default.
 #
 # `npm pack` of pkg/; then for each app: its pinned dependencies (`npm ci`, only when its
 # package-lock.json changed since the last install), the tarball installed as a user would
@@ -14,7 +17,7 @@ cd "$(dirname "$0")/.."
 config=$1
 shift
 apps=("$@")
-[ $# -gt 0 ] || apps=(vite webpack rollup esbuild next plain)
+[ $# -gt 0 ] || apps=(vite webpack rollup esbuild next next-webpack plain)
 
 out=$PWD/target/pack
 rm -rf "$out" && mkdir -p "$out"
@@ -23,7 +26,10 @@ echo "packed $(basename "$tarball"): $(tar -tzf "$tarball" | sed 's|^package/||'
 
 times=()
 for name in "${apps[@]}"; do
-  dir=tests/apps/$name
+  app=${name%-webpack}
+  dir=tests/apps/$app
+  script=build
+  [ "$app" = "$name" ] || script=build:webpack
   [ -f "$dir/package.json" ] || { echo "pack-app: no app tests/apps/$name" >&2; exit 2; }
   echo "--- $name"
   t0=$SECONDS
@@ -35,12 +41,12 @@ for name in "${apps[@]}"; do
   fi
   (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error "$tarball" >/dev/null)
   t1=$SECONDS
-  (cd "$dir" && npm run --silent build)
+  (cd "$dir" && npm run --silent "$script")
   t2=$SECONDS
   build=dist
-  [ "$name" != next ] || build=out
+  [ "$app" != next ] || build=out
   node tools/checks.mjs app "$name" "$dir/$build" "$config"
-  times+=("$(printf '%-8s install %3d s, build %3d s, check %3d s' "$name" $((t1 - t0)) $((t2 - t1)) $((SECONDS - t2)))")
+  times+=("$(printf '%-12s install %3d s, build %3d s, check %3d s' "$name" $((t1 - t0)) $((t2 - t1)) $((SECONDS - t2)))")
 done
 echo
 echo "pack-app times:"

@@ -13,6 +13,7 @@
 #
 #   APILESS_TEST_PORT    port of the test backend (default 4567, so a running demo on 4566 is fine)
 #   APILESS_FAULT_PORT   port of the fault proxy (default: the backend's port + 1)
+#   APILESS_APPS         the apps of tests/apps that pack-app builds (default: all; tools/pack-test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/backend.sh
