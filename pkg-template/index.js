@@ -4,23 +4,14 @@ import init, { createClient as createWasmClient, validateConfig, version } from 
 
 let loading;
 
-/**
- * Loads the wasm module; every call after the first returns the same promise. Where there is no
- * browser (a server rendering a page, as Next.js does), it rejects with a ConfigError that says
- * so: importing the package there is fine, calling it is not.
- */
+/** Loads the wasm module, once; off the browser (a server rendering a page), a ConfigError. */
 export function load() {
-  if (typeof window === "undefined" && typeof WorkerGlobalScope === "undefined") return Promise.reject(notInBrowser());
+  if (typeof window === "undefined" && typeof WorkerGlobalScope === "undefined") {
+    const e = new Error("apiless runs in a browser, not on a server: create the client there, e.g. in an effect");
+    return Promise.reject(Object.assign(e, { name: "ConfigError", code: "ConfigError", kind: "Config", retryable: false }));
+  }
   loading ??= init();
   return loading;
-}
-
-function notInBrowser() {
-  const e = new Error(
-    "apiless runs in a browser (a page or a worker), not here: there is no window, as on a server " +
-      "rendering a page. Create the client in the browser, e.g. in a client component's effect.",
-  );
-  return Object.assign(e, { name: "ConfigError", code: "ConfigError", kind: "Config", retryable: false });
 }
 
 /** Makes a client from a plain config object; a stored session is restored. */

@@ -323,7 +323,7 @@ async function e2e(configFile = ".apiless/local.json") {
 // Serves a built app (DIR) and the backend's config (/config.json) on 127.0.0.1, opens
 // /?nonce=<random> in Chromium, and checks what the app shows in #result: alice signed in, the
 // item it wrote under its identity id came back with the nonce, the wasm came from the build
-// (the bundler emitted or the app copied it), and the page threw nothing. For Next.js, the page
+// (the bundler emitted or the app copied it) and is pkg/'s, and the page threw nothing. For Next.js, the page
 // as the server rendered it (before any script ran) also holds the ConfigError that
 // createClient gave the server component (tests/apps/README.md).
 
@@ -336,13 +336,17 @@ function app(label, dir, configFile = path.join(root, ".apiless/local.json")) {
     const page = await browser.newPage();
     const errors = collectErrors(page);
     const wasm = [];
-    page.on("response", (r) => { if (new URL(r.url()).pathname.endsWith(".wasm")) wasm.push(`${r.status()} ${r.headers()["content-type"]}`); });
+    page.on("response", async (r) => {
+      if (!new URL(r.url()).pathname.endsWith(".wasm")) return;
+      const same = Buffer.compare(await r.body(), await readFile(path.join(root, "pkg", "apiless_bg.wasm"))) === 0;
+      wasm.push(`${r.status()} ${r.headers()["content-type"]}${same ? "" : ", not pkg/apiless_bg.wasm (a stale build?)"}`);
+    });
     const nonce = `nonce-${Math.random().toString(36).slice(2)}`;
     const url = `${urlOf(server)}?nonce=${nonce}`;
     if (name === "next") {
       const html = await (await fetch(url)).text();
       const server = /id="server"[^>]*>([^<]*)/.exec(html)?.[1];
-      assert.match(server ?? "no #server", /^ConfigError: apiless runs in a browser/, "createClient in the server component");
+      assert.match(server ?? "no #server", /^ConfigError: apiless runs in a browser, not on a server/, "createClient in the server component");
     }
     await page.goto(url);
     await page.waitForSelector("#result, #error", { timeout: 30000 });
@@ -356,7 +360,7 @@ function app(label, dir, configFile = path.join(root, ".apiless/local.json")) {
     assert.equal(r.user, "alice");
     assert.match(r.identityId, /^us-east-1:[0-9a-f-]{36}$/);
     assert.deepEqual(r.item, { pk: r.identityId, sk: `app-${name}`, text: nonce });
-    assert.deepEqual(wasm, ["200 application/wasm"], "the page fetched one .wasm, from the build");
+    assert.deepEqual(wasm, ["200 application/wasm"], "the page fetched one .wasm, the package's, from the build");
     assert.deepEqual(errors, []);
   }));
 }
