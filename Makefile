@@ -28,7 +28,7 @@ types: ## tsc over tests/ts-app against the package's types, and no `any` in the
 docs: ## the API reference (typedoc, warnings are errors) in target/docs/api; examples type-checked; npm publish --dry-run's files
 smoke: ## the package's smoke and two-tab tests in Chromium
 oracle: ## DynamoDB values against @aws-sdk/util-dynamodb, in the package, in Chromium
-pack-app: ## `npm pack` of the package into a fresh Vite + React app, loaded in Chromium
+pack-app: ## `npm pack` into apps built by Vite, webpack, Rollup, esbuild, Next.js and none, in Chromium
 demo-build: ## the demo's production build (www/dist), with the test backend's config
 demo-e2e: ## the demo's production build end to end in Chromium
 bench-smoke: ## every benchmark row once, against the test backend (no time checked)

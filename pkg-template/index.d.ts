@@ -78,7 +78,8 @@ export interface Apiless extends Pick<Client, "identityId" | "credentialsExpireA
  * Loads the wasm module once; every later call returns the same promise. `createClient` calls
  * it: call it yourself only to start the download early.
  *
- * @throws (rejects) a `TypeError` or `WebAssembly.CompileError` when `apiless_bg.wasm` cannot be
+ * @throws (rejects) `ConfigError` where there is no browser (a server rendering a page, as
+ * Next.js does); a `TypeError` or `WebAssembly.CompileError` when `apiless_bg.wasm` cannot be
  * fetched or compiled (a bundler that did not copy it, a server that serves it with another
  * MIME type).
  * @example
@@ -95,7 +96,8 @@ export function load(): Promise<unknown>;
  *
  * @throws (rejects) `ConfigError` with `field` naming the first bad field (a region, pool id or
  * client id of the wrong shape, an `http://` endpoint that is not this machine, an unknown
- * name, `storage` that the browser has not got), before a request is sent; what `load` throws.
+ * name, `storage` that the browser has not got), before a request is sent; in a browser only:
+ * on a server it rejects with a `ConfigError` that says so; what `load` throws.
  * @example
  * ```ts
  * import { createClient } from "apiless";

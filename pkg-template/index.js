@@ -4,8 +4,12 @@ import init, { createClient as createWasmClient, validateConfig, version } from 
 
 let loading;
 
-/** Loads the wasm module; every call after the first returns the same promise. */
+/** Loads the wasm module, once; off the browser (a server rendering a page), a ConfigError. */
 export function load() {
+  if (typeof window === "undefined" && typeof WorkerGlobalScope === "undefined") {
+    const e = new Error("apiless runs in a browser, not on a server: create the client there, e.g. in an effect");
+    return Promise.reject(Object.assign(e, { name: "ConfigError", code: "ConfigError", kind: "Config", retryable: false }));
+  }
   loading ??= init();
   return loading;
 }

@@ -2,7 +2,7 @@
 //
 //   node tools/checks.mjs smoke [CONFIG.json]       make smoke: the optimised package in Chromium
 //   node tools/checks.mjs e2e [CONFIG.json]         make demo-e2e: the demo's build end to end
-//   node tools/checks.mjs app DIR SELECTOR PATTERN  make pack-app: a built app shows its ready line
+//   node tools/checks.mjs app NAME DIR [CONFIG.json]  make pack-app: an app of tests/apps, built, does its job
 //   node tools/checks.mjs no-any                    make types: no `any` in the public types
 //
 // CONFIG.json is the config the running local backend wrote (.apiless/test.json in `make test`;
@@ -319,18 +319,48 @@ async function e2e(configFile = ".apiless/local.json") {
   });
 }
 
-// ---- app: a built app shows its ready line ------------------------------------------------------
-// Serves a built site (DIR) on 127.0.0.1, opens it in Chromium and checks that SELECTOR appears
-// with text matching PATTERN and that the page threw nothing (tools/pack-test.sh's fresh app).
+// ---- app: an app of tests/apps, built, does its job ---------------------------------------------
+// Serves a built app (DIR) and the backend's config (/config.json) on 127.0.0.1, opens
+// /?nonce=<random> in Chromium, and checks what the app shows in #result: alice signed in, the
+// item it wrote under its identity id came back with the nonce, the wasm came from the build
+// (the bundler emitted or the app copied it) and is pkg/'s, and the page threw nothing. For Next.js, the page
+// as the server rendered it (before any script ran) also holds the ConfigError that
+// createClient gave the server component (tests/apps/README.md).
 
-function app(dir, selector, pattern) {
-  test(`the built app in ${dir} shows ${selector}`, () => inChromium([fromDir(dir)], async (browser, server) => {
+function app(label, dir, configFile = path.join(root, ".apiless/local.json")) {
+  const name = label.replace(/-webpack$/, ""); // next-webpack: the next app, built by webpack
+  test(`the ${label} app, built, signs in and writes and reads an item`, () => inChromium([
+    async (url) => (url === "/config.json" ? { body: await readFile(configFile), type: "application/json" } : undefined),
+    fromDir(dir),
+  ], async (browser, server) => {
     const page = await browser.newPage();
     const errors = collectErrors(page);
-    await page.goto(urlOf(server));
-    await page.waitForSelector(`${selector}, #error`, { timeout: 20000 });
-    assert.equal(await page.$("#error"), null, await page.textContent("body"));
-    assert.match(await page.textContent(selector), new RegExp(pattern));
+    const wasm = [];
+    page.on("response", async (r) => {
+      if (!new URL(r.url()).pathname.endsWith(".wasm")) return;
+      const same = Buffer.compare(await r.body(), await readFile(path.join(root, "pkg", "apiless_bg.wasm"))) === 0;
+      wasm.push(`${r.status()} ${r.headers()["content-type"]}${same ? "" : ", not pkg/apiless_bg.wasm (a stale build?)"}`);
+    });
+    const nonce = `nonce-${Math.random().toString(36).slice(2)}`;
+    const url = `${urlOf(server)}?nonce=${nonce}`;
+    if (name === "next") {
+      const html = await (await fetch(url)).text();
+      const server = /id="server"[^>]*>([^<]*)/.exec(html)?.[1];
+      assert.match(server ?? "no #server", /^ConfigError: apiless runs in a browser, not on a server/, "createClient in the server component");
+    }
+    await page.goto(url);
+    await page.waitForSelector("#result, #error", { timeout: 30000 });
+    const failed = await page.$("#error");
+    if (failed) assert.fail(`the ${name} app failed: ${await failed.textContent()}`);
+    const r = JSON.parse(await page.textContent("#result"));
+    const { version } = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
+    assert.equal(r.app, name);
+    assert.equal(r.version, version);
+    assert.equal(r.signedIn, true);
+    assert.equal(r.user, "alice");
+    assert.match(r.identityId, /^us-east-1:[0-9a-f-]{36}$/);
+    assert.deepEqual(r.item, { pk: r.identityId, sk: `app-${name}`, text: nonce });
+    assert.deepEqual(wasm, ["200 application/wasm"], "the page fetched one .wasm, the package's, from the build");
     assert.deepEqual(errors, []);
   }));
 }

@@ -9,7 +9,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 export default [
   {
     // Paths are relative to the repository root: run eslint there with `-c tools/eslint.config.js`.
-    ignores: [".apiless/", "target/", "pkg/", "www/dist/"],
+    ignores: [".apiless/", "target/", "pkg/", "www/dist/", "tests/apps/*/dist/", "tests/apps/next/.next/", "tests/apps/next/out/"],
   },
   {
 
@@ -40,7 +40,8 @@ export default [
   {
     // What runs in the page: the package, the wasm's host snippet, the demo, the bench stacks.
 
-    files: ["pkg-template/**/*.js", "src/host.js", "www/src/**/*.jsx", "bench/stacks/*.js", "bench/peers/*.js"],
+    files: ["pkg-template/**/*.js", "src/host.js", "www/src/**/*.jsx", "bench/stacks/*.js", "bench/peers/*.js",
+      "tests/apps/*/src/**", "tests/apps/next/app/**", "tests/apps/plain/*.js"],
     languageOptions: { globals: globals.browser },
   },
   {

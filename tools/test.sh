@@ -13,6 +13,7 @@
 #
 #   APILESS_TEST_PORT    port of the test backend (default 4567, so a running demo on 4566 is fine)
 #   APILESS_FAULT_PORT   port of the fault proxy (default: the backend's port + 1)
+#   APILESS_APPS         the apps of tests/apps that pack-app builds (default: all; tools/pack-test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/backend.sh
@@ -28,7 +29,7 @@ declare -A needs=(
   [docs]="package"
   [smoke]="package backend"
   [oracle]="package backend"
-  [pack-app]="package"
+  [pack-app]="package backend"
   [demo-build]="package backend"
   [demo-e2e]="demo-build"
   [bench-smoke]="package backend"
@@ -113,7 +114,7 @@ step_docs() { node tools/reference.mjs; }
 step_smoke() { node tools/checks.mjs smoke "$config"; }
 # DynamoDB values against @aws-sdk/util-dynamodb, in the packaged wasm (Playwright traps SIGTERM).
 step_oracle() { timeout -s KILL 600 node tools/dynamodb-oracle.mjs "$config"; }
-step_pack-app() { bash tools/pack-test.sh; }
+step_pack-app() { bash tools/pack-test.sh "$config" ${APILESS_APPS:-}; }
 step_demo-build() {
   (cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn)
 }
