@@ -22,15 +22,15 @@ native: ## native Rust tests (units, vectors, SigV4 suite, properties)
 cfn-lint: ## cfn-lint over infra/apiless.yaml
 build-selftest: ## pytest of tools/build.py and tools/wasm_names.py
 backend-selftest: ## pytest of the local backend (backend/tests), against a backend it starts
-browser: ## browser tests in headless Chromium (tests/*.rs for wasm32), backend and fault proxy
+browser: ## browser tests (tests/*.rs for wasm32) in Chromium, Firefox and WebKit (APILESS_ENGINES), backend and fault proxy
 package: ## the release npm package in pkg/, with the settings of wasm-pack.toml
 types: ## tsc over tests/ts-app against the package's types, and no `any` in them
 docs: ## the API reference (typedoc, warnings are errors) in target/docs/api; examples type-checked; npm publish --dry-run's files
-smoke: ## the package's smoke and two-tab tests in Chromium
+smoke: ## the package's smoke and two-tab tests in Chromium, Firefox and WebKit
 oracle: ## DynamoDB values against @aws-sdk/util-dynamodb, in the package, in Chromium
 pack-app: ## `npm pack` into apps built by Vite, webpack, Rollup, esbuild, Next.js and none, in Chromium
 demo-build: ## the demo's production build (www/dist), with the test backend's config
-demo-e2e: ## the demo's production build end to end in Chromium
+demo-e2e: ## the demo's production build end to end in Chromium, Firefox and WebKit
 bench-smoke: ## every benchmark row once, against the test backend (no time checked)
 secrets: ## no secret in what the last run printed or stored (run alone: the last run's files)
 size: ## the package's size against size-budget.json

@@ -325,8 +325,10 @@ async fn transient_faults_are_retried_until_the_call_succeeds() {
         JsValue::UNDEFINED,
     ))
     .await;
-    plan(json!({"match": "s3:GET", "contains": run, "faults": ["truncate", "throttle", "drop"]}))
-        .await;
+    // Two faults: S3 has three attempts. A third ("drop") passed in Chromium and Firefox only
+    // because they re-send a GET whose reused connection closes before any answer, unseen by
+    // apiless; WebKitGTK does not, and the plan spent S3's three attempts there.
+    plan(json!({"match": "s3:GET", "contains": run, "faults": ["truncate", "throttle"]})).await;
     let text = ok(f.get(key.clone(), js(json!({"as": "text"})))).await;
     assert_eq!(text.as_string().as_deref(), Some("through the faults"));
 
@@ -335,10 +337,7 @@ async fn transient_faults_are_retried_until_the_call_succeeds() {
     assert_eq!(faults_of(&log, GET_ITEM), ["throttle", "truncate", "pass"]);
     assert_eq!(faults_of(&log, QUERY), ["throughput", "lost", "pass"]);
     assert_eq!(faults_of(&log, "s3:PUT"), ["503", "lost", "pass"]);
-    assert_eq!(
-        faults_of(&log, "s3:GET"),
-        ["truncate", "throttle", "drop", "pass"]
-    );
+    assert_eq!(faults_of(&log, "s3:GET"), ["truncate", "throttle", "pass"]);
     // Each attempt is signed afresh, with the same credentials.
     let keys: Vec<&Value> = log
         .iter()

@@ -1,10 +1,12 @@
 // The package's checks in Node, one subcommand per `make` step: smoke, demo-e2e, pack-app, types.
 //
-//   node tools/checks.mjs smoke [CONFIG.json]       make smoke: the optimised package in Chromium
+//   node tools/checks.mjs smoke [CONFIG.json]       make smoke: the optimised package, two tabs
 //   node tools/checks.mjs e2e [CONFIG.json]         make demo-e2e: the demo's build end to end
 //   node tools/checks.mjs app NAME DIR [CONFIG.json]  make pack-app: an app of tests/apps, built, does its job
 //   node tools/checks.mjs no-any                    make types: no `any` in the public types
 //
+// smoke and e2e run in each engine of APILESS_ENGINES (default "chromium firefox webkit") over
+// WebDriver (tools/webdriver.mjs); app runs in Chromium through Playwright.
 // CONFIG.json is the config the running local backend wrote (.apiless/test.json in `make test`;
 // default .apiless/local.json). What the pages print and store goes to target/, for
 // tools/secrets-check.py (no secret may be there). The DynamoDB values oracle (make oracle) is a
@@ -15,6 +17,7 @@ import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fromDir, launchChromium, serve, urlOf } from "./browser.mjs";
+import { enginesFromEnv, launch, PAGE_PROBE } from "./webdriver.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const inTarget = (file) => path.join(root, "target", file);
@@ -38,20 +41,45 @@ function collectErrors(page, errors = []) {
   return errors;
 }
 
-/** Appends every localStorage and sessionStorage entry of `page` to `file`, one JSON line each. */
-async function dumpStorage(page, file) {
-  const entries = await page.evaluate(() => [localStorage, sessionStorage].flatMap((s) =>
+// ---- every engine -----------------------------------------------------------------------------
+// smoke and e2e run in each engine of APILESS_ENGINES (default: chromium firefox webkit), through
+// WebDriver (tools/webdriver.mjs: Playwright cannot drive Debian's Firefox or WebKitGTK), the same
+// test code in each. Each test starts its own browser; it prints the engine's version once.
+
+const engines = enginesFromEnv();
+const announced = new Set();
+
+/** Serves `resolvers` (see browser.mjs), runs `body(session, server)` in `engine`, closes both. */
+async function inEngine(engine, resolvers, body) {
+  const server = await serve(...resolvers);
+  let session;
+  try {
+    session = await launch(engine);
+    if (!announced.has(engine)) {
+      announced.add(engine);
+      console.log(`engine ${engine}: ${session.version}`);
+    }
+    return await body(session, server);
+  } finally {
+    await session?.quit();
+    server.close();
+  }
+}
+
+/** Appends every localStorage and sessionStorage entry of `tab` to `file`, one JSON line each. */
+async function dumpStorage(tab, file) {
+  const entries = await tab.evaluate(() => [localStorage, sessionStorage].flatMap((s) =>
     Object.keys(s).map((key) => ({ key, value: s.getItem(key) }))));
   await appendFile(file, entries.map((e) => JSON.stringify(e) + "\n").join(""));
 }
 
-// ---- smoke: the built, wasm-opt-optimised package in Chromium ---------------------------------
+// ---- smoke: the built, wasm-opt-optimised package in every engine -------------------------------
 // The browser tests run unoptimised wasm, and a broken wasm-opt only shows here (see shared notes:
 // Debian's binaryen breaks the externref table). Serves pkg/ and a page on 127.0.0.1, imports the
 // package as an app would, and checks that it loads, validates the backend's config and throws
 // real Errors; then two tabs of one app on one origin, and the cross-tab refresh race.
 
-const smokePage = `<!doctype html><script type="module">
+const smokePage = `<!doctype html>${PAGE_PROBE}<script type="module">
 import { createClient, version, validateConfig } from "/pkg/index.js";
 window.result = (async () => {
   const config = await (await fetch("/config.json")).json();
@@ -76,8 +104,30 @@ window.result = (async () => {
 
 // One tab of an app that keeps its session in localStorage; it records its session events.
 // A test may hold the tab's storage events back (as a busy or background tab handles them
-// late) and deliver them later: holdStorage() and releaseStorage().
-const tabPage = `<!doctype html><script type="module">
+// late) and deliver them later: holdStorage() and releaseStorage(). It may also hold the next
+// refresh answer on its way back to the tab (as a slow network delivers it late): holdRefresh(),
+// then `refreshHeld` settles once Cognito has answered, and releaseRefresh() lets the answer in.
+// The hold wraps fetch before apiless loads (apiless keeps the fetch it found at load).
+const tabPage = `<!doctype html>${PAGE_PROBE}<script>
+const realFetch = fetch.bind(globalThis);
+let hold = null;
+window.holdRefresh = () => {
+  hold = {};
+  window.refreshHeld = new Promise((r) => { hold.reached = r; });
+  hold.released = new Promise((r) => { window.releaseRefresh = r; });
+};
+window.fetch = async (input, init) => {
+  const body = init && init.body;
+  const text = typeof body === "string" ? body : body ? new TextDecoder().decode(body) : "";
+  const h = hold;
+  if (!h || !text.includes("REFRESH_TOKEN_AUTH")) return realFetch(input, init);
+  hold = null;
+  const response = await realFetch(input, init);
+  h.reached();
+  await h.released;
+  return response;
+};
+</script><script type="module">
 import { createClient } from "/pkg/index.js";
 window.events = [];
 let held = null;
@@ -102,23 +152,27 @@ window.ready = (async () => {
 })();
 </script>`;
 
-/** Opens tab.html of `server` in `context`, ready; page errors go to `errors`. */
-async function openTab(context, server, errors) {
-  const tab = await context.newPage();
-  collectErrors(tab, errors);
+/** `tab` at tab.html of `server`, ready. */
+async function openTab(tab, server) {
   await tab.goto(urlOf(server) + "tab.html");
+  await tab.waitFor(() => window.ready !== undefined, null, 30_000, "window.ready");
   await tab.evaluate(() => window.ready);
   return tab;
 }
 
-/** Two tabs of tab.html in a new context, localStorage cleared, and the list of their page errors. */
-async function twoTabs(browser, server) {
-  const context = await browser.newContext();
-  const errors = [];
-  const a = await openTab(context, server, errors);
+/** Two tabs of tab.html in one browser, localStorage cleared. */
+async function twoTabs(session, server) {
+  const a = await openTab(await session.firstTab(), server);
   await a.evaluate(() => localStorage.clear());
-  const b = await openTab(context, server, errors);
-  return { context, errors, a, b };
+  const b = await openTab(await session.newTab(), server);
+  return { a, b };
+}
+
+/** The page errors both tabs recorded (PAGE_PROBE). */
+async function errorsOf(...tabs) {
+  const errors = [];
+  for (const tab of tabs) errors.push(...(await tab.probe()).errors);
+  return errors;
 }
 
 /** The smoke pages, the backend's config, and pkg/. */
@@ -131,14 +185,21 @@ function smokeResolvers(configFile) {
   ];
 }
 
-function smoke(configFile = path.join(root, ".apiless/local.json")) {
-  test("the optimised package loads in Chromium, validates the backend config and throws real Errors", async () => {
-    await inChromium(smokeResolvers(configFile), async (browser, server) => {
-      const tab = await browser.newPage();
-      const errors = collectErrors(tab);
+async function smoke(configFile = path.join(root, ".apiless/local.json")) {
+  // What the tabs stored, for tools/secrets-check.py: tokens and ids only, no AWS keys.
+  const dump = inTarget("two-tabs-storage.jsonl");
+  await writeFile(dump, "");
+  for (const engine of engines) smokeIn(engine, configFile, dump);
+}
+
+function smokeIn(engine, configFile, dump) {
+  test(`[${engine}] the optimised package loads, validates the backend config and throws real Errors`, async () => {
+    await inEngine(engine, smokeResolvers(configFile), async (session, server) => {
+      const tab = await session.firstTab();
       await tab.goto(urlOf(server));
+      await tab.waitFor(() => window.result !== undefined, null, 30_000, "window.result");
       const r = await tab.evaluate(() => window.result);
-      assert.deepEqual(errors, []);
+      assert.deepEqual(await errorsOf(tab), []);
       assert.match(r.version, /^\d+\.\d+\.\d+/);
       assert.equal(r.userPoolId, r.expected.userPoolId);
       assert.equal(r.endpoints["cognito-idp"], r.expected.endpoint);
@@ -150,25 +211,22 @@ function smoke(configFile = path.join(root, ".apiless/local.json")) {
     });
   });
 
-  test("two tabs of an app agree on sign-in and sign-out through localStorage", async () => {
-    await inChromium(smokeResolvers(configFile), async (browser, server) => {
-      const { errors, a, b } = await twoTabs(browser, server);
+  test(`[${engine}] two tabs of an app agree on sign-in and sign-out through localStorage`, async () => {
+    await inEngine(engine, smokeResolvers(configFile), async (session, server) => {
+      const { a, b } = await twoTabs(session, server);
       assert.equal(await b.evaluate(() => window.aws.auth.currentUser()), null);
 
-      await a.evaluate(() => window.aws.auth.signIn(window.alice));
-      await b.waitForFunction(() => window.events.includes("signedIn"), null, { timeout: 10_000 });
+      await a.evaluate(() => window.aws.auth.signIn(window.alice).then(() => undefined));
+      await b.waitFor(() => window.events.includes("signedIn"));
       assert.equal(await b.evaluate(() => window.aws.auth.currentUser()?.username), "alice");
       // Tab B works as alice with the tokens tab A got: its own identity id and credentials.
       const idA = await a.evaluate(() => window.aws.identityId());
       const idB = await b.evaluate(() => window.aws.identityId());
       assert.equal(idB, idA);
-      // What both tabs stored, for tools/secrets-check.py: tokens and ids only, no AWS keys.
-      const dump = inTarget("two-tabs-storage.jsonl");
-      await writeFile(dump, "");
       for (const tab of [a, b]) await dumpStorage(tab, dump);
 
       await a.evaluate(() => window.aws.auth.signOut());
-      await b.waitForFunction(() => window.events.includes("signedOut"), null, { timeout: 10_000 });
+      await b.waitFor(() => window.events.includes("signedOut"));
       assert.equal(await b.evaluate(() => window.aws.auth.currentUser()), null);
       assert.equal(await b.evaluate(() => window.aws.credentialsExpireAt() ?? null), null, "no credentials left in B");
       const afterSignOut = await b.evaluate(() => window.aws.identityId().then(() => "resolved", (e) => e.name));
@@ -176,48 +234,39 @@ function smoke(configFile = path.join(root, ".apiless/local.json")) {
       const keys = await b.evaluate(() => Object.keys(localStorage).filter((k) => /Token$/.test(k)));
       assert.deepEqual(keys, []);
       assert.deepEqual(await b.evaluate(() => window.events), ["signedIn", "signedOut"]);
-      assert.deepEqual(errors, []);
+      assert.deepEqual(await errorsOf(a, b), []);
     });
   });
 
   // Review finding 1 (2026-12): a refresh in flight in tab B, answered before B handles the
   // storage events of tab A's sign-out (or of bob's sign-in there), must not write alice's
   // session back: the sign-out stays, bob stays bob, and B follows storage with the event that
-  // says so. B's refresh answer is held on its way back (Playwright's routing) and B's storage
-  // events are held in the page, so the race goes the bad way every time.
-  test("a refresh in flight in another tab cannot undo a sign-out or turn bob back into alice", async () => {
-    await inChromium(smokeResolvers(configFile), async (browser, server) => {
-      for (const variant of ["sign-out", "bob signs in"]) {
-        const { context, errors, a, b } = await twoTabs(browser, server);
-        await a.evaluate(() => window.aws.auth.signIn(window.alice));
-        await b.waitForFunction(() => window.events.includes("signedIn"), null, { timeout: 10_000 });
+  // says so. B's refresh answer is held on its way back (the tab page's fetch hold) and B's
+  // storage events are held in the page, so the race goes the bad way every time.
+  test(`[${engine}] a refresh in flight in another tab cannot undo a sign-out or turn bob back into alice`, async () => {
+    for (const variant of ["sign-out", "bob signs in"]) {
+      await inEngine(engine, smokeResolvers(configFile), async (session, server) => {
+        const { a, b } = await twoTabs(session, server);
+        await a.evaluate(() => window.aws.auth.signIn(window.alice).then(() => undefined));
+        await b.waitFor(() => window.events.includes("signedIn"));
 
-        let held;
-        const refreshHeld = new Promise((resolve) => { held = resolve; });
-        let release;
-        const released = new Promise((resolve) => { release = resolve; });
         // Cognito answers B's refresh at once (before A's sign-out revokes the token); the answer
         // reaches B only when released.
-        await b.route("**/*", async (route) => {
-          if (!(route.request().postData() || "").includes("REFRESH_TOKEN_AUTH")) return route.continue();
-          const response = await route.fetch();
-          held();
-          await released;
-          await route.fulfill({ response });
-        });
         await b.evaluate(() => {
           window.holdStorage();
+          window.holdRefresh();
           window.refreshing = window.aws.auth.currentSession({ forceRefresh: true })
-            .then((s) => "refreshed as " + s.user.username, (e) => e.name);
+            .then((s) => "refreshed as " + s.user.username, (e) => e.name)
+            .finally(() => { window.refreshSettled = true; });
         });
-        await refreshHeld;
+        await b.evaluate(() => window.refreshHeld);
         if (variant === "sign-out") await a.evaluate(() => window.aws.auth.signOut());
-        else await a.evaluate(() => window.aws.auth.signIn(window.bob));
-        release();
+        else await a.evaluate(() => window.aws.auth.signIn(window.bob).then(() => undefined));
+        assert.equal(await b.evaluate(() => window.refreshSettled ?? false), false, "B's refresh is still held while A acts");
+        await b.evaluate(() => window.releaseRefresh());
         const outcome = await b.evaluate(() => window.refreshing);
         const lateEvents = await b.evaluate(() => window.releaseStorage());
         assert.ok(lateEvents > 0, `${variant}: B's storage events were held`);
-        await b.unroute("**/*");
         // Let every storage event reach both tabs.
         await new Promise((r) => setTimeout(r, 300));
 
@@ -243,35 +292,47 @@ function smoke(configFile = path.join(root, ".apiless/local.json")) {
           assert.deepEqual(await b.evaluate(() => window.events), ["signedIn", "signedIn"], "B became bob only with a signedIn event");
           await a.evaluate(() => window.aws.auth.signOut());
         }
-        assert.deepEqual(errors, []);
-        await context.close();
-      }
-    });
+        assert.deepEqual(await errorsOf(a, b), []);
+      });
+    }
   });
 }
 
-// ---- e2e: the demo's production build end to end ------------------------------------------------
+// ---- e2e: the demo's production build end to end, in every engine -------------------------------
 // The production build of the demo (vite build, optimised wasm, www/dist built with
-// APILESS_CONFIG=CONFIG.json) in Chromium against the local backend. alice signs in, her own item
-// and object work, another identity's are refused by IAM (AccessDenied shown, never "Failed to
-// fetch" or a stack), she signs out; bob signs in and does not see alice's data. Screenshot:
-// target/demo-signed-in.png.
+// APILESS_CONFIG=CONFIG.json) against the local backend. alice signs in, her own item and object
+// work, another identity's are refused by IAM (AccessDenied shown, never "Failed to fetch" or a
+// stack), she signs out; bob signs in and does not see alice's data. The server puts PAGE_PROBE
+// first in the page. Screenshot: target/demo-signed-in-<engine>.png.
 
-async function signIn(page, username, password) {
-  await page.fill("input[name=username]", username);
-  await page.fill("input[name=password]", password);
-  await page.click("[data-testid=sign-in]");
-  await page.waitForSelector("[data-testid=signed-in]", { timeout: 30000 });
-  await page.waitForFunction(() => !document.querySelector("[data-testid=identity-id]").textContent.includes("…"));
+async function signIn(tab, username, password) {
+  await tab.fill("input[name=username]", username);
+  await tab.fill("input[name=password]", password);
+  await tab.click("[data-testid=sign-in]");
+  await tab.waitFor(() => document.querySelector("[data-testid=signed-in]"), null, 30_000, "signed in");
+  await tab.waitFor(() => !document.querySelector("[data-testid=identity-id]").textContent.includes("…"));
 }
 
-async function press(page, id) {
-  await page.click(`[data-testid=${id}]`);
-  await page.waitForFunction((id) => {
+async function press(tab, id) {
+  await tab.click(`[data-testid=${id}]`);
+  await tab.waitFor((id) => {
     const t = document.querySelector(`[data-testid=${id}-result]`).textContent;
     return t && t !== "…";
-  }, id, { timeout: 30000 });
-  return page.textContent(`[data-testid=${id}-result]`);
+  }, id, 30_000, `a result of ${id}`);
+  return tab.textContent(`[data-testid=${id}-result]`);
+}
+
+/** www/dist, with PAGE_PROBE first in its index.html. */
+function demoResolvers() {
+  const dist = path.join(root, "www", "dist");
+  return [
+    async (url) => {
+      if (url !== "/" && url !== "/index.html") return undefined;
+      const html = await readFile(path.join(dist, "index.html"), "utf8");
+      return { body: html.replace("<head>", "<head>" + PAGE_PROBE), type: "text/html" };
+    },
+    fromDir(dist),
+  ];
 }
 
 async function e2e(configFile = ".apiless/local.json") {
@@ -279,44 +340,51 @@ async function e2e(configFile = ".apiless/local.json") {
   const password = (name) => config.users.find((u) => u.username === name).password;
   const consoleLog = inTarget("demo-console.log");
   const storageDump = inTarget("demo-storage.jsonl");
-  test("the demo's production build: alice's data works, another identity's is refused, bob cannot see alice's", async () => {
-    await inChromium([fromDir(path.join(root, "www", "dist"))], async (browser, server) => {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const pageErrors = collectErrors(page);
-      await writeFile(consoleLog, "");
-      await writeFile(storageDump, "");
-      page.on("console", (m) => appendFile(consoleLog, `${m.type()}: ${m.text()}\n`));
-      await page.goto(urlOf(server));
+  await writeFile(consoleLog, "");
+  await writeFile(storageDump, "");
+  for (const engine of engines) {
+    test(`[${engine}] the demo's production build: alice's data works, another identity's is refused, bob cannot see alice's`, async () => {
+      await inEngine(engine, demoResolvers(), async (session, server) => {
+        const tab = await session.firstTab();
+        await tab.cmd("POST", "/window/rect", { width: 1200, height: 900 });
+        await tab.goto(urlOf(server));
+        const keepConsole = async () => {
+          const { console: lines } = await tab.probe();
+          await appendFile(consoleLog, lines.map((l) => `[${engine}] ${l}\n`).join(""));
+        };
 
-      await signIn(page, "alice", password("alice"));
-      const aliceId = await page.textContent("[data-testid=identity-id]");
-      assert.match(aliceId, /^us-east-1:[0-9a-f-]{36}$/);
-      assert.match(await page.textContent("[data-testid=countdown]"), /^\d+:\d\d$/);
-      assert.equal(await press(page, "write-own-item"), "written");
-      const item = JSON.parse(await press(page, "read-own-item"));
-      assert.equal(item.pk, aliceId);
-      assert.equal(item.note, "hello from alice");
-      assert.equal(await press(page, "write-own-file"), "uploaded hello.txt");
-      assert.equal(await press(page, "read-own-file"), "hello from alice");
-      for (const id of ["write-other-item", "read-other-item"]) assert.match(await press(page, id), /^AccessDeniedException: /);
-      for (const id of ["write-other-file", "read-other-file"]) assert.match(await press(page, id), /^AccessDenied: /);
-      const text = await page.textContent("main");
-      assert.doesNotMatch(text, /Failed to fetch|at .*\.js:\d+/, "no network-level error or stack trace on the page");
-      await page.screenshot({ path: inTarget("demo-signed-in.png"), fullPage: true });
-      await dumpStorage(page, storageDump);
+        await signIn(tab, "alice", password("alice"));
+        const aliceId = await tab.textContent("[data-testid=identity-id]");
+        assert.match(aliceId, /^us-east-1:[0-9a-f-]{36}$/);
+        assert.match(await tab.textContent("[data-testid=countdown]"), /^\d+:\d\d$/);
+        assert.equal(await press(tab, "write-own-item"), "written");
+        const item = JSON.parse(await press(tab, "read-own-item"));
+        assert.equal(item.pk, aliceId);
+        assert.equal(item.note, "hello from alice");
+        assert.equal(await press(tab, "write-own-file"), "uploaded hello.txt");
+        assert.equal(await press(tab, "read-own-file"), "hello from alice");
+        for (const id of ["write-other-item", "read-other-item"]) assert.match(await press(tab, id), /^AccessDeniedException: /);
+        for (const id of ["write-other-file", "read-other-file"]) assert.match(await press(tab, id), /^AccessDenied: /);
+        const text = await tab.textContent("main");
+        assert.doesNotMatch(text, /Failed to fetch|NetworkError|Load failed|at .*\.js:\d+/, "no network-level error or stack trace on the page");
+        await tab.screenshot(inTarget(`demo-signed-in-${engine}.png`));
+        await dumpStorage(tab, storageDump);
+        await keepConsole();
 
-      await page.click("[data-testid=sign-out]");
-      await page.waitForSelector("[data-testid=sign-in]");
-      await signIn(page, "bob", password("bob"));
-      const bobId = await page.textContent("[data-testid=identity-id]");
-      assert.notEqual(bobId, aliceId);
-      const bobsItem = await press(page, "read-own-item");
-      assert.doesNotMatch(bobsItem, /hello from alice/, "bob reads his own partition, not alice's");
-      assert.notEqual(await press(page, "read-own-file"), "hello from alice");
-      await dumpStorage(page, storageDump);
-      assert.deepEqual(pageErrors, []);
+        await tab.click("[data-testid=sign-out]");
+        await tab.waitFor(() => document.querySelector("[data-testid=sign-in]"), null, 10_000, "signed out");
+        await signIn(tab, "bob", password("bob"));
+        const bobId = await tab.textContent("[data-testid=identity-id]");
+        assert.notEqual(bobId, aliceId);
+        const bobsItem = await press(tab, "read-own-item");
+        assert.doesNotMatch(bobsItem, /hello from alice/, "bob reads his own partition, not alice's");
+        assert.notEqual(await press(tab, "read-own-file"), "hello from alice");
+        await dumpStorage(tab, storageDump);
+        await keepConsole();
+        assert.deepEqual((await tab.probe()).errors, []);
+      });
     });
-  });
+  }
 }
 
 // ---- app: an app of tests/apps, built, does its job ---------------------------------------------

@@ -50,8 +50,8 @@ export default [
     languageOptions: { globals: { __APILESS_CONFIG__: "readonly" } },
   },
   {
-    // Node scripts that drive Chromium: the functions they hand to page.evaluate run in the page.
-    files: ["tools/checks.mjs", "tools/dynamodb-oracle.mjs", "bench/run.mjs"],
+    // Node scripts that drive browsers: the functions they hand to evaluate run in the page.
+    files: ["tools/checks.mjs", "tools/webdriver.mjs", "tools/dynamodb-oracle.mjs", "bench/run.mjs"],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 ];

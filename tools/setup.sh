@@ -4,7 +4,10 @@
 # On a ready machine this takes a second or two. Safe to run on every command.
 #
 #   rustup target wasm32-unknown-unknown       (rustup)
-#   chromium, chromium-driver                  (Debian packages; the only browser we may use)
+#   chromium, chromium-driver                  (Debian packages)
+#   firefox-esr, webkit2gtk-driver, xvfb       (Debian packages: Firefox, WebKitGTK's
+#                                              WebKitWebDriver and MiniBrowser, a display for it)
+#   geckodriver                                (cargo install: Firefox's WebDriver server)
 #   wasm-bindgen-cli == wasm-bindgen in Cargo.lock   (cargo install; must match exactly)
 #   tools/node_modules: binaryen (wasm-opt), playwright-core, typescript, fast-check and
 #                       @aws-sdk/util-dynamodb (the values oracle), eslint   (npm ci)
@@ -29,6 +32,19 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   say "installing Debian's chromium and chromium-driver"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# Firefox ESR, and WebKitGTK's WebDriver server (it brings MiniBrowser) with Xvfb for a display.
+if ! command -v firefox-esr >/dev/null || ! command -v WebKitWebDriver >/dev/null || ! command -v xvfb-run >/dev/null; then
+  say "installing Debian's firefox-esr, webkit2gtk-driver and xvfb"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr webkit2gtk-driver xvfb >/dev/null
+fi
+
+# geckodriver, Firefox's WebDriver server, from crates.io (Debian has no package of it).
+if ! command -v geckodriver >/dev/null; then
+  say "installing geckodriver (cargo install); this takes a few minutes once"
+  cargo install geckodriver --version 0.37.1 --locked
 fi
 
 # wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock.

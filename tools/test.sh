@@ -11,6 +11,8 @@
 # the backend and the fault proxy at its end, and ends with the timings, the figures and the
 # package's size.
 #
+#   APILESS_ENGINES      the browsers of the browser, smoke and demo-e2e steps (default
+#                        "chromium firefox webkit"; e.g. APILESS_ENGINES=firefox make browser)
 #   APILESS_TEST_PORT    port of the test backend (default 4567, so a running demo on 4566 is fine)
 #   APILESS_FAULT_PORT   port of the fault proxy (default: the backend's port + 1)
 #   APILESS_APPS         the apps of tests/apps that pack-app builds (default: all; tools/pack-test.sh)
@@ -36,6 +38,7 @@ declare -A needs=(
   [size]="package"
 )
 
+export APILESS_ENGINES=${APILESS_ENGINES:-chromium firefox webkit}
 port=${APILESS_TEST_PORT:-4567}
 fault_port=${APILESS_FAULT_PORT:-$((port + 1))}
 config=.apiless/test.json
@@ -92,15 +95,31 @@ step_backend() {
 step_backend-selftest() { $venv/python -m pytest backend/tests -q -p no:cacheprovider; }
 # The fault proxy sits between the fault tests (tests/faults.rs) and the backend.
 step_fault-proxy() { faults_start "http://127.0.0.1:$port" "$fault_port" target/faultproxy-test.log; }
+# The browser tests once per engine: wasm-bindgen-test-runner picks its WebDriver server from
+# CHROMEDRIVER, GECKODRIVER or SAFARIDRIVER (the first set wins, so only one is); WebKitGTK's
+# WebKitWebDriver speaks the protocol the runner's Safari mode sends, and starts MiniBrowser,
+# which needs a display: xvfb-run gives it one.
 step_browser() {
   # Every tests/*.rs that is compiled only for wasm32 is a browser test.
-  local tests=() f
+  local tests=() f engine t0 driver=() wrap=()
   for f in $(grep -l '^#!\[cfg(target_arch = "wasm32")\]' tests/*.rs); do
     tests+=(--test "$(basename "$f" .rs)")
   done
-  APILESS_TEST_ENDPOINT="http://127.0.0.1:$port" APILESS_FAULT_ENDPOINT="http://127.0.0.1:$fault_port" \
-    CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
-    cargo test --target wasm32-unknown-unknown "${tests[@]}" -- --nocapture
+  for engine in $APILESS_ENGINES; do
+    case $engine in
+      chromium) driver=(CHROMEDRIVER=/usr/bin/chromedriver) wrap=() ;;
+      firefox) driver=(GECKODRIVER="$(command -v geckodriver)") wrap=() ;;
+      webkit) driver=(SAFARIDRIVER="$(command -v WebKitWebDriver)") wrap=(xvfb-run -a) ;;
+      *) echo "APILESS_ENGINES: no engine '$engine' (chromium firefox webkit)" >&2; return 2 ;;
+    esac
+    echo "--- browser tests in $engine"
+    t0=$SECONDS
+    env -u CHROMEDRIVER -u GECKODRIVER -u SAFARIDRIVER "${driver[@]}" \
+      APILESS_TEST_ENDPOINT="http://127.0.0.1:$port" APILESS_FAULT_ENDPOINT="http://127.0.0.1:$fault_port" \
+      WASM_BINDGEN_TEST_TIMEOUT=180 \
+      "${wrap[@]}" cargo test --target wasm32-unknown-unknown "${tests[@]}" -- --nocapture
+    timings+=("$(printf '%-22s %4d s' "browser/$engine" $((SECONDS - t0)))")
+  done
   faults_summary
   faults_stop
 }
