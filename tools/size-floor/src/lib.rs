@@ -112,7 +112,7 @@ pub fn sign(
         method: method.into(),
         url: url.into(),
         headers: names.into_iter().zip(values).collect(),
-        body: Vec::new(),
+        body,
     };
     let scope = sigv4::Scope {
         service,
@@ -123,7 +123,7 @@ pub fn sign(
         &mut request,
         &credentials(key, secret, token),
         &scope,
-        sigv4::Payload::Bytes(&body),
+        &sigv4::PayloadHash::Compute,
     )
     .map_err(js_error)?;
     Ok(headers_json(&request.headers))
