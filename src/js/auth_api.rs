@@ -375,9 +375,9 @@ impl Client {
     /// @throws `InvalidInputError` (with `field`) for an empty or missing username or password,
     /// before a request is sent.
     /// @throws `NotAuthorizedException` for a wrong password (or an unknown user, when the pool
-    /// hides
-    /// which), `UserNotFoundException`, `UserNotConfirmedException` (confirm with `confirmSignUp`),
-    /// `PasswordResetRequiredException`, `TooManyRequestsException`: Cognito's own names.
+    /// hides which), `UserNotFoundException`, `UserNotConfirmedException` (confirm with
+    /// `confirmSignUp`), `PasswordResetRequiredException`, `TooManyRequestsException`: Cognito's
+    /// own names.
     /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
     /// answer that is not Cognito's.
     /// @example
@@ -655,8 +655,8 @@ impl Client {
     ///
     /// @throws `InvalidInputError` for an unknown option.
     /// @throws with `{ global: true }` only: GlobalSignOut's errors (`NotAuthorizedException` when
-    /// the
-    /// tokens were already revoked, `NetworkError`, ...); the session has ended here all the same.
+    /// the tokens were already revoked, `NetworkError`, ...); the session has ended here all the
+    /// same.
     /// @example
     /// ```ts
     /// await aws.auth.signOut();                 // this browser
@@ -736,8 +736,7 @@ impl Client {
     }
 
     /// The signed-in user's identity id in the identity pool: the partition key and S3 prefix of
-    /// their
-    /// data. Fetches credentials if there are none yet.
+    /// their data. Fetches credentials if there are none yet.
     ///
     /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` (`field:
     /// "identityPoolId"`) when the config has none, and the identity pool's own errors

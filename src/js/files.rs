@@ -128,8 +128,7 @@ impl Files {
     /// the body), `signal`. Resolves to `{ key, etag? }`.
     ///
     /// @throws `InvalidInputError` for an empty key, a body of another type, metadata S3 would
-    /// refuse
-    /// (names, values, over 2 KB) or a bad option.
+    /// refuse (names, values, over 2 KB) or a bad option.
     /// @throws `OutOfScopeError` for a key under another identity's prefix.
     /// @throws S3's own names: `AccessDenied` (IAM), `NoSuchBucket`, `SlowDown` (retryable, after
     /// the retries).
@@ -200,14 +199,12 @@ impl Files {
     }
 
     /// Downloads `key` (GetObject): `as` `"bytes"` (a Uint8Array, the default), `"text"`, `"json"`
-    /// or
-    /// `"blob"`; `range` (`"bytes=0-99"`); `signal`.
+    /// or `"blob"`; `range` (`"bytes=0-99"`); `signal`.
     ///
     /// @throws `NoSuchKey` when there is no such object; `InvalidRange`.
     /// @throws `OutOfScopeError` for a key under another identity's prefix.
     /// @throws `InvalidInputError` for a bad key or option; `ProtocolError` when `as: "json"` and
-    /// the
-    /// body is not JSON.
+    /// the body is not JSON.
     /// @throws S3's own names: `AccessDenied` (IAM), `NoSuchBucket`, `SlowDown` (retryable, after
     /// the retries).
     /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
@@ -467,8 +464,7 @@ impl Files {
     }
 
     /// A presigned URL for GET (default) or PUT on `key`, valid `expiresIn` seconds (default 900,
-    /// at
-    /// most 604800 and never past the credentials' own expiry); signed here, no request to S3.
+    /// at most 604800 and never past the credentials' own expiry); signed here, no request to S3.
     ///
     /// @throws `InvalidInputError` for a bad key, `method` or `expiresIn`, or a bad option.
     /// @throws `OutOfScopeError` for a key under another identity's prefix.

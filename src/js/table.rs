@@ -536,9 +536,8 @@ impl Table {
     /// Options: `sortKey` condition (`{ eq }`, `{ lt }`, `{ le }`, `{ gt }`, `{ ge }`,
     /// `{ between: [a, b] }`, `{ beginsWith }`), `filter`, `projection`, `names`, `values`, `index`
     /// (a name declared in `db(table, { indexes })`, or `{ name, partitionKey, sortKey? }`),
-    /// `limit`,
-    /// `reverse`, `consistentRead`, `pageToken` (from the previous page), `signal`. Resolves to
-    /// `{ items, count, pageToken? }`; a `pageToken` means there may be more.
+    /// `limit`, `reverse`, `consistentRead`, `pageToken` (from the previous page), `signal`.
+    /// Resolves to `{ items, count, pageToken? }`; a `pageToken` means there may be more.
     ///
     /// @throws `InvalidInputError` for a bad condition, an undeclared index name, a `limit` that is
     /// not a whole number from 1, a `pageToken` not from this query, or a bad option.
