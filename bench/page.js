@@ -1,12 +1,25 @@
 // The bench page's script (bench/run.mjs serves it on a blank page, before any stack loads): a
 // `bench` object that drives whichever stack the page loads, the stubbed network of the data
 // rows, and `timed`, which reports each call's in-page wall time.
-/* global stack, item, uploadBody, signers, signMany */
+/* global stack, item, uploadBody, signers, floor, signMany */
 const realFetch = window.fetch.bind(window);
 // A stack may take fetch once when it loads (apiless does): this forwarder, in place before any
 // stack loads, is what each of them takes, and stub() swaps what it forwards to.
 let fetchImpl = realFetch;
-window.fetch = (input, init) => fetchImpl(input, init);
+// Stack (c)'s Amplify Storage can only reach https://<bucket>.<customEndpoint> (see
+// stacks/amplify-storage.js): its *.localhost URLs go out as http://, the Host header unchanged.
+const localUrl = (url) => String(url).replace(/^https:[/][/]([^/?#]*[.]localhost(?::[0-9]+)?)(?=[/?#]|$)/, "http://$1");
+window.fetch = (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  const local = localUrl(url);
+  if (local === url) return fetchImpl(input, init);
+  return fetchImpl(input instanceof Request ? new Request(local, input) : local, init);
+};
+const RealXHR = window.XMLHttpRequest;
+const realOpen = RealXHR.prototype.open;
+RealXHR.prototype.open = function (method, url, ...rest) {
+  return realOpen.call(this, method, localUrl(url), ...rest);
+};
 let s3PutAt = null;
 let queryItemCount = 0;
 window.bench = {
@@ -67,6 +80,47 @@ window.bench = {
       }
       return realFetch(req);
     };
+    // Amplify Storage makes every S3 call with XMLHttpRequest (for its progress events): this
+    // stand-in answers them after the same new Request() that takes the body in: an S3 PUT as
+    // above, and the two POSTs of a multipart upload (stack (c) sends more than 5 MiB in 5 MiB
+    // parts, Amplify's default), and the HEAD that checks the object's size afterwards.
+    let partBytes = 0;
+    const multipart = (url) => {
+      const query = new URL(url).searchParams;
+      if (query.has("uploads")) {
+        partBytes = 0;
+        return "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>stub</UploadId></InitiateMultipartUploadResult>";
+      }
+      if (query.has("uploadId")) return '<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><ETag>"0-2"</ETag></CompleteMultipartUploadResult>';
+      throw new Error("the stub answers no S3 POST but a multipart upload's two: " + url);
+    };
+    window.XMLHttpRequest = class extends EventTarget {
+      constructor() {
+        super();
+        Object.assign(this, { readyState: 0, status: 0, responseType: "", response: "", responseText: "", upload: new EventTarget() });
+      }
+      get DONE() { return 4; }
+      open(method, url) { Object.assign(this, { method, url: localUrl(url), readyState: 1 }); }
+      setRequestHeader() {}
+      getAllResponseHeaders() { return this.status ? 'etag: "0"\r\n' + this.extraHeaders : ""; }
+      abort() {}
+      send(body) {
+        const at = performance.now();
+        new Request(this.url, { method: this.method, body });
+        let text = "";
+        this.extraHeaders = "";
+        if (this.method === "PUT") {
+          s3PutAt ??= at;
+          partBytes += body.size ?? body.byteLength;
+        } else if (this.method === "POST") text = multipart(this.url);
+        else if (this.method === "HEAD") this.extraHeaders = "content-length: " + partBytes + "\r\n";
+        else throw new Error("the stub answers S3 PUT, POST (multipart) and HEAD, not " + this.method + " " + this.url);
+        setTimeout(() => {
+          Object.assign(this, { readyState: 4, status: 200, response: text, responseText: text });
+          for (const e of ["readystatechange", "load", "loadend"]) this.dispatchEvent(new Event(e));
+        });
+      }
+    };
     window.item = (i) => ({ sk: "bench-" + i, n: i, text, flag: true, tags: ["a", "b", "c"] });
   },
   async putMany(n) {
@@ -99,6 +153,7 @@ window.bench = {
   // The signers alone (the signer page).
   async loadSigners() {
     window.signers = await import("/signers.js");
+    window.floor = await import("/stacks/floor.js");
     const sign = await import("/bench-pkg/sign_bench.js");
     await sign.default();
     window.signMany = sign.signMany;
@@ -106,6 +161,7 @@ window.bench = {
   signApiless: (n) => { if (signMany(n) !== n) throw new Error("signMany"); },
   signSmithy: (n) => signers.smithyMany(n),
   signAmplify: (n) => signers.amplifyMany(n),
+  digestFloor: (n) => floor.digestMany(n),
 };
 // Every call through here reports its own in-page wall time.
 window.timed = async (fn, args) => {

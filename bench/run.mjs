@@ -1,10 +1,13 @@
-// Side-by-side benchmarks of issue #6: apiless and two peer stacks, each doing the same whole
+// Side-by-side benchmarks (issues #6 and #18): apiless and three peer stacks, each doing the same whole
 // job (SRP sign-in, identity id + credentials, DynamoDB Put + Query, S3 Put + Get), in the same
 // headless Chromium (Debian's, through playwright-core), alternating the stacks' order round
-// after round; prints one table of medians with the ratio apiless/peer.
+// after round; prints one table of medians with the ratios apiless/best peer and apiless/floor.
 //
 //   (a) aws-amplify v6 (aws-amplify/auth) + AWS SDK v3 DynamoDB document client and S3 client
 //   (b) amazon-cognito-identity-js + @aws-sdk/credential-providers + the same v3 clients
+//   (c) aws-amplify v6 auth + aws-amplify/storage + the v3 DynamoDB document client (the peers'
+//       smallest configuration for the whole job)
+//   floor: bench/floor.js, no SDK, on the rows that have a physical floor
 //
 //   node bench/run.mjs --config .apiless/bench.json [--rounds N] [--write BENCHMARKS.md]
 //   node bench/run.mjs --config .apiless/test.json --smoke
@@ -46,12 +49,18 @@ const PIPELINE_CALLS = smoke ? 5 : 300;     // PutItem / Query calls per sample
 const SIGN_CALLS = smoke ? 5 : 1000;        // signatures per sample
 const UPLOAD_BYTES = (smoke ? 1 : 10) * 1024 * 1024;
 const QUERY_ITEMS = 10;                     // items in each stubbed Query answer
-const STACKS = ["apiless", "amplify", "cognito"];
+const STACKS = ["apiless", "amplify", "cognito", "amplify-storage"];
+const PEERS = STACKS.filter((s) => s !== "apiless");
 const LABEL = {
   apiless: "apiless",
   amplify: "(a) aws-amplify",
   cognito: "(b) cognito-identity-js",
+  "amplify-storage": "(c) aws-amplify auth + storage",
+  floor: "floor",
 };
+const SHORT = { amplify: "(a)", cognito: "(b)", "amplify-storage": "(c)" };
+// The floor (bench/floor.js) runs beside the stacks on the rows that have one.
+const WITH_FLOOR = [...STACKS, "floor"];
 
 const log = (...xs) => console.error("bench:", ...xs);
 const started = new Date();
@@ -118,6 +127,7 @@ async function bundle(entry) {
 log("bundling the stacks");
 const bundles = {};
 for (const s of STACKS) bundles[s] = await bundle(`stacks/${s}.js`);
+bundles.floor = await bundle("floor.js");
 const signersJs = await bundle("peers/signers.js");
 const pageJs = await readFile(path.join(here, "page.js"));
 const wasm = await readFile(path.join(root, "pkg", "apiless_bg.wasm"));
@@ -145,7 +155,7 @@ const js = (body) => ({ body, type: "text/javascript" });
 const server = await serve(
   async (url) => (url === "/" ? { body: page, type: "text/html" } : undefined),
   async (url) => {
-    const m = url.match(/^\/stacks\/(\w+)\.js$/);
+    const m = url.match(/^\/stacks\/([\w-]+)\.js$/);
     if (m && bundles[m[1]]) return js(bundles[m[1]]);
     if (url === "/stacks/apiless_bg.wasm") return { body: wasm, type: "application/wasm" };
     if (url === "/signers.js") return js(signersJs);
@@ -190,8 +200,8 @@ const call = (p, fn, ...args) => {
 };
 let doing = "setup";
 
-/** The stacks in this round's order: forwards on even rounds, backwards on odd ones. */
-const order = (round) => (round % 2 ? [...STACKS].reverse() : STACKS);
+/** The stacks (of `list`) in this round's order: forwards on even rounds, backwards on odd ones. */
+const order = (round, list = STACKS) => (round % 2 ? [...list].reverse() : list);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -248,6 +258,11 @@ try {
       if (p.errors.length) throw new Error(`${s}: page errors: ${p.errors.join("; ")}`);
       await p.context.close();
     }
+    // The floor's sign-in in a fresh page too (it has no whole job and no stored session).
+    const p = await open("floor");
+    await call(p, "load", "floor", config);
+    add("srpFirst", "floor", await measure(p, "signIn", user));
+    await p.context.close();
   }
   for (const key of ["rtFresh", "rtReload"]) {
     for (const s of STACKS) {
@@ -265,12 +280,12 @@ try {
   // 3. Warm pages, one per stack, signed in again and again: SRP client work per sign-in.
   log(`SRP sign-in, ${rounds} round(s)`);
   const pages = {};
-  for (const s of STACKS) {
+  for (const s of WITH_FLOOR) {
     pages[s] = await open(s);
     await call(pages[s], "load", s, config);
   }
   for (let round = 0; round < rounds; round++) {
-    for (const s of order(round)) {
+    for (const s of order(round, WITH_FLOOR)) {
       const p = pages[s];
       await call(p, "reset");
       add("srp", s, await measure(p, "signIn", user));
@@ -283,7 +298,7 @@ try {
 
   // 4. The data path with the network stubbed in the page (real credentials fetched first).
   log(`data path, ${rounds} round(s)`);
-  for (const s of STACKS) {
+  for (const s of WITH_FLOOR) {
     const p = pages[s];
     const pk = await call(p, "identityId");
     await call(p, "stub", pk, QUERY_ITEMS);
@@ -293,14 +308,14 @@ try {
   const signer = await open();
   await call(signer, "loadSigners");
   for (let round = 0; round < rounds; round++) {
-    for (const s of order(round)) {
+    for (const s of order(round, WITH_FLOOR)) {
       const p = pages[s];
       add("put", s, await measure(p, "putMany", PIPELINE_CALLS));
       add("query", s, await measure(p, "queryMany", PIPELINE_CALLS));
       const up = await measure(p, "upload");
       add("upload", s, { ...up, untilFetch: up.value });
     }
-    for (const which of round % 2 ? ["signAmplify", "signSmithy", "signApiless"] : ["signApiless", "signSmithy", "signAmplify"]) {
+    for (const which of order(round, ["signApiless", "signSmithy", "signAmplify", "digestFloor"])) {
       add("sign", which, await measure(signer, which, SIGN_CALLS));
     }
   }
@@ -326,10 +341,11 @@ const med = (key, stack, field) => median(samples[key][stack].map((x) => x[field
 const perSecond = (key, stack, n) => n / (med(key, stack, "wall") / 1000);
 const kb = (n) => (n / 1024).toFixed(1);
 
-// Each row: values per stack (numbers), how to print them, and whether lower is better.
+// Each row: values per stack (numbers), the floor where one exists, how to print them, and
+// whether lower is better.
 const rows = [];
-const row = (what, unit, values, { lower = true, fmt = (v) => v.toFixed(1), note = "" } = {}) =>
-  rows.push({ what, unit, values, lower, fmt, note });
+const row = (what, unit, values, { lower = true, fmt = (v) => v.toFixed(1), note = "", floor, floorNote = "" } = {}) =>
+  rows.push({ what, unit, values, lower, fmt, note, floor, floorNote });
 const each = (f) => Object.fromEntries(STACKS.map((s) => [s, f(s)]));
 
 for (const k of ["min", "gzip", "brotli"]) {
@@ -340,45 +356,65 @@ row("cold start, script start to ready, wall", "ms", each((s) => med("cold", s, 
   { note: "fresh context each time: fetch + parse/compile + eval/instantiate; Chromium compiles wasm functions lazily, on first call" });
 row("cold start, main-thread CPU", "ms", each((s) => med("cold", s, "cpu")),
   { note: "wasm compiles off the main thread" });
-row("SRP sign-in, main-thread CPU", "ms", each((s) => med("srp", s, "cpu")), { note: "warm page, A computed during the call" });
+const srpFloor = "plain BigInt SRP (256-bit a) + WebCrypto, the two calls, nothing stored";
+row("SRP sign-in, main-thread CPU", "ms", each((s) => med("srp", s, "cpu")),
+  { note: "warm page, A computed during the call", floor: med("srp", "floor", "cpu"), floorNote: srpFloor });
 row("SRP sign-in, first in a fresh page, main-thread CPU", "ms", each((s) => med("srpFirst", s, "cpu")),
-  { note: "cold code: for apiless also the lazy compile of the wasm functions it calls" });
-row("SRP sign-in, wall", "ms", each((s) => med("srp", s, "wall")), { note: "includes the backend's Python SRP verifier" });
-row("SigV4 signatures/s, 1 KB PutItem", "1/s",
-  { apiless: perSecond("sign", "signApiless", SIGN_CALLS), amplify: perSecond("sign", "signSmithy", SIGN_CALLS), cognito: perSecond("sign", "signSmithy", SIGN_CALLS) },
-  { lower: false, fmt: (v) => v.toFixed(0), note: "peers: @smithy/signature-v4, which both peers' v3 clients use" });
+  { note: "cold code: for apiless also the lazy compile of the wasm functions it calls", floor: med("srpFirst", "floor", "cpu"), floorNote: srpFloor });
+row("SRP sign-in, wall", "ms", each((s) => med("srp", s, "wall")),
+  { note: "includes the backend's Python SRP verifier", floor: med("srp", "floor", "wall"), floorNote: srpFloor });
+const signer = (s) => (s === "apiless" ? "signApiless" : "signSmithy");
+row("SigV4 signatures/s, 1 KB PutItem", "1/s", each((s) => perSecond("sign", signer(s), SIGN_CALLS)),
+  { lower: false, fmt: (v) => v.toFixed(0), note: "peers: @smithy/signature-v4, which every peer's v3 DynamoDB client uses",
+    floor: perSecond("sign", "digestFloor", SIGN_CALLS), floorNote: "WebCrypto SHA-256 of the 1 KB body, awaited one at a time" });
+const fetchFloor = "a bare fetch of a prebuilt body through the same stub, answer read as JSON";
 row("PutItem pipeline, network stubbed", "calls/s", each((s) => perSecond("put", s, PIPELINE_CALLS)),
-  { lower: false, fmt: (v) => v.toFixed(0), note: `${PIPELINE_CALLS} calls in a row, 1 KB item` });
+  { lower: false, fmt: (v) => v.toFixed(0), note: `${PIPELINE_CALLS} calls in a row, 1 KB item`,
+    floor: perSecond("put", "floor", PIPELINE_CALLS), floorNote: fetchFloor });
 row("Query pipeline, network stubbed", "calls/s", each((s) => perSecond("query", s, PIPELINE_CALLS)),
-  { lower: false, fmt: (v) => v.toFixed(0), note: `${PIPELINE_CALLS} calls in a row, ${QUERY_ITEMS} items of 1 KB back` });
+  { lower: false, fmt: (v) => v.toFixed(0), note: `${PIPELINE_CALLS} calls in a row, ${QUERY_ITEMS} items of 1 KB back`,
+    floor: perSecond("query", "floor", PIPELINE_CALLS), floorNote: fetchFloor });
 const mib = UPLOAD_BYTES / 1024 / 1024;
-row(`${mib} MiB PutObject, main-thread CPU of the call`, "ms", each((s) => med("upload", s, "cpu")),
-  { note: "network stubbed: nearly all of it before the bytes go out" });
-row(`${mib} MiB PutObject, wall until fetch()`, "ms", each((s) => med("upload", s, "untilFetch")),
-  { note: "hashing off the main thread counts here" });
+const digestFloor = `WebCrypto SHA-256 of the ${mib} MiB, then the fetch`;
+row(`${mib} MiB upload, main-thread CPU of the call`, "ms", each((s) => med("upload", s, "cpu")),
+  { note: `network stubbed: nearly all of it before the bytes go out${mib > 5 ? `; (c) sends ${Math.ceil(mib / 5)} parts of 5 MiB (multipart, Amplify's default above 5 MiB)` : ""}`,
+    floor: med("upload", "floor", "cpu"), floorNote: digestFloor });
+row(`${mib} MiB upload, wall until the first PUT is handed over`, "ms", each((s) => med("upload", s, "untilFetch")),
+  { note: "to fetch(), or XMLHttpRequest.send() for (c); hashing off the main thread counts here",
+    floor: med("upload", "floor", "untilFetch"), floorNote: digestFloor });
 const rt = (key) => each((s) => counts[key][s].calls);
 const pf = (key) => each((s) => counts[key][s].preflight);
-row("round trips, fresh sign-in to first Query result", "AWS calls", rt("rtFresh"), { fmt: (v) => String(v) });
+row("round trips, fresh sign-in to first Query result", "AWS calls", rt("rtFresh"),
+  { fmt: (v) => String(v), floor: 5, floorNote: "the protocol: InitiateAuth, RespondToAuthChallenge, GetId, GetCredentialsForIdentity, Query" });
 const artifact = "every service on one origin and path here, so Chromium's preflight cache entries overwrite each other: not what AWS (one host per service) gives";
 row("  + CORS preflights", "requests", pf("rtFresh"), { fmt: (v) => String(v), note: artifact });
-row("round trips, page reload (signed in) to first Query result", "AWS calls", rt("rtReload"), { fmt: (v) => String(v) });
+row("round trips, page reload (signed in) to first Query result", "AWS calls", rt("rtReload"),
+  { fmt: (v) => String(v), floor: 1, floorNote: "the protocol: the Query itself, with the identity id and unexpired credentials kept" });
 row("  + CORS preflights (cache kept across the reload)", "requests", pf("rtReload"), { fmt: (v) => String(v), note: "same caveat" });
 
-const peers = ["amplify", "cognito"];
-/** How apiless compares with one peer on a row: "wins", "ties" or "loses". */
-function outcome(r, peer) {
-  const [a, b] = [r.values.apiless, r.values[peer]];
-  if (a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b))) return "ties";
-  return (r.lower ? a < b : a > b) ? "wins" : "loses";
+const peers = PEERS;
+/** How apiless compares with one value on a row: "wins", "ties" or "loses". */
+function compare(r, other) {
+  const a = r.values.apiless;
+  if (a === other || Math.abs(a - other) <= 1e-9 * Math.max(Math.abs(a), Math.abs(other))) return "ties";
+  return (r.lower ? a < other : a > other) ? "wins" : "loses";
 }
-function ratioCell(r, peer) {
-  const ratio = r.values.apiless / r.values[peer];
-  const text = Number.isFinite(ratio) ? ratio.toFixed(ratio >= 10 ? 1 : 3) : "-";
-  return outcome(r, peer) === "loses" ? `${text} **loses**` : text;
-}
-const short = { amplify: "(a)", cognito: "(b)" };
+const outcome = (r, peer) => compare(r, r.values[peer]);
+/** The peer with the best value on a row. */
+const bestPeer = (r) => peers.reduce((best, p) => (compare({ ...r, values: { apiless: r.values[p] } }, r.values[best]) === "wins" ? p : best));
+const ratioText = (a, b) => {
+  const ratio = a / b;
+  return Number.isFinite(ratio) ? ratio.toFixed(ratio >= 10 ? 1 : 3) : "-";
+};
+const bestCell = (r) => {
+  const p = bestPeer(r);
+  const text = ratioText(r.values.apiless, r.values[p]);
+  return outcome(r, p) === "loses" ? `${text} **loses**` : text;
+};
+const floorCell = (r) => (r.floor === undefined ? "-" : r.fmt(r.floor));
+const floorRatio = (r) => (r.floor === undefined ? "-" : ratioText(r.values.apiless, r.floor));
 function verdict(r) {
-  const by = (o) => peers.filter((p) => outcome(r, p) === o).map((p) => short[p]).join(" and ");
+  const by = (o) => peers.filter((p) => outcome(r, p) === o).map((p) => SHORT[p]).join(", ");
   const parts = [];
   if (by("loses")) parts.push(`apiless loses to ${by("loses")}`);
   if (by("wins")) parts.push(`${parts.length ? "beats" : "apiless beats"} ${by("wins")}`);
@@ -386,18 +422,25 @@ function verdict(r) {
   return parts.join("; ");
 }
 const table = [
-  `| row | unit | apiless | ${LABEL.amplify} | apiless/(a) | ${LABEL.cognito} | apiless/(b) | verdict | how |`,
-  "|---|---|---:|---:|---:|---:|---:|---|---|",
-  ...rows.map((r) => `| ${r.what} | ${r.unit} | ${r.fmt(r.values.apiless)} | ${r.fmt(r.values.amplify)} | ${ratioCell(r, "amplify")} | ${r.fmt(r.values.cognito)} | ${ratioCell(r, "cognito")} | ${verdict(r)} | ${r.note} |`),
+  `| row | unit | apiless | ${peers.map((p) => LABEL[p]).join(" | ")} | best peer | apiless / best peer | floor | apiless / floor | verdict | how |`,
+  `|---|---|---:|${peers.map(() => "---:|").join("")}---|---:|---:|---:|---|---|`,
+  ...rows.map((r) => `| ${r.what} | ${r.unit} | ${r.fmt(r.values.apiless)} | ${peers.map((p) => r.fmt(r.values[p])).join(" | ")} | ${SHORT[bestPeer(r)]} | ${bestCell(r)} | ${floorCell(r)} | ${floorRatio(r)} | ${verdict(r)} | ${[r.note, r.floor === undefined ? "" : `floor: ${r.floorNote}`].filter(Boolean).join("; ")} |`),
 ].join("\n");
+// The README's shape: apiless against the best peer and against the floor, row by row.
+const summary = [
+  "| measure | unit | apiless | best peer | apiless / best peer | floor | apiless / floor |",
+  "|---|---|---:|---:|---:|---:|---:|",
+  ...rows.filter((r) => !r.what.startsWith(" ")).map((r) => `| ${r.what} | ${r.unit} | ${r.fmt(r.values.apiless)} | ${r.fmt(r.values[bestPeer(r)])} ${SHORT[bestPeer(r)]} | ${bestCell(r)} | ${floorCell(r)} | ${floorRatio(r)} |`),
+].join("\n");
+const cpuPerCall = (key) => WITH_FLOOR.map((s) => (med(key, s, "cpu") / PIPELINE_CALLS).toFixed(3)).join(" / ");
 const extra = [
   "| also measured | unit | value |",
   "|---|---|---:|",
   `| Amplify's own signRequest (its REST/Storage categories), 1 KB PutItem | signatures/s | ${perSecond("sign", "signAmplify", SIGN_CALLS).toFixed(0)} |`,
   `| apiless prepareSignIn (A, while the user types), main-thread CPU | ms | ${med("prepare", "apiless", "cpu").toFixed(1)} |`,
   `| apiless signIn after prepareSignIn, main-thread CPU | ms | ${med("srpPrepared", "apiless", "cpu").toFixed(1)} |`,
-  `| PutItem pipeline, main-thread CPU per call (apiless / (a) / (b)) | ms | ${STACKS.map((s) => (med("put", s, "cpu") / PIPELINE_CALLS).toFixed(3)).join(" / ")} |`,
-  `| Query pipeline, main-thread CPU per call (apiless / (a) / (b)) | ms | ${STACKS.map((s) => (med("query", s, "cpu") / PIPELINE_CALLS).toFixed(3)).join(" / ")} |`,
+  `| PutItem pipeline, main-thread CPU per call (apiless / (a) / (b) / (c) / floor) | ms | ${cpuPerCall("put")} |`,
+  `| Query pipeline, main-thread CPU per call (apiless / (a) / (b) / (c) / floor) | ms | ${cpuPerCall("query")} |`,
 ].join("\n");
 const OP_ORDER = ["InitiateAuth", "RespondToAuthChallenge", "GetId", "GetCredentialsForIdentity", "Query"];
 const opRank = (op) => { const i = OP_ORDER.indexOf(op.replace(/^.*\./, "")); return i < 0 ? OP_ORDER.length : i; };
@@ -409,15 +452,16 @@ const calls = [
 ].join("\n");
 const losses = rows.filter((r) => peers.some((p) => outcome(r, p) === "loses")).map((r) => `- ${r.what.trim()}: ${verdict(r)} (${STACKS.map((s) => `${LABEL[s]} ${r.fmt(r.values[s])} ${r.unit}`).join(", ")})`);
 
-console.log(`\n${smoke ? "SMOKE (1 round, few iterations; the figures mean nothing) - " : ""}apiless vs peers, ${rounds} round(s), medians, ratio apiless/peer (below 1 is better for sizes, times and counts; above 1 for rates)\n`);
+console.log(`\n${smoke ? "SMOKE (1 round, few iterations; the figures mean nothing) - " : ""}apiless vs peers and floors, ${rounds} round(s), medians, ratios apiless/best peer and apiless/floor (below 1 is better for sizes, times and counts; above 1 for rates)\n`);
 console.log(table);
+console.log(`\n${summary}`);
 console.log(`\n${extra}\n\nAWS calls counted at the local backend\n\n${calls}\n`);
 if (!smoke) console.log(losses.length ? `Where apiless loses:\n${losses.join("\n")}` : "apiless loses no row.");
 log(`measured in ${seconds.toFixed(0)} s`);
 
 if (smoke) {
-  // The harness itself: every row has a number for every stack.
-  const missing = rows.filter((r) => STACKS.some((s) => !Number.isFinite(r.values[s])));
+  // The harness itself: every row has a number for every stack, and for its floor if it has one.
+  const missing = rows.filter((r) => STACKS.some((s) => !Number.isFinite(r.values[s])) || (r.floor !== undefined && !Number.isFinite(r.floor)));
   if (missing.length) {
     console.error(`bench: smoke FAILED: no figure for ${missing.map((r) => r.what).join("; ")}`);
     process.exit(1);
@@ -436,7 +480,7 @@ function benchmarksMd() {
   const cpuModel = os.cpus()[0]?.model ?? "?";
   const lock = JSON.parse(require_(path.join(here, "package-lock.json")));
   const version = (name) => lock.packages?.[`node_modules/${name}`]?.version ?? "?";
-  const pkgs = ["aws-amplify", "@aws-amplify/auth", "@aws-amplify/core", "amazon-cognito-identity-js", "@aws-sdk/credential-providers",
+  const pkgs = ["aws-amplify", "@aws-amplify/auth", "@aws-amplify/core", "@aws-amplify/storage", "amazon-cognito-identity-js", "@aws-sdk/credential-providers",
     "@aws-sdk/credential-provider-cognito-identity", "@aws-sdk/nested-clients", "@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb", "@aws-sdk/client-s3",
     "@smithy/signature-v4", "@aws-crypto/sha256-browser", "esbuild", "playwright-core"];
   const apilessVersion = JSON.parse(require_(path.join(root, "pkg", "package.json"))).version;
@@ -445,8 +489,8 @@ function benchmarksMd() {
   const command = process.env.APILESS_BENCH_COMMAND || `node bench/run.mjs ${argv.join(" ")}`;
   return `# Benchmarks
 
-apiless against the two stacks frontend developers use today for the same job, side by side in
-one headless Chromium. Written by \`bench/run.mjs\` at the end of a run; do not edit by hand
+apiless against the three stacks frontend developers use today for the same job, and against
+the floor of each row that has one, side by side in one headless Chromium. Written by \`bench/run.mjs\` at the end of a run; do not edit by hand
 (the README summarises it).
 
 - **Command:** \`${command}\` (harness: \`node bench/run.mjs ${argv.join(" ")}\`)
@@ -470,11 +514,26 @@ DynamoDB Put + Query, S3 Put + Get, against the local backend (ministack + apile
 - **(b) cognito-identity-js**: \`bench/stacks/cognito.js\`, \`CognitoUser.authenticateUser\`,
   \`fromCognitoIdentityPool\` from \`@aws-sdk/credential-providers\` (as its docs show it, one
   provider for both clients), the same v3 clients.
+- **(c) aws-amplify auth + storage**: \`bench/stacks/amplify-storage.js\`, the peers' smallest
+  configuration for the whole job: \`aws-amplify/auth\` as (a), \`aws-amplify/storage\`
+  \`uploadData\` + \`downloadData\` (Amplify's own S3 client) and the v3 DynamoDB document client.
+  Amplify Storage cannot reach an http endpoint by path (its testing switch fails its own check),
+  so it is given \`customEndpoint: "s3.localhost:<port>"\` and reaches the backend
+  virtual-hosted (\`<bucket>.s3.localhost\`); the bench page rewrites \`https://\` to
+  \`http://\` for \`*.localhost\` URLs (the signed Host header unchanged).
+- **floor**: \`bench/floor.js\`, no SDK: only what the row cannot skip (see the rows below).
 
 ## Results
 
 ${rounds} rounds; in every round the stacks run one after the other, the order reversed every
-other round. Medians. Ratio = apiless / peer; **loses** marks a row where apiless is worse.
+other round. Medians. Ratios = apiless / the best peer on the row, and apiless / the floor;
+**loses** marks a row where apiless is worse than a peer. Under 1 is better for sizes, times and
+counts, over 1 for rates. A floor that apiless beats (a ratio better than 1) is a floor built
+from what the platform offers plain JS (BigInt, async WebCrypto), not a law of physics.
+
+${summary}
+
+Every stack and the floor:
 
 ${table}
 
@@ -504,23 +563,38 @@ ${losses.length ? `### Where apiless loses\n\n${losses.join("\n")}` : "apiless l
 - **SRP sign-in**: one page per stack, signed in again every round (Amplify signed out first,
   unmeasured). Main-thread CPU (TaskDuration) and wall of \`signIn\` alone: InitiateAuth, the
   client's SRP maths, RespondToAuthChallenge, tokens stored. Wall includes the backend's own
-  SRP verification in Python, so CPU is the row that compares client work.
+  SRP verification in Python, so CPU is the row that compares client work. Floor: the same two
+  calls made by \`bench/floor.js\` with the SRP maths in plain \`BigInt\` (square and multiply,
+  a 256-bit \`a\` as apiless uses; the peers use 1,024 bits), hashes, HKDF and HMAC from
+  WebCrypto, and nothing stored; its own page, in the same rounds (and a fresh page per round
+  for the "first in a fresh page" row).
 - **SigV4 signatures/s**: ${SIGN_CALLS} signatures of the same 1 KB DynamoDB PutItem in a row:
   apiless's signer compiled alone (\`examples/sign_bench.rs\`, aws-sigv4 in wasm) against
   \`@smithy/signature-v4\` with \`@aws-crypto/sha256-browser\` (WebCrypto), the signer of both
-  peers' v3 clients; Amplify's own \`signRequest\` is listed apart.
+  peers' v3 clients; Amplify's own \`signRequest\` is listed apart. Floor: WebCrypto's SHA-256
+  of the same 1 KB body, awaited ${SIGN_CALLS} times in a row (each signature hashes its payload
+  at least once; WebCrypto's per-call promise and thread hop cost more than the hashing).
 - **PutItem / Query pipeline**: ${PIPELINE_CALLS} calls in a row after a real sign-in and
   credentials, with \`fetch\` replaced in the page so DynamoDB answers at once (\`{}\` for PutItem,
   ${QUERY_ITEMS} items of about 1 KB for Query): marshal, sign, build the request, parse and
-  unmarshal the answer. Calls/s from the in-page wall time.
-- **${mib} MiB PutObject**: a ${mib} MiB \`Uint8Array\`, network stubbed the same way; main-thread
-  CPU of the whole call, and the in-page wall time from the call until the stack hands the
-  request to \`fetch()\`.
+  unmarshal the answer. Calls/s from the in-page wall time. Floor: \`fetch\` of a body
+  serialised once, through the same stub, and the answer read with \`json()\`: no marshalling,
+  signing or unmarshalling.
+- **${mib} MiB upload**: a ${mib} MiB \`Uint8Array\`, network stubbed the same way (for (c),
+  whose Amplify Storage sends object bytes with \`XMLHttpRequest\`, a stand-in
+  \`XMLHttpRequest\` answers S3 PUTs after the same \`new Request()\`, and the stub answers
+  CreateMultipartUpload and CompleteMultipartUpload: Amplify uploads more than 5 MiB in 5 MiB
+  parts); main-thread CPU of the whole call, and the in-page wall time from the call until the
+  stack hands the first PUT over. Floor: WebCrypto's SHA-256 of the ${mib} MiB (a signed
+  payload needs it), then the \`fetch\`.
 - **Round trips**: in a fresh context, the backend's counters are reset after the stack is
   ready, then sign-in and the first DynamoDB Query; the counts are read when its result is in.
   Then the page is reloaded (same context: localStorage and Chromium's preflight cache kept),
   counters reset, stack ready, stored session restored, first Query. CORS preflights are
   counted apart; the local backend serves every service on one origin and path, so a real
-  deployment (one host per service) sends more preflights for every stack.
+  deployment (one host per service) sends more preflights for every stack. Floors: what the
+  protocol needs, not measured: five calls for a fresh sign-in (InitiateAuth,
+  RespondToAuthChallenge, GetId, GetCredentialsForIdentity, Query) and one for a reload (the
+  Query, with the identity id and unexpired credentials kept in the page's storage).
 `;
 }

@@ -38,10 +38,10 @@ export default [
     },
   },
   {
-    // What runs in the page: the package, the wasm's host snippet, the demo, the bench stacks.
+    // What runs in the page: the package, the wasm's host snippet, the demo, the bench stacks and floor.
 
-    files: ["pkg-template/**/*.js", "src/host.js", "www/src/**/*.jsx", "bench/stacks/*.js", "bench/peers/*.js", "bench/page.js",
-      "tests/apps/*/src/**", "tests/apps/next/app/**", "tests/apps/plain/*.js"],
+    files: ["pkg-template/**/*.js", "src/host.js", "www/src/**/*.jsx", "bench/stacks/*.js", "bench/peers/*.js",
+      "bench/floor.js", "bench/payload.js", "bench/page.js", "tests/apps/*/src/**", "tests/apps/next/app/**", "tests/apps/plain/*.js"],
     languageOptions: { globals: globals.browser },
   },
   {

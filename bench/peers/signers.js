@@ -4,15 +4,12 @@
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256 } from "@aws-crypto/sha256-browser";
 import { signRequest } from "@aws-amplify/core/internals/aws-client-utils";
+import { body } from "../payload.js";
 
 const credentials = {
   accessKeyId: "ASIAEXAMPLEEXAMPLE12", secretAccessKey: "x".repeat(40), sessionToken: "IQoJb3JpZ2luX2Vj".repeat(50),
 };
 const host = "dynamodb.us-east-1.amazonaws.com";
-const body = JSON.stringify({
-  TableName: "t",
-  Item: { pk: { S: "us-east-1:00000000-0000-0000-0000-000000000000" }, sk: { S: "x" }, text: { S: "x".repeat(900) } },
-});
 const headers = { host, "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.PutItem" };
 const smithy = new SignatureV4({ service: "dynamodb", region: "us-east-1", credentials, sha256: Sha256 });
 
