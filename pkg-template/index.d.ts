@@ -15,7 +15,7 @@ export type {
   ChangePasswordInput, CodeDelivery, CodeInput, ConfirmForgotPasswordInput, ConfirmSignInInput,
   ConfirmSignUpInput, DeleteOptions, ExpressionOptions, FilesOptions, GetObjectOptions, GetOptions,
   IndexKeys, Item, ItemInput, ListOptions, NextStep, ObjectHead, ObjectList, PresignOptions,
-  PutObjectOptions, PutObjectResult, QueryOptions, QueryPage, SessionEvent, SessionOptions,
+  PrepareSignInInput, PutObjectOptions, PutObjectResult, QueryOptions, QueryPage, SessionEvent, SessionOptions,
   SignInInput, SignInResult, SignOutInput, SignUpInput, SignUpResult, SortKeyCondition, StringMap,
   TableOptions, TotpSetup, UpdateOptions, User, UsernameInput, ValidatedConfig, WriteOptions,
 } from "./apiless.js";

@@ -20,7 +20,7 @@ export async function createClient(config) {
   const client = createWasmClient(config);
   return {
     auth: {
-      prepareSignIn: () => client.prepareSignIn(),
+      prepareSignIn: (input) => client.prepareSignIn(input),
       signIn: (input) => client.signIn(input),
       confirmSignIn: (input) => client.confirmSignIn(input),
       setUpTotp: () => client.setUpTotp(),

@@ -436,8 +436,8 @@ async fn await_promise(p: js_sys::Promise) -> std::result::Result<JsValue, JsVal
     JsFuture::from(p).await
 }
 
-#[wasm_bindgen_test]
-async fn the_js_client_signs_in_with_plain_objects_and_rejects_with_real_errors() {
+/// A JS client on the backend's config, its session in memory.
+async fn memory_js_client() -> apiless::js::Client {
     let c = backend_config().await;
     let config = js_sys::JSON::parse(
         &serde_json::json!({
@@ -447,8 +447,13 @@ async fn the_js_client_signs_in_with_plain_objects_and_rejects_with_real_errors(
         .to_string(),
     )
     .unwrap();
-    let client = apiless::js::create_client(config).unwrap();
-    client.prepare_sign_in().unwrap();
+    apiless::js::create_client(config).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_js_client_signs_in_with_plain_objects_and_rejects_with_real_errors() {
+    let client = memory_js_client().await;
+    client.prepare_sign_in(JsValue::UNDEFINED).unwrap();
 
     let input = js_sys::JSON::parse(
         &serde_json::json!({"username": "bob", "password": password_of("bob").await}).to_string(),
@@ -509,4 +514,55 @@ async fn the_js_client_signs_in_with_plain_objects_and_rejects_with_real_errors(
         .await
         .unwrap();
     assert!(client.current_user().unwrap().is_null());
+}
+
+#[wasm_bindgen_test]
+async fn an_early_start_on_the_username_leaves_one_round_trip_for_the_submit() {
+    let client = memory_js_client().await;
+    let before = cognito_calls("InitiateAuth").await;
+    let username = js_sys::JSON::parse(r#"{"username":"bob"}"#).unwrap();
+    client.prepare_sign_in(username.clone()).unwrap();
+    // The early InitiateAuth goes out on its own, while the user would type the password.
+    let mut polls = 0;
+    while cognito_calls("InitiateAuth").await == before {
+        polls += 1;
+        assert!(
+            polls < 200,
+            "the early InitiateAuth never reached the backend"
+        );
+    }
+    client.prepare_sign_in(username).unwrap();
+    let initiated = cognito_calls("InitiateAuth").await;
+    assert_eq!(
+        initiated,
+        before + 1,
+        "preparing the same username again sends nothing"
+    );
+    let answered = cognito_calls("RespondToAuthChallenge").await;
+
+    let input = js_sys::JSON::parse(
+        &serde_json::json!({"username": "bob", "password": password_of("bob").await}).to_string(),
+    )
+    .unwrap();
+    let result = await_promise(client.sign_in(input)).await.unwrap();
+    assert_eq!(
+        get(&result, "signedIn").as_bool(),
+        Some(true),
+        "the backend took the early challenge's proof"
+    );
+    assert_eq!(
+        cognito_calls("InitiateAuth").await,
+        initiated,
+        "the submit sent no InitiateAuth"
+    );
+    assert_eq!(cognito_calls("RespondToAuthChallenge").await, answered + 1);
+
+    // A bad input is refused at once, and nothing is sent.
+    let typo = js_sys::JSON::parse(r#"{"user":"bob"}"#).unwrap();
+    let err = client.prepare_sign_in(typo).unwrap_err();
+    assert_eq!(
+        String::from(err.unchecked_ref::<js_sys::Error>().name()),
+        "InvalidInputError"
+    );
+    assert_eq!(cognito_calls("InitiateAuth").await, initiated);
 }

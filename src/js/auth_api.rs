@@ -47,6 +47,8 @@ export type SignInResult =
 
 /** The input of `signIn`. */
 export interface SignInInput { username: string; password: string }
+/** The input of `prepareSignIn`: with a username, `InitiateAuth` starts for it at once. */
+export interface PrepareSignInInput { username?: string }
 
 /** The input of `confirmSignIn`: the field that answers the step (`nextStep.name`). */
 export interface ConfirmSignInInput {
@@ -216,6 +218,21 @@ impl FromInput for SignInInput {
 }
 
 #[derive(Default)]
+pub(super) struct PrepareSignInInput {
+    pub(super) username: Option<String>,
+}
+
+impl FromInput for PrepareSignInInput {
+    const FIELDS: &'static [&'static str] = &["username"];
+
+    fn read(f: &mut InputReader) -> Self {
+        PrepareSignInInput {
+            username: f.string("username"),
+        }
+    }
+}
+
+#[derive(Default)]
 pub(super) struct ConfirmSignInInput {
     pub(super) code: Option<String>,
     pub(super) new_password: Option<String>,
@@ -354,16 +371,32 @@ impl FromInput for SignOutInput {
 #[wasm_bindgen(js_class = Client)]
 impl Client {
     /// Computes the SRP public value now (a few ms), so that `signIn` waits only on the network.
-    /// Call it when the sign-in form appears; optional.
+    /// Call it when the sign-in form appears; optional. Given the `username` (when its field
+    /// loses focus, say), it also starts Cognito's `InitiateAuth` for it, so that submitting
+    /// the password waits for one round trip instead of two. `signIn` with another username, or
+    /// more than 2.5 minutes later, starts again on its own; an early call that failed is made
+    /// again by `signIn`, whose error then says what went wrong. Calling it again for the same
+    /// username sends nothing.
     ///
-    /// @throws never in practice: an `InternalError` only if the browser gives no random bytes.
+    /// @throws `InvalidInputError` for an input that is not `{ username?: string }`; an
+    /// `InternalError` only if the browser gives no random bytes. Never for the network: that
+    /// waits for `signIn`.
     /// @example
     /// ```ts
     /// aws.auth.prepareSignIn(); // when the form shows; signIn then starts at once
+    /// const field = document.querySelector<HTMLInputElement>("#username")!;
+    /// field.addEventListener("blur", () => aws.auth.prepareSignIn({ username: field.value }));
     /// ```
     #[wasm_bindgen(js_name = prepareSignIn)]
-    pub fn prepare_sign_in(&self) -> Result<(), JsValue> {
-        Ok(self.session.prepare_sign_in()?)
+    pub fn prepare_sign_in(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "PrepareSignInInput")] input: JsValue,
+    ) -> Result<(), JsValue> {
+        let input: PrepareSignInInput = optional("prepareSignIn", &input)?;
+        if let Some(early) = self.session.prepare_sign_in(input.username.as_deref())? {
+            spawn_local(early);
+        }
+        Ok(())
     }
 
     /// Signs in with SRP; the password never leaves the page.

@@ -43,10 +43,12 @@ function SignIn({ aws }) {
   const [step, setStep] = useState(null);
   const [message, setMessage] = useState(null);
   const [busy, setBusy] = useState(false);
-  const field = (name, type = "text") => (
+  const field = (name, type = "text", more = {}) => (
     <input name={name} type={type} placeholder={name} value={form[name]} autoComplete="off"
-      onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
+      onChange={(e) => setForm({ ...form, [name]: e.target.value })} {...more} />
   );
+  // Once the username is known, InitiateAuth starts: the submit then waits for one round trip.
+  const early = { onBlur: (e) => aws.auth.prepareSignIn({ username: e.target.value }) };
 
   useEffect(() => {
     aws.auth.prepareSignIn();
@@ -105,7 +107,7 @@ function SignIn({ aws }) {
       ) : mode === "signIn" ? (
         <>
           <h2>Sign in</h2>
-          {field("username")} {field("password", "password")}
+          {field("username", "text", early)} {field("password", "password")}
           <button data-testid="sign-in" disabled={busy} onClick={signIn}>Sign in</button>
           <p className="muted">
             <a href="#" onClick={() => setMode("signUp")}>Sign up</a> · <a href="#" onClick={forgot}>Forgot password</a>

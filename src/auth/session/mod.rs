@@ -33,6 +33,8 @@ mod refresh;
 mod sign_in;
 mod totp;
 
+pub use sign_in::EARLY_START_MAX_AGE_MS;
+
 /// Tokens are refreshed when they have less than this left, on the corrected clock.
 pub const TOKEN_REFRESH_MARGIN_MS: i64 = 60_000;
 /// Credentials are renewed when they have less than this left, on the corrected clock.
@@ -186,7 +188,7 @@ pub struct Session<T> {
     now: Now,
     random: Random,
     state: RefCell<State>,
-    prepared: RefCell<Option<Ephemeral>>,
+    prepared: RefCell<Option<sign_in::Prepared>>,
     refreshing: Rc<OneAtATime<Tokens>>,
     aws: Rc<SingleFlight<AwsIdentity>>,
     generation: Cell<u64>,

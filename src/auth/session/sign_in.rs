@@ -3,15 +3,105 @@
 
 use super::*;
 
+/// An early start is used only this young (server time): Cognito keeps the `SECRET_BLOCK` of a
+/// `USER_SRP_AUTH` challenge for the app client's `AuthSessionValidity`, 3 minutes at the least,
+/// and the answer must reach it before then. An expired block fails as a wrong password does
+/// (`NotAuthorizedException`), so it is never tried and retried: that would count a wrong
+/// password twice towards the account's lockout.
+pub const EARLY_START_MAX_AGE_MS: f64 = 150_000.0;
+
+/// What `prepare_sign_in` made before the form was submitted.
+pub(super) enum Prepared {
+    /// `A` computed; nothing sent.
+    Ephemeral(Ephemeral),
+    /// `A` computed and `InitiateAuth` started for `username`.
+    Started(EarlyStart),
+}
+
+pub(super) struct EarlyStart {
+    username: String,
+    eph: Ephemeral,
+    started_at_ms: f64,
+    /// Which early start this is: its call writes its answer only into its own.
+    token: Rc<()>,
+    /// `InitiateAuth`'s answer, once it came.
+    answer: Option<Result<Challenge>>,
+}
+
 impl<T: Transport + 'static> Session<T> {
     /// Computes the SRP public value ahead of time, so that signing in waits only on the
-    /// network and the password claim. Optional: `sign_in` prepares one itself when needed.
-    pub fn prepare_sign_in(&self) -> Result<()> {
-        if self.prepared.borrow().is_none() {
-            let eph = self.new_ephemeral()?;
-            *self.prepared.borrow_mut() = Some(eph);
+    /// network and the password claim; with a `username`, also starts `InitiateAuth` for it, so
+    /// that submitting the password waits only for `RespondToAuthChallenge`. Optional: `sign_in`
+    /// does what was not done ahead.
+    ///
+    /// Returns the early `InitiateAuth` when one starts: drive it (spawn it) so that it goes out
+    /// now and its answer waits here for `sign_in`. It starts again only for another username
+    /// or when the one started is older than [`EARLY_START_MAX_AGE_MS`]. A `sign_in` that comes
+    /// before the answer does not wait for it: it starts again (the early call was at most one
+    /// round trip ahead).
+    pub fn prepare_sign_in(
+        self: &Rc<Self>,
+        username: Option<&str>,
+    ) -> Result<Option<impl Future<Output = ()> + 'static>> {
+        let username = username.map(str::trim).filter(|u| !u.is_empty());
+        let prepared = self.prepared.borrow_mut().take();
+        let eph = match (prepared, username) {
+            (Some(Prepared::Started(s)), Some(u)) if s.username == u && self.is_young(&s) => {
+                *self.prepared.borrow_mut() = Some(Prepared::Started(s));
+                return Ok(None);
+            }
+            // An early start for someone else keeps its place until one for this name starts.
+            (Some(started @ Prepared::Started(_)), None) => {
+                *self.prepared.borrow_mut() = Some(started);
+                return Ok(None);
+            }
+            (Some(Prepared::Ephemeral(e)), _) => e,
+            // Its `a` went out with `A`: never used again.
+            (Some(Prepared::Started(_)), Some(_)) | (None, _) => self.new_ephemeral()?,
+        };
+        let Some(username) = username else {
+            *self.prepared.borrow_mut() = Some(Prepared::Ephemeral(eph));
+            return Ok(None);
+        };
+        // The call holds the session weakly until it runs, so a session dropped with an
+        // unstarted early call in it is freed.
+        let weak = Rc::downgrade(self);
+        let token = Rc::new(());
+        let call = (username.to_owned(), eph.srp_a_hex(), token.clone());
+        *self.prepared.borrow_mut() = Some(Prepared::Started(EarlyStart {
+            username: username.to_owned(),
+            eph,
+            started_at_ms: self.server_now_ms(),
+            token,
+            answer: None,
+        }));
+        Ok(Some(async move {
+            let Some(this) = weak.upgrade() else { return };
+            let (user, srp_a, token) = call;
+            let answer = this.initiate(&user, &srp_a).await;
+            if let Some(Prepared::Started(s)) = this.prepared.borrow_mut().as_mut() {
+                if Rc::ptr_eq(&s.token, &token) {
+                    s.answer = Some(answer);
+                }
+            };
+        }))
+    }
+
+    /// `InitiateAuth` (USER_SRP_AUTH) for `username` with `A`: the one call both the early
+    /// start and `sign_in` make.
+    async fn initiate(&self, username: &str, srp_a_hex: &str) -> Result<Challenge> {
+        let (transport, endpoint) = self.pool();
+        UserPool {
+            transport: &transport,
+            endpoint: &endpoint,
+            client_id: &self.config.user_pool_client_id,
         }
-        Ok(())
+        .initiate_srp_auth(username, srp_a_hex)
+        .await
+    }
+
+    fn is_young(&self, early: &EarlyStart) -> bool {
+        self.server_now_ms() - early.started_at_ms < EARLY_START_MAX_AGE_MS
     }
 
     fn new_ephemeral(&self) -> Result<Ephemeral> {
@@ -20,8 +110,28 @@ impl<T: Transport + 'static> Session<T> {
         Ephemeral::new(a.as_slice())
     }
 
-    /// Signs in with SRP: `InitiateAuth` (USER_SRP_AUTH), then the `PASSWORD_VERIFIER`
-    /// answer. Resolves signed in, or with the next step to answer.
+    /// The early start for `username`, if one is young enough and its `InitiateAuth` answered
+    /// with a challenge; else the prepared `A`, if any. Takes what was prepared either way: each
+    /// `a` is used once.
+    fn take_prepared(&self, username: &str) -> (Option<(Ephemeral, Challenge)>, Option<Ephemeral>) {
+        let prepared = self.prepared.borrow_mut().take();
+        match prepared {
+            Some(Prepared::Started(s)) if s.username == username && self.is_young(&s) => {
+                match s.answer {
+                    Some(Ok(challenge)) => (Some((s.eph, challenge)), None),
+                    // Whatever failed early (the network, a name not yet signed up) is asked
+                    // again now, and answers for itself; so is a call still on its way.
+                    Some(Err(_)) | None => (None, None),
+                }
+            }
+            Some(Prepared::Ephemeral(e)) => (None, Some(e)),
+            Some(Prepared::Started(_)) | None => (None, None),
+        }
+    }
+
+    /// Signs in with SRP: `InitiateAuth` (USER_SRP_AUTH), or the one `prepare_sign_in` started
+    /// for this username, then the `PASSWORD_VERIFIER` answer. Resolves signed in, or with the
+    /// next step to answer.
     pub fn sign_in(
         self: &Rc<Self>,
         username: &str,
@@ -36,19 +146,23 @@ impl<T: Transport + 'static> Session<T> {
             if password.is_empty() {
                 return Err(Error::invalid_input("password", "password is empty"));
             }
-            // Each `a` is used once: take the prepared one, or make one now.
-            let prepared = this.prepared.borrow_mut().take();
-            let eph = match prepared {
-                Some(e) => e,
-                None => this.new_ephemeral()?,
-            };
             let (transport, endpoint) = this.pool();
             let pool = UserPool {
                 transport: &transport,
                 endpoint: &endpoint,
                 client_id: &this.config.user_pool_client_id,
             };
-            let challenge = pool.initiate_srp_auth(&username, &eph.srp_a_hex()).await?;
+            let (eph, challenge) = match this.take_prepared(&username) {
+                (Some(early), _) => early,
+                (None, prepared) => {
+                    let eph = match prepared {
+                        Some(e) => e,
+                        None => this.new_ephemeral()?,
+                    };
+                    let challenge = this.initiate(&username, &eph.srp_a_hex()).await?;
+                    (eph, challenge)
+                }
+            };
             if challenge.name != "PASSWORD_VERIFIER" {
                 return this.handle_answer(AuthResult::Challenge(challenge), &username);
             }
