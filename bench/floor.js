@@ -4,7 +4,8 @@
 //
 // - signIn: Cognito's SRP done with plain BigInt and WebCrypto, the two round trips and nothing
 //   else (no token storage, no session, no retries). `a` has 256 bits, RFC 5054's minimum and
-//   what apiless uses (the peers use 1,024).
+//   what apiless uses (the peers use 1,024). `prepare(username)` sends InitiateAuth early, so
+//   that the submit waits for RespondToAuthChallenge alone.
 // - put / query: a bare fetch of a body built once, through the page's stub, and the answer read
 //   as JSON: no marshalling, no signing, no unmarshalling.
 // - upload: WebCrypto's SHA-256 of the bytes (what a signed payload needs), then the fetch.
@@ -86,12 +87,20 @@ function timestamp(d) {
   return `${day} ${month} ${d.getUTCDate()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
-export async function signIn({ username, password }) {
+/** InitiateAuth with a fresh `a`: resolves to `a`, `A` and the challenge's parameters. */
+async function initiate(username) {
   const a = BigInt(`0x${toHex(crypto.getRandomValues(new Uint8Array(32)))}`);
   const A = modPow(g, a, N);
   const { ChallengeParameters: p } = await cognito("InitiateAuth", {
     AuthFlow: "USER_SRP_AUTH", ClientId: config.userPoolClientId, AuthParameters: { USERNAME: username, SRP_A: A.toString(16) },
   });
+  return { a, A, p };
+}
+
+export async function signIn({ username, password }) {
+  const started = early?.username === username ? early.started : initiate(username);
+  early = undefined;
+  const { a, A, p } = await started;
   const B = BigInt(`0x${p.SRP_B}`);
   const salt = BigInt(`0x${p.SALT}`);
   const user = p.USER_ID_FOR_SRP;
@@ -116,7 +125,13 @@ export async function signIn({ username, password }) {
   if (!answer.AuthenticationResult?.IdToken) throw new Error(`floor: no tokens: ${JSON.stringify(answer)}`);
 }
 
-export function prepare() {}
+let early;
+
+/** With the username, InitiateAuth starts now (as apiless's prepareSignIn can). */
+export function prepare(username) {
+  if (username !== undefined) early = { username, started: initiate(username) };
+}
+
 export async function reset() {}
 
 // ---------------------------------------------------------------------------------------------

@@ -33,7 +33,9 @@ window.bench = {
     window.config = config;
     return performance.now() - t0;
   },
-  prepare: () => stack.prepare(),
+  prepare: (username) => stack.prepare(username),
+  // The user typing the password after the username field lost focus.
+  pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   signIn: (user) => stack.signIn(user),
   reset: () => stack.reset(),
   restore: () => stack.restore(),

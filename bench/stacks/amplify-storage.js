@@ -34,6 +34,7 @@ export async function ready(c) {
   ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: c.region, endpoint: c.endpoint, credentials }));
 }
 
+/** Nothing can start before the submit: the peers have no early start. */
 export function prepare() {}
 
 export async function signIn({ username, password }) {

@@ -26,6 +26,7 @@ export async function ready(c) {
   s3 = new S3Client({ region: c.region, endpoint: c.endpoint, credentials, forcePathStyle: true });
 }
 
+/** Nothing can start before the submit: the peers have no early start. */
 export function prepare() {}
 
 export async function signIn({ username, password }) {

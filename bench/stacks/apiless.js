@@ -15,9 +15,9 @@ export async function ready(c) {
   files = aws.files(c.bucket);
 }
 
-/** Optional work before the form is submitted (SRP's A). */
-export function prepare() {
-  aws.auth.prepareSignIn();
+/** Optional work before the form is submitted: SRP's A, and with the username InitiateAuth. */
+export function prepare(username) {
+  aws.auth.prepareSignIn(username === undefined ? undefined : { username });
 }
 
 export async function signIn({ username, password }) {

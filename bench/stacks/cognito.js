@@ -27,6 +27,7 @@ function connect(session) {
   id = undefined;
 }
 
+/** Nothing can start before the submit: the peers have no early start. */
 export function prepare() {}
 
 export function signIn({ username, password }) {
