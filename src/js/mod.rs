@@ -38,6 +38,7 @@ use crate::http::{Fetch, Request, Response, Transport};
 mod auth_api;
 mod call;
 mod client;
+mod data_api;
 mod files;
 mod input;
 mod promise;
