@@ -41,6 +41,7 @@ mod client;
 mod data_api;
 mod files;
 mod input;
+mod profile_api;
 mod promise;
 mod table;
 mod values;
