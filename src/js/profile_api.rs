@@ -3,7 +3,8 @@
 
 use super::auth_api::code_delivery_to_js;
 use super::*;
-use crate::auth::user_pool::profile::{MfaChoice, MfaPreference, MfaType};
+use crate::auth::user_pool::profile::{self, MfaChoice, MfaPreference, MfaType, ProfileCall};
+use crate::codec::json::Json;
 
 /// TypeScript types: the profile methods.
 #[wasm_bindgen(typescript_custom_section)]
@@ -150,6 +151,40 @@ impl FromInput for UpdateMfaPreferenceInput {
     }
 }
 
+/// Reads Cognito's answer to a profile operation into what the method resolves to.
+type Reader = Box<dyn FnOnce(&Json) -> Result<JsValue, Error>>;
+
+/// The promise of one profile operation: `call` (an `InvalidInputError` already, for bad input:
+/// then nothing is sent) with the user's access token, its answer read by `read`. One copy of
+/// this machinery serves every profile method.
+fn profile_promise(
+    session: &Rc<Session<Fetch>>,
+    call: Result<ProfileCall, Error>,
+    read: Reader,
+) -> Promise {
+    let answer = session.profile_call(call);
+    promise_of(Box::pin(async move { read(&*answer.await?) }))
+}
+
+/// Reads the input object of method `name`, then [`profile_promise`] with the call `build`
+/// makes of it; a promise rejected with the `InvalidInputError` of bad input.
+fn profile_input<I: FromInput>(
+    session: &Rc<Session<Fetch>>,
+    name: &str,
+    input: &JsValue,
+    build: impl FnOnce(&I) -> Result<ProfileCall, Error>,
+    read: impl FnOnce(I) -> Reader,
+) -> Promise {
+    match parse::<I>(name, input) {
+        Ok(i) => profile_promise(session, build(&i), read(i)),
+        Err(e) => rejected(e),
+    }
+}
+
+fn nothing() -> Reader {
+    Box::new(|_| Ok(JsValue::UNDEFINED))
+}
+
 fn mfa_preference_to_js(p: &MfaPreference) -> JsValue {
     let o = js_sys::Object::new();
     let enabled: js_sys::Array = p
@@ -203,16 +238,18 @@ impl Client {
     /// ```
     #[wasm_bindgen(js_name = fetchUserAttributes, unchecked_return_type = "Promise<UserAttributes>")]
     pub fn fetch_user_attributes(&self) -> Promise {
-        let future = self.session.fetch_user_profile();
-        promise(async move {
-            let profile = future.await?;
-            Ok(object_of(
-                profile
-                    .attributes
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str())),
-            ))
-        })
+        profile_promise(
+            &self.session,
+            Ok(ProfileCall::get_user()),
+            Box::new(|answer| {
+                let user = profile::read_user_profile(answer)?;
+                Ok(object_of(
+                    user.attributes
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str())),
+                ))
+            }),
+        )
     }
 
     /// Sets attributes of the signed-in user. A new email or phone number that the pool verifies
@@ -244,15 +281,16 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "UpdateUserAttributesInput")] input: JsValue,
     ) -> Promise {
-        with_input(
+        profile_input(
+            &self.session,
             "updateUserAttributes",
-            input,
-            |i: UpdateUserAttributesInput| {
-                let future = self.session.update_user_attributes(i.attributes.clone());
-                async move {
-                    let deliveries = future.await?;
+            &input,
+            |i: &UpdateUserAttributesInput| ProfileCall::update_user_attributes(&i.attributes),
+            |i| {
+                Box::new(move |answer| {
+                    let deliveries = profile::read_code_deliveries(answer);
                     Ok(attribute_updates_to_js(&i.attributes, &deliveries))
-                }
+                })
             },
         )
     }
@@ -275,13 +313,12 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "DeleteUserAttributesInput")] input: JsValue,
     ) -> Promise {
-        with_input(
+        profile_input(
+            &self.session,
             "deleteUserAttributes",
-            input,
-            |i: DeleteUserAttributesInput| {
-                let future = self.session.delete_user_attributes(i.names);
-                async move { future.await.map(|()| JsValue::UNDEFINED) }
-            },
+            &input,
+            |i: &DeleteUserAttributesInput| ProfileCall::delete_user_attributes(&i.names),
+            |_| nothing(),
         )
     }
 
@@ -307,15 +344,14 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "UserAttributeInput")] input: JsValue,
     ) -> Promise {
-        with_input(
+        profile_input(
+            &self.session,
             "sendUserAttributeVerificationCode",
-            input,
-            |i: UserAttributeInput| {
-                let future = self
-                    .session
-                    .send_user_attribute_verification_code(i.attribute);
-                async move { Ok(code_delivery_to_js(&future.await?)) }
+            &input,
+            |i: &UserAttributeInput| {
+                ProfileCall::get_user_attribute_verification_code(&i.attribute)
             },
+            |_| Box::new(|answer| Ok(code_delivery_to_js(&profile::read_code_delivery(answer)))),
         )
     }
 
@@ -337,13 +373,14 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConfirmUserAttributeInput")] input: JsValue,
     ) -> Promise {
-        with_input(
+        profile_input(
+            &self.session,
             "confirmUserAttribute",
-            input,
-            |i: ConfirmUserAttributeInput| {
-                let future = self.session.confirm_user_attribute(i.attribute, i.code);
-                async move { future.await.map(|()| JsValue::UNDEFINED) }
+            &input,
+            |i: &ConfirmUserAttributeInput| {
+                ProfileCall::verify_user_attribute(&i.attribute, &i.code)
             },
+            |_| nothing(),
         )
     }
 
@@ -359,8 +396,15 @@ impl Client {
     /// ```
     #[wasm_bindgen(js_name = fetchMFAPreference, unchecked_return_type = "Promise<MfaPreference>")]
     pub fn fetch_mfa_preference(&self) -> Promise {
-        let future = self.session.fetch_mfa_preference();
-        promise(async move { Ok(mfa_preference_to_js(&future.await?)) })
+        profile_promise(
+            &self.session,
+            Ok(ProfileCall::get_user()),
+            Box::new(|answer| {
+                Ok(mfa_preference_to_js(
+                    &profile::read_user_profile(answer)?.mfa,
+                ))
+            }),
+        )
     }
 
     /// Turns the signed-in user's MFA factors on or off and picks the preferred one; factors left
@@ -382,13 +426,12 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "UpdateMfaPreferenceInput")] input: JsValue,
     ) -> Promise {
-        with_input(
+        profile_input(
+            &self.session,
             "updateMFAPreference",
-            input,
-            |i: UpdateMfaPreferenceInput| {
-                let future = self.session.update_mfa_preference(i.choices);
-                async move { future.await.map(|()| JsValue::UNDEFINED) }
-            },
+            &input,
+            |i: &UpdateMfaPreferenceInput| ProfileCall::set_user_mfa_preference(&i.choices),
+            |_| nothing(),
         )
     }
 
@@ -408,6 +451,8 @@ impl Client {
     #[wasm_bindgen(js_name = deleteUser, unchecked_return_type = "Promise<void>")]
     pub fn delete_user(&self) -> Promise {
         let future = self.session.delete_user();
-        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
+        promise_of(Box::pin(async move {
+            future.await.map(|()| JsValue::UNDEFINED)
+        }))
     }
 }

@@ -93,47 +93,29 @@ pub struct UserProfile {
     pub mfa: MfaPreference,
 }
 
-impl<T: Transport> UserPool<'_, T> {
-    /// The user's attributes and MFA settings.
-    pub async fn get_user(&self, access_token: &str) -> Result<UserProfile> {
-        let answer = self
-            .call("GetUser", &json!({"AccessToken": access_token}))
-            .await?;
-        let attributes = answer
-            .get("UserAttributes")
-            .and_then(Json::as_array)
-            .ok_or_else(|| Error::protocol("GetUser returned no UserAttributes"))?
-            .iter()
-            .filter_map(|a| Some((text(a, "Name"), a.get("Value")?.as_str()?.to_owned())))
-            .filter(|(name, _)| !name.is_empty())
-            .collect();
-        let listed: Vec<&str> = answer
-            .get("UserMFASettingList")
-            .and_then(Json::as_array)
-            .map(|list| list.iter().filter_map(Json::as_str).collect())
-            .unwrap_or_default();
-        Ok(UserProfile {
-            attributes,
-            mfa: MfaPreference {
-                enabled: MfaType::ALL
-                    .into_iter()
-                    .filter(|t| listed.contains(&t.cognito_name()))
-                    .collect(),
-                preferred: answer
-                    .get("PreferredMfaSetting")
-                    .and_then(Json::as_str)
-                    .and_then(MfaType::from_cognito),
-            },
-        })
+/// One profile operation: its name and its body, to which [`UserPool::profile`] adds the access
+/// token. Built (and its input checked) before anything is sent; one generic sender serves every
+/// operation, so each adds only its own body and reader to the package.
+#[derive(Debug)]
+pub struct ProfileCall {
+    /// The operation (`GetUser`, `UpdateUserAttributes`, ...).
+    pub operation: &'static str,
+    body: Json,
+}
+
+impl ProfileCall {
+    fn new(operation: &'static str, body: Json) -> ProfileCall {
+        ProfileCall { operation, body }
     }
 
-    /// Sets attributes; for each new email or phone number the pool verifies, where Cognito
-    /// sent the code that confirms it.
-    pub async fn update_user_attributes(
-        &self,
-        access_token: &str,
-        attributes: &[(String, String)],
-    ) -> Result<Vec<CodeDelivery>> {
+    /// `GetUser`: read with [`read_user_profile`].
+    pub fn get_user() -> ProfileCall {
+        ProfileCall::new("GetUser", json!({}))
+    }
+
+    /// `UpdateUserAttributes`: read with [`read_code_deliveries`], where Cognito sent a code for
+    /// each new email or phone number the pool verifies.
+    pub fn update_user_attributes(attributes: &[(String, String)]) -> Result<ProfileCall> {
         if attributes.is_empty() {
             return Err(Error::invalid_input(
                 "attributes",
@@ -147,17 +129,14 @@ impl<T: Transport> UserPool<'_, T> {
             .iter()
             .map(|(k, v)| json!({"Name": k, "Value": v}))
             .collect();
-        let body = json!({"AccessToken": access_token, "UserAttributes": list});
-        let answer = self.call("UpdateUserAttributes", &body).await?;
-        Ok(answer
-            .get("CodeDeliveryDetailsList")
-            .and_then(Json::as_array)
-            .map(|list| list.iter().map(code_delivery).collect())
-            .unwrap_or_default())
+        Ok(ProfileCall::new(
+            "UpdateUserAttributes",
+            json!({"UserAttributes": list}),
+        ))
     }
 
-    /// Deletes attributes.
-    pub async fn delete_user_attributes(&self, access_token: &str, names: &[String]) -> Result<()> {
+    /// `DeleteUserAttributes`.
+    pub fn delete_user_attributes(names: &[String]) -> Result<ProfileCall> {
         if names.is_empty() {
             return Err(Error::invalid_input("names", "names is empty"));
         }
@@ -165,45 +144,34 @@ impl<T: Transport> UserPool<'_, T> {
             not_empty("names", name)?;
         }
         let names: Vec<Json> = names.iter().map(|n| json!(n)).collect();
-        let body = json!({"AccessToken": access_token, "UserAttributeNames": names});
-        self.call("DeleteUserAttributes", &body).await.map(drop)
+        Ok(ProfileCall::new(
+            "DeleteUserAttributes",
+            json!({"UserAttributeNames": names}),
+        ))
     }
 
-    /// Sends a code that verifies `attribute` (`email` or `phone_number`).
-    pub async fn get_user_attribute_verification_code(
-        &self,
-        access_token: &str,
-        attribute: &str,
-    ) -> Result<CodeDelivery> {
+    /// `GetUserAttributeVerificationCode` for `attribute` (`email` or `phone_number`): read
+    /// with [`read_code_delivery`].
+    pub fn get_user_attribute_verification_code(attribute: &str) -> Result<ProfileCall> {
         not_empty("attribute", attribute)?;
-        let body = json!({"AccessToken": access_token, "AttributeName": attribute});
-        let answer = self.call("GetUserAttributeVerificationCode", &body).await?;
-        Ok(answer
-            .get("CodeDeliveryDetails")
-            .map(code_delivery)
-            .unwrap_or_default())
+        Ok(ProfileCall::new(
+            "GetUserAttributeVerificationCode",
+            json!({"AttributeName": attribute}),
+        ))
     }
 
-    /// Verifies `attribute` with the code Cognito sent.
-    pub async fn verify_user_attribute(
-        &self,
-        access_token: &str,
-        attribute: &str,
-        code: &str,
-    ) -> Result<()> {
+    /// `VerifyUserAttribute` with the code Cognito sent.
+    pub fn verify_user_attribute(attribute: &str, code: &str) -> Result<ProfileCall> {
         not_empty("attribute", attribute)?;
         not_empty("code", code)?;
-        let body =
-            json!({"AccessToken": access_token, "AttributeName": attribute, "Code": code.trim()});
-        self.call("VerifyUserAttribute", &body).await.map(drop)
+        Ok(ProfileCall::new(
+            "VerifyUserAttribute",
+            json!({"AttributeName": attribute, "Code": code.trim()}),
+        ))
     }
 
-    /// Sets the factors named in `choices`; the others stay as they are.
-    pub async fn set_user_mfa_preference(
-        &self,
-        access_token: &str,
-        choices: &[(MfaType, MfaChoice)],
-    ) -> Result<()> {
+    /// `SetUserMFAPreference` for the factors named in `choices`; the others stay as they are.
+    pub fn set_user_mfa_preference(choices: &[(MfaType, MfaChoice)]) -> Result<ProfileCall> {
         if choices.is_empty() {
             return Err(Error::invalid_input(
                 "mfa",
@@ -218,7 +186,7 @@ impl<T: Transport> UserPool<'_, T> {
                 format!("{field}: only one factor can be PREFERRED"),
             ));
         }
-        let mut body = json!({"AccessToken": access_token});
+        let mut body = json!({});
         for (factor, choice) in choices {
             body[factor.settings_key()] = match choice {
                 MfaChoice::Enabled => json!({"Enabled": true}),
@@ -227,14 +195,68 @@ impl<T: Transport> UserPool<'_, T> {
                 MfaChoice::NotPreferred => json!({"Enabled": true, "PreferredMfa": false}),
             };
         }
-        self.call("SetUserMFAPreference", &body).await.map(drop)
+        Ok(ProfileCall::new("SetUserMFAPreference", body))
     }
 
-    /// Deletes the user.
-    pub async fn delete_user(&self, access_token: &str) -> Result<()> {
-        self.call("DeleteUser", &json!({"AccessToken": access_token}))
-            .await
-            .map(drop)
+    /// `DeleteUser`.
+    pub fn delete_user() -> ProfileCall {
+        ProfileCall::new("DeleteUser", json!({}))
+    }
+}
+
+/// The user's attributes and MFA settings from a `GetUser` answer.
+pub fn read_user_profile(answer: &Json) -> Result<UserProfile> {
+    let attributes = answer
+        .get("UserAttributes")
+        .and_then(Json::as_array)
+        .ok_or_else(|| Error::protocol("GetUser returned no UserAttributes"))?
+        .iter()
+        .filter_map(|a| Some((text(a, "Name"), a.get("Value")?.as_str()?.to_owned())))
+        .filter(|(name, _)| !name.is_empty())
+        .collect();
+    let listed: Vec<&str> = answer
+        .get("UserMFASettingList")
+        .and_then(Json::as_array)
+        .map(|list| list.iter().filter_map(Json::as_str).collect())
+        .unwrap_or_default();
+    Ok(UserProfile {
+        attributes,
+        mfa: MfaPreference {
+            enabled: MfaType::ALL
+                .into_iter()
+                .filter(|t| listed.contains(&t.cognito_name()))
+                .collect(),
+            preferred: answer
+                .get("PreferredMfaSetting")
+                .and_then(Json::as_str)
+                .and_then(MfaType::from_cognito),
+        },
+    })
+}
+
+/// Where Cognito sent codes, from an `UpdateUserAttributes` answer (none when it sent none).
+pub fn read_code_deliveries(answer: &Json) -> Vec<CodeDelivery> {
+    answer
+        .get("CodeDeliveryDetailsList")
+        .and_then(Json::as_array)
+        .map(|list| list.iter().map(code_delivery).collect())
+        .unwrap_or_default()
+}
+
+/// Where Cognito sent the code, from a `GetUserAttributeVerificationCode` answer.
+pub fn read_code_delivery(answer: &Json) -> CodeDelivery {
+    answer
+        .get("CodeDeliveryDetails")
+        .map(code_delivery)
+        .unwrap_or_default()
+}
+
+impl<T: Transport> UserPool<'_, T> {
+    /// Sends `call` with the signed-in user's access token.
+    pub async fn profile(&self, access_token: &str, call: ProfileCall) -> Result<Zeroizing<Json>> {
+        let mut body = call.body;
+        body["AccessToken"] = json!(access_token);
+        self.call(call.operation, &body).await
     }
 }
 
@@ -243,27 +265,39 @@ mod tests {
     use super::*;
     use crate::test_util::{block_on, target, Answer, ScriptedTransport};
 
-    fn pool(c: &ScriptedTransport) -> UserPool<'_, ScriptedTransport> {
-        UserPool {
-            transport: c,
+    /// Sends `call` with the access token "at" to a transport answering `answer`; returns the
+    /// answer read back, the X-Amz-Target and the body sent.
+    fn send(call: ProfileCall, answer: &'static str) -> (Json, String, Json) {
+        let c = ScriptedTransport::always(Answer::status(200, answer));
+        let pool = UserPool {
+            transport: &c,
             endpoint: "http://idp",
             client_id: "client1",
-        }
-    }
-
-    fn sent(c: &ScriptedTransport) -> (String, Json) {
+        };
+        let read = block_on(pool.profile("at", call)).unwrap();
         let r = c.request(0);
-        (target(&r).to_owned(), Json::parse(&r.body).unwrap())
+        (
+            (*read).clone(),
+            target(&r).to_owned(),
+            Json::parse(&r.body).unwrap(),
+        )
     }
 
     #[test]
     fn get_user_reads_attributes_and_mfa_settings() {
         // The GetUser answer of the Cognito API reference, with email MFA preferred.
-        let c = ScriptedTransport::always(Answer::status(
-            200,
+        let (answer, target, body) = send(
+            ProfileCall::get_user(),
             r#"{"Username":"alice","UserAttributes":[{"Name":"sub","Value":"5f1c"},{"Name":"email","Value":"a@example.com"},{"Name":"email_verified","Value":"true"}],"UserMFASettingList":["SOFTWARE_TOKEN_MFA","EMAIL_OTP","WEB_AUTHN"],"PreferredMfaSetting":"EMAIL_OTP"}"#,
-        ));
-        let p = block_on(pool(&c).get_user("at")).unwrap();
+        );
+        assert_eq!(
+            (target.as_str(), body),
+            (
+                "AWSCognitoIdentityProviderService.GetUser",
+                json!({"AccessToken": "at"})
+            )
+        );
+        let p = read_user_profile(&answer).unwrap();
         assert_eq!(
             p.attributes,
             [
@@ -274,75 +308,65 @@ mod tests {
         );
         assert_eq!(p.mfa.enabled, [MfaType::Totp, MfaType::Email]);
         assert_eq!(p.mfa.preferred, Some(MfaType::Email));
-        assert_eq!(
-            sent(&c),
-            (
-                "AWSCognitoIdentityProviderService.GetUser".into(),
-                json!({"AccessToken": "at"})
-            )
-        );
 
-        let c = ScriptedTransport::always(Answer::status(
-            200,
-            r#"{"Username":"bob","UserAttributes":[],"PreferredMfaSetting":""}"#,
-        ));
+        let none = json!({"Username": "bob", "UserAttributes": [], "PreferredMfaSetting": ""});
         assert_eq!(
-            block_on(pool(&c).get_user("at")).unwrap().mfa,
+            read_user_profile(&none).unwrap().mfa,
             MfaPreference::default()
         );
-        let c = ScriptedTransport::always(Answer::status(200, r#"{"Username":"bob"}"#));
         assert_eq!(
-            block_on(pool(&c).get_user("at")).unwrap_err().kind,
+            read_user_profile(&json!({"Username": "bob"}))
+                .unwrap_err()
+                .kind,
             crate::ErrorKind::Protocol
         );
     }
 
     #[test]
     fn an_attribute_update_goes_out_as_the_reference_shows_and_reads_its_code_deliveries() {
-        let c = ScriptedTransport::always(Answer::status(
-            200,
-            r#"{"CodeDeliveryDetailsList":[{"AttributeName":"email","DeliveryMedium":"EMAIL","Destination":"n***@e***"}]}"#,
-        ));
-        let sent_codes = block_on(pool(&c).update_user_attributes(
-            "at",
-            &[
-                ("email".into(), "new@example.com".into()),
-                ("name".into(), "Zoë".into()),
-            ],
-        ))
+        let call = ProfileCall::update_user_attributes(&[
+            ("email".into(), "new@example.com".into()),
+            ("name".into(), "Zoë".into()),
+        ])
         .unwrap();
+        let (answer, target, body) = send(
+            call,
+            r#"{"CodeDeliveryDetailsList":[{"AttributeName":"email","DeliveryMedium":"EMAIL","Destination":"n***@e***"}]}"#,
+        );
         assert_eq!(
-            sent_codes,
+            target,
+            "AWSCognitoIdentityProviderService.UpdateUserAttributes"
+        );
+        assert_eq!(
+            body,
+            json!({"AccessToken": "at", "UserAttributes": [
+                {"Name": "email", "Value": "new@example.com"}, {"Name": "name", "Value": "Zoë"}
+            ]})
+        );
+        assert_eq!(
+            read_code_deliveries(&answer),
             [CodeDelivery {
                 destination: "n***@e***".into(),
                 medium: "EMAIL".into(),
                 attribute: "email".into()
             }]
         );
-        assert_eq!(
-            sent(&c).1,
-            json!({"AccessToken": "at", "UserAttributes": [
-                {"Name": "email", "Value": "new@example.com"}, {"Name": "name", "Value": "Zoë"}
-            ]})
-        );
+        assert!(read_code_deliveries(&json!({})).is_empty());
     }
 
     #[test]
     fn mfa_choices_become_the_settings_of_set_user_mfa_preference() {
-        let c = ScriptedTransport::always(Answer::status(200, "{}"));
-        block_on(pool(&c).set_user_mfa_preference(
-            "at",
-            &[
-                (MfaType::Sms, MfaChoice::Disabled),
-                (MfaType::Totp, MfaChoice::NotPreferred),
-                (MfaType::Email, MfaChoice::Preferred),
-            ],
-        ))
+        let call = ProfileCall::set_user_mfa_preference(&[
+            (MfaType::Sms, MfaChoice::Disabled),
+            (MfaType::Totp, MfaChoice::NotPreferred),
+            (MfaType::Email, MfaChoice::Preferred),
+        ])
         .unwrap();
+        let (_, target, body) = send(call, "{}");
         assert_eq!(
-            sent(&c),
+            (target.as_str(), body),
             (
-                "AWSCognitoIdentityProviderService.SetUserMFAPreference".into(),
+                "AWSCognitoIdentityProviderService.SetUserMFAPreference",
                 json!({
                     "AccessToken": "at",
                     "SMSMfaSettings": {"Enabled": false, "PreferredMfa": false},
@@ -351,107 +375,88 @@ mod tests {
                 })
             )
         );
-        let c = ScriptedTransport::always(Answer::status(200, "{}"));
-        block_on(pool(&c).set_user_mfa_preference("at", &[(MfaType::Totp, MfaChoice::Enabled)]))
-            .unwrap();
+        let call =
+            ProfileCall::set_user_mfa_preference(&[(MfaType::Totp, MfaChoice::Enabled)]).unwrap();
         assert_eq!(
-            sent(&c).1,
+            send(call, "{}").2,
             json!({"AccessToken": "at", "SoftwareTokenMfaSettings": {"Enabled": true}})
         );
     }
 
     #[test]
     fn the_other_operations_send_the_reference_bodies() {
-        let c = ScriptedTransport::always(Answer::status(
-            200,
+        let (answer, _, body) = send(
+            ProfileCall::get_user_attribute_verification_code("phone_number").unwrap(),
             r#"{"CodeDeliveryDetails":{"AttributeName":"phone_number","DeliveryMedium":"SMS","Destination":"+*******0001"}}"#,
-        ));
-        let d =
-            block_on(pool(&c).get_user_attribute_verification_code("at", "phone_number")).unwrap();
+        );
+        let d = read_code_delivery(&answer);
         assert_eq!(
             (d.medium.as_str(), d.attribute.as_str()),
             ("SMS", "phone_number")
         );
         assert_eq!(
-            sent(&c).1,
+            body,
             json!({"AccessToken": "at", "AttributeName": "phone_number"})
         );
 
-        for (call, operation, body) in [
+        for (call, operation, sent) in [
             (
-                0,
+                ProfileCall::verify_user_attribute("email", " 123456 ").unwrap(),
                 "VerifyUserAttribute",
                 json!({"AccessToken": "at", "AttributeName": "email", "Code": "123456"}),
             ),
             (
-                1,
+                ProfileCall::delete_user_attributes(&["name".into(), "locale".into()]).unwrap(),
                 "DeleteUserAttributes",
                 json!({"AccessToken": "at", "UserAttributeNames": ["name", "locale"]}),
             ),
-            (2, "DeleteUser", json!({"AccessToken": "at"})),
+            (
+                ProfileCall::delete_user(),
+                "DeleteUser",
+                json!({"AccessToken": "at"}),
+            ),
         ] {
-            let c = ScriptedTransport::always(Answer::status(200, "{}"));
-            let p = pool(&c);
-            match call {
-                0 => block_on(p.verify_user_attribute("at", "email", " 123456 ")),
-                1 => block_on(p.delete_user_attributes("at", &["name".into(), "locale".into()])),
-                _ => block_on(p.delete_user("at")),
-            }
-            .unwrap();
+            let (_, target, body) = send(call, "{}");
             assert_eq!(
-                sent(&c),
+                (target, body),
                 (
                     format!("AWSCognitoIdentityProviderService.{operation}"),
-                    body
+                    sent
                 )
             );
         }
     }
 
     #[test]
-    fn empty_or_contradictory_input_is_refused_before_any_request() {
-        let c = ScriptedTransport::always(Answer::status(200, "{}"));
-        let p = pool(&c);
-        let field = |e: Error| e.field.clone().unwrap_or_default();
+    fn empty_or_contradictory_input_is_refused_before_anything_is_built() {
+        let field = |r: Result<ProfileCall>| r.unwrap_err().field.clone().unwrap_or_default();
         assert_eq!(
-            field(block_on(p.update_user_attributes("at", &[])).unwrap_err()),
+            field(ProfileCall::update_user_attributes(&[])),
             "attributes"
         );
         assert_eq!(
-            field(
-                block_on(p.update_user_attributes("at", &[(" ".into(), "x".into())])).unwrap_err()
-            ),
+            field(ProfileCall::update_user_attributes(&[(
+                " ".into(),
+                "x".into()
+            )])),
             "attributes"
         );
+        assert_eq!(field(ProfileCall::delete_user_attributes(&[])), "names");
         assert_eq!(
-            field(block_on(p.delete_user_attributes("at", &[])).unwrap_err()),
-            "names"
-        );
-        assert_eq!(
-            field(block_on(p.get_user_attribute_verification_code("at", "")).unwrap_err()),
+            field(ProfileCall::get_user_attribute_verification_code("")),
             "attribute"
         );
         assert_eq!(
-            field(block_on(p.verify_user_attribute("at", "email", " ")).unwrap_err()),
+            field(ProfileCall::verify_user_attribute("email", " ")),
             "code"
         );
+        assert_eq!(field(ProfileCall::set_user_mfa_preference(&[])), "mfa");
         assert_eq!(
-            field(block_on(p.set_user_mfa_preference("at", &[])).unwrap_err()),
-            "mfa"
-        );
-        assert_eq!(
-            field(
-                block_on(p.set_user_mfa_preference(
-                    "at",
-                    &[
-                        (MfaType::Sms, MfaChoice::Preferred),
-                        (MfaType::Email, MfaChoice::Preferred)
-                    ]
-                ))
-                .unwrap_err()
-            ),
+            field(ProfileCall::set_user_mfa_preference(&[
+                (MfaType::Sms, MfaChoice::Preferred),
+                (MfaType::Email, MfaChoice::Preferred)
+            ])),
             "email"
         );
-        assert!(c.requests().is_empty());
     }
 }
