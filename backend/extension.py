@@ -26,6 +26,12 @@ Each patch wraps one ministack function and is installed by `install()` before t
   dynamodb-denial-status
                     DynamoDB answers AccessDeniedException with HTTP 400, as AWS documents for every
                     DynamoDB client error.  (Stock: 403.)
+  profile           A user's own attributes as Cognito keeps them: UpdateUserAttributes sends a code for a new
+                    auto-verified email or phone_number (marking it unverified, or keeping the old value until
+                    it is confirmed when the pool says so), DeleteUserAttributes, GetUserAttributeVerificationCode
+                    and VerifyUserAttribute exist, and SetUserMFAPreference takes EmailMfaSettings and refuses
+                    a factor the user cannot receive.  (Stock: the email changes silently and stays verified,
+                    the three operations are unknown, email MFA is ignored and TOTP turns on without a token.)
 
 CORS and the /_apiless endpoints live in middleware.py.  A patch point that is missing or whose
 signature changed raises PatchPointError at startup: upgrading ministack must fail loudly, never
@@ -41,8 +47,10 @@ import inspect
 import json
 import re
 
+import cognito_profile
+
 PATCHES = ("policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
-           "dynamodb-denial-status")
+           "dynamodb-denial-status", "profile")
 
 # The LeadingKeys value of an item request whose partition key cannot be read (unknown table,
 # missing key attribute, unparsable KeyConditionExpression).  A ForAllValues condition over it is
@@ -71,6 +79,8 @@ def install(disabled=()):
         _install_identity_pool_checks()
     if "dynamodb-denial-status" not in disabled:
         _install_dynamodb_denial_status()
+    if "profile" not in disabled:
+        _install_profile()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -530,3 +540,27 @@ def _dynamodb_denials_as_400(original):
         status, headers, body = original(service, *args, **kwargs)
         return (400 if service == "dynamodb" and status == 403 else status), headers, body
     return access_denied_response
+
+
+# ---------------------------------------------------------------------------------------------
+# (f) the profile: user attributes, their verification, and MFA preferences (cognito_profile.py)
+# ---------------------------------------------------------------------------------------------
+
+def _install_profile():
+    cognito = _module("services.cognito")
+    for name in ("_UNSIGNED_IDP_ACTIONS", "_user_pool_for_access_token", "_attr_list_to_dict", "_dict_to_attr_list",
+                 "_send_verification_email", "_deliver_cognito_email", "_masked_destination",
+                 "_ensure_schema_attributes", "_now_epoch", "json_response", "error_response_json"):
+        require(cognito, name)
+    _checked(cognito, "_run_idp_handler", ["handler", "action", "data"], mentions=["_access_token_error"])
+    profile = cognito_profile.Profile(cognito)
+    cognito._UNSIGNED_IDP_ACTIONS.update(cognito_profile.PROFILE_ACTIONS)
+    _wrap(cognito, "_update_user_attributes", ["data"], lambda _original: lambda data: profile.update_user_attributes(data))
+    _wrap(cognito, "_set_user_mfa_preference", ["data"],
+          lambda _original: lambda data: profile.set_user_mfa_preference(data))
+    # The handler table is built inside _dispatch_idp on each call, from the module's globals: the
+    # two wrappers above take effect through it, and the actions it lacks are answered here.
+    _checked(cognito, "_dispatch_idp", ["action", "data"],
+             mentions=['"UpdateUserAttributes": _update_user_attributes',
+                       '"SetUserMFAPreference": _set_user_mfa_preference'])
+    _wrap(cognito, "_dispatch_idp", ["action", "data"], profile.dispatching)

@@ -18,6 +18,9 @@ export type {
   PrepareSignInInput, PutObjectOptions, PutObjectResult, QueryOptions, QueryPage, SessionEvent, SessionOptions,
   SignInInput, SignInResult, SignOutInput, SignUpInput, SignUpResult, SortKeyCondition, StringMap,
   TableOptions, TotpSetup, UpdateOptions, User, UsernameInput, ValidatedConfig, WriteOptions,
+  AttributeUpdate, ConfirmUserAttributeInput, DeleteUserAttributesInput, MfaChoice, MfaPreference,
+  MfaType, UpdateMfaPreferenceInput, UpdateUserAttributesInput, UpdateUserAttributesResult,
+  UserAttributeInput, UserAttributes,
 } from "./apiless.js";
 export { validateConfig, version } from "./apiless.js";
 export { NumberValue } from "./number.js";
@@ -31,6 +34,9 @@ export interface Auth extends Pick<
   | "prepareSignIn" | "signIn" | "confirmSignIn" | "setUpTotp" | "verifyTotpSetup" | "signUp"
   | "confirmSignUp" | "resendSignUpCode" | "forgotPassword" | "confirmForgotPassword"
   | "changePassword" | "signOut" | "currentUser" | "currentSession" | "onChange"
+  | "fetchUserAttributes" | "updateUserAttributes" | "deleteUserAttributes"
+  | "sendUserAttributeVerificationCode" | "confirmUserAttribute" | "fetchMFAPreference"
+  | "updateMFAPreference" | "deleteUser"
 > {}
 
 /** Your items in one DynamoDB table, whose partition key is your identity id: `aws.db(table)`. */

@@ -41,16 +41,21 @@ impl<T: Transport + 'static> Session<T> {
             if this.generation.get() != generation {
                 return global_result;
             }
-            if let (Some(pool_id), Ok(claims)) = (&this.config.identity_pool_id, tokens.id_claims())
-            {
-                // An explicit sign-out leaves no trace of who used this browser.
-                this.store
-                    .remove(&storage::identity_id_key(pool_id, &claims.sub));
-            }
-            this.clear(&username);
-            this.emit(Event::SignedOut);
+            this.forget_here(&username, &tokens);
             global_result
         }
+    }
+
+    /// Ends the session here after a sign-out or a deleted user: no trace of who used this
+    /// browser stays in memory or storage (tokens, the last-user mark, the identity id), and
+    /// listeners hear `SignedOut`.
+    pub(super) fn forget_here(&self, username: &str, tokens: &Tokens) {
+        if let (Some(pool_id), Ok(claims)) = (&self.config.identity_pool_id, tokens.id_claims()) {
+            self.store
+                .remove(&storage::identity_id_key(pool_id, &claims.sub));
+        }
+        self.clear(username);
+        self.emit(Event::SignedOut);
     }
 
     /// Changes the signed-in user's password.

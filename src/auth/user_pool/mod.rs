@@ -1,5 +1,6 @@
 //! The Cognito User Pool API (JSON 1.1, `AWSCognitoIdentityProviderService.*`): sign-in
-//! challenges, sign-up, passwords, refresh and sign-out.
+//! challenges, sign-up, passwords, refresh and sign-out; the signed-in user's profile
+//! (attributes, MFA preferences, deleting the user) in [`profile`].
 //!
 //! Each method sends one operation through a [`Transport`] and returns plain values; the SRP
 //! maths comes from `srp`, the order of the steps from `session`. Requests carry no AWS
@@ -15,6 +16,8 @@ use crate::http::Transport;
 use crate::json;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService";
+
+pub mod profile;
 
 /// A challenge Cognito asks the client to answer next.
 #[derive(Clone, PartialEq, Eq)]
