@@ -183,23 +183,17 @@ impl RawConfig {
             *slot = match value {
                 FieldValue::Absent => None,
                 FieldValue::Text(text) => Some(text),
-                FieldValue::Number(_) => {
-                    return Err(Error::config(
-                        &name,
-                        format!("{name} must be a string, not a number"),
-                    ))
-                }
-                FieldValue::Bool(_) => {
-                    return Err(Error::config(
-                        &name,
-                        format!("{name} must be a string, not a boolean"),
-                    ))
-                }
-                FieldValue::Other(kind) => {
+                other => {
+                    let kind = match other {
+                        FieldValue::Number(_) => "a number",
+                        FieldValue::Bool(_) => "a boolean",
+                        FieldValue::Other(kind) => kind,
+                        _ => "",
+                    };
                     return Err(Error::config(
                         &name,
                         format!("{name} must be a string, not {kind}"),
-                    ))
+                    ));
                 }
             };
         }
@@ -313,7 +307,7 @@ impl Config {
         if guest_access && identity_pool_id.is_none() {
             return Err(Error::config(
                 "guestAccess",
-                "guestAccess needs identityPoolId: guests get their credentials from the identity pool",
+                "guestAccess needs identityPoolId",
             ));
         }
 
