@@ -6,6 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use apiless::auth::session::Session;
@@ -67,6 +68,16 @@ fn session(
     store: Rc<MemoryStore>,
     answers: Vec<Value>,
 ) -> (Rc<Session<ScriptedTransport>>, ScriptedTransport) {
+    session_at(guest_access, store, answers, Rc::new(Cell::new(NOW_MS)))
+}
+
+/// [`session`] on a clock the test moves.
+fn session_at(
+    guest_access: bool,
+    store: Rc<MemoryStore>,
+    answers: Vec<Value>,
+    now: Rc<Cell<f64>>,
+) -> (Rc<Session<ScriptedTransport>>, ScriptedTransport) {
     let script =
         ScriptedTransport::answering(answers.into_iter().map(|a| Answer::aws_json(a.to_string())));
     let config = Config::validate(RawConfig {
@@ -83,7 +94,7 @@ fn session(
         config,
         script.clone(),
         store,
-        Box::new(|| NOW_MS),
+        Box::new(move || now.get()),
         Box::new(|buf: &mut [u8]| {
             buf.fill(7);
             Ok(())
@@ -150,6 +161,33 @@ fn a_guest_gets_an_identity_and_unauthenticated_credentials_without_logins() {
             "GetCredentialsForIdentity".into(),
             json!({ "IdentityId": GUEST })
         )]
+    );
+}
+
+#[test]
+fn guest_credentials_are_renewed_before_they_expire_for_the_same_guest() {
+    let now = Rc::new(Cell::new(NOW_MS));
+    let renewed = json!({"IdentityId": GUEST, "Credentials": {"AccessKeyId": "ASIARENEWED",
+        "SecretKey": "secret2", "SessionToken": "token2", "Expiration": NOW_MS / 1000.0 + 7200.0}});
+    let (s, script) = session_at(
+        true,
+        Rc::new(MemoryStore::default()),
+        vec![get_id(GUEST), credentials(GUEST), renewed],
+        now.clone(),
+    );
+    block_on(s.aws_identity()).unwrap();
+    // 56 minutes on: within the 5-minute margin of the hour the credentials last.
+    now.set(NOW_MS + 56.0 * 60_000.0);
+    let identity = block_on(s.aws_identity()).unwrap();
+    assert_eq!(identity.credentials.access_key_id, "ASIARENEWED");
+    assert_eq!(identity.identity_id, GUEST);
+    assert_eq!(
+        sent(&script, 2),
+        [(
+            "GetCredentialsForIdentity".into(),
+            json!({ "IdentityId": GUEST })
+        )],
+        "one renewal, for the same guest, without GetId"
     );
 }
 
