@@ -23,6 +23,8 @@ Each patch wraps one ministack function and is installed by `install()` before t
   identity-pool     GetId without Logins on a pool that disallows unauthenticated identities fails with
                     NotAuthorizedException; GetCredentialsForIdentity for an unknown IdentityId fails
                     with ResourceNotFoundException.  (Stock: both vend an identity / credentials.)
+                    Stock ministack's linking of a guest identity to a login (or its merge into the
+                    login's identity) is kept as Cognito does it; its patch points are checked too.
   dynamodb-denial-status
                     DynamoDB answers AccessDeniedException with HTTP 400, as AWS documents for every
                     DynamoDB client error.  (Stock: 403.)
@@ -497,6 +499,10 @@ def _install_identity_pool_checks():
     error = _checked(_module("core.responses"), "error_response_json",
                      ["code", "message", "status", "extra", "message_key", "content_type"])
     require(cognito, "_identity_pools")
+    # Not patched, relied on: ministack links a login sent with a guest's identity id to it, or
+    # merges the guest into the identity holding the login, as Cognito does (tests/test_guests.py).
+    _checked(cognito, "_link_logins", ["pool", "identity_id", "logins"], mentions=["_merged_into"])
+    _checked(cognito, "_get_credentials_for_identity", ["data"], mentions=["_link_logins"])
     _wrap(cognito, "_get_id", ["data"], lambda original: _refusing_unauthenticated_get_id(original, cognito, error))
     _wrap(cognito, "_get_credentials_for_identity", ["data"],
           lambda original: _refusing_unknown_identity(original, cognito, error))

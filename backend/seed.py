@@ -1,8 +1,9 @@
 """Seed the demo resources through the AWS APIs only (boto3 against the local endpoint, root keys).
 
 The same calls, against a real account, give the setup the SDK is built for: a user pool with
-SRP sign-in, an identity pool that trusts it, and an authenticated role that scopes DynamoDB to
-the partition key and S3 to the prefix equal to the caller's identity id.
+SRP sign-in, an identity pool that trusts it and lets guests in, and an authenticated and an
+unauthenticated (guest) role that both scope DynamoDB to the partition key and S3 to the prefix
+equal to the caller's identity id.
 """
 
 import json
@@ -32,7 +33,8 @@ def seed(endpoint, region):
     identity = client("cognito-identity")
     identity_pool_id = identity.create_identity_pool(
         IdentityPoolName="apiless_demo",
-        AllowUnauthenticatedIdentities=False,
+        # Guests (the SDK's `guestAccess`) get the unauthenticated role, scoped as a user's.
+        AllowUnauthenticatedIdentities=True,
         # As the template. ministack 1.5.33 stores the flag but never asks the user pool whether a
         # token was revoked (AWS does, with it true): a globally signed-out ID token still gets
         # credentials here until it expires.
@@ -40,8 +42,8 @@ def seed(endpoint, region):
     )["IdentityPoolId"]
     table_arn = _table(client("dynamodb"), region)
     _bucket(client("s3"))
-    role_arn = _authenticated_role(client("iam"), identity_pool_id, table_arn)
-    identity.set_identity_pool_roles(IdentityPoolId=identity_pool_id, Roles={"authenticated": role_arn})
+    roles = {amr: _role(client("iam"), identity_pool_id, table_arn, amr) for amr in AMRS}
+    identity.set_identity_pool_roles(IdentityPoolId=identity_pool_id, Roles=roles)
     return {
         "region": region,
         "endpoint": endpoint,
@@ -119,21 +121,32 @@ def _bucket(s3):
     }]})
 
 
-def _authenticated_role(iam, identity_pool_id, table_arn):
-    """The role GetCredentialsForIdentity assumes for a signed-in user, scoped to its identity id."""
-    trust, policy = role_documents(identity_pool_id, table_arn)
-    role_name = f"{NAME}-authenticated"
-    role_arn = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    iam.put_role_policy(RoleName=role_name, PolicyName="own-data", PolicyDocument=json.dumps(policy))
+# The identity pool's two roles, by the `amr` value of the identities that assume them: signed-in
+# users and guests.
+AMRS = ("authenticated", "unauthenticated")
+
+
+def role_name(amr):
+    return f"{NAME}-{amr}"
+
+
+def _role(iam, identity_pool_id, table_arn, amr):
+    """The role GetCredentialsForIdentity assumes for a user (or a guest), scoped to its identity id."""
+    trust, policy = role_documents(identity_pool_id, table_arn, amr)
+    name = role_name(amr)
+    role_arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName="own-data", PolicyDocument=json.dumps(policy))
     return role_arn
 
 
-def role_documents(identity_pool_id, table_arn):
-    """The authenticated role's trust policy and its `own-data` policy.
+def role_documents(identity_pool_id, table_arn, amr="authenticated"):
+    """The trust policy and the `own-data` policy of the role for `amr` ("authenticated" or "unauthenticated").
 
-    Statement for statement infra/apiless.yaml's AuthenticatedRole; backend/tests/test_seed.py
-    checks that they stay equal.  The trust policy has no sts:TagSession: ministack 1.5.33 does
-    not evaluate the trust policy in GetCredentialsForIdentity, and AWS's basic flow needs none.
+    Statement for statement infra/apiless.yaml's AuthenticatedRole and UnauthenticatedRole;
+    backend/tests/test_seed.py checks that they stay equal.  Both roles get the same `own-data`
+    policy: a guest's data is scoped by the same policy variables as a user's.  The trust policy
+    has no sts:TagSession: ministack 1.5.33 does not evaluate the trust policy in
+    GetCredentialsForIdentity, and AWS's basic flow needs none.
     """
     trust = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow",
@@ -141,7 +154,7 @@ def role_documents(identity_pool_id, table_arn):
         "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {
             "StringEquals": {"cognito-identity.amazonaws.com:aud": identity_pool_id},
-            "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
+            "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr},
         },
     }]}
     bucket_arn = f"arn:aws:s3:::{NAME}"

@@ -1,7 +1,7 @@
 //! User-facing configuration, validated once with errors that name the bad field.
 //!
 //! The JS user passes a plain object (`{ region, userPoolId, userPoolClientId, identityPoolId,
-//! endpoint? }`); `js` reads its fields into [`RawConfig`] with [`RawConfig::from_fields`],
+//! endpoint?, ... }`); `js` reads its fields into [`RawConfig`] with [`RawConfig::from_fields`],
 //! which names a field that is unknown or not a string, and [`Config::validate`] checks every
 //! value before any request is made. `endpoint` points every service at one base URL,
 //! as a local emulator serves them all on one port; without it the real AWS endpoints of the
@@ -10,7 +10,7 @@
 use crate::error::{Error, Result};
 
 /// The fields of the config object, in the order [`Config::validate`] checks them.
-pub const FIELDS: [&str; 7] = [
+pub const FIELDS: [&str; 8] = [
     "region",
     "userPoolId",
     "userPoolClientId",
@@ -18,6 +18,7 @@ pub const FIELDS: [&str; 7] = [
     "endpoint",
     "storage",
     "attemptTimeoutMs",
+    "guestAccess",
 ];
 
 /// How long one attempt of a request may take by default (ms), from sending it to the last byte
@@ -33,6 +34,8 @@ pub enum FieldValue {
     Text(String),
     /// A number (only `attemptTimeoutMs` takes one).
     Number(f64),
+    /// A boolean (only `guestAccess` takes one).
+    Bool(bool),
     /// Anything else, named by its type (`"a number"`); never its value.
     Other(&'static str),
 }
@@ -55,6 +58,9 @@ pub struct RawConfig {
     pub storage: Option<String>,
     /// Milliseconds one attempt of a request may take; 0 for no limit.
     pub attempt_timeout_ms: Option<f64>,
+    /// Whether signed-out visitors get guest credentials (the identity pool's unauthenticated
+    /// role); false when absent.
+    pub guest_access: Option<bool>,
 }
 
 /// A validated configuration.
@@ -75,6 +81,9 @@ pub struct Config {
     /// Milliseconds one attempt of a request may take ([`ATTEMPT_TIMEOUT_MS`] by default); 0
     /// for no limit.
     pub attempt_timeout_ms: u32,
+    /// Whether a signed-out visitor gets an identity and credentials of the identity pool's
+    /// unauthenticated role (a guest), linked to the user at sign-in.
+    pub guest_access: bool,
 }
 
 /// The storage an app chooses for its session.
@@ -150,6 +159,14 @@ impl RawConfig {
                 };
                 continue;
             }
+            if name == "guestAccess" {
+                raw.guest_access = match value {
+                    FieldValue::Absent => None,
+                    FieldValue::Bool(on) => Some(on),
+                    _ => return Err(Error::config(&name, "guestAccess must be true or false")),
+                };
+                continue;
+            }
             let slot = match name.as_str() {
                 "region" => &mut raw.region,
                 "userPoolId" => &mut raw.user_pool_id,
@@ -166,17 +183,17 @@ impl RawConfig {
             *slot = match value {
                 FieldValue::Absent => None,
                 FieldValue::Text(text) => Some(text),
-                FieldValue::Number(_) => {
-                    return Err(Error::config(
-                        &name,
-                        format!("{name} must be a string, not a number"),
-                    ))
-                }
-                FieldValue::Other(kind) => {
+                other => {
+                    let kind = match other {
+                        FieldValue::Number(_) => "a number",
+                        FieldValue::Bool(_) => "a boolean",
+                        FieldValue::Other(kind) => kind,
+                        _ => "",
+                    };
                     return Err(Error::config(
                         &name,
                         format!("{name} must be a string, not {kind}"),
-                    ))
+                    ));
                 }
             };
         }
@@ -286,6 +303,14 @@ impl Config {
             }
         };
 
+        let guest_access = raw.guest_access.unwrap_or(false);
+        if guest_access && identity_pool_id.is_none() {
+            return Err(Error::config(
+                "guestAccess",
+                "guestAccess needs identityPoolId",
+            ));
+        }
+
         Ok(Config {
             region,
             user_pool_id,
@@ -294,6 +319,7 @@ impl Config {
             endpoint,
             storage,
             attempt_timeout_ms,
+            guest_access,
         })
     }
 

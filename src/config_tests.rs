@@ -11,7 +11,43 @@ fn raw() -> RawConfig {
         endpoint: None,
         storage: None,
         attempt_timeout_ms: None,
+        guest_access: None,
     }
+}
+
+#[test]
+fn guest_access_is_a_boolean_and_needs_an_identity_pool() {
+    assert!(!Config::validate(raw()).unwrap().guest_access);
+    let on = || RawConfig {
+        guest_access: Some(true),
+        ..raw()
+    };
+    assert!(Config::validate(on()).unwrap().guest_access);
+    let e = Config::validate(RawConfig {
+        identity_pool_id: None,
+        ..on()
+    })
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("guestAccess"));
+    let read = |v: FieldValue| RawConfig::from_fields([("guestAccess".to_owned(), v)]);
+    assert_eq!(
+        read(FieldValue::Bool(true)).unwrap().guest_access,
+        Some(true)
+    );
+    assert_eq!(read(FieldValue::Absent).unwrap().guest_access, None);
+    for wrong in [
+        FieldValue::Text("true".into()),
+        FieldValue::Number(1.0),
+        FieldValue::Other("an object"),
+    ] {
+        let e = read(wrong).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("guestAccess"));
+    }
+    let e = RawConfig::from_fields([("region".to_owned(), FieldValue::Bool(true))]).unwrap_err();
+    assert_eq!(
+        (e.field.as_deref(), e.message.as_str()),
+        (Some("region"), "region must be a string, not a boolean")
+    );
 }
 
 #[test]

@@ -19,7 +19,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, RefCell};
 
-use apiless::auth::identity_pool::IdentityPool;
+use apiless::auth::identity_pool::{IdentityPool, Login};
 use apiless::auth::srp::group::{self, Residue};
 use apiless::auth::srp::{Challenge, Ephemeral};
 use apiless::auth::user_pool::{AuthResult, UserPool};
@@ -171,8 +171,10 @@ fn credentials_read_from_an_answer_leave_no_copy_when_dropped() {
     let (read, hits) = freed_with_markers(&credential_markers(), || {
         let (_, credentials) = block_on(pool.credentials(
             "us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
-            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool",
-            "id-token",
+            Some(Login {
+                issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool",
+                id_token: "id-token",
+            }),
         ))
         .expect("credentials are read");
         let read = (

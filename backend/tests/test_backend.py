@@ -27,7 +27,7 @@ What fails without each patch (measured by starting the backend with APILESS_BAC
                           test_an_s3_signature_mismatch_answers_awss_elements[ListObjectsV2] and the four
                           test_a_skewed_s3_request_answers_request_time_too_skewed cases.  (The DynamoDB skew
                           texts are ministack's own, already as AWS words them.)
-  identity-pool           test_get_id_without_logins_is_refused,
+  identity-pool           test_guests.py's test_a_pool_without_guests_refuses_get_id_and_credentials_without_logins,
                           test_get_credentials_for_unknown_identity_is_refused.
   dynamodb-denial-status  test_dynamodb_access_denied_error_carries_cors (stock answers HTTP 403).
   cors                    both test_preflight_echoes_requested_headers cases (stock: "Allow-Headers: *", which
@@ -268,12 +268,6 @@ def test_get_id_refuses_a_bad_token(cfg, tokens, spoil):
     assert error_code(excinfo) == "NotAuthorizedException"
 
 
-def test_get_id_without_logins_is_refused(cfg):
-    with pytest.raises(ClientError) as excinfo:
-        client(cfg, "cognito-identity").get_id(IdentityPoolId=cfg["identityPoolId"])
-    assert error_code(excinfo) == "NotAuthorizedException"
-
-
 def test_get_credentials_for_unknown_identity_is_refused(cfg, tokens):
     with pytest.raises(ClientError) as excinfo:
         client(cfg, "cognito-identity").get_credentials_for_identity(
@@ -285,7 +279,7 @@ def test_the_seeded_identity_pool_and_role_are_the_templates(cfg):
     """What was created equals seed.role_documents, which test_seed.py checks against infra/apiless.yaml."""
     pool = client(cfg, "cognito-identity").describe_identity_pool(IdentityPoolId=cfg["identityPoolId"])
     [idp] = pool["CognitoIdentityProviders"]
-    assert (pool["AllowUnauthenticatedIdentities"], idp["ServerSideTokenCheck"]) == (False, True)
+    assert (pool["AllowUnauthenticatedIdentities"], idp["ServerSideTokenCheck"]) == (True, True)  # guests: test_guests.py
     iam = client(cfg, "iam")
     role_name = f"{seed.NAME}-authenticated"
     table_arn = f"arn:aws:dynamodb:{cfg['region']}:{seed.ACCOUNT}:table/{cfg['table']}"

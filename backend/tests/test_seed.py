@@ -5,6 +5,7 @@ flags included."""
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -59,13 +60,35 @@ def template():
     return yaml.load(TEMPLATE.read_text(), Loader=_Loader)["Resources"]
 
 
-def test_the_seeded_role_is_the_templates_role():
-    role = template()["AuthenticatedRole"]["Properties"]
+@pytest.mark.parametrize("resource, amr", [("AuthenticatedRole", "authenticated"),
+                                           ("UnauthenticatedRole", "unauthenticated")])
+def test_the_seeded_roles_are_the_templates_roles(resource, amr):
+    role = template()[resource]["Properties"]
     [own_data] = role["Policies"]
-    trust, policy = seed.role_documents(POOL_ID, TABLE_ARN)
+    trust, policy = seed.role_documents(POOL_ID, TABLE_ARN, amr)
     assert trust == resolve(role["AssumeRolePolicyDocument"])
     assert policy == resolve(own_data["PolicyDocument"])
     assert own_data["PolicyName"] == "own-data"
+
+
+def test_a_guest_is_scoped_as_a_user_is():
+    """The two roles differ only in the `amr` their trust policy accepts."""
+    (user_trust, user_policy), (guest_trust, guest_policy) = (
+        seed.role_documents(POOL_ID, TABLE_ARN, amr) for amr in seed.AMRS)
+    assert guest_policy == user_policy
+    assert guest_trust["Statement"][0]["Condition"]["ForAnyValue:StringLike"] == {
+        "cognito-identity.amazonaws.com:amr": "unauthenticated"}
+    guest_trust["Statement"][0]["Condition"]["ForAnyValue:StringLike"]["cognito-identity.amazonaws.com:amr"] = (
+        "authenticated")
+    assert guest_trust == user_trust
+
+
+def test_the_template_lets_guests_in_with_their_role():
+    resources = template()
+    assert resources["IdentityPool"]["Properties"]["AllowUnauthenticatedIdentities"] == {
+        "Fn::If": ["GuestsAllowed", True, False]}
+    assert resources["RoleAttachment"]["Properties"]["Roles"]["unauthenticated"]["Fn::If"][1] == {
+        "Fn::GetAtt": ["UnauthenticatedRole", "Arn"]}
 
 
 def test_the_seeded_indexes_are_the_templates():

@@ -1,5 +1,6 @@
 //! The Cognito Identity Pool API (JSON 1.1, `AWSCognitoIdentityService.*`, unsigned): GetId
-//! and GetCredentialsForIdentity, which turn an ID token into temporary AWS credentials.
+//! and GetCredentialsForIdentity, which turn an ID token (or, for a guest, nothing) into
+//! temporary AWS credentials.
 
 use zeroize::Zeroizing;
 
@@ -8,7 +9,6 @@ use crate::aws::credentials::Credentials;
 use crate::codec::json::{Json, Map};
 use crate::error::{Error, Result};
 use crate::http::Transport;
-use crate::json;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityService";
 
@@ -20,6 +20,17 @@ pub fn logins_key(issuer: &str) -> &str {
         .or_else(|| issuer.strip_prefix("http://"))
         .unwrap_or(issuer)
         .trim_end_matches('/')
+}
+
+/// A signed-in user's proof for the identity pool: the User Pool's ID token, under the key its
+/// issuer names in `Logins`.
+#[derive(Clone, Copy, Debug)]
+pub struct Login<'a> {
+    /// The token's issuer (`https://cognito-idp.<region>.amazonaws.com/<poolId>` or the
+    /// provider name without scheme).
+    pub issuer: &'a str,
+    /// The ID token.
+    pub id_token: &'a str,
 }
 
 /// One identity pool, reached through a transport.
@@ -34,18 +45,35 @@ pub struct IdentityPool<'a, T> {
 }
 
 impl<T: Transport> IdentityPool<'_, T> {
-    async fn call(&self, operation: &str, body: &Json) -> Result<Zeroizing<Json>> {
+    async fn call(
+        &self,
+        operation: &str,
+        (name, value): (&str, &str),
+        login: Option<Login<'_>>,
+    ) -> Result<Zeroizing<Json>> {
         let target = format!("{TARGET_PREFIX}.{operation}");
-        aws_json::call(self.transport, self.endpoint, Version::V1_1, &target, body).await
+        let mut body = Map::new();
+        body.insert(name.to_owned(), value.into());
+        if let Some(login) = login {
+            body.insert("Logins".to_owned(), logins(login));
+        }
+        aws_json::call(
+            self.transport,
+            self.endpoint,
+            Version::V1_1,
+            &target,
+            &Json::Object(body),
+        )
+        .await
     }
 
-    /// The identity id of the user whose ID token (issued by `issuer`) is given.
-    pub async fn get_id(&self, issuer: &str, id_token: &str) -> Result<String> {
-        let body = json!({
-            "IdentityPoolId": self.identity_pool_id,
-            "Logins": logins(issuer, id_token),
-        });
-        let answer = self.call("GetId", &body).await?;
+    /// A new identity id for a guest (`login` is `None`: no `Logins`, which the pool accepts only
+    /// when it allows unauthenticated identities), or the identity id of the user whose ID
+    /// token `login` holds (a new one when the login is not linked to any identity yet).
+    pub async fn get_id(&self, login: Option<Login<'_>>) -> Result<String> {
+        let answer = self
+            .call("GetId", ("IdentityPoolId", self.identity_pool_id), login)
+            .await?;
         answer
             .get("IdentityId")
             .and_then(Json::as_str)
@@ -54,20 +82,25 @@ impl<T: Transport> IdentityPool<'_, T> {
             .ok_or_else(|| Error::protocol("GetId returned no IdentityId"))
     }
 
-    /// Temporary credentials for `identity_id`, proven by the ID token, with the identity id
-    /// they were issued for: the one the answer names (Cognito may answer for the identity a
-    /// login was merged into), else the one asked for. That id is the scope of the user's data.
+    /// Temporary credentials for `identity_id`: of the pool's authenticated role, proven by
+    /// the ID token of `login`, or of its unauthenticated role for a guest (`None`). Returned
+    /// with the identity id they were issued for: the one the answer names, else the one asked
+    /// for. That id is the scope of the caller's data, and may differ: a login sent with a guest's
+    /// identity id is linked to that identity when no other holds it (the same id comes back),
+    /// and merges the guest into the identity that holds it otherwise (that one's id comes back,
+    /// and the guest's is disabled).
     pub async fn credentials(
         &self,
         identity_id: &str,
-        issuer: &str,
-        id_token: &str,
+        login: Option<Login<'_>>,
     ) -> Result<(String, Credentials)> {
-        let body = json!({
-            "IdentityId": identity_id,
-            "Logins": logins(issuer, id_token),
-        });
-        let answer = self.call("GetCredentialsForIdentity", &body).await?;
+        let answer = self
+            .call(
+                "GetCredentialsForIdentity",
+                ("IdentityId", identity_id),
+                login,
+            )
+            .await?;
         let answered = match answer.get("IdentityId").and_then(Json::as_str) {
             None => identity_id.to_owned(),
             Some(id) if is_identity_id(id, self.identity_pool_id) => id.to_owned(),
@@ -97,9 +130,9 @@ pub fn is_identity_id(id: &str, pool_id: &str) -> bool {
 }
 
 /// `Logins`: the User Pool's ID token under its issuer's key.
-fn logins(issuer: &str, id_token: &str) -> Json {
+fn logins(login: Login<'_>) -> Json {
     let mut logins = Map::new();
-    logins.insert(logins_key(issuer).to_owned(), id_token.into());
+    logins.insert(logins_key(login.issuer).to_owned(), login.id_token.into());
     Json::Object(logins)
 }
 
@@ -133,6 +166,43 @@ pub fn parse_credentials(answer: &Json) -> Result<Credentials> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
+    use crate::test_util::{block_on, Answer, ScriptedTransport};
+
+    const POOL: &str = "us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+    const GUEST: &str = "us-east-1:11111111-1111-4111-8111-111111111111";
+
+    /// The body of the script's request `i`.
+    fn sent(script: &ScriptedTransport, i: usize) -> Json {
+        Json::parse(&script.request(i).body).unwrap()
+    }
+
+    #[test]
+    fn a_guest_sends_no_logins_and_a_user_sends_the_id_token() {
+        let creds = r#"{"Credentials": {"AccessKeyId": "A", "SecretKey": "s", "Expiration": 2e9}}"#;
+        let script = ScriptedTransport::answering(
+            [&*format!(r#"{{"IdentityId": "{GUEST}"}}"#), creds, creds].map(Answer::aws_json),
+        );
+        let pool = IdentityPool {
+            transport: &script,
+            endpoint: "https://cognito-identity.us-east-1.amazonaws.com",
+            identity_pool_id: POOL,
+        };
+        assert_eq!(block_on(pool.get_id(None)).unwrap(), GUEST);
+        assert_eq!(sent(&script, 0), json!({ "IdentityPoolId": POOL }));
+        let (id, _) = block_on(pool.credentials(GUEST, None)).unwrap();
+        assert_eq!(id, GUEST, "no IdentityId in the answer: the one asked for");
+        assert_eq!(sent(&script, 1), json!({ "IdentityId": GUEST }));
+        let login = Login {
+            issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC",
+            id_token: "id-token",
+        };
+        block_on(pool.credentials(GUEST, Some(login))).unwrap();
+        assert_eq!(
+            sent(&script, 2),
+            json!({ "IdentityId": GUEST, "Logins": { "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC": "id-token" } })
+        );
+    }
 
     #[test]
     fn the_logins_key_is_the_issuer_without_scheme() {

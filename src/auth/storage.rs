@@ -95,6 +95,12 @@ pub fn identity_id_key(identity_pool_id: &str, sub: &str) -> String {
     format!("apiless.{identity_pool_id}.{sub}.identityId")
 }
 
+/// Where the guest identity id of this browser is remembered (an app with `guestAccess`):
+/// reused by every signed-out visit until a sign-in links it to the user.
+pub fn guest_identity_id_key(identity_pool_id: &str) -> String {
+    format!("apiless.{identity_pool_id}.guest.identityId")
+}
+
 /// Writes the signed-in user's tokens under the peers' layout and marks them the last user.
 /// All or nothing: if a write fails, what this call wrote is removed again.
 pub fn save_tokens(

@@ -26,6 +26,14 @@ export interface ApilessConfig {
    * for no limit. An `AbortSignal` bounds a whole call, retries included.
    */
   attemptTimeoutMs?: number;
+  /**
+   * Let signed-out visitors in as guests: an identity id and credentials of the identity pool's
+   * unauthenticated role (the pool must allow unauthenticated identities), scoped to that id as
+   * a user's are. At sign-in the guest identity is linked to the user, so what the guest wrote
+   * stays theirs; after sign-out the visitor is a guest again. Needs `identityPoolId`; false by
+   * default (signed-out calls reject with `NotAuthorizedException`).
+   */
+  guestAccess?: boolean;
 }
 
 /** A configuration after validation, with the endpoint of each service. */
@@ -35,6 +43,7 @@ export interface ValidatedConfig {
   userPoolClientId: string;
   identityPoolId: string | null;
   storage: "local" | "session" | "memory";
+  guestAccess: boolean;
   endpoints: { "cognito-idp": string; "cognito-identity": string; dynamodb: string; s3: string };
 }
 "##;
@@ -61,7 +70,8 @@ pub(super) fn validate(config: JsValue) -> Result<Config, Error> {
     Config::validate(RawConfig::from_fields(fields)?)
 }
 
-/// A config field's value; anything but a string is named by its type, never shown.
+/// A config field's value; anything but a string, number or boolean is named by its type, never
+/// shown.
 pub(super) fn field_value(v: &JsValue) -> FieldValue {
     if v.is_undefined() || v.is_null() {
         FieldValue::Absent
@@ -69,6 +79,8 @@ pub(super) fn field_value(v: &JsValue) -> FieldValue {
         FieldValue::Text(s)
     } else if let Some(n) = v.as_f64() {
         FieldValue::Number(n)
+    } else if let Some(b) = v.as_bool() {
+        FieldValue::Bool(b)
     } else {
         FieldValue::Other(type_name(v))
     }
@@ -124,6 +136,7 @@ pub fn validate_config(
             .map_or(JsValue::NULL, JsValue::from),
     );
     set(&out, "storage", &storage.into());
+    set(&out, "guestAccess", &c.guest_access.into());
     set(&out, "endpoints", &endpoints);
     Ok(out.into())
 }

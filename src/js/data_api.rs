@@ -30,10 +30,12 @@ export interface IndexKeys {
 
 #[wasm_bindgen(js_class = Client)]
 impl Client {
-    /// The signed-in user's identity id in the identity pool: the partition key and S3 prefix of
-    /// their data. Fetches credentials if there are none yet.
+    /// The signed-in user's identity id in the identity pool (or, with `guestAccess` and no one
+    /// signed in, the guest's): the partition key and S3 prefix of their data. Fetches
+    /// credentials if there are none yet.
     ///
-    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` (`field:
+    /// @throws `NotAuthorizedException` when no one is signed in and the client has no
+    /// `guestAccess`, `ConfigError` (`field:
     /// "identityPoolId"`) when the config has none, and the identity pool's own errors
     /// (`ResourceNotFoundException`, ...).
     /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an

@@ -72,6 +72,7 @@ pub async fn client_config() -> Config {
         endpoint: Some(field(&c, "endpoint").into()),
         storage: Some("memory".into()),
         attempt_timeout_ms: None,
+        guest_access: None,
     })
     .expect("the seeded config validates")
 }
@@ -191,6 +192,7 @@ pub async fn mfa_pool_config() -> Config {
         endpoint: Some(field(&c, "endpoint").into()),
         storage: Some("memory".into()),
         attempt_timeout_ms: None,
+        guest_access: None,
     })
     .expect("the MFA pool config validates")
 }

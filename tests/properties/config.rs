@@ -103,6 +103,7 @@ fn raw() -> impl Strategy<Value = RawConfig> {
                     endpoint,
                     storage,
                     attempt_timeout_ms: None,
+                    guest_access: None,
                 }
             },
         )
@@ -133,21 +134,33 @@ fn fields_read_or_are_named(check: &mut Check) -> Result<(), String> {
         gen::text().prop_map(FieldValue::Text),
         proptest::sample::select(vec!["a boolean", "an object"]).prop_map(FieldValue::Other),
         (0u32..100_000).prop_map(|n| FieldValue::Number(f64::from(n))),
+        any::<bool>().prop_map(FieldValue::Bool),
     ];
     check.run(&proptest::collection::vec((name, value), 0..8), |fields| {
-        // attemptTimeoutMs takes a number; every other field a string.
+        // attemptTimeoutMs takes a number, guestAccess a boolean; every other field a string.
         let first_bad = fields.iter().find(|(n, v)| {
-            !FIELDS.contains(&n.as_str())
-                || matches!(
-                    (n == "attemptTimeoutMs", v),
-                    (_, FieldValue::Other(_))
-                        | (true, FieldValue::Text(_))
-                        | (false, FieldValue::Number(_))
-                )
+            let takes = match n.as_str() {
+                "attemptTimeoutMs" => matches!(v, FieldValue::Number(_)),
+                "guestAccess" => matches!(v, FieldValue::Bool(_)),
+                _ => matches!(v, FieldValue::Text(_)),
+            };
+            !FIELDS.contains(&n.as_str()) || !(takes || *v == FieldValue::Absent)
         });
         match (RawConfig::from_fields(fields.clone()), first_bad) {
             (Ok(mut raw), None) => {
-                for field in FIELDS.iter().filter(|f| **f != "attemptTimeoutMs") {
+                let last_bool = fields
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == "guestAccess")
+                    .and_then(|(_, v)| match v {
+                        FieldValue::Bool(b) => Some(*b),
+                        _ => None,
+                    });
+                prop_assert_eq!(raw.guest_access, last_bool);
+                for field in FIELDS
+                    .iter()
+                    .filter(|f| !matches!(**f, "attemptTimeoutMs" | "guestAccess"))
+                {
                     let last = fields
                         .iter()
                         .rev()
@@ -361,6 +374,7 @@ fn accepted_endpoints_read_the_same_to_whatwg(check: &mut Check) -> Result<(), S
             endpoint: Some(e.clone()),
             storage: None,
             attempt_timeout_ms: None,
+            guest_access: None,
         };
         let ours = match Config::validate(raw) {
             Ok(c) => c.endpoint.unwrap_or_default(),

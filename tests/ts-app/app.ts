@@ -13,6 +13,10 @@ async function main(): Promise<void> {
   });
   // @ts-expect-error storage is one of three names
   await createClient({ region: "us-east-1", userPoolId: "x", userPoolClientId: "y", storage: "cookie" });
+  const guests = await createClient({ region: "us-east-1", userPoolId: "x", userPoolClientId: "y", identityPoolId: "z", guestAccess: true });
+  console.log(await guests.identityId());
+  // @ts-expect-error guestAccess is a boolean
+  await createClient({ region: "us-east-1", userPoolId: "x", userPoolClientId: "y", guestAccess: "yes" });
 
   aws.auth.prepareSignIn();
   const r = await aws.auth.signIn({ username: "alice", password: "Alice-Passw0rd!" });

@@ -1,10 +1,13 @@
-//! The signed-in user's identity id and AWS credentials from the Identity Pool, cached until
-//! shortly before they expire, one fetch in flight for every caller.
+//! The signed-in user's (or, with `guestAccess`, the signed-out guest's) identity id and AWS
+//! credentials from the Identity Pool, cached until shortly before they expire, one fetch in
+//! flight for every caller; a guest's identity is linked to the user at sign-in.
 
 use super::*;
 
 impl<T: Transport + 'static> Session<T> {
-    /// The signed-in user's identity id and valid temporary credentials: cached until
+    /// The signed-in user's identity id and valid temporary credentials (with `guestAccess`, a
+    /// signed-out visitor's: the identity pool's unauthenticated role, for the guest identity
+    /// this browser remembers or a new one from GetId), cached until
     /// [`CREDENTIALS_REFRESH_MARGIN_MS`] before the `Expiration` AWS gave them, renewed by one
     /// GetCredentialsForIdentity however many callers wait (refreshing the ID token first when
     /// it is about to expire). A transient failure keeps credentials that have not expired yet.
@@ -54,9 +57,19 @@ impl<T: Transport + 'static> Session<T> {
                 "AWS credentials need identityPoolId in the config",
             )
         })?;
-        let tokens = self.tokens().await?;
-        let claims = tokens.id_claims()?;
-        let key = storage::identity_id_key(&pool_id, &claims.sub);
+        // A signed-out visitor of an app with guest access is a guest; anyone else needs tokens
+        // (and without them fails as before, with NotAuthorizedException).
+        let signed_in = matches!(&*self.state.borrow(), State::SignedIn(_));
+        let tokens = if signed_in || !self.config.guest_access {
+            Some(self.tokens().await?)
+        } else {
+            None
+        };
+        let guest_key = storage::guest_identity_id_key(&pool_id);
+        let key = match &tokens {
+            Some(tokens) => storage::identity_id_key(&pool_id, &tokens.id_claims()?.sub),
+            None => guest_key.clone(),
+        };
         let endpoint = self.config.endpoint_for(Service::IdentityPool);
         let transport = SkewLearning {
             inner: &self.transport,
@@ -71,30 +84,48 @@ impl<T: Transport + 'static> Session<T> {
 
         // The `Logins` key names the configured pool, whatever the token says.
         let issuer = self.config.user_pool_provider();
-        let remembered = self
-            .store
-            .get(&key)
-            .filter(|id| identity_pool::is_identity_id(id, &pool_id));
-        let identity_id = match remembered.clone() {
-            Some(id) => id,
-            None => pool.get_id(&issuer, &tokens.id_token).await?,
+        let login = tokens.as_ref().map(|t| Login {
+            issuer: &issuer,
+            id_token: &t.id_token,
+        });
+        let stored = |key: &str| {
+            self.store
+                .get(key)
+                .filter(|id| identity_pool::is_identity_id(id, &pool_id))
         };
-        let (identity_id, credentials) = match pool
-            .credentials(&identity_id, &issuer, &tokens.id_token)
-            .await
-        {
+        let remembered = stored(&key);
+        // A user with no identity remembered here starts from this browser's guest identity:
+        // sent with the login, it becomes theirs (Cognito links the login to it, or merges it
+        // into the identity that already holds the login), so what the guest wrote stays theirs.
+        let guest = match (&remembered, login) {
+            (None, Some(_)) if self.config.guest_access => stored(&guest_key),
+            _ => None,
+        };
+        let start = remembered.clone().or_else(|| guest.clone());
+        let identity_id = match &start {
+            Some(id) => id.clone(),
+            None => pool.get_id(login).await?,
+        };
+        let answer = pool.credentials(&identity_id, login).await;
+        // A remembered id the pool no longer knows, or refuses for this caller (linked to a
+        // user, merged, disabled, or planted by another script).
+        let refused = matches!(&answer, Err(e) if matches!(
+            e.code.as_str(),
+            "ResourceNotFoundException" | "NotAuthorizedException" | "ResourceConflictException"
+        ));
+        if guest.is_some() && (answer.is_ok() || refused) && stored(&guest_key) == guest {
+            // Linked, merged into the user's identity or refused: no guest's identity any more.
+            self.store.remove(&guest_key);
+        }
+        let (identity_id, credentials) = match answer {
             Ok(c) => c,
-            // A remembered id the pool no longer knows, or refuses for this user (merged,
-            // disabled, or planted by another script): forgotten, and one new GetId, once.
-            Err(e)
-                if matches!(
-                    e.code.as_str(),
-                    "ResourceNotFoundException" | "NotAuthorizedException"
-                ) && remembered.is_some() =>
-            {
-                self.store.remove(&key);
-                let fresh = pool.get_id(&issuer, &tokens.id_token).await?;
-                pool.credentials(&fresh, &issuer, &tokens.id_token).await?
+            // Forgotten, and one new GetId, once.
+            Err(_) if refused && start.is_some() => {
+                if remembered.is_some() {
+                    self.store.remove(&key);
+                }
+                let fresh = pool.get_id(login).await?;
+                pool.credentials(&fresh, login).await?
             }
             Err(e) => return Err(e),
         };

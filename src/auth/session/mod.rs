@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use futures_util::future::FutureExt;
 
-use crate::auth::identity_pool::{self, IdentityPool};
+use crate::auth::identity_pool::{self, IdentityPool, Login};
 use crate::auth::single_flight::{Expiring, InFlight, OneAtATime, SingleFlight};
 use crate::auth::srp::{self, Ephemeral};
 use crate::auth::storage::{self, Store};
@@ -41,12 +41,13 @@ pub const TOKEN_REFRESH_MARGIN_MS: i64 = 60_000;
 /// Credentials are renewed when they have less than this left, on the corrected clock.
 pub const CREDENTIALS_REFRESH_MARGIN_MS: i64 = 5 * 60_000;
 
-/// The signed-in user's identity in the identity pool, and its temporary credentials.
+/// The signed-in user's (or a guest's) identity in the identity pool, and its temporary
+/// credentials.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwsIdentity {
-    /// `<region>:<uuid>`: the DynamoDB partition key and S3 prefix of the user's data.
+    /// `<region>:<uuid>`: the DynamoDB partition key and S3 prefix of the caller's data.
     pub identity_id: String,
-    /// Temporary credentials of the pool's authenticated role.
+    /// Temporary credentials of the pool's authenticated role (unauthenticated for a guest).
     pub credentials: Credentials,
 }
 
