@@ -739,12 +739,28 @@ async fn query_all_iterates_every_page() {
 #[wasm_bindgen_test]
 async fn fifty_data_calls_at_credential_expiry_cost_one_credential_fetch() {
     let clock = TestClock::default();
-    let alice = signed_in("alice", &clock).await;
+    let store = Rc::new(MemoryStore::default());
+    let session = session_with(Fetch::default(), store.clone(), &clock).await;
+    session
+        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
+        .await
+        .unwrap();
+    let (pool, sub) = (
+        session.config().identity_pool_id.clone().unwrap(),
+        session.current_user().unwrap().sub,
+    );
+    let alice = Client::with_session(session);
     let t = table(&alice).await;
     ok(t.get(JsValue::from_str("warm"), JsValue::UNDEFINED)).await;
     // 59.5 minutes later the credentials (one hour) are inside their 5-minute margin and the
     // tokens (one hour) inside their 1-minute one: one refresh of each for 50 concurrent calls.
+    // (The ID token's refresh teaches the session the server's clock, by which the kept
+    // credentials are still fresh: they are removed here, as if they had run out.)
     clock.advance_ms(59.5 * 60_000.0);
+    apiless::auth::storage::Store::remove(
+        store.as_ref(),
+        &apiless::auth::storage::credentials_key(&pool, Some(&sub)),
+    );
     let (creds0, auth0) = (
         count("AWSCognitoIdentityService.GetCredentialsForIdentity").await,
         count("AWSCognitoIdentityProviderService.InitiateAuth").await,
@@ -840,5 +856,54 @@ async fn a_stale_remembered_identity_id_is_replaced_by_one_new_get_id() {
         count("AWSCognitoIdentityService.GetId").await - get_ids,
         1,
         "no GetId for a returning user"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_reloaded_page_reaches_its_first_query_result_with_the_query_alone() {
+    // The app's storage, which a reload keeps (localStorage in an app; the same store here).
+    let store = Rc::new(MemoryStore::default());
+    let session = session_with(Fetch::default(), store.clone(), &TestClock::default()).await;
+    session
+        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
+        .await
+        .unwrap();
+    let alice = Client::with_session(session);
+    let run = random_hex(4);
+    let t = table(&alice).await;
+    ok(t.put(
+        js(serde_json::json!({"sk": format!("reload-{run}")})),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+
+    // The reload: a new page's session on the same storage, its first Query.
+    let session = session_with(Fetch::default(), store.clone(), &TestClock::default()).await;
+    let reloaded = Client::with_session(session);
+    let t = table(&reloaded).await;
+    let before = calls().await;
+    let page = ok(t.query(js(
+        serde_json::json!({"sortKey": {"beginsWith": format!("reload-{run}")}}),
+    )))
+    .await;
+    let items: js_sys::Array = get(&page, "items").unchecked_into();
+    assert_eq!(items.length(), 1);
+    let after = calls().await;
+    let made: Vec<(String, i64)> = after
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(op, n)| {
+            (
+                op.clone(),
+                n.as_i64().unwrap_or(0) - before[op].as_i64().unwrap_or(0),
+            )
+        })
+        .filter(|(op, n)| *n != 0 && op != "preflight")
+        .collect();
+    assert_eq!(
+        made,
+        [("DynamoDB_20120810.Query".to_owned(), 1)],
+        "one AWS call: the Query itself"
     );
 }

@@ -2,7 +2,9 @@
 //! shaped as in the Cognito Identity API reference (GetId, GetCredentialsForIdentity), and each
 //! test checks the exact requests the session sends: a guest's GetId and
 //! GetCredentialsForIdentity without `Logins`, the guest identity sent with the login at sign-in
-//! (linked, or merged into the user's identity), and a guest again after sign-out.
+//! (linked, or merged into the user's identity), and a guest again after sign-out; and the
+//! identity and credentials kept in the app's storage between page loads (a reload sends
+//! nothing; kept ones past their refresh margin, unreadable, or of a signed-out user go).
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -152,7 +154,13 @@ fn a_guest_gets_an_identity_and_unauthenticated_credentials_without_logins() {
     assert_eq!(identity(&s).unwrap(), GUEST);
     assert_eq!(script.requests().len(), 2);
 
-    // A reloaded page reuses the remembered guest identity: no GetId.
+    // A reloaded page reuses the kept guest identity and credentials: nothing sent.
+    let (reloaded, script) = session(true, store.clone(), vec![]);
+    assert_eq!(identity(&reloaded).unwrap(), GUEST);
+    assert!(script.requests().is_empty());
+
+    // Without the kept credentials, the remembered guest identity still saves the GetId.
+    store.remove(&storage::credentials_key(POOL, None));
     let (reloaded, script) = session(true, store.clone(), vec![credentials(GUEST)]);
     assert_eq!(identity(&reloaded).unwrap(), GUEST);
     assert_eq!(
@@ -232,6 +240,10 @@ fn signing_in_links_the_guest_identity_to_the_user() {
     assert!(
         store.get(&guest_key()).is_none(),
         "no guest identity any more"
+    );
+    assert!(
+        store.get(&storage::credentials_key(POOL, None)).is_none(),
+        "nor the guest's kept credentials"
     );
     assert_eq!(store.get(&alice_key()).as_deref(), Some(GUEST));
 }
@@ -430,4 +442,98 @@ fn a_user_with_a_remembered_identity_leaves_the_guest_identity_for_after_sign_ou
             json!({ "IdentityId": GUEST })
         )]
     );
+}
+
+// ---- credentials kept between page loads ---------------------------------------------------
+
+fn alice_credentials_key() -> String {
+    storage::credentials_key(POOL, Some("sub-alice"))
+}
+
+/// Alice signed in, with her identity and credentials fetched (GetId, GetCredentialsForIdentity).
+fn alice_with_credentials(
+    store: Rc<MemoryStore>,
+    more: Vec<Value>,
+) -> (Rc<Session<ScriptedTransport>>, ScriptedTransport) {
+    let [verifier, tokens] = sign_in_answers();
+    let mut answers = vec![verifier, tokens, get_id(ALICE_ID), credentials(ALICE_ID)];
+    answers.extend(more);
+    let (s, script) = session(false, store, answers);
+    sign_in(&s);
+    assert_eq!(identity(&s).unwrap(), ALICE_ID);
+    (s, script)
+}
+
+#[test]
+fn a_reloaded_page_signs_with_the_kept_credentials_and_sends_nothing() {
+    let store = Rc::new(MemoryStore::default());
+    let (s, _) = alice_with_credentials(store.clone(), vec![]);
+    let fetched = block_on(s.aws_identity()).unwrap();
+    assert!(
+        store.get(&alice_credentials_key()).is_some(),
+        "kept in the app's storage"
+    );
+
+    let (reloaded, script) = session(false, store.clone(), vec![]);
+    let kept = block_on(reloaded.aws_identity()).unwrap();
+    assert!(script.requests().is_empty(), "no call to the identity pool");
+    assert_eq!(kept.identity_id, ALICE_ID);
+    assert_eq!(
+        kept.credentials, fetched.credentials,
+        "the same credentials, to the millisecond"
+    );
+}
+
+#[test]
+fn kept_credentials_past_the_refresh_margin_are_removed_and_renewed() {
+    let store = Rc::new(MemoryStore::default());
+    alice_with_credentials(store.clone(), vec![]);
+    let now = Rc::new(Cell::new(NOW_MS + 3_600_000.0 - 5.0 * 60_000.0));
+    let renewed = json!({"IdentityId": ALICE_ID, "Credentials": {"AccessKeyId": "ASIARENEWED", "SecretKey": "s2",
+                         "SessionToken": "t2", "Expiration": NOW_MS / 1000.0 + 7200.0}});
+    let (reloaded, script) = session_at(false, store.clone(), vec![renewed], now);
+    let identity = block_on(reloaded.aws_identity()).unwrap();
+    assert_eq!(identity.credentials.access_key_id, "ASIARENEWED");
+    assert_eq!(
+        sent(&script, 0),
+        [(
+            "GetCredentialsForIdentity".into(),
+            json!({ "IdentityId": ALICE_ID, "Logins": { PROVIDER: id_token() } })
+        )],
+        "the remembered identity id still saves the GetId"
+    );
+    assert!(
+        store
+            .get(&alice_credentials_key())
+            .unwrap()
+            .contains("ASIARENEWED"),
+        "the kept ones replaced"
+    );
+}
+
+#[test]
+fn unreadable_kept_credentials_are_removed_and_fetched_again() {
+    let store = Rc::new(MemoryStore::default());
+    alice_with_credentials(store.clone(), vec![]);
+    for planted in [
+        "{not json".to_owned(),
+        // Another pool's identity, or credentials with a part missing, are not used either.
+        json!({"IdentityId": "eu-west-1:11111111-1111-4111-8111-111111111111", "Credentials": credentials(ALICE_ID)["Credentials"]}).to_string(),
+        json!({"IdentityId": ALICE_ID, "Credentials": {"AccessKeyId": "A", "Expiration": NOW_MS / 1000.0 + 3600.0}}).to_string(),
+    ] {
+        store.set(&alice_credentials_key(), &planted).unwrap();
+        let (reloaded, script) = session(false, store.clone(), vec![credentials(ALICE_ID)]);
+        assert_eq!(block_on(reloaded.aws_identity()).unwrap().identity_id, ALICE_ID);
+        assert_eq!(script.requests().len(), 1, "fetched again for {planted}");
+        assert_ne!(store.get(&alice_credentials_key()).as_deref(), Some(planted.as_str()));
+    }
+}
+
+#[test]
+fn signing_out_removes_the_kept_credentials() {
+    let store = Rc::new(MemoryStore::default());
+    let (s, _) = alice_with_credentials(store.clone(), vec![json!({})]); // RevokeToken
+    assert!(store.get(&alice_credentials_key()).is_some());
+    block_on(s.sign_out(false)).unwrap();
+    assert!(store.get(&alice_credentials_key()).is_none());
 }

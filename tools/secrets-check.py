@@ -6,8 +6,9 @@ The test backend appends every secret that crosses it to a file (APILESS_SECRETS
 vended, the passwords that reached it); the seeded users' passwords come from the backend's
 config. Each is searched for, whole, in every output file (the test run's output with the
 browser console lines), and every storage dump (what the tests found in localStorage and
-sessionStorage), where only the user pool's tokens may be. A JWT is also searched for by its
-signature alone, so a token cut short still counts.
+sessionStorage), where only the user pool's tokens may be, and the AWS credentials in the one
+entry that keeps them (`apiless.<identityPoolId>.<owner>.credentials`, SECURITY.md). A JWT is
+also searched for by its signature alone, so a token cut short still counts.
 
     tools/secrets-check.py --secrets LOG --config CONFIG.json [--storage DUMP]... OUTPUT...
     tools/secrets-check.py --self-test
@@ -22,6 +23,18 @@ from pathlib import Path
 
 MIN_LENGTH = 8  # shorter values (a 6-digit code) would match by chance
 STORED_TOKENS = {"IdToken", "AccessToken", "RefreshToken"}  # what a signed-in app must keep
+KEPT_CREDENTIALS = {"SecretKey", "SessionToken"}  # kept, by design, in their own entry only
+
+
+def stored_allowed(line):
+    """What a storage dump line (`{"key": ..., "value": ...}`) may hold."""
+    try:
+        key = json.loads(line).get("key", "")
+    except (ValueError, AttributeError):
+        key = ""
+    if isinstance(key, str) and key.startswith("apiless.") and key.endswith(".credentials"):
+        return STORED_TOKENS | KEPT_CREDENTIALS
+    return STORED_TOKENS
 
 
 def needles(entries):
@@ -37,15 +50,17 @@ def needles(entries):
     return found
 
 
-def scan(files, found, allowed=frozenset()):
-    """(file, line, field) of each leak, and the bytes searched."""
+def scan(files, found, allowed=lambda line: frozenset()):
+    """(file, line, field) of each leak, and the bytes searched; `allowed(line)` names the
+    fields that line may hold."""
     leaks, searched = [], 0
     for path in files:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
         searched += len(text.encode())
         for number, line in enumerate(text.splitlines(), 1):
+            may = allowed(line)
             for needle, field in found.items():
-                if field not in allowed and needle in line:
+                if field not in may and needle in line:
                     leaks.append((str(path), number, field))
     return leaks, searched
 
@@ -62,11 +77,12 @@ def read_log(path):
 def check(entries, outputs, storage):
     found = needles(entries)
     leaks, searched = scan(outputs, found)
-    stored_leaks, stored = scan(storage, found, allowed=STORED_TOKENS)
+    stored_leaks, stored = scan(storage, found, allowed=stored_allowed)
     fields = sorted({field for field in found.values()})
     print(f"secrets-check: {len(found)} secrets ({', '.join(fields)}) searched for in "
           f"{searched:,} bytes of output ({len(outputs)} files) and {stored:,} bytes of browser "
-          f"storage ({len(storage)} dumps, where only {', '.join(sorted(STORED_TOKENS))} may be): "
+          f"storage ({len(storage)} dumps, where only {', '.join(sorted(STORED_TOKENS))} may be, "
+          f"and {', '.join(sorted(KEPT_CREDENTIALS))} in a credentials entry): "
           f"{len(leaks) + len(stored_leaks)} found")
     for path, number, field in (leaks + stored_leaks)[:20]:
         print(f"  LEAK: a {field} in {path}:{number}", file=sys.stderr)
@@ -83,15 +99,21 @@ def self_test():
         clean.write_text("test a ... ok\nsigned in as alice\n")
         leaky.write_text(f"ok\nerror: bad key {key}\n")
         cut.write_text(f"token tail {token.split('.')[2]}\n")
-        storage.write_text(json.dumps({"idToken": token}) + "\n" + json.dumps({"k": key}) + "\n")
+        storage.write_text("\n".join(json.dumps(e) for e in [
+            {"key": "x.idToken", "value": token},
+            {"key": "apiless.pool.sub.credentials", "value": json.dumps({"SecretKey": key})},
+            {"key": "apiless.pool.sub.identityId", "value": key},
+            {"k": key},
+        ]) + "\n")
         found = needles(entries)
         assert "123456" not in found
         assert scan([clean], found)[0] == []
         assert scan([leaky], found)[0] == [(str(leaky), 2, "SecretKey")]
         assert scan([cut], found)[0] == [(str(cut), 1, "IdToken")]
-        assert scan([storage], found, allowed=STORED_TOKENS)[0] == [(str(storage), 2, "SecretKey")]
+        assert scan([storage], found, allowed=stored_allowed)[0] == [
+            (str(storage), 3, "SecretKey"), (str(storage), 4, "SecretKey")]
     print("secrets-check self-test: planted keys and a cut-short token are found, tokens are "
-          "allowed in storage only, clean output passes")
+          "allowed in storage only and credentials in their own entry only, clean output passes")
     return True
 
 

@@ -136,6 +136,36 @@ fn logins(login: Login<'_>) -> Json {
     Json::Object(logins)
 }
 
+/// An identity and its credentials in the form GetCredentialsForIdentity answers with: how they
+/// are kept in the app's storage between page loads ([`read_kept`] reads it back).
+pub fn kept_form(identity_id: &str, c: &Credentials) -> Zeroizing<String> {
+    let mut credentials = Map::new();
+    credentials.insert("AccessKeyId".into(), c.access_key_id.as_str().into());
+    credentials.insert("SecretKey".into(), c.secret_access_key.as_str().into());
+    if let Some(token) = &c.session_token {
+        credentials.insert("SessionToken".into(), token.as_str().into());
+    }
+    // Seconds with their milliseconds, written with integers (float formatting would add
+    // about 10 KB to the package).
+    let ms = c.expires_at_ms.max(0);
+    let seconds = format!("{}.{:03}", ms / 1000, ms % 1000);
+    credentials.insert("Expiration".into(), Json::Number(seconds));
+    let mut answer = Map::new();
+    answer.insert("IdentityId".into(), identity_id.into());
+    answer.insert("Credentials".into(), Json::Object(credentials));
+    Zeroizing::new(Json::Object(answer).to_text())
+}
+
+/// What [`kept_form`] wrote, if it is whole and names an identity of the pool `pool_id`.
+pub fn read_kept(text: &str, pool_id: &str) -> Option<(String, Credentials)> {
+    let answer = Json::parse(text.as_bytes()).ok()?;
+    let id = answer.get("IdentityId")?.as_str()?;
+    if !is_identity_id(id, pool_id) {
+        return None;
+    }
+    Some((id.to_owned(), parse_credentials(&answer).ok()?))
+}
+
 /// Reads a GetCredentialsForIdentity answer; `Expiration` is epoch seconds (a JSON number).
 pub fn parse_credentials(answer: &Json) -> Result<Credentials> {
     let c = answer

@@ -101,6 +101,16 @@ pub fn guest_identity_id_key(identity_pool_id: &str) -> String {
     format!("apiless.{identity_pool_id}.guest.identityId")
 }
 
+/// Where the temporary AWS credentials of a user (`owner`: their `sub`) or of this browser's
+/// guest (`None`) are kept between page loads, so that a reloaded page signs its first request
+/// with no call to the identity pool. Removed at sign-out and when found expired.
+pub fn credentials_key(identity_pool_id: &str, owner: Option<&str>) -> String {
+    format!(
+        "apiless.{identity_pool_id}.{}.credentials",
+        owner.unwrap_or("guest")
+    )
+}
+
 /// Writes the signed-in user's tokens under the peers' layout and marks them the last user.
 /// All or nothing: if a write fails, what this call wrote is removed again.
 pub fn save_tokens(

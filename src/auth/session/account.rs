@@ -47,15 +47,25 @@ impl<T: Transport + 'static> Session<T> {
     }
 
     /// Ends the session here after a sign-out or a deleted user: no trace of who used this
-    /// browser stays in memory or storage (tokens, the last-user mark, the identity id), and
+    /// browser stays in memory or storage (tokens, the last-user mark, the identity id, the kept
+    /// AWS credentials), and
     /// listeners hear `SignedOut`.
     pub(super) fn forget_here(&self, username: &str, tokens: &Tokens) {
         if let (Some(pool_id), Ok(claims)) = (&self.config.identity_pool_id, tokens.id_claims()) {
             self.store
                 .remove(&storage::identity_id_key(pool_id, &claims.sub));
         }
+        self.forget_credentials(tokens);
         self.clear(username);
         self.emit(Event::SignedOut);
+    }
+
+    /// Removes the AWS credentials kept for the user of `tokens`.
+    pub(super) fn forget_credentials(&self, tokens: &Tokens) {
+        if let (Some(pool_id), Ok(claims)) = (&self.config.identity_pool_id, tokens.id_claims()) {
+            self.store
+                .remove(&storage::credentials_key(pool_id, Some(&claims.sub)));
+        }
     }
 
     /// Changes the signed-in user's password.

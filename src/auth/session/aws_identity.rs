@@ -66,10 +66,19 @@ impl<T: Transport + 'static> Session<T> {
             None
         };
         let guest_key = storage::guest_identity_id_key(&pool_id);
-        let key = match &tokens {
-            Some(tokens) => storage::identity_id_key(&pool_id, &tokens.id_claims()?.sub),
+        let sub = match &tokens {
+            Some(tokens) => Some(tokens.id_claims()?.sub),
+            None => None,
+        };
+        let key = match &sub {
+            Some(sub) => storage::identity_id_key(&pool_id, sub),
             None => guest_key.clone(),
         };
+        // Credentials kept by an earlier page load, while they last: no call at all.
+        let kept_key = storage::credentials_key(&pool_id, sub.as_deref());
+        if let Some(kept) = self.kept_credentials(&kept_key, &pool_id) {
+            return Ok(kept);
+        }
         let endpoint = self.config.endpoint_for(Service::IdentityPool);
         let transport = SkewLearning {
             inner: &self.transport,
@@ -116,6 +125,7 @@ impl<T: Transport + 'static> Session<T> {
         if guest.is_some() && (answer.is_ok() || refused) && stored(&guest_key) == guest {
             // Linked, merged into the user's identity or refused: no guest's identity any more.
             self.store.remove(&guest_key);
+            self.store.remove(&storage::credentials_key(&pool_id, None));
         }
         let (identity_id, credentials) = match answer {
             Ok(c) => c,
@@ -131,11 +141,38 @@ impl<T: Transport + 'static> Session<T> {
         };
         // Remembering is an optimisation (a refused write costs one GetId next time), and only
         // for the sign-in this fetch began under: a sign-out meanwhile removed the entry.
-        if remembered.as_deref() != Some(identity_id.as_str()) && self.generation() == generation {
-            let _ = self.store.set(&key, &identity_id);
+        if self.generation() == generation {
+            if remembered.as_deref() != Some(identity_id.as_str()) {
+                let _ = self.store.set(&key, &identity_id);
+            }
+            // Kept in the app's storage (gone with the page in memory mode), as the tokens
+            // are: a reload then reaches its first result with the data call alone.
+            let kept = identity_pool::kept_form(&identity_id, &credentials);
+            let _ = self.store.set(&kept_key, &kept);
         }
         let expires_at_ms = credentials.expires_at_ms;
         Ok(Expiring::new(
+            AwsIdentity {
+                identity_id,
+                credentials,
+            },
+            expires_at_ms,
+        ))
+    }
+
+    /// The credentials kept under `key`, if they are whole and still fresh by the
+    /// [`CREDENTIALS_REFRESH_MARGIN_MS`] rule; kept ones past it (or unreadable) are removed.
+    fn kept_credentials(&self, key: &str, pool_id: &str) -> Option<Expiring<AwsIdentity>> {
+        let text = zeroize::Zeroizing::new(self.store.get(key)?);
+        let kept = identity_pool::read_kept(&text, pool_id).filter(|(_, c)| {
+            c.expires_at_ms > self.server_now_ms() as i64 + CREDENTIALS_REFRESH_MARGIN_MS
+        });
+        let Some((identity_id, credentials)) = kept else {
+            self.store.remove(key);
+            return None;
+        };
+        let expires_at_ms = credentials.expires_at_ms;
+        Some(Expiring::new(
             AwsIdentity {
                 identity_id,
                 credentials,

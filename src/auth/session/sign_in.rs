@@ -379,16 +379,20 @@ impl<T: Transport + 'static> Session<T> {
                 self.new_generation();
                 self.learn_from_tokens(&tokens);
                 let previous = match &*self.state.borrow() {
-                    State::SignedIn(s) if s.username != user.username => Some(s.username.clone()),
+                    State::SignedIn(s) if s.username != user.username => {
+                        Some((s.username.clone(), s.tokens.clone()))
+                    }
                     _ => None,
                 };
-                if let Some(previous) = previous {
-                    // Another user signed in here: the previous one's tokens go.
+                if let Some((previous, their_tokens)) = previous {
+                    // Another user signed in here: the previous one's tokens and kept AWS
+                    // credentials go.
                     storage::clear_tokens(
                         self.store.as_ref(),
                         &self.config.user_pool_client_id,
                         &previous,
                     );
+                    self.forget_credentials(&their_tokens);
                 }
                 // Persisting can fail (quota, storage disabled): save_tokens leaves nothing
                 // half-written, and the session still works for this page.
