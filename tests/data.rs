@@ -739,28 +739,12 @@ async fn query_all_iterates_every_page() {
 #[wasm_bindgen_test]
 async fn fifty_data_calls_at_credential_expiry_cost_one_credential_fetch() {
     let clock = TestClock::default();
-    let store = Rc::new(MemoryStore::default());
-    let session = session_with(Fetch::default(), store.clone(), &clock).await;
-    session
-        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
-        .await
-        .unwrap();
-    let (pool, sub) = (
-        session.config().identity_pool_id.clone().unwrap(),
-        session.current_user().unwrap().sub,
-    );
-    let alice = Client::with_session(session);
+    let alice = signed_in("alice", &clock).await;
     let t = table(&alice).await;
     ok(t.get(JsValue::from_str("warm"), JsValue::UNDEFINED)).await;
     // 59.5 minutes later the credentials (one hour) are inside their 5-minute margin and the
     // tokens (one hour) inside their 1-minute one: one refresh of each for 50 concurrent calls.
-    // (The ID token's refresh teaches the session the server's clock, by which the kept
-    // credentials are still fresh: they are removed here, as if they had run out.)
     clock.advance_ms(59.5 * 60_000.0);
-    apiless::auth::storage::Store::remove(
-        store.as_ref(),
-        &apiless::auth::storage::credentials_key(&pool, Some(&sub)),
-    );
     let (creds0, auth0) = (
         count("AWSCognitoIdentityService.GetCredentialsForIdentity").await,
         count("AWSCognitoIdentityProviderService.InitiateAuth").await,

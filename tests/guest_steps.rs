@@ -537,3 +537,37 @@ fn signing_out_removes_the_kept_credentials() {
     block_on(s.sign_out(false)).unwrap();
     assert!(store.get(&alice_credentials_key()).is_none());
 }
+
+#[test]
+fn a_renewal_asks_the_identity_pool_whatever_storage_holds() {
+    // Kept credentials serve a page that has none yet; a page renewing its own asks the pool
+    // (its clock judged them due, and it has no better clock for the kept ones).
+    let store = Rc::new(MemoryStore::default());
+    let now = Rc::new(Cell::new(NOW_MS));
+    let [verifier, tokens] = sign_in_answers();
+    let renewed = json!({"IdentityId": ALICE_ID, "Credentials": {"AccessKeyId": "ASIARENEWED", "SecretKey": "s2",
+                         "SessionToken": "t2", "Expiration": NOW_MS / 1000.0 + 7200.0}});
+    let (s, script) = session_at(
+        false,
+        store.clone(),
+        vec![
+            verifier,
+            tokens,
+            get_id(ALICE_ID),
+            credentials(ALICE_ID),
+            renewed,
+        ],
+        now.clone(),
+    );
+    sign_in(&s);
+    block_on(s.aws_identity()).unwrap();
+    let other_tab = json!({"IdentityId": ALICE_ID, "Credentials": {"AccessKeyId": "ASIAOTHERTAB", "SecretKey": "s3",
+                           "Expiration": NOW_MS / 1000.0 + 7200.0}});
+    store
+        .set(&alice_credentials_key(), &other_tab.to_string())
+        .unwrap();
+    now.set(NOW_MS + 56.0 * 60_000.0);
+    let identity = block_on(s.aws_identity()).unwrap();
+    assert_eq!(identity.credentials.access_key_id, "ASIARENEWED");
+    assert_eq!(script.requests().len(), 5);
+}

@@ -23,10 +23,13 @@ impl<T: Transport + 'static> Session<T> {
             if let Some(identity) = this.aws.fresh(now, CREDENTIALS_REFRESH_MARGIN_MS) {
                 return Ok(identity);
             }
+            // Only a page with none yet (just loaded, or just signed in) looks for kept ones: a
+            // renewal is for credentials this page judged due.
+            let first = this.aws.expires_at_ms().is_none();
             let fetcher = this.clone();
             let renewal = this
                 .aws
-                .refresh(move || fetcher.fetch_aws_identity().boxed_local());
+                .refresh(move || fetcher.fetch_aws_identity(first).boxed_local());
             let renewed = renewal.await;
             // A renewal the sign-out discarded ends with an AbortError: nobody aborted this call.
             this.still_current(generation)?;
@@ -49,7 +52,7 @@ impl<T: Transport + 'static> Session<T> {
         self.aws.expires_at_ms()
     }
 
-    async fn fetch_aws_identity(self: Rc<Self>) -> Result<Expiring<AwsIdentity>> {
+    async fn fetch_aws_identity(self: Rc<Self>, first: bool) -> Result<Expiring<AwsIdentity>> {
         let generation = self.generation();
         let pool_id = self.config.identity_pool_id.clone().ok_or_else(|| {
             Error::config(
@@ -76,7 +79,10 @@ impl<T: Transport + 'static> Session<T> {
         };
         // Credentials kept by an earlier page load, while they last: no call at all.
         let kept_key = storage::credentials_key(&pool_id, sub.as_deref());
-        if let Some(kept) = self.kept_credentials(&kept_key, &pool_id) {
+        if let Some(kept) = first
+            .then(|| self.kept_credentials(&kept_key, &pool_id))
+            .flatten()
+        {
             return Ok(kept);
         }
         let endpoint = self.config.endpoint_for(Service::IdentityPool);
