@@ -4,7 +4,8 @@
 //! SELECT_MFA_TYPE for several factors and none preferred (each choice), MFA_SETUP on a pool
 //! that requires MFA (TOTP associated, then verified, during the sign-in), a wrong code
 //! (CodeMismatchException, then the right one still signs in) and an expired challenge.
-//! A user turns factors on as an app does: signed in, with `updateMFAPreference`.
+//! A user turns factors on as an app does: signed in, with `updateMFAPreference`. The last test
+//! takes one path through the JS surface (`signIn`, `confirmSignIn` with `mfaType`, then `code`).
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -263,4 +264,47 @@ async fn an_expired_mfa_challenge_is_refused_by_the_backend() {
     let e = user.answer(&code).await.unwrap_err();
     assert_eq!(e.code, "NotAuthorizedException", "{e}");
     assert!(e.message.contains("expired"), "{e}");
+}
+
+#[wasm_bindgen_test]
+async fn the_js_client_chooses_a_factor_and_answers_its_code() {
+    use wasm_bindgen::JsCast;
+    let user = User::new("factors").await;
+    user.turn_on(json!({"sms": "ENABLED", "email": "ENABLED"}))
+        .await;
+    let c = Client::with_session(user.session.clone());
+
+    let r = ok(c.sign_in(js(
+        json!({"username": user.username, "password": user.password}),
+    )))
+    .await;
+    assert_eq!(get(&r, "signedIn"), false);
+    let step = get(&r, "nextStep");
+    assert_eq!(get(&step, "name"), "SELECT_MFA_TYPE");
+    let mut types: Vec<String> = js_sys::Array::from(&get(&step, "mfaTypes"))
+        .iter()
+        .map(|t| t.as_string().unwrap())
+        .collect();
+    types.sort();
+    assert_eq!(types, ["EMAIL_OTP", "SMS_MFA"]);
+
+    let r = ok(c.confirm_sign_in(js(json!({"mfaType": "EMAIL_OTP"})))).await;
+    let step = get(&r, "nextStep");
+    assert_eq!(get(&step, "name"), "EMAIL_OTP");
+    assert_eq!(get(&get(&step, "codeDelivery"), "medium"), "EMAIL");
+    let code = last_code(&user.email).await;
+    let e =
+        wasm_bindgen_futures::JsFuture::from(c.confirm_sign_in(js(json!({"code": wrong(&code)}))))
+            .await
+            .unwrap_err();
+    assert_eq!(
+        String::from(e.unchecked_ref::<js_sys::Error>().name()),
+        "CodeMismatchException"
+    );
+    let r = ok(c.confirm_sign_in(js(json!({"code": code})))).await;
+    assert_eq!(get(&r, "signedIn"), true);
+    assert_eq!(
+        get(&c.current_user().unwrap(), "username"),
+        user.username.as_str()
+    );
 }
