@@ -34,6 +34,11 @@ Each patch wraps one ministack function and is installed by `install()` before t
                     and VerifyUserAttribute exist, and SetUserMFAPreference takes EmailMfaSettings and refuses
                     a factor the user cannot receive.  (Stock: the email changes silently and stays verified,
                     the three operations are unknown, email MFA is ignored and TOTP turns on without a token.)
+  mfa               MFA at sign-in as Cognito issues it (cognito_mfa.py): SMS_MFA and EMAIL_OTP with a code "sent"
+                    through the SES recorder, SELECT_MFA_TYPE for several factors and none preferred, MFA_SETUP
+                    when the pool requires MFA and the user has none, each answer checked against its session.
+                    (Stock: SOFTWARE_TOKEN_MFA only, a required-MFA user signs in without a factor, and SMS_MFA
+                    or MFA_SETUP answered with any session and any code gives the named user's tokens.)
 
 CORS and the /_apiless endpoints live in middleware.py.  A patch point that is missing or whose
 signature changed raises PatchPointError at startup: upgrading ministack must fail loudly, never
@@ -49,10 +54,11 @@ import inspect
 import json
 import re
 
+import cognito_mfa
 import cognito_profile
 
 PATCHES = ("policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
-           "dynamodb-denial-status", "profile")
+           "dynamodb-denial-status", "profile", "mfa")
 
 # The LeadingKeys value of an item request whose partition key cannot be read (unknown table,
 # missing key attribute, unparsable KeyConditionExpression).  A ForAllValues condition over it is
@@ -83,6 +89,8 @@ def install(disabled=()):
         _install_dynamodb_denial_status()
     if "profile" not in disabled:
         _install_profile()
+    if "mfa" not in disabled:
+        _install_mfa()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -570,3 +578,53 @@ def _install_profile():
              mentions=['"UpdateUserAttributes": _update_user_attributes',
                        '"SetUserMFAPreference": _set_user_mfa_preference'])
     _wrap(cognito, "_dispatch_idp", ["action", "data"], profile.dispatching)
+
+
+# ---------------------------------------------------------------------------------------------
+# (g) MFA at sign-in: which challenge, its code, and the answer's check (cognito_mfa.py)
+# ---------------------------------------------------------------------------------------------
+
+_SIGN_IN_CLIENT = contextvars.ContextVar("apiless_sign_in_client", default=None)
+_sign_in_mfa = None
+
+
+def sign_in_mfa():
+    """The installed SignInMfa (None when the `mfa` patch is off): fixtures.py expires its steps."""
+    return _sign_in_mfa
+
+
+def _install_mfa():
+    global _sign_in_mfa
+    cognito = _module("services.cognito")
+    for name in ("_attr_list_to_dict", "_dict_to_attr_list", "_deliver_cognito_email", "_masked_destination",
+                 "_resolve_user", "_pool_for_client", "_build_auth_result", "_totp_matches", "_finish_auth_event",
+                 "_user_pools", "json_response", "error_response_json"):
+        require(cognito, name)
+    mfa = cognito_mfa.SignInMfa(cognito)
+    # Every verified password (USER_SRP_AUTH's PASSWORD_VERIFIER, USER_PASSWORD_AUTH) asks
+    # _mfa_challenge_for_user, through _password_auth_result, which knows the app client.
+    _checked(cognito, "_password_auth_result", ["pool", "pid", "cid", "user", "username", "client_metadata", "data"],
+             mentions=["_mfa_challenge_for_user(pool, user, pid, username)"])
+
+    def remembering_client(original):
+        def password_auth_result(pool, pid, cid, user, username, client_metadata=None, data=None):
+            token = _SIGN_IN_CLIENT.set(cid)
+            try:
+                return original(pool, pid, cid, user, username, client_metadata, data)
+            finally:
+                _SIGN_IN_CLIENT.reset(token)
+        return password_auth_result
+
+    _wrap(cognito, "_password_auth_result", ["pool", "pid", "cid", "user", "username", "client_metadata", "data"],
+          remembering_client)
+    _wrap(cognito, "_mfa_challenge_for_user", ["pool", "user", "pid", "username"],
+          lambda _original: lambda pool, user, pid, username: mfa.challenge_for(
+              pool, user, pid, username, _SIGN_IN_CLIENT.get()))
+    _wrap(cognito, "_respond_to_auth_challenge", ["data"], mfa.responding)
+    _wrap(cognito, "_associate_software_token", ["data"], mfa.associating)
+    _wrap(cognito, "_verify_software_token", ["data"], mfa.verifying)
+    _checked(cognito, "_dispatch_idp", ["action", "data"],
+             mentions=['"RespondToAuthChallenge": _respond_to_auth_challenge',
+                       '"AssociateSoftwareToken": _associate_software_token',
+                       '"VerifySoftwareToken": _verify_software_token'])
+    _sign_in_mfa = mfa

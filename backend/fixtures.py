@@ -5,20 +5,31 @@ The demo config stays exactly as .apiless/local.json defines it; what only tests
   a second user pool that requires TOTP MFA (MfaConfiguration ON, software tokens), so the
   MFA_SETUP and SOFTWARE_TOKEN_MFA challenges are issued and checked for real;
 
+  a third user pool where MFA is optional and SMS, TOTP and email are all offered (its users have
+  a phone number too), so SMS_MFA, EMAIL_OTP and SELECT_MFA_TYPE are issued for real once a user
+  turns factors on (cognito_mfa.py);
+
   fresh users on demand, confirmed or created by an administrator with a temporary password
   (FORCE_CHANGE_PASSWORD), so NEW_PASSWORD_REQUIRED is issued for real.
 
 Served by middleware.py:
-  GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId"}
-  POST /_apiless/fixtures/user   body {"pool": "main" | "mfa", "temporary": bool}
-                                 -> {"username", "password"} (the temporary one if asked)
+  GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId", "factorsUserPoolId",
+                                  "factorsUserPoolClientId"}
+  POST /_apiless/fixtures/user   body {"pool": "main" | "mfa" | "factors", "temporary": bool}
+                                 -> {"username", "password"} (the temporary one if asked; a
+                                 "factors" user also gets "phone")
+  POST /_apiless/fixtures/expire-mfa  body {"username"}: the user's pending MFA sign-in steps
+                                 expire now (Cognito's 3 minutes are too long for a test)
+                                 -> {"expired": how many}
 """
 
 import secrets
 
+import extension
 from seed import NAME, _clients
 
 MFA_POOL = f"{NAME}-mfa"
+FACTORS_POOL = f"{NAME}-mfa-factors"
 PASSWORD_POLICY = {"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
                                       "RequireNumbers": True, "RequireSymbols": True}}
 
@@ -44,6 +55,22 @@ class Fixtures:
         )["UserPoolClient"]["ClientId"]
         self._pools["mfa"] = pool_id
         self.public = {"mfaUserPoolId": pool_id, "mfaUserPoolClientId": client_id}
+        factors_id = self._idp.create_user_pool(
+            PoolName=FACTORS_POOL, Policies=PASSWORD_POLICY, AutoVerifiedAttributes=["email"],
+        )["UserPool"]["Id"]
+        self._idp.set_user_pool_mfa_config(
+            UserPoolId=factors_id, MfaConfiguration="OPTIONAL",
+            SmsMfaConfiguration={"SmsAuthenticationMessage": "Your apiless sign-in code is {####}."},
+            SoftwareTokenMfaConfiguration={"Enabled": True},
+            EmailMfaConfiguration={"Subject": "Your apiless sign-in code",
+                                   "Message": "Your apiless sign-in code is {####}."},
+        )
+        factors_client = self._idp.create_user_pool_client(
+            UserPoolId=factors_id, ClientName=f"{FACTORS_POOL}-web", GenerateSecret=False,
+            ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        )["UserPoolClient"]["ClientId"]
+        self._pools["factors"] = factors_id
+        self.public.update(factorsUserPoolId=factors_id, factorsUserPoolClientId=factors_client)
 
     def user(self, pool="main", temporary=False):
         """A new user of `pool`: confirmed with a permanent password, or FORCE_CHANGE_PASSWORD."""
@@ -51,12 +78,25 @@ class Fixtures:
             return 400, {"message": f"pool must be one of {sorted(self._pools)}"}
         username = f"fixture-{secrets.token_hex(5)}"
         password = f"Tmp-{secrets.token_hex(6)}-9a!"
+        attributes = [{"Name": "email", "Value": f"{username}@example.com"}, {"Name": "email_verified", "Value": "true"}]
+        phone = f"+1555{secrets.randbelow(10 ** 7):07d}"
+        if pool == "factors":
+            attributes.append({"Name": "phone_number", "Value": phone})
         self._idp.admin_create_user(
             UserPoolId=self._pools[pool], Username=username, TemporaryPassword=password, MessageAction="SUPPRESS",
-            UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"},
-                            {"Name": "email_verified", "Value": "true"}],
+            UserAttributes=attributes,
         )
         if not temporary:
             self._idp.admin_set_user_password(UserPoolId=self._pools[pool], Username=username,
                                               Password=password, Permanent=True)
-        return 200, {"username": username, "password": password}
+        return 200, {"username": username, "password": password, **({"phone": phone} if pool == "factors" else {})}
+
+    @staticmethod
+    def expire_mfa(username):
+        """The pending MFA sign-in steps of `username` expire now."""
+        mfa = extension.sign_in_mfa()
+        if mfa is None:
+            return 409, {"message": "the mfa patch is off"}
+        if not isinstance(username, str) or not username:
+            return 400, {"message": "username is required"}
+        return 200, {"expired": mfa.expire(username)}

@@ -19,6 +19,7 @@ Endpoints (never under an AWS path: `_` cannot start a bucket name), all CORS-en
   POST /_apiless/calls/reset   zero the counts
   GET  /_apiless/fixtures        test fixtures (fixtures.py)
   POST /_apiless/fixtures/user   a fresh test user (fixtures.py)
+  POST /_apiless/fixtures/expire-mfa  a user's pending MFA sign-in steps expire now (fixtures.py)
 
 Secrets log: with `secrets_log` (a path; APILESS_SECRETS_LOG for serve.py) every secret that
 crosses this server is appended to that file, one `<field>\t<value>` line each: the tokens Cognito issues, the
@@ -98,6 +99,7 @@ class ApilessMiddleware:
             "/_apiless/calls/reset": ("POST", self._reset_response),
             "/_apiless/fixtures": ("GET", self._fixtures_response),
             "/_apiless/fixtures/user": ("POST", self._fixture_user_response),
+            "/_apiless/fixtures/expire-mfa": ("POST", self._expire_mfa_response),
         }
         if path not in routes:
             return await _respond_json(send, 404, {"message": f"no such apiless endpoint: {path}"})
@@ -125,6 +127,15 @@ class ApilessMiddleware:
         if self._secrets is not None:
             self._secrets.add_from(answer)
         return status, answer
+
+    def _expire_mfa_response(self, body):
+        fixtures = self._fixtures()
+        if fixtures is None:
+            return 503, {"message": "the backend is still seeding"}
+        try:
+            return fixtures.expire_mfa(json.loads(body or b"{}").get("username"))
+        except (json.JSONDecodeError, AttributeError):
+            return 400, {"message": "the body must be a JSON object"}
 
     def _config_response(self, _body):
         config = self._config()

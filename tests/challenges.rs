@@ -1,8 +1,7 @@
 //! The sign-in challenges, in headless Chromium against the local backend, which issues and
 //! checks them as Cognito does: NEW_PASSWORD_REQUIRED for a user an administrator created, and
 //! SOFTWARE_TOKEN_MFA (checked against the enrolled TOTP secret) after a signed-in user set up
-//! TOTP. The backend does not issue MFA_SETUP at sign-in, SMS_MFA, EMAIL_OTP or
-//! SELECT_MFA_TYPE: those are tested at the protocol level in `tests/session_steps.rs`.
+//! TOTP. SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE and MFA_SETUP at sign-in are in `tests/mfa.rs`.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -115,14 +114,14 @@ async fn an_admin_created_user_sets_a_new_password_at_first_sign_in() {
 #[wasm_bindgen_test]
 async fn a_user_who_set_up_totp_is_asked_for_its_code_at_sign_in() {
     let s = Session::new(
-        mfa_pool_config().await,
+        fixture_pool_config("factors").await,
         Fetch::default(),
         Rc::new(MemoryStore::default()),
         Box::new(js_sys::Date::now),
         Box::new(random),
     );
-    let (username, password) = fixture_user("mfa", false).await;
-    // Not enrolled yet: ministack lets the user in (AWS would answer MFA_SETUP).
+    let (username, password) = fixture_user("factors", false).await;
+    // MFA is optional in this pool: no factor yet, no challenge.
     done(s.sign_in(&username, pw(&password)).await.unwrap());
 
     let setup = s.setup_totp().await.unwrap();

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use apiless::auth::session::Session;
 use apiless::auth::storage::{self, MemoryStore, Store};
 use apiless::config::StorageKind;
-use apiless::http::{Fetch, Request, Transport};
+use apiless::http::Fetch;
 use apiless::js::Client;
 use common::*;
 use hmac::{Hmac, KeyInit, Mac};
@@ -61,37 +61,6 @@ fn text(v: &JsValue, path: &[&str]) -> Option<String> {
 
 async fn attributes(c: &Client) -> JsValue {
     ok(c.fetch_user_attributes()).await
-}
-
-/// The six-digit code of the last message the backend "sent" to `to`.
-async fn last_code(to: &str) -> String {
-    let request = Request {
-        method: "GET".into(),
-        url: format!("{}/_ministack/ses/messages", endpoint()),
-        headers: Vec::new(),
-        body: Vec::new(),
-    };
-    let answer = Fetch::default().send(request).await.unwrap();
-    let messages: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
-    let last = messages["messages"]
-        .as_object()
-        .unwrap()
-        .values()
-        .flat_map(|account| account.as_array().unwrap())
-        .rfind(|m| m["To"].as_array().unwrap().iter().any(|t| t == to))
-        .unwrap_or_else(|| panic!("no message to {to}"));
-    let body = last["BodyText"].as_str().unwrap();
-    let digits: String = body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap_or_else(|| panic!("no code in {body:?}"))
-        .to_owned();
-    digits
-}
-
-/// Another six-digit code than `code`.
-fn wrong(code: &str) -> String {
-    format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000)
 }
 
 /// How many requests the backend saw for each profile operation.

@@ -1,5 +1,5 @@
-//! The sign-in step machine at the protocol level, for the challenges the local backend does
-//! not issue (SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP at sign-in): a scripted transport
+//! The sign-in step machine at the protocol level (SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP
+//! at sign-in; the same paths against the local backend are in `tests/mfa.rs`): a scripted transport
 //! answers with response bodies shaped as in the Cognito API reference (InitiateAuth,
 //! RespondToAuthChallenge, AssociateSoftwareToken, VerifySoftwareToken), and each test checks
 //! the exact requests the session sends.

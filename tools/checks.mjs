@@ -302,7 +302,9 @@ function smokeIn(engine, configFile, dump) {
 // The production build of the demo (vite build, optimised wasm, www/dist built with
 // APILESS_CONFIG=CONFIG.json) against the local backend. alice signs in, her own item and object
 // work, another identity's are refused by IAM (AccessDenied shown, never "Failed to fetch" or a
-// stack), she signs out; bob signs in and does not see alice's data. The server puts PAGE_PROBE
+// stack), she updates her profile's name, she signs out; bob signs in and does not see alice's
+// data, he signs out and continues as a guest, who writes and reads an item under an identity id of
+// their own (neither alice's nor bob's). The server puts PAGE_PROBE
 // first in the page. Screenshot: target/demo-signed-in-<engine>.png.
 
 async function signIn(tab, username, password) {
@@ -343,7 +345,7 @@ async function e2e(configFile = ".apiless/local.json") {
   await writeFile(consoleLog, "");
   await writeFile(storageDump, "");
   for (const engine of engines) {
-    test(`[${engine}] the demo's production build: alice's data works, another identity's is refused, bob cannot see alice's`, async () => {
+    test(`[${engine}] the demo's production build: alice's data and profile work, another identity's is refused, bob cannot see alice's, a guest has their own`, async () => {
       await inEngine(engine, demoResolvers(), async (session, server) => {
         const tab = await session.firstTab();
         await tab.cmd("POST", "/window/rect", { width: 1200, height: 900 });
@@ -371,6 +373,16 @@ async function e2e(configFile = ".apiless/local.json") {
         await dumpStorage(tab, storageDump);
         await keepConsole();
 
+        // The profile: a new name is set at once (no code for it), and Cognito has it.
+        await tab.waitFor(() => document.querySelector("[data-testid=attribute-sub]"), null, 30_000, "the profile's attributes");
+        const name = `Alice ${Math.random().toString(36).slice(2, 8)}`;
+        await tab.fill("input[name=attribute-value]", name);
+        await tab.click("[data-testid=update-attribute]");
+        await tab.waitFor((name) => document.querySelector("[data-testid=attribute-name]")?.textContent === name, name, 30_000,
+          "the new name in the profile");
+        assert.equal(await tab.textContent("[data-testid=profile-message]"), "name updated");
+        assert.match(await tab.textContent("[data-testid=mfa-preference]"), /^Enabled: .* · preferred: /);
+
         await tab.click("[data-testid=sign-out]");
         await tab.waitFor(() => document.querySelector("[data-testid=sign-in]"), null, 10_000, "signed out");
         await signIn(tab, "bob", password("bob"));
@@ -379,6 +391,22 @@ async function e2e(configFile = ".apiless/local.json") {
         const bobsItem = await press(tab, "read-own-item");
         assert.doesNotMatch(bobsItem, /hello from alice/, "bob reads his own partition, not alice's");
         assert.notEqual(await press(tab, "read-own-file"), "hello from alice");
+        await dumpStorage(tab, storageDump);
+        await keepConsole();
+
+        // Guest mode: the unauthenticated role, under the guest's own identity id.
+        await tab.click("[data-testid=sign-out]");
+        await tab.waitFor(() => document.querySelector("[data-testid=continue-as-guest]"), null, 10_000, "signed out");
+        await tab.click("[data-testid=continue-as-guest]");
+        await tab.waitFor(() => /:/.test(document.querySelector("[data-testid=guest-identity-id]")?.textContent ?? ""), null,
+          30_000, "the guest's identity id");
+        const guestId = await tab.textContent("[data-testid=guest-identity-id]");
+        assert.match(guestId, /^us-east-1:[0-9a-f-]{36}$/);
+        assert.ok(guestId !== aliceId && guestId !== bobId, "a guest identity of its own");
+        assert.equal(await press(tab, "guest-write-item"), "written");
+        const guestItem = JSON.parse(await press(tab, "guest-read-item"));
+        assert.equal(guestItem.pk, guestId);
+        assert.equal(guestItem.note, "hello from a guest");
         await dumpStorage(tab, storageDump);
         await keepConsole();
         assert.deepEqual((await tab.probe()).errors, []);

@@ -151,7 +151,7 @@ pub async fn session() -> Rc<Session<Fetch>> {
 }
 
 /// POSTs `body` to a backend test endpoint.
-async fn post(path: &str, body: &Value) -> Value {
+pub async fn post(path: &str, body: &Value) -> Value {
     let request = Request {
         method: "POST".into(),
         url: format!("{}{path}", endpoint()),
@@ -180,21 +180,45 @@ pub async fn fixture_user(pool: &str, temporary: bool) -> (String, String) {
     )
 }
 
-/// A config for the backend's TOTP-required pool.
-pub async fn mfa_pool_config() -> Config {
+/// A config for one of the backend's fixture pools: `mfa` (TOTP required) or `factors` (MFA
+/// optional, SMS, TOTP and email offered).
+pub async fn fixture_pool_config(pool: &str) -> Config {
     let f = backend_json("/_apiless/fixtures", "GET").await;
     let c = backend_config().await;
     Config::validate(RawConfig {
         region: Some(field(&c, "region").into()),
-        user_pool_id: Some(field(&f, "mfaUserPoolId").into()),
-        user_pool_client_id: Some(field(&f, "mfaUserPoolClientId").into()),
+        user_pool_id: Some(field(&f, &format!("{pool}UserPoolId")).into()),
+        user_pool_client_id: Some(field(&f, &format!("{pool}UserPoolClientId")).into()),
         identity_pool_id: None,
         endpoint: Some(field(&c, "endpoint").into()),
         storage: Some("memory".into()),
         attempt_timeout_ms: None,
         guest_access: None,
     })
-    .expect("the MFA pool config validates")
+    .expect("the fixture pool's config validates")
+}
+
+/// The six-digit code of the last message the backend "sent" to `to` (an email address or a
+/// phone number), read from ministack's SES recorder.
+pub async fn last_code(to: &str) -> String {
+    let messages = backend_json("/_ministack/ses/messages", "GET").await;
+    let last = messages["messages"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|account| account.as_array().unwrap())
+        .rfind(|m| m["To"].as_array().unwrap().iter().any(|t| t == to))
+        .unwrap_or_else(|| panic!("no message to {to}"));
+    let body = last["BodyText"].as_str().unwrap();
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {body:?}"))
+        .to_owned()
+}
+
+/// Another six-digit code than `code`.
+pub fn wrong(code: &str) -> String {
+    format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000)
 }
 
 // ---- JS values, as an app passes and receives them ------------------------------------------

@@ -7,6 +7,9 @@ const config = __APILESS_CONFIG__;
 // Someone else's identity: what the "unauthorized" buttons try to reach.
 const OTHER_ID = `${config.region}:00000000-0000-4000-8000-000000000000`;
 
+/** When an item was written (ms since the epoch). */
+const stamp = () => Date.now();
+
 /** An error as the page shows it: the AWS exception name and its message, never a stack. */
 function describe(e) {
   return e && e.name ? `${e.name}: ${e.message}` : String(e);
@@ -15,11 +18,15 @@ function describe(e) {
 export function App() {
   const [aws, setAws] = useState(null);
   const [failure, setFailure] = useState(null);
+  const [guest, setGuest] = useState(false);
   const { user } = useSession(aws);
 
   useEffect(() => {
     const { demoUsers, table, bucket, indexes, ...clientConfig } = config;
-    createClient(clientConfig).then(setAws, (e) => setFailure(describe(e)));
+    // Signed-out visitors may continue as guests: the identity pool's unauthenticated role,
+    // scoped to the guest's own identity id as a user's credentials are to theirs.
+    createClient({ ...clientConfig, guestAccess: Boolean(clientConfig.identityPoolId) })
+      .then(setAws, (e) => setFailure(describe(e)));
   }, []);
 
   return (
@@ -31,16 +38,18 @@ export function App() {
       </p>
       {failure && <p className="error">{failure}</p>}
       {!aws && !failure && <p>Loading…</p>}
-      {aws && !user && <SignIn aws={aws} />}
+      {aws && !user && !guest && <SignIn aws={aws} onGuest={() => setGuest(true)} />}
+      {aws && !user && guest && <Guest aws={aws} onLeave={() => setGuest(false)} />}
       {aws && user && <SignedIn aws={aws} user={user} />}
     </main>
   );
 }
 
-function SignIn({ aws }) {
+function SignIn({ aws, onGuest }) {
   const [mode, setMode] = useState("signIn");
   const [form, setForm] = useState({ username: "", password: "", code: "", newPassword: "", email: "" });
   const [step, setStep] = useState(null);
+  const [totp, setTotp] = useState(null);
   const [message, setMessage] = useState(null);
   const [busy, setBusy] = useState(false);
   const field = (name, type = "text", more = {}) => (
@@ -70,11 +79,15 @@ function SignIn({ aws }) {
     const r = await aws.auth.signIn({ username: form.username, password: form.password });
     if (!r.signedIn) setStep(r.nextStep);
   });
-  const confirm = () => run(async () => {
-    const answer = step.name === "NEW_PASSWORD_REQUIRED" ? { newPassword: form.newPassword } : { code: form.code };
-    const r = await aws.auth.confirmSignIn(answer);
+  const answer = (input) => run(async () => {
+    const r = await aws.auth.confirmSignIn(input);
     setStep(r.signedIn ? null : r.nextStep);
+    setTotp(null);
+    setForm((f) => ({ ...f, code: "" }));
   });
+  const confirm = () => answer(step.name === "NEW_PASSWORD_REQUIRED" ? { newPassword: form.newPassword } : { code: form.code });
+  // MFA_SETUP: an authenticator app is set up during the sign-in, then its first code answers.
+  const setUpTotp = () => run(async () => setTotp(await aws.auth.setUpTotp()));
   const signUp = () => run(async () => {
     const r = await aws.auth.signUp({ username: form.username, password: form.password, attributes: { email: form.email } });
     setMode("confirmSignUp");
@@ -100,9 +113,23 @@ function SignIn({ aws }) {
     <section>
       {step ? (
         <>
-          <h2>{step.name}</h2>
-          {step.name === "NEW_PASSWORD_REQUIRED" ? field("newPassword", "password") : field("code")}
-          <button disabled={busy} onClick={confirm}>Continue</button>
+          <h2 data-testid="sign-in-step">{step.name}</h2>
+          {step.codeDelivery && (
+            <p className="muted">Code sent by {step.codeDelivery.medium} to {step.codeDelivery.destination}</p>
+          )}
+          {step.name === "SELECT_MFA_TYPE" ? (
+            step.mfaTypes.map((t) => (
+              <button key={t} disabled={busy} onClick={() => answer({ mfaType: t })}>{t}</button>
+            ))
+          ) : step.name === "MFA_SETUP" && !totp ? (
+            <button disabled={busy} onClick={setUpTotp}>Set up an authenticator app</button>
+          ) : (
+            <>
+              {totp && <p className="muted">Add this key to your authenticator app: <code>{totp.totpSecret}</code></p>}
+              {step.name === "NEW_PASSWORD_REQUIRED" ? field("newPassword", "password") : field("code")}
+              <button disabled={busy} onClick={confirm}>Continue</button>
+            </>
+          )}
         </>
       ) : mode === "signIn" ? (
         <>
@@ -111,6 +138,9 @@ function SignIn({ aws }) {
           <button data-testid="sign-in" disabled={busy} onClick={signIn}>Sign in</button>
           <p className="muted">
             <a href="#" onClick={() => setMode("signUp")}>Sign up</a> · <a href="#" onClick={forgot}>Forgot password</a>
+            {config.identityPoolId && (
+              <> · <a href="#" data-testid="continue-as-guest" onClick={onGuest}>Continue as guest</a></>
+            )}
           </p>
           {config.demoUsers.length > 0 && (
             <p className="muted">Local demo users: {config.demoUsers.map((u) => <code key={u.username}>{u.username} / {u.password} </code>)}</p>
@@ -152,16 +182,9 @@ function Countdown({ aws }) {
   return <span data-testid="countdown">{Math.floor(s / 60)}:{String(s % 60).padStart(2, "0")}</span>;
 }
 
-function SignedIn({ aws, user }) {
-  const [identityId, setIdentityId] = useState(null);
+/** Buttons whose results show next to them: `act(id, action)` runs one, `row` draws one. */
+function useResults() {
   const [results, setResults] = useState({});
-  const table = aws.db(config.table, config.indexes ? { indexes: config.indexes } : undefined);
-  const files = aws.files(config.bucket);
-
-  useEffect(() => {
-    aws.identityId().then(setIdentityId, (e) => setResults((r) => ({ ...r, identity: { error: describe(e) } })));
-  }, [aws]);
-
   async function act(name, action) {
     setResults((r) => ({ ...r, [name]: { pending: true } }));
     try {
@@ -171,9 +194,57 @@ function SignedIn({ aws, user }) {
       setResults((r) => ({ ...r, [name]: { error: describe(e) } }));
     }
   }
+  const row = ([label, id, action]) => (
+    <tr key={id}>
+      <td><button data-testid={id} onClick={() => act(id, action)}>{label}</button></td>
+      <td data-testid={`${id}-result`} className={results[id]?.error ? "error" : "ok"}>
+        {results[id]?.pending ? "…" : results[id]?.error ?? results[id]?.ok ?? ""}
+      </td>
+    </tr>
+  );
+  return { results, act, row };
+}
+
+/** The identity id of whoever is using the page (the signed-in user or the guest), or the error. */
+function useIdentityId(aws) {
+  const [identityId, setIdentityId] = useState(null);
+  useEffect(() => {
+    aws.identityId().then(setIdentityId, (e) => setIdentityId(describe(e)));
+  }, [aws]);
+  return identityId;
+}
+
+function Guest({ aws, onLeave }) {
+  const { row } = useResults();
+  const identityId = useIdentityId(aws);
+  const table = aws.db(config.table, config.indexes ? { indexes: config.indexes } : undefined);
+  const buttons = [
+    ["Write my item", "guest-write-item", () => table.put({ sk: "guest-note", note: "hello from a guest", at: stamp() }).then(() => "written")],
+    ["Read my item", "guest-read-item", () => table.get("guest-note")],
+  ];
+  return (
+    <section>
+      <p data-testid="guest">
+        Guest · identity id <code data-testid="guest-identity-id">{identityId ?? "…"}</code>
+      </p>
+      <p className="muted">
+        The identity pool's unauthenticated role, scoped to this guest's own identity id. Signing in links the guest
+        identity to the user: what the guest wrote stays theirs.
+      </p>
+      <table><tbody>{buttons.map(row)}</tbody></table>
+      <button data-testid="leave-guest" onClick={onLeave}>Sign in or sign up</button>
+    </section>
+  );
+}
+
+function SignedIn({ aws, user }) {
+  const { row } = useResults();
+  const identityId = useIdentityId(aws);
+  const table = aws.db(config.table, config.indexes ? { indexes: config.indexes } : undefined);
+  const files = aws.files(config.bucket);
   const unscoped = { unscopedForDemoOnly: true };
   const buttons = [
-    ["Write my item", "write-own-item", () => table.put({ sk: "profile", note: `hello from ${user.username}`, at: Date.now() }).then(() => "written")],
+    ["Write my item", "write-own-item", () => table.put({ sk: "profile", note: `hello from ${user.username}`, at: stamp() }).then(() => "written")],
     ["Read my item", "read-own-item", () => table.get("profile")],
     ["Upload my file", "write-own-file", () => files.put("hello.txt", `hello from ${user.username}`).then((r) => `uploaded ${r.key}`)],
     ["Read my file", "read-own-file", () => files.get("hello.txt", { as: "text" })],
@@ -184,14 +255,6 @@ function SignedIn({ aws, user }) {
     ["Upload to another user's prefix", "write-other-file", () => files.put(`${OTHER_ID}/hello.txt`, "not mine", unscoped)],
     ["Read another user's file", "read-other-file", () => files.get(`${OTHER_ID}/hello.txt`, { ...unscoped, as: "text" })],
   ];
-  const row = ([label, id, action]) => (
-    <tr key={id}>
-      <td><button data-testid={id} onClick={() => act(id, action)}>{label}</button></td>
-      <td data-testid={`${id}-result`} className={results[id]?.error ? "error" : "ok"}>
-        {results[id]?.pending ? "…" : results[id]?.error ?? results[id]?.ok ?? ""}
-      </td>
-    </tr>
-  );
 
   return (
     <section>
@@ -203,7 +266,134 @@ function SignedIn({ aws, user }) {
       <table><tbody>{buttons.map(row)}</tbody></table>
       <h2>Unauthorized: another identity's data (scope guard bypassed, so IAM decides)</h2>
       <table><tbody>{forbidden.map(row)}</tbody></table>
+      <Profile aws={aws} />
+      <MfaSettings aws={aws} />
       <button data-testid="sign-out" onClick={() => aws.auth.signOut()}>Sign out</button>
     </section>
+  );
+}
+
+/** Runs `action`, showing what became of it in `setMessage`; returns its value, or undefined. */
+async function attempt(setMessage, action) {
+  setMessage(null);
+  try {
+    return await action();
+  } catch (e) {
+    setMessage({ error: true, text: describe(e) });
+    return undefined;
+  }
+}
+
+function Profile({ aws }) {
+  const [attributes, setAttributes] = useState(null);
+  const [form, setForm] = useState({ attribute: "name", value: "", code: "" });
+  const [pending, setPending] = useState(null);
+  const [message, setMessage] = useState(null);
+  const [version, setVersion] = useState(0);
+  // Reloading keeps the message of what was just done.
+  const reload = () => setVersion((v) => v + 1);
+  useEffect(() => {
+    aws.auth.fetchUserAttributes().then(setAttributes, (e) => setMessage({ error: true, text: describe(e) }));
+  }, [aws, version]);
+
+  const update = () => attempt(setMessage, async () => {
+    const result = await aws.auth.updateUserAttributes({ attributes: { [form.attribute]: form.value } });
+    const next = result[form.attribute];
+    if (next.isUpdated) {
+      setMessage({ text: `${form.attribute} updated` });
+    } else {
+      const d = next.nextStep.codeDelivery;
+      setPending(form.attribute);
+      setMessage({ text: `Code sent by ${d.medium} to ${d.destination}: enter it to confirm the new ${form.attribute}` });
+    }
+    reload();
+  });
+  const confirm = () => attempt(setMessage, async () => {
+    await aws.auth.confirmUserAttribute({ attribute: pending, code: form.code });
+    setMessage({ text: `${pending} verified` });
+    setPending(null);
+    reload();
+  });
+
+  return (
+    <>
+      <h2>Profile</h2>
+      <table data-testid="profile-attributes"><tbody>
+        {Object.entries(attributes ?? {}).sort().map(([name, value]) => (
+          <tr key={name}><td>{name}</td><td data-testid={`attribute-${name}`}>{value}</td></tr>
+        ))}
+      </tbody></table>
+      <select name="attribute" value={form.attribute} onChange={(e) => setForm({ ...form, attribute: e.target.value })}>
+        <option value="name">name</option>
+        <option value="email">email</option>
+      </select>
+      <input name="attribute-value" placeholder="new value" value={form.value} autoComplete="off"
+        onChange={(e) => setForm({ ...form, value: e.target.value })} />
+      <button data-testid="update-attribute" onClick={update}>Update</button>
+      {pending && (
+        <>
+          <input name="attribute-code" placeholder="code" value={form.code} autoComplete="off"
+            onChange={(e) => setForm({ ...form, code: e.target.value })} />
+          <button data-testid="confirm-attribute" onClick={confirm}>Confirm</button>
+        </>
+      )}
+      {message && <p data-testid="profile-message" className={message.error ? "error" : "ok"}>{message.text}</p>}
+    </>
+  );
+}
+
+const FACTORS = [["sms", "SMS"], ["totp", "TOTP"], ["email", "EMAIL"]];
+const CHOICES = ["ENABLED", "PREFERRED", "NOT_PREFERRED", "DISABLED"];
+
+function MfaSettings({ aws }) {
+  const [preference, setPreference] = useState(null);
+  const [form, setForm] = useState({ factor: "email", choice: "ENABLED", code: "" });
+  const [totp, setTotp] = useState(null);
+  const [message, setMessage] = useState(null);
+  const [version, setVersion] = useState(0);
+  const reload = () => setVersion((v) => v + 1);
+  useEffect(() => {
+    aws.auth.fetchMFAPreference().then(setPreference, (e) => setMessage({ error: true, text: describe(e) }));
+  }, [aws, version]);
+
+  const save = () => attempt(setMessage, async () => {
+    await aws.auth.updateMFAPreference({ [form.factor]: form.choice });
+    setMessage({ text: "MFA preference saved: it applies from the next sign-in" });
+    reload();
+  });
+  const setUp = () => attempt(setMessage, async () => setTotp(await aws.auth.setUpTotp()));
+  const verify = () => attempt(setMessage, async () => {
+    await aws.auth.verifyTotpSetup({ code: form.code });
+    setTotp(null);
+    setMessage({ text: "Authenticator app set up: it is now your preferred MFA" });
+    reload();
+  });
+
+  return (
+    <>
+      <h2>MFA settings</h2>
+      <p data-testid="mfa-preference">
+        {preference
+          ? `Enabled: ${preference.enabled.join(", ") || "none"} · preferred: ${preference.preferred ?? "none"}`
+          : "…"}
+      </p>
+      <select name="mfa-factor" value={form.factor} onChange={(e) => setForm({ ...form, factor: e.target.value })}>
+        {FACTORS.map(([field, label]) => <option key={field} value={field}>{label}</option>)}
+      </select>
+      <select name="mfa-choice" value={form.choice} onChange={(e) => setForm({ ...form, choice: e.target.value })}>
+        {CHOICES.map((c) => <option key={c} value={c}>{c}</option>)}
+      </select>
+      <button data-testid="update-mfa" onClick={save}>Save</button>
+      <button data-testid="setup-totp" onClick={setUp}>Set up an authenticator app</button>
+      {totp && (
+        <>
+          <p className="muted">Add this key to your authenticator app: <code>{totp.totpSecret}</code></p>
+          <input name="totp-code" placeholder="code" value={form.code} autoComplete="off"
+            onChange={(e) => setForm({ ...form, code: e.target.value })} />
+          <button data-testid="verify-totp" onClick={verify}>Verify</button>
+        </>
+      )}
+      {message && <p data-testid="mfa-message" className={message.error ? "error" : "ok"}>{message.text}</p>}
+    </>
   );
 }
