@@ -5,12 +5,16 @@ The demo config stays exactly as .apiless/local.json defines it; what only tests
   a second user pool that requires TOTP MFA (MfaConfiguration ON, software tokens), so the
   MFA_SETUP and SOFTWARE_TOKEN_MFA challenges are issued and checked for real;
 
+  a third user pool that tracks devices (DeviceConfiguration, remembered only when the user says
+  so), so NewDeviceMetadata, ConfirmDevice and DEVICE_SRP_AUTH are issued and checked for real;
+
   fresh users on demand, confirmed or created by an administrator with a temporary password
   (FORCE_CHANGE_PASSWORD), so NEW_PASSWORD_REQUIRED is issued for real.
 
 Served by middleware.py:
-  GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId"}
-  POST /_apiless/fixtures/user   body {"pool": "main" | "mfa", "temporary": bool}
+  GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId", "devicesUserPoolId",
+                                  "devicesUserPoolClientId"}
+  POST /_apiless/fixtures/user   body {"pool": "main" | "mfa" | "devices", "temporary": bool}
                                  -> {"username", "password"} (the temporary one if asked)
 """
 
@@ -19,6 +23,9 @@ import secrets
 from seed import NAME, _clients
 
 MFA_POOL = f"{NAME}-mfa"
+DEVICES_POOL = f"{NAME}-devices"
+# As infra/apiless.yaml's pool: devices tracked, remembered when the user says so.
+DEVICE_CONFIGURATION = {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": True}
 PASSWORD_POLICY = {"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
                                       "RequireNumbers": True, "RequireSymbols": True}}
 
@@ -44,6 +51,16 @@ class Fixtures:
         )["UserPoolClient"]["ClientId"]
         self._pools["mfa"] = pool_id
         self.public = {"mfaUserPoolId": pool_id, "mfaUserPoolClientId": client_id}
+        pool_id = self._idp.create_user_pool(
+            PoolName=DEVICES_POOL, Policies=PASSWORD_POLICY, AutoVerifiedAttributes=["email"],
+            DeviceConfiguration=DEVICE_CONFIGURATION,
+        )["UserPool"]["Id"]
+        client_id = self._idp.create_user_pool_client(
+            UserPoolId=pool_id, ClientName=f"{DEVICES_POOL}-web", GenerateSecret=False,
+            ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        )["UserPoolClient"]["ClientId"]
+        self._pools["devices"] = pool_id
+        self.public.update(devicesUserPoolId=pool_id, devicesUserPoolClientId=client_id)
 
     def user(self, pool="main", temporary=False):
         """A new user of `pool`: confirmed with a permanent password, or FORCE_CHANGE_PASSWORD."""
