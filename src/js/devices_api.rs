@@ -167,8 +167,10 @@ impl Client {
             .session
             .fetch_devices(options.page_size.unwrap_or(MAX_PAGE));
         promise_of(Box::pin(async move {
-            let devices = future.await?;
-            let list: js_sys::Array = devices.iter().map(device_to_js).collect();
+            let list = js_sys::Array::new();
+            for d in &future.await? {
+                list.push(&device_to_js(d));
+            }
             Ok(list.into())
         }))
     }

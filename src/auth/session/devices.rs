@@ -42,7 +42,19 @@ impl<T: Transport + 'static> Session<T> {
 
     /// What a sign-in step answered, with the device's part done: `DEVICE_SRP_AUTH` answered
     /// with the remembered device, and a new device confirmed once the user is signed in.
-    pub(super) async fn settle(
+    ///
+    /// Boxed, and one copy for every caller: the device steps' futures are not inlined into each
+    /// sign-in future (that cost kilobytes of wasm).
+    pub(super) fn settle<'a>(
+        self: &'a Rc<Self>,
+        pool: &'a UserPool<'_, SkewLearning<'_, T>>,
+        answer: AuthResult,
+        username: &'a str,
+    ) -> LocalBoxFuture<'a, Result<SignInStep>> {
+        Box::pin(self.settle_inner(pool, answer, username))
+    }
+
+    async fn settle_inner(
         self: &Rc<Self>,
         pool: &UserPool<'_, SkewLearning<'_, T>>,
         answer: AuthResult,
@@ -55,16 +67,14 @@ impl<T: Transport + 'static> Session<T> {
             other => other,
         };
         let new_device = match &answer {
-            AuthResult::Tokens(t) => t.new_device.clone().map(|d| (d, t.access_token.clone())),
+            AuthResult::Tokens(t) => t.new_device.clone(),
             AuthResult::Challenge(_) => None,
         };
         let step = self.handle_answer(answer, username)?;
-        if let (Some((new, access_token)), SignInStep::Done(user)) = (new_device, &step) {
+        if let (Some(new), SignInStep::Done(user)) = (new_device, &step) {
             // As the reference clients do, a device Cognito could not confirm leaves the sign-in
             // done: the next sign-in gets a new device.
-            let _ = self
-                .confirm_device(pool, &new, &access_token, &user.username)
-                .await;
+            let _ = self.confirm_device(&new, &user.username).await;
         }
         Ok(step)
     }
@@ -155,29 +165,21 @@ impl<T: Transport + 'static> Session<T> {
 
     /// `ConfirmDevice` for a new device: a random device password, its verifier, then the
     /// device kept for `username`. Cognito's `UserConfirmationNecessary` is returned.
-    async fn confirm_device(
-        &self,
-        pool: &UserPool<'_, SkewLearning<'_, T>>,
-        new: &NewDevice,
-        access_token: &str,
-        username: &str,
-    ) -> Result<bool> {
+    async fn confirm_device(self: &Rc<Self>, new: &NewDevice, username: &str) -> Result<bool> {
         let mut random =
             zeroize::Zeroizing::new([0u8; device::PASSWORD_BYTES + device::SALT_BYTES]);
         (self.random)(random.as_mut_slice())?;
         let (password, salt) = random.split_at(device::PASSWORD_BYTES);
         let password = device::password_from(password);
         let verifier = device::verifier(&new.group_key, &new.key, &password, salt);
-        let answer = pool
-            .profile(
-                access_token,
-                ProfileCall::confirm_device(
-                    &new.key,
-                    &verifier.verifier_b64,
-                    &verifier.salt_b64,
-                    &device_name(),
-                ),
-            )
+        // Through the profile calls' one shared future, with the tokens just stored.
+        let answer = self
+            .profile_call(Ok(ProfileCall::confirm_device(
+                &new.key,
+                &verifier.verifier_b64,
+                &verifier.salt_b64,
+                &device_name(),
+            )))
             .await?;
         storage::save_device(
             self.store.as_ref(),

@@ -210,7 +210,10 @@ impl<T: Transport + 'static> Session<T> {
                 Err(e)
                     if device.is_some()
                         && e.code == "ResourceNotFoundException"
-                        && e.message.to_lowercase().contains("device") =>
+                        && e.message
+                            .as_bytes()
+                            .windows(6)
+                            .any(|w| w.eq_ignore_ascii_case(b"device")) =>
                 {
                     this.wipe_device(user_id);
                     responses.pop();
