@@ -44,7 +44,8 @@ class DeviceUser:
         self.device = None  # (key, group key, password)
 
     def sign_in(self, device=None):
-        keys = dict(zip(("device_key", "device_group_key", "device_password"), device or self.device or ()))
+        device = device or self.device
+        keys = dict(zip(("device_key", "device_group_key", "device_password"), device, strict=True)) if device else {}
         srp = AWSSRP(username=self.name, password=self.password, pool_id=self.pool_id, client_id=self.client_id,
                      client=self.public, **keys)
         return srp.authenticate_user()["AuthenticationResult"]
