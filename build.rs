@@ -7,7 +7,7 @@ use std::{env, fs};
 
 fn main() {
     let mut out = String::new();
-    for suite in ["srp"] {
+    for suite in ["srp", "srp_device"] {
         let dir = Path::new("tests/vectors").join(suite);
         println!("cargo:rerun-if-changed={}", dir.display());
         let mut files: Vec<_> = fs::read_dir(&dir)

@@ -54,11 +54,12 @@ import inspect
 import json
 import re
 
+import cognito_devices
 import cognito_mfa
 import cognito_profile
 
 PATCHES = ("policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
-           "dynamodb-denial-status", "profile", "mfa")
+           "dynamodb-denial-status", "profile", "mfa", "devices")
 
 # The LeadingKeys value of an item request whose partition key cannot be read (unknown table,
 # missing key attribute, unparsable KeyConditionExpression).  A ForAllValues condition over it is
@@ -91,6 +92,8 @@ def install(disabled=()):
         _install_profile()
     if "mfa" not in disabled:
         _install_mfa()
+    if "devices" not in disabled:
+        _install_devices()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -628,3 +631,19 @@ def _install_mfa():
                        '"AssociateSoftwareToken": _associate_software_token',
                        '"VerifySoftwareToken": _verify_software_token'])
     _sign_in_mfa = mfa
+
+
+# ---------------------------------------------------------------------------------------------
+# (h) device tracking: NewDeviceMetadata, ConfirmDevice ... ListDevices, DEVICE_SRP_AUTH (cognito_devices.py)
+# ---------------------------------------------------------------------------------------------
+
+def _install_devices():
+    cognito = _module("services.cognito")
+    for name in ("_UNSIGNED_IDP_ACTIONS", "_user_pools", "_user_pool_for_access_token", "_resolve_user", "_now_epoch",
+                 "_build_auth_result", "_srp_response_format_error", "_srp_canonical_timestamp", "_srp_hash",
+                 "_srp_pad", "_SRP_N", "_SRP_G", "_SRP_K", "_SRP_A_RE", "json_response", "error_response_json"):
+        require(cognito, name)
+    _checked(cognito, "_run_idp_handler", ["handler", "action", "data"], mentions=["_access_token_error"])
+    devices = cognito_devices.Devices(cognito)
+    cognito._UNSIGNED_IDP_ACTIONS.update(cognito_devices.DEVICE_ACTIONS)
+    _wrap(cognito, "_dispatch_idp", ["action", "data"], devices.dispatching)

@@ -8,14 +8,17 @@ The demo config stays exactly as .apiless/local.json defines it; what only tests
   a third user pool where MFA is optional and SMS, TOTP and email are all offered (its users have
   a phone number too), so SMS_MFA, EMAIL_OTP and SELECT_MFA_TYPE are issued for real once a user
   turns factors on (cognito_mfa.py);
+  a fourth user pool that tracks devices (DeviceConfiguration, remembered only when the user says
+  so), so NewDeviceMetadata, ConfirmDevice and DEVICE_SRP_AUTH are issued and checked for real;
 
   fresh users on demand, confirmed or created by an administrator with a temporary password
   (FORCE_CHANGE_PASSWORD), so NEW_PASSWORD_REQUIRED is issued for real.
 
 Served by middleware.py:
   GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId", "factorsUserPoolId",
-                                  "factorsUserPoolClientId"}
-  POST /_apiless/fixtures/user   body {"pool": "main" | "mfa" | "factors", "temporary": bool}
+                                  "factorsUserPoolClientId", "devicesUserPoolId",
+                                  "devicesUserPoolClientId"}
+  POST /_apiless/fixtures/user   body {"pool": "main" | "mfa" | "factors" | "devices", "temporary": bool}
                                  -> {"username", "password"} (the temporary one if asked; a
                                  "factors" user also gets "phone")
   POST /_apiless/fixtures/expire-mfa  body {"username"}: the user's pending MFA sign-in steps
@@ -30,6 +33,9 @@ from seed import NAME, _clients
 
 MFA_POOL = f"{NAME}-mfa"
 FACTORS_POOL = f"{NAME}-mfa-factors"
+DEVICES_POOL = f"{NAME}-devices"
+# As infra/apiless.yaml's pool: devices tracked, remembered when the user says so.
+DEVICE_CONFIGURATION = {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": True}
 PASSWORD_POLICY = {"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
                                       "RequireNumbers": True, "RequireSymbols": True}}
 
@@ -71,6 +77,16 @@ class Fixtures:
         )["UserPoolClient"]["ClientId"]
         self._pools["factors"] = factors_id
         self.public.update(factorsUserPoolId=factors_id, factorsUserPoolClientId=factors_client)
+        pool_id = self._idp.create_user_pool(
+            PoolName=DEVICES_POOL, Policies=PASSWORD_POLICY, AutoVerifiedAttributes=["email"],
+            DeviceConfiguration=DEVICE_CONFIGURATION,
+        )["UserPool"]["Id"]
+        client_id = self._idp.create_user_pool_client(
+            UserPoolId=pool_id, ClientName=f"{DEVICES_POOL}-web", GenerateSecret=False,
+            ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        )["UserPoolClient"]["ClientId"]
+        self._pools["devices"] = pool_id
+        self.public.update(devicesUserPoolId=pool_id, devicesUserPoolClientId=client_id)
 
     def user(self, pool="main", temporary=False):
         """A new user of `pool`: confirmed with a permanent password, or FORCE_CHANGE_PASSWORD."""

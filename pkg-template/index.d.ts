@@ -20,7 +20,7 @@ export type {
   TableOptions, TotpSetup, UpdateOptions, User, UsernameInput, ValidatedConfig, WriteOptions,
   AttributeUpdate, ConfirmUserAttributeInput, DeleteUserAttributesInput, MfaChoice, MfaPreference,
   MfaType, UpdateMfaPreferenceInput, UpdateUserAttributesInput, UpdateUserAttributesResult,
-  UserAttributeInput, UserAttributes,
+  UserAttributeInput, UserAttributes, Device, FetchDevicesOptions, ForgetDeviceInput,
 } from "./apiless.js";
 export { validateConfig, version } from "./apiless.js";
 export { NumberValue } from "./number.js";
@@ -36,7 +36,7 @@ export interface Auth extends Pick<
   | "changePassword" | "signOut" | "currentUser" | "currentSession" | "onChange"
   | "fetchUserAttributes" | "updateUserAttributes" | "deleteUserAttributes"
   | "sendUserAttributeVerificationCode" | "confirmUserAttribute" | "fetchMFAPreference"
-  | "updateMFAPreference" | "deleteUser"
+  | "updateMFAPreference" | "deleteUser" | "rememberDevice" | "forgetDevice" | "fetchDevices"
 > {}
 
 /** Your items in one DynamoDB table, whose partition key is your identity id: `aws.db(table)`. */

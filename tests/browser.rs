@@ -27,7 +27,7 @@ async fn initiate_auth_for_alice_returns_the_password_verifier_challenge() {
         client_id: field(&config, "userPoolClientId"),
     };
     let challenge = pool
-        .initiate_srp_auth("alice", "02")
+        .initiate_srp_auth("alice", "02", None)
         .await
         .expect("InitiateAuth succeeds for alice");
     assert_eq!(challenge.name, "PASSWORD_VERIFIER");
@@ -64,7 +64,7 @@ async fn a_cognito_error_reaches_the_page_typed_with_its_request_id() {
         client_id: "nosuchclient",
     };
     let err = pool
-        .initiate_srp_auth("alice", "02")
+        .initiate_srp_auth("alice", "02", None)
         .await
         .expect_err("an unknown client is refused");
     assert_eq!(err.kind, ErrorKind::Service, "{err}");
@@ -86,7 +86,7 @@ async fn bad_input_is_refused_before_any_request() {
         client_id: "c",
     };
     let err = pool
-        .initiate_srp_auth(" ", "02")
+        .initiate_srp_auth(" ", "02", None)
         .await
         .expect_err("an empty username is refused");
     assert_eq!(err.kind, ErrorKind::InvalidInput);

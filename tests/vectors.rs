@@ -62,3 +62,51 @@ fn check_srp(path: &str) {
 }
 
 include!(concat!(env!("OUT_DIR"), "/vector_tests.rs"));
+
+/// One device case (amazon-cognito-identity-js): the `ConfirmDevice` verifier from the device
+/// password and salt the library drew, then `DEVICE_SRP_AUTH`'s A and the
+/// `DEVICE_PASSWORD_VERIFIER` signature.
+fn check_srp_device(path: &str) {
+    use apiless::auth::srp::device::{verifier, DeviceChallenge};
+    use base64::Engine as _;
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("JSON");
+    let t = |k: &str| text(&case, k, path);
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let salt = b64.decode(t("salt_b64")).expect("base64 salt");
+    let config = verifier(
+        t("device_group_key"),
+        t("device_key"),
+        t("device_password"),
+        &salt,
+    );
+    assert_eq!(config.salt_b64, t("salt_b64"), "{path}: Salt");
+    assert_eq!(
+        config.verifier_b64,
+        t("password_verifier_b64"),
+        "{path}: PasswordVerifier ({})",
+        t("source")
+    );
+    let eph = Ephemeral::new(&hex_bytes(t("a_hex"))).expect("a valid a");
+    assert_eq!(eph.srp_a_hex(), t("srp_a_hex"), "{path}: device SRP_A");
+    let salt_hex: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+    let signature = eph
+        .device_password_claim(
+            &DeviceChallenge {
+                group_key: t("device_group_key"),
+                device_key: t("device_key"),
+                salt_hex: &salt_hex,
+                srp_b_hex: t("srp_b_hex"),
+                secret_block_b64: t("secret_block_b64"),
+            },
+            t("device_password"),
+            t("timestamp"),
+        )
+        .expect("a claim");
+    assert_eq!(
+        signature,
+        t("signature_b64"),
+        "{path}: device PASSWORD_CLAIM_SIGNATURE ({})",
+        t("source")
+    );
+}

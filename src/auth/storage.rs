@@ -203,6 +203,70 @@ pub fn clear_tokens(store: &dyn Store, client_id: &str, username: &str) {
     }
 }
 
+/// The device this browser remembers for a user: its keys and its SRP password (a secret:
+/// redacted, wiped on drop).
+#[derive(Clone, PartialEq, Eq)]
+pub struct RememberedDevice {
+    /// `DeviceKey`.
+    pub key: String,
+    /// `DeviceGroupKey`.
+    pub group_key: String,
+    /// The device password its verifier was made from.
+    pub password: zeroize::Zeroizing<String>,
+}
+
+impl std::fmt::Debug for RememberedDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RememberedDevice")
+            .field("key", &self.key)
+            .field("password", &"** redacted **")
+            .finish()
+    }
+}
+
+/// The peers' items of a remembered device: `deviceKey`, `deviceGroupKey`, `randomPasswordKey`.
+const DEVICE_ITEMS: [&str; 3] = ["deviceKey", "deviceGroupKey", "randomPasswordKey"];
+
+/// Writes `username`'s device under the peers' layout, all or nothing.
+pub fn save_device(
+    store: &dyn Store,
+    client_id: &str,
+    username: &str,
+    device: &RememberedDevice,
+) -> Result<()> {
+    let values = [
+        device.key.as_str(),
+        device.group_key.as_str(),
+        device.password.as_str(),
+    ];
+    for (i, (item, value)) in DEVICE_ITEMS.iter().zip(values).enumerate() {
+        if let Err(e) = store.set(&user_key(client_id, username, item), value) {
+            for written in &DEVICE_ITEMS[..i] {
+                store.remove(&user_key(client_id, username, written));
+            }
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// `username`'s remembered device, when all three items are stored.
+pub fn load_device(store: &dyn Store, client_id: &str, username: &str) -> Option<RememberedDevice> {
+    let item = |name: &str| store.get(&user_key(client_id, username, name));
+    Some(RememberedDevice {
+        key: item("deviceKey")?,
+        group_key: item("deviceGroupKey")?,
+        password: zeroize::Zeroizing::new(item("randomPasswordKey")?),
+    })
+}
+
+/// Removes `username`'s remembered device.
+pub fn clear_device(store: &dyn Store, client_id: &str, username: &str) {
+    for item in DEVICE_ITEMS {
+        store.remove(&user_key(client_id, username, item));
+    }
+}
+
 /// `CognitoIdentityServiceProvider.<clientId>.`: the start of every key of this app client
 /// (the one place the peers' layout is spelt; a `storage` event from another tab is ours when
 /// its key starts so).
@@ -333,5 +397,33 @@ mod tests {
         store.set(&last_user_key("c"), "alice").unwrap();
         store.set(&user_key("c", "alice", "idToken"), "i").unwrap();
         assert!(load_tokens(&store, "c").is_none());
+    }
+    #[test]
+    fn a_device_round_trips_under_the_peer_layout_and_clears() {
+        let store = MemoryStore::default();
+        let d = RememberedDevice {
+            key: "us-east-1_k".into(),
+            group_key: "-g".into(),
+            password: zeroize::Zeroizing::new("secret".into()),
+        };
+        save_device(&store, "c", "alice", &d).unwrap();
+        assert_eq!(
+            store
+                .get("CognitoIdentityServiceProvider.c.alice.randomPasswordKey")
+                .as_deref(),
+            Some("secret")
+        );
+        assert_eq!(
+            store
+                .get("CognitoIdentityServiceProvider.c.alice.deviceGroupKey")
+                .as_deref(),
+            Some("-g")
+        );
+        assert_eq!(load_device(&store, "c", "alice"), Some(d.clone()));
+        assert!(load_device(&store, "c", "bob").is_none());
+        assert!(!format!("{d:?}").contains("secret"));
+        clear_device(&store, "c", "alice");
+        assert!(load_device(&store, "c", "alice").is_none());
+        assert!(store.get(&user_key("c", "alice", "deviceKey")).is_none());
     }
 }

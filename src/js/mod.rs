@@ -39,6 +39,7 @@ mod auth_api;
 mod call;
 mod client;
 mod data_api;
+mod devices_api;
 mod files;
 mod input;
 mod profile_api;

@@ -29,6 +29,7 @@ use crate::http::Transport;
 
 mod account;
 mod aws_identity;
+mod devices;
 mod profile;
 mod refresh;
 mod sign_in;

@@ -44,6 +44,7 @@ impl<T: Transport + 'static> Session<T> {
                 _ => None,
             };
             if let Some((username, tokens)) = current {
+                this.wipe_device(&username);
                 this.forget_here(&username, &tokens);
             }
             Ok(())

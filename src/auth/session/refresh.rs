@@ -54,6 +54,7 @@ impl<T: Transport + 'static> Session<T> {
                 id_token,
                 access_token,
                 refresh_token,
+                ..
             }) => {
                 if self.generation.get() != generation {
                     return Err(not_signed_in());

@@ -87,16 +87,17 @@ impl<T: Transport + 'static> Session<T> {
         }))
     }
 
-    /// `InitiateAuth` (USER_SRP_AUTH) for `username` with `A`: the one call both the early
-    /// start and `sign_in` make.
+    /// `InitiateAuth` (USER_SRP_AUTH) for `username` with `A`, naming the device this browser
+    /// remembers for them: the one call both the early start and `sign_in` make.
     async fn initiate(&self, username: &str, srp_a_hex: &str) -> Result<Challenge> {
         let (transport, endpoint) = self.pool();
+        let device = self.remembered_device(username);
         UserPool {
             transport: &transport,
             endpoint: &endpoint,
             client_id: &self.config.user_pool_client_id,
         }
-        .initiate_srp_auth(username, srp_a_hex)
+        .initiate_srp_auth(username, srp_a_hex, device.as_ref().map(|d| d.key.as_str()))
         .await
     }
 
@@ -164,7 +165,9 @@ impl<T: Transport + 'static> Session<T> {
                 }
             };
             if challenge.name != "PASSWORD_VERIFIER" {
-                return this.handle_answer(AuthResult::Challenge(challenge), &username);
+                return this
+                    .settle(&pool, AuthResult::Challenge(challenge), &username)
+                    .await;
             }
             let param = |k: &str| {
                 challenge
@@ -190,20 +193,36 @@ impl<T: Transport + 'static> Session<T> {
                 &timestamp,
             )?;
             drop(password);
-            let answer = pool
-                .respond(
-                    "PASSWORD_VERIFIER",
-                    challenge.session.as_deref(),
-                    &[
-                        ("USERNAME", user_id),
-                        ("PASSWORD_CLAIM_SECRET_BLOCK", secret_block),
-                        ("PASSWORD_CLAIM_SIGNATURE", &signature),
-                        ("TIMESTAMP", &timestamp),
-                    ],
-                )
-                .await?;
-            let user_id = user_id.to_owned();
-            this.handle_answer(answer, &user_id)
+            let mut responses = vec![
+                ("USERNAME", user_id),
+                ("PASSWORD_CLAIM_SECRET_BLOCK", secret_block),
+                ("PASSWORD_CLAIM_SIGNATURE", &signature),
+                ("TIMESTAMP", &timestamp),
+            ];
+            let device = this.remembered_device(user_id);
+            if let Some(d) = &device {
+                responses.push(("DEVICE_KEY", &d.key));
+            }
+            let session = challenge.session.as_deref();
+            let answer = match pool.respond("PASSWORD_VERIFIER", session, &responses).await {
+                // A device Cognito no longer knows (forgotten elsewhere): forgotten here too, and
+                // the same proof sent again without it, as the reference clients do.
+                Err(e)
+                    if device.is_some()
+                        && e.code == "ResourceNotFoundException"
+                        && e.message
+                            .as_bytes()
+                            .windows(6)
+                            .any(|w| w.eq_ignore_ascii_case(b"device")) =>
+                {
+                    this.wipe_device(user_id);
+                    responses.pop();
+                    pool.respond("PASSWORD_VERIFIER", session, &responses)
+                        .await?
+                }
+                other => other?,
+            };
+            this.settle(&pool, answer, user_id).await
         }
     }
 
@@ -360,11 +379,11 @@ impl<T: Transport + 'static> Session<T> {
                     ))
                 }
             };
-            this.handle_answer(result, &username)
+            this.settle(&pool, result, &username).await
         }
     }
 
-    fn handle_answer(&self, answer: AuthResult, username: &str) -> Result<SignInStep> {
+    pub(super) fn handle_answer(&self, answer: AuthResult, username: &str) -> Result<SignInStep> {
         match answer {
             AuthResult::Tokens(new) => {
                 let refresh_token = new.refresh_token.clone().ok_or_else(|| {

@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 use zeroize::Zeroizing;
 
+pub mod device;
 pub mod group;
 use group::Residue;
 
@@ -112,6 +113,18 @@ impl Ephemeral {
                 ))
             }
         };
+        self.claim(pool_name, challenge, password, timestamp)
+    }
+
+    /// The claim with `realm` in the pool name's place: the pool name for a user, the
+    /// `DeviceGroupKey` for a device (whose `user_id_for_srp` is its `DeviceKey`).
+    pub(crate) fn claim(
+        &self,
+        realm: &str,
+        challenge: &Challenge<'_>,
+        password: &str,
+        timestamp: &str,
+    ) -> Result<String> {
         let b = parse_hex("SRP_B", challenge.srp_b_hex)?;
         let b_limbs = group::from_be_bytes(&b).ok_or_else(|| {
             Error::protocol("SRP_B from Cognito is larger than the 3072-bit group")
@@ -134,14 +147,7 @@ impl Ephemeral {
             ));
         }
 
-        let identity = Zeroizing::new(sha256(&[
-            pool_name.as_bytes(),
-            challenge.user_id_for_srp.as_bytes(),
-            b":",
-            password.as_bytes(),
-        ]));
-        let x = Zeroizing::new(sha256(&[&salt, identity.as_slice()]));
-
+        let x = private_x(realm, challenge.user_id_for_srp, password, &salt);
         let base = b_elem.sub(&k().mul(&Residue::pow2(x.as_slice())));
         let exponent = Zeroizing::new(group::mul_add(u.as_slice(), x.as_slice(), &self.a));
         let s = Zeroizing::new(group::to_be_bytes(&base.pow(&exponent).value()));
@@ -152,7 +158,7 @@ impl Ephemeral {
         let signature = hmac_sha256(
             &key[..16],
             &[
-                pool_name.as_bytes(),
+                realm.as_bytes(),
                 challenge.user_id_for_srp.as_bytes(),
                 &secret_block,
                 timestamp.as_bytes(),
@@ -160,6 +166,17 @@ impl Ephemeral {
         );
         Ok(Base64::Standard.encode(signature))
     }
+}
+
+/// x = H(salt | H(realm | user | ":" | password)), `salt` already in its hashed form.
+fn private_x(realm: &str, user: &str, password: &str, salt: &[u8]) -> Zeroizing<[u8; 32]> {
+    let identity = Zeroizing::new(sha256(&[
+        realm.as_bytes(),
+        user.as_bytes(),
+        b":",
+        password.as_bytes(),
+    ]));
+    Zeroizing::new(sha256(&[salt, identity.as_slice()]))
 }
 
 /// k = H(pad(N) | pad(g)).

@@ -17,6 +17,7 @@ use crate::json;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService";
 
+pub mod devices;
 pub mod profile;
 
 /// A challenge Cognito asks the client to answer next.
@@ -78,6 +79,8 @@ pub struct IssuedTokens {
     pub access_token: String,
     /// A new refresh token, when Cognito issued (or rotated) one.
     pub refresh_token: Option<String>,
+    /// `NewDeviceMetadata`: the pool tracks devices and this sign-in named none it knows.
+    pub new_device: Option<devices::NewDevice>,
 }
 
 impl std::fmt::Debug for IssuedTokens {
@@ -143,8 +146,13 @@ impl<T: Transport> UserPool<'_, T> {
 
     /// Starts `USER_SRP_AUTH` for `username` with the client's public value `srp_a_hex`;
     /// Cognito answers with `PASSWORD_VERIFIER` (`SALT`, `SRP_B`, `SECRET_BLOCK`,
-    /// `USER_ID_FOR_SRP`).
-    pub async fn initiate_srp_auth(&self, username: &str, srp_a_hex: &str) -> Result<Challenge> {
+    /// `USER_ID_FOR_SRP`). `device_key` names the device this browser remembers for the user.
+    pub async fn initiate_srp_auth(
+        &self,
+        username: &str,
+        srp_a_hex: &str,
+        device_key: Option<&str>,
+    ) -> Result<Challenge> {
         not_empty("username", username)?;
         if srp_a_hex.is_empty() || !srp_a_hex.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(Error::invalid_input(
@@ -152,11 +160,14 @@ impl<T: Transport> UserPool<'_, T> {
                 "SRP_A must be a non-empty hex string",
             ));
         }
-        let body = json!({
+        let mut body = json!({
             "AuthFlow": "USER_SRP_AUTH",
             "ClientId": self.client_id,
             "AuthParameters": { "USERNAME": username, "SRP_A": srp_a_hex },
         });
+        if let Some(key) = device_key {
+            body["AuthParameters"]["DEVICE_KEY"] = json!(key);
+        }
         match parse_auth_result(&*self.call("InitiateAuth", &body).await?)? {
             AuthResult::Challenge(c) => Ok(c),
             AuthResult::Tokens(_) => Err(Error::protocol(
@@ -415,6 +426,7 @@ pub fn parse_auth_result(answer: &Json) -> Result<AuthResult> {
             id_token,
             access_token,
             refresh_token,
+            new_device: devices::read_new_device(result),
         }));
     }
     let name = answer

@@ -104,7 +104,7 @@ pub struct ProfileCall {
 }
 
 impl ProfileCall {
-    fn new(operation: &'static str, body: Json) -> ProfileCall {
+    pub(super) fn new(operation: &'static str, body: Json) -> ProfileCall {
         ProfileCall { operation, body }
     }
 
