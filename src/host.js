@@ -81,3 +81,14 @@ export function pagesToItems(fetchPage) {
     } while (token !== undefined);
   })();
 }
+
+// Web Locks: resolves with the function that releases the lock `name` once this tab holds it
+// (tabs of one origin queue for it), or with undefined at once where there are no Web Locks
+// (an older browser, a worker without them, an opaque origin that refuses them).
+export function tabLock(name) {
+  const locks = globalThis.navigator === undefined ? undefined : globalThis.navigator.locks;
+  if (locks === undefined || locks === null || typeof locks.request !== 'function') return Promise.resolve(undefined);
+  return new Promise((held) => {
+    locks.request(name, () => new Promise((release) => held(release))).catch(() => held(undefined));
+  });
+}

@@ -37,7 +37,7 @@ fn operation(request: &Request) -> String {
 
 /// A refresh: held "in flight" by `script.hold(is_refresh)` until `script.release()`.
 fn is_refresh(request: &Request) -> bool {
-    String::from_utf8_lossy(&request.body).contains("REFRESH_TOKEN_AUTH")
+    operation(request) == "GetTokensFromRefreshToken"
 }
 
 /// The requests the script got, as operation and JSON body.
@@ -386,17 +386,11 @@ fn a_rotated_refresh_token_replaces_the_old_one() {
 
     let t = block_on(s.refresh()).unwrap();
     assert_eq!(t.refresh_token, "rotated-refresh");
-    assert_eq!(
-        script.sent(2).1["AuthParameters"]["REFRESH_TOKEN"],
-        "opaque-refresh"
-    );
+    assert_eq!(script.sent(2).1["RefreshToken"], "opaque-refresh");
     // Without a new one, the rotated token is kept and used next time.
     let t = block_on(s.refresh()).unwrap();
     assert_eq!(t.refresh_token, "rotated-refresh");
-    assert_eq!(
-        script.sent(3).1["AuthParameters"]["REFRESH_TOKEN"],
-        "rotated-refresh"
-    );
+    assert_eq!(script.sent(3).1["RefreshToken"], "rotated-refresh");
 }
 
 #[test]

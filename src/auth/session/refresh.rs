@@ -1,5 +1,6 @@
 //! Valid tokens on demand: the stored ones while they last, one refresh in flight for every
-//! caller, persisted only over the session it refreshed.
+//! caller (and, with a [`TabLock`], for every tab), persisted only over the session it
+//! refreshed; a rotated refresh token replaces the old one.
 
 use super::*;
 
@@ -13,11 +14,7 @@ impl<T: Transport + 'static> Session<T> {
                 State::SignedIn(s) => s.tokens.clone(),
                 _ => return Err(not_signed_in()),
             };
-            let fresh = tokens
-                .expires_at_ms()
-                .map(|exp| exp - TOKEN_REFRESH_MARGIN_MS > this.server_now_ms() as i64)
-                .unwrap_or(false);
-            if fresh {
+            if this.due_at(&tokens) > this.server_now_ms() as i64 {
                 return Ok(tokens);
             }
             this.refresh().await
@@ -33,16 +30,26 @@ impl<T: Transport + 'static> Session<T> {
     }
 
     async fn refresh_once(self: Rc<Self>, generation: u64) -> Result<Tokens> {
-        let current = match &*self.state.borrow() {
-            State::SignedIn(s) if self.generation.get() == generation => {
-                Some((s.username.clone(), s.tokens.clone(), s.persisted))
-            }
-            _ => None,
+        let (_, before, persisted) = self.signed_in_as(generation)?;
+        // Across tabs one refresh at a time (where the tabs share storage). The tab that gets
+        // the lock after another re-reads storage: the tokens that tab wrote are adopted and,
+        // fresh, no request is sent. A rotated refresh token is so never spent twice.
+        let _held = if persisted {
+            let lock = self.tab_lock.borrow().clone();
+            let held = lock
+                .acquire(&tab_lock::refresh_lock_name(
+                    &self.config.user_pool_client_id,
+                ))
+                .await;
+            self.sync_from_store();
+            Some(held)
+        } else {
+            None
         };
-        let (username, old, persisted) = match current {
-            Some(c) => c,
-            None => return Err(not_signed_in()),
-        };
+        let (username, old, persisted) = self.signed_in_as(generation)?;
+        if old != before && self.due_at(&old) > self.server_now_ms() as i64 {
+            return Ok(old);
+        }
         let (transport, endpoint) = self.pool();
         let pool = UserPool {
             transport: &transport,
@@ -61,6 +68,8 @@ impl<T: Transport + 'static> Session<T> {
                 let tokens = Tokens {
                     id_token,
                     access_token,
+                    // Rotated: the new refresh token replaces the old, which Cognito refuses
+                    // after its grace period.
                     refresh_token: refresh_token.unwrap_or_else(|| old.refresh_token.clone()),
                 };
                 self.user_of(&tokens)?;
@@ -79,16 +88,7 @@ impl<T: Transport + 'static> Session<T> {
                     )
                 });
                 if let Some(Ok(false)) = written {
-                    self.sync_from_store();
-                    return match &*self.state.borrow() {
-                        State::SignedIn(s) if s.username == username => Ok(s.tokens.clone()),
-                        _ => Err(Error::service(
-                            "NotAuthorizedException",
-                            "the session changed in another tab during the refresh",
-                            400,
-                            None,
-                        )),
-                    };
+                    return self.follow_store(&username);
                 }
                 *self.state.borrow_mut() = State::SignedIn(SignedIn {
                     username,
@@ -98,12 +98,64 @@ impl<T: Transport + 'static> Session<T> {
                 self.emit(Event::TokensRefreshed);
                 Ok(tokens)
             }
+            // The refresh token was rotated by another tab (a host without Web Locks, or a
+            // tab of an older version): its tokens are in storage, or will be when its answer
+            // arrives (then the storage event brings them). Storage is left alone here: it may
+            // hold that tab's session; only this tab ends its own.
+            Err(e) if e.code == "RefreshTokenReuseException" => {
+                if persisted {
+                    if let Ok(tokens) = self.follow_store(&username) {
+                        if tokens != old {
+                            return Ok(tokens);
+                        }
+                    }
+                }
+                if self.generation.get() == generation {
+                    self.new_generation();
+                    *self.state.borrow_mut() = State::SignedOut;
+                    self.emit(Event::SessionExpired);
+                }
+                Err(e)
+            }
             Err(e) if ends_session(&e) && self.generation.get() == generation => {
                 self.clear(&username);
                 self.emit(Event::SessionExpired);
                 Err(e)
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// The user, tokens and persistence of the sign-in named by `generation`, if it lasts.
+    fn signed_in_as(&self, generation: u64) -> Result<(String, Tokens, bool)> {
+        match &*self.state.borrow() {
+            State::SignedIn(s) if self.generation.get() == generation => {
+                Ok((s.username.clone(), s.tokens.clone(), s.persisted))
+            }
+            _ => Err(not_signed_in()),
+        }
+    }
+
+    /// When `tokens` are due a refresh (ms, server time): [`TOKEN_REFRESH_MARGIN_MS`] before
+    /// they expire.
+    fn due_at(&self, tokens: &Tokens) -> i64 {
+        tokens
+            .expires_at_ms()
+            .map(|exp| exp - TOKEN_REFRESH_MARGIN_MS)
+            .unwrap_or(i64::MIN)
+    }
+
+    /// Adopts what storage holds, and answers its tokens if they are still `username`'s.
+    fn follow_store(&self, username: &str) -> Result<Tokens> {
+        self.sync_from_store();
+        match &*self.state.borrow() {
+            State::SignedIn(s) if s.username == username => Ok(s.tokens.clone()),
+            _ => Err(Error::service(
+                "NotAuthorizedException",
+                "the session changed in another tab during the refresh",
+                400,
+                None,
+            )),
         }
     }
 }

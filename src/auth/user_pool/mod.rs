@@ -187,15 +187,15 @@ impl<T: Transport> UserPool<'_, T> {
         parse_auth_result(&*self.call("RespondToAuthChallenge", &body).await?)
     }
 
-    /// New ID and access tokens (and perhaps a rotated refresh token) for a refresh token.
+    /// New ID and access tokens for a refresh token, with `GetTokensFromRefreshToken`: where the
+    /// app client rotates refresh tokens it also issues a new refresh token (the old one stays
+    /// valid for the client's `RetryGracePeriodSeconds`, 0-60, then `RefreshTokenReuseException`);
+    /// where it does not, the same operation answers ID and access tokens only, as
+    /// `REFRESH_TOKEN_AUTH` does. So one operation serves both, and no setting says which.
     pub async fn refresh(&self, refresh_token: &str) -> Result<IssuedTokens> {
         not_empty("refreshToken", refresh_token)?;
-        let body = json!({
-            "AuthFlow": "REFRESH_TOKEN_AUTH",
-            "ClientId": self.client_id,
-            "AuthParameters": { "REFRESH_TOKEN": refresh_token },
-        });
-        match parse_auth_result(&*self.call("InitiateAuth", &body).await?)? {
+        let body = json!({ "ClientId": self.client_id, "RefreshToken": refresh_token });
+        match parse_auth_result(&*self.call("GetTokensFromRefreshToken", &body).await?)? {
             AuthResult::Tokens(t) => Ok(t),
             AuthResult::Challenge(c) => Err(Error::protocol(format!(
                 "Cognito answered a refresh with the challenge {}",
