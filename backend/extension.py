@@ -34,6 +34,10 @@ Each patch wraps one ministack function and is installed by `install()` before t
                     and VerifyUserAttribute exist, and SetUserMFAPreference takes EmailMfaSettings and refuses
                     a factor the user cannot receive.  (Stock: the email changes silently and stays verified,
                     the three operations are unknown, email MFA is ignored and TOTP turns on without a token.)
+  rotation          An app client's RefreshTokenRotation (Feature, RetryGracePeriodSeconds 0-60) is kept, and
+                    with it ENABLED GetTokensFromRefreshToken issues a new refresh token and refuses the old
+                    one with RefreshTokenReuseException once its grace period is over (cognito_rotation.py).
+                    (Stock: the setting is dropped and no refresh token is ever rotated.)
 
 CORS and the /_apiless endpoints live in middleware.py.  A patch point that is missing or whose
 signature changed raises PatchPointError at startup: upgrading ministack must fail loudly, never
@@ -50,9 +54,10 @@ import json
 import re
 
 import cognito_profile
+import cognito_rotation
 
 PATCHES = ("policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
-           "dynamodb-denial-status", "profile")
+           "dynamodb-denial-status", "profile", "rotation")
 
 # The LeadingKeys value of an item request whose partition key cannot be read (unknown table,
 # missing key attribute, unparsable KeyConditionExpression).  A ForAllValues condition over it is
@@ -83,6 +88,8 @@ def install(disabled=()):
         _install_dynamodb_denial_status()
     if "profile" not in disabled:
         _install_profile()
+    if "rotation" not in disabled:
+        _install_rotation()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -570,3 +577,23 @@ def _install_profile():
              mentions=['"UpdateUserAttributes": _update_user_attributes',
                        '"SetUserMFAPreference": _set_user_mfa_preference'])
     _wrap(cognito, "_dispatch_idp", ["action", "data"], profile.dispatching)
+
+
+# ---------------------------------------------------------------------------------------------
+# (g) refresh-token rotation (cognito_rotation.py)
+# ---------------------------------------------------------------------------------------------
+
+def _install_rotation():
+    cognito = _module("services.cognito")
+    for name in ("_user_pools", "_pool_for_client", "_refresh_auth_result", "_token_claims", "_user_from_token",
+                 "_attr_list_to_dict", "json_response", "error_response_json"):
+        require(cognito, name)
+    _checked(cognito, "_fake_token", ["sub", "pool_id", "client_id", "token_type", "username", "user_attrs", "groups",
+                                      "nonce", "trigger_source", "client_metadata", "origin_jti", "scope"])
+    _checked(cognito, "_dispatch_idp", ["action", "data"],
+             mentions=['"GetTokensFromRefreshToken": _get_tokens_from_refresh_token',
+                       '"CreateUserPoolClient": _create_user_pool_client'])
+    rotation = cognito_rotation.Rotation(cognito)
+    for name in ("_create_user_pool_client", "_update_user_pool_client"):
+        _wrap(cognito, name, ["data"], rotation.client_call)
+    _wrap(cognito, "_get_tokens_from_refresh_token", ["data"], rotation.get_tokens_from_refresh_token)

@@ -5,11 +5,14 @@ The demo config stays exactly as .apiless/local.json defines it; what only tests
   a second user pool that requires TOTP MFA (MfaConfiguration ON, software tokens), so the
   MFA_SETUP and SOFTWARE_TOKEN_MFA challenges are issued and checked for real;
 
+  an app client of the main pool that rotates refresh tokens with no grace period
+  (RefreshTokenRotation ENABLED, RetryGracePeriodSeconds 0), for the tabs that refresh at once;
+
   fresh users on demand, confirmed or created by an administrator with a temporary password
   (FORCE_CHANGE_PASSWORD), so NEW_PASSWORD_REQUIRED is issued for real.
 
 Served by middleware.py:
-  GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId"}
+  GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId", "rotatingUserPoolClientId"}
   POST /_apiless/fixtures/user   body {"pool": "main" | "mfa", "temporary": bool}
                                  -> {"username", "password"} (the temporary one if asked)
 """
@@ -43,7 +46,13 @@ class Fixtures:
             ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         )["UserPoolClient"]["ClientId"]
         self._pools["mfa"] = pool_id
-        self.public = {"mfaUserPoolId": pool_id, "mfaUserPoolClientId": client_id}
+        rotating = self._idp.create_user_pool_client(
+            UserPoolId=config["userPoolId"], ClientName=f"{NAME}-rotating", GenerateSecret=False,
+            ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0},
+        )["UserPoolClient"]["ClientId"]
+        self.public = {"mfaUserPoolId": pool_id, "mfaUserPoolClientId": client_id,
+                       "rotatingUserPoolClientId": rotating}
 
     def user(self, pool="main", temporary=False):
         """A new user of `pool`: confirmed with a permanent password, or FORCE_CHANGE_PASSWORD."""
