@@ -9,13 +9,24 @@ What fails without the patch (APILESS_BACKEND_UNPATCHED=rotation): every test he
 test_without_rotation_no_refresh_token_is_issued (stock ministack never rotates).
 """
 
+import json
+import os
 import secrets
 import time
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
-from test_profile import cfg, idp  # noqa: F401 (cfg is a fixture)
+from test_profile import REPO_ROOT, idp
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    path = Path(os.environ.get("APILESS_LOCAL_JSON") or REPO_ROOT / ".apiless" / "local.json")
+    if not path.exists():
+        pytest.fail(f"{path} not found: start the backend first (python backend/serve.py)")
+    return json.loads(path.read_text())
 
 
 def rotating_client(cfg, grace, feature="ENABLED"):
