@@ -180,6 +180,11 @@ pub async fn fixture_user(pool: &str, temporary: bool) -> (String, String) {
     )
 }
 
+/// The backend's test fixtures (`GET /_apiless/fixtures`): the MFA pool, the rotating client.
+pub async fn fixtures() -> Value {
+    backend_json("/_apiless/fixtures", "GET").await
+}
+
 /// A config for the backend's TOTP-required pool.
 pub async fn mfa_pool_config() -> Config {
     let f = backend_json("/_apiless/fixtures", "GET").await;
