@@ -5,14 +5,16 @@ The demo config stays exactly as .apiless/local.json defines it; what only tests
   a second user pool that requires TOTP MFA (MfaConfiguration ON, software tokens), so the
   MFA_SETUP and SOFTWARE_TOKEN_MFA challenges are issued and checked for real;
 
-  an app client of the main pool that rotates refresh tokens with no grace period
-  (RefreshTokenRotation ENABLED, RetryGracePeriodSeconds 0), for the tabs that refresh at once;
+  two app clients of the main pool that rotate refresh tokens (RefreshTokenRotation ENABLED):
+  with no grace period (RetryGracePeriodSeconds 0), for the tabs that refresh at once, and with
+  30 seconds, for a refresh retried after its answer was lost;
 
   fresh users on demand, confirmed or created by an administrator with a temporary password
   (FORCE_CHANGE_PASSWORD), so NEW_PASSWORD_REQUIRED is issued for real.
 
 Served by middleware.py:
-  GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId", "rotatingUserPoolClientId"}
+  GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId", "rotatingUserPoolClientId",
+                                  "rotatingGraceUserPoolClientId"}
   POST /_apiless/fixtures/user   body {"pool": "main" | "mfa", "temporary": bool}
                                  -> {"username", "password"} (the temporary one if asked)
 """
@@ -46,13 +48,13 @@ class Fixtures:
             ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         )["UserPoolClient"]["ClientId"]
         self._pools["mfa"] = pool_id
-        rotating = self._idp.create_user_pool_client(
-            UserPoolId=config["userPoolId"], ClientName=f"{NAME}-rotating", GenerateSecret=False,
+        rotating = {grace: self._idp.create_user_pool_client(
+            UserPoolId=config["userPoolId"], ClientName=f"{NAME}-rotating-{grace}", GenerateSecret=False,
             ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-            RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0},
-        )["UserPoolClient"]["ClientId"]
+            RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": grace},
+        )["UserPoolClient"]["ClientId"] for grace in (0, 30)}
         self.public = {"mfaUserPoolId": pool_id, "mfaUserPoolClientId": client_id,
-                       "rotatingUserPoolClientId": rotating}
+                       "rotatingUserPoolClientId": rotating[0], "rotatingGraceUserPoolClientId": rotating[30]}
 
     def user(self, pool="main", temporary=False):
         """A new user of `pool`: confirmed with a permanent password, or FORCE_CHANGE_PASSWORD."""

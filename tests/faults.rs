@@ -1224,3 +1224,50 @@ async fn an_attempt_that_hangs_is_abandoned_at_its_timeout_and_retried() {
     }
     figures("attempt timeout").await;
 }
+
+// ---- refresh-token rotation ----------------------------------------------------------------------
+
+/// With rotation on, a refresh whose answer is lost on its way back has already rotated the
+/// token at Cognito; the retry sends the same token. Within the app client's grace period (30 s
+/// here) Cognito still takes it and the session refreshes, keeping the newest token; with no
+/// grace period (the other client) the same retry meets RefreshTokenReuseException, as on AWS.
+#[wasm_bindgen_test]
+async fn a_lost_refresh_answer_is_retried_within_the_rotation_grace_period() {
+    let f = fixtures().await;
+    let (username, password) = fixture_user("main", false).await;
+    for (client, grace) in [
+        ("rotatingGraceUserPoolClientId", true),
+        ("rotatingUserPoolClientId", false),
+    ] {
+        let mut config = proxied_config().await;
+        config.user_pool_client_id = f[client].as_str().unwrap().to_owned();
+        config.identity_pool_id = None;
+        let s = Session::new(
+            config,
+            Fetch::default(),
+            Rc::new(MemoryStore::default()),
+            Box::new(js_sys::Date::now),
+            Box::new(random),
+        );
+        s.sign_in(&username, zeroize::Zeroizing::new(password.clone()))
+            .await
+            .unwrap();
+        let before = s.tokens().await.unwrap();
+        case(&format!("a lost refresh answer ({client})")).await;
+        plan(json!({"match": REFRESH, "faults": ["lost"]})).await;
+        let outcome = s.refresh().await;
+        let log = fault_log().await;
+        assert_eq!(
+            events(&log, REFRESH).len(),
+            2,
+            "{client}: the lost attempt and its retry"
+        );
+        if grace {
+            let after = outcome.expect("retried within the grace period");
+            assert_ne!(after.refresh_token, before.refresh_token, "rotated");
+            assert!(s.current_user().is_some());
+        } else {
+            assert_eq!(outcome.unwrap_err().code, "RefreshTokenReuseException");
+        }
+    }
+}
