@@ -105,15 +105,16 @@ impl Drop for Held {
 }
 
 impl TabLock for SharedLock {
-    fn acquire(&self, name: &str) -> LocalBoxFuture<'static, LockGuard> {
+    fn acquire(&self, name: &str) -> LocalBoxFuture<'static, (LockGuard, bool)> {
         self.names.borrow_mut().push(name.to_owned());
         let gate = self.gate.clone();
+        let waited = gate.is_closed();
         async move {
             loop {
                 gate.wait().await;
                 if !gate.is_closed() {
                     gate.close();
-                    return Box::new(Held(gate)) as LockGuard;
+                    return (Box::new(Held(gate)) as LockGuard, waited);
                 }
             }
         }
@@ -282,4 +283,92 @@ fn a_reused_token_with_nothing_newer_in_storage_ends_this_tabs_session_only() {
     // When the other tab's tokens land, the storage event signs this tab in again.
     storage::save_tokens(store.as_ref(), CLIENT, "alice", &tokens(1, "rt-elsewhere")).unwrap();
     assert_eq!(b.session.sync_from_store(), Some(Event::SignedIn));
+}
+
+/// A view of a store shared by tabs in which another tab's writes show up only after a few
+/// reads, as browsers copy `localStorage` between tabs' processes asynchronously.
+struct Lagging {
+    store: Rc<MemoryStore>,
+    pending: RefCell<Vec<(String, String)>>,
+    reads_left: Cell<u32>,
+}
+
+impl Lagging {
+    /// Another tab's write of `tokens`, readable here after `reads` reads.
+    fn written_elsewhere(&self, tokens: &Tokens, reads: u32) {
+        let later = MemoryStore::default();
+        storage::save_tokens(&later, CLIENT, "alice", tokens).unwrap();
+        for key in ["idToken", "accessToken", "refreshToken"] {
+            let key = format!("CognitoIdentityServiceProvider.client1.alice.{key}");
+            let value = later.get(&key).unwrap();
+            self.pending.borrow_mut().push((key, value));
+        }
+        self.reads_left.set(reads);
+    }
+}
+
+impl Store for Lagging {
+    fn get(&self, key: &str) -> Option<String> {
+        match self.reads_left.get() {
+            0 => {}
+            1 => {
+                self.reads_left.set(0);
+                for (k, v) in self.pending.borrow_mut().drain(..) {
+                    self.store.set(&k, &v).unwrap();
+                }
+            }
+            n => self.reads_left.set(n - 1),
+        }
+        self.store.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> apiless::error::Result<()> {
+        self.store.set(key, value)
+    }
+    fn remove(&self, key: &str) {
+        self.store.remove(key)
+    }
+}
+
+#[test]
+fn a_tab_that_waited_for_the_lock_gives_the_other_tabs_write_a_moment_to_arrive() {
+    // Tab A refreshed (rt-0 -> rt-1) and released the lock, but its write reaches tab B's
+    // storage only some reads later. B re-reads for a moment before refreshing, and adopts.
+    let (store, pool) = signed_in();
+    let lagging = Rc::new(Lagging {
+        store: store.clone(),
+        pending: RefCell::new(Vec::new()),
+        reads_left: Cell::new(0),
+    });
+    let lock = SharedLock::default();
+    let pool_b = pool.clone();
+    let script = ScriptedTransport::always(Answer::from_fn(move |r| pool_b.answer(r)));
+    let config = Config::validate(RawConfig {
+        region: Some("us-east-1".into()),
+        user_pool_id: Some("us-east-1_Pool1".into()),
+        user_pool_client_id: Some(CLIENT.into()),
+        storage: Some("local".into()),
+        ..RawConfig::default()
+    })
+    .unwrap();
+    let b = Session::new(
+        config,
+        script.clone(),
+        lagging.clone(),
+        Box::new(|| NOW_MS),
+        Box::new(|buf: &mut [u8]| {
+            buf.fill(7);
+            Ok(())
+        }),
+    );
+    b.use_tab_lock(Rc::new(lock.clone()));
+    lock.gate.close(); // tab A holds the lock
+    let mut refresh_b = b.refresh();
+    assert!(poll_once(&mut refresh_b).is_none());
+    *pool.current.borrow_mut() = "rt-1".into();
+    lagging.written_elsewhere(&tokens(1, "rt-1"), 12);
+    lock.gate.open();
+    let t = poll_once(&mut refresh_b).unwrap().unwrap();
+    assert_eq!(t.refresh_token, "rt-1", "adopted A's tokens");
+    assert!(script.requests().is_empty(), "B sent nothing");
+    assert_eq!(pool.refused.get(), 0);
 }

@@ -18,8 +18,9 @@ pub type LockGuard = Box<dyn Any>;
 /// A lock shared by every tab of the app (same origin).
 pub trait TabLock {
     /// Waits until this tab holds the lock called `name`; it is released when the guard drops.
-    /// Never fails: a host that cannot lock answers at once (no exclusion, as [`NoTabLock`]).
-    fn acquire(&self, name: &str) -> LocalBoxFuture<'static, LockGuard>;
+    /// The flag says whether another tab held it first (this tab had to wait). Never fails: a
+    /// host that cannot lock answers at once (no exclusion, as [`NoTabLock`]).
+    fn acquire(&self, name: &str) -> LocalBoxFuture<'static, (LockGuard, bool)>;
 }
 
 /// No lock at all: for hosts without Web Locks, and for storage no other tab reads.
@@ -27,8 +28,8 @@ pub trait TabLock {
 pub struct NoTabLock;
 
 impl TabLock for NoTabLock {
-    fn acquire(&self, _name: &str) -> LocalBoxFuture<'static, LockGuard> {
-        async { Box::new(()) as LockGuard }.boxed_local()
+    fn acquire(&self, _name: &str) -> LocalBoxFuture<'static, (LockGuard, bool)> {
+        async { (Box::new(()) as LockGuard, false) }.boxed_local()
     }
 }
 

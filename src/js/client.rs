@@ -213,8 +213,8 @@ struct WebLocks;
 
 #[wasm_bindgen(module = "/src/host.js")]
 extern "C" {
-    /// Resolves with the release function once the tab holds the lock `name`, or with
-    /// `undefined` where the host has no Web Locks.
+    /// Resolves with `[release, waited]` once the tab holds the lock `name` (`waited`: another
+    /// tab held it first), or with `undefined` where the host has no Web Locks.
     #[wasm_bindgen(js_name = tabLock)]
     fn tab_lock(name: &str) -> Promise;
 }
@@ -231,11 +231,15 @@ impl Drop for Release {
 }
 
 impl TabLock for WebLocks {
-    fn acquire(&self, name: &str) -> LocalBoxFuture<'static, LockGuard> {
+    fn acquire(&self, name: &str) -> LocalBoxFuture<'static, (LockGuard, bool)> {
         let held = wasm_bindgen_futures::JsFuture::from(tab_lock(name));
         Box::pin(async move {
-            let release = held.await.ok().and_then(|r| r.dyn_into::<Function>().ok());
-            Box::new(Release(release)) as LockGuard
+            let held = held.await.unwrap_or_default();
+            let release = Reflect::get_u32(&held, 0)
+                .ok()
+                .and_then(|r| r.dyn_into::<Function>().ok());
+            let waited = Reflect::get_u32(&held, 1).is_ok_and(|w| w.is_truthy());
+            (Box::new(Release(release)) as LockGuard, waited)
         })
     }
 }

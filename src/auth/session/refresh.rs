@@ -36,12 +36,15 @@ impl<T: Transport + 'static> Session<T> {
         // fresh, no request is sent. A rotated refresh token is so never spent twice.
         let _held = if persisted {
             let lock = self.tab_lock.borrow().clone();
-            let held = lock
+            let (held, waited) = lock
                 .acquire(&tab_lock::refresh_lock_name(
                     &self.config.user_pool_client_id,
                 ))
                 .await;
             self.sync_from_store();
+            if waited {
+                self.settle(&before).await;
+            }
             Some(held)
         } else {
             None
@@ -104,6 +107,7 @@ impl<T: Transport + 'static> Session<T> {
             // hold that tab's session; only this tab ends its own.
             Err(e) if e.code == "RefreshTokenReuseException" => {
                 if persisted {
+                    self.settle(&old).await;
                     if let Ok(tokens) = self.follow_store(&username) {
                         if tokens != old {
                             return Ok(tokens);
@@ -136,6 +140,25 @@ impl<T: Transport + 'static> Session<T> {
         }
     }
 
+    /// Gives another tab's write a moment to reach this tab's storage: browsers copy
+    /// `localStorage` between tabs' processes asynchronously, so the tokens a tab stored just
+    /// before it released the lock (or before this tab's token was refused as reused) may not
+    /// be readable here yet. Re-reads storage every [`SETTLE_POLL_MS`], at most
+    /// [`SETTLE_POLLS`] times, until the tokens differ from `before`.
+    async fn settle(&self, before: &Tokens) {
+        for _ in 0..SETTLE_POLLS {
+            let changed = match &*self.state.borrow() {
+                State::SignedIn(s) => s.tokens != *before,
+                _ => true,
+            };
+            if changed {
+                return;
+            }
+            self.transport.pause(SETTLE_POLL_MS).await;
+            self.sync_from_store();
+        }
+    }
+
     /// When `tokens` are due a refresh (ms, server time): [`TOKEN_REFRESH_MARGIN_MS`] before
     /// they expire.
     fn due_at(&self, tokens: &Tokens) -> i64 {
@@ -159,6 +182,10 @@ impl<T: Transport + 'static> Session<T> {
         }
     }
 }
+
+/// How often, and how many times, a tab re-reads storage for another tab's fresh tokens.
+const SETTLE_POLL_MS: f64 = 50.0;
+const SETTLE_POLLS: u32 = 10;
 
 /// Errors after which the refresh token is no use: the session is over.
 fn ends_session(e: &Error) -> bool {
