@@ -39,6 +39,10 @@ Each patch wraps one ministack function and is installed by `install()` before t
                     when the pool requires MFA and the user has none, each answer checked against its session.
                     (Stock: SOFTWARE_TOKEN_MFA only, a required-MFA user signs in without a factor, and SMS_MFA
                     or MFA_SETUP answered with any session and any code gives the named user's tokens.)
+  rotation          An app client's RefreshTokenRotation (Feature, RetryGracePeriodSeconds 0-60) is kept, and
+                    with it ENABLED GetTokensFromRefreshToken issues a new refresh token and refuses the old
+                    one with RefreshTokenReuseException once its grace period is over (cognito_rotation.py).
+                    (Stock: the setting is dropped and no refresh token is ever rotated.)
 
 CORS and the /_apiless endpoints live in middleware.py.  A patch point that is missing or whose
 signature changed raises PatchPointError at startup: upgrading ministack must fail loudly, never
@@ -57,9 +61,10 @@ import re
 import cognito_devices
 import cognito_mfa
 import cognito_profile
+import cognito_rotation
 
 PATCHES = ("policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
-           "dynamodb-denial-status", "profile", "mfa", "devices")
+           "dynamodb-denial-status", "profile", "mfa", "devices", "rotation")
 
 # The LeadingKeys value of an item request whose partition key cannot be read (unknown table,
 # missing key attribute, unparsable KeyConditionExpression).  A ForAllValues condition over it is
@@ -94,6 +99,8 @@ def install(disabled=()):
         _install_mfa()
     if "devices" not in disabled:
         _install_devices()
+    if "rotation" not in disabled:
+        _install_rotation()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -647,3 +654,23 @@ def _install_devices():
     devices = cognito_devices.Devices(cognito)
     cognito._UNSIGNED_IDP_ACTIONS.update(cognito_devices.DEVICE_ACTIONS)
     _wrap(cognito, "_dispatch_idp", ["action", "data"], devices.dispatching)
+
+
+# ---------------------------------------------------------------------------------------------
+# (i) refresh-token rotation (cognito_rotation.py)
+# ---------------------------------------------------------------------------------------------
+
+def _install_rotation():
+    cognito = _module("services.cognito")
+    for name in ("_user_pools", "_pool_for_client", "_refresh_auth_result", "_token_claims", "_user_from_token",
+                 "_attr_list_to_dict", "json_response", "error_response_json"):
+        require(cognito, name)
+    _checked(cognito, "_fake_token", ["sub", "pool_id", "client_id", "token_type", "username", "user_attrs", "groups",
+                                      "nonce", "trigger_source", "client_metadata", "origin_jti", "scope"])
+    _checked(cognito, "_dispatch_idp", ["action", "data"],
+             mentions=['"GetTokensFromRefreshToken": _get_tokens_from_refresh_token',
+                       '"CreateUserPoolClient": _create_user_pool_client'])
+    rotation = cognito_rotation.Rotation(cognito)
+    for name in ("_create_user_pool_client", "_update_user_pool_client"):
+        _wrap(cognito, name, ["data"], rotation.client_call)
+    _wrap(cognito, "_get_tokens_from_refresh_token", ["data"], rotation.get_tokens_from_refresh_token)

@@ -10,6 +10,9 @@ The demo config stays exactly as .apiless/local.json defines it; what only tests
   turns factors on (cognito_mfa.py);
   a fourth user pool that tracks devices (DeviceConfiguration, remembered only when the user says
   so), so NewDeviceMetadata, ConfirmDevice and DEVICE_SRP_AUTH are issued and checked for real;
+  two app clients of the main pool that rotate refresh tokens (RefreshTokenRotation ENABLED):
+  with no grace period (RetryGracePeriodSeconds 0), for the tabs that refresh at once, and with
+  30 seconds, for a refresh retried after its answer was lost;
 
   fresh users on demand, confirmed or created by an administrator with a temporary password
   (FORCE_CHANGE_PASSWORD), so NEW_PASSWORD_REQUIRED is issued for real.
@@ -17,7 +20,8 @@ The demo config stays exactly as .apiless/local.json defines it; what only tests
 Served by middleware.py:
   GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId", "factorsUserPoolId",
                                   "factorsUserPoolClientId", "devicesUserPoolId",
-                                  "devicesUserPoolClientId"}
+                                  "devicesUserPoolClientId", "rotatingUserPoolClientId",
+                                  "rotatingGraceUserPoolClientId"}
   POST /_apiless/fixtures/user   body {"pool": "main" | "mfa" | "factors" | "devices", "temporary": bool}
                                  -> {"username", "password"} (the temporary one if asked; a
                                  "factors" user also gets "phone")
@@ -60,7 +64,13 @@ class Fixtures:
             ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         )["UserPoolClient"]["ClientId"]
         self._pools["mfa"] = pool_id
-        self.public = {"mfaUserPoolId": pool_id, "mfaUserPoolClientId": client_id}
+        rotating = {grace: self._idp.create_user_pool_client(
+            UserPoolId=config["userPoolId"], ClientName=f"{NAME}-rotating-{grace}", GenerateSecret=False,
+            ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": grace},
+        )["UserPoolClient"]["ClientId"] for grace in (0, 30)}
+        self.public = {"mfaUserPoolId": pool_id, "mfaUserPoolClientId": client_id,
+                       "rotatingUserPoolClientId": rotating[0], "rotatingGraceUserPoolClientId": rotating[30]}
         factors_id = self._idp.create_user_pool(
             PoolName=FACTORS_POOL, Policies=PASSWORD_POLICY, AutoVerifiedAttributes=["email"],
         )["UserPool"]["Id"]

@@ -8,7 +8,7 @@ Environment:
   APILESS_BACKEND_UNPATCHED comma-separated patch names to leave out ("all" for every one), only to
                             show what stock ministack gets wrong: policy-variables, leading-keys,
                             iam-wildcards, signature-errors, identity-pool, dynamodb-denial-status, profile, mfa,
-                            devices, cors
+                            devices, rotation, cors
 
 Prints one line when ready: "apiless backend ready: http://127.0.0.1:PORT (config in PATH)".
 Stops on SIGINT or SIGTERM with exit 0, removing its temporary state directory.
@@ -91,7 +91,7 @@ def _port():
 def _unpatched():
     names = {n.strip() for n in os.environ.get("APILESS_BACKEND_UNPATCHED", "").split(",") if n.strip()}
     known = {"policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
-             "dynamodb-denial-status", "profile", "mfa", "devices", "cors"}
+             "dynamodb-denial-status", "profile", "mfa", "devices", "rotation", "cors"}
     if "all" in names:
         return known
     if names - known:

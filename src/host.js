@@ -81,3 +81,17 @@ export function pagesToItems(fetchPage) {
     } while (token !== undefined);
   })();
 }
+
+// Web Locks: resolves with [release, waited] once this tab holds the lock `name` (tabs of one
+// origin queue for it; `waited` when another held it first), or with undefined at once where
+// there are no Web Locks (an older browser, a worker without them, an opaque origin).
+export function tabLock(name) {
+  const locks = globalThis.navigator === undefined ? undefined : globalThis.navigator.locks;
+  if (locks === undefined || locks === null || typeof locks.request !== 'function') return Promise.resolve(undefined);
+  return new Promise((held) => {
+    const hold = (waited) => new Promise((release) => held([release, waited]));
+    const queue = () => { locks.request(name, () => hold(true)).catch(() => held(undefined)); };
+    locks.request(name, { ifAvailable: true }, (lock) => (lock === null ? queue() : hold(false)))
+      .catch(() => held(undefined));
+  });
+}

@@ -36,6 +36,7 @@ const WITHIN: &[(&str, &[&str])] = &[
             "user_pool",
             "identity_pool",
             "single_flight",
+            "tab_lock",
             "storage",
             "tokens",
             "srp",

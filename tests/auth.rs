@@ -260,12 +260,12 @@ async fn fifty_callers_at_expiry_share_one_refresh() {
 
     // An hour later the tokens are about to expire.
     clock.advance_ms(3_600_000.0 - 30_000.0);
-    let before = cognito_calls("InitiateAuth").await;
+    let before = cognito_calls("GetTokensFromRefreshToken").await;
     let results = join_all((0..50).map(|_| s.tokens())).await;
     assert_eq!(
-        cognito_calls("InitiateAuth").await - before,
+        cognito_calls("GetTokensFromRefreshToken").await - before,
         1,
-        "one REFRESH_TOKEN_AUTH for 50 callers"
+        "one GetTokensFromRefreshToken for 50 callers"
     );
     let refreshed: Vec<_> = results.into_iter().map(Result::unwrap).collect();
     assert!(refreshed.iter().all(|t| *t == refreshed[0]));
@@ -279,7 +279,7 @@ async fn fifty_callers_at_expiry_share_one_refresh() {
     );
     // And the next caller needs no refresh at all.
     s.tokens().await.unwrap();
-    assert_eq!(cognito_calls("InitiateAuth").await - before, 1);
+    assert_eq!(cognito_calls("GetTokensFromRefreshToken").await - before, 1);
 }
 
 #[wasm_bindgen_test]
@@ -298,7 +298,7 @@ async fn global_sign_out_kills_the_old_refresh_token() {
         endpoint: &endpoint,
         client_id: &s.config().user_pool_client_id,
     };
-    let e = pool.refresh(&old.refresh_token).await.unwrap_err();
+    let e = pool.refresh(&old.refresh_token, None).await.unwrap_err();
     assert_eq!(e.code, "NotAuthorizedException", "{e}");
 }
 
@@ -321,7 +321,10 @@ async fn local_sign_out_revokes_the_refresh_token() {
         client_id: &s.config().user_pool_client_id,
     };
     assert_eq!(
-        pool.refresh(&old.refresh_token).await.unwrap_err().code,
+        pool.refresh(&old.refresh_token, None)
+            .await
+            .unwrap_err()
+            .code,
         "NotAuthorizedException"
     );
 }
@@ -427,9 +430,9 @@ async fn a_browser_clock_an_hour_off_still_signs_in() {
     let skew = s.clock().skew_ms();
     assert!((skew - 3_600_000).abs() < 5_000, "learned skew {skew}");
     // Tokens look fresh on the corrected clock, so no refresh is needed.
-    let before = cognito_calls("InitiateAuth").await;
+    let before = cognito_calls("GetTokensFromRefreshToken").await;
     s.tokens().await.unwrap();
-    assert_eq!(cognito_calls("InitiateAuth").await, before);
+    assert_eq!(cognito_calls("GetTokensFromRefreshToken").await, before);
 }
 
 async fn await_promise(p: js_sys::Promise) -> std::result::Result<JsValue, JsValue> {

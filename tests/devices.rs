@@ -13,7 +13,7 @@ use std::rc::Rc;
 use apiless::auth::session::{Session, SignInStep};
 use apiless::auth::storage::{self, MemoryStore, Store};
 use apiless::config::{Config, RawConfig};
-use apiless::http::{Fetch, Request, Transport};
+use apiless::http::Fetch;
 use apiless::js::Client;
 use common::*;
 use serde_json::{json, Value};
@@ -23,17 +23,6 @@ use wasm_bindgen_test::*;
 use zeroize::Zeroizing;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-async fn fixtures() -> Value {
-    let request = Request {
-        method: "GET".into(),
-        url: format!("{}/_apiless/fixtures", endpoint()),
-        headers: Vec::new(),
-        body: Vec::new(),
-    };
-    let response = Fetch::default().send(request).await.unwrap();
-    serde_json::from_slice(&response.body).unwrap()
-}
 
 /// The config of the backend's pool that tracks devices.
 async fn devices_config() -> Config {

@@ -41,6 +41,7 @@ const UPDATE_ITEM: &str = "DynamoDB_20120810.UpdateItem";
 const DELETE_ITEM: &str = "DynamoDB_20120810.DeleteItem";
 const QUERY: &str = "DynamoDB_20120810.Query";
 const INITIATE_AUTH: &str = "AWSCognitoIdentityProviderService.InitiateAuth";
+const REFRESH: &str = "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken";
 const GET_ID: &str = "AWSCognitoIdentityService.GetId";
 const GET_CREDENTIALS: &str = "AWSCognitoIdentityService.GetCredentialsForIdentity";
 const HOUR_MS: f64 = 3_600_000.0;
@@ -782,8 +783,7 @@ async fn transient_faults_keep_the_session_and_only_an_auth_error_ends_it() {
         ("delay:200+503", "ServiceUnavailable"),
     ] {
         expire(&s, &clock);
-        plan(json!({"match": INITIATE_AUTH, "contains": "REFRESH_TOKEN_AUTH", "faults": [fault, fault, fault]}))
-            .await;
+        plan(json!({"match": REFRESH, "faults": [fault, fault, fault]})).await;
         let e = s.tokens().await.unwrap_err();
         assert_eq!((e.code.as_str(), e.retryable), (name, true), "{fault}: {e}");
         assert!(e.message.ends_with("(after 3 attempts)"), "{fault}: {e}");
@@ -800,8 +800,7 @@ async fn transient_faults_keep_the_session_and_only_an_auth_error_ends_it() {
     );
     // One fault on the refresh is retried away.
     expire(&s, &clock);
-    plan(json!({"match": INITIATE_AUTH, "contains": "REFRESH_TOKEN_AUTH", "faults": ["500"]}))
-        .await;
+    plan(json!({"match": REFRESH, "faults": ["500"]})).await;
     let tokens = s.tokens().await.unwrap();
     assert_eq!(seen.borrow().last(), Some(&Event::TokensRefreshed));
 
@@ -869,10 +868,7 @@ async fn a_hundred_calls_across_expiry_cost_one_token_refresh_and_one_credential
     // An hour and a minute later both the tokens and the credentials have expired. The refresh
     // is held at the proxy, so the second wave arrives while it is in flight.
     clock.advance_ms(HOUR_MS + 60_000.0);
-    let held = plan(
-        json!({"match": INITIATE_AUTH, "contains": "REFRESH_TOKEN_AUTH", "faults": ["delay:1000"]}),
-    )
-    .await;
+    let held = plan(json!({"match": REFRESH, "faults": ["delay:1000"]})).await;
     let run = random_hex(4);
     let first: js_sys::Array = (0..50).map(|i| mixed_call(&t, &f, &run, i)).collect();
     arrived(held).await;
@@ -882,7 +878,7 @@ async fn a_hundred_calls_across_expiry_cost_one_token_refresh_and_one_credential
     ok(js_sys::Promise::all(&second)).await;
 
     let log = fault_log().await;
-    assert_eq!(events(&log, INITIATE_AUTH).len(), 1, "one token refresh");
+    assert_eq!(events(&log, REFRESH).len(), 1, "one token refresh");
     assert_eq!(
         events(&log, GET_CREDENTIALS).len(),
         1,
@@ -919,8 +915,7 @@ async fn a_failed_refresh_wakes_every_waiter_with_the_same_error_and_the_next_ca
     ok(t.get(JsValue::from_str("warm"), JsValue::UNDEFINED)).await;
     case("a failed refresh").await;
     clock.advance_ms(HOUR_MS + 60_000.0);
-    plan(json!({"match": INITIATE_AUTH, "contains": "REFRESH_TOKEN_AUTH", "faults": ["drop", "drop", "drop"]}))
-        .await;
+    plan(json!({"match": REFRESH, "faults": ["drop", "drop", "drop"]})).await;
     let calls: js_sys::Array = (0..100)
         .map(|i| t.get(JsValue::from_str(&format!("k{i}")), JsValue::UNDEFINED))
         .collect();
@@ -933,7 +928,7 @@ async fn a_failed_refresh_wakes_every_waiter_with_the_same_error_and_the_next_ca
     );
     let log = fault_log().await;
     assert_eq!(
-        events(&log, INITIATE_AUTH).len(),
+        events(&log, REFRESH).len(),
         3,
         "one refresh (three attempts) for 100 waiters"
     );
@@ -944,11 +939,7 @@ async fn a_failed_refresh_wakes_every_waiter_with_the_same_error_and_the_next_ca
     assert!(s.current_user().is_some());
     ok(t.get(JsValue::from_str("k0"), JsValue::UNDEFINED)).await;
     let log = fault_log().await;
-    assert_eq!(
-        events(&log, INITIATE_AUTH).len(),
-        4,
-        "the next call tried again"
-    );
+    assert_eq!(events(&log, REFRESH).len(), 4, "the next call tried again");
     assert_eq!(events(&log, GET_CREDENTIALS).len(), 1);
 
     figures("a failed refresh").await;
@@ -1232,4 +1223,51 @@ async fn an_attempt_that_hangs_is_abandoned_at_its_timeout_and_retried() {
         assert_eq!(gone["forwarded"], false, "abandoned by the browser: {gone}");
     }
     figures("attempt timeout").await;
+}
+
+// ---- refresh-token rotation ----------------------------------------------------------------------
+
+/// With rotation on, a refresh whose answer is lost on its way back has already rotated the
+/// token at Cognito; the retry sends the same token. Within the app client's grace period (30 s
+/// here) Cognito still takes it and the session refreshes, keeping the newest token; with no
+/// grace period (the other client) the same retry meets RefreshTokenReuseException, as on AWS.
+#[wasm_bindgen_test]
+async fn a_lost_refresh_answer_is_retried_within_the_rotation_grace_period() {
+    let f = fixtures().await;
+    let (username, password) = fixture_user("main", false).await;
+    for (client, grace) in [
+        ("rotatingGraceUserPoolClientId", true),
+        ("rotatingUserPoolClientId", false),
+    ] {
+        let mut config = proxied_config().await;
+        config.user_pool_client_id = f[client].as_str().unwrap().to_owned();
+        config.identity_pool_id = None;
+        let s = Session::new(
+            config,
+            Fetch::default(),
+            Rc::new(MemoryStore::default()),
+            Box::new(js_sys::Date::now),
+            Box::new(random),
+        );
+        s.sign_in(&username, zeroize::Zeroizing::new(password.clone()))
+            .await
+            .unwrap();
+        let before = s.tokens().await.unwrap();
+        case(&format!("a lost refresh answer ({client})")).await;
+        plan(json!({"match": REFRESH, "faults": ["lost"]})).await;
+        let outcome = s.refresh().await;
+        let log = fault_log().await;
+        assert_eq!(
+            events(&log, REFRESH).len(),
+            2,
+            "{client}: the lost attempt and its retry"
+        );
+        if grace {
+            let after = outcome.expect("retried within the grace period");
+            assert_ne!(after.refresh_token, before.refresh_token, "rotated");
+            assert!(s.current_user().is_some());
+        } else {
+            assert_eq!(outcome.unwrap_err().code, "RefreshTokenReuseException");
+        }
+    }
 }

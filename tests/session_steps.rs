@@ -11,7 +11,7 @@ use std::future::Future;
 use std::rc::Rc;
 
 use apiless::auth::session::{ChallengeResponse, Event, Session, SignInStep};
-use apiless::auth::storage::{MemoryStore, Store};
+use apiless::auth::storage::{self, MemoryStore, Store};
 use apiless::config::{Config, RawConfig};
 use apiless::error::Result;
 use apiless::http::Request;
@@ -37,7 +37,7 @@ fn operation(request: &Request) -> String {
 
 /// A refresh: held "in flight" by `script.hold(is_refresh)` until `script.release()`.
 fn is_refresh(request: &Request) -> bool {
-    String::from_utf8_lossy(&request.body).contains("REFRESH_TOKEN_AUTH")
+    operation(request) == "GetTokensFromRefreshToken"
 }
 
 /// The requests the script got, as operation and JSON body.
@@ -386,17 +386,36 @@ fn a_rotated_refresh_token_replaces_the_old_one() {
 
     let t = block_on(s.refresh()).unwrap();
     assert_eq!(t.refresh_token, "rotated-refresh");
-    assert_eq!(
-        script.sent(2).1["AuthParameters"]["REFRESH_TOKEN"],
-        "opaque-refresh"
-    );
+    assert_eq!(script.sent(2).1["RefreshToken"], "opaque-refresh");
     // Without a new one, the rotated token is kept and used next time.
     let t = block_on(s.refresh()).unwrap();
     assert_eq!(t.refresh_token, "rotated-refresh");
-    assert_eq!(
-        script.sent(3).1["AuthParameters"]["REFRESH_TOKEN"],
-        "rotated-refresh"
+    assert_eq!(script.sent(3).1["RefreshToken"], "rotated-refresh");
+}
+
+#[test]
+fn a_refresh_names_the_remembered_device() {
+    let store = Rc::new(MemoryStore::default());
+    let (s, script) = session_meeting_with_store(
+        tokens_answer(),
+        vec![tokens_answer(), tokens_answer()],
+        store.clone(),
     );
+    sign_in(&s);
+    block_on(s.refresh()).unwrap();
+    assert!(
+        script.sent(2).1.get("DeviceKey").is_none(),
+        "no device, no DeviceKey"
+    );
+    // A pool that remembers devices wants the confirmed device's key with every refresh.
+    let device = storage::RememberedDevice {
+        key: "us-east-1_0a1b2c3d-device".into(),
+        group_key: "-group".into(),
+        password: Zeroizing::new("device-password".into()),
+    };
+    storage::save_device(store.as_ref(), "client1", "alice", &device).unwrap();
+    block_on(s.refresh()).unwrap();
+    assert_eq!(script.sent(3).1["DeviceKey"], "us-east-1_0a1b2c3d-device");
 }
 
 #[test]

@@ -373,7 +373,7 @@ fn token_answers_leave_no_copy_but_the_tokens_handed_over() {
         let answer =
             block_on(pool.respond("PASSWORD_VERIFIER", Some("session"), &[("USERNAME", USER)]))
                 .unwrap();
-        let refreshed = block_on(pool.refresh("an-older-refresh-token")).unwrap();
+        let refreshed = block_on(pool.refresh("an-older-refresh-token", None)).unwrap();
         let read = matches!(&answer, AuthResult::Tokens(t) if t.refresh_token.as_deref() == Some(REFRESH_TOKEN))
             && refreshed.id_token == ID_TOKEN;
         // The tokens themselves are the session's from here on: kept past the count.

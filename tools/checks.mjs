@@ -120,7 +120,9 @@ window.fetch = async (input, init) => {
   const body = init && init.body;
   const text = typeof body === "string" ? body : body ? new TextDecoder().decode(body) : "";
   const h = hold;
-  if (!h || !text.includes("REFRESH_TOKEN_AUTH")) return realFetch(input, init);
+  if (!text.includes('"RefreshToken"')) return realFetch(input, init);
+  window.refreshesSent = (window.refreshesSent ?? 0) + 1;
+  if (!h) return realFetch(input, init);
   hold = null;
   const response = await realFetch(input, init);
   h.reached();
@@ -145,6 +147,11 @@ window.releaseStorage = () => {
 };
 window.ready = (async () => {
   const { users, table, bucket, indexes, ...clientConfig } = await (await fetch("/config.json")).json();
+  // tab.html?rotating: the backend's app client that rotates refresh tokens (no grace period).
+  if (location.search === "?rotating") {
+    const fixtures = await (await fetch(clientConfig.endpoint + "/_apiless/fixtures")).json();
+    clientConfig.userPoolClientId = fixtures.rotatingUserPoolClientId;
+  }
   window.alice = users.find((u) => u.username === "alice");
   window.bob = users.find((u) => u.username === "bob");
   window.aws = await createClient({ ...clientConfig, storage: "local" });
@@ -152,9 +159,9 @@ window.ready = (async () => {
 })();
 </script>`;
 
-/** `tab` at tab.html of `server`, ready. */
-async function openTab(tab, server) {
-  await tab.goto(urlOf(server) + "tab.html");
+/** `tab` at tab.html of `server` (with `query`), ready. */
+async function openTab(tab, server, query = "") {
+  await tab.goto(urlOf(server) + "tab.html" + query);
   await tab.waitFor(() => window.ready !== undefined, null, 30_000, "window.ready");
   await tab.evaluate(() => window.ready);
   return tab;
@@ -184,6 +191,9 @@ function smokeResolvers(configFile) {
     fromDir(path.join(root, "pkg"), "/pkg/"),
   ];
 }
+
+/** How many tabs refresh at once in the rotation test. */
+const ROTATING_TABS = 4;
 
 async function smoke(configFile = path.join(root, ".apiless/local.json")) {
   // What the tabs stored, for tools/secrets-check.py: tokens and ids only, no AWS keys.
@@ -295,6 +305,60 @@ function smokeIn(engine, configFile, dump) {
         assert.deepEqual(await errorsOf(a, b), []);
       });
     }
+  });
+
+  // Issue #19 point 2: with an app client that rotates refresh tokens and no grace period, tabs
+  // that refresh at once must not spend the same refresh token twice. Tab A's refresh is answered
+  // by Cognito and held on its way back while B, C and D ask too: they wait for A (Web Locks)
+  // and adopt the tokens A stores, sending nothing; then again with D leading. Every tab stays
+  // signed in, one GetTokensFromRefreshToken per round, no RefreshTokenReuseException.
+  test(`[${engine}] ${ROTATING_TABS} tabs refreshing at once with rotation on all stay signed in, with one refresh`, async () => {
+    await inEngine(engine, smokeResolvers(configFile), async (session, server) => {
+      const tabs = [await openTab(await session.firstTab(), server, "?rotating")];
+      await tabs[0].evaluate(() => localStorage.clear());
+      await tabs[0].evaluate(() => window.aws.auth.signIn(window.alice).then(() => undefined));
+      for (let i = 1; i < ROTATING_TABS; i++) tabs.push(await openTab(await session.newTab(), server, "?rotating"));
+      const refreshToken = (tab) => tab.evaluate(() =>
+        Object.entries(localStorage).find(([k]) => k.endsWith(".alice.refreshToken"))?.[1] ?? null);
+      const original = await refreshToken(tabs[0]);
+      const start = (tab) => tab.evaluate(() => {
+        window.refreshing = window.aws.auth.currentSession({ forceRefresh: true })
+          .then((s) => s.user.username, (e) => e.name);
+      });
+      const sent = async () => {
+        let n = 0;
+        for (const tab of tabs) n += await tab.evaluate(() => window.refreshesSent ?? 0);
+        return n;
+      };
+
+      // Two rounds, led by the first tab and then by the last. (WebDriver starts the tabs one
+      // after another: only the held answer makes their refreshes overlap. A forced refresh
+      // that starts after another tab's has ended refreshes again, as asked.)
+      let previous = original;
+      for (const [round, leader] of [[1, 0], [2, ROTATING_TABS - 1]]) {
+        const others = tabs.filter((_, i) => i !== leader);
+        await tabs[leader].evaluate(() => window.holdRefresh());
+        await start(tabs[leader]);
+        await tabs[leader].evaluate(() => window.refreshHeld);
+        for (const tab of others) await start(tab);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(await sent(), round, `round ${round}: the other tabs wait while the leader's refresh is in flight`);
+        await tabs[leader].evaluate(() => window.releaseRefresh());
+        for (const tab of tabs) assert.equal(await tab.evaluate(() => window.refreshing), "alice", `round ${round}`);
+        assert.equal(await sent(), round, `round ${round}: one refresh for all tabs`);
+        const rotated = await refreshToken(tabs[0]);
+        assert.notEqual(rotated, previous, `round ${round}: the backend rotated the refresh token`);
+        previous = rotated;
+      }
+
+      for (const tab of tabs) {
+        assert.equal(await tab.evaluate(() => window.aws.auth.currentUser()?.username), "alice");
+        const events = await tab.evaluate(() => window.events);
+        assert.ok(!events.includes("sessionExpired") && !events.includes("signedOut"), events.join());
+      }
+      assert.deepEqual(await errorsOf(...tabs), []);
+      await tabs[0].evaluate(() => window.aws.auth.signOut());
+    });
   });
 }
 

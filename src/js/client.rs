@@ -2,6 +2,7 @@
 //! sign-out.
 
 use super::*;
+use crate::auth::tab_lock::{LockGuard, TabLock};
 
 /// TypeScript types: the configuration (`createClient`, `validateConfig`).
 #[wasm_bindgen(typescript_custom_section)]
@@ -206,6 +207,43 @@ impl Drop for TabSync {
     }
 }
 
+/// The browser's Web Locks as the session's [`TabLock`]: one refresh at a time across the app's
+/// tabs; where there are none, the lock is granted at once (each tab refreshes on its own).
+struct WebLocks;
+
+#[wasm_bindgen(module = "/src/host.js")]
+extern "C" {
+    /// Resolves with `[release, waited]` once the tab holds the lock `name` (`waited`: another
+    /// tab held it first), or with `undefined` where the host has no Web Locks.
+    #[wasm_bindgen(js_name = tabLock)]
+    fn tab_lock(name: &str) -> Promise;
+}
+
+/// Releases the Web Lock when dropped.
+struct Release(Option<Function>);
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        if let Some(release) = self.0.take() {
+            let _ = release.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
+impl TabLock for WebLocks {
+    fn acquire(&self, name: &str) -> LocalBoxFuture<'static, (LockGuard, bool)> {
+        let held = wasm_bindgen_futures::JsFuture::from(tab_lock(name));
+        Box::pin(async move {
+            let held = held.await.unwrap_or_default();
+            let release = Reflect::get_u32(&held, 0)
+                .ok()
+                .and_then(|r| r.dyn_into::<Function>().ok());
+            let waited = Reflect::get_u32(&held, 1).is_ok_and(|w| w.is_truthy());
+            (Box::new(Release(release)) as LockGuard, waited)
+        })
+    }
+}
+
 /// Makes a client from a config object (see `ApilessConfig`); a stored session is restored.
 /// Throws a `ConfigError` naming the bad field.
 #[wasm_bindgen(js_name = createClient)]
@@ -226,9 +264,11 @@ pub fn create_client(
         Box::new(clock::browser_now_ms),
         Box::new(random),
     );
-    let tabs = (session.config().storage == StorageKind::Local)
-        .then(|| TabSync::start(&session))
-        .flatten();
+    let shared = session.config().storage == StorageKind::Local;
+    if shared {
+        session.use_tab_lock(Rc::new(WebLocks));
+    }
+    let tabs = shared.then(|| TabSync::start(&session)).flatten();
     Ok(Client {
         session,
         _tabs: tabs,

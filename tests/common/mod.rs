@@ -180,6 +180,11 @@ pub async fn fixture_user(pool: &str, temporary: bool) -> (String, String) {
     )
 }
 
+/// The backend's test fixtures (`GET /_apiless/fixtures`): the fixture pools, the rotating clients.
+pub async fn fixtures() -> Value {
+    backend_json("/_apiless/fixtures", "GET").await
+}
+
 /// A config for one of the backend's fixture pools: `mfa` (TOTP required) or `factors` (MFA
 /// optional, SMS, TOTP and email offered).
 pub async fn fixture_pool_config(pool: &str) -> Config {

@@ -15,6 +15,7 @@ use crate::auth::identity_pool::{self, IdentityPool, Login};
 use crate::auth::single_flight::{Expiring, InFlight, OneAtATime, SingleFlight};
 use crate::auth::srp::{self, Ephemeral};
 use crate::auth::storage::{self, Store};
+use crate::auth::tab_lock::{self, NoTabLock, TabLock};
 use crate::auth::tokens::{self, Tokens};
 use crate::auth::user_pool::{
     AuthResult, Challenge, CodeDelivery, IssuedTokens, SignUpResult, TotpAuth, UserPool,
@@ -193,6 +194,7 @@ pub struct Session<T> {
     state: RefCell<State>,
     prepared: RefCell<Option<sign_in::Prepared>>,
     refreshing: Rc<OneAtATime<Tokens>>,
+    tab_lock: RefCell<Rc<dyn TabLock>>,
     aws: Rc<SingleFlight<AwsIdentity>>,
     generation: Cell<u64>,
     listeners: RefCell<Vec<(u32, Listener)>>,
@@ -226,11 +228,19 @@ impl<T: Transport + 'static> Session<T> {
             state: RefCell::new(state),
             prepared: RefCell::new(None),
             refreshing: OneAtATime::new(),
+            tab_lock: RefCell::new(Rc::new(NoTabLock)),
             aws: SingleFlight::new(),
             generation: Cell::new(0),
             listeners: RefCell::new(Vec::new()),
             next_listener: Cell::new(0),
         })
+    }
+
+    /// Serialises this session's token refresh with the other tabs' through `lock` (by default
+    /// [`NoTabLock`]): a refresh then starts only once the lock is held, after adopting tokens
+    /// another tab stored meanwhile.
+    pub fn use_tab_lock(&self, lock: Rc<dyn TabLock>) {
+        *self.tab_lock.borrow_mut() = lock;
     }
 
     /// The validated configuration.

@@ -198,15 +198,24 @@ impl<T: Transport> UserPool<'_, T> {
         parse_auth_result(&*self.call("RespondToAuthChallenge", &body).await?)
     }
 
-    /// New ID and access tokens (and perhaps a rotated refresh token) for a refresh token.
-    pub async fn refresh(&self, refresh_token: &str) -> Result<IssuedTokens> {
+    /// New ID and access tokens for a refresh token, with `GetTokensFromRefreshToken`: where the
+    /// app client rotates refresh tokens it also issues a new refresh token (the old one stays
+    /// valid for the client's `RetryGracePeriodSeconds`, 0-60, then `RefreshTokenReuseException`);
+    /// where it does not, the same operation answers ID and access tokens only, as
+    /// `REFRESH_TOKEN_AUTH` does. So one operation serves both, and no setting says which.
+    pub async fn refresh(
+        &self,
+        refresh_token: &str,
+        device_key: Option<&str>,
+    ) -> Result<IssuedTokens> {
         not_empty("refreshToken", refresh_token)?;
-        let body = json!({
-            "AuthFlow": "REFRESH_TOKEN_AUTH",
-            "ClientId": self.client_id,
-            "AuthParameters": { "REFRESH_TOKEN": refresh_token },
-        });
-        match parse_auth_result(&*self.call("InitiateAuth", &body).await?)? {
+        let mut body = json!({ "ClientId": self.client_id, "RefreshToken": refresh_token });
+        // A pool that remembers devices wants the confirmed device's key here (the API
+        // reference's DeviceKey); without it Cognito issues a new device.
+        if let (Json::Object(fields), Some(key)) = (&mut body, device_key) {
+            fields.insert("DeviceKey".into(), key.into());
+        }
+        match parse_auth_result(&*self.call("GetTokensFromRefreshToken", &body).await?)? {
             AuthResult::Tokens(t) => Ok(t),
             AuthResult::Challenge(c) => Err(Error::protocol(format!(
                 "Cognito answered a refresh with the challenge {}",
