@@ -747,7 +747,7 @@ async fn fifty_data_calls_at_credential_expiry_cost_one_credential_fetch() {
     clock.advance_ms(59.5 * 60_000.0);
     let (creds0, auth0) = (
         count("AWSCognitoIdentityService.GetCredentialsForIdentity").await,
-        count("AWSCognitoIdentityProviderService.InitiateAuth").await,
+        count("AWSCognitoIdentityProviderService.GetTokensFromRefreshToken").await,
     );
     let calls: js_sys::Array = (0..50)
         .map(|i| t.get(JsValue::from_str(&format!("k{i}")), JsValue::UNDEFINED))
@@ -758,7 +758,7 @@ async fn fifty_data_calls_at_credential_expiry_cost_one_credential_fetch() {
         1
     );
     assert_eq!(
-        count("AWSCognitoIdentityProviderService.InitiateAuth").await - auth0,
+        count("AWSCognitoIdentityProviderService.GetTokensFromRefreshToken").await - auth0,
         1,
         "the ID token was refreshed first, once"
     );

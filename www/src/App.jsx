@@ -268,6 +268,7 @@ function SignedIn({ aws, user }) {
       <table><tbody>{forbidden.map(row)}</tbody></table>
       <Profile aws={aws} />
       <MfaSettings aws={aws} />
+      <Devices aws={aws} />
       <button data-testid="sign-out" onClick={() => aws.auth.signOut()}>Sign out</button>
     </section>
   );
@@ -394,6 +395,53 @@ function MfaSettings({ aws }) {
         </>
       )}
       {message && <p data-testid="mfa-message" className={message.error ? "error" : "ok"}>{message.text}</p>}
+    </>
+  );
+}
+
+/** The user's devices (a user pool that tracks devices confirms this browser at sign-in). */
+function Devices({ aws }) {
+  const [devices, setDevices] = useState(null);
+  const [message, setMessage] = useState(null);
+  const [version, setVersion] = useState(0);
+  const reload = () => setVersion((v) => v + 1);
+  useEffect(() => {
+    aws.auth.fetchDevices().then(setDevices, (e) => setMessage({ error: true, text: describe(e) }));
+  }, [aws, version]);
+
+  const remember = () => attempt(setMessage, async () => {
+    await aws.auth.rememberDevice();
+    setMessage({ text: "This browser is remembered" });
+    reload();
+  });
+  const forget = (device) => attempt(setMessage, async () => {
+    await aws.auth.forgetDevice(device ? { device } : undefined);
+    setMessage({ text: device ? `Device ${device} forgotten` : "This browser is forgotten" });
+    reload();
+  });
+
+  return (
+    <>
+      <h2>Devices</h2>
+      <p data-testid="devices" className="muted">
+        {devices === null ? "…" : devices.length === 0
+          ? "No device: this user pool does not track devices, or none is confirmed yet"
+          : `${devices.length} device(s)`}
+      </p>
+      <table><tbody>
+        {(devices ?? []).map((d) => (
+          <tr key={d.id}>
+            <td><code>{d.id}</code></td>
+            <td>{d.name ?? ""}</td>
+            <td>{d.attributes["dev:device_remembered_status"] ?? ""}</td>
+            <td>{d.lastAuthenticatedDate ? d.lastAuthenticatedDate.toLocaleString() : ""}</td>
+            <td><button onClick={() => forget(d.id)}>Forget</button></td>
+          </tr>
+        ))}
+      </tbody></table>
+      <button data-testid="remember-device" onClick={remember}>Remember this browser</button>
+      <button data-testid="forget-device" onClick={() => forget()}>Forget this browser</button>
+      {message && <p data-testid="devices-message" className={message.error ? "error" : "ok"}>{message.text}</p>}
     </>
   );
 }
