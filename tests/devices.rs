@@ -12,7 +12,6 @@ use std::rc::Rc;
 
 use apiless::auth::session::{Session, SignInStep};
 use apiless::auth::storage::{self, MemoryStore, Store};
-use apiless::config::{Config, RawConfig};
 use apiless::http::Fetch;
 use apiless::js::Client;
 use common::*;
@@ -24,27 +23,10 @@ use zeroize::Zeroizing;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The config of the backend's pool that tracks devices.
-async fn devices_config() -> Config {
-    let f = fixtures().await;
-    let c = backend_config().await;
-    Config::validate(RawConfig {
-        region: Some(field(&c, "region").into()),
-        user_pool_id: Some(field(&f, "devicesUserPoolId").into()),
-        user_pool_client_id: Some(field(&f, "devicesUserPoolClientId").into()),
-        identity_pool_id: None,
-        endpoint: Some(field(&c, "endpoint").into()),
-        storage: Some("memory".into()),
-        attempt_timeout_ms: None,
-        guest_access: None,
-    })
-    .expect("the devices pool config validates")
-}
-
 /// A session of the devices pool over `store` (one store = one browser).
 async fn session(store: &Rc<MemoryStore>) -> Rc<Session<Fetch>> {
     Session::new(
-        devices_config().await,
+        fixture_pool_config("devices").await,
         Fetch::default(),
         store.clone() as Rc<dyn Store>,
         Box::new(js_sys::Date::now),

@@ -185,8 +185,8 @@ pub async fn fixtures() -> Value {
     backend_json("/_apiless/fixtures", "GET").await
 }
 
-/// A config for one of the backend's fixture pools: `mfa` (TOTP required) or `factors` (MFA
-/// optional, SMS, TOTP and email offered).
+/// A config for one of the backend's fixture pools: `mfa` (TOTP required), `factors` (MFA
+/// optional, SMS, TOTP and email offered) or `devices` (tracks devices).
 pub async fn fixture_pool_config(pool: &str) -> Config {
     let f = backend_json("/_apiless/fixtures", "GET").await;
     let c = backend_config().await;

@@ -406,7 +406,12 @@ function Devices({ aws }) {
   const [version, setVersion] = useState(0);
   const reload = () => setVersion((v) => v + 1);
   useEffect(() => {
-    aws.auth.fetchDevices().then(setDevices, (e) => setMessage({ error: true, text: describe(e) }));
+    aws.auth.fetchDevices().then(setDevices, (e) => {
+      // Cognito's answer for a pool without a DeviceConfiguration: nothing to list.
+      if (e.name === "InvalidUserPoolConfigurationException") return setDevices("untracked");
+      setDevices([]);
+      setMessage({ error: true, text: describe(e) });
+    });
   }, [aws, version]);
 
   const remember = () => attempt(setMessage, async () => {
@@ -424,12 +429,11 @@ function Devices({ aws }) {
     <>
       <h2>Devices</h2>
       <p data-testid="devices" className="muted">
-        {devices === null ? "…" : devices.length === 0
-          ? "No device: this user pool does not track devices, or none is confirmed yet"
-          : `${devices.length} device(s)`}
+        {devices === null ? "…" : devices === "untracked" ? "This user pool does not track devices"
+          : devices.length === 0 ? "No device confirmed yet" : `${devices.length} device(s)`}
       </p>
       <table><tbody>
-        {(devices ?? []).map((d) => (
+        {(Array.isArray(devices) ? devices : []).map((d) => (
           <tr key={d.id}>
             <td><code>{d.id}</code></td>
             <td>{d.name ?? ""}</td>
