@@ -92,21 +92,27 @@ pub fn open(kind: StorageKind) -> Result<Rc<dyn Store>> {
 /// Where a user's identity id in an identity pool is remembered, so that a returning user or a
 /// reloaded page skips GetId.
 pub fn identity_id_key(identity_pool_id: &str, sub: &str) -> String {
-    format!("apiless.{identity_pool_id}.{sub}.identityId")
+    pool_key(identity_pool_id, Some(sub), "identityId")
 }
 
 /// Where the guest identity id of this browser is remembered (an app with `guestAccess`):
 /// reused by every signed-out visit until a sign-in links it to the user.
 pub fn guest_identity_id_key(identity_pool_id: &str) -> String {
-    format!("apiless.{identity_pool_id}.guest.identityId")
+    pool_key(identity_pool_id, None, "identityId")
 }
 
 /// Where the temporary AWS credentials of a user (`owner`: their `sub`) or of this browser's
 /// guest (`None`) are kept between page loads, so that a reloaded page signs its first request
 /// with no call to the identity pool. Removed at sign-out and when found expired.
 pub fn credentials_key(identity_pool_id: &str, owner: Option<&str>) -> String {
+    pool_key(identity_pool_id, owner, "credentials")
+}
+
+/// `apiless.<identityPoolId>.<sub, or guest>.<item>`: the one layout of what apiless keeps per
+/// identity pool caller (a sub is a UUID, so never `guest`).
+fn pool_key(identity_pool_id: &str, owner: Option<&str>, item: &str) -> String {
     format!(
-        "apiless.{identity_pool_id}.{}.credentials",
+        "apiless.{identity_pool_id}.{}.{item}",
         owner.unwrap_or("guest")
     )
 }

@@ -156,14 +156,7 @@ impl<T: Transport + 'static> Session<T> {
             let kept = identity_pool::kept_form(&identity_id, &credentials);
             let _ = self.store.set(&kept_key, &kept);
         }
-        let expires_at_ms = credentials.expires_at_ms;
-        Ok(Expiring::new(
-            AwsIdentity {
-                identity_id,
-                credentials,
-            },
-            expires_at_ms,
-        ))
+        Ok(expiring(identity_id, credentials))
     }
 
     /// The credentials kept under `key`, if they are whole and still fresh by the
@@ -177,15 +170,20 @@ impl<T: Transport + 'static> Session<T> {
             self.store.remove(key);
             return None;
         };
-        let expires_at_ms = credentials.expires_at_ms;
-        Some(Expiring::new(
-            AwsIdentity {
-                identity_id,
-                credentials,
-            },
-            expires_at_ms,
-        ))
+        Some(expiring(identity_id, credentials))
     }
 
     // ---- account life without a session ---------------------------------------------------
+}
+
+/// The identity and its credentials, cached until the credentials expire.
+fn expiring(identity_id: String, credentials: Credentials) -> Expiring<AwsIdentity> {
+    let expires_at_ms = credentials.expires_at_ms;
+    Expiring::new(
+        AwsIdentity {
+            identity_id,
+            credentials,
+        },
+        expires_at_ms,
+    )
 }

@@ -44,20 +44,17 @@ impl<T: Transport + 'static> Session<T> {
         username: Option<&str>,
     ) -> Result<Option<impl Future<Output = ()> + 'static>> {
         let username = username.map(str::trim).filter(|u| !u.is_empty());
-        let prepared = self.prepared.borrow_mut().take();
-        let eph = match (prepared, username) {
-            (Some(Prepared::Started(s)), Some(u)) if s.username == u && self.is_young(&s) => {
-                *self.prepared.borrow_mut() = Some(Prepared::Started(s));
+        // An early start stays for its own name while young, and for a call that names no one
+        // (it keeps its place until one for another name starts).
+        if let Some(Prepared::Started(s)) = &*self.prepared.borrow() {
+            if username.is_none_or(|u| s.username == u && self.is_young(s)) {
                 return Ok(None);
             }
-            // An early start for someone else keeps its place until one for this name starts.
-            (Some(started @ Prepared::Started(_)), None) => {
-                *self.prepared.borrow_mut() = Some(started);
-                return Ok(None);
-            }
-            (Some(Prepared::Ephemeral(e)), _) => e,
-            // Its `a` went out with `A`: never used again.
-            (Some(Prepared::Started(_)), Some(_)) | (None, _) => self.new_ephemeral()?,
+        }
+        let eph = match self.prepared.borrow_mut().take() {
+            Some(Prepared::Ephemeral(e)) => e,
+            // An early start's `a` went out with its `A`: never used again.
+            Some(Prepared::Started(_)) | None => self.new_ephemeral()?,
         };
         let Some(username) = username else {
             *self.prepared.borrow_mut() = Some(Prepared::Ephemeral(eph));
