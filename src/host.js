@@ -25,7 +25,10 @@ export async function exchange(url, method, head, body, signal, timeoutMs) {
   const parts = head.split('\n');
   for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
   const attempt = new AbortController();
-  const init = { method, headers, signal: attempt.signal };
+  // Never the HTTP cache: S3 answers carry Last-Modified and no Cache-Control, so the browser
+  // could answer a signed GET from an earlier one of the same URL (another identity's, or the
+  // object before it was overwritten) without asking S3, or IAM.
+  const init = { method, headers, signal: attempt.signal, cache: 'no-store' };
   if (body !== undefined) init.body = body;
   const stop = () => attempt.abort();
   if (signal !== undefined) {
