@@ -25,10 +25,10 @@ BUCKET_EXPOSE_HEADERS = ["ETag", "Date", "x-amz-request-id", "x-amz-id-2", "x-am
                          "x-amz-meta-purpose"]
 
 
-def seed(endpoint, region):
+def seed(endpoint, region, track_devices=True):
     """Create everything and return the config the SDK tests read (the .apiless/local.json content)."""
     client = _clients(endpoint, region)
-    user_pool_id, client_id = _user_pool(client("cognito-idp"))
+    user_pool_id, client_id = _user_pool(client("cognito-idp"), track_devices)
     provider = f"cognito-idp.{region}.amazonaws.com/{user_pool_id}"  # the ID token's iss, without https://
     identity = client("cognito-identity")
     identity_pool_id = identity.create_identity_pool(
@@ -66,13 +66,18 @@ def _clients(endpoint, region):
     return lambda service: session.client(service, endpoint_url=endpoint, config=config)
 
 
-def _user_pool(idp):
-    """A pool with SRP sign-in, a public app client and the two confirmed demo users."""
+def _user_pool(idp, track_devices):
+    """A pool with SRP sign-in (and device tracking, unless told), a public app client and the two
+    confirmed demo users."""
+    # As infra/apiless.yaml's TrackDevices parameter (true by default): each sign-in's browser is
+    # confirmed as a device, remembered only when the user says so.
+    devices = {"DeviceConfiguration": {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": True}}
     pool_id = idp.create_user_pool(
         PoolName=NAME,
         Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
                                      "RequireNumbers": True, "RequireSymbols": True}},
         AutoVerifiedAttributes=["email"],
+        **(devices if track_devices else {}),
     )["UserPool"]["Id"]
     client_id = idp.create_user_pool_client(
         UserPoolId=pool_id,

@@ -9,6 +9,8 @@ Environment:
                             show what stock ministack gets wrong: policy-variables, leading-keys,
                             iam-wildcards, signature-errors, identity-pool, dynamodb-denial-status, profile, mfa,
                             devices, rotation, cors
+  APILESS_TRACK_DEVICES     "true" (default) or "false": whether the main user pool tracks devices, as
+                            infra/apiless.yaml's TrackDevices parameter (make bench sets "false")
 
 Prints one line when ready: "apiless backend ready: http://127.0.0.1:PORT (config in PATH)".
 Stops on SIGINT or SIGTERM with exit 0, removing its temporary state directory.
@@ -102,6 +104,13 @@ def _unpatched():
     return names
 
 
+def _track_devices():
+    value = os.environ.get("APILESS_TRACK_DEVICES", "true")
+    if value not in ("true", "false"):
+        _die(f"APILESS_TRACK_DEVICES is {value!r}: true or false")
+    return value == "true"
+
+
 def _die(message):
     print(f"apiless backend: {message}", file=sys.stderr, flush=True)
     sys.exit(2)
@@ -159,7 +168,7 @@ def _seed_when_listening(port, config_path, state):
             return _fail(state, f"ministack did not listen on 127.0.0.1:{port} within 30 s")
         time.sleep(0.05)
     try:
-        config = seed.seed(endpoint, REGION)
+        config = seed.seed(endpoint, REGION, track_devices=_track_devices())
         state.fixtures = fixtures.Fixtures(endpoint, REGION, config)
         config_path.parent.mkdir(parents=True, exist_ok=True)
         partial = config_path.with_name(config_path.name + ".partial")

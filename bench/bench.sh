@@ -26,5 +26,8 @@ export APILESS_BENCH_COMMAND=${APILESS_BENCH_COMMAND:-$command}
 tools/setup.sh
 python3 tools/build.py --profile release
 bench/build-signer.sh
-backend_start "$port" "$config" target/backend-bench.log
+# The sign-in rows measure the sign-in protocol of a pool that does not track devices (the
+# template with TrackDevices=false); with tracking, every stack adds ConfirmDevice, or the device's
+# two challenges (make test's bench-smoke runs against such a pool and prints it).
+APILESS_TRACK_DEVICES=false backend_start "$port" "$config" target/backend-bench.log
 node bench/run.mjs --config "$config" --write BENCHMARKS.md "$@"

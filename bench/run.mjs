@@ -616,5 +616,10 @@ ${losses.length ? `### Where apiless loses\n\n${losses.join("\n")}` : "apiless l
   protocol needs, not measured: five calls for a fresh sign-in (InitiateAuth,
   RespondToAuthChallenge, GetId, GetCredentialsForIdentity, Query) and one for a reload (the
   Query, with the identity id and unexpired credentials kept in the page's storage).
+- **The user pool** does not track devices here (\`make bench\` starts its backend with
+  \`APILESS_TRACK_DEVICES=false\`, as the template's \`TrackDevices=false\`). With tracking (the
+  template's default, and the test backend's), every stack adds ConfirmDevice to a browser's
+  first sign-in, and a confirmed device's two challenges (DEVICE_SRP_AUTH, then
+  DEVICE_PASSWORD_VERIFIER) to each later one: the protocol's cost, the same for every stack.
 `;
 }

@@ -446,12 +446,32 @@ async function e2e(configFile = ".apiless/local.json") {
           "the new name in the profile");
         assert.equal(await tab.textContent("[data-testid=profile-message]"), "name updated");
         assert.match(await tab.textContent("[data-testid=mfa-preference]"), /^Enabled: .* · preferred: /);
-        // The devices panel says what Cognito has: the demo's pool does not track devices, and
-        // ListDevices says so (InvalidUserPoolConfigurationException), which is no error here.
-        await tab.waitFor(() => !document.querySelector("[data-testid=devices]").textContent.includes("…"), null, 30_000,
-          "the devices listed");
+        // The devices: the pool tracks them (as the template's default), so this sign-in confirmed
+        // the browser as one of alice's devices, not remembered until she says so. Remembering it
+        // shows it remembered in ListDevices; forgetting it takes it off the list.
+        const listed = () => tab.waitFor(() => /^\d+ device\(s\)$/.test(document.querySelector("[data-testid=devices]").textContent),
+          null, 30_000, "the devices listed");
+        await listed();
         assert.equal(await tab.textContent("[data-testid=devices-message]"), null, "no error listing devices");
-        assert.equal(await tab.textContent("[data-testid=devices]"), "This user pool does not track devices");
+        const count = async () => Number((await tab.textContent("[data-testid=devices]")).split(" ")[0]);
+        const remembered = () => tab.evaluate(() => [...document.querySelectorAll("[data-testid=device-row]")]
+          .filter((row) => row.children[2].textContent === "remembered").length);
+        const before = await count();
+        assert.ok(before >= 1, "this browser is one of alice's devices");
+        const rememberedBefore = await remembered();
+        await tab.click("[data-testid=remember-device]");
+        await tab.waitFor(() => document.querySelector("[data-testid=devices-message]")?.textContent === "This browser is remembered",
+          null, 30_000, "the browser remembered");
+        await tab.waitFor((n) => [...document.querySelectorAll("[data-testid=device-row]")]
+          .filter((row) => row.children[2].textContent === "remembered").length === n + 1, rememberedBefore, 30_000,
+          "one more device listed as remembered");
+        await tab.click("[data-testid=forget-device]");
+        await tab.waitFor(() => document.querySelector("[data-testid=devices-message]")?.textContent === "This browser is forgotten",
+          null, 30_000, "the browser forgotten");
+        await tab.waitFor((n) => document.querySelector("[data-testid=devices]").textContent === `${n - 1} device(s)` ||
+          (n === 1 && document.querySelector("[data-testid=devices]").textContent === "No device confirmed yet"), before, 30_000,
+          "one device fewer listed");
+        assert.equal(await remembered(), rememberedBefore, "the remembered one was this browser's");
 
         await tab.click("[data-testid=sign-out]");
         await tab.waitFor(() => document.querySelector("[data-testid=sign-in]"), null, 10_000, "signed out");

@@ -141,13 +141,17 @@ def test_list_devices_pages_and_forget_device(cfg, pool):  # noqa: F811
 
 
 def test_a_pool_without_device_tracking_names_no_device(cfg):  # noqa: F811
+    # A pool of its own: the seeded main pool tracks devices, as the template's default.
     name, password = f"devices-{secrets.token_hex(5)}", f"Pw-{secrets.token_hex(6)}-9a!"
     admin = idp(cfg)
-    admin.admin_create_user(UserPoolId=cfg["userPoolId"], Username=name, TemporaryPassword=password,
-                            MessageAction="SUPPRESS")
-    admin.admin_set_user_password(UserPoolId=cfg["userPoolId"], Username=name, Password=password, Permanent=True)
+    pool_id = admin.create_user_pool(PoolName=f"untracked-{secrets.token_hex(4)}")["UserPool"]["Id"]
+    client_id = admin.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="web", GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    admin.admin_create_user(UserPoolId=pool_id, Username=name, TemporaryPassword=password, MessageAction="SUPPRESS")
+    admin.admin_set_user_password(UserPoolId=pool_id, Username=name, Password=password, Permanent=True)
     public = idp(cfg, unsigned=True)
-    result = AWSSRP(username=name, password=password, pool_id=cfg["userPoolId"], client_id=cfg["userPoolClientId"],
+    result = AWSSRP(username=name, password=password, pool_id=pool_id, client_id=client_id,
                     client=public).authenticate_user()["AuthenticationResult"]
     assert "NewDeviceMetadata" not in result
     with pytest.raises(ClientError) as caught:

@@ -434,7 +434,7 @@ function Devices({ aws }) {
       </p>
       <table><tbody>
         {(Array.isArray(devices) ? devices : []).map((d) => (
-          <tr key={d.id}>
+          <tr key={d.id} data-testid="device-row">
             <td><code>{d.id}</code></td>
             <td>{d.name ?? ""}</td>
             <td>{d.attributes["dev:device_remembered_status"] ?? ""}</td>
