@@ -147,9 +147,8 @@ impl Bucket {
         }
     }
 
-    /// `PutObject`: `body` with its content type and user metadata (`x-amz-meta-*`): names of
-    /// letters, digits, `-` and `_`, distinct ignoring case; values of printable ASCII; at most
-    /// 2 KB of both together, as S3 keeps.
+    /// `PutObject`: `body` with its content type and user metadata (`x-amz-meta-*`, checked as
+    /// [`metadata_headers`] says).
     pub fn put_request(
         &self,
         full_key: &str,
@@ -157,65 +156,13 @@ impl Bucket {
         content_type: Option<&str>,
         metadata: &[(String, String)],
     ) -> Result<Request> {
-        let size: usize = metadata.iter().map(|(n, v)| n.len() + v.len()).sum();
-        if size > MAX_METADATA_BYTES {
-            return Err(Error::invalid_input(
-                "metadata",
-                format!(
-                    "the metadata is {size} bytes; S3 keeps at most {MAX_METADATA_BYTES} \
-                     (names and values together)"
-                ),
-            ));
-        }
         let mut headers = vec![(
             "content-type".to_owned(),
             content_type
                 .unwrap_or("application/octet-stream")
                 .to_owned(),
         )];
-        for (i, (name, value)) in metadata.iter().enumerate() {
-            if name.is_empty()
-                || !name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            {
-                return Err(Error::invalid_input(
-                    "metadata",
-                    format!(
-                        "metadata name {} must be letters, digits, '-' or '_'",
-                        crate::codec::json::quoted(name)
-                    ),
-                ));
-            }
-            if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-                return Err(Error::invalid_input(
-                    "metadata",
-                    format!(
-                        "metadata {} must be printable ASCII (S3 sends it as a header)",
-                        crate::codec::json::quoted(name)
-                    ),
-                ));
-            }
-            // Header names are case-insensitive: two names that differ only in case would be
-            // one header to fetch and two to the signature.
-            if let Some((earlier, _)) = metadata[..i]
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            {
-                return Err(Error::invalid_input(
-                    "metadata",
-                    format!(
-                        "metadata names {} and {} are the same name to S3, which ignores case",
-                        crate::codec::json::quoted(earlier),
-                        crate::codec::json::quoted(name)
-                    ),
-                ));
-            }
-            headers.push((
-                format!("x-amz-meta-{}", name.to_ascii_lowercase()),
-                value.clone(),
-            ));
-        }
+        headers.extend(metadata_headers(metadata)?);
         Ok(Request {
             method: "PUT".into(),
             url: self.object_url(full_key),
@@ -298,6 +245,66 @@ impl Bucket {
             body: Vec::new(),
         }
     }
+}
+
+/// User metadata as `x-amz-meta-*` headers: names of letters, digits, `-` and `_`, distinct
+/// ignoring case; values of printable ASCII; at most 2 KB of both together, as S3 keeps.
+fn metadata_headers(metadata: &[(String, String)]) -> Result<Vec<(String, String)>> {
+    let size: usize = metadata.iter().map(|(n, v)| n.len() + v.len()).sum();
+    if size > MAX_METADATA_BYTES {
+        return Err(Error::invalid_input(
+            "metadata",
+            format!(
+                "the metadata is {size} bytes; S3 keeps at most {MAX_METADATA_BYTES} \
+                 (names and values together)"
+            ),
+        ));
+    }
+    let mut headers = Vec::with_capacity(metadata.len());
+    for (i, (name, value)) in metadata.iter().enumerate() {
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(Error::invalid_input(
+                "metadata",
+                format!(
+                    "metadata name {} must be letters, digits, '-' or '_'",
+                    crate::codec::json::quoted(name)
+                ),
+            ));
+        }
+        if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return Err(Error::invalid_input(
+                "metadata",
+                format!(
+                    "metadata {} must be printable ASCII (S3 sends it as a header)",
+                    crate::codec::json::quoted(name)
+                ),
+            ));
+        }
+        // Header names are case-insensitive: two names that differ only in case would be
+        // one header to fetch and two to the signature.
+        if let Some((earlier, _)) = metadata[..i]
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            return Err(Error::invalid_input(
+                "metadata",
+                format!(
+                    "metadata names {} and {} are the same name to S3, which ignores case",
+                    crate::codec::json::quoted(earlier),
+                    crate::codec::json::quoted(name)
+                ),
+            ));
+        }
+        headers.push((
+            format!("x-amz-meta-{}", name.to_ascii_lowercase()),
+            value.clone(),
+        ));
+    }
+    Ok(headers)
 }
 
 /// One object of a listing.
