@@ -119,7 +119,7 @@ def _bucket(s3):
     # answers preflights itself, and exposes on each answer what this rule names (as S3 does).
     s3.put_bucket_cors(Bucket=NAME, CORSConfiguration={"CORSRules": [{
         "AllowedOrigins": ["*"],
-        "AllowedMethods": ["GET", "PUT", "HEAD", "DELETE"],
+        "AllowedMethods": ["GET", "PUT", "HEAD", "DELETE", "POST"],
         "AllowedHeaders": ["*"],
         "ExposeHeaders": BUCKET_EXPOSE_HEADERS,
         "MaxAgeSeconds": 3000,

@@ -21,6 +21,7 @@ export type {
   AttributeUpdate, ConfirmUserAttributeInput, DeleteUserAttributesInput, MfaChoice, MfaPreference,
   MfaType, UpdateMfaPreferenceInput, UpdateUserAttributesInput, UpdateUserAttributesResult,
   UserAttributeInput, UserAttributes, Device, FetchDevicesOptions, ForgetDeviceInput,
+  CopyObjectOptions, PresignPostOptions, PresignedPost,
 } from "./apiless.js";
 export { validateConfig, version } from "./apiless.js";
 export { NumberValue } from "./number.js";

@@ -188,6 +188,15 @@ pub fn parse_iso_date(s: &str) -> Option<f64> {
     parse_amz_date(&compact)
 }
 
+/// ISO 8601 in UTC to the second: `2015-08-30T12:36:00Z` (an S3 POST policy's `expiration`).
+pub fn iso_date(ms: f64) -> String {
+    let c = civil(ms);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
+}
+
 /// Cognito's SRP `TIMESTAMP`: `Sun Aug 30 12:36:00 UTC 2015`, day of month not padded.
 pub fn cognito_timestamp(ms: f64) -> String {
     let c = civil(ms);

@@ -205,6 +205,45 @@ pub fn presign(
     Ok(presigned)
 }
 
+/// The signing of a browser POST upload's policy (S3's POST Object with SigV4): the form's
+/// `x-amz-credential` and `x-amz-date` go into the policy, and the base64 policy itself is the
+/// string to sign.
+pub struct PostPolicySigning<'a> {
+    signing: Signing<'a>,
+}
+
+impl<'a> PostPolicySigning<'a> {
+    /// Checks the credentials and the scope (service `s3`, the region, the corrected time).
+    pub fn new(credentials: &'a Credentials, scope: &'a Scope<'a>) -> Result<Self> {
+        Ok(Self {
+            signing: Signing::new(credentials, scope)?,
+        })
+    }
+
+    /// `x-amz-algorithm`: always `AWS4-HMAC-SHA256`.
+    pub fn algorithm(&self) -> &'static str {
+        ALGORITHM
+    }
+
+    /// `x-amz-credential`: `<access key id>/<date>/<region>/s3/aws4_request`.
+    pub fn credential(&self) -> String {
+        format!(
+            "{}/{}",
+            self.signing.credentials.access_key_id, self.signing.credential_scope
+        )
+    }
+
+    /// `x-amz-date`: `20150830T123600Z`.
+    pub fn amz_date(&self) -> &str {
+        &self.signing.amz_date
+    }
+
+    /// `x-amz-signature` of `policy_base64` (the form's `policy` field, as sent).
+    pub fn sign(&self, policy_base64: &str) -> Result<String> {
+        self.signing.sign_string(policy_base64)
+    }
+}
+
 fn is_signing_header(name: &str) -> bool {
     SIGNING_HEADERS
         .iter()
@@ -256,6 +295,11 @@ impl<'a> Signing<'a> {
             self.credential_scope,
             hex::encode(sha256(&[canonical_request.as_bytes()]))
         ));
+        self.sign_string(&string_to_sign)
+    }
+
+    /// The hex HMAC of `string_to_sign` under the scope's signing key.
+    fn sign_string(&self, string_to_sign: &str) -> Result<String> {
         let key = self
             .credentials
             .signing_key

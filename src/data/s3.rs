@@ -9,8 +9,9 @@
 //! is `signed_call`'s.
 
 use crate::aws::signed_call;
-use crate::aws::sigv4::PayloadHash;
-use crate::codec::text;
+use crate::aws::sigv4::{self, PayloadHash};
+use crate::clock;
+use crate::codec::{json, text};
 use crate::data::owner::{looks_like_identity_id, ScopeCheck};
 use crate::error::{Error, Result};
 use crate::http::{Request, Response, Transport};
@@ -39,6 +40,34 @@ pub struct Bucket {
 /// S3's limit on user metadata: the bytes of every name and value together (S3 answers
 /// `MetadataTooLarge` beyond it).
 pub const MAX_METADATA_BYTES: usize = 2048;
+
+/// What a copy gets instead of its source's: a content type (if any) and the metadata.
+pub type Replace<'a> = (Option<&'a str>, &'a [(String, String)]);
+
+/// The most one upload (a PUT or a POST) can carry: 5 GiB.
+pub const MAX_POST_BYTES: u64 = 5 * 1024 * 1024 * 1024;
+
+/// What a presigned POST lets its holder upload.
+#[derive(Clone, Copy, Debug)]
+pub struct PostPolicy<'a> {
+    /// The key (already scoped), or the prefix every key must start with.
+    pub key: PostKey<'a>,
+    /// The smallest and largest body, in bytes.
+    pub content_length: (u64, u64),
+    /// The one `Content-Type` the upload must have, if any.
+    pub content_type: Option<&'a str>,
+    /// When the form stops working, ms since the epoch.
+    pub expires_at_ms: f64,
+}
+
+/// The key condition of a presigned POST.
+#[derive(Clone, Copy, Debug)]
+pub enum PostKey<'a> {
+    /// This key only.
+    Exact(&'a str),
+    /// Any key under this prefix; the form names `<prefix>${filename}`.
+    StartsWith(&'a str),
+}
 
 /// Decodes `%XX` escapes (and, with `plus_is_space`, `+`), refusing malformed ones.
 pub fn decode(s: &str, plus_is_space: bool) -> Result<String> {
@@ -169,6 +198,102 @@ impl Bucket {
             headers,
             body,
         })
+    }
+
+    /// `CopyObject` of `source` (a full key of this bucket) to `destination`; with
+    /// `replace` (a content type and metadata) the copy gets them instead of the source's.
+    pub fn copy_request(
+        &self,
+        source: &str,
+        destination: &str,
+        replace: Option<Replace<'_>>,
+    ) -> Result<Request> {
+        // `/<bucket>/<key>`, URL-encoded as S3 decodes it.
+        let copy_source = format!(
+            "/{}/{}",
+            text::percent_encode(&self.name, false),
+            text::percent_encode(source, true)
+        );
+        let mut headers = vec![("x-amz-copy-source".to_owned(), copy_source)];
+        if let Some((content_type, metadata)) = replace {
+            headers.push(("x-amz-metadata-directive".to_owned(), "REPLACE".to_owned()));
+            if let Some(t) = content_type {
+                headers.push(("content-type".to_owned(), t.to_owned()));
+            }
+            headers.extend(metadata_headers(metadata)?);
+        }
+        Ok(Request {
+            method: "PUT".into(),
+            url: self.object_url(destination),
+            headers,
+            body: Vec::new(),
+        })
+    }
+
+    /// A presigned browser POST upload to this bucket ([`PostPolicy`]), signed by `signing`:
+    /// the URL to POST a `multipart/form-data` body to, and the form's fields in order (the
+    /// file goes last, as the field `file`).
+    pub fn presigned_post(
+        &self,
+        policy: &PostPolicy<'_>,
+        signing: &sigv4::PostPolicySigning<'_>,
+        session_token: Option<&str>,
+    ) -> Result<(String, Vec<(String, String)>)> {
+        let (min, max) = policy.content_length;
+        if min > max || max > MAX_POST_BYTES {
+            return Err(Error::invalid_input(
+                "contentLengthRange",
+                format!("the range must be [min, max] with 0 <= min <= max <= {MAX_POST_BYTES} (S3's most for one upload)"),
+            ));
+        }
+        let credential = signing.credential();
+        let mut fields: Vec<(String, String)> = Vec::with_capacity(8);
+        let mut conditions = vec![format!("{{\"bucket\":{}}}", json::quoted(&self.name))];
+        match policy.key {
+            PostKey::Exact(key) => {
+                fields.push(("key".into(), key.to_owned()));
+                conditions.push(format!("{{\"key\":{}}}", json::quoted(key)));
+            }
+            PostKey::StartsWith(prefix) => {
+                // S3 puts the uploaded file's name in place of ${filename}.
+                fields.push(("key".into(), format!("{prefix}${{filename}}")));
+                conditions.push(format!(
+                    "[\"starts-with\",\"$key\",{}]",
+                    json::quoted(prefix)
+                ));
+            }
+        }
+        conditions.push(format!("[\"content-length-range\",{min},{max}]"));
+        if let Some(t) = policy.content_type {
+            fields.push(("Content-Type".into(), t.to_owned()));
+            conditions.push(format!("{{\"Content-Type\":{}}}", json::quoted(t)));
+        }
+        let mut signed = vec![
+            ("x-amz-algorithm", signing.algorithm().to_owned()),
+            ("x-amz-credential", credential),
+            ("x-amz-date", signing.amz_date().to_owned()),
+        ];
+        if let Some(token) = session_token {
+            signed.push(("x-amz-security-token", token.to_owned()));
+        }
+        for (name, value) in signed {
+            conditions.push(format!(
+                "{{{}:{}}}",
+                json::quoted(name),
+                json::quoted(&value)
+            ));
+            fields.push((name.to_owned(), value));
+        }
+        let document = zeroize::Zeroizing::new(format!(
+            "{{\"expiration\":{},\"conditions\":[{}]}}",
+            json::quoted(&clock::iso_date(policy.expires_at_ms)),
+            text::join(&conditions, ",")
+        ));
+        let encoded = text::Base64::Standard.encode(document.as_bytes());
+        let signature = signing.sign(&encoded)?;
+        fields.push(("policy".into(), encoded));
+        fields.push(("x-amz-signature".into(), signature));
+        Ok((self.url(""), fields))
     }
 
     /// `GetObject`, optionally a byte range (`bytes=0-99`).
@@ -432,6 +557,22 @@ pub fn read_listing(response: &Response) -> Result<Listing> {
     Ok(listing)
 }
 
+/// The ETag of a `CopyObject` answer. S3 may answer a copy with 200 and an `<Error>` body (a
+/// failure after the copy started): that is the error it names, as the AWS SDKs read it.
+pub fn read_copy(response: &Response) -> Result<Option<String>> {
+    let xml = std::str::from_utf8(&response.body).unwrap_or("");
+    if element(xml, "Error").is_some() {
+        return Err(parse_error(response));
+    }
+    // `<CopyObjectResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`, as S3 sends it.
+    if !text::contains(xml, "<CopyObjectResult") {
+        return Err(Error::protocol(
+            "S3 answered a copy without a CopyObjectResult",
+        ));
+    }
+    Ok(element(xml, "ETag").map(unescape))
+}
+
 /// The error an S3 answer describes: `<Error><Code>` when there is a body, else by status
 /// (HEAD answers have none).
 pub fn parse_error(response: &Response) -> Error {
@@ -664,5 +805,171 @@ mod tests {
             unescape("a&amp;b&lt;&gt;&quot;&apos;&#65;&#x42;&bogus;&"),
             "a&b<>\"'AB&bogus;&"
         );
+    }
+    #[test]
+    fn a_copy_names_its_source_encoded_and_may_replace_the_metadata() {
+        let b = local();
+        let r = b
+            .copy_request(&format!("{ID}/a b+c.txt"), &format!("{ID}/d.txt"), None)
+            .unwrap();
+        assert_eq!(r.method, "PUT");
+        assert_eq!(
+            r.url,
+            "http://127.0.0.1:4566/apiless-demo/us-east-1%3A0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9/d.txt"
+        );
+        assert_eq!(
+            r.headers,
+            vec![(
+                "x-amz-copy-source".to_owned(),
+                "/apiless-demo/us-east-1%3A0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9/a%20b%2Bc.txt"
+                    .to_owned()
+            )]
+        );
+        let meta = vec![("Album".to_owned(), "cats".to_owned())];
+        let r = b
+            .copy_request("s", "d", Some((Some("image/png"), &meta)))
+            .unwrap();
+        assert_eq!(
+            &r.headers[1..],
+            &[
+                ("x-amz-metadata-directive".to_owned(), "REPLACE".to_owned()),
+                ("content-type".to_owned(), "image/png".to_owned()),
+                ("x-amz-meta-album".to_owned(), "cats".to_owned()),
+            ]
+        );
+        let bad = vec![("a b".to_owned(), "x".to_owned())];
+        assert!(b.copy_request("s", "d", Some((None, &bad))).is_err());
+    }
+
+    #[test]
+    fn a_copy_answer_gives_its_etag_or_the_error_s3_put_in_a_200() {
+        let answer = |body: &str| Response {
+            status: 200,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        };
+        let ok = answer("<?xml version=\"1.0\"?><CopyObjectResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LastModified>2026-12-07T00:00:00.000Z</LastModified><ETag>&quot;abc&quot;</ETag></CopyObjectResult>");
+        assert_eq!(read_copy(&ok).unwrap().as_deref(), Some("\"abc\""));
+        let failed = answer("<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message><RequestId>R1</RequestId></Error>");
+        let e = read_copy(&failed).unwrap_err();
+        assert_eq!(e.code, "InternalError");
+        assert!(e.retryable, "S3 asks for the copy again");
+        assert!(read_copy(&answer("")).is_err());
+    }
+    /// A presigned POST's fields, its policy decoded, and the signature checked against
+    /// aws-sigv4's own signing key and HMAC (an independent derivation from the secret).
+    #[test]
+    fn a_presigned_post_carries_a_policy_signed_as_s3_checks_it() {
+        use crate::aws::credentials::Credentials;
+        let credentials = Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
+            session_token: Some("token/with+chars=".into()),
+            expires_at_ms: 0,
+            signing_key: Default::default(),
+        };
+        let time_ms = 1_796_601_600_000.0; // 2026-12-07T00:00:00Z
+        let scope = sigv4::Scope {
+            service: "s3",
+            region: "us-east-1",
+            time_ms,
+        };
+        let signing = sigv4::PostPolicySigning::new(&credentials, &scope).unwrap();
+        let prefix = format!("{ID}/uploads/");
+        let policy = PostPolicy {
+            key: PostKey::StartsWith(&prefix),
+            content_length: (1, 1_048_576),
+            content_type: Some("image/png"),
+            expires_at_ms: time_ms + 300_000.0,
+        };
+        let (url, fields) = local()
+            .presigned_post(&policy, &signing, credentials.session_token.as_deref())
+            .unwrap();
+        assert_eq!(url, "http://127.0.0.1:4566/apiless-demo/");
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+                .unwrap()
+        };
+        let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "key",
+                "Content-Type",
+                "x-amz-algorithm",
+                "x-amz-credential",
+                "x-amz-date",
+                "x-amz-security-token",
+                "policy",
+                "x-amz-signature"
+            ]
+        );
+        assert_eq!(field("key"), format!("{prefix}${{filename}}"));
+        assert_eq!(
+            field("x-amz-credential"),
+            "ASIAEXAMPLE/20261207/us-east-1/s3/aws4_request"
+        );
+        assert_eq!(field("x-amz-date"), "20261207T000000Z");
+        let document = text::Base64::Standard.decode(field("policy")).unwrap();
+        let document: serde_json::Value = serde_json::from_slice(&document).unwrap();
+        assert_eq!(
+            document,
+            serde_json::json!({
+                "expiration": "2026-12-07T00:05:00Z",
+                "conditions": [
+                    {"bucket": "apiless-demo"},
+                    ["starts-with", "$key", prefix],
+                    ["content-length-range", 1, 1_048_576],
+                    {"Content-Type": "image/png"},
+                    {"x-amz-algorithm": "AWS4-HMAC-SHA256"},
+                    {"x-amz-credential": "ASIAEXAMPLE/20261207/us-east-1/s3/aws4_request"},
+                    {"x-amz-date": "20261207T000000Z"},
+                    {"x-amz-security-token": "token/with+chars="},
+                ]
+            })
+        );
+        let key = aws_sigv4::sign::v4::generate_signing_key(
+            &credentials.secret_access_key,
+            std::time::UNIX_EPOCH + std::time::Duration::from_millis(time_ms as u64),
+            "us-east-1",
+            "s3",
+        );
+        let expected = aws_sigv4::sign::v4::calculate_signature(key, field("policy").as_bytes());
+        assert_eq!(field("x-amz-signature"), expected);
+
+        // An exact key; the range is checked.
+        let exact = format!("{ID}/a.txt");
+        let (_, fields) = local()
+            .presigned_post(
+                &PostPolicy {
+                    key: PostKey::Exact(&exact),
+                    content_length: (0, 10),
+                    content_type: None,
+                    expires_at_ms: time_ms,
+                },
+                &signing,
+                None,
+            )
+            .unwrap();
+        assert_eq!(fields[0], ("key".to_owned(), exact.clone()));
+        assert!(!fields.iter().any(|(n, _)| n == "x-amz-security-token"));
+        for range in [(11, 10), (0, MAX_POST_BYTES + 1)] {
+            let e = local()
+                .presigned_post(
+                    &PostPolicy {
+                        key: PostKey::Exact(&exact),
+                        content_length: range,
+                        content_type: None,
+                        expires_at_ms: time_ms,
+                    },
+                    &signing,
+                    None,
+                )
+                .unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("contentLengthRange"));
+        }
     }
 }

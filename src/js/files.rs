@@ -46,6 +46,40 @@ export interface ObjectList {
   objects: { key: string; size: number; etag: string; lastModified: string }[];
   continuationToken?: string;
 }
+/**
+ * Options of `copy`. Without `contentType` and `metadata` the copy keeps the source's; with
+ * either, the copy gets exactly these (S3's `REPLACE` directive).
+ */
+export interface CopyObjectOptions extends CallOptions {
+  contentType?: string;
+  metadata?: StringMap;
+}
+/** Options of `presignPost`. */
+export interface PresignPostOptions extends CallOptions {
+  /**
+   * The smallest and largest upload the form accepts, in bytes (whole numbers, 0 to 5 GiB).
+   * Required: a form without a bound lets whoever holds it upload up to S3's 5 GiB.
+   */
+  contentLengthRange: [number, number];
+  /**
+   * Accept every key that starts with `key` (e.g. `"uploads/"`; `""` for anywhere under your
+   * prefix): the form's `key` field is then `<your prefix><key>${filename}`, and S3 puts the
+   * uploaded file's name in place of `${filename}`. Otherwise `key` exactly.
+   */
+  startsWith?: boolean;
+  /** The one Content-Type the upload may have (the form's `Content-Type` field). */
+  contentType?: string;
+  /**
+   * Whole seconds the form is valid, 1 to 604800 (900 by default), clamped to what the signing
+   * credentials have left (at most an hour): a form never outlives them.
+   */
+  expiresIn?: number;
+}
+/**
+ * A presigned POST upload: POST a `multipart/form-data` body to `url` with every one of
+ * `fields`, in order, then the file as the field `file` (last). S3 answers 204.
+ */
+export interface PresignedPost { url: string; fields: Record<string, string> }
 export interface PresignOptions extends CallOptions {
   method?: "GET" | "PUT";
   /**
@@ -463,6 +497,161 @@ impl Files {
         )
     }
 
+    /// Copies `source` to `destination`, both under your prefix (CopyObject: S3 copies, no
+    /// bytes pass through the browser). Options: `contentType` and `metadata` to give the copy
+    /// (else it keeps the source's), `signal`. Resolves to `{ key, etag? }` of the copy.
+    ///
+    /// @throws `OutOfScopeError` when either key is under another identity's prefix.
+    /// @throws `InvalidInputError` for an empty key, metadata S3 would refuse or a bad option.
+    /// @throws `NoSuchKey` when there is no source; S3's other names: `AccessDenied` (IAM, which
+    /// checks reading the source and writing the copy), `NoSuchBucket`, `SlowDown` (retryable,
+    /// after the retries); `InternalError` (retryable) when S3 failed after accepting the copy.
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError` when `signal` aborts, `NetworkError` (after the retries; a
+    /// timed-out attempt too) and `ProtocolError` for an answer that is not AWS's.
+    /// @example
+    /// ```ts
+    /// await files.copy("photos/cat.jpg", "albums/best/cat.jpg");
+    /// await files.copy("drafts/a.md", "published/a.md", { contentType: "text/markdown" });
+    /// ```
+    #[wasm_bindgen(js_name = copy, unchecked_return_type = "Promise<PutObjectResult>")]
+    pub fn copy(
+        &self,
+        source: String,
+        destination: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "CopyObjectOptions")] options: JsValue,
+    ) -> Promise {
+        let mut o = InputReader::optional("options", &options, COPY_OPTIONS);
+        let opts = o.call();
+        let content_type = o.string("contentType");
+        let replace_metadata = o.get("metadata").is_some();
+        let metadata = o.pairs("metadata");
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
+        let bucket = self.bucket.clone();
+        run_signed_call(
+            &self.session,
+            Service::S3,
+            opts.signal,
+            signed_call_body(move |identity, ctx| {
+                Box::pin(async move {
+                    let from = s3::scoped_key(&identity.identity_id, &source, opts.scope)
+                        .map_err(field_named("source"))?;
+                    let to = s3::scoped_key(&identity.identity_id, &destination, opts.scope)
+                        .map_err(field_named("destination"))?;
+                    let replace = (content_type.is_some() || replace_metadata)
+                        .then_some((content_type.as_deref(), metadata.as_slice()));
+                    let request = bucket.copy_request(&from, &to, replace)?;
+                    let response = s3::send(ctx, request, PayloadHash::Compute).await?;
+                    let etag = s3::read_copy(&response)?;
+                    let out = js_sys::Object::new();
+                    set(
+                        &out,
+                        "key",
+                        &relative_key(&identity.identity_id, &to).into(),
+                    );
+                    set(
+                        &out,
+                        "etag",
+                        &etag.as_deref().map_or(JsValue::UNDEFINED, JsValue::from),
+                    );
+                    Ok(JsValue::from(out))
+                })
+            }),
+        )
+    }
+
+    /// A presigned POST upload for `key` under your prefix (or, with `startsWith`, every key
+    /// under `key`): the URL and the form fields a browser `<form>` or `fetch` with `FormData`
+    /// sends, the file last. The policy bounds the size (`contentLengthRange`, required), may
+    /// fix the Content-Type, and expires after `expiresIn` seconds (default 900, never past the
+    /// credentials' own expiry). Signed here, no request to S3; S3 checks the policy, the
+    /// signature and IAM (the signer's role) when the form is posted.
+    ///
+    /// @throws `InvalidInputError` for a bad key, a missing or bad `contentLengthRange`, a bad
+    /// `expiresIn` or option.
+    /// @throws `OutOfScopeError` for a key under another identity's prefix.
+    /// @throws `NotAuthorizedException` when no one is signed in, `ConfigError` without an
+    /// `identityPoolId`, `AbortError`, and the identity pool's errors while fetching credentials.
+    /// @example
+    /// ```ts
+    /// const { url, fields } = await files.presignPost("uploads/", {
+    ///   startsWith: true, contentLengthRange: [1, 10 * 1024 * 1024], contentType: "image/png",
+    /// });
+    /// const form = new FormData();
+    /// for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    /// form.append("file", file); // last
+    /// await fetch(url, { method: "POST", body: form });
+    /// ```
+    #[wasm_bindgen(js_name = presignPost, unchecked_return_type = "Promise<PresignedPost>")]
+    pub fn presign_post(
+        &self,
+        key: String,
+        #[wasm_bindgen(unchecked_param_type = "PresignPostOptions")] options: JsValue,
+    ) -> Promise {
+        let mut o = InputReader::new("options", &options, PRESIGN_POST_OPTIONS);
+        let opts = o.call();
+        let range = content_length_range(&mut o);
+        let starts_with = o.bool("startsWith") == Some(true);
+        let content_type = o.string("contentType");
+        let expires = f64::from(o.whole("expiresIn", 604_800).unwrap_or(900));
+        if let Err(e) = o.finish() {
+            return rejected(e);
+        }
+        let bucket = self.bucket.clone();
+        run_signed_call(
+            &self.session,
+            Service::S3,
+            opts.signal,
+            signed_call_body(move |identity, ctx| {
+                Box::pin(async move {
+                    let full = if starts_with && key.is_empty() {
+                        match opts.scope {
+                            ScopeCheck::Enforce => format!("{}/", identity.identity_id),
+                            ScopeCheck::UnscopedForDemoOnly => String::new(),
+                        }
+                    } else {
+                        s3::scoped_key(&identity.identity_id, &key, opts.scope)?
+                    };
+                    let now = ctx.clock.corrected((ctx.now)());
+                    let left = ((identity.credentials.expires_at_ms as f64 - now) / 1000.0)
+                        .floor()
+                        .max(1.0);
+                    let scope = sigv4::Scope {
+                        service: Service::S3.name(),
+                        region: ctx.region,
+                        time_ms: now,
+                    };
+                    let signing = sigv4::PostPolicySigning::new(ctx.credentials, &scope)?;
+                    let policy = s3::PostPolicy {
+                        key: if starts_with {
+                            s3::PostKey::StartsWith(&full)
+                        } else {
+                            s3::PostKey::Exact(&full)
+                        },
+                        content_length: range,
+                        content_type: content_type.as_deref(),
+                        expires_at_ms: now + 1000.0 * expires.min(left),
+                    };
+                    let (url, fields) = bucket.presigned_post(
+                        &policy,
+                        &signing,
+                        ctx.credentials.session_token.as_deref(),
+                    )?;
+                    let form = js_sys::Object::new();
+                    for (name, value) in &fields {
+                        set(&form, name, &value.as_str().into());
+                    }
+                    let out = js_sys::Object::new();
+                    set(&out, "url", &url.into());
+                    set(&out, "fields", &form);
+                    Ok(JsValue::from(out))
+                })
+            }),
+        )
+    }
+
     /// A presigned URL for GET (default) or PUT on `key`, valid `expiresIn` seconds (default 900,
     /// at most 604800 and never past the credentials' own expiry); signed here, no request to S3.
     ///
@@ -518,5 +707,39 @@ impl Files {
                 })
             }),
         )
+    }
+}
+
+/// `contentLengthRange`: `[min, max]`, whole numbers of bytes from 0 to 5 GiB, required. (No
+/// f64 is formatted: that costs kilobytes of wasm.)
+fn content_length_range(o: &mut InputReader) -> (u64, u64) {
+    let Some(v) = o.get("contentLengthRange") else {
+        o.wrong("contentLengthRange", "given: [min, max] bytes");
+        return (0, 0);
+    };
+    let bound = |n: Option<f64>| {
+        n.filter(|n| n.fract() == 0.0 && (0.0..=s3::MAX_POST_BYTES as f64).contains(n))
+            .map(|n| n as u64)
+    };
+    let pair = v.dyn_ref::<js_sys::Array>().filter(|a| a.length() == 2);
+    match pair.map(|a| (bound(a.get(0).as_f64()), bound(a.get(1).as_f64()))) {
+        Some((Some(min), Some(max))) if min <= max => (min, max),
+        _ => {
+            o.wrong(
+                "contentLengthRange",
+                "[min, max]: whole numbers of bytes, 0 <= min <= max <= 5 GiB",
+            );
+            (0, 0)
+        }
+    }
+}
+
+/// An error of the scope guard (about `key`) renamed to the argument it was about.
+fn field_named(name: &'static str) -> impl Fn(Error) -> Error {
+    move |mut e| {
+        if e.field.as_deref() == Some("key") {
+            e.field = Some(name.to_owned());
+        }
+        e
     }
 }

@@ -328,6 +328,16 @@ pub(super) const LIST_OPTIONS: &[&str] = &[
 ];
 pub(super) const PRESIGN_OPTIONS: &[&str] =
     &["signal", "unscopedForDemoOnly", "method", "expiresIn"];
+pub(super) const COPY_OPTIONS: &[&str] =
+    &["signal", "unscopedForDemoOnly", "contentType", "metadata"];
+pub(super) const PRESIGN_POST_OPTIONS: &[&str] = &[
+    "signal",
+    "unscopedForDemoOnly",
+    "contentLengthRange",
+    "startsWith",
+    "contentType",
+    "expiresIn",
+];
 
 /// The largest `limit` and `maxKeys`: AWS reads them as 32-bit integers.
 pub(super) const MAX_INT: u32 = 2_147_483_647;

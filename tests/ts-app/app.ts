@@ -1,6 +1,6 @@
 // A TypeScript app against the package's types (`tsc --noEmit` in make test): every call an
 // app makes, typed, with the @ts-expect-error lines proving that wrong uses do not type-check.
-import { createClient, NumberValue, type Apiless, type ApilessError, type AttributeValue, type Item, type NextStep, type QueryPage } from "apiless";
+import { createClient, NumberValue, type Apiless, type ApilessError, type AttributeValue, type Item, type NextStep, type QueryPage, type PutObjectResult, type PresignPostOptions, type PresignedPost } from "apiless";
 import { useSession } from "apiless/react";
 
 async function main(): Promise<void> {
@@ -100,6 +100,12 @@ async function main(): Promise<void> {
   const text = await files.get(put.key, { as: "text", range: "bytes=0-1" });
   const listing = await files.list({ prefix: "", maxKeys: 10 });
   const url: string = await files.presign("a b.txt", { method: "PUT", expiresIn: 300 });
+  const copy: PutObjectResult = await files.copy("a b.txt", "c.txt", { metadata: { owner: "alice" } });
+  const postOptions: PresignPostOptions = { startsWith: true, contentLengthRange: [1, 1024], contentType: "text/plain" };
+  const post: PresignedPost = await files.presignPost("uploads/", postOptions);
+  const form = new FormData();
+  for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
+  console.log(copy.etag, post.url, form);
   const controller = new AbortController();
   await files.delete("a b.txt", { signal: controller.signal });
   console.log(token, id, note, page.items.length, text, listing.objects[0]?.key, url, never);
