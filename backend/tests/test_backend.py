@@ -706,11 +706,22 @@ def test_successful_s3_response_exposes_what_the_bucket_rule_names(cfg, alice):
     assert "x-amz-meta-owner" in exposed and "x-amz-meta-other" not in exposed, "only the metadata the rule names"
 
 
-def test_s3_exposes_nothing_for_a_method_the_bucket_rule_does_not_allow(cfg, alice):
-    url = f"{cfg['endpoint']}/{cfg['bucket']}?delete"
+def test_s3_exposes_nothing_for_a_method_the_bucket_rule_does_not_allow(cfg):
+    # The seeded rule allows every method S3's CORS knows (POST since presigned POST uploads), so a
+    # bucket of its own, whose rule allows GET only, and a POST to it.
+    root = client(cfg, "s3")
+    bucket = f"cors-get-only-{new_sk()}".lower()
+    root.create_bucket(Bucket=bucket)
+    root.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{
+        "AllowedOrigins": ["*"], "AllowedMethods": ["GET"], "ExposeHeaders": ["ETag", "x-amz-request-id"]}]})
+    url = f"{cfg['endpoint']}/{bucket}?delete"
+    root_keys = {"AccessKeyId": "test", "SecretKey": "test", "SessionToken": None}
     response = requests.post(url, data=b"<Delete/>", timeout=10, headers={
-        **signed_request(cfg, alice["creds"], "s3", "POST", url, b"<Delete/>"), "Origin": ORIGIN})
+        **signed_request(cfg, root_keys, "s3", "POST", url, b"<Delete/>"), "Origin": ORIGIN})
     assert _exposed(response) == set()
+    get = requests.get(f"{cfg['endpoint']}/{bucket}", timeout=10, headers={
+        **signed_request(cfg, root_keys, "s3", "GET", f"{cfg['endpoint']}/{bucket}"), "Origin": ORIGIN})
+    assert _exposed(get) == {"etag", "x-amz-request-id"}, "the same rule exposes its names for GET"
 
 
 # ---------------------------------------------------------------------------------------------
