@@ -64,10 +64,7 @@ function cutShort(response, bytes) {
   try { JSON.parse(new TextDecoder().decode(bytes)); return false; } catch { return true; }
 }
 
-// aws.fetch: the request exactly as fetch would send it. `new Request` applies fetch's own rules
-// (the method normalised, forbidden headers dropped, Content-Type from the body's type, repeated
-// headers joined), so what is signed is what goes out; it throws fetch's TypeError for the rest.
-// `init.aws` is read as an own property only.
+// aws.fetch: the request as fetch sends it (`new Request` applies fetch's rules), init.aws own only.
 export function apiRequest(input, init) {
   const request = new Request(input, init);
   let head = '';

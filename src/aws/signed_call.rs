@@ -93,34 +93,7 @@ impl<T: Transport> SignedCall<'_, T> {
         hash: PayloadHash,
         read_error: fn(&Response) -> Error,
     ) -> Result<Response> {
-        retry::run(
-            self.policy,
-            |_| async {
-                let mut resigned = false;
-                loop {
-                    let response = self.attempt(&request, &hash).await?;
-                    if (200..300).contains(&response.status) || response.status == 304 {
-                        return Ok(response);
-                    }
-                    let e = self.redacted(read_error(&response));
-                    if is_skew_error(&e) && !resigned {
-                        // This very answer corrected the clock, through its Date where the
-                        // browser may read it, and through the time its body states: sign
-                        // again now.
-                        if let Some(server) = server_time_in(&response.body) {
-                            self.clock.learn(server, (self.now)());
-                        }
-                        resigned = true;
-                        continue;
-                    }
-                    return Err(e);
-                }
-            },
-            // The transport's pause, which an abort ends.
-            |ms| self.transport.pause(ms),
-            || (self.jitter)(),
-        )
-        .await
+        self.exchange(request, hash, read_error, false).await
     }
 
     /// Sends `request`, signed, and resolves to its last answer whatever the status, as `fetch`
@@ -135,7 +108,19 @@ impl<T: Transport> SignedCall<'_, T> {
         hash: PayloadHash,
         read_error: fn(&Response) -> Error,
     ) -> Result<Response> {
-        // The answer of the latest attempt, when it was one to retry.
+        self.exchange(request, hash, read_error, true).await
+    }
+
+    /// Both of the above, one copy of the loop: `answers` says whether an error answer is
+    /// resolved (`send_for_answer`) or rejected as the service's error (`send`).
+    async fn exchange(
+        &self,
+        request: Request,
+        hash: PayloadHash,
+        read_error: fn(&Response) -> Error,
+        answers: bool,
+    ) -> Result<Response> {
+        // With `answers`: the answer of the latest attempt, when it was one to retry.
         let last: RefCell<Option<Response>> = RefCell::new(None);
         let result = retry::run(
             self.policy,
@@ -144,24 +129,31 @@ impl<T: Transport> SignedCall<'_, T> {
                 let mut resigned = false;
                 loop {
                     let response = self.attempt(&request, &hash).await?;
-                    if response.status < 400 {
+                    let status = response.status;
+                    if (200..300).contains(&status) || status == 304 || (answers && status < 400) {
                         return Ok(response);
                     }
-                    let e = read_error(&response);
+                    let e = self.redacted(read_error(&response));
                     if is_skew_error(&e) && !resigned {
+                        // This very answer corrected the clock, through its Date where the
+                        // browser may read it, and through the time its body states: sign
+                        // again now.
                         if let Some(server) = server_time_in(&response.body) {
                             self.clock.learn(server, (self.now)());
                         }
                         resigned = true;
                         continue;
                     }
-                    if !retry::should_retry(&e) {
-                        return Ok(response);
+                    if answers {
+                        if !retry::should_retry(&e) {
+                            return Ok(response);
+                        }
+                        last.replace(Some(response));
                     }
-                    last.replace(Some(response));
-                    return Err(self.redacted(e));
+                    return Err(e);
                 }
             },
+            // The transport's pause, which an abort ends.
             |ms| self.transport.pause(ms),
             || (self.jitter)(),
         )

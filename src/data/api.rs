@@ -7,7 +7,6 @@
 //! app's API decides what the caller may do, and IAM decides whether the caller may call it.
 
 use crate::codec::json::Json;
-use crate::codec::text;
 use crate::error::{Error, Result};
 use crate::http::{Request, Response};
 
@@ -110,11 +109,7 @@ pub fn target(
         (Some(given), _) => *SERVICES.iter().find(|s| **s == given).ok_or_else(|| {
             Error::invalid_input(
                 "init.aws.service",
-                format!(
-                    "aws.fetch signs for {} only, not {}",
-                    text::join(&SERVICES, ", "),
-                    crate::codec::json::quoted(given)
-                ),
+                "aws.fetch signs for execute-api, lambda and appsync only",
             )
         })?,
         (None, Some(t)) => t.service,
