@@ -28,26 +28,25 @@ pub struct Target {
 /// `amazonaws.com.cn` forms of the first and the last. `None` for any other host (a custom
 /// domain). `host` is in lower case without a port, as URL parsers give it.
 pub fn target_of_host(host: &str) -> Option<Target> {
-    let labels: Vec<&str> = host.split('.').collect();
-    let (id, kind, region, domain) = match labels.as_slice() {
-        [id, kind, region, domain @ ..] => (*id, *kind, *region, domain),
+    let mut labels = host.splitn(4, '.');
+    let (id, kind, region) = (labels.next()?, labels.next()?, labels.next()?);
+    let service = match (kind, labels.next()?) {
+        ("execute-api", "amazonaws.com" | "amazonaws.com.cn") => "execute-api",
+        ("appsync-api", "amazonaws.com" | "amazonaws.com.cn") => "appsync",
+        ("lambda-url", "on.aws") => "lambda",
         _ => return None,
     };
-    let service = match (kind, domain) {
-        ("execute-api", ["amazonaws", "com"] | ["amazonaws", "com", "cn"]) => "execute-api",
-        ("appsync-api", ["amazonaws", "com"] | ["amazonaws", "com", "cn"]) => "appsync",
-        ("lambda-url", ["on", "aws"]) => "lambda",
-        _ => return None,
-    };
-    let label_ok = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    };
-    (label_ok(id) && label_ok(region)).then(|| Target {
+    (is_name(id) && is_name(region)).then(|| Target {
         service,
         region: region.to_owned(),
     })
+}
+
+/// `[a-z0-9-]+`: a region, or an id as AWS makes them.
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The parts of an absolute URL this module reads.
@@ -63,7 +62,11 @@ fn parts(url: &str) -> Option<Parts<'_>> {
     } else {
         (false, url.strip_prefix("http://")?)
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = rest.get(..end).unwrap_or(rest);
     let host = if authority.starts_with('[') {
         let end = authority.find(']').map_or(authority.len(), |i| i + 1);
         authority.get(..end).unwrap_or(authority)
@@ -124,11 +127,7 @@ pub fn target(
         .map(str::to_owned)
         .or_else(|| from_host.map(|t| t.region))
         .unwrap_or_else(|| default_region.to_owned());
-    let region_ok = !region.is_empty()
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !region_ok {
+    if !is_name(&region) {
         return Err(Error::invalid_input(
             "init.aws.region",
             "the region must be lower-case letters, digits and '-'",

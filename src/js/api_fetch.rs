@@ -69,8 +69,8 @@ impl Client {
     /// with `AWS_IAM` auth (`lambda`), AppSync with IAM auth (`appsync`). The service and region
     /// come from the host, or from `init.aws` (needed for a custom domain).
     ///
-    /// Takes what `fetch` takes (a URL, string or `Request`; `method`, `headers`, `body` of any
-    /// type fetch sends, `signal`) and signs the request exactly as the browser sends it: the
+    /// Takes what `fetch` takes (a URL, string or `Request`; `method`, `headers`, `body` as
+    /// fetch takes it, `signal`) and signs the request exactly as the browser sends it: the
     /// body's bytes (their SHA-256) and every header given (an `Authorization` of your own is
     /// replaced by the signature). The other `init` members (`mode`, `credentials`, `cache`,
     /// ...) are not used: the request goes out with the HTTP cache off, as every apiless call.
