@@ -12,7 +12,7 @@ import requests
 import pytest
 
 from test_backend import (  # noqa: F401  (the session fixtures: cfg, the users signed in)
-    ORIGIN, _spoil_signature, alice, cfg, flip_last, identities, signed_request, tokens)
+    ORIGIN, _spoil_signature, alice, cfg, client, flip_last, identities, seed, signed_request, tokens)
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +78,13 @@ def test_a_wrong_session_token_is_refused(cfg, alice, api):  # noqa: F811
     response = call(cfg, creds, "GET", f"{api['url']}/{api['allowed']}")
     assert response.status_code == 403
     assert set(response.json()) == {"message"}
+
+
+@pytest.mark.parametrize("amr", seed.AMRS)
+def test_both_roles_may_invoke_hello_only(cfg, api, amr):  # noqa: F811
+    """The `own-api` policy as seed.api_invoke_policy writes it: /hello in any stage, by any method."""
+    iam = client(cfg, "iam")
+    document = iam.get_role_policy(RoleName=seed.role_name(amr), PolicyName="own-api")["PolicyDocument"]
+    api_arn = f"arn:aws:execute-api:{cfg['region']}:{seed.ACCOUNT}:{api['id']}"
+    assert document == seed.api_invoke_policy(api_arn)
+    assert document["Statement"][0]["Resource"] == f"{api_arn}/*/*/hello"
