@@ -216,6 +216,32 @@ async fn what_cannot_be_signed_is_refused_before_anything_is_sent() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn a_browser_clock_twenty_minutes_off_is_corrected_by_api_gateways_refusal() {
+    let api = api().await;
+    let hello = format!("{}/{}", api.url, api.allowed);
+    for offset_min in [20.0, -20.0] {
+        let clock = TestClock::default();
+        let alice = signed_in_client("alice", &clock).await;
+        assert_eq!(
+            answer(alice.fetch(hello.clone().into(), init(&[]))).await.0,
+            200
+        );
+        // The clock jumps after sign-in: the next request is signed 20 minutes off, refused as
+        // API Gateway words it ("Signature expired" / "not yet current", 5 minutes), re-signed
+        // with the server's time, and accepted.
+        clock.advance_ms(offset_min * 60_000.0);
+        let before = count("execute-api:GET").await;
+        let (status, text, _) = answer(alice.fetch(hello.clone().into(), init(&[]))).await;
+        assert_eq!(status, 200, "{offset_min}: {text}");
+        assert_eq!(
+            count("execute-api:GET").await - before,
+            2,
+            "{offset_min}: refused once, then accepted"
+        );
+    }
+}
+
 // ---- through the fault proxy ---------------------------------------------------------------------
 
 fn fault_endpoint() -> &'static str {

@@ -8,6 +8,9 @@ x-amzn-ErrorType.  This is ministack's own API Gateway with its own SigV4 and IA
 no patch of ours is involved but the policy variables' (none is used here) and CORS.
 """
 
+import datetime
+import re
+
 import requests
 import pytest
 
@@ -88,3 +91,19 @@ def test_both_roles_may_invoke_hello_only(cfg, api, amr):  # noqa: F811
     api_arn = f"arn:aws:execute-api:{cfg['region']}:{seed.ACCOUNT}:{api['id']}"
     assert document == seed.api_invoke_policy(api_arn)
     assert document["Statement"][0]["Resource"] == f"{api_arn}/*/*/hello"
+
+
+@pytest.mark.parametrize("minutes", [-20, 20])
+def test_a_skewed_signature_is_refused_in_api_gateways_words(cfg, alice, api, minutes):  # noqa: F811
+    """API Gateway allows 5 minutes either way and states the server's time, which aws.fetch reads."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    at = (now + datetime.timedelta(minutes=minutes)).replace(microsecond=0, tzinfo=None)
+    url = f"{api['url']}/{api['allowed']}"
+    headers = signed_request(cfg, alice["creds"], "execute-api", "GET", url, at=at)
+    response = requests.get(url, headers={**headers, "Origin": ORIGIN}, timeout=10)
+    assert response.status_code == 403
+    assert response.headers["x-amzn-errortype"] == "InvalidSignatureException"
+    stamp = r"\d{8}T\d{6}Z"
+    pattern = (rf"Signature expired: {stamp} is now earlier than {stamp} \({stamp} - 5 min\.\)" if minutes < 0 else
+               rf"Signature not yet current: {stamp} is still later than {stamp} \({stamp} \+ 5 min\.\)")
+    assert re.fullmatch(pattern, response.json()["message"]), response.text
