@@ -217,6 +217,23 @@ async fn what_cannot_be_signed_is_refused_before_anything_is_sent() {
 }
 
 #[wasm_bindgen_test]
+async fn a_guest_signs_with_the_unauthenticated_roles_credentials() {
+    let c = backend_config().await;
+    let guest = apiless::js::create_client(js(json!({
+        "region": c["region"], "userPoolId": c["userPoolId"], "userPoolClientId": c["userPoolClientId"],
+        "identityPoolId": c["identityPoolId"], "endpoint": c["endpoint"], "storage": "memory",
+        "guestAccess": true,
+    })))
+    .unwrap();
+    let api = api().await;
+    let hello = format!("{}/{}", api.url, api.allowed);
+    let secret = format!("{}/{}", api.url, api.denied);
+    // The unauthenticated role has the same grant: /hello, not /secret.
+    assert_eq!(answer(guest.fetch(hello.into(), init(&[]))).await.0, 200);
+    assert_eq!(answer(guest.fetch(secret.into(), init(&[]))).await.0, 403);
+}
+
+#[wasm_bindgen_test]
 async fn a_browser_clock_twenty_minutes_off_is_corrected_by_api_gateways_refusal() {
     let api = api().await;
     let hello = format!("{}/{}", api.url, api.allowed);
