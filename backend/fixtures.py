@@ -14,6 +14,9 @@ The demo config stays exactly as .apiless/local.json defines it; what only tests
   with no grace period (RetryGracePeriodSeconds 0), for the tabs that refresh at once, and with
   30 seconds, for a refresh retried after its answer was lost;
 
+  the app's own API that aws.fetch signs for (seed.api): a REST API with AWS_IAM methods, the roles
+  allowed to invoke /hello and not /secret;
+
   fresh users on demand, confirmed or created by an administrator with a temporary password
   (FORCE_CHANGE_PASSWORD), so NEW_PASSWORD_REQUIRED is issued for real.
 
@@ -21,7 +24,8 @@ Served by middleware.py:
   GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId", "factorsUserPoolId",
                                   "factorsUserPoolClientId", "devicesUserPoolId",
                                   "devicesUserPoolClientId", "rotatingUserPoolClientId",
-                                  "rotatingGraceUserPoolClientId"}
+                                  "rotatingGraceUserPoolClientId", "api": {"id", "stage", "url",
+                                  "allowed", "denied"}}
   POST /_apiless/fixtures/user   body {"pool": "main" | "mfa" | "factors" | "devices", "temporary": bool}
                                  -> {"username", "password"} (the temporary one if asked; a
                                  "factors" user also gets "phone")
@@ -33,6 +37,7 @@ Served by middleware.py:
 import secrets
 
 import extension
+import seed
 from seed import NAME, _clients
 
 MFA_POOL = f"{NAME}-mfa"
@@ -97,6 +102,7 @@ class Fixtures:
         )["UserPoolClient"]["ClientId"]
         self._pools["devices"] = pool_id
         self.public.update(devicesUserPoolId=pool_id, devicesUserPoolClientId=client_id)
+        self.public["api"] = seed.api(endpoint, region)
 
     def user(self, pool="main", temporary=False):
         """A new user of `pool`: confirmed with a permanent password, or FORCE_CHANGE_PASSWORD."""

@@ -14,7 +14,8 @@ backend/README.md for where those lists come from.
 Endpoints (never under an AWS path: `_` cannot start a bucket name), all CORS-enabled:
   GET  /_apiless/config        the seeded configuration, as written to .apiless/local.json
   GET  /_apiless/calls         requests seen per operation since ready (or the last reset):
-                               the X-Amz-Target when present, else "s3:<METHOD>"; "preflight"
+                               the X-Amz-Target when present, "execute-api:<METHOD>" for the
+                               path-based API Gateway URLs, else "s3:<METHOD>"; "preflight"
                                for CORS preflights
   POST /_apiless/calls/reset   zero the counts
   GET  /_apiless/fixtures        test fixtures (fixtures.py)
@@ -45,6 +46,8 @@ _CORS_RESPONSE_HEADERS = {
     b"access-control-allow-headers", b"access-control-max-age", b"access-control-allow-credentials",
 }
 _PREFIX = "/_apiless/"
+# ministack's path-based execute-api URLs: /_aws/execute-api/{apiId}/{stage}/{path}.
+EXECUTE_API_PREFIX = "/_aws/execute-api/"
 
 
 class ApilessMiddleware:
@@ -67,7 +70,8 @@ class ApilessMiddleware:
 
     def _exposed(self, scope, headers, origin, ours):
         """The Access-Control-Expose-Headers value AWS answers this request with ("" for none)."""
-        if ours or headers.get("x-amz-target"):
+        if ours or headers.get("x-amz-target") or scope["path"].startswith(EXECUTE_API_PREFIX):
+            # An API Gateway API: what an app's CORS configuration would expose for aws.fetch.
             return JSON_EXPOSE_HEADERS
         bucket = scope["path"].lstrip("/").split("/", 1)[0]  # S3, path-style (the only style served here)
         return (self._s3_exposed(bucket, scope["method"], origin) or "") if bucket else ""
@@ -86,8 +90,14 @@ class ApilessMiddleware:
             send = _with_cors_headers(send, origin, self._exposed(scope, headers, origin, ours))
         if ours:
             return await self._endpoint(scope["method"], scope["path"], receive, send)
-        operation = _operation(scope["method"], headers)
+        operation = _operation(scope["method"], scope["path"], headers)
         self._calls[operation] += 1
+        if scope["path"].startswith(EXECUTE_API_PREFIX):
+            refused = _execute_api_scope_refusal(headers, (self._config() or {}).get("region"))
+            if refused:
+                return await _respond(send, 403, {
+                    "content-type": "application/json", "x-amzn-errortype": "InvalidSignatureException"},
+                    json.dumps({"message": refused}).encode())
         if self._secrets is not None and operation.rsplit(".", 1)[-1] in _SECRET_OPERATIONS:
             receive, send = self._secrets.watch(receive, send)
         await self._app(scope, receive, send)
@@ -224,8 +234,29 @@ def _request_headers(scope):
     return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
 
 
-def _operation(method, headers):
+def _execute_api_scope_refusal(headers, region):
+    """API Gateway's refusal of a signature scoped to another service or region, or None.
+
+    ministack 1.5.33 verifies the signature with whatever scope the Authorization header names, so a
+    request signed for `lambda` or another region would pass here and fail on AWS."""
+    authorization = headers.get("authorization", "")
+    if not authorization.startswith("AWS4-HMAC-SHA256 "):
+        return None  # unsigned, or not SigV4: ministack's own answer
+    credential = authorization.partition("Credential=")[2].partition(",")[0].strip()
+    parts = credential.split("/")
+    if len(parts) != 5:
+        return None  # malformed: ministack's IncompleteSignature
+    if parts[3] != "execute-api":
+        return "Credential should be scoped to correct service: 'execute-api'. "
+    if region and parts[2] != region:
+        return "Credential should be scoped to a valid region. "
+    return None
+
+
+def _operation(method, path, headers):
     """The key a request is counted under."""
+    if path.startswith(EXECUTE_API_PREFIX):
+        return f"execute-api:{method}"
     return headers.get("x-amz-target") or f"s3:{method}"
 
 

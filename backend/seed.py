@@ -187,3 +187,52 @@ def role_documents(identity_pool_id, table_arn, amr="authenticated"):
         },
     ]}
     return trust, policy
+
+
+# ---------------------------------------------------------------------------------------------
+# The app's own API (aws.fetch): a REST API whose methods take AWS_IAM authorization, and a grant of
+# execute-api:Invoke to both roles on one of its paths only.  A test fixture (fixtures.py serves it as
+# `api`), not part of the demo's config; the template has no API: an app brings its own, and grants
+# its roles what this block grants (`own-api`, a policy of its own beside `own-data`).
+# ---------------------------------------------------------------------------------------------
+
+API_STAGE = "test"
+# Paths of the API; the roles may invoke the first (any method) and not the second.
+API_ALLOWED, API_DENIED = "hello", "secret"
+
+
+def api_invoke_policy(api_arn):
+    """The `own-api` policy: execute-api:Invoke on any method of /hello in any stage of the API."""
+    return {"Version": "2012-10-17", "Statement": [{
+        "Sid": "InvokeHello",
+        "Effect": "Allow",
+        "Action": "execute-api:Invoke",
+        "Resource": f"{api_arn}/*/*/{API_ALLOWED}",
+    }]}
+
+
+def api(endpoint, region):
+    """The API, its stage, and the roles' grant, made after seed() (fixtures.py publishes the result).  Each method answers
+    200 with `{"path": ...}` from a MOCK integration (no Lambda needed), once API Gateway has verified the
+    SigV4 signature (service execute-api) and IAM has allowed execute-api:Invoke on the method's ARN."""
+    client = _clients(endpoint, region)
+    apigateway, iam = client("apigateway"), client("iam")
+    api_id = apigateway.create_rest_api(name=f"{NAME}-api")["id"]
+    root = next(r["id"] for r in apigateway.get_resources(restApiId=api_id)["items"] if r["path"] == "/")
+    for part in (API_ALLOWED, API_DENIED):
+        resource = apigateway.create_resource(restApiId=api_id, parentId=root, pathPart=part)["id"]
+        for method in ("GET", "POST", "PUT"):
+            where = {"restApiId": api_id, "resourceId": resource, "httpMethod": method}
+            apigateway.put_method(**where, authorizationType="AWS_IAM")
+            apigateway.put_integration(**where, type="MOCK", requestTemplates={"application/json": '{"statusCode": 200}'})
+            apigateway.put_method_response(**where, statusCode="200")
+            apigateway.put_integration_response(**where, statusCode="200", responseTemplates={
+                "application/json": json.dumps({"path": part, "method": method})})
+    apigateway.create_deployment(restApiId=api_id, stageName=API_STAGE)
+    api_arn = f"arn:aws:execute-api:{region}:{ACCOUNT}:{api_id}"
+    for amr in AMRS:
+        iam.put_role_policy(RoleName=role_name(amr), PolicyName="own-api",
+                            PolicyDocument=json.dumps(api_invoke_policy(api_arn)))
+    return {"id": api_id, "stage": API_STAGE, "allowed": API_ALLOWED, "denied": API_DENIED,
+            # Path-based (browsers may not resolve *.localhost): the service and region are given to aws.fetch.
+            "url": f"{endpoint}/_aws/execute-api/{api_id}/{API_STAGE}"}

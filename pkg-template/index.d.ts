@@ -1,6 +1,6 @@
 /**
  * `import { createClient } from "apiless"`: the client (`createClient`, then `aws.auth`,
- * `aws.db(table)`, `aws.files(bucket)`), the types of everything it takes and returns, and
+ * `aws.db(table)`, `aws.files(bucket)`, `aws.fetch(url, init)`), the types of everything it takes and returns, and
  * `ApilessError`, what every failed call rejects with.
  *
  * @module apiless
@@ -9,7 +9,7 @@
 // (apiless.d.ts): nothing here is typed twice. Only what index.js exports is exported: the
 // wasm classes are types here (an app gets a Table from `db`, never constructs one), and the
 // glue's init functions and raw export table stay inside.
-import type { ApilessConfig, Client, Files as WasmFiles, Table as WasmTable } from "./apiless.js";
+import type { ApilessConfig, AwsFetchInit, Client, Files as WasmFiles, Table as WasmTable } from "./apiless.js";
 export type {
   ApilessConfig, ApilessError, AttributeInput, AttributeValue, AuthSession, CallOptions, ChallengeName,
   ChangePasswordInput, CodeDelivery, CodeInput, ConfirmForgotPasswordInput, ConfirmSignInInput,
@@ -22,6 +22,7 @@ export type {
   MfaType, UpdateMfaPreferenceInput, UpdateUserAttributesInput, UpdateUserAttributesResult,
   UserAttributeInput, UserAttributes, Device, FetchDevicesOptions, ForgetDeviceInput,
   CopyObjectOptions, PresignPostOptions, PresignedPost,
+  AwsFetchInit, AwsSigning,
 } from "./apiless.js";
 export { validateConfig, version } from "./apiless.js";
 export { NumberValue } from "./number.js";
@@ -79,6 +80,38 @@ export interface Apiless extends Pick<Client, "identityId" | "credentialsExpireA
    * ```
    */
   files(bucket: string, options?: Parameters<Client["files"]>[1]): Files;
+  /**
+   * `fetch`, signed with your credentials (a guest's with `guestAccess`) for your own API behind
+   * IAM: API Gateway (`execute-api`), Lambda function URLs (`lambda`), AppSync (`appsync`). The
+   * service and region come from the host (`{id}.execute-api.{region}.amazonaws.com`,
+   * `{id}.lambda-url.{region}.on.aws`, `{id}.appsync-api.{region}.amazonaws.com`), or from
+   * `init.aws` for a custom domain. The body (string, `ArrayBuffer`, typed array, `Blob`,
+   * `URLSearchParams`, `FormData`) and every header you give are signed exactly as the browser
+   * sends them.
+   *
+   * Resolves to a real `Response` for every answer, whatever its status, as `fetch` does: your
+   * API's own errors (and IAM's 403) are answers to read, so the code you have for `fetch` keeps
+   * working. Before that, what every apiless call does: 5xx and throttling answers retried with
+   * backoff (the last answer returned when the attempts are spent), a clock-skew refusal
+   * re-signed with the server's time, `attemptTimeoutMs` per attempt, `signal` for the whole
+   * call. The body is read whole; `url` is empty; the headers are those CORS exposes.
+   *
+   * @throws (rejects) `InvalidInputError` (`field`: `"init"` for what fetch refuses,
+   * `"init.aws"` for a host that names no service without it, `"url"` for plain `http:` to
+   * anything but this machine), `NotAuthorizedException` when no one is signed in,
+   * `AbortError`, `NetworkError` when no answer came.
+   * @example
+   * ```ts
+   * const res = await aws.fetch("https://abc123.execute-api.us-east-1.amazonaws.com/prod/orders", {
+   *   method: "POST",
+   *   headers: { "content-type": "application/json" },
+   *   body: JSON.stringify({ item: "book" }),
+   * });
+   * if (!res.ok) console.log(res.status, await res.text());
+   * await aws.fetch("https://api.example.com/orders", { aws: { service: "execute-api", region: "us-east-1" } });
+   * ```
+   */
+  fetch(input: RequestInfo | URL, init?: AwsFetchInit): Promise<Response>;
 }
 
 /**

@@ -1,5 +1,6 @@
 // apiless, the package entry: loads the wasm module once, by itself (no init() ritual), and
-// gives apps the client in the shape they use: aws.auth.*, aws.db(table), aws.files(bucket).
+// gives apps the client in the shape they use: aws.auth.*, aws.db(table), aws.files(bucket),
+// aws.fetch(url, init).
 import init, { createClient as createWasmClient, validateConfig, version } from "./apiless.js";
 
 let loading;
@@ -49,6 +50,7 @@ export async function createClient(config) {
     },
     db: (table, options) => client.db(table, options),
     files: (bucket, options) => client.files(bucket, options),
+    fetch: (input, init) => client.fetch(input, init),
     identityId: () => client.identityId(),
     credentialsExpireAt: () => client.credentialsExpireAt(),
   };

@@ -64,6 +64,27 @@ function cutShort(response, bytes) {
   try { JSON.parse(new TextDecoder().decode(bytes)); return false; } catch { return true; }
 }
 
+// aws.fetch: the request as fetch sends it (`new Request` applies fetch's rules), init.aws own only.
+export function apiRequest(input, init) {
+  const request = new Request(input, init);
+  let head = '';
+  for (const [name, value] of request.headers) head += name + '\n' + value + '\n';
+  const aws = init !== null && typeof init === 'object' && Object.hasOwn(init, 'aws') ? init.aws : undefined;
+  return [request, request.method, request.url, head, request.signal, aws];
+}
+
+export async function apiBody(request) {
+  return new Uint8Array(await request.arrayBuffer());
+}
+
+export function apiResponse(status, head, body) {
+  const headers = new Headers();
+  const parts = head.split('\n');
+  for (let i = 0; i + 1 < parts.length; i += 2) headers.append(parts[i], parts[i + 1]);
+  const nullBody = status === 204 || status === 205 || status === 304;
+  return new Response(nullBody ? null : body, { status, headers });
+}
+
 export function wellFormed(s) {
   try { encodeURIComponent(s); return true; } catch { return false; }
 }

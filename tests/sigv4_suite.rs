@@ -6,6 +6,11 @@
 //! the suite's. Cases that need a setting apiless deliberately does not expose are listed in
 //! [`SKIPPED`] with the reason; a skipped case is still signed, and must still differ, so that a
 //! stale entry is noticed.
+//!
+//! Then requests to the app's own APIs (`aws.fetch`: API Gateway, Lambda function URLs, AppSync,
+//! custom domains) against signatures from botocore, an independent signer
+//! (`tests/vectors/sigv4_api/`), with the service and region read from the host as `aws.fetch`
+//! reads them.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -470,4 +475,108 @@ fn the_request_parser_folds_lines_and_keeps_duplicates() {
     );
     assert_eq!(request.body, b"body");
     assert_eq!(rfc3339_ms("2015-08-30T12:36:00Z"), 1_440_938_160_000.0);
+}
+
+// ---- the app's own APIs (aws.fetch), against botocore -------------------------------------------
+
+/// `tests/vectors/sigv4_api/cases.json`: requests to API Gateway, Lambda function URLs and AppSync
+/// signed by botocore's SigV4Auth (written by `tools/api_sigv4_vectors.py`). Each is signed as
+/// `aws.fetch` signs it: the service and region from `data::api::target` (read from the host, or
+/// given where the host names none), the request from `data::api::request`.
+fn api_case(name: &str) {
+    use apiless::data::api;
+    let text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/sigv4_api/cases.json"),
+    )
+    .expect("tests/vectors/sigv4_api/cases.json");
+    let doc: Value = serde_json::from_str(&text).expect("JSON");
+    let case = doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no case {name:?}"));
+    let s = |v: &Value| v.as_str().unwrap().to_owned();
+    let creds = &doc["credentials"];
+    let credentials = Credentials {
+        access_key_id: s(&creds["accessKeyId"]),
+        secret_access_key: s(&creds["secretAccessKey"]),
+        session_token: Some(s(&creds["sessionToken"])),
+        expires_at_ms: 0,
+        signing_key: Default::default(),
+    };
+    let given = case["given"].as_bool().unwrap();
+    let (service, region) = (s(&case["service"]), s(&case["region"]));
+    let target = api::target(
+        case["url"].as_str().unwrap(),
+        given.then_some(service.as_str()),
+        given.then_some(region.as_str()),
+        "us-east-1",
+    )
+    .unwrap();
+    assert_eq!(
+        (target.service, target.region.as_str()),
+        (service.as_str(), region.as_str())
+    );
+    let headers = case["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| (s(&pair[0]), s(&pair[1])))
+        .collect();
+    let body = hex::decode(case["bodyHex"].as_str().unwrap()).unwrap();
+    let mut request = api::request(
+        case["method"].as_str().unwrap(),
+        case["url"].as_str().unwrap(),
+        headers,
+        body,
+    );
+    let scope = Scope {
+        service: target.service,
+        region: &target.region,
+        time_ms: apiless::clock::parse_amz_date(doc["time"].as_str().unwrap()).unwrap(),
+    };
+    sign(&mut request, &credentials, &scope, &PayloadHash::Compute).unwrap();
+    let authorization = request
+        .headers
+        .iter()
+        .find(|(n, _)| n == "authorization")
+        .map(|(_, v)| v.as_str());
+    assert_eq!(authorization, case["authorization"].as_str(), "{name}");
+}
+
+macro_rules! api_cases {
+    ($($test:ident: $name:literal,)*) => {
+        $(#[test] fn $test() { api_case($name); })*
+        /// Every case of the file has its test.
+        #[test]
+        fn every_api_case_has_its_test() {
+            let text = fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/sigv4_api/cases.json"),
+            )
+            .unwrap();
+            let doc: Value = serde_json::from_str(&text).unwrap();
+            let mut in_file: Vec<&str> = doc["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["name"].as_str().unwrap())
+                .collect();
+            let mut tested = vec![$($name),*];
+            in_file.sort_unstable();
+            tested.sort_unstable();
+            assert_eq!(in_file, tested);
+        }
+    };
+}
+
+api_cases! {
+    api_execute_api_get_with_query_and_encoded_path: "execute-api GET with a query and encoded path",
+    api_execute_api_post_json_with_app_header: "execute-api POST of JSON with an app header",
+    api_execute_api_china_region: "execute-api in a China region",
+    api_lambda_url_post_bytes: "lambda function URL POST of bytes",
+    api_lambda_url_get_dot_segments: "lambda function URL GET with dot segments",
+    api_appsync_graphql_query: "appsync GraphQL query",
+    api_custom_domain_form_body: "custom domain, service and region given, a form body",
+    api_custom_domain_appsync: "custom domain for AppSync",
 }

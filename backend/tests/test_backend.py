@@ -285,7 +285,8 @@ def test_the_seeded_identity_pool_and_role_are_the_templates(cfg):
     table_arn = f"arn:aws:dynamodb:{cfg['region']}:{seed.ACCOUNT}:table/{cfg['table']}"
     trust, policy = seed.role_documents(cfg["identityPoolId"], table_arn)
     assert iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"] == trust
-    assert iam.list_role_policies(RoleName=role_name)["PolicyNames"] == ["own-data"]
+    # own-api: the grant of the fixtures' API (seed.api, checked by test_api.py), not the template's.
+    assert sorted(iam.list_role_policies(RoleName=role_name)["PolicyNames"]) == ["own-api", "own-data"]
     assert iam.get_role_policy(RoleName=role_name, PolicyName="own-data")["PolicyDocument"] == policy
 
 

@@ -4,6 +4,8 @@
 //! transient failures are retried with the standard policy. `dynamodb` and `s3` build the
 //! requests and read the answers; this module owns only the sending.
 
+use std::cell::RefCell;
+
 use crate::aws::credentials::Credentials;
 use crate::aws::sigv4::{self, PayloadHash, Scope};
 use crate::clock::{self, Clock};
@@ -91,13 +93,44 @@ impl<T: Transport> SignedCall<'_, T> {
         hash: PayloadHash,
         read_error: fn(&Response) -> Error,
     ) -> Result<Response> {
-        retry::run(
+        self.exchange(request, hash, read_error, false).await
+    }
+
+    /// Sends `request`, signed, and resolves to its last answer whatever the status, as `fetch`
+    /// does: an answer below 400 ends the call at once; of the others, `read_error` says what
+    /// each is: a skew refusal is re-signed and sent again at once (once), a transient one
+    /// (5xx, throttling) is retried by the policy, and the last answer is returned when the
+    /// attempts are spent. `Err` only when no answer came (network, timeout, abort), or for a
+    /// request that cannot be signed.
+    pub async fn send_for_answer(
+        &self,
+        request: Request,
+        hash: PayloadHash,
+        read_error: fn(&Response) -> Error,
+    ) -> Result<Response> {
+        self.exchange(request, hash, read_error, true).await
+    }
+
+    /// Both of the above, one copy of the loop: `answers` says whether an error answer is
+    /// resolved (`send_for_answer`) or rejected as the service's error (`send`).
+    async fn exchange(
+        &self,
+        request: Request,
+        hash: PayloadHash,
+        read_error: fn(&Response) -> Error,
+        answers: bool,
+    ) -> Result<Response> {
+        // With `answers`: the answer of the latest attempt, when it was one to retry.
+        let last: RefCell<Option<Response>> = RefCell::new(None);
+        let result = retry::run(
             self.policy,
             |_| async {
+                last.replace(None);
                 let mut resigned = false;
                 loop {
                     let response = self.attempt(&request, &hash).await?;
-                    if (200..300).contains(&response.status) || response.status == 304 {
+                    let status = response.status;
+                    if (200..300).contains(&status) || status == 304 || (answers && status < 400) {
                         return Ok(response);
                     }
                     let e = self.redacted(read_error(&response));
@@ -111,6 +144,12 @@ impl<T: Transport> SignedCall<'_, T> {
                         resigned = true;
                         continue;
                     }
+                    if answers {
+                        if !retry::should_retry(&e) {
+                            return Ok(response);
+                        }
+                        last.replace(Some(response));
+                    }
                     return Err(e);
                 }
             },
@@ -118,13 +157,136 @@ impl<T: Transport> SignedCall<'_, T> {
             |ms| self.transport.pause(ms),
             || (self.jitter)(),
         )
-        .await
+        .await;
+        match (result, last.into_inner()) {
+            (Err(_), Some(answer)) => Ok(answer),
+            (result, _) => result,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::credentials::SigningKeyCache;
+    use crate::test_util::block_on;
+    use crate::test_util::{Answer, ScriptedTransport};
+
+    const NOW_MS: f64 = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z
+
+    /// `send_for_answer` over `answers`: its result and the requests sent.
+    fn for_answer(answers: Vec<Answer>) -> (Result<Response>, Vec<Request>, i64) {
+        let transport = ScriptedTransport::answering(answers);
+        let clock = Clock::new();
+        let credentials = Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: "secret".into(),
+            session_token: Some("token".into()),
+            expires_at_ms: i64::MAX,
+            signing_key: SigningKeyCache::default(),
+        };
+        let call = SignedCall {
+            transport: &transport,
+            clock: &clock,
+            now: &|| NOW_MS,
+            credentials: &credentials,
+            region: "us-east-1",
+            service: "execute-api",
+            policy: Policy::STANDARD,
+            jitter: &|| 0.5,
+        };
+        let request = Request {
+            method: "POST".into(),
+            url: "https://abc.execute-api.us-east-1.amazonaws.com/prod/hello".into(),
+            headers: vec![("content-type".into(), "text/plain".into())],
+            body: b"hi".to_vec(),
+        };
+        let result = block_on(call.send_for_answer(request, PayloadHash::Compute, read_error));
+        let sent = transport.requests().clone();
+        (result, sent, clock.skew_ms())
+    }
+
+    /// As a service words its errors: the skew refusal names itself in its message.
+    fn read_error(r: &Response) -> Error {
+        let body = std::str::from_utf8(&r.body).unwrap_or_default();
+        let skew = body.contains("Signature expired");
+        let code = if skew {
+            "InvalidSignatureException"
+        } else {
+            ""
+        };
+        Error::service(code, body, r.status, None)
+    }
+
+    fn status_of(r: &Result<Response>) -> Option<u16> {
+        r.as_ref().ok().map(|r| r.status)
+    }
+
+    #[test]
+    fn every_answer_is_resolved_and_only_transient_ones_are_retried() {
+        // The app's own 4xx is its answer: one attempt.
+        for status in [200, 204, 301, 400, 403, 404, 501] {
+            let (r, sent, _) = for_answer(vec![Answer::status(status, "{}")]);
+            assert_eq!((status_of(&r), sent.len()), (Some(status), 1), "{status}");
+        }
+        // 5xx and throttling are retried; the first good answer ends the call.
+        let (r, sent, _) = for_answer(vec![
+            Answer::status(503, "{}"),
+            Answer::status(429, r#"{"message":"Too Many Requests"}"#),
+            Answer::status(200, "ok"),
+        ]);
+        assert_eq!((status_of(&r), sent.len()), (Some(200), 3));
+        // Spent: the last answer itself, not an error.
+        let (r, sent, _) = for_answer(vec![
+            Answer::status(502, "a"),
+            Answer::status(500, "b"),
+            Answer::status(503, "c"),
+            Answer::status(200, "never"),
+        ]);
+        assert_eq!(r.as_ref().map(|r| r.body.as_slice()).ok(), Some(&b"c"[..]));
+        assert_eq!((status_of(&r), sent.len()), (Some(503), 3));
+        // Each attempt is signed afresh, the body hash with it.
+        assert!(sent
+            .iter()
+            .all(|r| r.headers.iter().any(|(n, _)| n == "authorization")));
+    }
+
+    #[test]
+    fn no_answer_is_an_error_after_the_retries_and_a_lost_answer_hides_no_earlier_one() {
+        let (r, sent, _) = for_answer(vec![Answer::Fail(Error::network("reset")); 3]);
+        assert_eq!(r.err().map(|e| e.code.clone()), Some("NetworkError".into()));
+        assert_eq!(sent.len(), 3);
+        let (r, _, _) = for_answer(vec![
+            Answer::status(503, "{}"),
+            Answer::status(503, "{}"),
+            Answer::Fail(Error::network("reset")),
+        ]);
+        assert_eq!(r.err().map(|e| e.code.clone()), Some("NetworkError".into()));
+        let (r, sent, _) = for_answer(vec![Answer::Fail(Error::aborted())]);
+        assert_eq!((r.err(), sent.len()), (Some(Error::aborted()), 1));
+    }
+
+    #[test]
+    fn a_skew_refusal_teaches_the_clock_and_is_re_signed_at_once() {
+        let skewed = Answer::status(
+            403,
+            r#"{"message":"Signature expired: 20251231T235000Z is now earlier than 20260101T001500Z (20260101T002000Z - 5 min.)"}"#,
+        );
+        let (r, sent, skew) = for_answer(vec![skewed.clone(), Answer::status(200, "ok")]);
+        assert_eq!((status_of(&r), sent.len()), (Some(200), 2));
+        assert_eq!(skew, 20 * 60 * 1000);
+        let date = |r: &Request| {
+            r.headers
+                .iter()
+                .find(|(n, _)| n == "x-amz-date")
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(date(&sent[0]).as_deref(), Some("20260101T000000Z"));
+        assert_eq!(date(&sent[1]).as_deref(), Some("20260101T002000Z"));
+        // Refused again: the refusal is the answer (one re-signing per attempt, no retry).
+        let (r, sent, _) = for_answer(vec![skewed.clone(), skewed, Answer::status(200, "ok")]);
+        assert_eq!((status_of(&r), sent.len()), (Some(403), 2));
+    }
 
     #[test]
     fn the_server_time_is_read_from_skew_refusals_as_aws_words_them() {

@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 /// `..Request::default()`: name every field.)
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Request {
-    /// `GET`, `PUT`, `POST`, `DELETE`, `HEAD`.
+    /// `GET`, `PUT`, `POST`, `DELETE`, `HEAD`; `PATCH` and `OPTIONS` too for the app's own APIs.
     pub method: String,
     /// Absolute URL.
     pub url: String,
@@ -128,7 +128,7 @@ impl Transport for Fetch {
         }
         if !matches!(
             request.method.as_str(),
-            "GET" | "PUT" | "POST" | "DELETE" | "HEAD"
+            "GET" | "PUT" | "POST" | "DELETE" | "HEAD" | "PATCH" | "OPTIONS"
         ) {
             return Err(Error::invalid_input(
                 "method",

@@ -56,6 +56,23 @@ pub(super) fn run_signed_call(
     signal: Option<AbortSignal>,
     call: SignedCallBody,
 ) -> Promise {
+    let policy = match service {
+        Service::DynamoDb => Policy::DYNAMODB,
+        _ => Policy::STANDARD,
+    };
+    run_signed_call_as(session, service.name(), None, policy, signal, call)
+}
+
+/// [`run_signed_call`] for any signing name, in `region` (the client's when `None`), under
+/// `policy`: the app's own APIs (`aws.fetch`).
+pub(super) fn run_signed_call_as(
+    session: &Rc<Session<Fetch>>,
+    service: &'static str,
+    region: Option<String>,
+    policy: Policy,
+    signal: Option<AbortSignal>,
+    call: SignedCallBody,
+) -> Promise {
     let session = session.clone();
     let generation = session.generation();
     let identity = session.aws_identity();
@@ -70,17 +87,13 @@ pub(super) fn run_signed_call(
             generation,
         };
         let jitter = js_sys::Math::random;
-        let policy = match service {
-            Service::DynamoDb => Policy::DYNAMODB,
-            _ => Policy::STANDARD,
-        };
         let ctx = signed_call::SignedCall {
             transport: &transport,
             clock: session.clock(),
             now: &|| session.local_now_ms(),
             credentials: &identity.credentials,
-            region: &session.config().region,
-            service: service.name(),
+            region: region.as_deref().unwrap_or(&session.config().region),
+            service,
             policy,
             jitter: &jitter,
         };

@@ -128,7 +128,7 @@ async fn body_bytes(body: JsValue) -> Result<(Vec<u8>, Option<String>), Error> {
 }
 
 /// SHA-256 of `bytes` by WebCrypto (native code, not on the wasm side), as hex.
-async fn sha256_hex(bytes: &[u8]) -> Result<String, Error> {
+pub(super) async fn sha256_hex(bytes: &[u8]) -> Result<String, Error> {
     let subtle = Reflect::get(&js_sys::global(), &"crypto".into())
         .ok()
         .and_then(|c| Reflect::get(&c, &"subtle".into()).ok())

@@ -35,6 +35,7 @@ use crate::error::Error;
 use crate::http::retry::Policy;
 use crate::http::{Fetch, Request, Response, Transport};
 
+mod api_fetch;
 mod auth_api;
 mod call;
 mod client;

@@ -1,6 +1,6 @@
 // A TypeScript app against the package's types (`tsc --noEmit` in make test): every call an
 // app makes, typed, with the @ts-expect-error lines proving that wrong uses do not type-check.
-import { createClient, NumberValue, type Apiless, type ApilessError, type AttributeValue, type Item, type NextStep, type QueryPage, type PutObjectResult, type PresignPostOptions, type PresignedPost } from "apiless";
+import { createClient, NumberValue, type Apiless, type ApilessError, type AwsSigning, type AttributeValue, type Item, type NextStep, type QueryPage, type PutObjectResult, type PresignPostOptions, type PresignedPost } from "apiless";
 import { useSession } from "apiless/react";
 
 async function main(): Promise<void> {
@@ -29,6 +29,20 @@ async function main(): Promise<void> {
   }
   // @ts-expect-error signIn takes a password
   await aws.auth.signIn({ username: "alice" });
+
+  const res: Response = await aws.fetch("https://abc123.execute-api.us-east-1.amazonaws.com/prod/orders", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ item: "book" }),
+    signal: AbortSignal.timeout(5000),
+  });
+  if (!res.ok) console.log(res.status, await res.text());
+  const signing: AwsSigning = { service: "lambda", region: "eu-west-1" };
+  await aws.fetch(new URL("https://fn.example.com/run"), { aws: signing, body: new URLSearchParams({ a: "1" }), method: "PUT" });
+  // @ts-expect-error aws.fetch signs for execute-api, lambda and appsync only
+  await aws.fetch("https://api.example.com/", { aws: { service: "dynamodb" } });
+  // @ts-expect-error the service is required in init.aws
+  await aws.fetch("https://api.example.com/", { aws: { region: "us-east-1" } });
 
   try {
     await aws.db("apiless-demo").put({ sk: "once" }, { condition: "attribute_not_exists(sk)" });
