@@ -21,6 +21,8 @@ export type {
   AttributeUpdate, ConfirmUserAttributeInput, DeleteUserAttributesInput, MfaChoice, MfaPreference,
   MfaType, UpdateMfaPreferenceInput, UpdateUserAttributesInput, UpdateUserAttributesResult,
   UserAttributeInput, UserAttributes, Device, FetchDevicesOptions, ForgetDeviceInput,
+  BatchGetOptions, BatchWriteOptions, BatchWriteRequest, TransactActionOptions, TransactGetOptions,
+  TransactWriteAction, TransactWriteOptions,
 } from "./apiless.js";
 export { validateConfig, version } from "./apiless.js";
 export { NumberValue } from "./number.js";

@@ -379,7 +379,7 @@ impl Table {
     /// @throws `InvalidInputError` (with `field`, e.g. `requests[2].put.tags[0]`) for a value
     /// DynamoDB cannot store, a request that is neither `put` nor `delete`, none or more than 25
     /// requests, or a bad option, before anything is sent.
-    /// @throws `OutOfScopeError` when any item's partition key (or a declared index key) holds
+    /// @throws `OutOfScopeError` when an item's partition key (or a declared index key) holds
     /// another identity's id: the whole batch is refused before anything is sent.
     /// @throws `UnprocessedItemsError` (retryable) when requests were still unprocessed after
     /// `maxAttempts` calls: its `unprocessed` lists their places in `requests` (the others are
@@ -496,7 +496,7 @@ impl Table {
     /// @throws `InvalidInputError` (with `field`, e.g. `actions[1].updateExpression`) for an
     /// action that names no kind or two, a missing `updateExpression` or `condition`, a value
     /// DynamoDB cannot store, none or more than 100 actions, or a bad option.
-    /// @throws `OutOfScopeError` when any put's partition key (or a declared index key) holds
+    /// @throws `OutOfScopeError` when a put's partition key (or a declared index key) holds
     /// another identity's id: nothing is sent.
     /// @throws `TransactionCanceledException` when a condition fails or another write conflicts:
     /// nothing is applied, and `cancellationReasons` gives one `{ code, message? }` per action,

@@ -371,7 +371,7 @@ pub fn transact_write_request(
     let mut body = Map::new();
     body.insert("TransactItems".to_owned(), Json::Array(items));
     if let Some(token) = client_request_token {
-        let n = token.chars().count();
+        let n = token.len();
         if n == 0 || n > 36 {
             return Err(Error::invalid_input(
                 "clientRequestToken",
