@@ -2,7 +2,6 @@
 //! `transactWrite`, every item in the user's own partition.
 
 use super::*;
-use crate::codec::json::Json;
 use crate::codec::text::Base64;
 use dynamodb::{Batch, Key, TableSchema, TransactWrite, WriteRequest};
 
@@ -285,33 +284,6 @@ impl Table {
             }),
         )
     }
-
-    /// Runs a transaction: `build` makes its body, `read` the JS result from the answer.
-    fn run_transaction(
-        &self,
-        signal: Option<AbortSignal>,
-        op: dynamodb::Operation,
-        build: Result<DynamoDbBody, Error>,
-        read: fn(&Json) -> Result<JsValue, Error>,
-    ) -> Promise {
-        let build = match build {
-            Ok(build) => build,
-            Err(e) => return rejected(e),
-        };
-        let table = self.table.clone();
-        let endpoint = self.session.config().endpoint_for(Service::DynamoDb);
-        run_signed_call(
-            &self.session,
-            Service::DynamoDb,
-            signal,
-            signed_call_body(move |identity, ctx| {
-                Box::pin(async move {
-                    let body = build(&table, &identity.identity_id)?;
-                    read(&dynamodb::transact(ctx, &endpoint, op, &body).await?)
-                })
-            }),
-        )
-    }
 }
 
 #[wasm_bindgen(js_class = Table)]
@@ -461,19 +433,19 @@ impl Table {
             consistent_read: None,
         };
         let scope = call.scope;
-        let build = o.finish().and_then(|()| {
-            let get = dynamodb::BatchGet {
+        let parsed = o.finish().and_then(|()| {
+            Ok(dynamodb::BatchGet {
                 keys: keys_of(&sort_keys)?,
                 ..get
-            };
-            Ok(Box::new(move |table: &TableSchema, id: &str| {
-                dynamodb::transact_get_request(table, id, &get, scope)
-            }) as DynamoDbBody)
+            })
         });
-        self.run_transaction(
+        dynamodb_call(
+            &self.session,
+            self.table.clone(),
             call.signal,
             dynamodb::Operation::TransactGetItems,
-            build,
+            parsed,
+            move |table, id, get| dynamodb::transact_get_request(table, id, &get, scope),
             |answer| {
                 let found = dynamodb::parse_transact_get_response(answer)?;
                 Ok(found
@@ -517,7 +489,7 @@ impl Table {
     ///     { put: { sk: "order-7", total: 5 }, condition: "attribute_not_exists(sk)" },
     ///   ]);
     /// } catch (e) {
-    ///   const reasons = (e as ApilessError).cancellationReasons;
+    ///   const reasons = (e as import("apiless").ApilessError).cancellationReasons;
     ///   if (reasons) console.log(reasons.map((r) => r.code));
     /// }
     /// ```
@@ -531,7 +503,7 @@ impl Table {
         let call = o.call();
         let token = o.string("clientRequestToken");
         let scope = call.scope;
-        let build = o.finish().and_then(|()| {
+        let parsed = o.finish().and_then(|()| {
             let actions = transact_actions(&actions)?;
             let token = match token {
                 Some(token) => token,
@@ -541,7 +513,15 @@ impl Table {
                     Base64::UrlSafeNoPad.encode(bytes)
                 }
             };
-            Ok(Box::new(move |table: &TableSchema, id: &str| {
+            Ok((actions, token))
+        });
+        dynamodb_call(
+            &self.session,
+            self.table.clone(),
+            call.signal,
+            dynamodb::Operation::TransactWriteItems,
+            parsed,
+            move |table, id, (actions, token): (Vec<TransactWrite>, String)| {
                 let actions: Vec<TransactWrite> = actions
                     .into_iter()
                     .map(|a| match a {
@@ -553,12 +533,7 @@ impl Table {
                     })
                     .collect();
                 dynamodb::transact_write_request(table, id, &actions, Some(&token), scope)
-            }) as DynamoDbBody)
-        });
-        self.run_transaction(
-            call.signal,
-            dynamodb::Operation::TransactWriteItems,
-            build,
+            },
             |_| Ok(JsValue::UNDEFINED),
         )
     }

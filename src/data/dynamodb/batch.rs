@@ -2,7 +2,7 @@
 //! scope guard of the single-item calls before any body exists, so one item outside the caller's
 //! partition refuses the whole call; a batch's unprocessed keys or requests are sent again, with
 //! backoff, until none is left or the bound is reached ([`run_batch`]); a cancelled
-//! transaction's reasons are read per action ([`read_transaction_error`]).
+//! transaction's reasons are read per action ([`read_transaction_error`], which [`call`] uses).
 
 use super::*;
 use crate::error::CancellationReason;
@@ -420,21 +420,6 @@ pub fn read_transaction_error(response: &Response) -> Error {
         }
     }
     e
-}
-
-/// Sends a TransactGetItems or TransactWriteItems, signed, with retries; a cancelled
-/// transaction rejects with its reasons ([`read_transaction_error`]).
-pub async fn transact<T: Transport>(
-    ctx: &signed_call::SignedCall<'_, T>,
-    endpoint: &str,
-    operation: Operation,
-    body: &Json,
-) -> Result<Json> {
-    let request = aws_json::request(endpoint, Version::V1_0, operation.target(), body);
-    let response = ctx
-        .send(request, PayloadHash::Compute, read_transaction_error)
-        .await?;
-    aws_json::read(&response)
 }
 
 #[cfg(test)]
