@@ -492,3 +492,81 @@ fn a_cancelled_transaction_names_its_reason_per_action() {
         .cancellation_reasons
         .is_empty());
 }
+
+/// One body of each operation, every value type in its items: `tests/vectors/dynamodb_batch/
+/// requests.json` holds them, and `backend/tests/test_request_shapes.py` validates that file
+/// against botocore's DynamoDB service model.
+fn shape_bodies() -> Json {
+    let item = |sk: &str| {
+        vec![
+            attr("userId", s(ME)),
+            attr("noteId", s(sk)),
+            attr("n", n("-1.50E+3")),
+            attr("yes", AttributeValue::Bool(true)),
+            attr("none", AttributeValue::Null),
+            attr("bytes", AttributeValue::B(vec![0, 255])),
+            attr("list", AttributeValue::L(vec![s("a"), n("1")])),
+            attr("map", AttributeValue::M(vec![attr("k", s("v"))])),
+            attr("ss", AttributeValue::SS(vec!["x".into()])),
+            attr("ns", AttributeValue::NS(vec!["2".into()])),
+            attr("bs", AttributeValue::BS(vec![vec![1]])),
+        ]
+    };
+    let write = batch_write(
+        &table(),
+        ME,
+        &[WriteRequest::Put(item("a")), WriteRequest::Delete(key("b"))],
+        ScopeCheck::Enforce,
+    )
+    .unwrap();
+    let get = BatchGet {
+        keys: vec![key("a"), key("b")],
+        projection_expression: Some("#t, n".into()),
+        expression_attribute_names: vec![("#t".into(), "title".into())],
+        consistent_read: Some(true),
+    };
+    let actions = [
+        TransactWrite::Put(PutItem {
+            item: item("c"),
+            condition_expression: Some("attribute_not_exists(noteId)".into()),
+            ..Default::default()
+        }),
+        TransactWrite::Update(UpdateItem {
+            sort_key: Some(s("d")),
+            update_expression: "SET #t = :t ADD n :one".into(),
+            expression_attribute_names: vec![("#t".into(), "title".into())],
+            expression_attribute_values: vec![attr(":t", s("x")), attr(":one", n("1"))],
+            ..Default::default()
+        }),
+        TransactWrite::Delete(DeleteItem {
+            sort_key: Some(s("e")),
+            condition_expression: Some("attribute_exists(noteId)".into()),
+            ..Default::default()
+        }),
+        TransactWrite::ConditionCheck(DeleteItem {
+            sort_key: Some(s("f")),
+            condition_expression: Some("n >= :min".into()),
+            expression_attribute_values: vec![attr(":min", n("0"))],
+            ..Default::default()
+        }),
+    ];
+    json!({
+        "BatchWriteItem": write.body(),
+        "BatchGetItem": batch_get(&table(), ME, &get, ScopeCheck::Enforce).unwrap().body(),
+        "TransactGetItems": transact_get_request(&table(), ME, &get, ScopeCheck::Enforce).unwrap(),
+        "TransactWriteItems": transact_write_request(&table(), ME, &actions, Some("token-1"), ScopeCheck::Enforce).unwrap(),
+    })
+}
+
+#[test]
+fn the_bodies_botocore_validates_are_the_ones_built() {
+    let file = include_str!("../../../tests/vectors/dynamodb_batch/requests.json");
+    let expected = Json::parse(file.as_bytes()).unwrap();
+    assert_eq!(expected["bodies"], shape_bodies());
+}
+
+#[test]
+#[ignore = "writes the vector file: cargo test --lib -- --ignored print_the_shape_bodies"]
+fn print_the_shape_bodies() {
+    println!("{}", shape_bodies().to_text());
+}
