@@ -167,8 +167,12 @@ def role_documents(identity_pool_id, table_arn, amr="authenticated"):
         {
             "Sid": "OwnItems",
             "Effect": "Allow",
+            # Batches are IAM actions of their own; a transaction's items are authorized as the
+            # single-item actions they perform (ConditionCheckItem for a ConditionCheck). Every
+            # item's partition key counts in LeadingKeys: one out-of-scope item refuses the call.
             "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                       "dynamodb:Query"],
+                       "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
+                       "dynamodb:ConditionCheckItem"],
             "Resource": [table_arn, f"{table_arn}/index/*"],
             "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [SUB]}},
         },

@@ -23,6 +23,8 @@ export type {
   UserAttributeInput, UserAttributes, Device, FetchDevicesOptions, ForgetDeviceInput,
   CopyObjectOptions, PresignPostOptions, PresignedPost,
   AwsFetchInit, AwsSigning,
+  BatchGetOptions, BatchWriteOptions, BatchWriteRequest, TransactActionOptions, TransactGetOptions,
+  TransactWriteAction, TransactWriteOptions,
 } from "./apiless.js";
 export { validateConfig, version } from "./apiless.js";
 export { NumberValue } from "./number.js";

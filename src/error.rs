@@ -83,6 +83,22 @@ pub struct Details {
     pub http_status: Option<u16>,
     /// Whether trying the same request again may succeed.
     pub retryable: bool,
+    /// A DynamoDB batch left unprocessed after its retries (`UnprocessedItemsError`): the
+    /// places, in the caller's list, of the keys or requests never processed. Empty otherwise.
+    pub unprocessed: Vec<usize>,
+    /// A cancelled DynamoDB transaction (`TransactionCanceledException`): one reason per
+    /// action, in order (`None` for an action that was not at fault). Empty otherwise.
+    pub cancellation_reasons: Vec<CancellationReason>,
+}
+
+/// Why DynamoDB cancelled one action of a transaction: `Code` (`ConditionalCheckFailed`,
+/// `None`, `TransactionConflict`, ...) and `Message` of its `CancellationReasons` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CancellationReason {
+    /// `Code`.
+    pub code: String,
+    /// `Message`, when DynamoDB gave one.
+    pub message: Option<String>,
 }
 
 impl std::ops::Deref for Error {
@@ -108,6 +124,8 @@ impl Error {
             request_id: None,
             http_status: None,
             retryable: false,
+            unprocessed: Vec::new(),
+            cancellation_reasons: Vec::new(),
         })
     }
 
@@ -174,6 +192,8 @@ impl Error {
             request_id,
             http_status: Some(status),
             retryable: is_transient(code, status),
+            unprocessed: Vec::new(),
+            cancellation_reasons: Vec::new(),
         })
     }
 }

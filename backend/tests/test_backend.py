@@ -15,7 +15,8 @@ What fails without each patch (measured by starting the backend with APILESS_BAC
                           test): `${cognito-identity.amazonaws.com:sub}` is never substituted, so the
                           user's own data is denied.
   leading-keys            test_other_users_partition_key_is_denied[PutItem, Query, GetItem],
-                          test_other_users_key_in_a_transaction_is_denied, every
+                          test_other_users_key_in_a_transaction_is_denied, the four
+                          test_one_out_of_scope_item_refuses_the_whole_batch_or_transaction cases, every
                           test_decoy_fields_do_not_open_another_users_partition case,
                           test_an_index_query_is_scoped_by_the_index_partition_key and
                           test_dynamodb_access_denied_error_carries_cors: another user's partition key is
@@ -342,6 +343,62 @@ def test_other_users_key_in_a_transaction_is_denied(cfg, alice, bob_id):
             {"Put": {"TableName": cfg["table"], "Item": item(bob_id, new_sk())}},
         ])
     assert error_code(excinfo) == "AccessDeniedException"
+
+
+def _own_and_bob_calls(ddb, table, own, bob):
+    """Each batch and transaction operation over `own` (alice's keys) and `bob` (bob's, or none)."""
+    keys = [item(pk, sk) for pk, sk in own + bob]
+    return {
+        "BatchWriteItem": lambda: ddb.batch_write_item(RequestItems={table: [
+            {"PutRequest": {"Item": {**key, "note": {"S": "batch"}}}} for key in keys]}),
+        "BatchGetItem": lambda: ddb.batch_get_item(RequestItems={table: {"Keys": keys}}),
+        "TransactWriteItems": lambda: ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": {**keys[0], "note": {"S": "txn"}}}},
+            *({"Update": {"TableName": table, "Key": key, "UpdateExpression": "SET note = :n",
+                          "ExpressionAttributeValues": {":n": {"S": "txn"}}}} for key in keys[1:])]),
+        "TransactGetItems": lambda: ddb.transact_get_items(TransactItems=[
+            {"Get": {"TableName": table, "Key": key}} for key in keys]),
+    }
+
+
+BATCH_OPERATIONS = ["BatchWriteItem", "BatchGetItem", "TransactWriteItems", "TransactGetItems"]
+
+
+@pytest.mark.parametrize("operation", BATCH_OPERATIONS)
+def test_a_batch_or_transaction_of_own_items_is_allowed(cfg, alice, operation):
+    """The seeded role allows batches and transactions (BatchGetItem, BatchWriteItem, and each
+    transaction item's own action) when every item's partition key is the caller's."""
+    ddb, table, own = alice["ddb"], cfg["table"], [(alice["id"], new_sk()), (alice["id"], new_sk())]
+    for pk, sk in own:
+        ddb.put_item(TableName=table, Item=item(pk, sk, note="before"))
+    _own_and_bob_calls(ddb, table, own, [])[operation]()
+    if operation in ("BatchWriteItem", "TransactWriteItems"):
+        after = [ddb.get_item(TableName=table, Key=item(pk, sk))["Item"]["note"]["S"] for pk, sk in own]
+        assert after == (["batch", "batch"] if operation == "BatchWriteItem" else ["txn", "txn"])
+
+
+def test_a_transaction_condition_check_of_an_own_item_is_allowed(cfg, alice):
+    """ConditionCheck is authorized as dynamodb:ConditionCheckItem, which the seeded role grants."""
+    ddb, table, sk, other = alice["ddb"], cfg["table"], new_sk(), new_sk()
+    ddb.put_item(TableName=table, Item=item(alice["id"], sk, note="here"))
+    ddb.transact_write_items(TransactItems=[
+        {"ConditionCheck": {"TableName": table, "Key": item(alice["id"], sk),
+                            "ConditionExpression": "attribute_exists(note)"}},
+        {"Put": {"TableName": table, "Item": item(alice["id"], other, note="checked")}},
+    ])
+    assert ddb.get_item(TableName=table, Key=item(alice["id"], other))["Item"]["note"] == {"S": "checked"}
+
+
+@pytest.mark.parametrize("operation", BATCH_OPERATIONS)
+def test_one_out_of_scope_item_refuses_the_whole_batch_or_transaction(cfg, alice, bob_id, operation):
+    """As on AWS, every item's partition key is a leading key: one of bob's among alice's refuses
+    the whole call, and none of alice's items is written."""
+    ddb, table, own = alice["ddb"], cfg["table"], [(alice["id"], new_sk())]
+    with pytest.raises(ClientError) as excinfo:
+        _own_and_bob_calls(ddb, table, own, [(bob_id, new_sk())])[operation]()
+    assert error_code(excinfo) == "AccessDeniedException"
+    for pk, sk in own:
+        assert "Item" not in ddb.get_item(TableName=table, Key=item(pk, sk))
 
 
 # The decoys of the security review (finding 3), as alice sent them: a field naming her own key

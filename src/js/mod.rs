@@ -46,6 +46,7 @@ mod input;
 mod profile_api;
 mod promise;
 mod table;
+mod table_batch;
 mod values;
 
 use call::*;
@@ -83,6 +84,17 @@ export interface ApilessError extends Error {
   httpStatus?: number;
   /** The config field or argument at fault, for "Config" and "InvalidInput". */
   field?: string;
+  /**
+   * "UnprocessedItemsError" (`batchGet`, `batchWrite`): the places, in the list given, of the
+   * keys or requests DynamoDB still left unprocessed after every attempt.
+   */
+  unprocessed?: number[];
+  /**
+   * "TransactionCanceledException" (`transactWrite`, `transactGet`): why DynamoDB cancelled the
+   * transaction, one entry per action in order; `code` is "None" for an action not at fault,
+   * else "ConditionalCheckFailed", "TransactionConflict", "ItemCollectionSizeLimitExceeded", ...
+   */
+  cancellationReasons?: { code: string; message?: string }[];
 }
 "##;
 
@@ -143,6 +155,25 @@ impl From<Error> for JsValue {
             "field",
             &e.field.as_deref().map_or(JsValue::UNDEFINED, JsValue::from),
         );
+        if !e.unprocessed.is_empty() {
+            let places: js_sys::Array = e.unprocessed.iter().map(|&i| JsValue::from(i)).collect();
+            set(obj, "unprocessed", &places);
+        }
+        if !e.cancellation_reasons.is_empty() {
+            let reasons: js_sys::Array = e
+                .cancellation_reasons
+                .iter()
+                .map(|r| {
+                    let reason = js_sys::Object::new();
+                    set(&reason, "code", &r.code.as_str().into());
+                    if let Some(message) = &r.message {
+                        set(&reason, "message", &message.as_str().into());
+                    }
+                    JsValue::from(reason)
+                })
+                .collect();
+            set(obj, "cancellationReasons", &reasons);
+        }
         js.into()
     }
 }

@@ -96,11 +96,40 @@ async function main(): Promise<void> {
   // @ts-expect-error queryAll pages by itself
   notes.queryAll({ pageToken: "x" });
 
+  // Batches and transactions: the same keys and values as the single-item calls.
+  await notes.batchWrite([{ put: { sk: "b-1", tags: new Set(["a"]) } }, { delete: "b-0" }], { maxAttempts: 3 });
+  const found: Item[] = await notes.batchGet(["b-1", "b-2"], { projection: "#s", names: { "#s": "sk" }, consistentRead: true });
+  const pair: (Item | undefined)[] = await notes.transactGet(["b-1", "b-2"], { projection: "sk" });
+  console.log(found.length, pair[0]?.sk);
+  try {
+    await notes.transactWrite([
+      { conditionCheck: "account", condition: "balance >= :n", values: { ":n": 5 } },
+      { update: "stats", updateExpression: "ADD orders :one", values: { ":one": 1 } },
+      { put: { sk: "order-7", total: 5 }, condition: "attribute_not_exists(sk)" },
+      { delete: "draft-7" },
+    ], { clientRequestToken: "order-7" });
+  } catch (e) {
+    const failed = e as ApilessError;
+    console.log(failed.cancellationReasons?.map((r) => r.code + (r.message ?? "")), failed.unprocessed?.length);
+  }
+  // @ts-expect-error a batch request is a put or a delete
+  await notes.batchWrite([{ update: "b-1" }]);
+  // @ts-expect-error an update action needs its updateExpression
+  await notes.transactWrite([{ update: "b-1" }]);
+  // @ts-expect-error a conditionCheck needs its condition
+  await notes.transactWrite([{ conditionCheck: "b-1" }]);
+  // @ts-expect-error maxAttempts is a number
+  await notes.batchGet(["b-1"], { maxAttempts: "3" });
+
   // Every options bag may be left out: each call below takes only what it needs.
   await notes.get("note-1");
   await notes.get();
   await notes.delete("note-1");
   await notes.query();
+  await notes.batchGet(["b-1"]);
+  await notes.batchWrite([{ delete: "b-1" }]);
+  await notes.transactGet(["b-1"]);
+  await notes.transactWrite([{ delete: "b-1" }]);
   const quick = aws.files("apiless-demo");
   await quick.put("b.txt", "hi");
   await quick.get("b.txt");

@@ -23,6 +23,7 @@ use crate::json;
 
 use crate::error::{Error, Result};
 
+mod batch;
 mod number;
 mod request;
 mod response;
@@ -31,6 +32,7 @@ mod scope;
 mod tests;
 mod value;
 
+pub use batch::*;
 pub use number::*;
 pub use request::*;
 pub use response::*;
@@ -155,6 +157,14 @@ pub enum Operation {
     DeleteItem,
     /// `Query`.
     Query,
+    /// `BatchGetItem`.
+    BatchGetItem,
+    /// `BatchWriteItem`.
+    BatchWriteItem,
+    /// `TransactGetItems`.
+    TransactGetItems,
+    /// `TransactWriteItems`.
+    TransactWriteItems,
 }
 
 impl Operation {
@@ -166,6 +176,10 @@ impl Operation {
             Operation::UpdateItem => "DynamoDB_20120810.UpdateItem",
             Operation::DeleteItem => "DynamoDB_20120810.DeleteItem",
             Operation::Query => "DynamoDB_20120810.Query",
+            Operation::BatchGetItem => "DynamoDB_20120810.BatchGetItem",
+            Operation::BatchWriteItem => "DynamoDB_20120810.BatchWriteItem",
+            Operation::TransactGetItems => "DynamoDB_20120810.TransactGetItems",
+            Operation::TransactWriteItems => "DynamoDB_20120810.TransactWriteItems",
         }
     }
 }

@@ -43,7 +43,31 @@ pub fn put_item_request(
     scope: ScopeCheck,
 ) -> Result<Json> {
     check_table(table, identity_id)?;
-    let find = |name: &str| options.item.iter().find(|(n, _)| n == name).map(|(_, d)| d);
+    let item = checked_item(table, identity_id, &options.item, scope)?;
+    let mut body = table_body(table);
+    body.insert("Item".to_owned(), item);
+    put_write_options(
+        &mut body,
+        options.condition_expression.as_deref(),
+        &options.expression_attribute_names,
+        &options.expression_attribute_values,
+        options.return_values,
+        false,
+        "PutItem",
+    )?;
+    Ok(Json::Object(body))
+}
+
+/// The DynamoDB JSON of an item to write (PutItem, a batch's PutRequest, a transaction's Put),
+/// after the scope guard: its partition key the identity id, its sort key present, a declared
+/// index's partition key (if set) the identity id too.
+pub(super) fn checked_item(
+    table: &TableSchema,
+    identity_id: &str,
+    item: &[(String, AttributeValue)],
+    scope: ScopeCheck,
+) -> Result<Json> {
+    let find = |name: &str| item.iter().find(|(n, _)| n == name).map(|(_, d)| d);
     check_partition(
         find(&table.pk_name),
         &child("item", &table.pk_name),
@@ -74,19 +98,7 @@ pub fn put_item_request(
             )?;
         }
     }
-    let item = item_to_json(&options.item)?;
-    let mut body = table_body(table);
-    body.insert("Item".to_owned(), item);
-    put_write_options(
-        &mut body,
-        options.condition_expression.as_deref(),
-        &options.expression_attribute_names,
-        &options.expression_attribute_values,
-        options.return_values,
-        false,
-        "PutItem",
-    )?;
-    Ok(Json::Object(body))
+    item_to_json(item)
 }
 
 /// The body of `UpdateItem` for the item `{pk: identity_id, sk: sort_key}`.

@@ -110,7 +110,8 @@ pub fn parse_query_response(body: &Json) -> Result<QueryPage> {
     })
 }
 
-/// Sends one DynamoDB operation (JSON 1.0), signed, with retries; returns its answer.
+/// Sends one DynamoDB operation (JSON 1.0), signed, with retries; returns its answer. A
+/// cancelled transaction's error carries its reasons ([`read_transaction_error`]).
 pub async fn call<T: Transport>(
     ctx: &signed_call::SignedCall<'_, T>,
     endpoint: &str,
@@ -119,7 +120,7 @@ pub async fn call<T: Transport>(
 ) -> Result<Json> {
     let request = aws_json::request(endpoint, Version::V1_0, operation.target(), body);
     let response = ctx
-        .send(request, PayloadHash::Compute, aws_json::parse_error)
+        .send(request, PayloadHash::Compute, read_transaction_error)
         .await?;
     aws_json::read(&response)
 }
