@@ -54,6 +54,7 @@ def seed(endpoint, region):
         "indexes": INDEXES,
         "bucket": NAME,
         "users": [{"username": u["username"], "password": u["password"]} for u in USERS],
+        **_user_auth_pool(client("cognito-idp")),
     }
 
 
@@ -89,6 +90,33 @@ def _user_pool(idp):
         idp.admin_set_user_password(UserPoolId=pool_id, Username=user["username"], Password=user["password"],
                                     Permanent=True)
     return pool_id, client_id
+
+
+# ---- choice-based sign-in (USER_AUTH) ---------------------------------------------------------
+# A pool of its own, so the demo pool's users and tests stay as they are: the template's
+# SignInPolicy (password, or a code by email) plus SMS_OTP, which the template leaves out (it needs
+# an SMS configuration with an SNS role); an app client that allows USER_AUTH as the template's
+# does. Its users are made by the tests (fixtures.py) and by passwordless sign-up.
+USER_AUTH_FACTORS = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+
+
+def _user_auth_pool(idp):
+    """The choice-based sign-in pool and client, as the config keys the SDK tests read."""
+    pool_id = idp.create_user_pool(
+        PoolName=f"{NAME}-user-auth",
+        Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
+                                     "RequireNumbers": True, "RequireSymbols": True},
+                  "SignInPolicy": {"AllowedFirstAuthFactors": USER_AUTH_FACTORS}},
+        AutoVerifiedAttributes=["email"],
+        UserPoolTier="ESSENTIALS",
+    )["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=f"{NAME}-user-auth-web",
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    return {"userAuthUserPoolId": pool_id, "userAuthUserPoolClientId": client_id}
 
 
 def _table(dynamodb, region):
