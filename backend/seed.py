@@ -54,7 +54,7 @@ def seed(endpoint, region):
         "indexes": INDEXES,
         "bucket": NAME,
         "users": [{"username": u["username"], "password": u["password"]} for u in USERS],
-        **_user_auth_pool(client("cognito-idp")),
+        **_user_auth_pool(client("cognito-idp"), identity, identity_pool_id, region),
     }
 
 
@@ -100,8 +100,9 @@ def _user_pool(idp):
 USER_AUTH_FACTORS = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
 
 
-def _user_auth_pool(idp):
-    """The choice-based sign-in pool and client, as the config keys the SDK tests read."""
+def _user_auth_pool(idp, identity, identity_pool_id, region):
+    """The choice-based sign-in pool and client, as the config keys the SDK tests read; the
+    identity pool trusts it too, so that its users get AWS credentials as the demo pool's do."""
     pool_id = idp.create_user_pool(
         PoolName=f"{NAME}-user-auth",
         Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
@@ -116,6 +117,14 @@ def _user_auth_pool(idp):
         GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     )["UserPoolClient"]["ClientId"]
+    described = identity.describe_identity_pool(IdentityPoolId=identity_pool_id)
+    identity.update_identity_pool(
+        IdentityPoolId=identity_pool_id, IdentityPoolName=described["IdentityPoolName"],
+        AllowUnauthenticatedIdentities=described["AllowUnauthenticatedIdentities"],
+        CognitoIdentityProviders=described["CognitoIdentityProviders"] + [{
+            "ProviderName": f"cognito-idp.{region}.amazonaws.com/{pool_id}", "ClientId": client_id,
+            "ServerSideTokenCheck": True}],
+    )
     return {"userAuthUserPoolId": pool_id, "userAuthUserPoolClientId": client_id}
 
 
