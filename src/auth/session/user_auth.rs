@@ -26,7 +26,7 @@ fn is_password_factor(factor: &str) -> bool {
 fn first_factor<'a>(field: &str, factor: Option<&'a str>) -> Result<Option<&'a str>> {
     match factor {
         None => Ok(None),
-        Some(f) if FIRST_FACTORS.iter().any(|k| *k == f) => Ok(Some(f)),
+        Some(f) if FIRST_FACTORS.contains(&f) => Ok(Some(f)),
         Some(_) => Err(Error::invalid_input(
             field,
             format!(
