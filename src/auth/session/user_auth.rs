@@ -80,39 +80,27 @@ impl<T: Transport + 'static> Session<T> {
             };
             let device = this.remembered_device(&username);
             let device_key = device.as_ref().map(|d| d.key.as_str());
+            // One InitiateAuth for every factor: SRP adds its A, PASSWORD the password.
+            let eph = match preferred {
+                Some("PASSWORD_SRP") => Some(this.new_ephemeral()?),
+                _ => None,
+            };
+            let srp_a = eph.as_ref().map(Ephemeral::srp_a_hex);
             let mut params: Vec<(&str, &str)> = Vec::new();
             if let Some(f) = preferred {
                 params.push(("PREFERRED_CHALLENGE", f));
             }
-            let (answer, user) = match (preferred, password) {
-                (Some("PASSWORD_SRP"), Some(password)) => {
-                    let eph = this.new_ephemeral()?;
-                    let srp_a = eph.srp_a_hex();
-                    params.push(("SRP_A", &srp_a));
-                    let started = pool
-                        .initiate_user_auth(&username, &params, None, device_key)
-                        .await?;
-                    match started {
-                        AuthResult::Challenge(c) if c.name == "PASSWORD_VERIFIER" => {
-                            this.prove_password(&pool, &c, eph, password).await?
-                        }
-                        other => (other, username.clone()),
-                    }
-                }
-                (Some("PASSWORD"), Some(password)) => {
-                    params.push(("PASSWORD", password.as_str()));
-                    let answer = pool
-                        .initiate_user_auth(&username, &params, None, device_key)
-                        .await?;
-                    (answer, username.clone())
-                }
-                _ => {
-                    let answer = pool
-                        .initiate_user_auth(&username, &params, None, device_key)
-                        .await?;
-                    (answer, username.clone())
-                }
-            };
+            if let Some(a) = &srp_a {
+                params.push(("SRP_A", a));
+            } else if let (Some("PASSWORD"), Some(p)) = (preferred, &password) {
+                params.push(("PASSWORD", p.as_str()));
+            }
+            let started = pool
+                .initiate_user_auth(&username, &params, None, device_key)
+                .await?;
+            let (answer, user) = this
+                .after_factor(&pool, started, eph, password, &username)
+                .await?;
             this.settle(&pool, answer, &user).await
         }
     }
@@ -146,33 +134,42 @@ impl<T: Transport + 'static> Session<T> {
                 format!("the {factor} first factor needs the password"),
             ));
         }
-        let mut responses = vec![("USERNAME", user), ("ANSWER", factor)];
-        let result = match (factor, password) {
-            ("PASSWORD_SRP", Some(password)) => {
-                let eph = self.new_ephemeral()?;
-                let srp_a = eph.srp_a_hex();
-                responses.push(("SRP_A", &srp_a));
-                match pool
-                    .respond("SELECT_CHALLENGE", session, &responses)
-                    .await?
-                {
-                    AuthResult::Challenge(c) if c.name == "PASSWORD_VERIFIER" => {
-                        return self.prove_password(pool, &c, eph, password).await
-                    }
-                    other => other,
-                }
-            }
-            ("PASSWORD", Some(password)) => {
-                responses.push(("PASSWORD", password.as_str()));
-                pool.respond("SELECT_CHALLENGE", session, &responses)
-                    .await?
-            }
-            _ => {
-                pool.respond("SELECT_CHALLENGE", session, &responses)
-                    .await?
-            }
+        let eph = match factor {
+            "PASSWORD_SRP" => Some(self.new_ephemeral()?),
+            _ => None,
         };
-        Ok((result, user.to_owned()))
+        let srp_a = eph.as_ref().map(Ephemeral::srp_a_hex);
+        let mut responses = vec![("USERNAME", user), ("ANSWER", factor)];
+        if let Some(a) = &srp_a {
+            responses.push(("SRP_A", a));
+        } else if let (true, Some(p)) = (factor == "PASSWORD", &password) {
+            responses.push(("PASSWORD", p.as_str()));
+        }
+        let result = pool
+            .respond("SELECT_CHALLENGE", session, &responses)
+            .await?;
+        self.after_factor(pool, result, eph, password, user).await
+    }
+
+    /// Cognito's answer to a first factor: for `PASSWORD_SRP` (`eph` made), the
+    /// `PASSWORD_VERIFIER` it asks for is answered with the password claim; anything else is
+    /// returned as it came, for `user`.
+    async fn after_factor(
+        &self,
+        pool: &UserPool<'_, SkewLearning<'_, T>>,
+        answer: AuthResult,
+        eph: Option<Ephemeral>,
+        password: Option<zeroize::Zeroizing<String>>,
+        user: &str,
+    ) -> Result<(AuthResult, String)> {
+        match (answer, eph, password) {
+            (AuthResult::Challenge(c), Some(eph), Some(password))
+                if c.name == "PASSWORD_VERIFIER" =>
+            {
+                self.prove_password(pool, &c, eph, password).await
+            }
+            (other, ..) => Ok((other, user.to_owned())),
+        }
     }
 
     /// Keeps the session a sign-up returned, for `ConfirmSignUp` and the sign-in after it.
