@@ -35,7 +35,7 @@ Served by middleware.py:
 import secrets
 
 import extension
-from seed import NAME, _clients
+from seed import NAME, USER_AUTH_IDS, _clients
 
 MFA_POOL = f"{NAME}-mfa"
 FACTORS_POOL = f"{NAME}-mfa-factors"
@@ -52,7 +52,7 @@ class Fixtures:
     def __init__(self, endpoint, region, config):
         self._client = _clients(endpoint, region)
         self._idp = self._client("cognito-idp")
-        self._pools = {"main": config["userPoolId"], "userAuth": config["userAuthUserPoolId"]}
+        self._pools = {"main": config["userPoolId"], "userAuth": USER_AUTH_IDS["userAuthUserPoolId"]}
         pool_id = self._idp.create_user_pool(
             PoolName=MFA_POOL, Policies=PASSWORD_POLICY, MfaConfiguration="ON",
             AutoVerifiedAttributes=["email"],
@@ -100,8 +100,7 @@ class Fixtures:
         self._pools["devices"] = pool_id
         self.public.update(devicesUserPoolId=pool_id, devicesUserPoolClientId=client_id)
         # The seeded choice-based sign-in pool (seed.py), under the names the tests ask for.
-        self.public.update(userAuthUserPoolId=config["userAuthUserPoolId"],
-                           userAuthUserPoolClientId=config["userAuthUserPoolClientId"])
+        self.public.update(USER_AUTH_IDS)
 
     def user(self, pool="main", temporary=False):
         """A new user of `pool`: confirmed with a permanent password, or FORCE_CHANGE_PASSWORD."""

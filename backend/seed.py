@@ -44,6 +44,7 @@ def seed(endpoint, region):
     _bucket(client("s3"))
     roles = {amr: _role(client("iam"), identity_pool_id, table_arn, amr) for amr in AMRS}
     identity.set_identity_pool_roles(IdentityPoolId=identity_pool_id, Roles=roles)
+    _user_auth_pool(client("cognito-idp"), identity, identity_pool_id, region, user_pool_id, client_id)
     return {
         "region": region,
         "endpoint": endpoint,
@@ -54,7 +55,6 @@ def seed(endpoint, region):
         "indexes": INDEXES,
         "bucket": NAME,
         "users": [{"username": u["username"], "password": u["password"]} for u in USERS],
-        **_user_auth_pool(client("cognito-idp"), identity, identity_pool_id, region),
     }
 
 
@@ -98,11 +98,17 @@ def _user_pool(idp):
 # an SMS configuration with an SNS role); an app client that allows USER_AUTH as the template's
 # does. Its users are made by the tests (fixtures.py) and by passwordless sign-up.
 USER_AUTH_FACTORS = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+# Its ids, for fixtures.py (GET /_apiless/fixtures): not in the config, which apps pass to
+# createClient as it is.
+USER_AUTH_IDS = {}
 
 
-def _user_auth_pool(idp, identity, identity_pool_id, region):
-    """The choice-based sign-in pool and client, as the config keys the SDK tests read; the
-    identity pool trusts it too, so that its users get AWS credentials as the demo pool's do."""
+def _user_auth_pool(idp, identity, identity_pool_id, region, demo_pool_id, demo_client_id):
+    """The choice-based sign-in pool and client (their ids in USER_AUTH_IDS); the
+    identity pool trusts it too, so that its users get AWS credentials as the demo pool's do.
+    The demo pool and client get infra/apiless.yaml's choice-based settings (a code by email as
+    a first factor), for the demo's "sign in with a code"."""
+    _offer_codes(idp, demo_pool_id, demo_client_id)
     pool_id = idp.create_user_pool(
         PoolName=f"{NAME}-user-auth",
         Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
@@ -125,7 +131,23 @@ def _user_auth_pool(idp, identity, identity_pool_id, region):
             "ProviderName": f"cognito-idp.{region}.amazonaws.com/{pool_id}", "ClientId": client_id,
             "ServerSideTokenCheck": True}],
     )
-    return {"userAuthUserPoolId": pool_id, "userAuthUserPoolClientId": client_id}
+    USER_AUTH_IDS.update(userAuthUserPoolId=pool_id, userAuthUserPoolClientId=client_id)
+
+
+def _offer_codes(idp, pool_id, client_id):
+    """The template's SignInPolicy and ALLOW_USER_AUTH on an existing pool and client. The
+    settings read back are passed again: on AWS an update resets what it leaves out."""
+    pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    idp.update_user_pool(
+        UserPoolId=pool_id, AutoVerifiedAttributes=pool.get("AutoVerifiedAttributes", []), UserPoolTier="ESSENTIALS",
+        Policies={**pool["Policies"], "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+    )
+    client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    idp.update_user_pool_client(
+        UserPoolId=pool_id, ClientId=client_id, ClientName=client["ClientName"],
+        ExplicitAuthFlows=client["ExplicitAuthFlows"] + ["ALLOW_USER_AUTH"],
+        PreventUserExistenceErrors=client["PreventUserExistenceErrors"],
+    )
 
 
 def _table(dynamodb, region):

@@ -1,7 +1,7 @@
 """Self-test of choice-based sign-in (extension.py's `user-auth` patch, cognito_userauth.py) against the running backend.
 
-Boto3 unsigned, as a browser calls, against the seeded choice-based pool (seed.py's
-`userAuthUserPoolId`, SignInPolicy PASSWORD, EMAIL_OTP, SMS_OTP, a client with ALLOW_USER_AUTH)
+Boto3 unsigned, as a browser calls, against the seeded choice-based pool (seed.py's, named by
+GET /_apiless/fixtures as `userAuthUserPoolId`, SignInPolicy PASSWORD, EMAIL_OTP, SMS_OTP, a client with ALLOW_USER_AUTH)
 and pools made here.  What is checked follows the Cognito API reference: InitiateAuth USER_AUTH
 (SELECT_CHALLENGE with AvailableChallenges, PREFERRED_CHALLENGE), RespondToAuthChallenge
 (SELECT_CHALLENGE's ANSWER, EMAIL_OTP_CODE, SMS_OTP_CODE), SignUp without Password, ConfirmSignUp's
@@ -14,6 +14,7 @@ ministack answers USER_AUTH with "Unsupported AuthFlow" and refuses a sign-up wi
 import secrets
 
 import pytest
+import requests
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
@@ -22,7 +23,8 @@ from test_mfa import POLICY, cfg, idp, last_code, wrong  # noqa: F401  (the modu
 
 @pytest.fixture(scope="module")
 def pool(cfg):  # noqa: F811
-    return cfg["userAuthUserPoolId"], cfg["userAuthUserPoolClientId"]
+    fixtures = requests.get(f"{cfg['endpoint']}/_apiless/fixtures", timeout=10).json()
+    return fixtures["userAuthUserPoolId"], fixtures["userAuthUserPoolClientId"]
 
 
 class User:
