@@ -43,6 +43,13 @@ Each patch wraps one ministack function and is installed by `install()` before t
                     with it ENABLED GetTokensFromRefreshToken issues a new refresh token and refuses the old
                     one with RefreshTokenReuseException once its grace period is over (cognito_rotation.py).
                     (Stock: the setting is dropped and no refresh token is ever rotated.)
+  user-auth         Choice-based sign-in (cognito_userauth.py): InitiateAuth USER_AUTH offers the pool's
+                    SignInPolicy first factors (SELECT_CHALLENGE, or the PREFERRED_CHALLENGE), EMAIL_OTP and
+                    SMS_OTP with a code "sent" through the SES recorder and checked against its single-use
+                    session, PASSWORD and PASSWORD_SRP (ministack's real SRP); SignUp without a password where
+                    the pool offers a code factor; SignUp and ConfirmSignUp answer a Session, and InitiateAuth
+                    USER_AUTH with the confirmed one signs the user in once.  (Stock: "Unsupported AuthFlow",
+                    no SELECT_CHALLENGE or SMS_OTP, a password always required, no Session.)
 
 CORS and the /_apiless endpoints live in middleware.py.  A patch point that is missing or whose
 signature changed raises PatchPointError at startup: upgrading ministack must fail loudly, never
@@ -62,9 +69,11 @@ import cognito_devices
 import cognito_mfa
 import cognito_profile
 import cognito_rotation
+import cognito_userauth
 
 PATCHES = ("policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
-           "dynamodb-denial-status", "profile", "mfa", "devices", "rotation")
+           "dynamodb-denial-status", "profile", "mfa", "devices", "rotation",
+           "user-auth")
 
 # The LeadingKeys value of an item request whose partition key cannot be read (unknown table,
 # missing key attribute, unparsable KeyConditionExpression).  A ForAllValues condition over it is
@@ -101,6 +110,8 @@ def install(disabled=()):
         _install_devices()
     if "rotation" not in disabled:
         _install_rotation()
+    if "user-auth" not in disabled:
+        _install_user_auth()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -674,3 +685,37 @@ def _install_rotation():
     for name in ("_create_user_pool_client", "_update_user_pool_client"):
         _wrap(cognito, name, ["data"], rotation.client_call)
     _wrap(cognito, "_get_tokens_from_refresh_token", ["data"], rotation.get_tokens_from_refresh_token)
+
+
+# ---------------------------------------------------------------------------------------------
+# (j) choice-based sign-in: USER_AUTH, SELECT_CHALLENGE, EMAIL_OTP / SMS_OTP first factors,
+#     passwordless sign-up and the sign-in after confirmation (cognito_userauth.py)
+# ---------------------------------------------------------------------------------------------
+
+_user_auth = None
+
+
+def user_auth():
+    """The installed UserAuth (None when the `user-auth` patch is off): fixtures.py expires its steps."""
+    return _user_auth
+
+
+def _install_user_auth():
+    global _user_auth
+    cognito = _module("services.cognito")
+    for name in ("_attr_list_to_dict", "_dict_to_attr_list", "_deliver_cognito_email", "_masked_destination",
+                 "_resolve_user", "_pool_for_client", "_build_auth_result", "_create_challenge_session",
+                 "_SRP_A_RE", "json_response", "error_response_json"):
+        require(cognito, name)
+    _checked(cognito, "_srp_challenge", ["pool_id", "user", "user_id", "srp_a", "secret_block"])
+    _checked(cognito, "_password_auth_result", ["pool", "pid", "cid", "user", "username", "client_metadata", "data"])
+    # Installed after `mfa`: its RespondToAuthChallenge hands on what is not a USER_AUTH step.
+    auth = cognito_userauth.UserAuth(cognito)
+    _wrap(cognito, "_initiate_auth", ["data"], auth.initiating)
+    _wrap(cognito, "_respond_to_auth_challenge", ["data"], auth.responding)
+    _wrap(cognito, "_sign_up", ["data"], auth.signing_up)
+    _wrap(cognito, "_confirm_sign_up", ["data"], auth.confirming)
+    _checked(cognito, "_dispatch_idp", ["action", "data"],
+             mentions=['"InitiateAuth": _initiate_auth', '"RespondToAuthChallenge": _respond_to_auth_challenge',
+                       '"SignUp": _sign_up', '"ConfirmSignUp": _confirm_sign_up'])
+    _user_auth = auth

@@ -24,11 +24,13 @@ Served by middleware.py:
   GET  /_apiless/fixtures        {"mfaUserPoolId", "mfaUserPoolClientId", "factorsUserPoolId",
                                   "factorsUserPoolClientId", "devicesUserPoolId",
                                   "devicesUserPoolClientId", "rotatingUserPoolClientId",
-                                  "rotatingGraceUserPoolClientId", "api": {"id", "stage", "url",
+                                  "rotatingGraceUserPoolClientId", "userAuthUserPoolId",
+                                  "userAuthUserPoolClientId", "api": {"id", "stage", "url",
                                   "allowed", "denied"}}
-  POST /_apiless/fixtures/user   body {"pool": "main" | "mfa" | "factors" | "devices", "temporary": bool}
+  POST /_apiless/fixtures/user   body {"pool": "main" | "mfa" | "factors" | "devices" | "userAuth",
+                                 "temporary": bool}
                                  -> {"username", "password"} (the temporary one if asked; a
-                                 "factors" user also gets "phone")
+                                 "factors" or "userAuth" user also gets "phone")
   POST /_apiless/fixtures/expire-mfa  body {"username"}: the user's pending MFA sign-in steps
                                  expire now (Cognito's 3 minutes are too long for a test)
                                  -> {"expired": how many}
@@ -38,7 +40,7 @@ import secrets
 
 import extension
 import seed
-from seed import NAME, _clients
+from seed import NAME, USER_AUTH_IDS, _clients
 
 MFA_POOL = f"{NAME}-mfa"
 FACTORS_POOL = f"{NAME}-mfa-factors"
@@ -55,7 +57,7 @@ class Fixtures:
     def __init__(self, endpoint, region, config):
         self._client = _clients(endpoint, region)
         self._idp = self._client("cognito-idp")
-        self._pools = {"main": config["userPoolId"]}
+        self._pools = {"main": config["userPoolId"], "userAuth": USER_AUTH_IDS["userAuthUserPoolId"]}
         pool_id = self._idp.create_user_pool(
             PoolName=MFA_POOL, Policies=PASSWORD_POLICY, MfaConfiguration="ON",
             AutoVerifiedAttributes=["email"],
@@ -103,6 +105,8 @@ class Fixtures:
         self._pools["devices"] = pool_id
         self.public.update(devicesUserPoolId=pool_id, devicesUserPoolClientId=client_id)
         self.public["api"] = seed.api(endpoint, region)
+        # The seeded choice-based sign-in pool (seed.py), under the names the tests ask for.
+        self.public.update(USER_AUTH_IDS)
 
     def user(self, pool="main", temporary=False):
         """A new user of `pool`: confirmed with a permanent password, or FORCE_CHANGE_PASSWORD."""
@@ -112,7 +116,7 @@ class Fixtures:
         password = f"Tmp-{secrets.token_hex(6)}-9a!"
         attributes = [{"Name": "email", "Value": f"{username}@example.com"}, {"Name": "email_verified", "Value": "true"}]
         phone = f"+1555{secrets.randbelow(10 ** 7):07d}"
-        if pool == "factors":
+        if pool in ("factors", "userAuth"):
             attributes.append({"Name": "phone_number", "Value": phone})
         self._idp.admin_create_user(
             UserPoolId=self._pools[pool], Username=username, TemporaryPassword=password, MessageAction="SUPPRESS",
@@ -121,7 +125,7 @@ class Fixtures:
         if not temporary:
             self._idp.admin_set_user_password(UserPoolId=self._pools[pool], Username=username,
                                               Password=password, Permanent=True)
-        return 200, {"username": username, "password": password, **({"phone": phone} if pool == "factors" else {})}
+        return 200, {"username": username, "password": password, **({"phone": phone} if pool in ("factors", "userAuth") else {})}
 
     @staticmethod
     def expire_mfa(username):

@@ -44,6 +44,7 @@ def seed(endpoint, region, track_devices=True):
     _bucket(client("s3"))
     roles = {amr: _role(client("iam"), identity_pool_id, table_arn, amr) for amr in AMRS}
     identity.set_identity_pool_roles(IdentityPoolId=identity_pool_id, Roles=roles)
+    _user_auth_pool(client("cognito-idp"), identity, identity_pool_id, region, user_pool_id, client_id)
     return {
         "region": region,
         "endpoint": endpoint,
@@ -94,6 +95,64 @@ def _user_pool(idp, track_devices):
         idp.admin_set_user_password(UserPoolId=pool_id, Username=user["username"], Password=user["password"],
                                     Permanent=True)
     return pool_id, client_id
+
+
+# ---- choice-based sign-in (USER_AUTH) ---------------------------------------------------------
+# A pool of its own, so the demo pool's users and tests stay as they are: the template's
+# SignInPolicy (password, or a code by email) plus SMS_OTP, which the template leaves out (it needs
+# an SMS configuration with an SNS role); an app client that allows USER_AUTH as the template's
+# does. Its users are made by the tests (fixtures.py) and by passwordless sign-up.
+USER_AUTH_FACTORS = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+# Its ids, for fixtures.py (GET /_apiless/fixtures): not in the config, which apps pass to
+# createClient as it is.
+USER_AUTH_IDS = {}
+
+
+def _user_auth_pool(idp, identity, identity_pool_id, region, demo_pool_id, demo_client_id):
+    """The choice-based sign-in pool and client (their ids in USER_AUTH_IDS); the
+    identity pool trusts it too, so that its users get AWS credentials as the demo pool's do.
+    The demo pool and client get infra/apiless.yaml's choice-based settings (a code by email as
+    a first factor), for the demo's "sign in with a code"."""
+    _offer_codes(idp, demo_pool_id, demo_client_id)
+    pool_id = idp.create_user_pool(
+        PoolName=f"{NAME}-user-auth",
+        Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
+                                     "RequireNumbers": True, "RequireSymbols": True},
+                  "SignInPolicy": {"AllowedFirstAuthFactors": USER_AUTH_FACTORS}},
+        AutoVerifiedAttributes=["email"],
+        UserPoolTier="ESSENTIALS",
+    )["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=f"{NAME}-user-auth-web",
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    described = identity.describe_identity_pool(IdentityPoolId=identity_pool_id)
+    identity.update_identity_pool(
+        IdentityPoolId=identity_pool_id, IdentityPoolName=described["IdentityPoolName"],
+        AllowUnauthenticatedIdentities=described["AllowUnauthenticatedIdentities"],
+        CognitoIdentityProviders=described["CognitoIdentityProviders"] + [{
+            "ProviderName": f"cognito-idp.{region}.amazonaws.com/{pool_id}", "ClientId": client_id,
+            "ServerSideTokenCheck": True}],
+    )
+    USER_AUTH_IDS.update(userAuthUserPoolId=pool_id, userAuthUserPoolClientId=client_id)
+
+
+def _offer_codes(idp, pool_id, client_id):
+    """The template's SignInPolicy and ALLOW_USER_AUTH on an existing pool and client. The
+    settings read back are passed again: on AWS an update resets what it leaves out."""
+    pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    idp.update_user_pool(
+        UserPoolId=pool_id, AutoVerifiedAttributes=pool.get("AutoVerifiedAttributes", []), UserPoolTier="ESSENTIALS",
+        Policies={**pool["Policies"], "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+    )
+    client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    idp.update_user_pool_client(
+        UserPoolId=pool_id, ClientId=client_id, ClientName=client["ClientName"],
+        ExplicitAuthFlows=client["ExplicitAuthFlows"] + ["ALLOW_USER_AUTH"],
+        PreventUserExistenceErrors=client["PreventUserExistenceErrors"],
+    )
 
 
 def _table(dynamodb, region):

@@ -13,7 +13,7 @@ import type { ApilessConfig, AwsFetchInit, Client, Files as WasmFiles, Table as 
 export type {
   ApilessConfig, ApilessError, AttributeInput, AttributeValue, AuthSession, CallOptions, ChallengeName,
   ChangePasswordInput, CodeDelivery, CodeInput, ConfirmForgotPasswordInput, ConfirmSignInInput,
-  ConfirmSignUpInput, DeleteOptions, ExpressionOptions, FilesOptions, GetObjectOptions, GetOptions,
+  ConfirmSignUpInput, DeleteOptions, ExpressionOptions, FilesOptions, FirstFactor, GetObjectOptions, GetOptions,
   IndexKeys, Item, ItemInput, ListOptions, NextStep, ObjectHead, ObjectList, PresignOptions,
   PrepareSignInInput, PutObjectOptions, PutObjectResult, QueryOptions, QueryPage, SessionEvent, SessionOptions,
   SignInInput, SignInResult, SignOutInput, SignUpInput, SignUpResult, SortKeyCondition, StringMap,
@@ -36,7 +36,7 @@ type Plumbing = "free" | typeof Symbol.dispose;
 export interface Auth extends Pick<
   Client,
   | "prepareSignIn" | "signIn" | "confirmSignIn" | "setUpTotp" | "verifyTotpSetup" | "signUp"
-  | "confirmSignUp" | "resendSignUpCode" | "forgotPassword" | "confirmForgotPassword"
+  | "confirmSignUp" | "autoSignIn" | "resendSignUpCode" | "forgotPassword" | "confirmForgotPassword"
   | "changePassword" | "signOut" | "currentUser" | "currentSession" | "onChange"
   | "fetchUserAttributes" | "updateUserAttributes" | "deleteUserAttributes"
   | "sendUserAttributeVerificationCode" | "confirmUserAttribute" | "fetchMFAPreference"

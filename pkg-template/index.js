@@ -28,6 +28,7 @@ export async function createClient(config) {
       verifyTotpSetup: (input) => client.verifyTotpSetup(input),
       signUp: (input) => client.signUp(input),
       confirmSignUp: (input) => client.confirmSignUp(input),
+      autoSignIn: () => client.autoSignIn(),
       resendSignUpCode: (input) => client.resendSignUpCode(input),
       forgotPassword: (input) => client.forgotPassword(input),
       confirmForgotPassword: (input) => client.confirmForgotPassword(input),

@@ -371,7 +371,7 @@ function smokeIn(engine, configFile, dump) {
 // APILESS_CONFIG=CONFIG.json) against the local backend. alice signs in, her own item and object
 // work, another identity's are refused by IAM (AccessDenied shown, never "Failed to fetch" or a
 // stack), she updates her profile's name, she signs out; bob signs in and does not see alice's
-// data, he signs out and continues as a guest, who writes and reads an item under an identity id of
+// data, he signs out; alice signs in with an emailed code (the same identity id); she signs out and continues as a guest, who writes and reads an item under an identity id of
 // their own (neither alice's nor bob's). The server puts PAGE_PROBE
 // first in the page. Screenshot: target/demo-signed-in-<engine>.png.
 
@@ -381,6 +381,14 @@ async function signIn(tab, username, password) {
   await tab.click("[data-testid=sign-in]");
   await tab.waitFor(() => document.querySelector("[data-testid=signed-in]"), null, 30_000, "signed in");
   await tab.waitFor(() => !document.querySelector("[data-testid=identity-id]").textContent.includes("…"));
+}
+
+/** The six-digit code of the last message the local backend "sent" to `to` (its SES recorder). */
+async function lastCode(endpoint, to) {
+  const { messages } = await (await fetch(`${endpoint}/_ministack/ses/messages`)).json();
+  const sent = Object.values(messages).flat().filter((m) => m.To.includes(to));
+  assert.ok(sent.length > 0, `no message to ${to}`);
+  return sent[sent.length - 1].BodyText.match(/\b(\d{6})\b/)[1];
 }
 
 async function press(tab, id) {
@@ -413,7 +421,7 @@ async function e2e(configFile = ".apiless/local.json") {
   await writeFile(consoleLog, "");
   await writeFile(storageDump, "");
   for (const engine of engines) {
-    test(`[${engine}] the demo's production build: alice's data and profile work, another identity's is refused, bob cannot see alice's, a guest has their own`, async () => {
+    test(`[${engine}] the demo's production build: alice's data and profile work, another identity's is refused, bob cannot see alice's, alice signs in with an emailed code, a guest has their own`, async () => {
       await inEngine(engine, demoResolvers(), async (session, server) => {
         const tab = await session.firstTab();
         await tab.cmd("POST", "/window/rect", { width: 1200, height: 900 });
@@ -486,6 +494,20 @@ async function e2e(configFile = ".apiless/local.json") {
         assert.doesNotMatch(bobsItem, /hello from alice/, "bob reads his own partition, not alice's");
         assert.notEqual(await press(tab, "read-own-file"), "hello from alice");
         await dumpStorage(tab, storageDump);
+        await keepConsole();
+
+        // Sign in with a code (choice-based sign-in, EMAIL_OTP): the code the backend "sent".
+        await tab.click("[data-testid=sign-out]");
+        await tab.waitFor(() => document.querySelector("[data-testid=sign-in-with-code]"), null, 10_000, "signed out");
+        await tab.fill("input[name=username]", "alice");
+        await tab.click("[data-testid=sign-in-with-code]");
+        await tab.waitFor(() => document.querySelector("[data-testid=sign-in-step]")?.textContent === "EMAIL_OTP", null,
+          30_000, "the EMAIL_OTP step");
+        await tab.fill("input[name=code]", await lastCode(config.endpoint, "alice@example.com"));
+        await tab.click("[data-testid=confirm-step]");
+        await tab.waitFor(() => document.querySelector("[data-testid=signed-in]"), null, 30_000, "signed in with a code");
+        await tab.waitFor(() => !document.querySelector("[data-testid=identity-id]").textContent.includes("…"));
+        assert.equal(await tab.textContent("[data-testid=identity-id]"), aliceId, "alice again, by a code");
         await keepConsole();
 
         // Guest mode: the unauthenticated role, under the guest's own identity id.

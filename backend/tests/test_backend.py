@@ -279,7 +279,10 @@ def test_get_credentials_for_unknown_identity_is_refused(cfg, tokens):
 def test_the_seeded_identity_pool_and_role_are_the_templates(cfg):
     """What was created equals seed.role_documents, which test_seed.py checks against infra/apiless.yaml."""
     pool = client(cfg, "cognito-identity").describe_identity_pool(IdentityPoolId=cfg["identityPoolId"])
-    [idp] = pool["CognitoIdentityProviders"]
+    # The template's provider, and the seeded choice-based sign-in pool's (seed.py), a local extra.
+    idp, user_auth = pool["CognitoIdentityProviders"]
+    fixtures = requests.get(f"{cfg['endpoint']}/_apiless/fixtures", timeout=10).json()
+    assert user_auth["ProviderName"].endswith(f"/{fixtures['userAuthUserPoolId']}")
     assert (pool["AllowUnauthenticatedIdentities"], idp["ServerSideTokenCheck"]) == (True, True)  # guests: test_guests.py
     iam = client(cfg, "iam")
     role_name = f"{seed.NAME}-authenticated"

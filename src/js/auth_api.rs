@@ -26,13 +26,25 @@ export interface CodeDelivery {
 
 /** Cognito's challenge names that `confirmSignIn` answers. */
 export type ChallengeName =
-  | "NEW_PASSWORD_REQUIRED" | "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP"
-  | "SELECT_MFA_TYPE" | "MFA_SETUP" | "CUSTOM_CHALLENGE";
+  | "NEW_PASSWORD_REQUIRED" | "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "SMS_OTP"
+  | "SELECT_MFA_TYPE" | "MFA_SETUP" | "CUSTOM_CHALLENGE" | "SELECT_CHALLENGE";
+
+/**
+ * The first factors of choice-based sign-in (USER_AUTH): the password, proven with SRP
+ * ("PASSWORD_SRP") or sent ("PASSWORD"), or a code sent by email or SMS.
+ */
+export type FirstFactor = "PASSWORD" | "PASSWORD_SRP" | "EMAIL_OTP" | "SMS_OTP";
 
 /** What the next sign-in step asks for. */
 export interface NextStep {
   name: ChallengeName;
+  /** Where the code went (SMS_MFA, EMAIL_OTP, SMS_OTP). */
   codeDelivery?: CodeDelivery;
+  /**
+   * SELECT_CHALLENGE: the first factors the user may choose (answer with `firstFactor`). Cognito
+   * may also list "WEB_AUTHN", which apiless does not answer yet.
+   */
+  availableChallenges: (FirstFactor | "WEB_AUTHN")[];
   /** MFA types to choose from (SELECT_MFA_TYPE) or to set up (MFA_SETUP). */
   mfaTypes: string[];
   /** Attributes to supply with the new password (NEW_PASSWORD_REQUIRED). */
@@ -46,8 +58,16 @@ export type SignInResult =
   | { signedIn: true; user: User }
   | { signedIn: false; nextStep: NextStep };
 
-/** The input of `signIn`. */
-export interface SignInInput { username: string; password: string }
+/**
+ * The input of `signIn`: a username and password sign in with SRP (USER_SRP_AUTH); a username
+ * alone starts choice-based sign-in (USER_AUTH), answered with the SELECT_CHALLENGE step unless
+ * a `preferredChallenge` the pool offers the user is given (the password factors need the
+ * password).
+ */
+export type SignInInput =
+  | { username: string; password: string; preferredChallenge?: undefined }
+  | { username: string; preferredChallenge?: "EMAIL_OTP" | "SMS_OTP"; password?: undefined }
+  | { username: string; preferredChallenge: "PASSWORD_SRP" | "PASSWORD"; password: string };
 /** The input of `prepareSignIn`: with a username, `InitiateAuth` starts for it at once. */
 export interface PrepareSignInInput { username?: string }
 
@@ -63,10 +83,17 @@ export interface ConfirmSignInInput {
   mfaType?: string;
   /** CUSTOM_CHALLENGE: the answer. */
   answer?: string;
+  /** SELECT_CHALLENGE: the chosen first factor, one of `nextStep.availableChallenges`. */
+  firstFactor?: FirstFactor;
+  /** SELECT_CHALLENGE with `firstFactor` PASSWORD_SRP or PASSWORD: the password. */
+  password?: string;
 }
 
-/** The input of `signUp`; `attributes` are Cognito's (`email`, `phone_number`, ...). */
-export interface SignUpInput { username: string; password: string; attributes?: StringMap }
+/**
+ * The input of `signUp`; `attributes` are Cognito's (`email`, `phone_number`, ...). Without a
+ * password the user signs in with a code, where the pool allows choice-based sign-in.
+ */
+export interface SignUpInput { username: string; password?: string; attributes?: StringMap }
 /**
  * What `signUp` resolves to: whether the user is confirmed already, their `sub`, where the
  * code went.
@@ -140,6 +167,11 @@ pub(super) fn next_step_to_js(s: &NextStep) -> JsValue {
     set(&o, "mfaTypes", &strings_to_js(&s.mfa_types));
     set(
         &o,
+        "availableChallenges",
+        &strings_to_js(&s.available_challenges),
+    );
+    set(
+        &o,
         "requiredAttributes",
         &strings_to_js(&s.required_attributes),
     );
@@ -183,16 +215,18 @@ pub(super) fn sign_in_result(step: SignInStep) -> Result<JsValue, Error> {
 
 pub(super) struct SignInInput {
     pub(super) username: String,
-    pub(super) password: String,
+    pub(super) password: Option<String>,
+    pub(super) preferred_challenge: Option<String>,
 }
 
 impl FromInput for SignInInput {
-    const FIELDS: &'static [&'static str] = &["username", "password"];
+    const FIELDS: &'static [&'static str] = &["username", "password", "preferredChallenge"];
 
     fn read(f: &mut InputReader) -> Self {
         SignInInput {
             username: f.required("username"),
-            password: f.required("password"),
+            password: f.string("password"),
+            preferred_challenge: f.string("preferredChallenge"),
         }
     }
 }
@@ -219,11 +253,20 @@ pub(super) struct ConfirmSignInInput {
     pub(super) attributes: Vec<(String, String)>,
     pub(super) mfa_type: Option<String>,
     pub(super) answer: Option<String>,
+    pub(super) first_factor: Option<String>,
+    pub(super) password: Option<String>,
 }
 
 impl FromInput for ConfirmSignInInput {
-    const FIELDS: &'static [&'static str] =
-        &["code", "newPassword", "attributes", "mfaType", "answer"];
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "newPassword",
+        "attributes",
+        "mfaType",
+        "answer",
+        "firstFactor",
+        "password",
+    ];
 
     fn read(f: &mut InputReader) -> Self {
         ConfirmSignInInput {
@@ -232,13 +275,15 @@ impl FromInput for ConfirmSignInInput {
             attributes: f.pairs("attributes"),
             mfa_type: f.string("mfaType"),
             answer: f.string("answer"),
+            first_factor: f.string("firstFactor"),
+            password: f.string("password"),
         }
     }
 }
 
 pub(super) struct SignUpInput {
     pub(super) username: String,
-    pub(super) password: String,
+    pub(super) password: Option<String>,
     pub(super) attributes: Vec<(String, String)>,
 }
 
@@ -248,7 +293,7 @@ impl FromInput for SignUpInput {
     fn read(f: &mut InputReader) -> Self {
         SignUpInput {
             username: f.required("username"),
-            password: f.required("password"),
+            password: f.string("password"),
             attributes: f.pairs("attributes"),
         }
     }
@@ -379,13 +424,19 @@ impl Client {
         Ok(())
     }
 
-    /// Signs in with SRP; the password never leaves the page.
+    /// Signs in with SRP; the password never leaves the page. Given a username alone (or a
+    /// `preferredChallenge`), starts choice-based sign-in (Cognito's `USER_AUTH`, where the app
+    /// client allows it): the next step is `SELECT_CHALLENGE` with the first factors the pool
+    /// offers the user (`nextStep.availableChallenges`), or the preferred one's: a code sent by
+    /// email or SMS (`EMAIL_OTP`, `SMS_OTP`), or the password, proven with SRP
+    /// (`PASSWORD_SRP`) or sent to Cognito (`PASSWORD`).
     ///
     /// Resolves to `{ signedIn: true, user }`, or to `{ signedIn: false, nextStep }` when Cognito
-    /// asks for more (a new password, an MFA code, an MFA choice or setup): answer with
-    /// `confirmSignIn`.
+    /// asks for more (a factor to choose, a code, a new password, an MFA code, an MFA choice or
+    /// setup): answer with `confirmSignIn`.
     ///
-    /// @throws `InvalidInputError` (with `field`) for an empty or missing username or password,
+    /// @throws `InvalidInputError` (with `field`) for an empty or missing username, an empty
+    /// password, an unknown `preferredChallenge`, or a password factor without the password,
     /// before a request is sent.
     /// @throws `NotAuthorizedException` for a wrong password (or an unknown user, when the pool
     /// hides which), `UserNotFoundException`, `UserNotConfirmedException` (confirm with
@@ -398,6 +449,9 @@ impl Client {
     /// let r = await aws.auth.signIn({ username: "alice", password: "Alice-Passw0rd!" });
     /// while (!r.signedIn) r = await aws.auth.confirmSignIn({ code: await ask(r.nextStep.name) });
     /// console.log(r.user.username);
+    /// // With a code instead of a password:
+    /// let c = await aws.auth.signIn({ username: "alice", preferredChallenge: "EMAIL_OTP" });
+    /// if (!c.signedIn) c = await aws.auth.confirmSignIn({ code: await ask("the emailed code") });
     /// ```
     #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<SignInResult>")]
     pub fn sign_in(
@@ -405,21 +459,31 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "SignInInput")] input: JsValue,
     ) -> Promise {
         with_input("signIn", input, |i: SignInInput| {
-            let future = self
-                .session
-                .sign_in(&i.username, Zeroizing::new(i.password));
+            let future: LocalBoxFuture<'static, Result<SignInStep, Error>> =
+                match (i.password, i.preferred_challenge) {
+                    (Some(password), None) => {
+                        Box::pin(self.session.sign_in(&i.username, Zeroizing::new(password)))
+                    }
+                    (password, preferred) => Box::pin(self.session.sign_in_with_choice(
+                        &i.username,
+                        preferred,
+                        password.map(Zeroizing::new),
+                    )),
+                };
             async move { sign_in_result(future.await?) }
         })
     }
 
-    /// Answers the step `signIn` returned (new password, MFA code, MFA choice, TOTP code).
+    /// Answers the step `signIn` returned (a first factor, a code, a new password, an MFA code,
+    /// an MFA choice, a TOTP code).
     ///
     /// Resolves like `signIn`: signed in, or the next step.
     ///
     /// @throws `InvalidInputError` with `field: "challenge"` when no sign-in is waiting for an
     /// answer or its challenge expired (Cognito keeps it 3 minutes: sign in again); with another
-    /// `field` when the answer does not fit the step (`code` for an MFA step, `newPassword` for
-    /// NEW_PASSWORD_REQUIRED, ...).
+    /// `field` when the answer does not fit the step (`code` for a code step, `newPassword` for
+    /// NEW_PASSWORD_REQUIRED, `firstFactor` (one of `availableChallenges`) and, for the password
+    /// factors, `password` for SELECT_CHALLENGE, ...).
     /// @throws `CodeMismatchException` for a wrong code, `ExpiredCodeException`,
     /// `NotAuthorizedException` when Cognito ended the sign-in session, `InvalidPasswordException`
     /// for a new password the pool's policy refuses.
@@ -446,6 +510,8 @@ impl Client {
                 attributes: i.attributes,
                 mfa_type: i.mfa_type,
                 answer: i.answer,
+                first_factor: i.first_factor,
+                password: i.password.map(Zeroizing::new),
             };
             let future = self.session.confirm_sign_in(answer);
             async move { sign_in_result(future.await?) }
@@ -501,12 +567,15 @@ impl Client {
         })
     }
 
-    /// Registers a user; Cognito sends a confirmation code unless the pool auto-confirms.
+    /// Registers a user; Cognito sends a confirmation code unless the pool auto-confirms. Without
+    /// a password, the user signs in with a code (where the pool allows choice-based sign-in);
+    /// after `confirmSignUp`, `autoSignIn` signs them in.
     ///
-    /// @throws `InvalidInputError` (with `field`) for a missing username or password, or an
-    /// attribute that is not a string.
+    /// @throws `InvalidInputError` (with `field`) for a missing username, an empty password, or
+    /// an attribute that is not a string.
     /// @throws `UsernameExistsException`, `InvalidPasswordException` (the pool's password policy),
-    /// `InvalidParameterException` (a missing or malformed required attribute).
+    /// `InvalidParameterException` (a missing or malformed required attribute, or no password
+    /// where the pool requires one).
     /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
     /// answer that is not Cognito's.
     /// @example
@@ -522,9 +591,17 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "SignUpInput")] input: JsValue,
     ) -> Promise {
         with_input("signUp", input, |i: SignUpInput| {
-            let future = self
-                .session
-                .sign_up(i.username, Zeroizing::new(i.password), i.attributes);
+            let future: LocalBoxFuture<'static, Result<_, Error>> = match i.password {
+                Some(password) => Box::pin(self.session.sign_up(
+                    i.username,
+                    Zeroizing::new(password),
+                    i.attributes,
+                )),
+                None => Box::pin(
+                    self.session
+                        .sign_up_without_password(i.username, i.attributes),
+                ),
+            };
             async move {
                 let r = future.await?;
                 let out = js_sys::Object::new();
@@ -558,6 +635,29 @@ impl Client {
             let future = self.session.confirm_sign_up(i.username, i.code);
             async move { future.await.map(|()| JsValue::UNDEFINED) }
         })
+    }
+
+    /// Signs in the user this page signed up, right after `confirmSignUp`: the confirmation code
+    /// was the first factor (Cognito's `USER_AUTH` with the session `ConfirmSignUp` returned,
+    /// where the app client allows choice-based sign-in). Usable once, within the session's
+    /// life (the app client's `AuthSessionValidity`, 3 minutes by default). Resolves like
+    /// `signIn`.
+    ///
+    /// @throws `InvalidInputError` (`field: "autoSignIn"`) when no sign-up was confirmed on this
+    /// page since the last `autoSignIn`.
+    /// @throws `NotAuthorizedException` when Cognito no longer accepts the session (expired).
+    /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
+    /// answer that is not Cognito's.
+    /// @example
+    /// ```ts
+    /// await aws.auth.signUp({ username: "carol", attributes: { email: "carol@example.com" } });
+    /// await aws.auth.confirmSignUp({ username: "carol", code: await ask("the emailed code") });
+    /// const { signedIn } = await aws.auth.autoSignIn();
+    /// ```
+    #[wasm_bindgen(js_name = autoSignIn, unchecked_return_type = "Promise<SignInResult>")]
+    pub fn auto_sign_in(&self) -> Promise {
+        let future = self.session.auto_sign_in();
+        promise(async move { sign_in_result(future.await?) })
     }
 
     /// Sends the sign-up confirmation code again.

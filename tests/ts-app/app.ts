@@ -1,6 +1,6 @@
 // A TypeScript app against the package's types (`tsc --noEmit` in make test): every call an
 // app makes, typed, with the @ts-expect-error lines proving that wrong uses do not type-check.
-import { createClient, NumberValue, type Apiless, type ApilessError, type AwsSigning, type AttributeValue, type Item, type NextStep, type QueryPage, type PutObjectResult, type PresignPostOptions, type PresignedPost } from "apiless";
+import { createClient, NumberValue, type Apiless, type ApilessError, type AwsSigning, type AttributeValue, type FirstFactor, type Item, type NextStep, type QueryPage, type PutObjectResult, type PresignPostOptions, type PresignedPost } from "apiless";
 import { useSession } from "apiless/react";
 
 async function main(): Promise<void> {
@@ -27,8 +27,26 @@ async function main(): Promise<void> {
   } else {
     console.log(r.user.username, r.user.expiresAt.toFixed());
   }
-  // @ts-expect-error signIn takes a password
-  await aws.auth.signIn({ username: "alice" });
+  // Choice-based sign-in: a username alone, a preferred code factor, or the password through SRP.
+  const chosen = await aws.auth.signIn({ username: "alice" });
+  if (!chosen.signedIn && chosen.nextStep.name === "SELECT_CHALLENGE") {
+    const factors: ("WEB_AUTHN" | FirstFactor)[] = chosen.nextStep.availableChallenges;
+    const factor: FirstFactor = factors.includes("EMAIL_OTP") ? "EMAIL_OTP" : "PASSWORD_SRP";
+    await aws.auth.confirmSignIn(factor === "PASSWORD_SRP" ? { firstFactor: factor, password: "Alice-Passw0rd!" } : { firstFactor: factor });
+  }
+  await aws.auth.signIn({ username: "alice", preferredChallenge: "SMS_OTP" });
+  await aws.auth.signIn({ username: "alice", preferredChallenge: "PASSWORD_SRP", password: "Alice-Passw0rd!" });
+  // @ts-expect-error a password factor takes the password
+  await aws.auth.signIn({ username: "alice", preferredChallenge: "PASSWORD_SRP" });
+  // @ts-expect-error a code factor takes no password
+  await aws.auth.signIn({ username: "alice", preferredChallenge: "EMAIL_OTP", password: "x" });
+  // @ts-expect-error WEB_AUTHN is not a first factor apiless answers
+  await aws.auth.confirmSignIn({ firstFactor: "WEB_AUTHN" });
+  // Passwordless sign-up, then the sign-in its confirmation allows.
+  await aws.auth.signUp({ username: "carol", attributes: { email: "carol@example.com" } });
+  await aws.auth.confirmSignUp({ username: "carol", code: "123456" });
+  const auto = await aws.auth.autoSignIn();
+  console.log(auto.signedIn);
 
   const res: Response = await aws.fetch("https://abc123.execute-api.us-east-1.amazonaws.com/prod/orders", {
     method: "POST",

@@ -79,6 +79,11 @@ function SignIn({ aws, onGuest }) {
     const r = await aws.auth.signIn({ username: form.username, password: form.password });
     if (!r.signedIn) setStep(r.nextStep);
   });
+  // Choice-based sign-in: a code by email instead of the password, where the pool offers it.
+  const signInWithCode = () => run(async () => {
+    const r = await aws.auth.signIn({ username: form.username, preferredChallenge: "EMAIL_OTP" });
+    if (!r.signedIn) setStep(r.nextStep);
+  });
   const answer = (input) => run(async () => {
     const r = await aws.auth.confirmSignIn(input);
     setStep(r.signedIn ? null : r.nextStep);
@@ -127,7 +132,7 @@ function SignIn({ aws, onGuest }) {
             <>
               {totp && <p className="muted">Add this key to your authenticator app: <code>{totp.totpSecret}</code></p>}
               {step.name === "NEW_PASSWORD_REQUIRED" ? field("newPassword", "password") : field("code")}
-              <button disabled={busy} onClick={confirm}>Continue</button>
+              <button data-testid="confirm-step" disabled={busy} onClick={confirm}>Continue</button>
             </>
           )}
         </>
@@ -136,6 +141,7 @@ function SignIn({ aws, onGuest }) {
           <h2>Sign in</h2>
           {field("username", "text", early)} {field("password", "password")}
           <button data-testid="sign-in" disabled={busy} onClick={signIn}>Sign in</button>
+          <button data-testid="sign-in-with-code" disabled={busy} onClick={signInWithCode}>Email me a code</button>
           <p className="muted">
             <a href="#" onClick={() => setMode("signUp")}>Sign up</a> · <a href="#" onClick={forgot}>Forgot password</a>
             {config.identityPoolId && (

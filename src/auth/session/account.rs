@@ -90,16 +90,52 @@ impl<T: Transport + 'static> Session<T> {
         password: zeroize::Zeroizing<String>,
         attributes: Vec<(String, String)>,
     ) -> impl Future<Output = Result<SignUpResult>> + 'static {
-        self.with_pool(async move |pool| pool.sign_up(&username, &password, &attributes).await)
+        self.sign_up_with(username, Some(password), attributes)
     }
 
-    /// Confirms a sign-up with the code Cognito sent.
+    /// Registers a user without a password, who signs in with a code (`EMAIL_OTP`, `SMS_OTP`),
+    /// where the pool and app client allow choice-based sign-in.
+    pub fn sign_up_without_password(
+        self: &Rc<Self>,
+        username: String,
+        attributes: Vec<(String, String)>,
+    ) -> impl Future<Output = Result<SignUpResult>> + 'static {
+        self.sign_up_with(username, None, attributes)
+    }
+
+    fn sign_up_with(
+        self: &Rc<Self>,
+        username: String,
+        password: Option<zeroize::Zeroizing<String>>,
+        attributes: Vec<(String, String)>,
+    ) -> impl Future<Output = Result<SignUpResult>> + 'static {
+        let this = self.clone();
+        self.with_pool(async move |pool| {
+            let password = password.as_ref().map(|p| p.as_str());
+            let result = pool.sign_up(&username, password, &attributes).await?;
+            this.keep_sign_up_session(&username, result.session.clone());
+            Ok(result)
+        })
+    }
+
+    /// Confirms a sign-up with the code Cognito sent; for a sign-up made on this page, keeps
+    /// the session Cognito returns, with which `auto_sign_in` signs the user in.
     pub fn confirm_sign_up(
         self: &Rc<Self>,
         username: String,
         code: String,
     ) -> impl Future<Output = Result<()>> + 'static {
-        self.with_pool(async move |pool| pool.confirm_sign_up(&username, &code).await)
+        let this = self.clone();
+        self.with_pool(async move |pool| {
+            let session = this.sign_up_session_for(&username);
+            let confirmed = pool
+                .confirm_sign_up(&username, &code, session.as_deref())
+                .await?;
+            if session.is_some() {
+                this.keep_confirmed_session(&username, confirmed);
+            }
+            Ok(())
+        })
     }
 
     /// Sends the sign-up code again.

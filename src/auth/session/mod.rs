@@ -35,6 +35,7 @@ mod profile;
 mod refresh;
 mod sign_in;
 mod totp;
+mod user_auth;
 
 pub use sign_in::EARLY_START_MAX_AGE_MS;
 
@@ -98,10 +99,14 @@ pub struct User {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NextStep {
     /// Cognito's challenge name: `NEW_PASSWORD_REQUIRED`, `SMS_MFA`, `SOFTWARE_TOKEN_MFA`,
-    /// `EMAIL_OTP`, `SELECT_MFA_TYPE`, `MFA_SETUP`, `CUSTOM_CHALLENGE`.
+    /// `EMAIL_OTP`, `SMS_OTP`, `SELECT_MFA_TYPE`, `MFA_SETUP`, `CUSTOM_CHALLENGE`,
+    /// `SELECT_CHALLENGE`.
     pub name: String,
-    /// Where the code went (`SMS_MFA`, `EMAIL_OTP`).
+    /// Where the code went (`SMS_MFA`, `EMAIL_OTP`, `SMS_OTP`).
     pub code_delivery: Option<CodeDelivery>,
+    /// The first factors the user may choose (`SELECT_CHALLENGE`): `PASSWORD`, `PASSWORD_SRP`,
+    /// `EMAIL_OTP`, `SMS_OTP`, `WEB_AUTHN`.
+    pub available_challenges: Vec<String>,
     /// The MFA types the user may choose (`SELECT_MFA_TYPE`) or set up (`MFA_SETUP`).
     pub mfa_types: Vec<String>,
     /// Attributes the user must supply with a new password (`NEW_PASSWORD_REQUIRED`).
@@ -147,6 +152,10 @@ pub struct ChallengeResponse {
     pub mfa_type: Option<String>,
     /// The answer to a custom challenge.
     pub answer: Option<String>,
+    /// The chosen first factor (`SELECT_CHALLENGE`).
+    pub first_factor: Option<String>,
+    /// The password, for the `PASSWORD` and `PASSWORD_SRP` first factors.
+    pub password: Option<zeroize::Zeroizing<String>>,
 }
 
 impl std::fmt::Debug for ChallengeResponse {
@@ -193,6 +202,8 @@ pub struct Session<T> {
     random: Random,
     state: RefCell<State>,
     prepared: RefCell<Option<sign_in::Prepared>>,
+    /// The sign-up this page made, whose session signs the user in once it is confirmed.
+    signing_up: RefCell<Option<user_auth::SignUpSession>>,
     refreshing: Rc<OneAtATime<Tokens>>,
     tab_lock: RefCell<Rc<dyn TabLock>>,
     aws: Rc<SingleFlight<AwsIdentity>>,
@@ -227,6 +238,7 @@ impl<T: Transport + 'static> Session<T> {
             random,
             state: RefCell::new(state),
             prepared: RefCell::new(None),
+            signing_up: RefCell::new(None),
             refreshing: OneAtATime::new(),
             tab_lock: RefCell::new(Rc::new(NoTabLock)),
             aws: SingleFlight::new(),

@@ -102,7 +102,7 @@ impl<T: Transport + 'static> Session<T> {
         self.server_now_ms() - early.started_at_ms < EARLY_START_MAX_AGE_MS
     }
 
-    fn new_ephemeral(&self) -> Result<Ephemeral> {
+    pub(super) fn new_ephemeral(&self) -> Result<Ephemeral> {
         let mut a = zeroize::Zeroizing::new([0u8; srp::MIN_RANDOM_BYTES]);
         (self.random)(a.as_mut_slice())?;
         Ephemeral::new(a.as_slice())
@@ -166,61 +166,77 @@ impl<T: Transport + 'static> Session<T> {
                     .settle(&pool, AuthResult::Challenge(challenge), &username)
                     .await;
             }
-            let param = |k: &str| {
-                challenge
-                    .parameters
-                    .get(k)
-                    .map(String::as_str)
-                    .ok_or_else(|| {
-                        Error::protocol(format!("the PASSWORD_VERIFIER challenge has no {k}"))
-                    })
-            };
-            let user_id = param("USER_ID_FOR_SRP")?;
-            let secret_block = param("SECRET_BLOCK")?;
-            let timestamp = clock::cognito_timestamp(this.server_now_ms());
-            let signature = eph.password_claim(
-                &srp::Challenge {
-                    pool_id: &this.config.user_pool_id,
-                    user_id_for_srp: user_id,
-                    salt_hex: param("SALT")?,
-                    srp_b_hex: param("SRP_B")?,
-                    secret_block_b64: secret_block,
-                },
-                &password,
-                &timestamp,
-            )?;
-            drop(password);
-            let mut responses = vec![
-                ("USERNAME", user_id),
-                ("PASSWORD_CLAIM_SECRET_BLOCK", secret_block),
-                ("PASSWORD_CLAIM_SIGNATURE", &signature),
-                ("TIMESTAMP", &timestamp),
-            ];
-            let device = this.remembered_device(user_id);
-            if let Some(d) = &device {
-                responses.push(("DEVICE_KEY", &d.key));
-            }
-            let session = challenge.session.as_deref();
-            let answer = match pool.respond("PASSWORD_VERIFIER", session, &responses).await {
-                // A device Cognito no longer knows (forgotten elsewhere): forgotten here too, and
-                // the same proof sent again without it, as the reference clients do.
-                Err(e)
-                    if device.is_some()
-                        && e.code == "ResourceNotFoundException"
-                        && e.message
-                            .as_bytes()
-                            .windows(6)
-                            .any(|w| w.eq_ignore_ascii_case(b"device")) =>
-                {
-                    this.wipe_device(user_id);
-                    responses.pop();
-                    pool.respond("PASSWORD_VERIFIER", session, &responses)
-                        .await?
-                }
-                other => other?,
-            };
-            this.settle(&pool, answer, user_id).await
+            let (answer, user_id) = this
+                .prove_password(&pool, &challenge, eph, password)
+                .await?;
+            this.settle(&pool, answer, &user_id).await
         }
+    }
+
+    /// Answers a `PASSWORD_VERIFIER` challenge (of `USER_SRP_AUTH`, or of `USER_AUTH`'s
+    /// `PASSWORD_SRP`) with the password claim made with `eph`; returns Cognito's answer and the
+    /// user id it knows the user by.
+    pub(super) async fn prove_password(
+        &self,
+        pool: &UserPool<'_, SkewLearning<'_, T>>,
+        challenge: &Challenge,
+        eph: Ephemeral,
+        password: zeroize::Zeroizing<String>,
+    ) -> Result<(AuthResult, String)> {
+        let param = |k: &str| {
+            challenge
+                .parameters
+                .get(k)
+                .map(String::as_str)
+                .ok_or_else(|| {
+                    Error::protocol(format!("the PASSWORD_VERIFIER challenge has no {k}"))
+                })
+        };
+        let user_id = param("USER_ID_FOR_SRP")?;
+        let secret_block = param("SECRET_BLOCK")?;
+        let timestamp = clock::cognito_timestamp(self.server_now_ms());
+        let signature = eph.password_claim(
+            &srp::Challenge {
+                pool_id: &self.config.user_pool_id,
+                user_id_for_srp: user_id,
+                salt_hex: param("SALT")?,
+                srp_b_hex: param("SRP_B")?,
+                secret_block_b64: secret_block,
+            },
+            &password,
+            &timestamp,
+        )?;
+        drop(password);
+        let mut responses = vec![
+            ("USERNAME", user_id),
+            ("PASSWORD_CLAIM_SECRET_BLOCK", secret_block),
+            ("PASSWORD_CLAIM_SIGNATURE", &signature),
+            ("TIMESTAMP", &timestamp),
+        ];
+        let device = self.remembered_device(user_id);
+        if let Some(d) = &device {
+            responses.push(("DEVICE_KEY", &d.key));
+        }
+        let session = challenge.session.as_deref();
+        let answer = match pool.respond("PASSWORD_VERIFIER", session, &responses).await {
+            // A device Cognito no longer knows (forgotten elsewhere): forgotten here too, and
+            // the same proof sent again without it, as the reference clients do.
+            Err(e)
+                if device.is_some()
+                    && e.code == "ResourceNotFoundException"
+                    && e.message
+                        .as_bytes()
+                        .windows(6)
+                        .any(|w| w.eq_ignore_ascii_case(b"device")) =>
+            {
+                self.wipe_device(user_id);
+                responses.pop();
+                pool.respond("PASSWORD_VERIFIER", session, &responses)
+                    .await?
+            }
+            other => other?,
+        };
+        Ok((answer, user_id.to_owned()))
     }
 
     /// Answers the pending challenge (new password, MFA code, MFA choice, TOTP setup).
@@ -273,7 +289,7 @@ impl<T: Transport + 'static> Session<T> {
             };
             let name = challenge.name.as_str();
             let result = match name {
-                "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" => {
+                "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "SMS_OTP" => {
                     let key = format!("{name}_CODE");
                     pool.respond(
                         name,
@@ -352,6 +368,12 @@ impl<T: Transport + 'static> Session<T> {
                         &[("USERNAME", &user)],
                     )
                     .await?
+                }
+                "SELECT_CHALLENGE" => {
+                    let (result, user_id) = this
+                        .select_first_factor(&pool, &challenge, &user, &answer)
+                        .await?;
+                    return this.settle(&pool, result, &user_id).await;
                 }
                 "CUSTOM_CHALLENGE" => {
                     let reply = answer
@@ -487,6 +509,7 @@ fn next_step(challenge: &Challenge) -> NextStep {
     NextStep {
         name: challenge.name.clone(),
         code_delivery,
+        available_challenges: challenge.available.clone(),
         mfa_types,
         required_attributes: required_attributes(challenge),
         parameters,

@@ -29,6 +29,8 @@ pub struct Challenge {
     pub parameters: Parameters,
     /// The opaque session string to send back with the answer.
     pub session: Option<String>,
+    /// `SELECT_CHALLENGE`'s `AvailableChallenges`: the first factors the user may choose.
+    pub available: Vec<String>,
 }
 
 impl std::fmt::Debug for Challenge {
@@ -37,6 +39,7 @@ impl std::fmt::Debug for Challenge {
         f.debug_struct("Challenge")
             .field("name", &self.name)
             .field("parameters", &self.parameters)
+            .field("available", &self.available)
             .field("session", &self.session.as_ref().map(|_| "** redacted **"))
             .finish()
     }
@@ -118,6 +121,8 @@ pub struct SignUpResult {
     pub user_sub: String,
     /// Where the confirmation code went, if one was sent.
     pub code_delivery: Option<CodeDelivery>,
+    /// The session `ConfirmSignUp` takes so that the user can sign in right after it.
+    pub session: Option<String>,
 }
 
 /// One user pool app client, reached through a transport.
@@ -176,6 +181,37 @@ impl<T: Transport> UserPool<'_, T> {
         }
     }
 
+    /// Starts choice-based sign-in (`USER_AUTH`) for `username` with `parameters`
+    /// (`PREFERRED_CHALLENGE`, and `SRP_A` or `PASSWORD` for the password factors), or with the
+    /// `session` a confirmed sign-up returned. `device_key` names the device this browser
+    /// remembers for the user.
+    pub async fn initiate_user_auth(
+        &self,
+        username: &str,
+        parameters: &[(&str, &str)],
+        session: Option<&str>,
+        device_key: Option<&str>,
+    ) -> Result<AuthResult> {
+        not_empty("username", username)?;
+        let mut params: Map = parameters
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), json!(v)))
+            .collect();
+        params.insert("USERNAME".into(), json!(username));
+        if let Some(key) = device_key {
+            params.insert("DEVICE_KEY".into(), json!(key));
+        }
+        let mut body = json!({
+            "AuthFlow": "USER_AUTH",
+            "ClientId": self.client_id,
+            "AuthParameters": params,
+        });
+        if let Some(session) = session {
+            body["Session"] = json!(session);
+        }
+        parse_auth_result(&*self.call("InitiateAuth", &body).await?)
+    }
+
     /// Answers challenge `name` with `responses`, passing the challenge's session back.
     pub async fn respond(
         &self,
@@ -224,25 +260,30 @@ impl<T: Transport> UserPool<'_, T> {
         }
     }
 
-    /// Registers a user; `attributes` are user attributes such as `email`.
+    /// Registers a user; `attributes` are user attributes such as `email`. Without a password
+    /// (`None`), the user signs in with a code only, where the pool allows it.
     pub async fn sign_up(
         &self,
         username: &str,
-        password: &str,
+        password: Option<&str>,
         attributes: &[(String, String)],
     ) -> Result<SignUpResult> {
         not_empty("username", username)?;
-        not_empty("password", password)?;
+        if let Some(password) = password {
+            not_empty("password", password)?;
+        }
         let attributes: Vec<Json> = attributes
             .iter()
             .map(|(k, v)| json!({"Name": k, "Value": v}))
             .collect();
-        let body = json!({
+        let mut body = json!({
             "ClientId": self.client_id,
             "Username": username,
-            "Password": password,
             "UserAttributes": attributes,
         });
+        if let Some(password) = password {
+            body["Password"] = json!(password);
+        }
         let answer = self.call("SignUp", &body).await?;
         Ok(SignUpResult {
             user_confirmed: answer
@@ -251,15 +292,32 @@ impl<T: Transport> UserPool<'_, T> {
                 .unwrap_or(false),
             user_sub: text(&answer, "UserSub"),
             code_delivery: answer.get("CodeDeliveryDetails").map(code_delivery),
+            session: answer
+                .get("Session")
+                .and_then(Json::as_str)
+                .map(str::to_owned),
         })
     }
 
-    /// Confirms a sign-up with the code Cognito sent.
-    pub async fn confirm_sign_up(&self, username: &str, code: &str) -> Result<()> {
+    /// Confirms a sign-up with the code Cognito sent, passing the sign-up's `session` if any;
+    /// returns the session that signs the user in (`USER_AUTH`), when Cognito gives one.
+    pub async fn confirm_sign_up(
+        &self,
+        username: &str,
+        code: &str,
+        session: Option<&str>,
+    ) -> Result<Option<String>> {
         not_empty("username", username)?;
         not_empty("code", code)?;
-        let body = json!({"ClientId": self.client_id, "Username": username, "ConfirmationCode": code.trim()});
-        self.call("ConfirmSignUp", &body).await.map(drop)
+        let mut body = json!({"ClientId": self.client_id, "Username": username, "ConfirmationCode": code.trim()});
+        if let Some(session) = session {
+            body["Session"] = json!(session);
+        }
+        let answer = self.call("ConfirmSignUp", &body).await?;
+        Ok(answer
+            .get("Session")
+            .and_then(Json::as_str)
+            .map(str::to_owned))
     }
 
     /// Sends the sign-up confirmation code again.
@@ -457,10 +515,20 @@ pub fn parse_auth_result(answer: &Json) -> Result<AuthResult> {
         .get("Session")
         .and_then(Json::as_str)
         .map(str::to_owned);
+    let available = answer
+        .get("AvailableChallenges")
+        .and_then(Json::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(AuthResult::Challenge(Challenge {
         name: name.to_owned(),
         parameters,
         session,
+        available,
     }))
 }
 
@@ -610,7 +678,7 @@ mod tests {
         );
         let r = block_on(pool(&c).sign_up(
             "carol",
-            "Pw-123456!",
+            Some("Pw-123456!"),
             &[("email".into(), "c@example.com".into())],
         ))
         .unwrap();
@@ -626,14 +694,14 @@ mod tests {
     fn empty_arguments_are_refused_before_any_request() {
         let c = canned(200, "{}");
         assert_eq!(
-            block_on(pool(&c).sign_up("", "pw", &[]))
+            block_on(pool(&c).sign_up("", Some("pw"), &[]))
                 .unwrap_err()
                 .field
                 .as_deref(),
             Some("username")
         );
         assert_eq!(
-            block_on(pool(&c).confirm_sign_up("bob", " "))
+            block_on(pool(&c).confirm_sign_up("bob", " ", None))
                 .unwrap_err()
                 .field
                 .as_deref(),
@@ -655,7 +723,7 @@ mod tests {
             400,
             r#"{"__type":"CodeMismatchException","message":"Invalid verification code provided, please try again."}"#,
         );
-        let e = block_on(pool(&c).confirm_sign_up("bob", "000000")).unwrap_err();
+        let e = block_on(pool(&c).confirm_sign_up("bob", "000000", None)).unwrap_err();
         assert_eq!(e.code, "CodeMismatchException");
         assert_eq!(e.http_status, Some(400));
     }
