@@ -238,7 +238,8 @@ def role_documents(identity_pool_id, table_arn, amr="authenticated"):
         {
             "Sid": "OwnObjects",
             "Effect": "Allow",
-            "Action": ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject"],
+            "Action": ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject",
+                       "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
             "Resource": f"{bucket_arn}/{SUB}/*",
         },
         {

@@ -497,6 +497,44 @@ def test_other_users_prefix_is_denied(cfg, alice, bob_id, operation):
     assert error_code(excinfo) == "AccessDenied"
 
 
+def test_a_multipart_upload_under_the_own_prefix_lists_aborts_and_completes(cfg, alice):
+    # The seeded policy's multipart actions (issue #21): CreateMultipartUpload, UploadPart and
+    # CompleteMultipartUpload authorize as s3:PutObject, ListParts as s3:ListMultipartUploadParts,
+    # AbortMultipartUpload as itself; each under the caller's prefix only.
+    s3, bucket = alice["s3"], cfg["bucket"]
+    key = f"{alice['id']}/{new_sk()}.bin"
+    first, second = b"a" * (5 * 1024 * 1024), b"tail"
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+    etags = [s3.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=n, Body=body)["ETag"]
+             for n, body in ((1, first), (2, second))]
+    listed = s3.list_parts(Bucket=bucket, Key=key, UploadId=upload)["Parts"]
+    assert [(p["PartNumber"], p["ETag"], p["Size"]) for p in listed] == [(1, etags[0], len(first)),
+                                                                         (2, etags[1], len(second))]
+    s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload, MultipartUpload={
+        "Parts": [{"PartNumber": n, "ETag": e} for n, e in ((1, etags[0]), (2, etags[1]))]})
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == first + second
+
+    aborted = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+    s3.upload_part(Bucket=bucket, Key=key, UploadId=aborted, PartNumber=1, Body=b"x")
+    s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=aborted)
+    with pytest.raises(ClientError) as excinfo:
+        s3.list_parts(Bucket=bucket, Key=key, UploadId=aborted)
+    assert error_code(excinfo) == "NoSuchUpload"
+
+
+@pytest.mark.parametrize("operation", ["CreateMultipartUpload", "ListParts", "AbortMultipartUpload"])
+def test_another_identitys_multipart_upload_is_denied(cfg, alice, bob_id, operation):
+    s3, bucket, key = alice["s3"], cfg["bucket"], f"{bob_id}/{new_sk()}.bin"
+    call = {
+        "CreateMultipartUpload": lambda: s3.create_multipart_upload(Bucket=bucket, Key=key),
+        "ListParts": lambda: s3.list_parts(Bucket=bucket, Key=key, UploadId="any-upload"),
+        "AbortMultipartUpload": lambda: s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId="any-upload"),
+    }[operation]
+    with pytest.raises(ClientError) as excinfo:
+        call()
+    assert error_code(excinfo) == "AccessDenied"
+
+
 def test_listing_the_whole_bucket_is_denied(cfg, alice):
     with pytest.raises(ClientError) as excinfo:
         alice["s3"].list_objects_v2(Bucket=cfg["bucket"])

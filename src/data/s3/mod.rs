@@ -16,6 +16,8 @@ use crate::data::owner::{looks_like_identity_id, ScopeCheck};
 use crate::error::{Error, Result};
 use crate::http::{Request, Response, Transport};
 
+pub mod multipart;
+
 /// Sends an S3 request, signed, with retries; S3's XML errors become typed errors.
 pub async fn send<T: Transport>(
     ctx: &signed_call::SignedCall<'_, T>,
@@ -560,10 +562,8 @@ pub fn read_listing(response: &Response) -> Result<Listing> {
 /// The ETag of a `CopyObject` answer. S3 may answer a copy with 200 and an `<Error>` body (a
 /// failure after the copy started): that is the error it names, as the AWS SDKs read it.
 pub fn read_copy(response: &Response) -> Result<Option<String>> {
+    error_in_200(response)?;
     let xml = std::str::from_utf8(&response.body).unwrap_or("");
-    if element(xml, "Error").is_some() {
-        return Err(parse_error(response));
-    }
     // `<CopyObjectResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`, as S3 sends it.
     if !text::contains(xml, "<CopyObjectResult") {
         return Err(Error::protocol(
@@ -571,6 +571,16 @@ pub fn read_copy(response: &Response) -> Result<Option<String>> {
         ));
     }
     Ok(element(xml, "ETag").map(unescape))
+}
+
+/// The error in an answer S3 gave with 200 and an `<Error>` body (CopyObject and
+/// CompleteMultipartUpload may fail after the status went out).
+fn error_in_200(response: &Response) -> Result<()> {
+    let xml = std::str::from_utf8(&response.body).unwrap_or("");
+    match element(xml, "Error") {
+        Some(_) => Err(parse_error(response)),
+        None => Ok(()),
+    }
 }
 
 /// The error an S3 answer describes: `<Error><Code>` when there is a body, else by status

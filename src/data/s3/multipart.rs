@@ -1,0 +1,361 @@
+//! S3 multipart uploads, the pure part: how a body is cut into parts within S3's limits, the
+//! requests of CreateMultipartUpload, UploadPart, CompleteMultipartUpload, AbortMultipartUpload
+//! and ListParts, their answers, and the record an upload keeps in the app's storage so that a
+//! reloaded page can find it again. Sending, reading the body slice by slice and the progress
+//! are the caller's.
+
+use super::{element, elements, metadata_headers, unescape, Bucket};
+use crate::codec::json::{Json, Map};
+use crate::codec::text;
+use crate::error::{Error, Result};
+use crate::http::{Request, Response};
+
+const MIB: u64 = 1024 * 1024;
+/// The smallest part S3 takes (the last part may be smaller).
+pub const MIN_PART_BYTES: u64 = 5 * MIB;
+/// The largest part S3 takes.
+pub const MAX_PART_BYTES: u64 = 5 * 1024 * MIB;
+/// The most parts one upload may have.
+pub const MAX_PARTS: u64 = 10_000;
+/// The largest object S3 keeps: 5 TiB.
+pub const MAX_OBJECT_BYTES: u64 = 5 * 1024 * 1024 * MIB;
+/// The part size when the caller names none (grown for bodies over 80,000 MiB, so that 10,000
+/// parts hold them).
+pub const DEFAULT_PART_BYTES: u64 = 8 * MIB;
+
+/// How a body of `size` bytes is cut: parts of `part_size` bytes, the last one shorter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartPlan {
+    /// The body's size.
+    pub size: u64,
+    /// Every part's size but the last's.
+    pub part_size: u64,
+    /// How many parts (at least 1).
+    pub count: u32,
+}
+
+impl PartPlan {
+    /// The plan for `size` bytes in parts of `part_size` (the caller's), or of the default,
+    /// grown by whole MiB until 10,000 parts hold the body. A part size of the caller's that S3
+    /// would refuse, or that needs more than 10,000 parts, is an `InvalidInputError` naming
+    /// what would do.
+    pub fn new(size: u64, part_size: Option<u64>) -> Result<PartPlan> {
+        if size > MAX_OBJECT_BYTES {
+            return Err(Error::invalid_input(
+                "body",
+                "the body is larger than S3's largest object (5 TiB)",
+            ));
+        }
+        let smallest = size.div_ceil(MAX_PARTS).div_ceil(MIB) * MIB;
+        let part_size = match part_size {
+            None => DEFAULT_PART_BYTES.max(smallest),
+            Some(p) if !(MIN_PART_BYTES..=MAX_PART_BYTES).contains(&p) => {
+                return Err(Error::invalid_input(
+                    "partSize",
+                    "the part size must be 5 MiB (5,242,880 bytes) to 5 GiB, as S3 takes them",
+                ));
+            }
+            Some(p) if size.div_ceil(p) > MAX_PARTS => {
+                return Err(Error::invalid_input(
+                    "partSize",
+                    format!(
+                        "this body needs more than S3's 10,000 parts at that size; \
+                         {smallest} bytes or more would do"
+                    ),
+                ));
+            }
+            Some(p) => p,
+        };
+        Ok(PartPlan {
+            size,
+            part_size,
+            count: size.div_ceil(part_size).max(1) as u32,
+        })
+    }
+
+    /// The bytes `[start, end)` of part `number` (1 to `count`).
+    pub fn range(&self, number: u32) -> (u64, u64) {
+        let start = u64::from(number.saturating_sub(1)) * self.part_size;
+        (
+            start.min(self.size),
+            (start + self.part_size).min(self.size),
+        )
+    }
+}
+
+/// One uploaded part, as CompleteMultipartUpload names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// 1 to 10,000.
+    pub number: u32,
+    /// The part's ETag, quotes included, as S3 gave it.
+    pub etag: String,
+    /// Its size in bytes (from ListParts; 0 when not known).
+    pub size: u64,
+}
+
+fn upload_query(upload_id: &str) -> String {
+    format!("uploadId={}", text::percent_encode(upload_id, false))
+}
+
+/// `CreateMultipartUpload` of `full_key` (already scoped), with the object's content type and
+/// user metadata (checked as `put` checks them).
+pub fn create_request(
+    bucket: &Bucket,
+    full_key: &str,
+    content_type: Option<&str>,
+    metadata: &[(String, String)],
+) -> Result<Request> {
+    let mut headers = vec![(
+        "content-type".to_owned(),
+        content_type
+            .unwrap_or("application/octet-stream")
+            .to_owned(),
+    )];
+    headers.extend(metadata_headers(metadata)?);
+    Ok(Request {
+        method: "POST".into(),
+        url: format!("{}?uploads", bucket.object_url(full_key)),
+        headers,
+        body: Vec::new(),
+    })
+}
+
+/// `UploadPart` number `number` of the upload; the body is the caller's to attach.
+pub fn upload_part_request(
+    bucket: &Bucket,
+    full_key: &str,
+    upload_id: &str,
+    number: u32,
+) -> Request {
+    Request {
+        method: "PUT".into(),
+        // Query parameters sorted by name, as the canonical request has them.
+        url: format!(
+            "{}?partNumber={number}&{}",
+            bucket.object_url(full_key),
+            upload_query(upload_id)
+        ),
+        headers: Vec::new(),
+        body: Vec::new(),
+    }
+}
+
+/// `CompleteMultipartUpload` with every part, in part-number order.
+pub fn complete_request(
+    bucket: &Bucket,
+    full_key: &str,
+    upload_id: &str,
+    parts: &[Part],
+) -> Result<Request> {
+    let mut sorted: Vec<&Part> = parts.iter().collect();
+    sorted.sort_by_key(|p| p.number);
+    if sorted.is_empty() || sorted.windows(2).any(|w| w[0].number == w[1].number) {
+        return Err(Error::internal(
+            "a multipart upload completes with one ETag per part, and at least one part",
+        ));
+    }
+    let mut xml =
+        String::from("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+    for part in sorted {
+        xml.push_str("<Part><PartNumber>");
+        xml.push_str(&part.number.to_string());
+        xml.push_str("</PartNumber><ETag>");
+        escape_into(&mut xml, &part.etag);
+        xml.push_str("</ETag></Part>");
+    }
+    xml.push_str("</CompleteMultipartUpload>");
+    Ok(Request {
+        method: "POST".into(),
+        url: format!(
+            "{}?{}",
+            bucket.object_url(full_key),
+            upload_query(upload_id)
+        ),
+        headers: vec![("content-type".to_owned(), "application/xml".to_owned())],
+        body: xml.into_bytes(),
+    })
+}
+
+/// `AbortMultipartUpload`: S3 drops the parts uploaded so far.
+pub fn abort_request(bucket: &Bucket, full_key: &str, upload_id: &str) -> Request {
+    Request {
+        method: "DELETE".into(),
+        url: format!(
+            "{}?{}",
+            bucket.object_url(full_key),
+            upload_query(upload_id)
+        ),
+        headers: Vec::new(),
+        body: Vec::new(),
+    }
+}
+
+/// `ListParts` of the upload, from after part `marker` (0 for the first page).
+pub fn list_parts_request(
+    bucket: &Bucket,
+    full_key: &str,
+    upload_id: &str,
+    marker: u32,
+) -> Request {
+    let marker = if marker == 0 {
+        String::new()
+    } else {
+        format!("part-number-marker={marker}&")
+    };
+    Request {
+        method: "GET".into(),
+        url: format!(
+            "{}?{marker}{}",
+            bucket.object_url(full_key),
+            upload_query(upload_id)
+        ),
+        headers: Vec::new(),
+        body: Vec::new(),
+    }
+}
+
+/// The `UploadId` of a CreateMultipartUpload answer.
+pub fn read_upload_id(response: &Response) -> Result<String> {
+    let xml = std::str::from_utf8(&response.body).unwrap_or("");
+    element(xml, "UploadId")
+        .map(unescape)
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| Error::protocol("S3 started a multipart upload without an UploadId"))
+}
+
+/// The `ETag` an UploadPart answer carries in its header (the bucket's CORS rule must expose
+/// it: without it the part cannot be named when completing).
+pub fn read_part_etag(response: &Response) -> Result<String> {
+    response
+        .header("etag")
+        .filter(|e| !e.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            Error::protocol(
+                "S3's answer to UploadPart has no ETag the page may read: the bucket's CORS \
+                 rule must expose the ETag header",
+            )
+        })
+}
+
+/// One page of ListParts: the parts, and the marker of the next page when there is one.
+pub fn read_parts(response: &Response) -> Result<(Vec<Part>, Option<u32>)> {
+    let xml = std::str::from_utf8(&response.body)
+        .map_err(|_| Error::protocol("S3 listed the parts in a body that is not UTF-8"))?;
+    let mut parts = Vec::new();
+    for part in elements(xml, "Part") {
+        let number = element(part, "PartNumber").and_then(|n| n.trim().parse::<u32>().ok());
+        let etag = element(part, "ETag").map(unescape);
+        let size = element(part, "Size").and_then(|n| n.trim().parse::<u64>().ok());
+        match (number, etag) {
+            (Some(number), Some(etag)) if (1..=10_000).contains(&number) => parts.push(Part {
+                number,
+                etag,
+                size: size.unwrap_or(0),
+            }),
+            _ => {
+                return Err(Error::protocol(
+                    "S3 listed a part without its number or ETag",
+                ))
+            }
+        }
+    }
+    let truncated = element(xml, "IsTruncated").map(str::trim) == Some("true");
+    let next = element(xml, "NextPartNumberMarker").and_then(|n| n.trim().parse::<u32>().ok());
+    match (truncated, next) {
+        (true, Some(marker)) => Ok((parts, Some(marker))),
+        (true, None) => Err(Error::protocol(
+            "S3 said more parts follow but named no NextPartNumberMarker",
+        )),
+        (false, _) => Ok((parts, None)),
+    }
+}
+
+/// The ETag of the finished object. S3 may answer CompleteMultipartUpload with 200 and an
+/// `<Error>` body (a failure after it began assembling the parts): that error, as the AWS
+/// SDKs read it.
+pub fn read_complete(response: &Response) -> Result<Option<String>> {
+    super::error_in_200(response)?;
+    let xml = std::str::from_utf8(&response.body).unwrap_or("");
+    if !text::contains(xml, "<CompleteMultipartUploadResult") {
+        return Err(Error::protocol(
+            "S3 answered CompleteMultipartUpload without a CompleteMultipartUploadResult",
+        ));
+    }
+    Ok(element(xml, "ETag").map(unescape))
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// What an unfinished upload keeps in the app's storage, so that the same body given again
+/// (after a reload, say) continues it: the upload, and what identifies the body and its cut.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resumable {
+    /// S3's UploadId.
+    pub upload_id: String,
+    /// The plan the parts were cut by.
+    pub plan: PartPlan,
+    /// The body's own mark: a `File`'s name and `lastModified`, empty for other bodies.
+    pub fingerprint: String,
+}
+
+impl Resumable {
+    /// The JSON kept in storage.
+    pub fn to_text(&self) -> String {
+        let mut map = Map::new();
+        map.insert("uploadId".into(), Json::String(self.upload_id.clone()));
+        map.insert("size".into(), Json::Number(self.plan.size.to_string()));
+        map.insert(
+            "partSize".into(),
+            Json::Number(self.plan.part_size.to_string()),
+        );
+        map.insert("fingerprint".into(), Json::String(self.fingerprint.clone()));
+        Json::Object(map).to_text()
+    }
+
+    /// The record in `text`, if it is one this version wrote and it fits S3's limits.
+    pub fn parse(text: &str) -> Option<Resumable> {
+        let value = Json::parse(text.as_bytes()).ok()?;
+        let upload_id = value.get("uploadId")?.as_str()?.to_owned();
+        let size = value.get("size")?.as_u64()?;
+        let part_size = value.get("partSize")?.as_u64()?;
+        let fingerprint = value.get("fingerprint")?.as_str()?.to_owned();
+        let plan = PartPlan::new(size, Some(part_size)).ok()?;
+        (!upload_id.is_empty()).then_some(Resumable {
+            upload_id,
+            plan,
+            fingerprint,
+        })
+    }
+
+    /// Whether this record continues the upload of a body of `size` bytes marked
+    /// `fingerprint`: the same size and mark (and a mark at all: a body without one cannot be
+    /// told from another of its size).
+    pub fn continues(&self, size: u64, fingerprint: &str) -> bool {
+        !fingerprint.is_empty() && self.plan.size == size && self.fingerprint == fingerprint
+    }
+}
+
+/// The storage key of the unfinished upload of `full_key` to `bucket`.
+pub fn resumable_key(bucket: &str, full_key: &str) -> String {
+    format!(
+        "apiless.upload.{}/{}",
+        text::percent_encode(bucket, false),
+        text::percent_encode(full_key, true)
+    )
+}
+
+#[cfg(test)]
+#[path = "multipart_tests.rs"]
+mod tests;
