@@ -114,6 +114,39 @@ fn keys_of(v: &JsValue) -> Result<Vec<Key>, Error> {
     Ok(keys)
 }
 
+/// The options of `batchGet` (`batch`: with `consistentRead` and `maxAttempts`) or
+/// `transactGet`, and the keys of `sort_keys` once the options are good.
+fn read_gets(
+    sort_keys: &JsValue,
+    options: &JsValue,
+    batch: bool,
+) -> (CallOptions, Option<u32>, Result<dynamodb::BatchGet, Error>) {
+    let allowed = match batch {
+        true => BATCH_GET_OPTIONS,
+        false => TRANSACT_GET_OPTIONS,
+    };
+    let mut o = InputReader::optional("options", options, allowed);
+    let call = o.call();
+    let projection_expression = o.string("projection");
+    let expression_attribute_names = o.pairs("names");
+    let (consistent_read, attempts) = match batch {
+        true => (
+            o.bool("consistentRead"),
+            o.whole("maxAttempts", MAX_BATCH_ATTEMPTS),
+        ),
+        false => (None, None),
+    };
+    let parsed = o.finish().and_then(|()| {
+        Ok(dynamodb::BatchGet {
+            keys: keys_of(sort_keys)?,
+            projection_expression,
+            expression_attribute_names,
+            consistent_read,
+        })
+    });
+    (call, attempts, parsed)
+}
+
 /// The one kind an action names (`put`, `delete`, ...) and its value.
 fn kind_of(r: &mut InputReader, kinds: &[&'static str]) -> Option<(&'static str, JsValue)> {
     let mut found = None;
@@ -138,13 +171,12 @@ fn kind_of(r: &mut InputReader, kinds: &[&'static str]) -> Option<(&'static str,
     found
 }
 
-/// The item of a `put`, with the partition key added when the caller left it out (as `put`
-/// does: it is always the identity id).
-fn with_owner(mut item: Item, table: &TableSchema, id: &str) -> Item {
+/// Adds the partition key to the item of a `put` when the caller left it out (as `put` does: it
+/// is always the identity id).
+fn add_owner(item: &mut Item, table: &TableSchema, id: &str) {
     if !item.iter().any(|(k, _)| *k == table.pk_name) {
         item.insert(0, (table.pk_name.clone(), AttributeValue::S(id.to_owned())));
     }
-    item
 }
 
 fn batch_write_requests(requests: &JsValue) -> Result<Vec<WriteRequest>, Error> {
@@ -168,7 +200,9 @@ fn batch_write_requests(requests: &JsValue) -> Result<Vec<WriteRequest>, Error> 
             None => None,
         };
         o.finish()?;
-        out.extend(request);
+        if let Some(request) = request {
+            out.push(request);
+        }
     }
     Ok(out)
 }
@@ -243,7 +277,9 @@ fn transact_actions(actions: &JsValue) -> Result<Vec<TransactWrite>, Error> {
             None => None,
         };
         o.finish()?;
-        out.extend(action);
+        if let Some(action) = action {
+            out.push(action);
+        }
     }
     Ok(out)
 }
@@ -316,24 +352,12 @@ impl Table {
         sort_keys: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "BatchGetOptions")] options: JsValue,
     ) -> Promise {
-        let mut o = InputReader::optional("options", &options, BATCH_GET_OPTIONS);
-        let call = o.call();
-        let get = dynamodb::BatchGet {
-            keys: Vec::new(),
-            projection_expression: o.string("projection"),
-            expression_attribute_names: o.pairs("names"),
-            consistent_read: o.bool("consistentRead"),
-        };
-        let attempts = o.whole("maxAttempts", MAX_BATCH_ATTEMPTS);
+        let (call, attempts, parsed) = read_gets(&sort_keys, &options, true);
         let scope = call.scope;
-        let make = o.finish().and_then(|()| {
-            let get = dynamodb::BatchGet {
-                keys: keys_of(&sort_keys)?,
-                ..get
-            };
-            Ok(Box::new(move |table: &TableSchema, id: &str| {
+        let make = parsed.map(|get| {
+            Box::new(move |table: &TableSchema, id: &str| {
                 dynamodb::batch_get(table, id, &get, scope)
-            }) as MakeBatch)
+            }) as MakeBatch
         });
         self.run_batch(call.signal, attempts, make, |items| {
             items_to_js(&items).into()
@@ -382,13 +406,12 @@ impl Table {
         let make = o.finish().and_then(|()| {
             let requests = batch_write_requests(&requests)?;
             Ok(Box::new(move |table: &TableSchema, id: &str| {
-                let requests: Vec<WriteRequest> = requests
-                    .into_iter()
-                    .map(|r| match r {
-                        WriteRequest::Put(item) => WriteRequest::Put(with_owner(item, table, id)),
-                        delete => delete,
-                    })
-                    .collect();
+                let mut requests = requests;
+                for r in &mut requests {
+                    if let WriteRequest::Put(item) = r {
+                        add_owner(item, table, id);
+                    }
+                }
                 dynamodb::batch_write(table, id, &requests, scope)
             }) as MakeBatch)
         });
@@ -424,21 +447,8 @@ impl Table {
         sort_keys: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "TransactGetOptions")] options: JsValue,
     ) -> Promise {
-        let mut o = InputReader::optional("options", &options, TRANSACT_GET_OPTIONS);
-        let call = o.call();
-        let get = dynamodb::BatchGet {
-            keys: Vec::new(),
-            projection_expression: o.string("projection"),
-            expression_attribute_names: o.pairs("names"),
-            consistent_read: None,
-        };
+        let (call, _, parsed) = read_gets(&sort_keys, &options, false);
         let scope = call.scope;
-        let parsed = o.finish().and_then(|()| {
-            Ok(dynamodb::BatchGet {
-                keys: keys_of(&sort_keys)?,
-                ..get
-            })
-        });
         dynamodb_call(
             &self.session,
             self.table.clone(),
@@ -447,12 +457,11 @@ impl Table {
             parsed,
             move |table, id, get| dynamodb::transact_get_request(table, id, &get, scope),
             |answer| {
-                let found = dynamodb::parse_transact_get_response(answer)?;
-                Ok(found
-                    .into_iter()
-                    .map(attributes_to_js)
-                    .collect::<js_sys::Array>()
-                    .into())
+                let out = js_sys::Array::new();
+                for item in dynamodb::parse_transact_get_response(answer)? {
+                    out.push(&attributes_to_js(item));
+                }
+                Ok(out.into())
             },
         )
     }
@@ -521,17 +530,12 @@ impl Table {
             call.signal,
             dynamodb::Operation::TransactWriteItems,
             parsed,
-            move |table, id, (actions, token): (Vec<TransactWrite>, String)| {
-                let actions: Vec<TransactWrite> = actions
-                    .into_iter()
-                    .map(|a| match a {
-                        TransactWrite::Put(put) => TransactWrite::Put(dynamodb::PutItem {
-                            item: with_owner(put.item, table, id),
-                            ..put
-                        }),
-                        other => other,
-                    })
-                    .collect();
+            move |table, id, (mut actions, token): (Vec<TransactWrite>, String)| {
+                for a in &mut actions {
+                    if let TransactWrite::Put(put) = a {
+                        add_owner(&mut put.item, table, id);
+                    }
+                }
                 dynamodb::transact_write_request(table, id, &actions, Some(&token), scope)
             },
             |_| Ok(JsValue::UNDEFINED),

@@ -182,7 +182,10 @@ pub fn batch_write(
 impl Batch {
     /// The request body for what is still pending.
     pub fn body(&self) -> Json {
-        let entries: Vec<Json> = self.pending.iter().map(|(_, e)| e.clone()).collect();
+        let mut entries = Vec::with_capacity(self.pending.len());
+        for (_, e) in &self.pending {
+            entries.push(e.clone());
+        }
         let request = match self.operation {
             Operation::BatchGetItem => {
                 let mut request = self.options.clone();
@@ -198,7 +201,11 @@ impl Batch {
 
     /// The places, in the caller's list, of what is still to send.
     pub fn pending(&self) -> Vec<usize> {
-        self.pending.iter().map(|(i, _)| *i).collect()
+        let mut places = Vec::with_capacity(self.pending.len());
+        for (i, _) in &self.pending {
+            places.push(*i);
+        }
+        places
     }
 
     /// Reads one answer: the items it returned (BatchGetItem) are added to `items`, and what
@@ -250,11 +257,10 @@ impl Batch {
             Operation::BatchGetItem => "keys",
             _ => "requests",
         };
-        let places: Vec<String> = self
-            .pending
-            .iter()
-            .map(|(i, _)| format!("{list}[{i}]"))
-            .collect();
+        let mut places = Vec::with_capacity(self.pending.len());
+        for (i, _) in &self.pending {
+            places.push(format!("{list}[{i}]"));
+        }
         let mut e = Error::service(
             "UnprocessedItemsError",
             format!(
