@@ -73,6 +73,11 @@ const TRANSACT_GET_OPTIONS: &[&str] = &["signal", "unscopedForDemoOnly", "projec
 const TRANSACT_WRITE_OPTIONS: &[&str] = &["signal", "unscopedForDemoOnly", "clientRequestToken"];
 const WRITE_KINDS: &[&str] = &["put", "delete"];
 const ACTION_KINDS: &[&str] = &["put", "update", "delete", "conditionCheck"];
+/// The places of the kinds in `WRITE_KINDS` and `ACTION_KINDS`, as [`kind_of`] gives them.
+const PUT: usize = 0;
+const UPDATE: usize = 1;
+const DELETE: usize = 2;
+const CONDITION_CHECK: usize = 3;
 const ACTION_FIELDS: &[&str] = &[
     "put",
     "update",
@@ -147,15 +152,15 @@ fn read_gets(
     (call, attempts, parsed)
 }
 
-/// The one kind an action names (`put`, `delete`, ...) and its value.
-fn kind_of(r: &mut InputReader, kinds: &[&'static str]) -> Option<(&'static str, JsValue)> {
+/// The one kind an action names (`put`, `delete`, ...), as its place in `kinds`, and its value.
+fn kind_of(r: &mut InputReader, kinds: &[&str]) -> Option<(usize, JsValue)> {
     let mut found = None;
-    for kind in kinds {
+    for (i, kind) in kinds.iter().enumerate() {
         if let Some(v) = r.get(kind) {
             if found.is_some() {
                 r.wrong(kind, "left out: an action does one thing");
             }
-            found = Some((*kind, v));
+            found = Some((i, v));
         }
     }
     if found.is_none() {
@@ -185,7 +190,7 @@ fn batch_write_requests(requests: &JsValue) -> Result<Vec<WriteRequest>, Error> 
         let name = format!("requests[{i}]");
         let mut o = InputReader::new(&name, r, WRITE_KINDS);
         let request = match kind_of(&mut o, WRITE_KINDS) {
-            Some(("put", v)) => o
+            Some((PUT, v)) => o
                 .check(item_from_js(&v, &format!("{name}.put")))
                 .map(WriteRequest::Put),
             Some((_, v)) => {
@@ -221,7 +226,7 @@ fn transact_actions(actions: &JsValue) -> Result<Vec<TransactWrite>, Error> {
         let mut o = InputReader::new(&name, a, ACTION_FIELDS);
         let kind = kind_of(&mut o, ACTION_KINDS);
         let expression = match kind {
-            Some(("update", _)) => Some(o.required("updateExpression")),
+            Some((UPDATE, _)) => Some(o.required("updateExpression")),
             _ if o.get("updateExpression").is_some() => {
                 o.wrong("updateExpression", "left out: only an update has one");
                 None
@@ -229,13 +234,13 @@ fn transact_actions(actions: &JsValue) -> Result<Vec<TransactWrite>, Error> {
             _ => None,
         };
         let condition = match kind {
-            Some(("conditionCheck", _)) => Some(o.required("condition")),
+            Some((CONDITION_CHECK, _)) => Some(o.required("condition")),
             _ => o.string("condition"),
         };
         let names = o.pairs("names");
         let values = o.values();
         let action = match kind {
-            Some(("put", v)) => o
+            Some((PUT, v)) => o
                 .check(item_from_js(&v, &format!("{name}.put")))
                 .map(|item| {
                     TransactWrite::Put(dynamodb::PutItem {
@@ -249,7 +254,7 @@ fn transact_actions(actions: &JsValue) -> Result<Vec<TransactWrite>, Error> {
             Some((kind, v)) => {
                 o.check(sort_key_of(&v).map_err(|e| placed(e, &name)))
                     .map(|sort_key| match kind {
-                        "update" => TransactWrite::Update(dynamodb::UpdateItem {
+                        UPDATE => TransactWrite::Update(dynamodb::UpdateItem {
                             partition_key: None,
                             sort_key,
                             update_expression: expression.unwrap_or_default(),
@@ -268,7 +273,7 @@ fn transact_actions(actions: &JsValue) -> Result<Vec<TransactWrite>, Error> {
                                 return_values: None,
                             };
                             match kind {
-                                "delete" => TransactWrite::Delete(delete),
+                                DELETE => TransactWrite::Delete(delete),
                                 _ => TransactWrite::ConditionCheck(delete),
                             }
                         }
