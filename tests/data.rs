@@ -18,14 +18,6 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The `name` of the Error a promise rejects with.
-async fn err(p: js_sys::Promise) -> (String, String) {
-    let e = JsFuture::from(p).await.expect_err("the call must fail");
-    assert!(e.is_instance_of::<js_sys::Error>(), "a real Error");
-    let e: js_sys::Error = e.unchecked_into();
-    (String::from(e.name()), String::from(e.message()))
-}
-
 async fn signed_in(user: &str, clock: &TestClock) -> Client {
     signed_in_client(user, clock).await
 }

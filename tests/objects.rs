@@ -16,18 +16,6 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The `name` and `message` of the Error a promise rejects with.
-async fn err(p: js_sys::Promise) -> (String, String) {
-    let e = JsFuture::from(p).await.expect_err("the call must fail");
-    assert!(e.is_instance_of::<js_sys::Error>(), "a real Error");
-    let e: js_sys::Error = e.unchecked_into();
-    (String::from(e.name()), String::from(e.message()))
-}
-
-fn get(o: &JsValue, name: &str) -> JsValue {
-    Reflect::get(o, &name.into()).unwrap()
-}
-
 async fn text_of(f: &apiless::js::Files, key: &str) -> String {
     ok(f.get(key.into(), js(serde_json::json!({"as": "text"}))))
         .await

@@ -251,6 +251,18 @@ pub async fn ok(p: js_sys::Promise) -> wasm_bindgen::JsValue {
     }
 }
 
+/// The `name` and `message` of the real `Error` a promise rejects with; a resolved promise fails
+/// the test.
+pub async fn err(p: js_sys::Promise) -> (String, String) {
+    use wasm_bindgen::JsCast;
+    let e = wasm_bindgen_futures::JsFuture::from(p)
+        .await
+        .expect_err("the call must fail");
+    assert!(e.is_instance_of::<js_sys::Error>(), "a real Error");
+    let e: js_sys::Error = e.unchecked_into();
+    (String::from(e.name()), String::from(e.message()))
+}
+
 /// The seeded table, through the JS surface.
 pub async fn table(c: &apiless::js::Client) -> apiless::js::Table {
     c.db(

@@ -4,7 +4,7 @@
 //! reloaded page can find it again. Sending, reading the body slice by slice and the progress
 //! are the caller's.
 
-use super::{element, elements, metadata_headers, unescape, Bucket};
+use super::{element, elements, unescape, Bucket};
 use crate::codec::json::{Json, Map};
 use crate::codec::text;
 use crate::error::{Error, Result};
@@ -106,19 +106,11 @@ pub fn create_request(
     content_type: Option<&str>,
     metadata: &[(String, String)],
 ) -> Result<Request> {
-    let mut headers = vec![(
-        "content-type".to_owned(),
-        content_type
-            .unwrap_or("application/octet-stream")
-            .to_owned(),
-    )];
-    headers.extend(metadata_headers(metadata)?);
-    Ok(Request {
-        method: "POST".into(),
-        url: format!("{}?uploads", bucket.object_url(full_key)),
-        headers,
-        body: Vec::new(),
-    })
+    // A PutObject's headers, without a body, posted to `?uploads`.
+    let mut request = bucket.put_request(full_key, Vec::new(), content_type, metadata)?;
+    request.method = "POST".into();
+    request.url.push_str("?uploads");
+    Ok(request)
 }
 
 /// `UploadPart` number `number` of the upload; the body is the caller's to attach.
