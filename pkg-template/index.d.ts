@@ -21,7 +21,7 @@ export type {
   AttributeUpdate, ConfirmUserAttributeInput, DeleteUserAttributesInput, MfaChoice, MfaPreference,
   MfaType, UpdateMfaPreferenceInput, UpdateUserAttributesInput, UpdateUserAttributesResult,
   UserAttributeInput, UserAttributes, Device, FetchDevicesOptions, ForgetDeviceInput,
-  CopyObjectOptions, PresignPostOptions, PresignedPost,
+  CopyObjectOptions, PresignPostOptions, PresignedPost, UploadOptions, UploadTask, UploadResult, UploadState,
   AwsFetchInit, AwsSigning,
   BatchGetOptions, BatchWriteOptions, BatchWriteRequest, TransactActionOptions, TransactGetOptions,
   TransactWriteAction, TransactWriteOptions,
@@ -48,6 +48,7 @@ export interface Table extends Omit<WasmTable, Plumbing> {}
 
 /** Your objects in one S3 bucket, all under `<identityId>/`: `aws.files(bucket)`. */
 export interface Files extends Omit<WasmFiles, Plumbing> {}
+
 
 /** What `createClient` resolves to. */
 export interface Apiless extends Pick<Client, "identityId" | "credentialsExpireAt"> {
