@@ -29,7 +29,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DeleteObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  AbortMultipartUploadCommand, DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client,
+} from "@aws-sdk/client-s3";
 import { bundle, readText } from "./bundle.mjs";
 import { SCALE_END, SCALE_START, withScaleSection } from "./markdown.mjs";
 import { launchChromium, serve, urlOf } from "../tools/browser.mjs";
@@ -211,7 +213,16 @@ async function checkAndDelete(pk, key, bytes, who) {
   await adminS3.send(new DeleteObjectCommand({ Bucket: config.bucket, Key }));
 }
 
+/** Aborts the multipart uploads a failed sample left under `pk` (the backend holds their parts). */
+async function abortLeftovers(pk) {
+  const { Uploads = [] } = await adminS3.send(new ListMultipartUploadsCommand({ Bucket: config.bucket, Prefix: `${pk}/` }));
+  for (const u of Uploads) {
+    await adminS3.send(new AbortMultipartUploadCommand({ Bucket: config.bucket, Key: u.Key, UploadId: u.UploadId }));
+  }
+}
+
 const UPLOADERS = ["floor", "apiless", "sdk", "amplify"];
+const failed = {};
 const pages = {};
 let apilessUpload = false;
 const failures = [];
@@ -255,12 +266,28 @@ try {
     for (let round = 0; round < rounds; round++) {
       for (const s of order(round, who)) {
         const p = pages[s];
-        const key = `${PREFIX}${s}-${round}.bin`;
-        if ((await call(p, "makeBlob", UPLOAD_BYTES)) !== UPLOAD_BYTES) throw new Error(`${s}: the Blob has the wrong size`);
-        if (s === "floor") await call(p, "presign", key);
-        const r = s === "floor" ? await measure(p, "floorPut") : await measure(p, "upload", key, options);
-        await call(p, "dropBlob");
-        await checkAndDelete(pk, key, UPLOAD_BYTES, s);
+        let r;
+        for (let attempt = 1; ; attempt++) {
+          const key = `${PREFIX}${s}-${round}-${attempt}.bin`;
+          if ((await call(p, "makeBlob", UPLOAD_BYTES)) !== UPLOAD_BYTES) throw new Error(`${s}: the Blob has the wrong size`);
+          if (s === "floor") await call(p, "presign", key);
+          try {
+            r = s === "floor" ? await measure(p, "floorPut") : await measure(p, "upload", key, options);
+          } catch (e) {
+            // A sample that fails is reported, and taken once more (not in the smoke run).
+            if (smoke || attempt >= 2) throw e;
+            const why = String(e?.message ?? e).split("\n")[0].replace(/^page\.evaluate: /, "").slice(0, 160);
+            (failed[s] ??= []).push(why + (p.errors.length ? ` (page errors: ${p.errors.join("; ").slice(0, 160)})` : ""));
+            p.errors.length = 0;
+            log(`upload ${s}: FAILED (${why}); taken once more`);
+            await call(p, "dropBlob");
+            await abortLeftovers(pk);
+            continue;
+          }
+          await call(p, "dropBlob");
+          await checkAndDelete(pk, key, UPLOAD_BYTES, s);
+          break;
+        }
         add("upload", s, r);
         log(`upload ${s}: ${(r.wall / 1000).toFixed(2)} s, CPU ${r.cpu.toFixed(0)} ms, peak heap ${(r.heap / MiB).toFixed(1)} MiB (${r.polls} polls, longest ${r.gap} ms)`);
       }
@@ -342,7 +369,10 @@ if (samples.upload) {
   out.push(`${size} upload (a generated Blob, real backend), parts of ${PART_SIZE / MiB} MiB, ${CONCURRENCY} at a time, ${rounds} round(s), medians\n`,
     `| upload | unit | ${UPLOADERS.map((s) => LABEL[s]).join(" | ")} | apiless / best peer | apiless / floor | lib-storage / floor, Amplify / floor |`,
     `|---|---|${UPLOADERS.map(() => "---:|").join("")}---:|---:|---:|`, ...lines, "",
-    pollNote("upload", UPLOADERS.filter((s) => samples.upload[s]), { floor: "floor", apiless: "apiless", sdk: "lib-storage", amplify: "Amplify" }), "");
+    pollNote("upload", UPLOADERS.filter((s) => samples.upload[s]), { floor: "floor", apiless: "apiless", sdk: "lib-storage", amplify: "Amplify" }), "",
+    Object.keys(failed).length
+      ? `Samples that failed and were taken once more: ${Object.entries(failed).map(([s, whys]) => `${LABEL[s]} ${whys.length} (${whys.join("; ")})`).join(", ")}.\n`
+      : "No sample failed.\n");
   const wall = (s) => med("upload", s, "wall");
   const cpu = (s) => med("upload", s, "cpu");
   const bestCpu = Math.min(cpu("sdk"), cpu("amplify"));
