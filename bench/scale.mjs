@@ -469,7 +469,9 @@ ${losses.length ? `### Where apiless loses (scale rows)\n\n${losses.map((l) => `
   hashing, no parts. After each sample Node checks the object's size with HeadObject and deletes
   it (the backend keeps objects in memory).
 - **Main-thread CPU**: the DevTools protocol's Performance.getMetrics TaskDuration of the page
-  over the call (ScriptDuration, the part spent running JS, below it), as the whole-job rows.
+  over the call, as the whole-job rows: the wall time of the main thread's tasks, so other
+  processes' load inflates it as well (ScriptDuration is not used: it stayed near 0 in samples
+  whose tasks ran hundreds of ms of the stacks' JS).
 - **Peak heap**: Runtime.getHeapUsage polled every ${POLL_MS} ms from Node during the call,
   \`usedSize + backingStorageSize\` (the V8 heap and the ArrayBuffer backing stores, where the
   parts a stack reads into memory live; Performance.getMetrics' JSHeapUsedSize and
