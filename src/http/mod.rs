@@ -165,8 +165,19 @@ impl Transport for Fetch {
             head.push_str(value);
             head.push('\n');
         }
-        let answer = match &self.body {
-            Some(body) => glue::upload(
+        let answer = match (&self.body, &self.progress) {
+            // A page-held body without progress: fetch sends it (less work on the main thread
+            // than XHR's upload events).
+            (Some(body), None) => glue::exchange(
+                &request.url,
+                &request.method,
+                &head,
+                Some(body),
+                self.signal.as_ref(),
+                self.timeout_ms,
+                None,
+            ),
+            (Some(body), Some(_)) => glue::upload(
                 &request.url,
                 &request.method,
                 &head,
@@ -175,9 +186,9 @@ impl Transport for Fetch {
                 self.timeout_ms,
                 self.progress.as_ref(),
             ),
-            None => {
-                let body =
-                    (!request.body.is_empty()).then(|| Uint8Array::from(request.body.as_slice()));
+            (None, _) => {
+                let body = (!request.body.is_empty())
+                    .then(|| JsValue::from(Uint8Array::from(request.body.as_slice())));
                 glue::exchange(
                     &request.url,
                     &request.method,
@@ -220,13 +231,13 @@ impl Transport for Fetch {
 /// A whole exchange in one crossing each way: what would otherwise be a crossing per header
 /// and an await per step.
 mod glue {
-    use js_sys::{Promise, Uint8Array};
+    use js_sys::Promise;
     use wasm_bindgen::prelude::*;
     use web_sys::AbortSignal;
 
     #[wasm_bindgen(module = "/src/host.js")]
     extern "C" {
-        /// `fetch(url, { method, headers, body, signal })` with the headers given as
+        /// `fetch(url, { method, headers, body, signal })` (`body` bytes or a `Blob`), the headers as
         /// `"name\nvalue\n..."`, then the whole body: resolves to `[status, headers as
         /// "name\nvalue\n..." (names lower-case, as fetch gives them), body bytes]`. `fetch`
         /// is the one the host had when this module loaded, so a script that replaces it later
@@ -236,7 +247,7 @@ mod glue {
             url: &str,
             method: &str,
             head: &str,
-            body: Option<&Uint8Array>,
+            body: Option<&JsValue>,
             signal: Option<&AbortSignal>,
             timeout_ms: f64,
             progress: Option<&js_sys::Function>,

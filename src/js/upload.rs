@@ -283,7 +283,9 @@ impl Shared {
         body: Option<(u32, &web_sys::Blob)>,
     ) -> Result<Response, Error> {
         let identity = self.session.aws_identity().await?;
-        let progress = body.map(|(number, _)| {
+        // Progress only for a caller who listens: without it, fetch sends the part (XHR's
+        // upload events cost the main thread more).
+        let progress = body.filter(|_| self.on_progress.is_some()).map(|(number, _)| {
             let this = self.clone();
             Closure::<dyn FnMut(f64)>::new(move |sent: f64| this.report(number, sent as u64))
         });
