@@ -375,6 +375,25 @@ async fn a_small_body_goes_in_one_put_with_its_progress_and_bad_input_is_refused
     let text = ok(files.get(key.clone(), js(serde_json::json!({"as": "text"})))).await;
     assert_eq!(text.as_string().as_deref(), Some("hello, upload"));
 
+    // Without onProgress the parts go by fetch rather than XHR: the same object.
+    let file = file_of(11, "quiet.bin");
+    let quiet = format!("uploads-{}/quiet.bin", random_hex(4));
+    let puts = count("s3:PUT").await;
+    let result = ok(files
+        .upload(
+            quiet.clone(),
+            file.clone().into(),
+            js(serde_json::json!({"partSize": 5 * MIB})),
+        )
+        .result())
+    .await;
+    assert!(get(&result, "etag").as_string().unwrap().ends_with("-3\""));
+    assert_eq!(count("s3:PUT").await - puts, 3);
+    let blob: web_sys::Blob = ok(files.get(quiet, js(serde_json::json!({"as": "blob"}))))
+        .await
+        .unchecked_into();
+    assert_eq!(digest(&blob).await, digest(&file).await);
+
     // Refused before anything is sent, through `result`.
     let refused = |options: serde_json::Value| {
         files

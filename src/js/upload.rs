@@ -285,10 +285,12 @@ impl Shared {
         let identity = self.session.aws_identity().await?;
         // Progress only for a caller who listens: without it, fetch sends the part (XHR's
         // upload events cost the main thread more).
-        let progress = body.filter(|_| self.on_progress.is_some()).map(|(number, _)| {
-            let this = self.clone();
-            Closure::<dyn FnMut(f64)>::new(move |sent: f64| this.report(number, sent as u64))
-        });
+        let progress = body
+            .filter(|_| self.on_progress.is_some())
+            .map(|(number, _)| {
+                let this = self.clone();
+                Closure::<dyn FnMut(f64)>::new(move |sent: f64| this.report(number, sent as u64))
+            });
         let transport = SessionBoundFetch {
             fetch: Fetch {
                 signal: self.controller.borrow().as_ref().map(|c| c.signal()),
