@@ -45,6 +45,7 @@ mod files;
 mod input;
 mod profile_api;
 mod promise;
+mod redirect_api;
 mod table;
 mod table_batch;
 mod values;
@@ -54,6 +55,7 @@ pub use client::*;
 pub use files::*;
 use input::*;
 pub use promise::*;
+use redirect_api::navigate;
 pub use table::*;
 pub use values::*;
 
