@@ -87,18 +87,10 @@ pub(super) fn read_oauth(value: &JsValue) -> Result<RawOAuth, Error> {
     Ok(raw)
 }
 
+#[derive(Default)]
 struct RedirectInput {
     provider: Option<Provider>,
     custom_state: Option<String>,
-}
-
-impl Default for RedirectInput {
-    fn default() -> Self {
-        RedirectInput {
-            provider: None,
-            custom_state: None,
-        }
-    }
 }
 
 impl FromInput for RedirectInput {
@@ -225,7 +217,7 @@ impl Client {
 
     /// Completes a redirect sign-in on the page the managed login came back to
     /// (`redirectSignIn`): checks the returned `state` against the one this tab sent, exchanges
-    /// the code at `/oauth2/token` with the PKCE verifier, and stores the tokens as any sign-in
+    /// the code at `/oauth2/token` with the PKCE verifier, and stores the tokens as every sign-in
     /// does (`onChange` hears `signedIn`; credentials, refresh and other tabs work as usual).
     /// `code` and `state` leave the address bar (`history.replaceState`) and the kept verifier is
     /// wiped, whatever the outcome. Call it once when the page loads; it resolves to `null` on a
@@ -237,7 +229,7 @@ impl Client {
     /// when the user cancelled, `invalid_request`, `unauthorized_client`, ...), and the token
     /// endpoint's (`invalid_grant` for an expired or reused code or a wrong verifier).
     /// @throws `ConfigError` (`field: "oauth"`) without an `oauth` section; `NetworkError`,
-    /// `ProtocolError` as any call.
+    /// `ProtocolError` as with every call.
     /// @example
     /// ```ts
     /// const aws = await createClient(config);
