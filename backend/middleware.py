@@ -182,7 +182,11 @@ class ApilessMiddleware:
 _SECRET_OPERATIONS = {
     "InitiateAuth", "RespondToAuthChallenge", "SignUp", "ConfirmForgotPassword", "ChangePassword",
     "AdminCreateUser", "AdminSetUserPassword", "GetCredentialsForIdentity", "AssociateSoftwareToken",
+    # The managed login: its password form (form-encoded) and its token endpoint's answer.
+    "oauth:/login", "oauth:/oauth2/token",
 }
+# The token endpoint's names for the tokens, logged under the names the storage check knows.
+_OAUTH_TOKEN_FIELDS = {"id_token": "IdToken", "access_token": "AccessToken", "refresh_token": "RefreshToken"}
 # JSON fields whose values are secrets, wherever they appear in such a body.
 _SECRET_FIELDS = {
     "IdToken", "AccessToken", "RefreshToken", "SecretKey", "SessionToken", "Password",
@@ -221,7 +225,12 @@ class _SecretsLog:
         try:
             self.add_from(json.loads(body))
         except (ValueError, UnicodeDecodeError):
-            pass
+            # A form (the managed login's /login): its fields as a flat object.
+            from urllib.parse import parse_qs
+            try:
+                self.add_from({k: v[0] for k, v in parse_qs(body.decode("utf-8"), strict_parsing=True).items()})
+            except (ValueError, UnicodeDecodeError):
+                pass
 
     def add_from(self, value):
         found = []
@@ -236,6 +245,8 @@ def _collect_secrets(value, found):
         for key, item in value.items():
             if key in _SECRET_FIELDS and isinstance(item, str) and item:
                 found.append((key, item))
+            elif key in _OAUTH_TOKEN_FIELDS and isinstance(item, str) and item:
+                found.append((_OAUTH_TOKEN_FIELDS[key], item))
             else:
                 _collect_secrets(item, found)
     elif isinstance(value, list):

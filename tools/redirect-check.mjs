@@ -12,6 +12,7 @@
 // the user; Sign in with Google through the stand-in does the same for a federated user; a
 // tampered, missing or replayed state and an ?error= return reject with typed errors and store
 // nothing; signOut goes through /logout to redirectSignOut; no oauth config is a ConfigError.
+/* global aws, handle, events -- the app page's own globals, in the functions evaluate runs there */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";

@@ -172,9 +172,10 @@ impl Client {
     /// "provider"`) for a provider that is not one of the four or `{ custom }`.
     /// @example
     /// ```ts
-    /// const aws = await createClient({ ...config, oauth: {
-    ///   domain: "myapp.auth.eu-west-1.amazoncognito.com", redirectSignIn: "https://app.example/" } });
-    /// button.onclick = () => aws.auth.signInWithRedirect({ provider: "Google", customState: "/notes" });
+    /// // createClient({ ...config, oauth: { domain: "myapp.auth.eu-west-1.amazoncognito.com",
+    /// //   redirectSignIn: "https://app.example/" } })
+    /// await aws.auth.signInWithRedirect({ provider: "Google", customState: "/notes" }); // the page leaves
+    /// await aws.auth.signInWithRedirect(); // or the managed login's own page
     /// ```
     #[wasm_bindgen(js_name = signInWithRedirect, unchecked_return_type = "Promise<void>")]
     pub fn sign_in_with_redirect(
@@ -232,9 +233,8 @@ impl Client {
     /// `ProtocolError` as with every call.
     /// @example
     /// ```ts
-    /// const aws = await createClient(config);
-    /// const back = await aws.auth.handleRedirect().catch((e) => { show(e.message); return null; });
-    /// if (back) route(back.customState ?? "/");
+    /// const back = await aws.auth.handleRedirect(); // on every load of redirectSignIn's page
+    /// if (back) console.log(`${back.user.username} is back for ${back.customState ?? "/"}`);
     /// ```
     #[wasm_bindgen(js_name = handleRedirect, unchecked_return_type = "Promise<RedirectResult | null>")]
     pub fn handle_redirect(&self) -> Promise {
