@@ -285,7 +285,10 @@ impl RawConfig {
             }
             if name == "oauth" {
                 // The JS layer reads an object `oauth` itself (RawOAuth): what reaches here is
-                // not one.
+                // not one (`undefined` or `null` is as if left out).
+                if value == FieldValue::Absent {
+                    continue;
+                }
                 return Err(Error::config(
                     "oauth",
                     "oauth must be an object: { domain, redirectSignIn, redirectSignOut?, scopes?, responseType? }",
