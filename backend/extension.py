@@ -51,6 +51,14 @@ Each patch wraps one ministack function and is installed by `install()` before t
                     USER_AUTH with the confirmed one signs the user in once.  (Stock: "Unsupported AuthFlow",
                     no SELECT_CHALLENGE or SMS_OTP, a password always required, no Session.)
 
+  oauth             The managed login's OAuth 2.0 endpoints as Cognito checks them (cognito_oauth.py): a
+                    federated code keeps its PKCE challenge and redirect_uri to /oauth2/token, the federated
+                    authorize request is checked against the app client, the upstream ID token is verified
+                    (JWKS, iss, aud, exp), `Google` federates to the stand-in OpenID provider (upstream_oidc.py),
+                    and /logout takes only the client's LogoutURLs.  (Stock: a federated code is exchanged with
+                    any verifier or none and without redirect_uri, the upstream token is not verified, social
+                    providers are refused, and /logout redirects anywhere when no LogoutURLs are set.)
+
 CORS and the /_apiless endpoints live in middleware.py.  A patch point that is missing or whose
 signature changed raises PatchPointError at startup: upgrading ministack must fail loudly, never
 quietly drop a security check.
@@ -67,13 +75,14 @@ import re
 
 import cognito_devices
 import cognito_mfa
+import cognito_oauth
 import cognito_profile
 import cognito_rotation
 import cognito_userauth
 
 PATCHES = ("policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
            "dynamodb-denial-status", "profile", "mfa", "devices", "rotation",
-           "user-auth")
+           "user-auth", "oauth")
 
 # The LeadingKeys value of an item request whose partition key cannot be read (unknown table,
 # missing key attribute, unparsable KeyConditionExpression).  A ForAllValues condition over it is
@@ -112,6 +121,8 @@ def install(disabled=()):
         _install_rotation()
     if "user-auth" not in disabled:
         _install_user_auth()
+    if "oauth" not in disabled:
+        _install_oauth()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -719,3 +730,27 @@ def _install_user_auth():
              mentions=['"InitiateAuth": _initiate_auth', '"RespondToAuthChallenge": _respond_to_auth_challenge',
                        '"SignUp": _sign_up', '"ConfirmSignUp": _confirm_sign_up'])
     _user_auth = auth
+
+
+# ---------------------------------------------------------------------------------------------
+# (k) the managed login's OAuth 2.0 endpoints: federated PKCE, the upstream ID token, Google,
+#     /logout (cognito_oauth.py)
+# ---------------------------------------------------------------------------------------------
+
+def _install_oauth():
+    cognito = _module("services.cognito")
+    for name in ("_auth_codes", "_qp", "_oauth2_error", "_find_pool_by_client_id", "_get_pool_unscoped",
+                 "_pkce_error_redirect", "_verify_pkce", "_authenticate_client"):
+        require(cognito, name)
+    _checked(cognito, "handle_oauth2_authorize", ["method", "path", "headers", "query_params"],
+             mentions=["_oauth2_authorize_federation(query_params)"])
+    _checked(cognito, "handle_request", ["method", "path", "headers", "body", "query_params"],
+             mentions=["_oauth2_idp_response", "_oauth2_token"])
+    _checked(cognito, "_oauth2_idp_response", ["method", "body", "query_params"],
+             mentions=["_decode_id_token_unverified(id_token)", '"type": "code"'])
+    oauth = cognito_oauth.OAuth(cognito)
+    _wrap(cognito, "_oauth2_authorize_federation", ["query_params"], oauth.federating)
+    _wrap(cognito, "_oauth2_idp_response", ["method", "body", "query_params"], oauth.idp_response)
+    _wrap(cognito, "_decode_id_token_unverified", ["id_token"], oauth.verifying_id_tokens)
+    _wrap(cognito, "_oauth2_token", ["data", "query_params", "raw_body", "headers"], oauth.token)
+    _wrap(cognito, "handle_logout", ["method", "path", "headers", "query_params"], oauth.logout)

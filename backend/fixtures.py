@@ -54,8 +54,9 @@ PASSWORD_POLICY = {"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": Tr
 class Fixtures:
     """Made once after seeding; `user()` is called from a worker thread, never the event loop."""
 
-    def __init__(self, endpoint, region, config):
+    def __init__(self, endpoint, region, config, google=None):
         self._client = _clients(endpoint, region)
+        self._main_client = (config["userPoolId"], config["userPoolClientId"])
         self._idp = self._client("cognito-idp")
         self._pools = {"main": config["userPoolId"], "userAuth": USER_AUTH_IDS["userAuthUserPoolId"]}
         pool_id = self._idp.create_user_pool(
@@ -107,6 +108,29 @@ class Fixtures:
         self.public["api"] = seed.api(endpoint, region)
         # The seeded choice-based sign-in pool (seed.py), under the names the tests ask for.
         self.public.update(USER_AUTH_IDS)
+        # The managed login of the main pool's client (redirect sign-in): its base URL (the
+        # `domain` of the SDK's `oauth` config: no pool domain here, the backend serves it) and
+        # the stand-in Google's issuer.
+        self.public["oauth"] = {"domain": endpoint, "scopes": seed.OAUTH_SCOPES,
+                                "googleIssuer": google.issuer if google else None}
+
+    def oauth_urls(self, urls):
+        """Adds `urls` to the main client's CallbackURLs and LogoutURLs (a test page's own URL)."""
+        if not isinstance(urls, list) or not urls or not all(
+                isinstance(u, str) and u.startswith(("http://127.0.0.1:", "http://localhost:")) for u in urls):
+            return 400, {"message": "urls must be a list of http://127.0.0.1:PORT/... or http://localhost:PORT/... URLs"}
+        pool_id, client_id = self._main_client
+        client = self._idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+        keep = {k: client[k] for k in (
+            "ClientName", "ExplicitAuthFlows", "PreventUserExistenceErrors", "AllowedOAuthFlows",
+            "AllowedOAuthFlowsUserPoolClient", "AllowedOAuthScopes", "SupportedIdentityProviders",
+            "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "TokenValidityUnits",
+            "ReadAttributes", "WriteAttributes", "EnableTokenRevocation", "AuthSessionValidity") if k in client}
+        callbacks = list(dict.fromkeys(client.get("CallbackURLs", []) + urls))
+        logouts = list(dict.fromkeys(client.get("LogoutURLs", []) + urls))
+        self._idp.update_user_pool_client(UserPoolId=pool_id, ClientId=client_id, CallbackURLs=callbacks,
+                                          LogoutURLs=logouts, **keep)
+        return 200, {"callbackURLs": callbacks, "logoutURLs": logouts}
 
     def user(self, pool="main", temporary=False):
         """A new user of `pool`: confirmed with a permanent password, or FORCE_CHANGE_PASSWORD."""

@@ -21,6 +21,9 @@ Endpoints (never under an AWS path: `_` cannot start a bucket name), all CORS-en
   GET  /_apiless/fixtures        test fixtures (fixtures.py)
   POST /_apiless/fixtures/user   a fresh test user (fixtures.py)
   POST /_apiless/fixtures/expire-mfa  a user's pending MFA sign-in steps expire now (fixtures.py)
+  POST /_apiless/fixtures/oauth-urls  {"urls": [...]}: a test page's URLs become the main app client's
+                               CallbackURLs and LogoutURLs too (fixtures.py)
+  *    /_apiless/google/...    the stand-in upstream OpenID provider, "Google" (upstream_oidc.py)
 
 Secrets log: with `secrets_log` (a path; APILESS_SECRETS_LOG for serve.py) every secret that
 crosses this server is appended to that file, one `<field>\t<value>` line each: the tokens Cognito issues, the
@@ -52,13 +55,16 @@ EXECUTE_API_PREFIX = "/_aws/execute-api/"
 # A virtual-hosted S3 request's bucket, from its Host (`<bucket>.s3.localhost:<port>`, as Amplify
 # Storage reaches the backend: bench/stacks/amplify-storage.js).
 _S3_VIRTUAL_HOST = re.compile(r"^([a-z0-9][a-z0-9.-]*)\.s3\.", re.IGNORECASE)
+# The managed login's endpoints (counted by path, "oauth:/logout") and the stand-in Google.
+OAUTH_PATHS = {"/oauth2/authorize", "/login", "/oauth2/token", "/oauth2/idpresponse", "/oauth2/userInfo", "/logout"}
+UPSTREAM_PREFIX = "/_apiless/google/"
 
 
 class ApilessMiddleware:
     """Wraps ministack's ASGI app.  `config()` returns the seeded config, or None while seeding."""
 
     def __init__(self, app, config, *, cors=True, fixtures=lambda: None, secrets_log=None,
-                 s3_exposed=lambda bucket, method, origin: None):
+                 s3_exposed=lambda bucket, method, origin: None, upstream=None):
         """`s3_exposed(bucket, method, origin)`: the headers the bucket's CORS rule for that request
         exposes (a comma-separated string, "" for none), or None when no rule allows it."""
         self._app = app
@@ -68,6 +74,7 @@ class ApilessMiddleware:
         self._cors = cors
         self._calls = Counter()
         self._secrets = _SecretsLog(secrets_log) if secrets_log else None
+        self._upstream = upstream  # upstream_oidc.UpstreamProvider, or None
 
     def reset_calls(self):
         self._calls = Counter()
@@ -93,6 +100,11 @@ class ApilessMiddleware:
             return await _respond(send, 200, preflight_headers(origin, headers), b"")
         if self._cors and origin is not None:
             send = _with_cors_headers(send, origin, self._exposed(scope, headers, origin, ours))
+        if ours and self._upstream is not None and scope["path"].startswith(UPSTREAM_PREFIX):
+            body = await _read_body(receive) if scope["method"] == "POST" else b""
+            status, answer_headers, answer = self._upstream.handle(
+                scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"), body, headers)
+            return await _respond(send, status, answer_headers, answer)
         if ours:
             return await self._endpoint(scope["method"], scope["path"], receive, send)
         operation = _operation(scope["method"], scope["path"], headers)
@@ -115,6 +127,7 @@ class ApilessMiddleware:
             "/_apiless/fixtures": ("GET", self._fixtures_response),
             "/_apiless/fixtures/user": ("POST", self._fixture_user_response),
             "/_apiless/fixtures/expire-mfa": ("POST", self._expire_mfa_response),
+            "/_apiless/fixtures/oauth-urls": ("POST", self._oauth_urls_response),
         }
         if path not in routes:
             return await _respond_json(send, 404, {"message": f"no such apiless endpoint: {path}"})
@@ -152,6 +165,15 @@ class ApilessMiddleware:
         except (json.JSONDecodeError, AttributeError):
             return 400, {"message": "the body must be a JSON object"}
 
+    def _oauth_urls_response(self, body):
+        fixtures = self._fixtures()
+        if fixtures is None:
+            return 503, {"message": "the backend is still seeding"}
+        try:
+            return fixtures.oauth_urls(json.loads(body or b"{}").get("urls"))
+        except (json.JSONDecodeError, AttributeError):
+            return 400, {"message": "the body must be a JSON object"}
+
     def _config_response(self, _body):
         config = self._config()
         return (200, config) if config is not None else (503, {"message": "the backend is still seeding"})
@@ -165,7 +187,11 @@ class ApilessMiddleware:
 _SECRET_OPERATIONS = {
     "InitiateAuth", "RespondToAuthChallenge", "SignUp", "ConfirmForgotPassword", "ChangePassword",
     "AdminCreateUser", "AdminSetUserPassword", "GetCredentialsForIdentity", "AssociateSoftwareToken",
+    # The managed login: its password form (form-encoded) and its token endpoint's answer.
+    "oauth:/login", "oauth:/oauth2/token",
 }
+# The token endpoint's names for the tokens, logged under the names the storage check knows.
+_OAUTH_TOKEN_FIELDS = {"id_token": "IdToken", "access_token": "AccessToken", "refresh_token": "RefreshToken"}
 # JSON fields whose values are secrets, wherever they appear in such a body.
 _SECRET_FIELDS = {
     "IdToken", "AccessToken", "RefreshToken", "SecretKey", "SessionToken", "Password",
@@ -204,7 +230,12 @@ class _SecretsLog:
         try:
             self.add_from(json.loads(body))
         except (ValueError, UnicodeDecodeError):
-            pass
+            # A form (the managed login's /login): its fields as a flat object.
+            from urllib.parse import parse_qs
+            try:
+                self.add_from({k: v[0] for k, v in parse_qs(body.decode("utf-8"), strict_parsing=True).items()})
+            except (ValueError, UnicodeDecodeError):
+                pass
 
     def add_from(self, value):
         found = []
@@ -219,6 +250,8 @@ def _collect_secrets(value, found):
         for key, item in value.items():
             if key in _SECRET_FIELDS and isinstance(item, str) and item:
                 found.append((key, item))
+            elif key in _OAUTH_TOKEN_FIELDS and isinstance(item, str) and item:
+                found.append((_OAUTH_TOKEN_FIELDS[key], item))
             else:
                 _collect_secrets(item, found)
     elif isinstance(value, list):
@@ -262,6 +295,8 @@ def _operation(method, path, headers):
     """The key a request is counted under."""
     if path.startswith(EXECUTE_API_PREFIX):
         return f"execute-api:{method}"
+    if path in OAUTH_PATHS:
+        return f"oauth:{path}"
     return headers.get("x-amz-target") or f"s3:{method}"
 
 

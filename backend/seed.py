@@ -25,10 +25,13 @@ BUCKET_EXPOSE_HEADERS = ["ETag", "Date", "x-amz-request-id", "x-amz-id-2", "x-am
                          "x-amz-meta-purpose"]
 
 
-def seed(endpoint, region, track_devices=True):
-    """Create everything and return the config the SDK tests read (the .apiless/local.json content)."""
+def seed(endpoint, region, track_devices=True, google=None):
+    """Create everything and return the config the SDK tests read (the .apiless/local.json content).
+
+    `google`: the stand-in upstream OpenID provider (upstream_oidc.UpstreamProvider), made the pool's
+    `Google` identity provider; without it the pool federates to no one."""
     client = _clients(endpoint, region)
-    user_pool_id, client_id = _user_pool(client("cognito-idp"), track_devices)
+    user_pool_id, client_id = _user_pool(client("cognito-idp"), track_devices, google)
     provider = f"cognito-idp.{region}.amazonaws.com/{user_pool_id}"  # the ID token's iss, without https://
     identity = client("cognito-identity")
     identity_pool_id = identity.create_identity_pool(
@@ -67,7 +70,28 @@ def _clients(endpoint, region):
     return lambda service: session.client(service, endpoint_url=endpoint, config=config)
 
 
-def _user_pool(idp, track_devices):
+# The managed login (redirect sign-in): as infra/apiless.yaml's app client, with the demo's own
+# URLs (vite on 5173, `make demo`); tests add theirs at run time (POST /_apiless/fixtures/oauth-urls).
+OAUTH_SCOPES = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
+DEMO_URLS = ["http://127.0.0.1:5173/", "http://localhost:5173/"]
+
+
+def _oauth_settings(google):
+    return {"AllowedOAuthFlows": ["code"], "AllowedOAuthFlowsUserPoolClient": True,
+            "AllowedOAuthScopes": OAUTH_SCOPES, "CallbackURLs": DEMO_URLS, "LogoutURLs": DEMO_URLS,
+            "SupportedIdentityProviders": ["COGNITO"] + (["Google"] if google else [])}
+
+
+def _google(idp, pool_id, google):
+    """The pool's Google identity provider, as the template's (client id and secret of the provider)."""
+    idp.create_identity_provider(
+        UserPoolId=pool_id, ProviderName="Google", ProviderType="Google",
+        ProviderDetails={"client_id": google.client_id, "client_secret": google.client_secret,
+                         "authorize_scopes": "openid email profile"},
+        AttributeMapping={"email": "email", "email_verified": "email_verified", "name": "name"})
+
+
+def _user_pool(idp, track_devices, google=None):
     """A pool with SRP sign-in (and device tracking, unless told), a public app client and the two
     confirmed demo users."""
     # As infra/apiless.yaml's TrackDevices parameter (true by default): each sign-in's browser is
@@ -80,12 +104,15 @@ def _user_pool(idp, track_devices):
         AutoVerifiedAttributes=["email"],
         **(devices if track_devices else {}),
     )["UserPool"]["Id"]
+    if google:
+        _google(idp, pool_id, google)
     client_id = idp.create_user_pool_client(
         UserPoolId=pool_id,
         ClientName=f"{NAME}-web",
         GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         PreventUserExistenceErrors="ENABLED",
+        **_oauth_settings(google),
     )["UserPoolClient"]["ClientId"]
     for user in USERS:
         idp.admin_create_user(

@@ -8,7 +8,7 @@ Environment:
   APILESS_BACKEND_UNPATCHED comma-separated patch names to leave out ("all" for every one), only to
                             show what stock ministack gets wrong: policy-variables, leading-keys,
                             iam-wildcards, signature-errors, identity-pool, dynamodb-denial-status, profile, mfa,
-                            devices, rotation, cors
+                            devices, rotation, cors, user-auth, oauth
   APILESS_TRACK_DEVICES     "true" (default) or "false": whether the main user pool tracks devices, as
                             infra/apiless.yaml's TrackDevices parameter (make bench sets "false")
 
@@ -49,12 +49,17 @@ def main():
         import extension
         import middleware
 
+        import cognito_oauth
+        import upstream_oidc
+
         _check_version()
+        state.google = upstream_oidc.UpstreamProvider(f"http://127.0.0.1:{port}")
+        cognito_oauth.ISSUERS["Google"] = state.google.issuer
         extension.install(disabled=unpatched & set(extension.PATCHES))
         state.middleware = middleware.ApilessMiddleware(
             extension.require(ministack.app, "app"), lambda: state.config, cors="cors" not in unpatched,
             fixtures=lambda: state.fixtures, secrets_log=os.environ.get("APILESS_SECRETS_LOG") or None,
-            s3_exposed=extension.s3_cors_exposed())
+            s3_exposed=extension.s3_cors_exposed(), upstream=state.google)
         ministack.app.app = state.middleware  # main() serves the module global `app`
         run = extension.require(ministack.app, "main")
         threading.Thread(target=_seed_when_listening, args=(port, config_path, state), daemon=True).start()
@@ -73,6 +78,7 @@ class _State:
     config: dict | None = None
     fixtures: object = None
     middleware: object = None
+    google: object = None
     failed: bool = False
 
 
@@ -93,7 +99,7 @@ def _port():
 def _unpatched():
     names = {n.strip() for n in os.environ.get("APILESS_BACKEND_UNPATCHED", "").split(",") if n.strip()}
     known = {"policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
-             "dynamodb-denial-status", "profile", "mfa", "devices", "rotation", "cors", "user-auth"}
+             "dynamodb-denial-status", "profile", "mfa", "devices", "rotation", "cors", "user-auth", "oauth"}
     if "all" in names:
         return known
     if names - known:
@@ -168,8 +174,8 @@ def _seed_when_listening(port, config_path, state):
             return _fail(state, f"ministack did not listen on 127.0.0.1:{port} within 30 s")
         time.sleep(0.05)
     try:
-        config = seed.seed(endpoint, REGION, track_devices=_track_devices())
-        state.fixtures = fixtures.Fixtures(endpoint, REGION, config)
+        config = seed.seed(endpoint, REGION, track_devices=_track_devices(), google=state.google)
+        state.fixtures = fixtures.Fixtures(endpoint, REGION, config, google=state.google)
         config_path.parent.mkdir(parents=True, exist_ok=True)
         partial = config_path.with_name(config_path.name + ".partial")
         partial.write_text(json.dumps(config, indent=2) + "\n")

@@ -22,6 +22,7 @@ export type {
   MfaType, UpdateMfaPreferenceInput, UpdateUserAttributesInput, UpdateUserAttributesResult,
   UserAttributeInput, UserAttributes, Device, FetchDevicesOptions, ForgetDeviceInput,
   CopyObjectOptions, PresignPostOptions, PresignedPost, UploadOptions, UploadTask, UploadResult, UploadState,
+  OAuthConfig, RedirectProvider, SignInWithRedirectInput, RedirectResult,
   AwsFetchInit, AwsSigning,
   BatchGetOptions, BatchWriteOptions, BatchWriteRequest, TransactActionOptions, TransactGetOptions,
   TransactWriteAction, TransactWriteOptions,
@@ -41,6 +42,7 @@ export interface Auth extends Pick<
   | "fetchUserAttributes" | "updateUserAttributes" | "deleteUserAttributes"
   | "sendUserAttributeVerificationCode" | "confirmUserAttribute" | "fetchMFAPreference"
   | "updateMFAPreference" | "deleteUser" | "rememberDevice" | "forgetDevice" | "fetchDevices"
+  | "signInWithRedirect" | "handleRedirect"
 > {}
 
 /** Your items in one DynamoDB table, whose partition key is your identity id: `aws.db(table)`. */

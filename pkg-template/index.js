@@ -44,6 +44,8 @@ export async function createClient(config) {
       rememberDevice: () => client.rememberDevice(),
       forgetDevice: (input) => client.forgetDevice(input),
       fetchDevices: (options) => client.fetchDevices(options),
+      signInWithRedirect: (input) => client.signInWithRedirect(input),
+      handleRedirect: () => client.handleRedirect(),
       signOut: (input) => client.signOut(input),
       currentUser: () => client.currentUser(),
       currentSession: (options) => client.currentSession(options),

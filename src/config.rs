@@ -9,8 +9,9 @@
 
 use crate::error::{Error, Result};
 
-/// The fields of the config object, in the order [`Config::validate`] checks them.
-pub const FIELDS: [&str; 8] = [
+/// The fields of the config object, in the order [`Config::validate`] checks them (`oauth`
+/// last, by [`Config::with_oauth`]).
+pub const FIELDS: [&str; 9] = [
     "region",
     "userPoolId",
     "userPoolClientId",
@@ -19,6 +20,26 @@ pub const FIELDS: [&str; 8] = [
     "storage",
     "attemptTimeoutMs",
     "guestAccess",
+    "oauth",
+];
+
+/// The fields of the `oauth` section.
+pub const OAUTH_FIELDS: [&str; 5] = [
+    "domain",
+    "redirectSignIn",
+    "redirectSignOut",
+    "scopes",
+    "responseType",
+];
+
+/// The scopes asked for when the `oauth` section names none: the user's identity and email, and
+/// `aws.cognito.signin.user.admin`, without which Cognito refuses the access token for the
+/// user's own account calls (attributes, devices, MFA).
+pub const DEFAULT_SCOPES: [&str; 4] = [
+    "openid",
+    "email",
+    "profile",
+    "aws.cognito.signin.user.admin",
 ];
 
 /// How long one attempt of a request may take by default (ms), from sending it to the last byte
@@ -84,6 +105,101 @@ pub struct Config {
     /// Whether a signed-out visitor gets an identity and credentials of the identity pool's
     /// unauthenticated role (a guest), linked to the user at sign-in.
     pub guest_access: bool,
+    /// Redirect sign-in through the managed login, when the app configured it.
+    pub oauth: Option<OAuthConfig>,
+}
+
+/// The `oauth` section as the app wrote it (redirect sign-in through the managed login).
+#[derive(Clone, Debug, Default)]
+pub struct RawOAuth {
+    /// The user pool domain: `https://<prefix>.auth.<region>.amazoncognito.com`, a custom
+    /// domain, or the host alone.
+    pub domain: Option<String>,
+    /// Where the managed login sends the browser back: one of the app client's CallbackURLs.
+    pub redirect_sign_in: Option<String>,
+    /// Where `/logout` sends it at sign-out: one of the app client's LogoutURLs.
+    pub redirect_sign_out: Option<String>,
+    /// The scopes to ask for (each one of the app client's AllowedOAuthScopes).
+    pub scopes: Option<Vec<String>>,
+    /// Only `"code"` (the authorization code flow with PKCE).
+    pub response_type: Option<String>,
+}
+
+/// A validated `oauth` section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OAuthConfig {
+    /// The managed login's base URL, without a trailing slash.
+    pub domain: String,
+    /// The redirect URI of sign-in, exactly as given (Cognito compares it byte for byte).
+    pub redirect_sign_in: String,
+    /// The logout URI, exactly as given; the sign-in one when absent.
+    pub redirect_sign_out: String,
+    /// The scopes, in order.
+    pub scopes: Vec<String>,
+}
+
+impl Config {
+    /// This config with the `oauth` section checked and added; each error's `field` is
+    /// `oauth.<name>` (`oauth.domain`, `oauth.redirectSignIn`, ...).
+    pub fn with_oauth(mut self, raw: RawOAuth) -> Result<Config> {
+        let domain = required("oauth.domain", raw.domain)?;
+        // (starts_with, not contains: a substring search brings kilobytes into the wasm.)
+        let domain = if domain.starts_with("https://") || domain.starts_with("http://") {
+            domain
+        } else {
+            format!("https://{domain}")
+        };
+        let domain = validate_base_url("oauth.domain", &domain)?;
+        let redirect = |field: &str, url: String| -> Result<String> {
+            validate_base_url(field, &url)?;
+            Ok(url)
+        };
+        let redirect_sign_in = redirect(
+            "oauth.redirectSignIn",
+            required("oauth.redirectSignIn", raw.redirect_sign_in)?,
+        )?;
+        let redirect_sign_out = match raw.redirect_sign_out.filter(|s| !s.trim().is_empty()) {
+            Some(url) => redirect("oauth.redirectSignOut", url.trim().to_owned())?,
+            None => redirect_sign_in.clone(),
+        };
+        let scopes = match raw.scopes {
+            None => DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+            Some(scopes) => {
+                // RFC 6749 section 3.3: printable ASCII but space, `"` and `\`.
+                let ok = |s: &String| {
+                    !s.is_empty()
+                        && s.bytes()
+                            .all(|b| b > b' ' && b < 127 && b != b'"' && b != b'\\')
+                };
+                if scopes.is_empty() || !scopes.iter().all(ok) {
+                    return Err(Error::config(
+                        "oauth.scopes",
+                        "oauth.scopes must be a non-empty list of scope names such as \"openid\" (no blanks, quotes or backslashes)",
+                    ));
+                }
+                scopes
+            }
+        };
+        match raw.response_type.as_deref().map(str::trim) {
+            None | Some("code") => {}
+            Some(other) => {
+                return Err(Error::config(
+                    "oauth.responseType",
+                    format!(
+                        "oauth.responseType {} is not \"code\": apiless signs in with the authorization code flow and PKCE only (the implicit \"token\" flow puts tokens in the URL)",
+                        crate::codec::json::quoted(other)
+                    ),
+                ))
+            }
+        }
+        self.oauth = Some(OAuthConfig {
+            domain,
+            redirect_sign_in,
+            redirect_sign_out,
+            scopes,
+        });
+        Ok(self)
+    }
 }
 
 /// The storage an app chooses for its session.
@@ -166,6 +282,17 @@ impl RawConfig {
                     _ => return Err(Error::config(&name, "guestAccess must be true or false")),
                 };
                 continue;
+            }
+            if name == "oauth" {
+                // The JS layer reads an object `oauth` itself (RawOAuth): what reaches here is
+                // not one (`undefined` or `null` is as if left out).
+                if value == FieldValue::Absent {
+                    continue;
+                }
+                return Err(Error::config(
+                    "oauth",
+                    "oauth must be an object: { domain, redirectSignIn, redirectSignOut?, scopes?, responseType? }",
+                ));
             }
             let slot = match name.as_str() {
                 "region" => &mut raw.region,
@@ -320,6 +447,7 @@ impl Config {
             storage,
             attempt_timeout_ms,
             guest_access,
+            oauth: None,
         })
     }
 
@@ -417,10 +545,15 @@ pub fn is_uuid(s: &str) -> bool {
 /// upper-case letter or IPv4 shorthand in the host, no default port, no `.` or `..` path
 /// segment. Returns it without a trailing slash.
 fn validate_endpoint(e: &str) -> Result<String> {
+    validate_base_url("endpoint", e)
+}
+
+/// [`validate_endpoint`]'s checks of a URL in field `field`.
+fn validate_base_url(field: &str, e: &str) -> Result<String> {
     let bad = |why: &str| {
         Error::config(
-            "endpoint",
-            format!("endpoint {} {why}", crate::codec::json::quoted(e)),
+            field,
+            format!("{field} {} {why}", crate::codec::json::quoted(e)),
         )
     };
     let (secure, rest) = match (e.strip_prefix("https://"), e.strip_prefix("http://")) {

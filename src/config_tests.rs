@@ -488,3 +488,112 @@ fn the_closest_name_is_suggested() {
     let e = RawConfig::from_fields([("regoin".to_owned(), FieldValue::Absent)]).unwrap_err();
     assert!(e.message.contains("did you mean region?"), "{}", e.message);
 }
+
+fn raw_oauth() -> RawOAuth {
+    RawOAuth {
+        domain: Some("myapp.auth.us-east-1.amazoncognito.com".into()),
+        redirect_sign_in: Some("http://localhost:3000/".into()),
+        ..RawOAuth::default()
+    }
+}
+
+#[test]
+fn the_oauth_section_is_checked_and_defaulted() {
+    let c = Config::validate(raw()).unwrap();
+    assert_eq!(c.oauth, None);
+    let o = c.clone().with_oauth(raw_oauth()).unwrap().oauth.unwrap();
+    assert_eq!(o.domain, "https://myapp.auth.us-east-1.amazoncognito.com");
+    // Exactly as given: Cognito compares redirect URIs byte for byte.
+    assert_eq!(o.redirect_sign_in, "http://localhost:3000/");
+    assert_eq!(o.redirect_sign_out, "http://localhost:3000/");
+    assert_eq!(o.scopes, DEFAULT_SCOPES.map(String::from).to_vec());
+    let local = RawOAuth {
+        domain: Some("http://127.0.0.1:4566/".into()),
+        redirect_sign_out: Some("http://localhost:3000/bye".into()),
+        scopes: Some(vec!["openid".into()]),
+        response_type: Some("code".into()),
+        ..raw_oauth()
+    };
+    let o = c.clone().with_oauth(local).unwrap().oauth.unwrap();
+    assert_eq!(
+        (
+            o.domain.as_str(),
+            o.redirect_sign_out.as_str(),
+            o.scopes.len()
+        ),
+        ("http://127.0.0.1:4566", "http://localhost:3000/bye", 1)
+    );
+    let field = |raw: RawOAuth| {
+        c.clone()
+            .with_oauth(raw)
+            .unwrap_err()
+            .field
+            .clone()
+            .unwrap()
+    };
+    for (bad, expected) in [
+        (
+            RawOAuth {
+                domain: None,
+                ..raw_oauth()
+            },
+            "oauth.domain",
+        ),
+        (
+            RawOAuth {
+                domain: Some("http://evil.example".into()),
+                ..raw_oauth()
+            },
+            "oauth.domain",
+        ),
+        (
+            RawOAuth {
+                redirect_sign_in: None,
+                ..raw_oauth()
+            },
+            "oauth.redirectSignIn",
+        ),
+        (
+            RawOAuth {
+                redirect_sign_in: Some("http://app.example/".into()),
+                ..raw_oauth()
+            },
+            "oauth.redirectSignIn",
+        ),
+        (
+            RawOAuth {
+                redirect_sign_out: Some("javascript:alert(1)".into()),
+                ..raw_oauth()
+            },
+            "oauth.redirectSignOut",
+        ),
+        (
+            RawOAuth {
+                scopes: Some(vec![]),
+                ..raw_oauth()
+            },
+            "oauth.scopes",
+        ),
+        (
+            RawOAuth {
+                scopes: Some(vec!["openid email".into()]),
+                ..raw_oauth()
+            },
+            "oauth.scopes",
+        ),
+        (
+            RawOAuth {
+                response_type: Some("token".into()),
+                ..raw_oauth()
+            },
+            "oauth.responseType",
+        ),
+    ] {
+        assert_eq!(field(bad), expected);
+    }
+    // Not an object: refused by name, with the shape it must have.
+    let e =
+        RawConfig::from_fields([("oauth".to_owned(), FieldValue::Text("x".into()))]).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("oauth"));
+    assert!(e.message.contains("redirectSignIn"), "{}", e.message);
+}

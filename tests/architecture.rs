@@ -40,6 +40,7 @@ const WITHIN: &[(&str, &[&str])] = &[
             "storage",
             "tokens",
             "srp",
+            "oauth",
         ],
     ),
     ("storage", &["tokens"]),

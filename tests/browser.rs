@@ -202,6 +202,50 @@ fn a_config_field_that_is_unknown_or_not_a_string_is_named() {
 }
 
 #[wasm_bindgen_test]
+fn the_oauth_section_is_read_with_each_fault_named() {
+    let base = r#""region":"us-east-1","userPoolId":"us-east-1_A","userPoolClientId":"c""#;
+    let ok = format!(
+        r#"{{{base},"oauth":{{"domain":"d.auth.us-east-1.amazoncognito.com","redirectSignIn":"https://app.example/","scopes":["openid"]}}}}"#
+    );
+    apiless::js::validate_config(js_sys::JSON::parse(&ok).unwrap()).expect(&ok);
+    for (oauth, field) in [
+        (r#""x""#, "oauth"),
+        (r#"["x"]"#, "oauth"),
+        (
+            r#"{"domian":"d","redirectSignIn":"https://a/"}"#,
+            "oauth.domian",
+        ),
+        (
+            r#"{"domain":"d","redirectSignIn":"https://a/","scopes":"openid"}"#,
+            "oauth.scopes",
+        ),
+        (
+            r#"{"domain":"d","redirectSignIn":"https://a/","scopes":[1]}"#,
+            "oauth.scopes",
+        ),
+        (
+            r#"{"domain":"d","redirectSignIn":5}"#,
+            "oauth.redirectSignIn",
+        ),
+        (r#"{"redirectSignIn":"https://a/"}"#, "oauth.domain"),
+    ] {
+        let json = format!(r#"{{{base},"oauth":{oauth}}}"#);
+        let thrown =
+            apiless::js::validate_config(js_sys::JSON::parse(&json).unwrap()).expect_err(&json);
+        let get = |k: &str| {
+            js_sys::Reflect::get(&thrown, &k.into())
+                .unwrap()
+                .as_string()
+        };
+        assert_eq!(
+            (get("name").as_deref(), get("field").as_deref()),
+            (Some("ConfigError"), Some(field)),
+            "{json}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
 async fn an_item_that_contains_itself_is_refused_not_a_stack_overflow() {
     let config = js_sys::JSON::parse(
         r#"{"region":"us-east-1","userPoolId":"us-east-1_A","userPoolClientId":"c",

@@ -372,7 +372,8 @@ function smokeIn(engine, configFile, dump) {
 // work, another identity's are refused by IAM (AccessDenied shown, never "Failed to fetch" or a
 // stack), she updates her profile's name, she signs out; bob signs in and does not see alice's
 // data, he signs out; alice signs in with an emailed code (the same identity id); she signs out and continues as a guest, who writes and reads an item under an identity id of
-// their own (neither alice's nor bob's). The server puts PAGE_PROBE
+// their own (neither alice's nor bob's). Then, in a test of its own, "Sign in with Google" through
+// the managed login and the stand-in Google, and sign-out through /logout. The server puts PAGE_PROBE
 // first in the page. Screenshot: target/demo-signed-in-<engine>.png.
 
 async function signIn(tab, username, password) {
@@ -539,6 +540,41 @@ async function e2e(configFile = ".apiless/local.json") {
         assert.equal(guestItem.note, "hello from a guest");
         await dumpStorage(tab, storageDump);
         await keepConsole();
+        assert.deepEqual((await tab.probe()).errors, []);
+      });
+    });
+
+    // Redirect sign-in: "Sign in with Google" leaves for the managed login, which sends the
+    // browser on to the stand-in Google (backend/upstream_oidc.py) and back with a code that the
+    // demo exchanges on load; the federated user's credentials write their own item; sign-out
+    // goes through the managed login's /logout and back to the demo, signed out.
+    test(`[${engine}] the demo's production build: Sign in with Google through the managed login, and out through /logout`, async () => {
+      await inEngine(engine, demoResolvers(), async (session, server) => {
+        const back = urlOf(server);
+        const registered = await fetch(`${config.endpoint}/_apiless/fixtures/oauth-urls`, {
+          method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ urls: [back] }),
+        });
+        assert.equal(registered.status, 200, await registered.text());
+        const tab = await session.firstTab();
+        await tab.goto(back);
+        await tab.click("[data-testid=sign-in-google]");
+        await tab.waitFor(() => location.pathname.endsWith("/_apiless/google/authorize"), null, 30_000, "the stand-in Google");
+        const email = `demo-${engine}-${Date.now()}@gmail.example`;
+        await tab.fill("#email", email);
+        await tab.click("#continue");
+        await tab.waitFor(() => document.querySelector("[data-testid=signed-in]"), null, 30_000, "signed in with Google");
+        assert.match(await tab.textContent("[data-testid=signed-in]"), /Signed in as Google_\d{21}/);
+        assert.equal(await tab.evaluate(() => location.href), back, "code and state gone from the address bar");
+        await tab.waitFor(() => !document.querySelector("[data-testid=identity-id]").textContent.includes("…"));
+        assert.equal(await press(tab, "write-own-item"), "written");
+        const item = JSON.parse(await press(tab, "read-own-item"));
+        assert.equal(item.pk, await tab.textContent("[data-testid=identity-id]"));
+        await dumpStorage(tab, storageDump);
+        const before = (await (await fetch(`${config.endpoint}/_apiless/calls`)).json())["oauth:/logout"] ?? 0;
+        await tab.click("[data-testid=sign-out]");
+        await tab.waitFor(() => document.querySelector("[data-testid=sign-in-google]"), null, 30_000, "signed out, back on the demo");
+        const after = (await (await fetch(`${config.endpoint}/_apiless/calls`)).json())["oauth:/logout"];
+        assert.equal(after, before + 1, "the managed login's /logout was reached");
         assert.deepEqual((await tab.probe()).errors, []);
       });
     });

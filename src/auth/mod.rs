@@ -7,6 +7,7 @@
 //! May use: `aws`, `http`, the crate-wide leaves and `codec`. Never `data` or `js`.
 
 pub mod identity_pool;
+pub mod oauth;
 pub mod session;
 pub mod single_flight;
 pub mod srp;

@@ -784,8 +784,17 @@ impl Client {
             Ok(i) => i,
             Err(e) => return rejected(e),
         };
+        // A user who came through the managed login leaves it too (redirect_api.rs).
+        let was_redirect = self.session.take_redirect_sign_in();
+        let logout = self.managed_logout_url(was_redirect);
         let future = self.session.sign_out(input.global);
-        promise(async move { future.await.map(|()| JsValue::UNDEFINED) })
+        promise(async move {
+            let result = future.await.map(|()| JsValue::UNDEFINED);
+            if let Some(url) = logout {
+                navigate(&url);
+            }
+            result
+        })
     }
 
     /// The signed-in user, or `null`; reads memory only, no request.

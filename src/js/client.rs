@@ -35,6 +35,11 @@ export interface ApilessConfig {
    * default (signed-out calls reject with `NotAuthorizedException`).
    */
   guestAccess?: boolean;
+  /**
+   * Redirect sign-in through Cognito's managed login (`signInWithRedirect`, `handleRedirect`),
+   * and its `/logout` at sign-out; absent, those calls reject with a `ConfigError`.
+   */
+  oauth?: OAuthConfig;
 }
 
 /** A configuration after validation, with the endpoint of each service. */
@@ -61,14 +66,24 @@ pub(super) fn validate(config: JsValue) -> Result<Config, Error> {
             ))
         }
     };
-    let fields = entries.into_iter().map(|entry| {
+    let mut oauth = None;
+    let mut fields = Vec::new();
+    for entry in entries.iter() {
         let pair: js_sys::Array = entry.unchecked_into();
-        (
-            pair.get(0).as_string().unwrap_or_default(),
-            field_value(&pair.get(1)),
-        )
-    });
-    Config::validate(RawConfig::from_fields(fields)?)
+        let (name, value) = (pair.get(0).as_string().unwrap_or_default(), pair.get(1));
+        // An object `oauth` is read here (redirect_api.rs); anything else there is refused by
+        // RawConfig::from_fields.
+        if name == "oauth" && value.is_object() && !js_sys::Array::is_array(&value) {
+            oauth = Some(redirect_api::read_oauth(&value)?);
+        } else {
+            fields.push((name, field_value(&value)));
+        }
+    }
+    let config = Config::validate(RawConfig::from_fields(fields)?)?;
+    match oauth {
+        Some(raw) => config.with_oauth(raw),
+        None => Ok(config),
+    }
 }
 
 /// A config field's value; anything but a string, number or boolean is named by its type, never

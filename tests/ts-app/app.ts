@@ -1,6 +1,6 @@
 // A TypeScript app against the package's types (`tsc --noEmit` in make test): every call an
 // app makes, typed, with the @ts-expect-error lines proving that wrong uses do not type-check.
-import { createClient, NumberValue, type Apiless, type ApilessError, type AwsSigning, type AttributeValue, type FirstFactor, type Item, type NextStep, type QueryPage, type PutObjectResult, type PresignPostOptions, type PresignedPost, type UploadTask, type UploadOptions, type UploadResult, type UploadState } from "apiless";
+import { createClient, NumberValue, type Apiless, type ApilessError, type AwsSigning, type AttributeValue, type FirstFactor, type Item, type NextStep, type QueryPage, type PutObjectResult, type PresignPostOptions, type PresignedPost, type UploadTask, type UploadOptions, type UploadResult, type UploadState, type RedirectResult, type OAuthConfig } from "apiless";
 import { useSession } from "apiless/react";
 
 async function main(): Promise<void> {
@@ -17,6 +17,21 @@ async function main(): Promise<void> {
   console.log(await guests.identityId());
   // @ts-expect-error guestAccess is a boolean
   await createClient({ region: "us-east-1", userPoolId: "x", userPoolClientId: "y", guestAccess: "yes" });
+
+  // Redirect sign-in through the managed login.
+  const oauth: OAuthConfig = { domain: "myapp.auth.us-east-1.amazoncognito.com", redirectSignIn: "http://localhost:3000/", scopes: ["openid"] };
+  const redirecting = await createClient({ region: "us-east-1", userPoolId: "x", userPoolClientId: "y", oauth });
+  const back: RedirectResult | null = await redirecting.auth.handleRedirect();
+  if (back) console.log(back.user.username, back.customState ?? "/");
+  await redirecting.auth.signInWithRedirect();
+  await redirecting.auth.signInWithRedirect({ provider: "Google", customState: "/notes" });
+  await redirecting.auth.signInWithRedirect({ provider: { custom: "MySAML" } });
+  // @ts-expect-error providers are the four social ones or { custom }
+  await redirecting.auth.signInWithRedirect({ provider: "Yahoo" });
+  // @ts-expect-error only the code flow
+  await createClient({ region: "us-east-1", userPoolId: "x", userPoolClientId: "y", oauth: { ...oauth, responseType: "token" } });
+  // @ts-expect-error redirectSignIn is required
+  await createClient({ region: "us-east-1", userPoolId: "x", userPoolClientId: "y", oauth: { domain: "d" } });
 
   aws.auth.prepareSignIn();
   const r = await aws.auth.signIn({ username: "alice", password: "Alice-Passw0rd!" });

@@ -22,11 +22,20 @@ export function App() {
   const { user } = useSession(aws);
 
   useEffect(() => {
-    const { demoUsers, table, bucket, indexes, ...clientConfig } = config;
+    const { demoUsers, table, bucket, indexes, oauthDomain, ...clientConfig } = config;
+    // Redirect sign-in through the managed login: the stack's domain on AWS (its oauthDomain
+    // output), the local backend itself (it serves /oauth2/*); back to this page.
+    const domain = oauthDomain ?? clientConfig.endpoint;
+    const oauth = domain ? { oauth: { domain, redirectSignIn: `${location.origin}/` } } : {};
     // Signed-out visitors may continue as guests: the identity pool's unauthenticated role,
     // scoped to the guest's own identity id as a user's credentials are to theirs.
-    createClient({ ...clientConfig, guestAccess: Boolean(clientConfig.identityPoolId) })
-      .then(setAws, (e) => setFailure(describe(e)));
+    createClient({ ...clientConfig, guestAccess: Boolean(clientConfig.identityPoolId), ...oauth })
+      .then(async (client) => {
+        setAws(client);
+        // Back from the managed login (?code&state): completes the sign-in; else nothing.
+        if (domain) await client.auth.handleRedirect();
+      })
+      .catch((e) => setFailure(describe(e)));
   }, []);
 
   return (
@@ -142,6 +151,14 @@ function SignIn({ aws, onGuest }) {
           {field("username", "text", early)} {field("password", "password")}
           <button data-testid="sign-in" disabled={busy} onClick={signIn}>Sign in</button>
           <button data-testid="sign-in-with-code" disabled={busy} onClick={signInWithCode}>Email me a code</button>
+          {(config.oauthDomain ?? config.endpoint) && (
+            <p>
+              <button data-testid="sign-in-google" disabled={busy}
+                onClick={() => run(() => aws.auth.signInWithRedirect({ provider: "Google" }))}>Sign in with Google</button>
+              <button data-testid="sign-in-hosted" disabled={busy}
+                onClick={() => run(() => aws.auth.signInWithRedirect())}>Managed login</button>
+            </p>
+          )}
           <p className="muted">
             <a href="#" onClick={() => setMode("signUp")}>Sign up</a> · <a href="#" onClick={forgot}>Forgot password</a>
             {config.identityPoolId && (

@@ -32,11 +32,13 @@ mod account;
 mod aws_identity;
 mod devices;
 mod profile;
+mod redirect;
 mod refresh;
 mod sign_in;
 mod totp;
 mod user_auth;
 
+pub use redirect::no_oauth;
 pub use sign_in::EARLY_START_MAX_AGE_MS;
 
 /// Tokens are refreshed when they have less than this left, on the corrected clock.
