@@ -102,7 +102,10 @@ def _user_pool(idp, track_devices):
 # SignInPolicy (password, or a code by email) plus SMS_OTP, which the template leaves out (it needs
 # an SMS configuration with an SNS role); an app client that allows USER_AUTH as the template's
 # does. Its users are made by the tests (fixtures.py) and by passwordless sign-up.
-USER_AUTH_FACTORS = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+USER_AUTH_FACTORS = ["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"]
+# Passkeys: the relying party is the page's host. Browsers take no IP address as an RP ID, so pages
+# that use passkeys are served from http://localhost (a secure context) rather than 127.0.0.1.
+WEBAUTHN_CONFIGURATION = {"RelyingPartyId": "localhost", "UserVerification": "preferred"}
 # Its ids, for fixtures.py (GET /_apiless/fixtures): not in the config, which apps pass to
 # createClient as it is.
 USER_AUTH_IDS = {}
@@ -122,6 +125,8 @@ def _user_auth_pool(idp, identity, identity_pool_id, region, demo_pool_id, demo_
         AutoVerifiedAttributes=["email"],
         UserPoolTier="ESSENTIALS",
     )["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OFF",
+                                 WebAuthnConfiguration=WEBAUTHN_CONFIGURATION)
     client_id = idp.create_user_pool_client(
         UserPoolId=pool_id,
         ClientName=f"{NAME}-user-auth-web",
