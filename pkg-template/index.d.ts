@@ -41,6 +41,7 @@ export interface Auth extends Pick<
   | "fetchUserAttributes" | "updateUserAttributes" | "deleteUserAttributes"
   | "sendUserAttributeVerificationCode" | "confirmUserAttribute" | "fetchMFAPreference"
   | "updateMFAPreference" | "deleteUser" | "rememberDevice" | "forgetDevice" | "fetchDevices"
+  | "associateWebAuthnCredential" | "listWebAuthnCredentials" | "deleteWebAuthnCredential"
 > {}
 
 /** Your items in one DynamoDB table, whose partition key is your identity id: `aws.db(table)`. */
