@@ -21,6 +21,7 @@ export type {
   AttributeUpdate, ConfirmUserAttributeInput, DeleteUserAttributesInput, MfaChoice, MfaPreference,
   MfaType, UpdateMfaPreferenceInput, UpdateUserAttributesInput, UpdateUserAttributesResult,
   UserAttributeInput, UserAttributes, Device, FetchDevicesOptions, ForgetDeviceInput,
+  WebAuthnCredential, ListWebAuthnCredentialsOptions, DeleteWebAuthnCredentialInput,
   CopyObjectOptions, PresignPostOptions, PresignedPost,
   AwsFetchInit, AwsSigning,
   BatchGetOptions, BatchWriteOptions, BatchWriteRequest, TransactActionOptions, TransactGetOptions,

@@ -158,7 +158,8 @@ impl Client {
     /// try {
     ///   await aws.auth.associateWebAuthnCredential();
     /// } catch (e) {
-    ///   if (e.name !== "PasskeyCancelledError") throw e; // the user said no: ask again later
+    ///   // The user said no (or the prompt timed out): ask again later.
+    ///   if ((e as import("apiless").ApilessError).name !== "PasskeyCancelledError") throw e;
     /// }
     /// ```
     #[wasm_bindgen(js_name = associateWebAuthnCredential, unchecked_return_type = "Promise<void>")]
