@@ -145,13 +145,15 @@ def _user_auth_pool(idp, identity, identity_pool_id, region, demo_pool_id, demo_
 
 
 def _offer_codes(idp, pool_id, client_id):
-    """The template's SignInPolicy and ALLOW_USER_AUTH on an existing pool and client. The
+    """The template's SignInPolicy (with passkeys) and ALLOW_USER_AUTH on an existing pool and client. The
     settings read back are passed again: on AWS an update resets what it leaves out."""
     pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     idp.update_user_pool(
         UserPoolId=pool_id, AutoVerifiedAttributes=pool.get("AutoVerifiedAttributes", []), UserPoolTier="ESSENTIALS",
-        Policies={**pool["Policies"], "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+        Policies={**pool["Policies"], "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]}},
     )
+    # Passkeys as the template offers them with PasskeyDomain given: here the demo's localhost.
+    idp.set_user_pool_mfa_config(UserPoolId=pool_id, WebAuthnConfiguration=WEBAUTHN_CONFIGURATION)
     client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
     idp.update_user_pool_client(
         UserPoolId=pool_id, ClientId=client_id, ClientName=client["ClientName"],

@@ -51,7 +51,7 @@ export default [
   },
   {
     // Node scripts that drive browsers: the functions they hand to evaluate run in the page.
-    files: ["tools/checks.mjs", "tools/webdriver.mjs", "tools/dynamodb-oracle.mjs", "bench/run.mjs"],
+    files: ["tools/checks.mjs", "tools/webdriver.mjs", "tools/dynamodb-oracle.mjs", "tools/passkeys.mjs", "bench/run.mjs"],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 ];
