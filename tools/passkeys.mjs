@@ -126,6 +126,7 @@ test("passkeys: register, list, sign in with the virtual authenticator, delete; 
     assert.match(await p.tab.evaluate(() => window.identity()), /^us-east-1:/, "the passkey's tokens get AWS credentials");
     const after = (await cdp.send("WebAuthn.getCredentials", { authenticatorId: p.authenticator })).credentials[0].signCount;
     assert.ok(after > before, `the authenticator signed (sign count ${before} -> ${after})`);
+    const signCounts = `${before} -> ${after}`;
 
     // Chosen at SELECT_CHALLENGE: WEB_AUTHN is offered now, and signs in the same way.
     await call("signOut");
@@ -161,6 +162,8 @@ test("passkeys: register, list, sign in with the virtual authenticator, delete; 
     assert.equal(noPasskey.value.nextStep.name, "SELECT_CHALLENGE");
     assert.ok(!noPasskey.value.nextStep.availableChallenges.includes("WEB_AUTHN"));
     assert.deepEqual(p.errors, []);
+    console.log(`passkeys: registered, signed in with WEB_AUTHN twice (sign count ${signCounts}), listed, deleted; ` +
+      "PasskeyCancelledError, NotAuthorizedException for a bogus signature, nothing stored after either");
   } finally {
     await p.close();
   }

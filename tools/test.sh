@@ -174,7 +174,7 @@ report() {
   printf '%s\n' "${timings[@]}"
   local figures
   figures=$(
-    grep -h -E '^(property figures|fault proxy:|secrets-check:|build tools self-test:|dynamodb oracle:|docs:)' "$log" || true
+    grep -h -E '^(property figures|fault proxy:|secrets-check:|build tools self-test:|dynamodb oracle:|passkeys:|docs:)' "$log" || true
     awk '/^test result: ok\./ { n += $4 } END { if (n) print "Rust tests passed (native and browser): " n }' "$log"
     grep -h -E '^[0-9]+ passed' "$log" | sed 's/^/backend self-test: /' || true
   )
