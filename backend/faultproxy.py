@@ -45,7 +45,10 @@ Control endpoints (CORS-enabled like the backend's, never faulted):
                       request takes the next fault; when they are spent, `then` applies to every
                       later match ("pass", the default, retires the plan). Plans are tried in the
                       order they were posted.
-  POST /_fault/reset  {"case": "name"} (optional body): forget the plans and the log; a named
+  POST /_fault/pace   {"match": "s3:PUT", "bytesPerSecond": 2000000}: the bodies of matching
+                      requests are read from the client at that rate (an upload over a slow link,
+                      whose progress a page can watch); until the next reset
+  POST /_fault/reset  {"case": "name"} (optional body): forget the plans, paces and the log; a named
                       reset counts one test case
   GET  /_fault/log    {"events": [...]}: per request since the reset, in arrival order: seq, t (ms
                       since the epoch, on arrival), op, fault ("pass" when none), plan, status
@@ -182,6 +185,7 @@ class Proxy:
             raise ValueError(f"the upstream must be an http:// URL, got {upstream!r}")
         self.upstream = (url.hostname, url.port or 80)
         self.plans = []
+        self.paces = {}
         self.log = []
         self.next_plan = 1
         self.seq = 0
@@ -199,6 +203,7 @@ class Proxy:
 
     def reset(self, case=None):
         self.plans = []
+        self.paces = {}
         self.log = []
         if case:
             self.cases.append(str(case))
@@ -221,7 +226,7 @@ class Proxy:
 
     async def handle(self, reader, writer):
         try:
-            request = await read_request(reader)
+            request = await read_request(reader, lambda op: self.paces.get(op, self.paces.get("*")))
             if request is None:
                 return
             origin = request.header("origin")
@@ -248,7 +253,7 @@ class Proxy:
                 pass
 
     def control(self, request):
-        routes = {("POST", "/_fault/plan"), ("POST", "/_fault/reset"), ("GET", "/_fault/log"),
+        routes = {("POST", "/_fault/plan"), ("POST", "/_fault/pace"), ("POST", "/_fault/reset"), ("GET", "/_fault/log"),
                   ("GET", "/_fault/stats")}
         if (request.method, request.path) not in routes:
             return 404, {"message": f"no such fault proxy endpoint: {request.method} {request.path}"}
@@ -261,6 +266,13 @@ class Proxy:
                 return 200, {"id": self.add_plan(body)}
             except PlanError as error:
                 return 400, {"message": str(error)}
+        if request.path == "/_fault/pace":
+            rate = body.get("bytesPerSecond") if isinstance(body, dict) else None
+            if not isinstance(body.get("match") if isinstance(body, dict) else None, str) or \
+                    isinstance(rate, bool) or not isinstance(rate, (int, float)) or rate <= 0:
+                return 400, {"message": 'a pace is {"match": "<op>" or "*", "bytesPerSecond": N > 0}'}
+            self.paces[body["match"]] = float(rate)
+            return 200, {}
         if request.path == "/_fault/reset":
             self.reset(body.get("case") if isinstance(body, dict) else None)
             return 200, {}
@@ -348,7 +360,8 @@ class Proxy:
 
 # ---- HTTP/1.1 on asyncio streams ----------------------------------------------------------------
 
-async def read_request(reader):
+async def read_request(reader, pace=lambda op: None):
+    """The next request; its body read at `pace(op)` bytes per second when that is not None."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError:
@@ -360,7 +373,20 @@ async def read_request(reader):
     if request.header("transfer-encoding"):
         raise ConnectionError("chunked request bodies are not supported")
     length = int(request.header("content-length") or 0)
-    request.body = await reader.readexactly(length) if length else b""
+    rate = pace(request.op)
+    if rate is None or not length:
+        request.body = await reader.readexactly(length) if length else b""
+        return request
+    chunks, got = [], 0
+    start = time.monotonic()
+    while got < length:
+        chunk = await reader.readexactly(min(16384, length - got))
+        chunks.append(chunk)
+        got += len(chunk)
+        ahead = got / rate - (time.monotonic() - start)
+        if ahead > 0:
+            await asyncio.sleep(ahead)
+    request.body = b"".join(chunks)
     return request
 
 

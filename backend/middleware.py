@@ -30,6 +30,7 @@ none of them appears in what the tests printed or wrote to browser storage.
 """
 
 import asyncio
+import re
 import threading
 
 import json
@@ -48,6 +49,9 @@ _CORS_RESPONSE_HEADERS = {
 _PREFIX = "/_apiless/"
 # ministack's path-based execute-api URLs: /_aws/execute-api/{apiId}/{stage}/{path}.
 EXECUTE_API_PREFIX = "/_aws/execute-api/"
+# A virtual-hosted S3 request's bucket, from its Host (`<bucket>.s3.localhost:<port>`, as Amplify
+# Storage reaches the backend: bench/stacks/amplify-storage.js).
+_S3_VIRTUAL_HOST = re.compile(r"^([a-z0-9][a-z0-9.-]*)\.s3\.", re.IGNORECASE)
 
 
 class ApilessMiddleware:
@@ -73,7 +77,8 @@ class ApilessMiddleware:
         if ours or headers.get("x-amz-target") or scope["path"].startswith(EXECUTE_API_PREFIX):
             # An API Gateway API: what an app's CORS configuration would expose for aws.fetch.
             return JSON_EXPOSE_HEADERS
-        bucket = scope["path"].lstrip("/").split("/", 1)[0]  # S3, path-style (the only style served here)
+        virtual = _S3_VIRTUAL_HOST.match(headers.get("host", ""))
+        bucket = virtual.group(1) if virtual else scope["path"].lstrip("/").split("/", 1)[0]  # S3, else by path
         return (self._s3_exposed(bucket, scope["method"], origin) or "") if bucket else ""
 
     async def __call__(self, scope, receive, send):

@@ -9,6 +9,9 @@
 //       smallest configuration for the whole job)
 //   floor: bench/floor.js, no SDK, on the rows that have a physical floor
 //
+// The scale rows (queryAll over 10,000 items, a 1 GiB upload) are bench/scale.mjs's; bench/bench.sh
+// runs both, and each keeps the other's part of BENCHMARKS.md.
+//
 //   node bench/run.mjs --config .apiless/bench.json [--rounds N] [--write BENCHMARKS.md]
 //   node bench/run.mjs --config .apiless/test.json --smoke
 //
@@ -21,14 +24,13 @@
 // cache), so tokens the peers and apiless keep under the same localStorage keys never mix.
 // Main-thread CPU is the DevTools protocol's Performance.getMetrics TaskDuration of the page.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
-import { build } from "esbuild";
+import { bundle, readText as require_ } from "./bundle.mjs";
+import { scaleSection, withScaleSection } from "./markdown.mjs";
 import { fromDir, launchChromium, serve, urlOf } from "../tools/browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -87,43 +89,8 @@ async function backend(method, route, body) {
 const user = await backend("POST", "fixtures/user", { pool: "main" });
 
 // ---------------------------------------------------------------------------------------------
-// Bundles, built as an app ships them: esbuild, minified ESM for browsers
+// Bundles, built as an app ships them: esbuild, minified ESM for browsers (bench/bundle.mjs)
 // ---------------------------------------------------------------------------------------------
-
-/**
- * esbuild reads a package's `browser` field for file swaps but misses the ones keyed without
- * ".js" (`"./dist-es/index": "./dist-es/index.browser"` in @aws-sdk/credential-providers), which
- * pulls Node-only providers into a browser bundle. Vite honours them; this plugin does too.
- */
-const browserField = {
-  name: "browser-field",
-  setup(b) {
-    b.onResolve({ filter: /^(@[^/]+\/)?[^./@][^/]*$/ }, (args) => {
-      let manifest;
-      try {
-        manifest = createRequire(path.join(args.resolveDir, "x.js")).resolve(`${args.path}/package.json`);
-      } catch {
-        return undefined;
-      }
-      const pkg = JSON.parse(require_(manifest));
-      if (!pkg.module || typeof pkg.browser !== "object") return undefined;
-      const entry = `./${path.posix.normalize(pkg.module)}`;
-      const swapped = pkg.browser[entry] ?? pkg.browser[entry.replace(/\.js$/, "")];
-      if (typeof swapped !== "string") return undefined;
-      const file = path.join(path.dirname(manifest), swapped);
-      return { path: existsSync(file) ? file : `${file}.js` };
-    });
-  },
-};
-const require_ = (file) => readFileSync(file, "utf8");
-
-async function bundle(entry) {
-  const out = await build({
-    entryPoints: [path.join(here, entry)], bundle: true, minify: true, format: "esm", platform: "browser",
-    write: false, define: { global: "globalThis" }, logLevel: "error", plugins: [browserField],
-  });
-  return Buffer.from(out.outputFiles[0].contents);
-}
 
 log("bundling the stacks");
 const bundles = {};
@@ -491,7 +458,9 @@ if (smoke) {
 
 if (writeTo && !smoke) {
   const out = path.resolve(root, writeTo);
-  await writeFile(out, benchmarksMd());
+  // The scale rows' section (bench/scale.mjs) is kept as it was.
+  const kept = scaleSection(await readFile(out, "utf8").catch(() => ""));
+  await writeFile(out, withScaleSection(benchmarksMd(), kept));
   log(`wrote ${path.relative(root, out)}`);
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make bench-smoke: every row of bench/run.mjs once against a running backend; no time checked.
+# make bench-smoke: every row of bench/run.mjs and bench/scale.mjs once against a running backend;
+# no time checked (the scale rows at small sizes: 500 items, 16 MiB).
 #
 # Few iterations, against an already running local backend. Fails only when the harness breaks (a stack throws,
 # the whole job does not complete, a count or a figure is missing), never on a time: so that
@@ -15,3 +16,4 @@ config=${1:?usage: bench/smoke.sh CONFIG_JSON (of a running local backend)}
 [ -f pkg/apiless_bg.wasm ] || python3 tools/build.py --profile release
 bench/build-signer.sh
 node bench/run.mjs --config "$config" --smoke
+node bench/scale.mjs --config "$config" --smoke

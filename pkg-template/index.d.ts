@@ -22,7 +22,7 @@ export type {
   MfaType, UpdateMfaPreferenceInput, UpdateUserAttributesInput, UpdateUserAttributesResult,
   UserAttributeInput, UserAttributes, Device, FetchDevicesOptions, ForgetDeviceInput,
   WebAuthnCredential, ListWebAuthnCredentialsOptions, DeleteWebAuthnCredentialInput,
-  CopyObjectOptions, PresignPostOptions, PresignedPost,
+  CopyObjectOptions, PresignPostOptions, PresignedPost, UploadOptions, UploadTask, UploadResult, UploadState,
   AwsFetchInit, AwsSigning,
   BatchGetOptions, BatchWriteOptions, BatchWriteRequest, TransactActionOptions, TransactGetOptions,
   TransactWriteAction, TransactWriteOptions,
@@ -50,6 +50,7 @@ export interface Table extends Omit<WasmTable, Plumbing> {}
 
 /** Your objects in one S3 bucket, all under `<identityId>/`: `aws.files(bucket)`. */
 export interface Files extends Omit<WasmFiles, Plumbing> {}
+
 
 /** What `createClient` resolves to. */
 export interface Apiless extends Pick<Client, "identityId" | "credentialsExpireAt"> {

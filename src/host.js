@@ -19,7 +19,7 @@ export function sleep(ms, signal) {
 }
 
 const hostFetch = typeof globalThis.fetch === 'function' ? globalThis.fetch.bind(globalThis) : undefined;
-export async function exchange(url, method, head, body, signal, timeoutMs) {
+export async function exchange(url, method, head, body, signal, timeoutMs, progress) {
   if (hostFetch === undefined) throw new Error('this JavaScript host has no fetch');
   const headers = {};
   const parts = head.split('\n');
@@ -36,12 +36,20 @@ export async function exchange(url, method, head, body, signal, timeoutMs) {
     else signal.addEventListener('abort', stop, { once: true });
   }
   let timedOut = false;
-  const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; stop(); }, timeoutMs) : undefined;
+  let timer;
+  // With `progress`, the timeout counts from the last bytes that came, not from the start.
+  const idle = () => {
+    clearTimeout(timer);
+    if (timeoutMs > 0) timer = setTimeout(() => { timedOut = true; stop(); }, timeoutMs);
+  };
+  idle();
   try {
     const response = await hostFetch(url, init);
     let text = '';
     for (const [name, value] of response.headers) text += name + '\n' + value + '\n';
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = progress === undefined || response.body === null
+      ? new Uint8Array(await response.arrayBuffer())
+      : await readCounting(response, progress, idle);
     if (method !== 'HEAD' && cutShort(response, bytes)) {
       throw new TypeError('the answer was cut short');
     }
@@ -53,6 +61,73 @@ export async function exchange(url, method, head, body, signal, timeoutMs) {
     clearTimeout(timer);
     if (signal !== undefined) signal.removeEventListener('abort', stop);
   }
+}
+
+// The body of `response`, read chunk by chunk: `progress({ loaded, total })` after each (total
+// is the Content-Length, left out when the answer names none or is compressed).
+async function readCounting(response, progress, idle) {
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  const total = Number.isSafeInteger(length) && !response.headers.has('content-encoding') ? length : undefined;
+  const chunks = [];
+  let received = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    idle();
+    progress({ loaded: received, total });
+  }
+  const bytes = new Uint8Array(received);
+  let at = 0;
+  for (const c of chunks) { bytes.set(c, at); at += c.length; }
+  return bytes;
+}
+
+// The same exchange over XMLHttpRequest, for a body the page holds (a Blob slice, which the
+// browser reads from disk as it sends, or an ArrayBuffer): fetch reports no upload progress,
+// XHR does. `progress(sent)` is called with the bytes of this attempt sent so far. The timeout
+// counts from the last progress, not the start: a large body on a slow link is not a stall.
+export function upload(url, method, head, body, signal, timeoutMs, progress) {
+  return new Promise((resolve, reject) => {
+    if (typeof XMLHttpRequest !== 'function') return reject(new Error('this JavaScript host has no XMLHttpRequest'));
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    xhr.responseType = 'arraybuffer';
+    const parts = head.split('\n');
+    for (let i = 0; i + 1 < parts.length; i += 2) xhr.setRequestHeader(parts[i], parts[i + 1]);
+    let timer;
+    const idle = () => {
+      clearTimeout(timer);
+      if (timeoutMs > 0) timer = setTimeout(() => { xhr.abort(); finish(new Error('no progress within ' + timeoutMs + ' ms')); }, timeoutMs);
+    };
+    const stop = () => { xhr.abort(); finish(new DOMException('the upload was stopped', 'AbortError')); };
+    let done = false;
+    const finish = (error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (signal !== undefined) signal.removeEventListener('abort', stop);
+      if (error !== undefined) return reject(error);
+      let text = '';
+      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        const colon = line.indexOf(':');
+        if (colon > 0) text += line.slice(0, colon).trim().toLowerCase() + '\n' + line.slice(colon + 1).trim() + '\n';
+      }
+      resolve([xhr.status, text, new Uint8Array(xhr.response ?? new ArrayBuffer(0))]);
+    };
+    xhr.upload.onprogress = (e) => { idle(); progress(e.loaded); };
+    xhr.onload = () => finish();
+    xhr.onerror = () => finish(new TypeError('the upload failed on the network'));
+    xhr.onabort = () => finish(new DOMException('the upload was stopped', 'AbortError'));
+    if (signal !== undefined) {
+      if (signal.aborted) return stop();
+      signal.addEventListener('abort', stop, { once: true });
+    }
+    idle();
+    xhr.send(body);
+  });
 }
 
 // A body short of its Content-Length (WebKitGTK passes a cut one on as whole): a network fault.

@@ -1131,8 +1131,8 @@ async fn an_attempt_that_hangs_is_abandoned_at_its_timeout_and_retried() {
     case("attempt timeout").await;
     let run = random_hex(4);
     let timed = |ms| Fetch {
-        signal: None,
         timeout_ms: ms,
+        ..Fetch::default()
     };
 
     // The first answer is held 5 s; the attempt gives up after 1 s and the retry is answered.

@@ -530,6 +530,20 @@ async function e2e(configFile = ".apiless/local.json") {
           "one device fewer listed");
         assert.equal(await remembered(), rememberedBefore, "the remembered one was this browser's");
 
+        // An upload with its progress bar: 24 MiB in three parts of 8 MiB, the bar full at the end.
+        await tab.click("[data-testid=upload-generated]");
+        await tab.waitFor(() => document.querySelector("[data-testid=upload-message]"), null, 60_000, "the upload to end");
+        assert.equal(await tab.textContent("[data-testid=upload-message]"),
+          `uploaded uploads/generated-24MiB.bin (${24 * 1024 * 1024} bytes)`);
+        assert.equal(await tab.textContent("[data-testid=upload-percent]"), "100%");
+        assert.equal(await tab.textContent("[data-testid=upload-state]"), "done");
+        const bar = await tab.evaluate(() => {
+          const p = document.querySelector("[data-testid=upload-progress]");
+          return { value: p.value, max: p.max, reports: Number(p.dataset.reports) };
+        });
+        assert.deepEqual([bar.value, bar.max], [24 * 1024 * 1024, 24 * 1024 * 1024]);
+        assert.ok(bar.reports >= 3, `the bar moved as the parts went out (${bar.reports} reports)`);
+
         await tab.click("[data-testid=sign-out]");
         await tab.waitFor(() => document.querySelector("[data-testid=sign-in]"), null, 10_000, "signed out");
         await signIn(tab, "bob", password("bob"));

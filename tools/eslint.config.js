@@ -41,7 +41,7 @@ export default [
     // What runs in the page: the package, the wasm's host snippet, the demo, the bench stacks and floor.
 
     files: ["pkg-template/**/*.js", "src/host.js", "www/src/**/*.jsx", "bench/stacks/*.js", "bench/peers/*.js",
-      "bench/floor.js", "bench/payload.js", "bench/page.js", "tests/apps/*/src/**", "tests/apps/next/app/**", "tests/apps/plain/*.js"],
+      "bench/floor.js", "bench/payload.js", "bench/page.js", "bench/scale-page.js", "bench/scale/*.js", "tests/apps/*/src/**", "tests/apps/next/app/**", "tests/apps/plain/*.js"],
     languageOptions: { globals: globals.browser },
   },
   {
@@ -51,7 +51,7 @@ export default [
   },
   {
     // Node scripts that drive browsers: the functions they hand to evaluate run in the page.
-    files: ["tools/checks.mjs", "tools/webdriver.mjs", "tools/dynamodb-oracle.mjs", "tools/passkeys.mjs", "bench/run.mjs"],
+    files: ["tools/checks.mjs", "tools/webdriver.mjs", "tools/dynamodb-oracle.mjs", "tools/passkeys.mjs", "bench/run.mjs", "bench/scale.mjs"],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 ];

@@ -805,6 +805,19 @@ def test_successful_s3_response_exposes_what_the_bucket_rule_names(cfg, alice):
     assert "x-amz-meta-owner" in exposed and "x-amz-meta-other" not in exposed, "only the metadata the rule names"
 
 
+def test_virtual_hosted_s3_response_exposes_what_the_bucket_rule_names(cfg, alice):
+    # Amplify Storage reaches the bucket virtual-hosted, `<bucket>.s3.localhost:<port>`
+    # (bench/stacks/amplify-storage.js); its multipart upload reads each part's ETag.
+    key = f"{alice['id']}/{new_sk()}.txt"
+    alice["s3"].put_object(Bucket=cfg["bucket"], Key=key, Body=b"cors")
+    host = f"{cfg['bucket']}.s3.localhost:{cfg['endpoint'].rsplit(':', 1)[1].rstrip('/')}"
+    headers = signed_request(cfg, alice["creds"], "s3", "GET", f"http://{host}/{quote(key)}")
+    response = requests.get(f"{cfg['endpoint']}/{quote(key)}", timeout=10,
+                            headers={**headers, "Host": host, "Origin": ORIGIN})
+    assert response.status_code == 200 and response.content == b"cors"
+    assert _exposed(response) == S3_EXPOSED
+
+
 def test_s3_exposes_nothing_for_a_method_the_bucket_rule_does_not_allow(cfg):
     # The seeded rule allows every method S3's CORS knows (POST since presigned POST uploads), so a
     # bucket of its own, whose rule allows GET only, and a POST to it.

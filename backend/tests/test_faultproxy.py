@@ -307,3 +307,24 @@ def test_tamper_moves_an_s3_requests_signed_date_by_one_second(servers):
         status, _, _ = call(port, "PUT", "/bucket/key", b"body stays", {"x-amz-target": "", "x-amz-date": date})
         assert status == 200
         assert (upstream.seen[-1]["x-amz-date"], upstream.seen[-1]["body"]) == (moved, "body stays")
+
+
+def test_a_pace_reads_matching_bodies_at_its_rate_and_leaves_the_rest(servers):
+    upstream, port, _ = servers
+    assert call(port, "POST", "/_fault/pace", json.dumps({"match": "s3:PUT"}).encode(),
+                {"x-amz-target": ""})[0] == 400, "a pace needs its rate"
+    status, _, _ = call(port, "POST", "/_fault/pace",
+                        json.dumps({"match": "s3:PUT", "bytesPerSecond": 400_000}).encode(), {"x-amz-target": ""})
+    assert status == 200
+    body = b"0123456789abcdef" * 12800  # 204,800 bytes: at least half a second at 400 kB/s
+    t0 = time.monotonic()
+    assert call(port, "PUT", "/bucket/paced", body, {"x-amz-target": ""})[0] == 200
+    assert time.monotonic() - t0 >= 0.5
+    assert upstream.seen[-1]["body"] == body.decode(), "the body arrives whole and unchanged"
+    t0 = time.monotonic()
+    assert call(port, "POST", "/bucket/unpaced", body, {"x-amz-target": ""})[0] == 200
+    assert time.monotonic() - t0 < 0.5, "another operation is not paced"
+    call(port, "POST", "/_fault/reset", b"", {"x-amz-target": ""})
+    t0 = time.monotonic()
+    assert call(port, "PUT", "/bucket/after-reset", body, {"x-amz-target": ""})[0] == 200
+    assert time.monotonic() - t0 < 0.5, "a reset forgets the pace"

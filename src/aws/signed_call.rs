@@ -61,6 +61,25 @@ pub fn server_time_in(body: &[u8]) -> Option<f64> {
     clock::parse_amz_date(before.get(open + 1..open + 17)?)
 }
 
+impl<'a, T> SignedCall<'a, T> {
+    /// The same call's settings over another transport (one transfer's own).
+    pub fn over<'b, U>(&'b self, transport: &'b U) -> SignedCall<'b, U>
+    where
+        'a: 'b,
+    {
+        SignedCall {
+            transport,
+            clock: self.clock,
+            now: self.now,
+            credentials: self.credentials,
+            region: self.region,
+            service: self.service,
+            policy: self.policy,
+            jitter: self.jitter,
+        }
+    }
+}
+
 impl<T: Transport> SignedCall<'_, T> {
     async fn attempt(&self, request: &Request, hash: &PayloadHash) -> Result<Response> {
         let mut signed = request.clone();

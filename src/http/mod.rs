@@ -6,6 +6,7 @@
 //!
 //! May use: the crate-wide leaves (`error`, `config`, `clock`, `crypto`) and `codec`.
 
+pub mod join;
 pub mod retry;
 pub mod skew;
 
@@ -98,8 +99,17 @@ pub trait Transport {
 pub struct Fetch {
     /// Aborts the request when signalled, and ends a retry's backoff wait.
     pub signal: Option<AbortSignal>,
-    /// Abandons one attempt after this many milliseconds; 0 for no limit.
+    /// Abandons one attempt after this many milliseconds; 0 for no limit. With `progress`,
+    /// after this many milliseconds without bytes going out or coming in.
     pub timeout_ms: f64,
+    /// A body the page holds (a `Blob` slice or an `ArrayBuffer`), sent instead of the
+    /// request's own bytes, over XMLHttpRequest so that its progress is seen: a large body
+    /// never enters wasm memory.
+    pub body: Option<JsValue>,
+    /// Called as the bytes go: with `body`, `(sent)`, the bytes of the attempt sent so far;
+    /// otherwise `({ loaded, total })`, the answer's bytes received so far and its
+    /// Content-Length (`total` left out when the answer names none).
+    pub progress: Option<js_sys::Function>,
 }
 
 impl Default for Fetch {
@@ -107,6 +117,8 @@ impl Default for Fetch {
         Fetch {
             signal: None,
             timeout_ms: f64::from(crate::config::ATTEMPT_TIMEOUT_MS),
+            body: None,
+            progress: None,
         }
     }
 }
@@ -153,15 +165,30 @@ impl Transport for Fetch {
             head.push_str(value);
             head.push('\n');
         }
-        let body = (!request.body.is_empty()).then(|| Uint8Array::from(request.body.as_slice()));
-        let answer = glue::exchange(
-            &request.url,
-            &request.method,
-            &head,
-            body.as_ref(),
-            self.signal.as_ref(),
-            self.timeout_ms,
-        );
+        let answer = match &self.body {
+            Some(body) => glue::upload(
+                &request.url,
+                &request.method,
+                &head,
+                body,
+                self.signal.as_ref(),
+                self.timeout_ms,
+                self.progress.as_ref(),
+            ),
+            None => {
+                let body =
+                    (!request.body.is_empty()).then(|| Uint8Array::from(request.body.as_slice()));
+                glue::exchange(
+                    &request.url,
+                    &request.method,
+                    &head,
+                    body.as_ref(),
+                    self.signal.as_ref(),
+                    self.timeout_ms,
+                    self.progress.as_ref(),
+                )
+            }
+        };
         head.zeroize();
         let answer: Array = JsFuture::from(answer)
             .await
@@ -212,6 +239,19 @@ mod glue {
             body: Option<&Uint8Array>,
             signal: Option<&AbortSignal>,
             timeout_ms: f64,
+            progress: Option<&js_sys::Function>,
+        ) -> Promise;
+
+        /// [`exchange`] over XMLHttpRequest with `body` (a `Blob` or `ArrayBuffer`), calling
+        /// `progress(sent)` as the bytes go out; `timeout_ms` counts from the last progress.
+        pub fn upload(
+            url: &str,
+            method: &str,
+            head: &str,
+            body: &JsValue,
+            signal: Option<&AbortSignal>,
+            timeout_ms: f64,
+            progress: Option<&js_sys::Function>,
         ) -> Promise;
     }
 }

@@ -82,6 +82,8 @@ pub(super) fn run_signed_call_as(
             fetch: Fetch {
                 signal,
                 timeout_ms: f64::from(session.config().attempt_timeout_ms),
+                body: None,
+                progress: None,
             },
             session: session.clone(),
             generation,

@@ -256,6 +256,8 @@ pub fn create_client(
     let fetch = Fetch {
         signal: None,
         timeout_ms: f64::from(config.attempt_timeout_ms),
+        body: None,
+        progress: None,
     };
     let session = Session::new(
         config,

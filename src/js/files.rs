@@ -29,6 +29,12 @@ export interface GetObjectOptions extends CallOptions {
   as?: "bytes" | "text" | "json" | "blob";
   /** e.g. "bytes=0-99". */
   range?: string;
+  /**
+   * Called as the body comes in: `loaded` bytes so far, of `total` (the answer's
+   * Content-Length; left out when it names none). Starts again from 0 if the download is
+   * retried.
+   */
+  onProgress?: (progress: { loaded: number; total?: number }) => void;
 }
 /** What `head` resolves to: the object's metadata, without its body. */
 export interface ObjectHead {
@@ -233,7 +239,8 @@ impl Files {
     }
 
     /// Downloads `key` (GetObject): `as` `"bytes"` (a Uint8Array, the default), `"text"`, `"json"`
-    /// or `"blob"`; `range` (`"bytes=0-99"`); `signal`.
+    /// or `"blob"`; `range` (`"bytes=0-99"`); `onProgress({ loaded, total })` as the body comes
+    /// in; `signal`.
     ///
     /// @throws `NoSuchKey` when there is no such object; `InvalidRange`.
     /// @throws `OutOfScopeError` for a key under another identity's prefix.
@@ -247,7 +254,10 @@ impl Files {
     /// @example
     /// ```ts
     /// const text = (await files.get("notes/1.txt", { as: "text" })) as string;
-    /// const photo = (await files.get("photos/cat.jpg", { as: "blob" })) as Blob;
+    /// const photo = (await files.get("photos/cat.jpg", {
+    ///   as: "blob",
+    ///   onProgress: ({ loaded, total }) => console.log(loaded, "of", total),
+    /// })) as Blob;
     /// console.log(text, URL.createObjectURL(photo));
     /// ```
     #[wasm_bindgen(js_name = get, unchecked_return_type = "Promise<unknown>")]
@@ -262,6 +272,9 @@ impl Files {
             .one_of("as", &["bytes", "text", "json", "blob"])
             .unwrap_or("bytes");
         let range = o.string("range");
+        let on_progress = o
+            .read("onProgress", "a function", JsValue::is_function)
+            .map(JsCast::unchecked_into::<Function>);
         if let Err(e) = o.finish() {
             return rejected(e);
         }
@@ -273,8 +286,17 @@ impl Files {
             signed_call_body(move |identity, ctx| {
                 Box::pin(async move {
                     let full = s3::scoped_key(&identity.identity_id, &key, opts.scope)?;
+                    // With onProgress: the same fetch, reading the body chunk by chunk.
+                    let counting = SessionBoundFetch {
+                        fetch: Fetch {
+                            progress: on_progress,
+                            ..ctx.transport.fetch.clone()
+                        },
+                        session: ctx.transport.session.clone(),
+                        generation: ctx.transport.generation,
+                    };
                     let response = s3::send(
-                        ctx,
+                        &ctx.over(&counting),
                         bucket.get_request(&full, range.as_deref()),
                         PayloadHash::Compute,
                     )

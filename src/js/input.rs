@@ -318,7 +318,17 @@ pub(super) const PUT_OBJECT_OPTIONS: &[&str] = &[
     "metadata",
     "unsignedPayload",
 ];
-pub(super) const GET_OBJECT_OPTIONS: &[&str] = &["signal", "unscopedForDemoOnly", "as", "range"];
+pub(super) const UPLOAD_OPTIONS: &[&str] = &[
+    "signal",
+    "unscopedForDemoOnly",
+    "contentType",
+    "metadata",
+    "partSize",
+    "concurrency",
+    "onProgress",
+];
+pub(super) const GET_OBJECT_OPTIONS: &[&str] =
+    &["signal", "unscopedForDemoOnly", "as", "range", "onProgress"];
 pub(super) const LIST_OPTIONS: &[&str] = &[
     "signal",
     "unscopedForDemoOnly",

@@ -48,6 +48,7 @@ mod profile_api;
 mod promise;
 mod table;
 mod table_batch;
+mod upload;
 mod values;
 
 use call::*;
@@ -56,6 +57,7 @@ pub use files::*;
 use input::*;
 pub use promise::*;
 pub use table::*;
+pub use upload::*;
 pub use values::*;
 
 /// TypeScript types: errors (`ApilessError`, made by `From<Error> for JsValue` below).

@@ -5,7 +5,8 @@
 //! round trips give back what went in. Our SigV4 signer is held to aws-sigv4's complete signer
 //! over random requests of every kind we send, and each hand-written piece to what it stands in
 //! for: base64 to the base64 crate, percent-encoding to the percent-encoding crate, search to
-//! `str::find`, sorting to `slice::sort`, and the S3 XML reading to quick-xml.
+//! `str::find`, sorting to `slice::sort`, the S3 XML reading to quick-xml, and the upload's join
+//! to futures' `join_all`.
 //!
 //! This is its own harness (`harness = false`), so that `cargo test` prints the figures without
 //! `--nocapture`: one line per property with the inputs it tried (only failures when the binary
@@ -34,6 +35,8 @@ mod dynamodb;
 mod gen;
 #[cfg(not(target_arch = "wasm32"))]
 mod harness;
+#[cfg(not(target_arch = "wasm32"))]
+mod join;
 #[cfg(not(target_arch = "wasm32"))]
 mod s3;
 #[cfg(not(target_arch = "wasm32"))]
@@ -67,6 +70,7 @@ fn main() -> std::process::ExitCode {
         answers::PROPERTIES,
         srp::PROPERTIES,
         text::PROPERTIES,
+        join::PROPERTIES,
     ]
     .iter()
     .flat_map(|list| list.iter())

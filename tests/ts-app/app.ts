@@ -1,6 +1,6 @@
 // A TypeScript app against the package's types (`tsc --noEmit` in make test): every call an
 // app makes, typed, with the @ts-expect-error lines proving that wrong uses do not type-check.
-import { createClient, NumberValue, type Apiless, type ApilessError, type AwsSigning, type AttributeValue, type FirstFactor, type WebAuthnCredential, type Item, type NextStep, type QueryPage, type PutObjectResult, type PresignPostOptions, type PresignedPost } from "apiless";
+import { createClient, NumberValue, type Apiless, type ApilessError, type AwsSigning, type AttributeValue, type FirstFactor, type WebAuthnCredential, type Item, type NextStep, type QueryPage, type PutObjectResult, type PresignPostOptions, type PresignedPost, type UploadTask, type UploadOptions, type UploadResult, type UploadState } from "apiless";
 import { useSession } from "apiless/react";
 
 async function main(): Promise<void> {
@@ -178,6 +178,18 @@ async function main(): Promise<void> {
   for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
   console.log(copy.etag, post.url, form);
   const controller = new AbortController();
+  const uploadOptions: UploadOptions = {
+    partSize: 8 * 1024 * 1024, concurrency: 4, contentType: "video/mp4", metadata: { owner: "alice" },
+    signal: controller.signal, onProgress: ({ loaded, total }) => console.log(loaded / total),
+  };
+  const upload: UploadTask = files.upload("videos/clip.mp4", new File(["..."], "clip.mp4"), uploadOptions);
+  upload.pause();
+  upload.resume();
+  const state: UploadState = upload.state;
+  const uploaded: UploadResult = await upload.result;
+  console.log(state, uploaded.key, uploaded.etag, uploaded.size);
+  await files.get("videos/clip.mp4", { as: "blob", onProgress: ({ loaded, total }) => console.log(loaded, total ?? "?") });
+  upload.cancel();
   await files.delete("a b.txt", { signal: controller.signal });
   console.log(token, id, note, page.items.length, text, listing.objects[0]?.key, url, never);
 

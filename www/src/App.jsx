@@ -282,6 +282,7 @@ function SignedIn({ aws, user }) {
       <Profile aws={aws} />
       <MfaSettings aws={aws} />
       <Devices aws={aws} />
+      <Uploads files={files} />
       <Passkeys aws={aws} />
       <button data-testid="sign-out" onClick={() => aws.auth.signOut()}>Sign out</button>
     </section>
@@ -409,6 +410,67 @@ function MfaSettings({ aws }) {
         </>
       )}
       {message && <p data-testid="mfa-message" className={message.error ? "error" : "ok"}>{message.text}</p>}
+    </>
+  );
+}
+
+/** A 24 MiB file made in the page, every MiB different: something to upload without a file picker. */
+function generatedFile() {
+  const mib = new Uint8Array(1 << 20);
+  crypto.getRandomValues(mib.subarray(0, 65536));
+  const parts = Array.from({ length: 24 }, (_, i) => {
+    mib[0] = i;
+    return new Blob([mib]);
+  });
+  return new File(parts, "generated-24MiB.bin", { type: "application/octet-stream", lastModified: Date.now() });
+}
+
+/** A file to S3 under your prefix, in parts, with its progress: pause, resume, cancel. */
+function Uploads({ files }) {
+  const [upload, setUpload] = useState(null);
+  const [progress, setProgress] = useState(null);
+  const [reports, setReports] = useState(0);
+  const [state, setState] = useState(null);
+  const [message, setMessage] = useState(null);
+  const start = (file) => {
+    if (!file) return;
+    setMessage(null);
+    setProgress({ loaded: 0, total: file.size });
+    setReports(0);
+    const u = files.upload(`uploads/${file.name}`, file, {
+      contentType: file.type || undefined,
+      onProgress: (p) => {
+        setProgress(p);
+        setReports((n) => n + 1);
+      },
+    });
+    setUpload(u);
+    setState(u.state);
+    u.result
+      .then((r) => setMessage({ text: `uploaded ${r.key} (${r.size} bytes)` }), (e) => setMessage({ error: true, text: describe(e) }))
+      .finally(() => setState(u.state));
+  };
+  const act = (f) => () => {
+    f(upload);
+    setState(upload.state);
+  };
+  const percent = progress && progress.total ? Math.floor((100 * progress.loaded) / progress.total) : 0;
+  return (
+    <>
+      <h2>Upload a file</h2>
+      <p className="muted">
+        In parts (8 MiB, four at a time) above 8 MiB; a file left unfinished continues from its parts after a reload.
+      </p>
+      <input type="file" data-testid="upload-file" onChange={(e) => start(e.target.files[0])} />
+      <button data-testid="upload-generated" onClick={() => start(generatedFile())}>Upload a generated 24 MiB file</button>
+      <p>
+        <progress data-testid="upload-progress" data-reports={reports} value={progress?.loaded ?? 0} max={progress?.total || 1} />{" "}
+        <span data-testid="upload-percent">{percent}%</span> <span data-testid="upload-state">{state ?? ""}</span>
+      </p>
+      <button data-testid="upload-pause" disabled={state !== "running"} onClick={act((u) => u.pause())}>Pause</button>
+      <button data-testid="upload-resume" disabled={state !== "paused"} onClick={act((u) => u.resume())}>Resume</button>
+      <button data-testid="upload-cancel" disabled={state !== "running" && state !== "paused"} onClick={act((u) => u.cancel())}>Cancel</button>
+      {message && <p data-testid="upload-message" className={message.error ? "error" : "ok"}>{message.text}</p>}
     </>
   );
 }

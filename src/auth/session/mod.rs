@@ -265,6 +265,12 @@ impl<T: Transport + 'static> Session<T> {
         &self.config
     }
 
+    /// The app's storage (the config's `storage`), where the session keeps its tokens: the
+    /// data layer keeps what must outlive the page there too (an unfinished upload).
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
     /// The clock, with the skew learned from Cognito's responses.
     pub fn clock(&self) -> &Clock {
         &self.clock

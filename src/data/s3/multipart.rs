@@ -133,23 +133,34 @@ pub fn upload_part_request(
     }
 }
 
-/// `CompleteMultipartUpload` with every part, in part-number order.
+/// Adds `part` to `parts`, kept in part-number order (as [`complete_request`] takes them); a
+/// part of the same number is replaced. (Parts finish nearly in order: the place is found from
+/// the end.)
+pub fn insert_part(parts: &mut Vec<Part>, part: Part) {
+    let at = parts.partition_point(|p| p.number < part.number);
+    if parts.get(at).is_some_and(|p| p.number == part.number) {
+        parts[at] = part;
+    } else {
+        parts.insert(at, part);
+    }
+}
+
+/// `CompleteMultipartUpload` with every part, given in part-number order (see
+/// [`insert_part`]).
 pub fn complete_request(
     bucket: &Bucket,
     full_key: &str,
     upload_id: &str,
     parts: &[Part],
 ) -> Result<Request> {
-    let mut sorted: Vec<&Part> = parts.iter().collect();
-    sorted.sort_by_key(|p| p.number);
-    if sorted.is_empty() || sorted.windows(2).any(|w| w[0].number == w[1].number) {
+    if parts.is_empty() || parts.windows(2).any(|w| w[0].number >= w[1].number) {
         return Err(Error::internal(
-            "a multipart upload completes with one ETag per part, and at least one part",
+            "a multipart upload completes with one ETag per part, in order, and at least one part",
         ));
     }
     let mut xml =
         String::from("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
-    for part in sorted {
+    for part in parts {
         xml.push_str("<Part><PartNumber>");
         xml.push_str(&part.number.to_string());
         xml.push_str("</PartNumber><ETag>");
@@ -336,6 +347,50 @@ impl Resumable {
     /// told from another of its size).
     pub fn continues(&self, size: u64, fingerprint: &str) -> bool {
         !fingerprint.is_empty() && self.plan.size == size && self.fingerprint == fingerprint
+    }
+}
+
+/// Of the parts ListParts found for an upload cut by `plan`, those a resumed upload keeps: each
+/// part number of the plan once, with the size the plan gives it (a part of another size was
+/// cut by another plan, and is sent again); in part-number order.
+pub fn reusable(plan: &PartPlan, listed: Vec<Part>) -> Vec<Part> {
+    let mut kept: Vec<Part> = Vec::new();
+    for part in listed {
+        let (start, end) = plan.range(part.number);
+        if part.number <= plan.count && part.size == end - start {
+            insert_part(&mut kept, part);
+        }
+    }
+    kept
+}
+
+/// The bytes of an upload sent so far: the parts done, and what the attempts going out have
+/// sent of theirs (which falls back to 0 when an attempt is sent again).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    sent: Vec<(u32, u64)>,
+    total: u64,
+}
+
+impl Progress {
+    /// Part `number` has `bytes` of it sent now; the upload's bytes sent in all.
+    pub fn set(&mut self, number: u32, bytes: u64) -> u64 {
+        match self.sent.iter_mut().find(|(n, _)| *n == number) {
+            Some((_, was)) => {
+                self.total = self.total - *was + bytes;
+                *was = bytes;
+            }
+            None => {
+                self.total += bytes;
+                self.sent.push((number, bytes));
+            }
+        }
+        self.total
+    }
+
+    /// The upload's bytes sent in all.
+    pub fn total(&self) -> u64 {
+        self.total
     }
 }
 

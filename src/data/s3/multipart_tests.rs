@@ -120,18 +120,22 @@ fn the_requests_name_the_upload_and_sort_their_query() {
 #[test]
 fn completing_names_every_part_in_order_once() {
     let b = local();
-    let parts = [
-        Part {
-            number: 2,
-            etag: "\"b&<\"".into(),
-            size: 0,
-        },
-        Part {
-            number: 1,
-            etag: "\"a\"".into(),
-            size: 0,
-        },
-    ];
+    let mut parts = Vec::new();
+    for (number, etag) in [(2, "\"b&<\""), (1, "\"x\""), (1, "\"a\"")] {
+        insert_part(
+            &mut parts,
+            Part {
+                number,
+                etag: etag.into(),
+                size: 0,
+            },
+        );
+    }
+    assert_eq!(
+        parts.iter().map(|p| p.number).collect::<Vec<_>>(),
+        [1, 2],
+        "kept in order, a part sent again replacing its first ETag"
+    );
     let r = complete_request(&b, "k", "id", &parts).unwrap();
     assert_eq!(r.method, "POST");
     assert!(r.url.ends_with("/k?uploadId=id"));
@@ -149,6 +153,8 @@ fn completing_names_every_part_in_order_once() {
     assert!(complete_request(&b, "k", "id", &[]).is_err());
     let twice = [parts[0].clone(), parts[0].clone()];
     assert!(complete_request(&b, "k", "id", &twice).is_err());
+    let backwards = [parts[1].clone(), parts[0].clone()];
+    assert!(complete_request(&b, "k", "id", &backwards).is_err());
 }
 
 #[test]
@@ -258,4 +264,39 @@ fn an_unfinished_upload_is_found_again_only_for_the_same_body() {
         resumable_key("apiless-demo", &format!("{ID}/a b.mp4")),
         "apiless.upload.apiless-demo/us-east-1%3A0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9/a%20b.mp4"
     );
+}
+
+#[test]
+fn a_resumed_upload_keeps_only_the_parts_its_plan_cut() {
+    let plan = PartPlan::new(20 * MIB + 3, Some(8 * MIB)).unwrap();
+    assert_eq!(plan.count, 3);
+    let part = |number, size| Part {
+        number,
+        etag: format!("\"e{number}\""),
+        size,
+    };
+    let kept = reusable(
+        &plan,
+        vec![
+            part(1, 8 * MIB),
+            part(1, 8 * MIB),     // listed twice: kept once
+            part(2, 5 * MIB),     // cut by another plan
+            part(3, 4 * MIB + 3), // the short last part
+            part(4, 8 * MIB),     // beyond this plan
+        ],
+    );
+    assert_eq!(kept, vec![part(1, 8 * MIB), part(3, 4 * MIB + 3)]);
+    assert_eq!(reusable(&plan, Vec::new()), Vec::new());
+}
+
+#[test]
+fn progress_counts_each_part_once_and_falls_back_when_a_part_is_sent_again() {
+    let mut p = Progress::default();
+    assert_eq!(p.set(1, 100), 100);
+    assert_eq!(p.set(2, 50), 150);
+    assert_eq!(p.set(1, 300), 350);
+    // Part 2's attempt failed and goes again from its start.
+    assert_eq!(p.set(2, 0), 300);
+    assert_eq!(p.set(2, 10), 310);
+    assert_eq!(p.total(), 310);
 }

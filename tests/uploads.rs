@@ -1,0 +1,514 @@
+//! `files.upload` and `get`'s progress, in the browser against the local backend (ministack's S3,
+//! which checks the signature and the scoped IAM policy of every multipart call): a 100 MiB
+//! `File` paused, continued by a fresh client over the same storage (a reloaded page), and
+//! completed byte for byte; a cancelled upload leaving no parts; one PUT with its progress; and
+//! the refusals.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::option_env_unwrap)]
+
+mod common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use apiless::auth::storage::{self, Store};
+use apiless::aws::signed_call::SignedCall;
+use apiless::config::StorageKind;
+use apiless::data::s3::{self, multipart};
+use apiless::http::retry::Policy;
+use apiless::http::Fetch;
+use common::*;
+use js_sys::{Array, Function, Object, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MIB: u32 = 1024 * 1024;
+
+/// A `File` of `mib` MiB, every MiB different (its first bytes are its number), so that a part
+/// sent in the wrong place changes the object.
+fn file_of(mib: u32, name: &str) -> web_sys::File {
+    let chunk = Uint8Array::new_with_length(MIB);
+    let mut seed = random_hex(8)
+        .bytes()
+        .fold(7u32, |a, b| a.wrapping_mul(31) ^ u32::from(b));
+    let mut bytes = vec![0u8; MIB as usize];
+    for b in bytes.iter_mut() {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        *b = seed as u8;
+    }
+    chunk.copy_from(&bytes);
+    let parts = Array::new();
+    for i in 0..mib {
+        chunk.set(&Uint8Array::from(&i.to_be_bytes()[..]), 0);
+        parts.push(&web_sys::Blob::new_with_u8_array_sequence(&Array::of1(&chunk)).unwrap());
+    }
+    let props = web_sys::FilePropertyBag::new();
+    props.set_last_modified(1_796_601_600_000.0);
+    props.set_type("application/octet-stream");
+    web_sys::File::new_with_blob_sequence_and_options(&parts, name, &props).unwrap()
+}
+
+/// The SHA-256 of a Blob, by WebCrypto, as hex.
+async fn digest(blob: &web_sys::Blob) -> String {
+    let buffer = JsFuture::from(blob.array_buffer()).await.unwrap();
+    let subtle = web_sys::window().unwrap().crypto().unwrap().subtle();
+    let hash = JsFuture::from(
+        subtle
+            .digest_with_str_and_buffer_source("SHA-256", &buffer.unchecked_into::<Object>())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    hex::encode(Uint8Array::new(&hash).to_vec())
+}
+
+type Session = Rc<apiless::auth::session::Session<Fetch>>;
+
+/// A session over the page's `localStorage`: a second one over the same storage is what a
+/// reloaded page has (it restores the signed-in user from there).
+async fn session_over_local_storage() -> Session {
+    let store = storage::open(StorageKind::Local).unwrap();
+    session_with(Fetch::default(), store, &TestClock::default()).await
+}
+
+/// Waits `ms` milliseconds.
+async fn sleep(ms: i32) {
+    let sleep = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(sleep).await.unwrap();
+}
+
+/// The progress reports an upload or download makes, as (loaded, total).
+#[derive(Clone, Default)]
+struct Reports(Rc<RefCell<Vec<(f64, f64)>>>);
+
+impl Reports {
+    /// An `onProgress` that records; `then` is called after each report with the bytes loaded.
+    fn callback(&self, then: impl Fn(f64) + 'static) -> Function {
+        let seen = self.0.clone();
+        Closure::<dyn Fn(JsValue)>::new(move |p: JsValue| {
+            let loaded = get(&p, "loaded").as_f64().unwrap();
+            seen.borrow_mut()
+                .push((loaded, get(&p, "total").as_f64().unwrap_or(-1.0)));
+            then(loaded);
+        })
+        .into_js_value()
+        .unchecked_into()
+    }
+
+    fn all(&self) -> Vec<(f64, f64)> {
+        self.0.borrow().clone()
+    }
+}
+
+/// Waits (at most `ms`) until `ready` holds.
+async fn until(what: &str, ms: u32, ready: impl Fn() -> bool) {
+    let mut waited = 0;
+    while !ready() {
+        assert!(waited < ms, "waited {ms} ms for {what}");
+        sleep(20).await;
+        waited += 20;
+    }
+}
+
+/// ListParts of `upload_id` for `key` (under alice's prefix), signed with her credentials:
+/// the part numbers S3 has, or the error code.
+async fn parts_of(
+    client_session: &Session,
+    key: &str,
+    upload_id: &str,
+) -> Result<Vec<u32>, String> {
+    let config = backend_config().await;
+    let identity = client_session.aws_identity().await.unwrap();
+    let bucket = s3::Bucket {
+        name: field(&config, "bucket").into(),
+        endpoint: client_session
+            .config()
+            .endpoint_for(apiless::config::Service::S3),
+        virtual_host: false,
+    };
+    let transport = Fetch::default();
+    let jitter = || 0.5;
+    let now = js_sys::Date::now;
+    let ctx = SignedCall {
+        transport: &transport,
+        clock: client_session.clock(),
+        now: &now,
+        credentials: &identity.credentials,
+        region: &client_session.config().region,
+        service: "s3",
+        policy: Policy::STANDARD,
+        jitter: &jitter,
+    };
+    let full = format!("{}/{key}", identity.identity_id);
+    let request = multipart::list_parts_request(&bucket, &full, upload_id, 0);
+    match s3::send(&ctx, request, apiless::aws::sigv4::PayloadHash::Compute).await {
+        Ok(response) => Ok(multipart::read_parts(&response)
+            .unwrap()
+            .0
+            .iter()
+            .map(|p| p.number)
+            .collect()),
+        Err(e) => Err(e.code.clone()),
+    }
+}
+
+/// The UploadId the app's storage keeps for an unfinished upload of `key`.
+fn recorded_upload(
+    store: &dyn Store,
+    identity_id: &str,
+    bucket: &str,
+    key: &str,
+) -> Option<String> {
+    let text = store.get(&multipart::resumable_key(
+        bucket,
+        &format!("{identity_id}/{key}"),
+    ))?;
+    Some(multipart::Resumable::parse(&text)?.upload_id)
+}
+
+#[wasm_bindgen_test]
+async fn a_paused_100_mib_upload_continues_after_a_reload_and_completes_whole() {
+    let config = backend_config().await;
+    let bucket_name = field(&config, "bucket").to_owned();
+    let key = format!("uploads-{}/clip.bin", random_hex(4));
+    let file = file_of(100, "clip.bin");
+    let total = f64::from(100 * MIB);
+
+    // The first page: 20 parts of 5 MiB, 4 at a time; paused once 30 MiB are out.
+    let session = session_over_local_storage().await;
+    session
+        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
+        .await
+        .unwrap();
+    let first = apiless::js::Client::with_session(session.clone());
+    let files = bucket(&first).await;
+    let reports = Reports::default();
+    let paused_at = Rc::new(RefCell::new(None::<apiless::js::Upload>));
+    let handle_slot = paused_at.clone();
+    let on_progress = reports.callback(move |loaded| {
+        if loaded >= f64::from(30 * MIB) {
+            if let Some(h) = handle_slot.borrow().as_ref() {
+                h.pause();
+            }
+        }
+    });
+    let options = Object::new();
+    js_sys::Reflect::set(&options, &"partSize".into(), &(5 * MIB).into()).unwrap();
+    js_sys::Reflect::set(&options, &"concurrency".into(), &4.into()).unwrap();
+    js_sys::Reflect::set(&options, &"onProgress".into(), &on_progress).unwrap();
+    let upload = files.upload(key.clone(), file.clone().into(), options.into());
+    paused_at.replace(Some(upload));
+    let state = || paused_at.borrow().as_ref().unwrap().state();
+    until("the upload to pause", 60_000, || state() == "paused").await;
+    let identity_id = session.aws_identity().await.unwrap().identity_id.clone();
+    let store = storage::open(StorageKind::Local).unwrap();
+    let upload_id = recorded_upload(store.as_ref(), &identity_id, &bucket_name, &key)
+        .expect("the unfinished upload is recorded in the app's storage");
+    // Give the dropped attempts a moment; what S3 has now is what the reload finds.
+    sleep(300).await;
+    let had = parts_of(&session, &key, &upload_id).await.unwrap();
+    assert!(
+        !had.is_empty() && had.len() < 20,
+        "some parts, not all, are in S3 when paused: {had:?}"
+    );
+    let seen_before = reports.all();
+    assert!(seen_before.iter().all(|(_, t)| *t == total));
+    // (Progress within parts needs a link slower than loopback: the paced test below.)
+
+    // The reload: a new client over the same storage (the session restored from it), the same
+    // File given again. The parts S3 has are not sent again.
+    drop(files);
+    let reloaded = session_over_local_storage().await;
+    assert!(
+        reloaded.current_user().is_some(),
+        "the reloaded page is signed in"
+    );
+    let second = apiless::js::Client::with_session(reloaded.clone());
+    let files = bucket(&second).await;
+    let puts_before = count("s3:PUT").await;
+    let resumed = Reports::default();
+    let options = Object::new();
+    js_sys::Reflect::set(&options, &"partSize".into(), &(5 * MIB).into()).unwrap();
+    js_sys::Reflect::set(&options, &"onProgress".into(), &resumed.callback(|_| {})).unwrap();
+    let upload = files.upload(key.clone(), file.clone().into(), options.into());
+    let result = ok(upload.result()).await;
+    assert_eq!(upload.state(), "done");
+    assert_eq!(get(&result, "key").as_string().unwrap(), key);
+    assert_eq!(get(&result, "size").as_f64(), Some(total));
+    assert!(get(&result, "etag").as_string().unwrap().ends_with("-20\""));
+    let puts = count("s3:PUT").await - puts_before;
+    assert_eq!(
+        puts,
+        20 - had.len() as u64,
+        "only the parts S3 did not have were sent ({} it had)",
+        had.len()
+    );
+    let first_report = resumed.all()[0].0;
+    assert_eq!(first_report, f64::from(5 * MIB) * had.len() as f64);
+    assert_eq!(resumed.all().last().unwrap().0, total);
+    assert!(
+        recorded_upload(store.as_ref(), &identity_id, &bucket_name, &key).is_none(),
+        "the record is removed once the upload completes"
+    );
+
+    // Byte for byte, with the download's own progress.
+    let downloaded = Reports::default();
+    let options = Object::new();
+    js_sys::Reflect::set(&options, &"as".into(), &"blob".into()).unwrap();
+    js_sys::Reflect::set(&options, &"onProgress".into(), &downloaded.callback(|_| {})).unwrap();
+    let blob: web_sys::Blob = ok(files.get(key.clone(), options.into()))
+        .await
+        .unchecked_into();
+    assert_eq!(blob.size(), total);
+    assert_eq!(digest(&blob).await, digest(&file).await);
+    let reports = downloaded.all();
+    assert!(reports.len() > 1, "the download is reported as it comes");
+    assert_eq!(*reports.last().unwrap(), (total, total));
+    assert!(reports.windows(2).all(|w| w[1].0 >= w[0].0));
+    reloaded.sign_out(false).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_cancelled_upload_leaves_no_parts_and_no_record() {
+    let config = backend_config().await;
+    let bucket_name = field(&config, "bucket").to_owned();
+    let key = format!("uploads-{}/cancelled.bin", random_hex(4));
+    let session = session_over_local_storage().await;
+    session
+        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
+        .await
+        .unwrap();
+    let client = apiless::js::Client::with_session(session.clone());
+    let files = bucket(&client).await;
+    let identity_id = session.aws_identity().await.unwrap().identity_id.clone();
+    let store = storage::open(StorageKind::Local).unwrap();
+
+    // 3 parts, one at a time; paused once the second is going out, so S3 has the first (and
+    // maybe the second: progress events lag the bytes).
+    let slot = Rc::new(RefCell::new(None::<apiless::js::Upload>));
+    let handle = slot.clone();
+    let reports = Reports::default();
+    let on_progress = reports.callback(move |loaded| {
+        if loaded > f64::from(5 * MIB) {
+            if let Some(h) = handle.borrow().as_ref() {
+                h.pause();
+            }
+        }
+    });
+    let options = js(serde_json::json!({"partSize": 5 * MIB, "concurrency": 1}));
+    js_sys::Reflect::set(&options, &"onProgress".into(), &on_progress).unwrap();
+    let file = file_of(12, "cancelled.bin");
+    slot.replace(Some(files.upload(key.clone(), file.into(), options)));
+    let state = || slot.borrow().as_ref().unwrap().state();
+    until("the upload to pause", 60_000, || state() == "paused").await;
+    let upload_id = recorded_upload(store.as_ref(), &identity_id, &bucket_name, &key).unwrap();
+    let had = parts_of(&session, &key, &upload_id).await.unwrap();
+    assert!(had.starts_with(&[1]) && had.len() < 3, "{had:?}");
+
+    let upload = slot.borrow_mut().take().unwrap();
+    upload.cancel();
+    let (name, message) = err(upload.result()).await;
+    assert_eq!(
+        (name.as_str(), message.as_str()),
+        ("AbortError", "the upload was cancelled")
+    );
+    assert_eq!(upload.state(), "cancelled");
+    assert_eq!(
+        parts_of(&session, &key, &upload_id).await,
+        Err("NoSuchUpload".into()),
+        "S3 dropped the upload and its parts"
+    );
+    assert!(recorded_upload(store.as_ref(), &identity_id, &bucket_name, &key).is_none());
+    let (name, _) = err(files.head(key.clone(), JsValue::UNDEFINED)).await;
+    assert_eq!(name, "NotFound", "no object was made");
+
+    // The caller's signal cancels too, at once when already aborted.
+    let controller = web_sys::AbortController::new().unwrap();
+    controller.abort();
+    let options = Object::new();
+    js_sys::Reflect::set(&options, &"signal".into(), &controller.signal()).unwrap();
+    let upload = files.upload(key.clone(), JsValue::from_str("x"), options.into());
+    assert_eq!(err(upload.result()).await.0, "AbortError");
+    session.sign_out(false).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_small_body_goes_in_one_put_with_its_progress_and_bad_input_is_refused() {
+    let clock = TestClock::default();
+    let alice = signed_in_client("alice", &clock).await;
+    let files = bucket(&alice).await;
+    let key = format!("uploads-{}/note.txt", random_hex(4));
+    let puts = count("s3:PUT").await;
+    let posts = count("s3:POST").await;
+    let reports = Reports::default();
+    let options = js(serde_json::json!({"metadata": {"purpose": "upload"}}));
+    js_sys::Reflect::set(&options, &"onProgress".into(), &reports.callback(|_| {})).unwrap();
+    let upload = files.upload(key.clone(), JsValue::from_str("hello, upload"), options);
+    let result = ok(upload.result()).await;
+    assert_eq!(get(&result, "size").as_f64(), Some(13.0));
+    assert!(get(&result, "etag").as_string().unwrap().starts_with('"'));
+    assert_eq!(count("s3:PUT").await - puts, 1);
+    assert_eq!(count("s3:POST").await - posts, 0, "no multipart upload");
+    assert_eq!(reports.all().last(), Some(&(13.0, 13.0)));
+    let head = ok(files.head(key.clone(), JsValue::UNDEFINED)).await;
+    assert_eq!(
+        get(&head, "contentType").as_string().as_deref(),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(
+        get(&get(&head, "metadata"), "purpose")
+            .as_string()
+            .as_deref(),
+        Some("upload")
+    );
+    let text = ok(files.get(key.clone(), js(serde_json::json!({"as": "text"})))).await;
+    assert_eq!(text.as_string().as_deref(), Some("hello, upload"));
+
+    // Refused before anything is sent, through `result`.
+    let refused = |options: serde_json::Value| {
+        files
+            .upload(key.clone(), JsValue::from_str("x"), js(options))
+            .result()
+    };
+    let (name, message) = err(refused(serde_json::json!({"partSize": 1000}))).await;
+    assert_eq!(name, "InvalidInputError");
+    assert!(message.contains("5 MiB"), "{message}");
+    let (name, _) = err(refused(serde_json::json!({"concurrency": 0}))).await;
+    assert_eq!(name, "InvalidInputError");
+    let (name, _) = err(refused(serde_json::json!({"onProgress": "yes"}))).await;
+    assert_eq!(name, "InvalidInputError");
+    let (name, _) = err(refused(serde_json::json!({"partSize": 5.5}))).await;
+    assert_eq!(name, "InvalidInputError");
+    let (name, _) = err(files
+        .upload(key.clone(), JsValue::from(42), JsValue::UNDEFINED)
+        .result())
+    .await;
+    assert_eq!(name, "InvalidInputError");
+    let bob = signed_in_client("bob", &clock).await;
+    let bob_id = ok(bob.identity_id()).await.as_string().unwrap();
+    let (name, _) = err(files
+        .upload(
+            format!("{bob_id}/x.txt"),
+            JsValue::from_str("x"),
+            JsValue::UNDEFINED,
+        )
+        .result())
+    .await;
+    assert_eq!(name, "OutOfScopeError");
+    // With the guard bypassed, IAM refuses the multipart upload under bob's prefix.
+    let (name, _) = err(files
+        .upload(
+            format!("{bob_id}/x.bin"),
+            file_of(6, "x.bin").into(),
+            js(serde_json::json!({"partSize": 5 * MIB, "unscopedForDemoOnly": true})),
+        )
+        .result())
+    .await;
+    assert_eq!(name, "AccessDenied");
+}
+
+/// The fault proxy (`backend/faultproxy.py`) between the page and the backend.
+fn fault_endpoint() -> &'static str {
+    option_env!("APILESS_FAULT_ENDPOINT").expect("APILESS_FAULT_ENDPOINT: run `make test`")
+}
+
+async fn fault_control(path: &str, body: serde_json::Value) -> serde_json::Value {
+    let request = apiless::http::Request {
+        method: if body.is_null() { "GET" } else { "POST" }.into(),
+        url: format!("{}{path}", fault_endpoint()),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: if body.is_null() {
+            Vec::new()
+        } else {
+            body.to_string().into_bytes()
+        },
+    };
+    use apiless::http::Transport;
+    let response = Fetch::default().send(request).await.unwrap();
+    assert_eq!(response.status, 200, "{path}");
+    serde_json::from_slice(&response.body).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn over_a_slow_link_progress_comes_within_parts_and_a_failed_part_is_sent_again_alone() {
+    fault_control(
+        "/_fault/reset",
+        serde_json::json!({"case": "upload over a slow link"}),
+    )
+    .await;
+    let mut config = client_config().await;
+    config.endpoint = Some(fault_endpoint().to_owned());
+    let session = apiless::auth::session::Session::new(
+        config,
+        Fetch::default(),
+        Rc::new(apiless::auth::storage::MemoryStore::default()),
+        Box::new(js_sys::Date::now),
+        Box::new(random),
+    );
+    session
+        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
+        .await
+        .unwrap();
+    let client = apiless::js::Client::with_session(session);
+    let files = bucket(&client).await;
+    // Each PUT's body read at 4 MB/s; part 2's first attempt answered 503 (SlowDown).
+    fault_control(
+        "/_fault/pace",
+        serde_json::json!({"match": "s3:PUT", "bytesPerSecond": 4_000_000}),
+    )
+    .await;
+    fault_control(
+        "/_fault/plan",
+        serde_json::json!({"match": "s3:PUT", "contains": "partNumber=2&", "faults": ["503"]}),
+    )
+    .await;
+    let key = format!("uploads-{}/slow.bin", random_hex(4));
+    let file = file_of(12, "slow.bin");
+    let reports = Reports::default();
+    let options = js(serde_json::json!({"partSize": 5 * MIB, "concurrency": 2}));
+    js_sys::Reflect::set(&options, &"onProgress".into(), &reports.callback(|_| {})).unwrap();
+    let upload = files.upload(key.clone(), file.clone().into(), options);
+    let result = ok(upload.result()).await;
+    assert_eq!(get(&result, "size").as_f64(), Some(f64::from(12 * MIB)));
+
+    let seen = reports.all();
+    let part = f64::from(5 * MIB);
+    let within: Vec<_> = seen
+        .iter()
+        .filter(|(loaded, _)| loaded % part != 0.0 && *loaded < f64::from(12 * MIB))
+        .collect();
+    assert!(
+        within.len() >= 3,
+        "progress while parts are going out, not only when they finish: {seen:?}"
+    );
+    assert_eq!(seen.last().unwrap().0, f64::from(12 * MIB));
+    let log = fault_control("/_fault/log", serde_json::Value::Null).await;
+    let puts: Vec<&str> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["op"] == "s3:PUT")
+        .map(|e| e["fault"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (puts.len(), puts.iter().filter(|f| **f == "503").count()),
+        (4, 1),
+        "3 parts, one of them twice: {puts:?}"
+    );
+    let blob: web_sys::Blob = ok(files.get(key, js(serde_json::json!({"as": "blob"}))))
+        .await
+        .unchecked_into();
+    assert_eq!(digest(&blob).await, digest(&file).await);
+    fault_control("/_fault/reset", serde_json::json!({})).await;
+}
