@@ -3,7 +3,7 @@
 # alone: each calls tools/test.sh with its step's name, which first builds the package or starts
 # the test backend when the step needs them (`make test` runs every step with one backend).
 STEPS := fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types docs \
-	smoke redirect oracle pack-app demo-build demo-e2e bench-smoke secrets size
+	smoke redirect oracle passkeys pack-app demo-build demo-e2e bench-smoke secrets size
 .PHONY: help demo test bench backend build setup size-floor $(STEPS)
 
 help: ## this list
@@ -29,6 +29,7 @@ docs: ## the API reference (typedoc, warnings are errors) in target/docs/api; ex
 smoke: ## the package's smoke and two-tab tests in Chromium, Firefox and WebKit
 redirect: ## redirect sign-in (managed login, Sign in with Google, state, /logout) end to end in Chromium
 oracle: ## DynamoDB values against @aws-sdk/util-dynamodb, in the package, in Chromium
+passkeys: ## passkeys in the package, in Chromium with a WebAuthn virtual authenticator, against the test backend
 pack-app: ## `npm pack` into apps built by Vite, webpack, Rollup, esbuild, Next.js and none, in Chromium
 demo-build: ## the demo's production build (www/dist), with the test backend's config
 demo-e2e: ## the demo's production build end to end in Chromium, Firefox and WebKit

@@ -49,6 +49,7 @@ class UserAuth:
         self._c = cognito
         self._steps = {}  # session -> a pending USER_AUTH step (marked used once answered)
         self._sign_ups = {}  # session -> a sign-up that may sign in after its confirmation
+        self.webauthn = None  # the `webauthn` patch's WebAuthn (cognito_webauthn.py), when installed
 
     def _error(self, code, message):
         return self._c.error_response_json(code, message, 400)
@@ -84,6 +85,8 @@ class UserAuth:
                 offered.append("EMAIL_OTP")
             if "SMS_OTP" in allowed and attributes.get("phone_number"):
                 offered.append("SMS_OTP")
+            if self.webauthn is not None and self.webauthn.offers(pool, user):
+                offered.append("WEB_AUTHN")
         return offered
 
     # -- InitiateAuth ---------------------------------------------------------------------------
@@ -155,6 +158,8 @@ class UserAuth:
             parameters = self._deliver(pool, user, factor, code)
             return self._c.json_response({"ChallengeName": factor, "Session": session,
                                           "ChallengeParameters": parameters})
+        if factor == "WEB_AUTHN" and self.webauthn is not None:
+            return self.webauthn.start_sign_in(pool, pid, cid, user, self._lifetime_s(pool, cid))
         return self._error("InvalidParameterException", f"{factor} is not available here.")
 
     def _deliver(self, pool, user, factor, code):
@@ -194,6 +199,8 @@ class UserAuth:
             session = data.get("Session")
             # SMS_OTP is only ever a first factor; EMAIL_OTP is also an MFA step (cognito_mfa.py's).
             ours = session in self._steps or name == "SMS_OTP"
+            if name == "WEB_AUTHN" and self.webauthn is not None:
+                return self._passkey_answer(data)
             if name != "SELECT_CHALLENGE" and not (name in CODE_KEYS and ours):
                 return original(data)
             pool, pid, error = self._client(data)
@@ -228,6 +235,24 @@ class UserAuth:
             user["Attributes"] = self._c._dict_to_attr_list(attributes)
             return self._tokens(pid, cid, user, data)
         return respond_to_auth_challenge
+
+    def _passkey_answer(self, data):
+        """RespondToAuthChallenge WEB_AUTHN: tokens once the passkey's assertion verifies."""
+        pool, pid, error = self._client(data)
+        if error:
+            return error
+
+        def user_for(username, named):
+            user, _err = self._c._resolve_user(pool, username)
+            if user is None or not user.get("Enabled", True) or named not in (user["Username"],) + tuple(
+                    v for k, v in self._c._attr_list_to_dict(user.get("Attributes", [])).items()
+                    if k in ("email", "phone_number")):
+                return None
+            return user
+        user, error = self.webauthn.respond(data, pool, pid, user_for)
+        if error:
+            return error
+        return self._tokens(pid, data.get("ClientId"), user, data)
 
     # -- SignUp, ConfirmSignUp and the sign-in after them ----------------------------------------
 

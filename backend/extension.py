@@ -50,6 +50,12 @@ Each patch wraps one ministack function and is installed by `install()` before t
                     the pool offers a code factor; SignUp and ConfirmSignUp answer a Session, and InitiateAuth
                     USER_AUTH with the confirmed one signs the user in once.  (Stock: "Unsupported AuthFlow",
                     no SELECT_CHALLENGE or SMS_OTP, a password always required, no Session.)
+  webauthn          Passkeys (cognito_webauthn.py): StartWebAuthnRegistration, CompleteWebAuthnRegistration,
+                    ListWebAuthnCredentials and DeleteWebAuthnCredential on the caller's access token, and
+                    USER_AUTH's WEB_AUTHN factor, each registration and assertion verified by py_webauthn
+                    (challenge, origin, relying party id, attestation, signature, sign count) against the
+                    pool's WebAuthnConfiguration.  (Stock: the four operations are unknown and WEB_AUTHN is
+                    "not available".)
 
   oauth             The managed login's OAuth 2.0 endpoints as Cognito checks them (cognito_oauth.py): a
                     federated code keeps its PKCE challenge and redirect_uri to /oauth2/token, the federated
@@ -79,10 +85,11 @@ import cognito_oauth
 import cognito_profile
 import cognito_rotation
 import cognito_userauth
+import cognito_webauthn
 
 PATCHES = ("policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
            "dynamodb-denial-status", "profile", "mfa", "devices", "rotation",
-           "user-auth", "oauth")
+           "user-auth", "oauth", "webauthn")
 
 # The LeadingKeys value of an item request whose partition key cannot be read (unknown table,
 # missing key attribute, unparsable KeyConditionExpression).  A ForAllValues condition over it is
@@ -123,6 +130,8 @@ def install(disabled=()):
         _install_user_auth()
     if "oauth" not in disabled:
         _install_oauth()
+    if "webauthn" not in disabled:
+        _install_webauthn()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -754,3 +763,29 @@ def _install_oauth():
     _wrap(cognito, "_decode_id_token_unverified", ["id_token"], oauth.verifying_id_tokens)
     _wrap(cognito, "_oauth2_token", ["data", "query_params", "raw_body", "headers"], oauth.token)
     _wrap(cognito, "handle_logout", ["method", "path", "headers", "query_params"], oauth.logout)
+# (k) passkeys: the WebAuthn registration operations and USER_AUTH's WEB_AUTHN factor
+#     (cognito_webauthn.py)
+# ---------------------------------------------------------------------------------------------
+
+_webauthn = None
+
+
+def webauthn():
+    """The installed WebAuthn (None when the `webauthn` patch is off): fixtures.py expires its steps."""
+    return _webauthn
+
+
+def _install_webauthn():
+    global _webauthn
+    cognito = _module("services.cognito")
+    for name in ("_UNSIGNED_IDP_ACTIONS", "_user_pool_for_access_token", "_token_claims", "_attr_list_to_dict",
+                 "_resolve_user", "json_response", "error_response_json"):
+        require(cognito, name)
+    _checked(cognito, "_run_idp_handler", ["handler", "action", "data"], mentions=["_access_token_error"])
+    passkeys = cognito_webauthn.WebAuthn(cognito)
+    cognito._UNSIGNED_IDP_ACTIONS.update(cognito_webauthn.WEBAUTHN_ACTIONS)
+    _wrap(cognito, "_dispatch_idp", ["action", "data"], passkeys.dispatching)
+    # The WEB_AUTHN factor goes through the `user-auth` patch's USER_AUTH, when it is on.
+    if _user_auth is not None:
+        _user_auth.webauthn = passkeys
+    _webauthn = passkeys

@@ -129,7 +129,10 @@ def _user_pool(idp, track_devices, google=None):
 # SignInPolicy (password, or a code by email) plus SMS_OTP, which the template leaves out (it needs
 # an SMS configuration with an SNS role); an app client that allows USER_AUTH as the template's
 # does. Its users are made by the tests (fixtures.py) and by passwordless sign-up.
-USER_AUTH_FACTORS = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+USER_AUTH_FACTORS = ["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"]
+# Passkeys: the relying party is the page's host. Browsers take no IP address as an RP ID, so pages
+# that use passkeys are served from http://localhost (a secure context) rather than 127.0.0.1.
+WEBAUTHN_CONFIGURATION = {"RelyingPartyId": "localhost", "UserVerification": "preferred"}
 # Its ids, for fixtures.py (GET /_apiless/fixtures): not in the config, which apps pass to
 # createClient as it is.
 USER_AUTH_IDS = {}
@@ -149,6 +152,8 @@ def _user_auth_pool(idp, identity, identity_pool_id, region, demo_pool_id, demo_
         AutoVerifiedAttributes=["email"],
         UserPoolTier="ESSENTIALS",
     )["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OFF",
+                                 WebAuthnConfiguration=WEBAUTHN_CONFIGURATION)
     client_id = idp.create_user_pool_client(
         UserPoolId=pool_id,
         ClientName=f"{NAME}-user-auth-web",
@@ -167,13 +172,15 @@ def _user_auth_pool(idp, identity, identity_pool_id, region, demo_pool_id, demo_
 
 
 def _offer_codes(idp, pool_id, client_id):
-    """The template's SignInPolicy and ALLOW_USER_AUTH on an existing pool and client. The
+    """The template's SignInPolicy (with passkeys) and ALLOW_USER_AUTH on an existing pool and client. The
     settings read back are passed again: on AWS an update resets what it leaves out."""
     pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     idp.update_user_pool(
         UserPoolId=pool_id, AutoVerifiedAttributes=pool.get("AutoVerifiedAttributes", []), UserPoolTier="ESSENTIALS",
-        Policies={**pool["Policies"], "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+        Policies={**pool["Policies"], "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]}},
     )
+    # Passkeys as the template offers them with PasskeyDomain given: here the demo's localhost.
+    idp.set_user_pool_mfa_config(UserPoolId=pool_id, WebAuthnConfiguration=WEBAUTHN_CONFIGURATION)
     client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
     idp.update_user_pool_client(
         UserPoolId=pool_id, ClientId=client_id, ClientName=client["ClientName"],

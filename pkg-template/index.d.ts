@@ -21,6 +21,7 @@ export type {
   AttributeUpdate, ConfirmUserAttributeInput, DeleteUserAttributesInput, MfaChoice, MfaPreference,
   MfaType, UpdateMfaPreferenceInput, UpdateUserAttributesInput, UpdateUserAttributesResult,
   UserAttributeInput, UserAttributes, Device, FetchDevicesOptions, ForgetDeviceInput,
+  WebAuthnCredential, ListWebAuthnCredentialsOptions, DeleteWebAuthnCredentialInput,
   CopyObjectOptions, PresignPostOptions, PresignedPost, UploadOptions, UploadTask, UploadResult, UploadState,
   OAuthConfig, RedirectProvider, SignInWithRedirectInput, RedirectResult,
   AwsFetchInit, AwsSigning,
@@ -43,6 +44,7 @@ export interface Auth extends Pick<
   | "sendUserAttributeVerificationCode" | "confirmUserAttribute" | "fetchMFAPreference"
   | "updateMFAPreference" | "deleteUser" | "rememberDevice" | "forgetDevice" | "fetchDevices"
   | "signInWithRedirect" | "handleRedirect"
+  | "associateWebAuthnCredential" | "listWebAuthnCredentials" | "deleteWebAuthnCredential"
 > {}
 
 /** Your items in one DynamoDB table, whose partition key is your identity id: `aws.db(table)`. */

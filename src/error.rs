@@ -28,6 +28,11 @@ pub enum ErrorKind {
     Aborted,
     /// A bug in apiless (a Rust panic): the call failed, the module keeps working.
     Internal,
+    /// The browser's passkey prompt (WebAuthn) did not give a credential: no WebAuthn in this
+    /// browser (`PasskeyNotSupportedError`), the user cancelled or the prompt timed out
+    /// (`PasskeyCancelledError`), the passkey is already on this authenticator
+    /// (`PasskeyAlreadyRegisteredError`), or another refusal (`PasskeyError`).
+    Passkey,
 }
 
 impl ErrorKind {
@@ -42,6 +47,7 @@ impl ErrorKind {
             ErrorKind::Protocol => "Protocol",
             ErrorKind::Aborted => "Aborted",
             ErrorKind::Internal => "Internal",
+            ErrorKind::Passkey => "Passkey",
         }
     }
 
@@ -56,6 +62,7 @@ impl ErrorKind {
             ErrorKind::Protocol => "ProtocolError",
             ErrorKind::Aborted => "AbortError",
             ErrorKind::Internal => "InternalError",
+            ErrorKind::Passkey => "PasskeyError",
         }
     }
 }
@@ -167,6 +174,13 @@ impl Error {
         Error::new(ErrorKind::Aborted, "the call was aborted")
     }
 
+    /// The passkey prompt gave no credential; `code` is one of [`ErrorKind::Passkey`]'s names.
+    pub fn passkey(code: &str, message: impl Into<String>) -> Self {
+        let mut e = Error::new(ErrorKind::Passkey, message);
+        e.code = code.to_owned();
+        e
+    }
+
     /// A bug in apiless: a panic, turned into an error for the call that hit it.
     pub fn internal(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Internal, message)
@@ -272,6 +286,7 @@ mod tests {
             Protocol,
             Aborted,
             Internal,
+            Passkey,
         ] {
             assert_eq!(kind.as_str(), format!("{kind:?}"));
         }

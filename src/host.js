@@ -194,3 +194,59 @@ export function tabLock(name) {
       .catch(() => held(undefined));
   });
 }
+
+// ---- Passkeys (src/js/passkeys_api.rs) ----------------------------------------------------
+// The browser's passkey prompt for the wasm module: Cognito's JSON forms of the WebAuthn options
+// (binary fields base64url) to navigator.credentials and the credential back as JSON text.
+// Nothing here decides anything: a refusal keeps the browser's DOMException name (NotAllowedError
+// for a cancelled or timed-out prompt), and Rust names the error.
+
+const b64urlOf = (buffer) => {
+  let s = '';
+  for (const b of new Uint8Array(buffer)) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+};
+const fromB64url = (b64url) => Uint8Array.from(atob(b64url.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+const withIdBytes = (list) => (list || []).map((c) => ({ ...c, id: fromB64url(c.id) }));
+
+function webAuthn() {
+  const credentials = globalThis.navigator && globalThis.navigator.credentials;
+  if (typeof globalThis.PublicKeyCredential !== 'function' || !credentials) {
+    const e = new Error('no WebAuthn in this host');
+    e.name = 'PasskeyNotSupportedError';
+    throw e;
+  }
+  return credentials;
+}
+
+function credentialJson(c, response) {
+  if (c === null) throw new DOMException('the authenticator gave no credential', 'NotAllowedError');
+  const json = { id: c.id, rawId: b64urlOf(c.rawId), type: c.type, clientExtensionResults: c.getClientExtensionResults(), response };
+  if (c.authenticatorAttachment) json.authenticatorAttachment = c.authenticatorAttachment;
+  return JSON.stringify(json);
+}
+
+export async function passkeyGet(options) {
+  const o = JSON.parse(options);
+  const c = await webAuthn().get({ publicKey: { ...o, challenge: fromB64url(o.challenge), allowCredentials: withIdBytes(o.allowCredentials) } });
+  const r = c && c.response;
+  return credentialJson(c, c && {
+    clientDataJSON: b64urlOf(r.clientDataJSON),
+    authenticatorData: b64urlOf(r.authenticatorData),
+    signature: b64urlOf(r.signature),
+    ...(r.userHandle ? { userHandle: b64urlOf(r.userHandle) } : {}),
+  });
+}
+
+export async function passkeyCreate(options) {
+  const o = JSON.parse(options);
+  const c = await webAuthn().create({
+    publicKey: { ...o, challenge: fromB64url(o.challenge), user: { ...o.user, id: fromB64url(o.user.id) }, excludeCredentials: withIdBytes(o.excludeCredentials) },
+  });
+  const r = c && c.response;
+  return credentialJson(c, c && {
+    clientDataJSON: b64urlOf(r.clientDataJSON),
+    attestationObject: b64urlOf(r.attestationObject),
+    transports: r.getTransports ? r.getTransports() : [],
+  });
+}

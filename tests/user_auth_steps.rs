@@ -275,7 +275,6 @@ fn choosing_password_srp_sends_a_and_then_the_claim() {
 fn bad_choices_are_refused_before_any_request() {
     let f = fixture(vec![]);
     for (preferred, password, field) in [
-        (Some("WEB_AUTHN"), None, "preferredChallenge"),
         (Some("FACE_ID"), None, "preferredChallenge"),
         (Some("PASSWORD_SRP"), None, "password"),
         (Some("PASSWORD"), Some(""), "password"),

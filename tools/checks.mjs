@@ -371,7 +371,8 @@ function smokeIn(engine, configFile, dump) {
 // APILESS_CONFIG=CONFIG.json) against the local backend. alice signs in, her own item and object
 // work, another identity's are refused by IAM (AccessDenied shown, never "Failed to fetch" or a
 // stack), she updates her profile's name, she signs out; bob signs in and does not see alice's
-// data, he signs out; alice signs in with an emailed code (the same identity id); she signs out and continues as a guest, who writes and reads an item under an identity id of
+// data, he signs out; alice signs in with an emailed code (the same identity id); in Chromium she
+// adds a passkey, signs in with it and deletes it (passkeyDemo); she signs out and continues as a guest, who writes and reads an item under an identity id of
 // their own (neither alice's nor bob's). Then, in a test of its own, "Sign in with Google" through
 // the managed login and the stand-in Google, and sign-out through /logout. The server puts PAGE_PROBE
 // first in the page. Screenshot: target/demo-signed-in-<engine>.png.
@@ -414,6 +415,50 @@ function demoResolvers() {
   ];
 }
 
+/**
+ * Chromium only: the demo's passkeys with a virtual authenticator (chromedriver's W3C WebAuthn
+ * extension commands; geckodriver and WebKitWebDriver have none). On http://localhost:PORT, the
+ * relying party of the seeded demo pool: alice adds a passkey, signs out, signs in with it (the
+ * same identity id), and deletes it. The tab is back on the 127.0.0.1 page after, alice signed in.
+ */
+async function passkeyDemo(tab, server, alicePassword, aliceId, keepConsole) {
+  const authenticator = await tab.cmd("POST", "/webauthn/authenticator", {
+    protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
+  });
+  try {
+    await tab.click("[data-testid=sign-out]");
+    await tab.waitFor(() => document.querySelector("[data-testid=sign-in]"), null, 10_000, "signed out");
+    await tab.goto(`http://localhost:${server.address().port}/`);
+    await signIn(tab, "alice", alicePassword);
+    const listed = (text) => tab.waitFor((t) => document.querySelector("[data-testid=passkeys]")?.textContent === t, text,
+      30_000, `the passkeys listed: ${text}`);
+    await listed("No passkey yet");
+    await tab.click("[data-testid=add-passkey]");
+    await tab.waitFor(() => document.querySelector("[data-testid=passkeys-message]")?.textContent, null, 30_000, "added");
+    assert.equal(await tab.textContent("[data-testid=passkeys-message]"), "Passkey added");
+    await listed("1 passkey(s)");
+    const held = await tab.cmd("GET", `/webauthn/authenticator/${authenticator}/credentials`);
+    assert.equal(held.length, 1, "the virtual authenticator holds the new passkey");
+    await tab.click("[data-testid=sign-out]");
+    await tab.waitFor(() => document.querySelector("[data-testid=sign-in-with-passkey]"), null, 10_000, "signed out");
+    await tab.fill("input[name=username]", "alice");
+    await tab.click("[data-testid=sign-in-with-passkey]");
+    await tab.waitFor(() => document.querySelector("[data-testid=signed-in]"), null, 30_000, "signed in with a passkey");
+    await tab.waitFor(() => !document.querySelector("[data-testid=identity-id]").textContent.includes("…"));
+    assert.equal(await tab.textContent("[data-testid=identity-id]"), aliceId, "alice again, by a passkey");
+    await listed("1 passkey(s)");
+    await tab.click("[data-testid=delete-passkey]");
+    await listed("No passkey yet");
+    await keepConsole();
+    await tab.click("[data-testid=sign-out]");
+    await tab.waitFor(() => document.querySelector("[data-testid=sign-in]"), null, 10_000, "signed out");
+    await tab.goto(urlOf(server));
+    await signIn(tab, "alice", alicePassword);
+  } finally {
+    await tab.cmd("DELETE", `/webauthn/authenticator/${authenticator}`);
+  }
+}
+
 async function e2e(configFile = ".apiless/local.json") {
   const config = JSON.parse(await readFile(path.resolve(root, configFile), "utf8"));
   const password = (name) => config.users.find((u) => u.username === name).password;
@@ -422,7 +467,7 @@ async function e2e(configFile = ".apiless/local.json") {
   await writeFile(consoleLog, "");
   await writeFile(storageDump, "");
   for (const engine of engines) {
-    test(`[${engine}] the demo's production build: alice's data and profile work, another identity's is refused, bob cannot see alice's, alice signs in with an emailed code, a guest has their own`, async () => {
+    test(`[${engine}] the demo's production build: alice's data and profile work, another identity's is refused, bob cannot see alice's, alice signs in with an emailed code (and in Chromium with a passkey), a guest has their own`, async () => {
       await inEngine(engine, demoResolvers(), async (session, server) => {
         const tab = await session.firstTab();
         await tab.cmd("POST", "/window/rect", { width: 1200, height: 900 });
@@ -524,6 +569,7 @@ async function e2e(configFile = ".apiless/local.json") {
         await tab.waitFor(() => !document.querySelector("[data-testid=identity-id]").textContent.includes("…"));
         assert.equal(await tab.textContent("[data-testid=identity-id]"), aliceId, "alice again, by a code");
         await keepConsole();
+        if (engine === "chromium") await passkeyDemo(tab, server, password("alice"), aliceId, keepConsole);
 
         // Guest mode: the unauthenticated role, under the guest's own identity id.
         await tab.click("[data-testid=sign-out]");

@@ -51,7 +51,7 @@ export default [
   },
   {
     // Node scripts that drive browsers: the functions they hand to evaluate run in the page.
-    files: ["tools/checks.mjs", "tools/webdriver.mjs", "tools/dynamodb-oracle.mjs", "tools/redirect-check.mjs", "bench/run.mjs", "bench/scale.mjs"],
+    files: ["tools/checks.mjs", "tools/webdriver.mjs", "tools/dynamodb-oracle.mjs", "tools/redirect-check.mjs", "tools/passkeys.mjs", "bench/run.mjs", "bench/scale.mjs"],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 ];

@@ -5,7 +5,7 @@
 #
 # The steps, in the order `make test` runs them (one Makefile target each, `make help`):
 #   setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
-#   docs smoke redirect oracle pack-app demo-build demo-e2e bench-smoke secrets size
+#   docs smoke redirect oracle passkeys pack-app demo-build demo-e2e bench-smoke secrets size
 # A step first runs what it needs (below), once per run: so `make smoke` builds the package and
 # starts the local backend, and `make test` starts one backend for all its steps. The run stops
 # the backend and the fault proxy at its end, and ends with the timings, the figures and the
@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 source tools/backend.sh
 
 all_steps=(setup fmt clippy lint native cfn-lint build-selftest backend-selftest browser package types
-  docs smoke redirect oracle pack-app demo-build demo-e2e bench-smoke secrets size)
+  docs smoke redirect oracle passkeys pack-app demo-build demo-e2e bench-smoke secrets size)
 # What each step needs to have run before it in the same run (backend and fault-proxy are steps
 # too, without a target of their own).
 declare -A needs=(
@@ -32,6 +32,7 @@ declare -A needs=(
   [smoke]="package backend"
   [redirect]="package backend"
   [oracle]="package backend"
+  [passkeys]="package backend"
   [pack-app]="package backend"
   [demo-build]="package backend"
   [demo-e2e]="demo-build"
@@ -137,6 +138,8 @@ step_smoke() { node tools/checks.mjs smoke "$config"; }
 step_redirect() { node tools/redirect-check.mjs "$config"; }
 # DynamoDB values against @aws-sdk/util-dynamodb, in the packaged wasm (Playwright traps SIGTERM).
 step_oracle() { timeout -s KILL 600 node tools/dynamodb-oracle.mjs "$config"; }
+# Passkeys with a WebAuthn virtual authenticator (DevTools protocol), in the packaged wasm.
+step_passkeys() { timeout -s KILL 300 node tools/passkeys.mjs "$config"; }
 step_pack-app() { bash tools/pack-test.sh "$config" ${APILESS_APPS:-}; }
 step_demo-build() {
   (cd www && APILESS_CONFIG=$config node node_modules/vite/bin/vite.js build --logLevel warn)
@@ -175,7 +178,7 @@ report() {
   printf '%s\n' "${timings[@]}"
   local figures
   figures=$(
-    grep -h -E '^(property figures|fault proxy:|secrets-check:|build tools self-test:|dynamodb oracle:|docs:)' "$log" || true
+    grep -h -E '^(property figures|fault proxy:|secrets-check:|build tools self-test:|dynamodb oracle:|passkeys:|docs:)' "$log" || true
     awk '/^test result: ok\./ { n += $4 } END { if (n) print "Rust tests passed (native and browser): " n }' "$log"
     grep -h -E '^[0-9]+ passed' "$log" | sed 's/^/backend self-test: /' || true
   )

@@ -31,9 +31,10 @@ export type ChallengeName =
 
 /**
  * The first factors of choice-based sign-in (USER_AUTH): the password, proven with SRP
- * ("PASSWORD_SRP") or sent ("PASSWORD"), or a code sent by email or SMS.
+ * ("PASSWORD_SRP") or sent ("PASSWORD"), a code sent by email or SMS, or a passkey
+ * ("WEB_AUTHN": the browser's passkey prompt opens within the same call).
  */
-export type FirstFactor = "PASSWORD" | "PASSWORD_SRP" | "EMAIL_OTP" | "SMS_OTP";
+export type FirstFactor = "PASSWORD" | "PASSWORD_SRP" | "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN";
 
 /** What the next sign-in step asks for. */
 export interface NextStep {
@@ -41,10 +42,10 @@ export interface NextStep {
   /** Where the code went (SMS_MFA, EMAIL_OTP, SMS_OTP). */
   codeDelivery?: CodeDelivery;
   /**
-   * SELECT_CHALLENGE: the first factors the user may choose (answer with `firstFactor`). Cognito
-   * may also list "WEB_AUTHN", which apiless does not answer yet.
+   * SELECT_CHALLENGE: the first factors the user may choose (answer with `firstFactor`);
+   * Cognito lists "WEB_AUTHN" to a user who has a passkey.
    */
-  availableChallenges: (FirstFactor | "WEB_AUTHN")[];
+  availableChallenges: FirstFactor[];
   /** MFA types to choose from (SELECT_MFA_TYPE) or to set up (MFA_SETUP). */
   mfaTypes: string[];
   /** Attributes to supply with the new password (NEW_PASSWORD_REQUIRED). */
@@ -66,7 +67,7 @@ export type SignInResult =
  */
 export type SignInInput =
   | { username: string; password: string; preferredChallenge?: undefined }
-  | { username: string; preferredChallenge?: "EMAIL_OTP" | "SMS_OTP"; password?: undefined }
+  | { username: string; preferredChallenge?: "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN"; password?: undefined }
   | { username: string; preferredChallenge: "PASSWORD_SRP" | "PASSWORD"; password: string };
 /** The input of `prepareSignIn`: with a username, `InitiateAuth` starts for it at once. */
 export interface PrepareSignInInput { username?: string }
@@ -428,8 +429,9 @@ impl Client {
     /// `preferredChallenge`), starts choice-based sign-in (Cognito's `USER_AUTH`, where the app
     /// client allows it): the next step is `SELECT_CHALLENGE` with the first factors the pool
     /// offers the user (`nextStep.availableChallenges`), or the preferred one's: a code sent by
-    /// email or SMS (`EMAIL_OTP`, `SMS_OTP`), or the password, proven with SRP
-    /// (`PASSWORD_SRP`) or sent to Cognito (`PASSWORD`).
+    /// email or SMS (`EMAIL_OTP`, `SMS_OTP`), a passkey (`WEB_AUTHN`: the browser's passkey
+    /// prompt opens in the same call, and its assertion goes to Cognito), or the password, proven
+    /// with SRP (`PASSWORD_SRP`) or sent to Cognito (`PASSWORD`).
     ///
     /// Resolves to `{ signedIn: true, user }`, or to `{ signedIn: false, nextStep }` when Cognito
     /// asks for more (a factor to choose, a code, a new password, an MFA code, an MFA choice or
@@ -442,6 +444,8 @@ impl Client {
     /// hides which), `UserNotFoundException`, `UserNotConfirmedException` (confirm with
     /// `confirmSignUp`), `PasswordResetRequiredException`, `TooManyRequestsException`: Cognito's
     /// own names.
+    /// @throws `PasskeyNotSupportedError`, `PasskeyCancelledError` (the user cancelled the passkey
+    /// prompt, or it timed out) for `WEB_AUTHN`: nothing is stored, sign in again.
     /// @throws `NetworkError` (retryable) when Cognito cannot be reached, `ProtocolError` for an
     /// answer that is not Cognito's.
     /// @example
@@ -452,6 +456,8 @@ impl Client {
     /// // With a code instead of a password:
     /// let c = await aws.auth.signIn({ username: "alice", preferredChallenge: "EMAIL_OTP" });
     /// if (!c.signedIn) c = await aws.auth.confirmSignIn({ code: await ask("the emailed code") });
+    /// // With a passkey (registered with associateWebAuthnCredential):
+    /// const p = await aws.auth.signIn({ username: "alice", preferredChallenge: "WEB_AUTHN" });
     /// ```
     #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<SignInResult>")]
     pub fn sign_in(

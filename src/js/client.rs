@@ -281,6 +281,7 @@ pub fn create_client(
         Box::new(clock::browser_now_ms),
         Box::new(random),
     );
+    session.use_authenticator(Rc::new(super::passkeys_api::BrowserPasskeys));
     let shared = session.config().storage == StorageKind::Local;
     if shared {
         session.use_tab_lock(Rc::new(WebLocks));

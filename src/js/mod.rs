@@ -43,6 +43,7 @@ mod data_api;
 mod devices_api;
 mod files;
 mod input;
+mod passkeys_api;
 mod profile_api;
 mod promise;
 mod redirect_api;
@@ -69,7 +70,9 @@ const ERROR_TYPES: &'static str = r##"
  * `name` is the AWS exception name where AWS answered ("NotAuthorizedException",
  * "ConditionalCheckFailedException", "AccessDenied", ...), otherwise the kind's own name
  * ("ConfigError", "InvalidInputError", "OutOfScopeError", "NetworkError", "ProtocolError",
- * "AbortError", "InternalError"). Messages never contain a password, token or key.
+ * "AbortError", "InternalError"), and for the passkey prompt "PasskeyNotSupportedError",
+ * "PasskeyCancelledError", "PasskeyAlreadyRegisteredError" or "PasskeyError" (kind "Passkey").
+ * Messages never contain a password, token or key.
  */
 export interface ApilessError extends Error {
   /** Same as `name`. */
@@ -79,7 +82,7 @@ export interface ApilessError extends Error {
    * answer without a name), otherwise the name without its "Error" ("InvalidInput" for
    * "InvalidInputError"; "Aborted" for "AbortError").
    */
-  kind: "Config" | "InvalidInput" | "OutOfScope" | "Service" | "Network" | "Protocol" | "Aborted" | "Internal";
+  kind: "Config" | "InvalidInput" | "OutOfScope" | "Service" | "Network" | "Protocol" | "Aborted" | "Internal" | "Passkey";
   /** Whether trying the same call again may succeed (apiless has already retried where AWS SDKs do). */
   retryable: boolean;
   /** The AWS request id of the failed response. */

@@ -1,6 +1,6 @@
 // A TypeScript app against the package's types (`tsc --noEmit` in make test): every call an
 // app makes, typed, with the @ts-expect-error lines proving that wrong uses do not type-check.
-import { createClient, NumberValue, type Apiless, type ApilessError, type AwsSigning, type AttributeValue, type FirstFactor, type Item, type NextStep, type QueryPage, type PutObjectResult, type PresignPostOptions, type PresignedPost, type UploadTask, type UploadOptions, type UploadResult, type UploadState, type RedirectResult, type OAuthConfig } from "apiless";
+import { createClient, NumberValue, type Apiless, type ApilessError, type AwsSigning, type AttributeValue, type FirstFactor, type WebAuthnCredential, type Item, type NextStep, type QueryPage, type PutObjectResult, type PresignPostOptions, type PresignedPost, type UploadTask, type UploadOptions, type UploadResult, type UploadState, type RedirectResult, type OAuthConfig } from "apiless";
 import { useSession } from "apiless/react";
 
 async function main(): Promise<void> {
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   // Choice-based sign-in: a username alone, a preferred code factor, or the password through SRP.
   const chosen = await aws.auth.signIn({ username: "alice" });
   if (!chosen.signedIn && chosen.nextStep.name === "SELECT_CHALLENGE") {
-    const factors: ("WEB_AUTHN" | FirstFactor)[] = chosen.nextStep.availableChallenges;
+    const factors: FirstFactor[] = chosen.nextStep.availableChallenges;
     const factor: FirstFactor = factors.includes("EMAIL_OTP") ? "EMAIL_OTP" : "PASSWORD_SRP";
     await aws.auth.confirmSignIn(factor === "PASSWORD_SRP" ? { firstFactor: factor, password: "Alice-Passw0rd!" } : { firstFactor: factor });
   }
@@ -55,8 +55,18 @@ async function main(): Promise<void> {
   await aws.auth.signIn({ username: "alice", preferredChallenge: "PASSWORD_SRP" });
   // @ts-expect-error a code factor takes no password
   await aws.auth.signIn({ username: "alice", preferredChallenge: "EMAIL_OTP", password: "x" });
-  // @ts-expect-error WEB_AUTHN is not a first factor apiless answers
+  // Passkeys: a first factor, and the signed-in user's list to add to and remove from.
   await aws.auth.confirmSignIn({ firstFactor: "WEB_AUTHN" });
+  await aws.auth.signIn({ username: "alice", preferredChallenge: "WEB_AUTHN" });
+  // @ts-expect-error a passkey takes no password
+  await aws.auth.signIn({ username: "alice", preferredChallenge: "WEB_AUTHN", password: "x" });
+  await aws.auth.associateWebAuthnCredential();
+  const passkeys: WebAuthnCredential[] = await aws.auth.listWebAuthnCredentials({ pageSize: 20 });
+  const created: Date | undefined = passkeys[0]?.createdAt;
+  console.log(created, passkeys[0]?.authenticatorAttachment === "platform");
+  await aws.auth.deleteWebAuthnCredential({ credentialId: passkeys[0].credentialId });
+  // @ts-expect-error deleteWebAuthnCredential needs the credentialId
+  await aws.auth.deleteWebAuthnCredential({});
   // Passwordless sign-up, then the sign-in its confirmation allows.
   await aws.auth.signUp({ username: "carol", attributes: { email: "carol@example.com" } });
   await aws.auth.confirmSignUp({ username: "carol", code: "123456" });

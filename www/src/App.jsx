@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { createClient } from "apiless";
 import { useSession } from "apiless/react";
+import { Passkeys } from "./Passkeys.jsx";
 
 // Injected by vite.config.js from the AWS config file (the local backend's by default).
 const config = __APILESS_CONFIG__;
@@ -93,6 +94,11 @@ function SignIn({ aws, onGuest }) {
     const r = await aws.auth.signIn({ username: form.username, preferredChallenge: "EMAIL_OTP" });
     if (!r.signedIn) setStep(r.nextStep);
   });
+  // A passkey (WEB_AUTHN): the browser's passkey prompt opens inside signIn.
+  const signInWithPasskey = () => run(async () => {
+    const r = await aws.auth.signIn({ username: form.username, preferredChallenge: "WEB_AUTHN" });
+    if (!r.signedIn) setStep(r.nextStep);
+  });
   const answer = (input) => run(async () => {
     const r = await aws.auth.confirmSignIn(input);
     setStep(r.signedIn ? null : r.nextStep);
@@ -151,6 +157,7 @@ function SignIn({ aws, onGuest }) {
           {field("username", "text", early)} {field("password", "password")}
           <button data-testid="sign-in" disabled={busy} onClick={signIn}>Sign in</button>
           <button data-testid="sign-in-with-code" disabled={busy} onClick={signInWithCode}>Email me a code</button>
+          <button data-testid="sign-in-with-passkey" disabled={busy} onClick={signInWithPasskey}>Sign in with a passkey</button>
           {(config.oauthDomain ?? config.endpoint) && (
             <p>
               <button data-testid="sign-in-google" disabled={busy}
@@ -293,6 +300,7 @@ function SignedIn({ aws, user }) {
       <MfaSettings aws={aws} />
       <Devices aws={aws} />
       <Uploads files={files} />
+      <Passkeys aws={aws} />
       <button data-testid="sign-out" onClick={() => aws.auth.signOut()}>Sign out</button>
     </section>
   );

@@ -31,6 +31,7 @@ use crate::http::Transport;
 mod account;
 mod aws_identity;
 mod devices;
+mod passkeys;
 mod profile;
 mod redirect;
 mod refresh;
@@ -39,6 +40,7 @@ mod totp;
 mod user_auth;
 
 pub use redirect::no_oauth;
+pub use passkeys::{not_supported as passkey_not_supported, Authenticator, NoAuthenticator};
 pub use sign_in::EARLY_START_MAX_AGE_MS;
 
 /// Tokens are refreshed when they have less than this left, on the corrected clock.
@@ -208,6 +210,8 @@ pub struct Session<T> {
     signing_up: RefCell<Option<user_auth::SignUpSession>>,
     refreshing: Rc<OneAtATime<Tokens>>,
     tab_lock: RefCell<Rc<dyn TabLock>>,
+    /// The passkey prompt ([`NoAuthenticator`] until `use_authenticator`).
+    authenticator: RefCell<Rc<dyn Authenticator>>,
     aws: Rc<SingleFlight<AwsIdentity>>,
     generation: Cell<u64>,
     listeners: RefCell<Vec<(u32, Listener)>>,
@@ -243,6 +247,7 @@ impl<T: Transport + 'static> Session<T> {
             signing_up: RefCell::new(None),
             refreshing: OneAtATime::new(),
             tab_lock: RefCell::new(Rc::new(NoTabLock)),
+            authenticator: RefCell::new(Rc::new(NoAuthenticator)),
             aws: SingleFlight::new(),
             generation: Cell::new(0),
             listeners: RefCell::new(Vec::new()),

@@ -1,6 +1,7 @@
 //! Choice-based sign-in (`USER_AUTH`): a username first, then the first factor the pool offers
 //! and the user picks (`SELECT_CHALLENGE`) or prefers: a code by email or SMS (`EMAIL_OTP`,
-//! `SMS_OTP`), or the password, proven with SRP (`PASSWORD_SRP`) or sent (`PASSWORD`). Also the
+//! `SMS_OTP`), a passkey (`WEB_AUTHN`, see `passkeys.rs`), or the password, proven with SRP
+//! (`PASSWORD_SRP`) or sent (`PASSWORD`). Also the
 //! sign-in right after a confirmed sign-up, with the session `ConfirmSignUp` returned.
 //!
 //! The steps that follow (MFA, a new password, a remembered device) go through the same step
@@ -8,8 +9,14 @@
 
 use super::*;
 
-/// The first factors apiless answers; `WEB_AUTHN` (passkeys) is not one yet.
-pub const FIRST_FACTORS: [&str; 4] = ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP"];
+/// The first factors apiless answers.
+pub const FIRST_FACTORS: [&str; 5] = [
+    "PASSWORD",
+    "PASSWORD_SRP",
+    "EMAIL_OTP",
+    "SMS_OTP",
+    "WEB_AUTHN",
+];
 
 /// A sign-up made on this page: its session goes to `ConfirmSignUp`, and the session that
 /// answers (`confirmed`) to `InitiateAuth`, once.
@@ -64,7 +71,7 @@ impl<T: Transport + 'static> Session<T> {
                         format!("the {f} first factor needs the password"),
                     ))
                 }
-                (None, Some(_)) | (Some("EMAIL_OTP" | "SMS_OTP"), Some(_)) => {
+                (None, Some(_)) | (Some("EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN"), Some(_)) => {
                     return Err(Error::invalid_input(
                         "password",
                         "a password goes with preferredChallenge PASSWORD_SRP or PASSWORD",
@@ -152,8 +159,8 @@ impl<T: Transport + 'static> Session<T> {
     }
 
     /// Cognito's answer to a first factor: for `PASSWORD_SRP` (`eph` made), the
-    /// `PASSWORD_VERIFIER` it asks for is answered with the password claim; anything else is
-    /// returned as it came, for `user`.
+    /// `PASSWORD_VERIFIER` it asks for is answered with the password claim; a `WEB_AUTHN`
+    /// challenge with the passkey's assertion; anything else is returned as it came, for `user`.
     async fn after_factor(
         &self,
         pool: &UserPool<'_, SkewLearning<'_, T>>,
@@ -167,6 +174,10 @@ impl<T: Transport + 'static> Session<T> {
                 if c.name == "PASSWORD_VERIFIER" =>
             {
                 self.prove_password(pool, &c, eph, password).await
+            }
+            (AuthResult::Challenge(c), ..) if c.name == "WEB_AUTHN" => {
+                let user = c.parameters.get("USERNAME").map_or(user, String::as_str);
+                Ok((self.passkey_sign_in(pool, &c, user).await?, user.to_owned()))
             }
             (other, ..) => Ok((other, user.to_owned())),
         }

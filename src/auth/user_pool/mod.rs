@@ -19,6 +19,7 @@ const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService";
 
 pub mod devices;
 pub mod profile;
+pub mod webauthn;
 
 /// A challenge Cognito asks the client to answer next.
 #[derive(Clone, PartialEq, Eq)]
