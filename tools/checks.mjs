@@ -594,7 +594,7 @@ async function e2e(configFile = ".apiless/local.json") {
     // browser on to the stand-in Google (backend/upstream_oidc.py) and back with a code that the
     // demo exchanges on load; the federated user's credentials write their own item; sign-out
     // goes through the managed login's /logout and back to the demo, signed out.
-    test(`[${engine}] the demo's production build: Sign in with Google through the managed login, and out through /logout`, async () => {
+    test(`[${engine}] the demo's production build: Sign in with Google through the managed login, and out through /logout; the managed login's own page`, async () => {
       await inEngine(engine, demoResolvers(), async (session, server) => {
         const back = urlOf(server);
         const registered = await fetch(`${config.endpoint}/_apiless/fixtures/oauth-urls`, {
@@ -621,6 +621,26 @@ async function e2e(configFile = ".apiless/local.json") {
         await tab.waitFor(() => document.querySelector("[data-testid=sign-in-google]"), null, 30_000, "signed out, back on the demo");
         const after = (await (await fetch(`${config.endpoint}/_apiless/calls`)).json())["oauth:/logout"];
         assert.equal(after, before + 1, "the managed login's /logout was reached");
+
+        // "Managed login": the managed login's own page, alice's username and password (the
+        // client offers choice-based sign-in, so it may ask for the username, the factor, then
+        // the password), back on the demo signed in as alice.
+        await tab.click("[data-testid=sign-in-hosted]");
+        await tab.waitFor(() => location.pathname.endsWith("/oauth2/authorize"), null, 30_000, "the managed login's page");
+        await tab.fill("#username", "alice");
+        if (!(await tab.evaluate(() => document.querySelector("#password") !== null))) {
+          await tab.click("button[type=submit]");
+          await tab.waitFor(() => document.querySelector('button[value="PASSWORD"]'), null, 30_000, "the first factors");
+          await tab.click('button[value="PASSWORD"]');
+          await tab.waitFor(() => document.querySelector("#password"), null, 30_000, "the password field");
+        }
+        await tab.fill("#password", password("alice"));
+        await tab.click("button[type=submit]");
+        await tab.waitFor(() => document.querySelector("[data-testid=signed-in]"), null, 30_000, "signed in through the managed login");
+        assert.match(await tab.textContent("[data-testid=signed-in]"), /Signed in as alice/);
+        assert.equal(await tab.evaluate(() => location.href), back, "code and state gone from the address bar");
+        await tab.click("[data-testid=sign-out]");
+        await tab.waitFor(() => document.querySelector("[data-testid=sign-in-hosted]"), null, 30_000, "signed out of the managed login");
         assert.deepEqual((await tab.probe()).errors, []);
       });
     });

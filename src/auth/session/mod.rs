@@ -39,8 +39,8 @@ mod sign_in;
 mod totp;
 mod user_auth;
 
-pub use redirect::no_oauth;
 pub use passkeys::{not_supported as passkey_not_supported, Authenticator, NoAuthenticator};
+pub use redirect::no_oauth;
 pub use sign_in::EARLY_START_MAX_AGE_MS;
 
 /// Tokens are refreshed when they have less than this left, on the corrected clock.
