@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use apiless::auth::session::Session;
 use apiless::auth::storage::MemoryStore;
-use apiless::http::{Fetch, Request, Transport};
+use apiless::http::Fetch;
 use apiless::js::Client;
 use common::*;
 use serde_json::{json, Value};
@@ -261,28 +261,6 @@ async fn a_browser_clock_twenty_minutes_off_is_corrected_by_api_gateways_refusal
 
 // ---- through the fault proxy ---------------------------------------------------------------------
 
-fn fault_endpoint() -> &'static str {
-    option_env!("APILESS_FAULT_ENDPOINT").expect(
-        "APILESS_FAULT_ENDPOINT was not set when the browser tests were compiled: start the fault \
-         proxy (tools/backend.sh)",
-    )
-}
-
-async fn control(method: &str, path: &str, body: Option<Value>) -> Value {
-    let request = Request {
-        method: method.into(),
-        url: format!("{}{path}", fault_endpoint()),
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
-    };
-    let response = Fetch::default()
-        .send(request)
-        .await
-        .expect("the fault proxy answers");
-    assert_eq!(response.status, 200, "{method} {path}");
-    serde_json::from_slice(&response.body).unwrap_or(Value::Null)
-}
-
 #[wasm_bindgen_test]
 async fn transient_answers_are_retried_and_the_last_one_is_the_answer() {
     let mut config = client_config().await;
@@ -301,7 +279,7 @@ async fn transient_answers_are_retried_and_the_last_one_is_the_answer() {
     let alice = Client::with_session(session);
     let api = api().await;
     let hello = format!("{}/{}", api.url, api.allowed).replace(endpoint(), fault_endpoint());
-    control(
+    fault_control(
         "POST",
         "/_fault/reset",
         Some(json!({"case": "aws.fetch retries"})),
@@ -312,7 +290,7 @@ async fn transient_answers_are_retried_and_the_last_one_is_the_answer() {
 
     // Two transient faults, then API Gateway's own answer.
     let first = format!("first-{run}");
-    control(
+    fault_control(
         "POST",
         "/_fault/plan",
         Some(json!({"match": "s3:POST", "contains": first, "faults": ["503", "500"]})),
@@ -325,7 +303,7 @@ async fn transient_answers_are_retried_and_the_last_one_is_the_answer() {
     );
     // Three: the attempts are spent and the last answer is what the app gets, not an error.
     let spent = format!("spent-{run}");
-    control(
+    fault_control(
         "POST",
         "/_fault/plan",
         Some(
@@ -337,7 +315,7 @@ async fn transient_answers_are_retried_and_the_last_one_is_the_answer() {
     assert_eq!(status, 503);
     // A connection dropped three times: no answer at all, a NetworkError.
     let dropped = format!("dropped-{run}");
-    control(
+    fault_control(
         "POST",
         "/_fault/plan",
         Some(json!({"match": "s3:POST", "contains": dropped, "faults": ["drop", "drop", "drop"]})),
@@ -347,7 +325,7 @@ async fn transient_answers_are_retried_and_the_last_one_is_the_answer() {
     assert_eq!(name, "NetworkError", "{message}");
     assert!(message.ends_with("(after 3 attempts)"), "{message}");
 
-    let log = control("GET", "/_fault/log", None).await["events"]
+    let log = fault_control("GET", "/_fault/log", None).await["events"]
         .as_array()
         .cloned()
         .unwrap();

@@ -25,7 +25,7 @@ use apiless::config::{Config, Service};
 use apiless::data::dynamodb::{self, AttributeValue, Operation};
 use apiless::error::{ErrorKind, Result};
 use apiless::http::retry::Policy;
-use apiless::http::{Fetch, Request, Transport};
+use apiless::http::Fetch;
 use apiless::js::Client;
 use common::*;
 use serde_json::{json, Value};
@@ -48,44 +48,21 @@ const HOUR_MS: f64 = 3_600_000.0;
 
 // ---- the fault proxy ---------------------------------------------------------------------------
 
-fn fault_endpoint() -> &'static str {
-    option_env!("APILESS_FAULT_ENDPOINT").expect(
-        "APILESS_FAULT_ENDPOINT was not set when the browser tests were compiled: start the fault \
-         proxy (tools/backend.sh) and run `make test`",
-    )
-}
-
-async fn control(method: &str, path: &str, body: Option<Value>) -> Value {
-    let request = Request {
-        method: method.into(),
-        url: format!("{}{path}", fault_endpoint()),
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
-    };
-    let response = Fetch::default()
-        .send(request)
-        .await
-        .expect("the fault proxy answers");
-    let answer: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
-    assert_eq!(response.status, 200, "{method} {path}: {answer}");
-    answer
-}
-
 /// Starts a named case: the proxy forgets earlier plans and its log.
 async fn case(name: &str) {
-    control("POST", "/_fault/reset", Some(json!({ "case": name }))).await;
+    fault_control("POST", "/_fault/reset", Some(json!({ "case": name }))).await;
 }
 
 /// Adds a plan (see backend/faultproxy.py); returns its id.
 async fn plan(spec: Value) -> u64 {
-    control("POST", "/_fault/plan", Some(spec)).await["id"]
+    fault_control("POST", "/_fault/plan", Some(spec)).await["id"]
         .as_u64()
         .unwrap()
 }
 
 /// What reached the proxy since the case began.
 async fn fault_log() -> Vec<Value> {
-    control("GET", "/_fault/log", None).await["events"]
+    fault_control("GET", "/_fault/log", None).await["events"]
         .as_array()
         .cloned()
         .unwrap_or_default()

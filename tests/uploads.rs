@@ -437,33 +437,12 @@ async fn a_small_body_goes_in_one_put_with_its_progress_and_bad_input_is_refused
     assert_eq!(name, "AccessDenied");
 }
 
-/// The fault proxy (`backend/faultproxy.py`) between the page and the backend.
-fn fault_endpoint() -> &'static str {
-    option_env!("APILESS_FAULT_ENDPOINT").expect("APILESS_FAULT_ENDPOINT: run `make test`")
-}
-
-async fn fault_control(path: &str, body: serde_json::Value) -> serde_json::Value {
-    let request = apiless::http::Request {
-        method: if body.is_null() { "GET" } else { "POST" }.into(),
-        url: format!("{}{path}", fault_endpoint()),
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: if body.is_null() {
-            Vec::new()
-        } else {
-            body.to_string().into_bytes()
-        },
-    };
-    use apiless::http::Transport;
-    let response = Fetch::default().send(request).await.unwrap();
-    assert_eq!(response.status, 200, "{path}");
-    serde_json::from_slice(&response.body).unwrap()
-}
-
 #[wasm_bindgen_test]
 async fn over_a_slow_link_progress_comes_within_parts_and_a_failed_part_is_sent_again_alone() {
     fault_control(
+        "POST",
         "/_fault/reset",
-        serde_json::json!({"case": "upload over a slow link"}),
+        Some(serde_json::json!({"case": "upload over a slow link"})),
     )
     .await;
     let mut config = client_config().await;
@@ -483,13 +462,17 @@ async fn over_a_slow_link_progress_comes_within_parts_and_a_failed_part_is_sent_
     let files = bucket(&client).await;
     // Each PUT's body read at 4 MB/s; part 2's first attempt answered 503 (SlowDown).
     fault_control(
+        "POST",
         "/_fault/pace",
-        serde_json::json!({"match": "s3:PUT", "bytesPerSecond": 4_000_000}),
+        Some(serde_json::json!({"match": "s3:PUT", "bytesPerSecond": 4_000_000})),
     )
     .await;
     fault_control(
+        "POST",
         "/_fault/plan",
-        serde_json::json!({"match": "s3:PUT", "contains": "partNumber=2&", "faults": ["503"]}),
+        Some(
+            serde_json::json!({"match": "s3:PUT", "contains": "partNumber=2&", "faults": ["503"]}),
+        ),
     )
     .await;
     let key = format!("uploads-{}/slow.bin", random_hex(4));
@@ -512,7 +495,7 @@ async fn over_a_slow_link_progress_comes_within_parts_and_a_failed_part_is_sent_
         "progress while parts are going out, not only when they finish: {seen:?}"
     );
     assert_eq!(seen.last().unwrap().0, f64::from(12 * MIB));
-    let log = fault_control("/_fault/log", serde_json::Value::Null).await;
+    let log = fault_control("GET", "/_fault/log", None).await;
     let puts: Vec<&str> = log["events"]
         .as_array()
         .unwrap()
@@ -529,5 +512,5 @@ async fn over_a_slow_link_progress_comes_within_parts_and_a_failed_part_is_sent_
         .await
         .unchecked_into();
     assert_eq!(digest(&blob).await, digest(&file).await);
-    fault_control("/_fault/reset", serde_json::json!({})).await;
+    fault_control("POST", "/_fault/reset", None).await;
 }

@@ -280,3 +280,31 @@ pub async fn bucket(c: &apiless::js::Client) -> apiless::js::Files {
     )
     .unwrap()
 }
+
+// ---- the fault proxy (backend/faultproxy.py), between a test's page and the backend ---------
+
+/// The fault proxy's address (fixed at compile time by `APILESS_FAULT_ENDPOINT`).
+pub fn fault_endpoint() -> &'static str {
+    option_env!("APILESS_FAULT_ENDPOINT").expect(
+        "APILESS_FAULT_ENDPOINT was not set when the browser tests were compiled: start the fault \
+         proxy (tools/backend.sh) and run `make test`",
+    )
+}
+
+/// A call to the fault proxy's control endpoints (`/_fault/plan`, `/_fault/pace`,
+/// `/_fault/reset`, `/_fault/log`): its JSON answer, which must come with 200.
+pub async fn fault_control(method: &str, path: &str, body: Option<Value>) -> Value {
+    let request = Request {
+        method: method.into(),
+        url: format!("{}{path}", fault_endpoint()),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
+    };
+    let response = Fetch::default()
+        .send(request)
+        .await
+        .expect("the fault proxy answers");
+    let answer: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+    assert_eq!(response.status, 200, "{method} {path}: {answer}");
+    answer
+}
