@@ -18,12 +18,17 @@ export function sleep(ms, signal) {
   });
 }
 
+// The headers as "name\nvalue\n...", each pair given to `set`.
+function eachHeader(head, set) {
+  const parts = head.split('\n');
+  for (let i = 0; i + 1 < parts.length; i += 2) set(parts[i], parts[i + 1]);
+}
+
 const hostFetch = typeof globalThis.fetch === 'function' ? globalThis.fetch.bind(globalThis) : undefined;
 export async function exchange(url, method, head, body, signal, timeoutMs, progress) {
   if (hostFetch === undefined) throw new Error('this JavaScript host has no fetch');
   const headers = {};
-  const parts = head.split('\n');
-  for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
+  eachHeader(head, (name, value) => { headers[name] = value; });
   const attempt = new AbortController();
   // Never the HTTP cache: S3 answers carry Last-Modified and no Cache-Control, so the browser
   // could answer a signed GET from an earlier one of the same URL (another identity's, or the
@@ -95,8 +100,7 @@ export function upload(url, method, head, body, signal, timeoutMs, progress) {
     const xhr = new XMLHttpRequest();
     xhr.open(method, url);
     xhr.responseType = 'arraybuffer';
-    const parts = head.split('\n');
-    for (let i = 0; i + 1 < parts.length; i += 2) xhr.setRequestHeader(parts[i], parts[i + 1]);
+    eachHeader(head, (name, value) => xhr.setRequestHeader(name, value));
     let timer;
     const idle = () => {
       clearTimeout(timer);

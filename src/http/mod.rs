@@ -166,37 +166,30 @@ impl Transport for Fetch {
             head.push('\n');
         }
         let answer = match (&self.body, &self.progress) {
-            // A page-held body without progress: fetch sends it (less work on the main thread
-            // than XHR's upload events).
-            (Some(body), None) => glue::exchange(
-                &request.url,
-                &request.method,
-                &head,
-                Some(body),
-                self.signal.as_ref(),
-                self.timeout_ms,
-                None,
-            ),
-            (Some(body), Some(_)) => glue::upload(
+            // A page-held body whose progress someone follows: XHR, whose upload events fetch
+            // lacks.
+            (Some(body), Some(progress)) => glue::upload(
                 &request.url,
                 &request.method,
                 &head,
                 body,
                 self.signal.as_ref(),
                 self.timeout_ms,
-                self.progress.as_ref(),
+                progress,
             ),
-            (None, _) => {
-                let body = (!request.body.is_empty())
+            // fetch: the page-held body, or the request's own bytes (a download's progress
+            // is fetch's too).
+            (page_held, progress) => {
+                let bytes = (page_held.is_none() && !request.body.is_empty())
                     .then(|| JsValue::from(Uint8Array::from(request.body.as_slice())));
                 glue::exchange(
                     &request.url,
                     &request.method,
                     &head,
-                    body.as_ref(),
+                    page_held.as_ref().or(bytes.as_ref()),
                     self.signal.as_ref(),
                     self.timeout_ms,
-                    self.progress.as_ref(),
+                    progress.as_ref(),
                 )
             }
         };
@@ -262,7 +255,7 @@ mod glue {
             body: &JsValue,
             signal: Option<&AbortSignal>,
             timeout_ms: f64,
-            progress: Option<&js_sys::Function>,
+            progress: &js_sys::Function,
         ) -> Promise;
     }
 }
