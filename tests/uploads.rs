@@ -405,6 +405,13 @@ async fn a_small_body_goes_in_one_put_with_its_progress_and_bad_input_is_refused
     assert!(message.contains("5 MiB"), "{message}");
     let (name, _) = err(refused(serde_json::json!({"concurrency": 0}))).await;
     assert_eq!(name, "InvalidInputError");
+    let refused_task = files.upload(
+        key.clone(),
+        JsValue::from_str("x"),
+        js(serde_json::json!({"concurrency": 17})),
+    );
+    assert_eq!(err(refused_task.result()).await.0, "InvalidInputError");
+    assert_eq!(refused_task.state(), "failed", "a refused upload is over");
     let (name, _) = err(refused(serde_json::json!({"onProgress": "yes"}))).await;
     assert_eq!(name, "InvalidInputError");
     let (name, _) = err(refused(serde_json::json!({"partSize": 5.5}))).await;

@@ -456,9 +456,12 @@ impl Files {
             concurrency: concurrency.unwrap_or(DEFAULT_CONCURRENCY),
         };
         let result = promise(async move {
-            let (blob, mark) = checked?;
             let s = job.shared.clone();
-            let outcome = job.run(blob, mark).await;
+            // Refused input ends here too: the listener removed, the state "failed".
+            let outcome = match checked {
+                Ok((blob, mark)) => job.run(blob, mark).await,
+                Err(e) => Err(e),
+            };
             if let Some((signal, f)) = s.on_abort.take() {
                 let _ =
                     signal.remove_event_listener_with_callback("abort", f.as_ref().unchecked_ref());
