@@ -64,6 +64,12 @@ Each patch wraps one ministack function and is installed by `install()` before t
                     and /logout takes only the client's LogoutURLs.  (Stock: a federated code is exchanged with
                     any verifier or none and without redirect_uri, the upstream token is not verified, social
                     providers are refused, and /logout redirects anywhere when no LogoutURLs are set.)
+  full-object-checksums
+                    S3 multipart uploads take `x-amz-checksum-type` (s3_checksums.py): a FULL_OBJECT upload
+                    (CRC32, CRC32C, CRC64NVME; CRC64NVME's only type) completes with the CRC of the whole
+                    object, checks the one the completion sends (BadDigest), and reports it with ChecksumType
+                    FULL_OBJECT; pairs S3 refuses are InvalidRequest.  (Stock: every multipart checksum is
+                    COMPOSITE, CRC64NVME too, and a full-object CRC at completion is refused.)
 
 CORS and the /_apiless endpoints live in middleware.py.  A patch point that is missing or whose
 signature changed raises PatchPointError at startup: upgrading ministack must fail loudly, never
@@ -86,10 +92,11 @@ import cognito_profile
 import cognito_rotation
 import cognito_userauth
 import cognito_webauthn
+import s3_checksums
 
 PATCHES = ("policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
            "dynamodb-denial-status", "profile", "mfa", "devices", "rotation",
-           "user-auth", "oauth", "webauthn")
+           "user-auth", "oauth", "webauthn", "full-object-checksums")
 
 # The LeadingKeys value of an item request whose partition key cannot be read (unknown table,
 # missing key attribute, unparsable KeyConditionExpression).  A ForAllValues condition over it is
@@ -132,6 +139,8 @@ def install(disabled=()):
         _install_oauth()
     if "webauthn" not in disabled:
         _install_webauthn()
+    if "full-object-checksums" not in disabled:
+        _install_full_object_checksums()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -789,3 +798,18 @@ def _install_webauthn():
     if _user_auth is not None:
         _user_auth.webauthn = passkeys
     _webauthn = passkeys
+
+
+# ---------------------------------------------------------------------------------------------
+# (l) full-object checksums of S3 multipart uploads (s3_checksums.py)
+# ---------------------------------------------------------------------------------------------
+
+def _install_full_object_checksums():
+    s3 = _module("services.s3")
+    for name in ("_multipart_uploads", "_completed_multipart_uploads", "_compute_s3_checksum", "_ensure_bucket",
+                 "_error", "_qp"):
+        require(s3, name)
+    checksums = s3_checksums.Checksums(s3)
+    _wrap(s3, "_create_multipart_upload", ["bucket_name", "key", "headers"], checksums.creating)
+    _wrap(s3, "_complete_multipart_upload", ["bucket_name", "key", "body", "query_params", "headers"],
+          checksums.completing)

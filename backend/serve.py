@@ -100,7 +100,7 @@ def _unpatched():
     names = {n.strip() for n in os.environ.get("APILESS_BACKEND_UNPATCHED", "").split(",") if n.strip()}
     known = {"policy-variables", "leading-keys", "iam-wildcards", "signature-errors", "identity-pool",
              "dynamodb-denial-status", "profile", "mfa", "devices", "rotation", "cors", "user-auth", "oauth",
-             "webauthn"}
+             "webauthn", "full-object-checksums"}
     if "all" in names:
         return known
     if names - known:
