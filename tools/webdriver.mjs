@@ -201,12 +201,19 @@ Promise.resolve().then(() => (${fn})(arguments[0])).then(
     return r.returned;
   }
 
-  /** Waits until `fn(arg)` is truthy in the page (polled every 50 ms), or throws after `timeout` ms. */
+  /**
+   * Waits until `fn(arg)` is truthy in the page (polled every 50 ms), or throws after `timeout` ms
+   * with where the page was then: its address and the start of its text.
+   */
   async waitFor(fn, arg, timeout = 10_000, what = String(fn)) {
     const end = Date.now() + timeout;
     for (;;) {
       if (await this.evaluate(fn, arg)) return;
-      if (Date.now() > end) throw new Error(`waited ${timeout} ms for ${what}`);
+      if (Date.now() > end) {
+        const at = await this.evaluate(() => `${location.href}: ${(document.body?.innerText ?? "").slice(0, 400)}`)
+          .catch((e) => `(the page could not be read: ${e.message})`);
+        throw new Error(`waited ${timeout} ms for ${what}; the page was at ${at}`);
+      }
       await sleep(50);
     }
   }
