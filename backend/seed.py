@@ -22,7 +22,8 @@ INDEXES = {"byOwner": {"partitionKey": "owner", "sortKey": "sk"}}
 # plus the x-amz-meta-* names the browser tests read (tests/data.rs), as an app adds its own.
 BUCKET_EXPOSE_HEADERS = ["ETag", "Date", "x-amz-request-id", "x-amz-id-2", "x-amz-version-id", "Content-Range",
                          "Content-Length", "Last-Modified", "x-amz-meta-owner", "x-amz-meta-__proto__",
-                         "x-amz-meta-purpose"]
+                         "x-amz-meta-purpose", "x-amz-checksum-crc32", "x-amz-checksum-crc64nvme",
+                         "x-amz-checksum-type"]
 
 
 def seed(endpoint, region, track_devices=True, google=None):

@@ -23,6 +23,7 @@ export type {
   UserAttributeInput, UserAttributes, Device, FetchDevicesOptions, ForgetDeviceInput,
   WebAuthnCredential, ListWebAuthnCredentialsOptions, DeleteWebAuthnCredentialInput,
   CopyObjectOptions, PresignPostOptions, PresignedPost, UploadOptions, UploadTask, UploadResult, UploadState,
+  UploadChecksumAlgorithm,
   OAuthConfig, RedirectProvider, SignInWithRedirectInput, RedirectResult,
   AwsFetchInit, AwsSigning,
   BatchGetOptions, BatchWriteOptions, BatchWriteRequest, TransactActionOptions, TransactGetOptions,

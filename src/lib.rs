@@ -12,7 +12,8 @@
 //!   other;
 //! - [`aws`]: credentials, SigV4, signed calls, the AWS JSON protocol;
 //! - [`http`]: requests, responses, `fetch`, the retry policy;
-//! - the crate-wide leaves [`error`], [`config`], [`clock`] and [`crypto`] (SHA-256 and HMAC-SHA-256);
+//! - the crate-wide leaves [`error`], [`config`], [`clock`], [`crypto`] (SHA-256 and HMAC-SHA-256)
+//!   and [`crc`] (the upload checksums);
 //! - [`codec`]: JSON and text encodings.
 //!
 //! `tests/architecture.rs` checks that direction, and the arrows between modules of one layer,
@@ -24,6 +25,7 @@ pub mod aws;
 pub mod clock;
 pub mod codec;
 pub mod config;
+pub mod crc;
 pub mod crypto;
 pub mod data;
 pub mod error;

@@ -121,13 +121,13 @@ async fn until(what: &str, ms: u32, ready: impl Fn() -> bool) {
     }
 }
 
-/// ListParts of `upload_id` for `key` (under alice's prefix), signed with her credentials:
-/// the part numbers S3 has, or the error code.
-async fn parts_of(
+/// `request(bucket, full key)` sent signed with the session's credentials (alice's, under her
+/// prefix): the answer or the error code.
+async fn signed(
     client_session: &Session,
     key: &str,
-    upload_id: &str,
-) -> Result<Vec<u32>, String> {
+    request: impl FnOnce(&s3::Bucket, &str) -> apiless::http::Request,
+) -> Result<apiless::http::Response, String> {
     let config = backend_config().await;
     let identity = client_session.aws_identity().await.unwrap();
     let bucket = s3::Bucket {
@@ -151,16 +151,56 @@ async fn parts_of(
         jitter: &jitter,
     };
     let full = format!("{}/{key}", identity.identity_id);
-    let request = multipart::list_parts_request(&bucket, &full, upload_id, 0);
-    match s3::send(&ctx, request, apiless::aws::sigv4::PayloadHash::Compute).await {
-        Ok(response) => Ok(multipart::read_parts(&response)
-            .unwrap()
-            .0
-            .iter()
-            .map(|p| p.number)
-            .collect()),
-        Err(e) => Err(e.code.clone()),
-    }
+    s3::send(
+        &ctx,
+        request(&bucket, &full),
+        apiless::aws::sigv4::PayloadHash::Compute,
+    )
+    .await
+    .map_err(|e| e.code.clone())
+}
+
+/// ListParts of `upload_id` for `key` (under alice's prefix), signed with her credentials:
+/// the part numbers S3 has, or the error code.
+async fn parts_of(
+    client_session: &Session,
+    key: &str,
+    upload_id: &str,
+) -> Result<Vec<u32>, String> {
+    let response = signed(client_session, key, |bucket, full| {
+        multipart::list_parts_request(bucket, full, upload_id, 0)
+    })
+    .await?;
+    Ok(multipart::read_parts(&response)
+        .unwrap()
+        .0
+        .iter()
+        .map(|p| p.number)
+        .collect())
+}
+
+/// The checksum S3 keeps for `key` (HeadObject with `x-amz-checksum-mode: ENABLED`): the
+/// `x-amz-checksum-<algorithm>` value and `x-amz-checksum-type`.
+async fn kept_checksum(client_session: &Session, key: &str, algorithm: &str) -> (String, String) {
+    let response = signed(client_session, key, |bucket, full| apiless::http::Request {
+        method: "HEAD".into(),
+        url: bucket.object_url(full),
+        headers: vec![("x-amz-checksum-mode".into(), "ENABLED".into())],
+        body: Vec::new(),
+    })
+    .await
+    .unwrap();
+    let header = |name: &str| response.header(name).unwrap_or("(none)").to_owned();
+    (
+        header(&format!("x-amz-checksum-{}", algorithm.to_lowercase())),
+        header("x-amz-checksum-type"),
+    )
+}
+
+/// The CRC-32 of `bytes` by crc32fast (not apiless's), as S3 writes it.
+fn crc32_of(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(crc32fast::hash(bytes).to_be_bytes())
 }
 
 /// The UploadId the app's storage keeps for an unfinished upload of `key`.
@@ -521,4 +561,122 @@ async fn over_a_slow_link_progress_comes_within_parts_and_a_failed_part_is_sent_
         .unchecked_into();
     assert_eq!(digest(&blob).await, digest(&file).await);
     fault_control("POST", "/_fault/reset", None).await;
+}
+
+/// `checksum`: S3 checks each part's CRC and the whole object's, and keeps the latter; the
+/// result gives it. The CRC-32 values are held to crc32fast's, the CRC-64/NVME ones to the
+/// backend's (ministack computes it from the bytes it stored). A continued upload completes
+/// with the checksums ListParts gives for the parts S3 had.
+#[wasm_bindgen_test]
+async fn checksums_are_checked_by_s3_and_the_whole_objects_is_given() {
+    let session = session_over_local_storage().await;
+    session
+        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
+        .await
+        .unwrap();
+    let client = apiless::js::Client::with_session(session.clone());
+    let files = bucket(&client).await;
+    let checksum_of = |result: &JsValue| {
+        let c = get(result, "checksum");
+        (
+            get(&c, "algorithm").as_string().unwrap(),
+            get(&c, "value").as_string().unwrap(),
+        )
+    };
+
+    // One PUT.
+    let key = format!("uploads-{}/summed.txt", random_hex(4));
+    let result = ok(files
+        .upload(
+            key.clone(),
+            JsValue::from_str("hello, checksum"),
+            js(serde_json::json!({"checksum": "CRC32"})),
+        )
+        .result())
+    .await;
+    let expected = crc32_of(b"hello, checksum");
+    assert_eq!(checksum_of(&result), ("CRC32".into(), expected.clone()));
+    assert_eq!(
+        kept_checksum(&session, &key, "CRC32").await,
+        (expected, "FULL_OBJECT".into())
+    );
+
+    // Multipart, both algorithms: 3 parts, the last short.
+    let file = file_of(11, "summed.bin");
+    let bytes = Uint8Array::new(&JsFuture::from(file.array_buffer()).await.unwrap()).to_vec();
+    for algorithm in ["CRC32", "CRC64NVME"] {
+        let key = format!("uploads-{}/summed.bin", random_hex(4));
+        let options = js(serde_json::json!({"partSize": 5 * MIB, "checksum": algorithm}));
+        let result = ok(files
+            .upload(key.clone(), file.clone().into(), options)
+            .result())
+        .await;
+        assert!(get(&result, "etag").as_string().unwrap().ends_with("-3\""));
+        let (named, value) = checksum_of(&result);
+        assert_eq!(named, algorithm);
+        assert_eq!(
+            kept_checksum(&session, &key, algorithm).await,
+            (value.clone(), "FULL_OBJECT".into()),
+            "{algorithm}: S3's full-object checksum is the one given"
+        );
+        if algorithm == "CRC32" {
+            assert_eq!(value, crc32_of(&bytes));
+        }
+    }
+
+    // Paused after its first part; a fresh client over the same storage continues it.
+    let key = format!("uploads-{}/continued.bin", random_hex(4));
+    let slot = Rc::new(RefCell::new(None::<apiless::js::Upload>));
+    let handle = slot.clone();
+    let reports = Reports::default();
+    let on_progress = reports.callback(move |loaded| {
+        if loaded >= f64::from(5 * MIB) {
+            if let Some(h) = handle.borrow().as_ref() {
+                h.pause();
+            }
+        }
+    });
+    let options =
+        js(serde_json::json!({"partSize": 5 * MIB, "concurrency": 1, "checksum": "CRC64NVME"}));
+    js_sys::Reflect::set(&options, &"onProgress".into(), &on_progress).unwrap();
+    slot.replace(Some(files.upload(
+        key.clone(),
+        file.clone().into(),
+        options,
+    )));
+    until("the upload to pause", 60_000, || {
+        slot.borrow().as_ref().unwrap().state() == "paused"
+    })
+    .await;
+    sleep(300).await;
+    let reloaded = session_over_local_storage().await;
+    let files = bucket(&apiless::js::Client::with_session(reloaded.clone())).await;
+    let puts = count("s3:PUT").await;
+    let options = js(serde_json::json!({"partSize": 5 * MIB, "checksum": "CRC64NVME"}));
+    let result = ok(files
+        .upload(key.clone(), file.clone().into(), options)
+        .result())
+    .await;
+    assert!(
+        count("s3:PUT").await - puts < 3,
+        "the parts S3 had were not sent again"
+    );
+    let (_, value) = checksum_of(&result);
+    assert_eq!(
+        kept_checksum(&reloaded, &key, "CRC64NVME").await,
+        (value, "FULL_OBJECT".into())
+    );
+
+    // Only the two algorithms; the whole call refused before anything is sent.
+    let (name, message) = err(files
+        .upload(
+            key.clone(),
+            JsValue::from_str("x"),
+            js(serde_json::json!({"checksum": "SHA256"})),
+        )
+        .result())
+    .await;
+    assert_eq!(name, "InvalidInputError");
+    assert!(message.contains("CRC64NVME"), "{message}");
+    reloaded.sign_out(false).await.unwrap();
 }

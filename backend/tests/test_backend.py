@@ -35,6 +35,9 @@ What fails without each patch (measured by starting the backend with APILESS_BAC
                           does not cover Authorization), the *_carries_cors and *_exposes_* tests of the JSON
                           services, test_s3_exposes_nothing_for_a_method_the_bucket_rule_does_not_allow and the
                           config endpoint's (stock: no CORS headers on errors, "Expose-Headers: *" on success).
+  full-object-checksums   both test_a_full_object_checksum_multipart_upload_reports_the_whole_objects_crc cases
+                          and both test_a_checksum_type_s3_refuses_for_the_algorithm_is_refused cases (stock:
+                          COMPOSITE whatever was asked, and the whole object's CRC refused as BadDigest).
 """
 
 import base64

@@ -326,6 +326,7 @@ pub(super) const UPLOAD_OPTIONS: &[&str] = &[
     "partSize",
     "concurrency",
     "onProgress",
+    "checksum",
 ];
 pub(super) const GET_OBJECT_OPTIONS: &[&str] =
     &["signal", "unscopedForDemoOnly", "as", "range", "onProgress"];

@@ -8,6 +8,8 @@ use std::cell::{Cell, RefCell};
 use wasm_bindgen_futures::JsFuture;
 
 use super::*;
+use crate::crc::{Algorithm, Crc};
+use crate::data::s3::checksum;
 use crate::data::s3::multipart::{self, Part, PartPlan, Progress, Resumable};
 
 /// TypeScript types: `upload`'s options, handle state and result.
@@ -30,7 +32,16 @@ export interface UploadOptions extends CallOptions {
    * failed is sent again.
    */
   onProgress?: (progress: { loaded: number; total: number }) => void;
+  /**
+   * A checksum S3 checks as the bytes arrive, refusing what does not match (`BadDigest`): of
+   * each part, and of the whole object (the FULL_OBJECT type: the same value whatever the
+   * parts). Computed in wasm as the body is read, 1 MiB at a time, before each part goes out.
+   * The object keeps it: `result` gives it, as HeadObject does.
+   */
+  checksum?: UploadChecksumAlgorithm;
 }
+/** The checksums `upload` computes. */
+export type UploadChecksumAlgorithm = "CRC32" | "CRC64NVME";
 /** An upload under way, from `files.upload`. */
 export interface UploadTask {
   /**
@@ -83,8 +94,17 @@ export interface UploadTask {
 }
 /** Where an upload is. */
 export type UploadState = "running" | "paused" | "done" | "cancelled" | "failed";
-/** What an upload resolves to: the key under your prefix, the object's ETag, its size. */
-export interface UploadResult { key: string; etag?: string; size: number }
+/**
+ * What an upload resolves to: the key under your prefix, the object's ETag, its size, and with
+ * the `checksum` option the whole object's checksum (base64 of its big-endian bytes, as S3
+ * writes it in `x-amz-checksum-crc32` and `ChecksumCRC32`).
+ */
+export interface UploadResult {
+  key: string;
+  etag?: string;
+  size: number;
+  checksum?: { algorithm: UploadChecksumAlgorithm; value: string };
+}
 "##;
 
 /// Parts sent at the same time when the caller names no number.
@@ -234,6 +254,33 @@ impl Shared {
         }
     }
 
+    /// The CRC of `blob`, read 1 MiB at a time into one buffer (so memory stays bounded
+    /// whatever its size); a pause waits between reads, a cancel stops them.
+    async fn crc_of(&self, blob: &web_sys::Blob, algorithm: Algorithm) -> Result<Crc, Error> {
+        const CHUNK: f64 = 1024.0 * 1024.0;
+        let unreadable = || Error::invalid_input("body", "the body could not be read");
+        let mut crc = Crc::new(algorithm);
+        let mut buffer = Vec::new();
+        let size = blob.size();
+        let mut at = 0.0;
+        while at < size {
+            self.running().await?;
+            let end = (at + CHUNK).min(size);
+            let slice = blob
+                .slice_with_f64_and_f64(at, end)
+                .map_err(|_| unreadable())?;
+            let bytes = JsFuture::from(slice.array_buffer())
+                .await
+                .map_err(|_| unreadable())?;
+            let view = js_sys::Uint8Array::new(&bytes);
+            buffer.resize(view.length() as usize, 0);
+            view.copy_to(&mut buffer);
+            crc.update(&buffer);
+            at = end;
+        }
+        Ok(crc)
+    }
+
     /// `number`'s part has `sent` bytes out: the caller's `onProgress` hears the whole.
     fn report(&self, number: u32, sent: u64) {
         self.progress.borrow_mut().set(number, sent);
@@ -325,6 +372,21 @@ impl Shared {
     }
 }
 
+/// The whole object's checksum, S3's FULL_OBJECT value, from its parts' (in part-number order)
+/// and their sizes; `None` when a part's is missing or unreadable (S3 then refuses the
+/// completion, which never happens with parts this upload checked).
+fn whole_checksum(algorithm: Algorithm, parts: &[Part]) -> Option<(Algorithm, String)> {
+    let mut whole: Option<u64> = None;
+    for part in parts {
+        let crc = checksum::decode(algorithm, part.checksum.as_deref()?)?;
+        whole = Some(match whole {
+            None => crc,
+            Some(before) => algorithm.combine(before, crc, part.size),
+        });
+    }
+    Some((algorithm, checksum::encode(algorithm, whole?)))
+}
+
 /// The body as a `Blob`: a string (UTF-8, `text/plain`), `Uint8Array`, `ArrayBuffer`, `Blob` or
 /// `File`; with the `File`'s mark (name, size and time) that a reloaded page's upload of the
 /// same file is known by.
@@ -410,6 +472,12 @@ impl Files {
         let on_progress = o
             .read("onProgress", "a function", JsValue::is_function)
             .map(JsCast::unchecked_into::<Function>);
+        let algorithm = o
+            .read("checksum", "\"CRC32\" or \"CRC64NVME\"", |v| {
+                v.as_string()
+                    .is_some_and(|name| checksum::from_name(&name).is_some())
+            })
+            .and_then(|v| checksum::from_name(&v.as_string()?));
         let part_size = match part_size {
             Some(p) if p.fract() != 0.0 || p < 0.0 => {
                 o.wrong("partSize", "a whole number of bytes");
@@ -454,6 +522,7 @@ impl Files {
             metadata,
             part_size,
             concurrency: concurrency.unwrap_or(DEFAULT_CONCURRENCY),
+            algorithm,
         };
         let result = promise(async move {
             let s = job.shared.clone();
@@ -497,6 +566,7 @@ struct Job {
     metadata: Vec<(String, String)>,
     part_size: Option<u64>,
     concurrency: u32,
+    algorithm: Option<Algorithm>,
 }
 
 impl Job {
@@ -512,12 +582,29 @@ impl Job {
             .or((!detected.is_empty()).then_some(detected.as_str()));
         let plan = PartPlan::new(s.size, self.part_size)?;
         let bucket = &self.bucket;
-        let etag = if plan.count == 1 {
-            let request = bucket.put_request(&full, Vec::new(), content_type, &self.metadata)?;
+        let (etag, sum) = if plan.count == 1 {
+            let mut request =
+                bucket.put_request(&full, Vec::new(), content_type, &self.metadata)?;
+            let sum = match self.algorithm {
+                Some(a) => {
+                    let value = checksum::of(&s.crc_of(&blob, a).await?);
+                    request
+                        .headers
+                        .push((checksum::header(a).into(), value.clone()));
+                    Some((a, value))
+                }
+                None => None,
+            };
             let response = s.send(&request, Some((1, &blob))).await?;
-            response.header("etag").map(str::to_owned)
+            (response.header("etag").map(str::to_owned), sum)
         } else {
-            let create = multipart::create_request(bucket, &full, content_type, &self.metadata)?;
+            let create = multipart::create_request(
+                bucket,
+                &full,
+                content_type,
+                &self.metadata,
+                self.algorithm,
+            )?;
             self.multipart(&blob, &mark, &full, plan, &create).await?
         };
         let out = js_sys::Object::new();
@@ -532,12 +619,19 @@ impl Job {
             &etag.map_or(JsValue::UNDEFINED, JsValue::from),
         );
         set(&out, "size", &JsValue::from(s.size as f64));
+        if let Some((algorithm, value)) = sum {
+            let c = js_sys::Object::new();
+            set(&c, "algorithm", &checksum::name(algorithm).into());
+            set(&c, "value", &value.into());
+            set(&out, "checksum", &c.into());
+        }
         Ok(out.into())
     }
 
     /// The parts: continued from the app's record of an unfinished upload of the same `File`,
     /// or a new upload; sent `concurrency` at a time; then completed. A cancel or a failure
-    /// aborts the upload, so that S3 keeps no parts.
+    /// aborts the upload, so that S3 keeps no parts. The ETag, and with a checksum the whole
+    /// object's (combined from the parts').
     async fn multipart(
         &self,
         blob: &web_sys::Blob,
@@ -545,7 +639,7 @@ impl Job {
         full: &str,
         plan: PartPlan,
         create: &Request,
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<(Option<String>, Option<(Algorithm, String)>), Error> {
         let s = &self.shared;
         let bucket = &self.bucket;
         let store = s.session.store();
@@ -560,6 +654,7 @@ impl Job {
                         upload_id: upload_id.clone(),
                         plan,
                         fingerprint: mark.to_owned(),
+                        checksum: self.algorithm,
                     };
                     // A storage that refuses (full, private mode) loses only the resuming.
                     let _ = store.set(&record_key, &record.to_text());
@@ -590,7 +685,23 @@ impl Job {
                         s.fail(Error::invalid_input("body", "the body could not be read"));
                         return;
                     };
-                    let request = multipart::upload_part_request(bucket, full, &upload_id, number);
+                    let mut request =
+                        multipart::upload_part_request(bucket, full, &upload_id, number);
+                    let sum = match self.algorithm {
+                        Some(a) => match s.crc_of(&slice, a).await {
+                            Ok(crc) => Some(checksum::of(&crc)),
+                            Err(e) => {
+                                s.fail(e);
+                                return;
+                            }
+                        },
+                        None => None,
+                    };
+                    if let (Some(a), Some(value)) = (self.algorithm, &sum) {
+                        request
+                            .headers
+                            .push((checksum::header(a).into(), value.clone()));
+                    }
                     let etag = match s.send(&request, Some((number, &slice))).await {
                         Ok(response) => multipart::read_part_etag(&response),
                         Err(e) => Err(e),
@@ -602,6 +713,7 @@ impl Job {
                                 number,
                                 etag,
                                 size: end - start,
+                                checksum: sum,
                             },
                         ),
                         Err(e) => {
@@ -615,9 +727,16 @@ impl Job {
             crate::http::join::join((0..workers).map(|_| worker()).collect()).await;
         }
         let done = done.into_inner();
+        let whole = self.algorithm.and_then(|a| whole_checksum(a, &done));
         let completed = match s.running().await {
             Ok(()) => {
-                let request = multipart::complete_request(bucket, full, &upload_id, &done)?;
+                let request = multipart::complete_request(
+                    bucket,
+                    full,
+                    &upload_id,
+                    &done,
+                    whole.as_ref().map(|(a, v)| (*a, v.as_str())),
+                )?;
                 match s.send(&request, None).await {
                     Ok(response) => multipart::read_complete(&response),
                     Err(e) => Err(e),
@@ -628,7 +747,7 @@ impl Job {
         match completed {
             Ok(etag) => {
                 store.remove(&record_key);
-                Ok(etag)
+                Ok((etag, whole))
             }
             Err(e) => {
                 s.fail(e.clone());
@@ -652,7 +771,7 @@ impl Job {
         let Some(record) = store.get(record_key).and_then(|t| Resumable::parse(&t)) else {
             return Ok(None);
         };
-        if !record.continues(s.size, mark) {
+        if !record.continues(s.size, mark, self.algorithm) {
             return Ok(None);
         }
         let mut listed = Vec::new();
@@ -675,7 +794,7 @@ impl Job {
                 _ => break,
             }
         }
-        let kept = multipart::reusable(&record.plan, listed);
+        let kept = multipart::reusable(&record.plan, listed, self.algorithm);
         Ok(Some((record.upload_id, record.plan, kept)))
     }
 

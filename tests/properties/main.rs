@@ -30,6 +30,8 @@ mod answers;
 #[cfg(not(target_arch = "wasm32"))]
 mod config;
 #[cfg(not(target_arch = "wasm32"))]
+mod crc;
+#[cfg(not(target_arch = "wasm32"))]
 mod dynamodb;
 #[cfg(not(target_arch = "wasm32"))]
 mod gen;
@@ -71,6 +73,7 @@ fn main() -> std::process::ExitCode {
         srp::PROPERTIES,
         text::PROPERTIES,
         join::PROPERTIES,
+        crc::PROPERTIES,
     ]
     .iter()
     .flat_map(|list| list.iter())

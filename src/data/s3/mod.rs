@@ -16,6 +16,7 @@ use crate::data::owner::{looks_like_identity_id, ScopeCheck};
 use crate::error::{Error, Result};
 use crate::http::{Request, Response, Transport};
 
+pub mod checksum;
 pub mod multipart;
 
 /// Sends an S3 request, signed, with retries; S3's XML errors become typed errors.

@@ -4,9 +4,10 @@
 //! reloaded page can find it again. Sending, reading the body slice by slice and the progress
 //! are the caller's.
 
-use super::{element, elements, unescape, Bucket};
+use super::{checksum, element, elements, unescape, Bucket};
 use crate::codec::json::{Json, Map};
 use crate::codec::text;
+use crate::crc::Algorithm;
 use crate::error::{Error, Result};
 use crate::http::{Request, Response};
 
@@ -92,6 +93,9 @@ pub struct Part {
     pub etag: String,
     /// Its size in bytes (from ListParts; 0 when not known).
     pub size: u64,
+    /// Its checksum as S3 writes it, when the upload has one (`ChecksumCRC32`,
+    /// `ChecksumCRC64NVME`).
+    pub checksum: Option<String>,
 }
 
 fn upload_query(upload_id: &str) -> String {
@@ -99,17 +103,28 @@ fn upload_query(upload_id: &str) -> String {
 }
 
 /// `CreateMultipartUpload` of `full_key` (already scoped), with the object's content type and
-/// user metadata (checked as `put` checks them).
+/// user metadata (checked as `put` checks them); with `checksum`, every part carries one and
+/// the object gets the CRC of its whole body (the FULL_OBJECT type).
 pub fn create_request(
     bucket: &Bucket,
     full_key: &str,
     content_type: Option<&str>,
     metadata: &[(String, String)],
+    checksum: Option<Algorithm>,
 ) -> Result<Request> {
     // A PutObject's headers, without a body, posted to `?uploads`.
     let mut request = bucket.put_request(full_key, Vec::new(), content_type, metadata)?;
     request.method = "POST".into();
     request.url.push_str("?uploads");
+    if let Some(algorithm) = checksum {
+        request.headers.push((
+            "x-amz-checksum-algorithm".into(),
+            checksum::name(algorithm).into(),
+        ));
+        request
+            .headers
+            .push(("x-amz-checksum-type".into(), checksum::FULL_OBJECT.into()));
+    }
     Ok(request)
 }
 
@@ -146,16 +161,23 @@ pub fn insert_part(parts: &mut Vec<Part>, part: Part) {
 }
 
 /// `CompleteMultipartUpload` with every part, given in part-number order (see
-/// [`insert_part`]).
+/// [`insert_part`]); with `checksum`, each part's and the whole object's (`value`, as S3 writes
+/// it), which S3 checks.
 pub fn complete_request(
     bucket: &Bucket,
     full_key: &str,
     upload_id: &str,
     parts: &[Part],
+    checksum: Option<(Algorithm, &str)>,
 ) -> Result<Request> {
     if parts.is_empty() || parts.windows(2).any(|w| w[0].number >= w[1].number) {
         return Err(Error::internal(
             "a multipart upload completes with one ETag per part, in order, and at least one part",
+        ));
+    }
+    if checksum.is_some() && parts.iter().any(|p| p.checksum.is_none()) {
+        return Err(Error::internal(
+            "an upload with a checksum completes with every part's checksum",
         ));
     }
     let mut xml =
@@ -165,9 +187,25 @@ pub fn complete_request(
         xml.push_str(&part.number.to_string());
         xml.push_str("</PartNumber><ETag>");
         escape_into(&mut xml, &part.etag);
-        xml.push_str("</ETag></Part>");
+        xml.push_str("</ETag>");
+        if let (Some((algorithm, _)), Some(value)) = (checksum, &part.checksum) {
+            let name = checksum::element(algorithm);
+            for piece in ["<", name, ">"] {
+                xml.push_str(piece);
+            }
+            escape_into(&mut xml, value);
+            for piece in ["</", name, ">"] {
+                xml.push_str(piece);
+            }
+        }
+        xml.push_str("</Part>");
     }
     xml.push_str("</CompleteMultipartUpload>");
+    let mut headers = vec![("content-type".to_owned(), "application/xml".to_owned())];
+    if let Some((algorithm, value)) = checksum {
+        headers.push((checksum::header(algorithm).into(), value.into()));
+        headers.push(("x-amz-checksum-type".into(), checksum::FULL_OBJECT.into()));
+    }
     Ok(Request {
         method: "POST".into(),
         url: format!(
@@ -175,7 +213,7 @@ pub fn complete_request(
             bucket.object_url(full_key),
             upload_query(upload_id)
         ),
-        headers: vec![("content-type".to_owned(), "application/xml".to_owned())],
+        headers,
         body: xml.into_bytes(),
     })
 }
@@ -251,11 +289,16 @@ pub fn read_parts(response: &Response) -> Result<(Vec<Part>, Option<u32>)> {
         let number = element(part, "PartNumber").and_then(|n| n.trim().parse::<u32>().ok());
         let etag = element(part, "ETag").map(unescape);
         let size = element(part, "Size").and_then(|n| n.trim().parse::<u64>().ok());
+        let checksum = [Algorithm::Crc32, Algorithm::Crc64Nvme]
+            .into_iter()
+            .find_map(|a| element(part, checksum::element(a)))
+            .map(unescape);
         match (number, etag) {
             (Some(number), Some(etag)) if (1..=10_000).contains(&number) => parts.push(Part {
                 number,
                 etag,
                 size: size.unwrap_or(0),
+                checksum,
             }),
             _ => {
                 return Err(Error::protocol(
@@ -311,6 +354,8 @@ pub struct Resumable {
     pub plan: PartPlan,
     /// The body's own mark: a `File`'s name and `lastModified`, empty for other bodies.
     pub fingerprint: String,
+    /// The checksum the parts carry, if any.
+    pub checksum: Option<Algorithm>,
 }
 
 impl Resumable {
@@ -324,6 +369,12 @@ impl Resumable {
             Json::Number(self.plan.part_size.to_string()),
         );
         map.insert("fingerprint".into(), Json::String(self.fingerprint.clone()));
+        if let Some(algorithm) = self.checksum {
+            map.insert(
+                "checksum".into(),
+                Json::String(checksum::name(algorithm).into()),
+            );
+        }
         Json::Object(map).to_text()
     }
 
@@ -334,30 +385,47 @@ impl Resumable {
         let size = value.get("size")?.as_u64()?;
         let part_size = value.get("partSize")?.as_u64()?;
         let fingerprint = value.get("fingerprint")?.as_str()?.to_owned();
+        let checksum = match value.get("checksum") {
+            None => None,
+            Some(name) => Some(checksum::from_name(name.as_str()?)?),
+        };
         let plan = PartPlan::new(size, Some(part_size)).ok()?;
         (!upload_id.is_empty()).then_some(Resumable {
             upload_id,
             plan,
             fingerprint,
+            checksum,
         })
     }
 
     /// Whether this record continues the upload of a body of `size` bytes marked
-    /// `fingerprint`: the same size and mark (and a mark at all: a body without one cannot be
-    /// told from another of its size).
-    pub fn continues(&self, size: u64, fingerprint: &str) -> bool {
-        !fingerprint.is_empty() && self.plan.size == size && self.fingerprint == fingerprint
+    /// `fingerprint`, with `checksum`: the same size, mark and checksum (and a mark at all: a
+    /// body without one cannot be told from another of its size; S3 completes an upload only
+    /// with the checksum it was created with).
+    pub fn continues(&self, size: u64, fingerprint: &str, checksum: Option<Algorithm>) -> bool {
+        !fingerprint.is_empty()
+            && self.plan.size == size
+            && self.fingerprint == fingerprint
+            && self.checksum == checksum
     }
 }
 
 /// Of the parts ListParts found for an upload cut by `plan`, those a resumed upload keeps: each
 /// part number of the plan once, with the size the plan gives it (a part of another size was
-/// cut by another plan, and is sent again); in part-number order.
-pub fn reusable(plan: &PartPlan, listed: Vec<Part>) -> Vec<Part> {
+/// cut by another plan, and is sent again) and, for an upload with `checksum`, a checksum of
+/// that algorithm S3 listed; in part-number order.
+pub fn reusable(plan: &PartPlan, listed: Vec<Part>, checksum: Option<Algorithm>) -> Vec<Part> {
     let mut kept: Vec<Part> = Vec::new();
     for part in listed {
         let (start, end) = plan.range(part.number);
-        if part.number <= plan.count && part.size == end - start {
+        let checked = match checksum {
+            None => true,
+            Some(a) => part
+                .checksum
+                .as_deref()
+                .is_some_and(|v| checksum::decode(a, v).is_some()),
+        };
+        if part.number <= plan.count && part.size == end - start && checked {
             insert_part(&mut kept, part);
         }
     }

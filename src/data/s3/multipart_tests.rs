@@ -79,6 +79,7 @@ fn the_requests_name_the_upload_and_sort_their_query() {
         &key,
         Some("video/mp4"),
         &[("album".to_owned(), "cats".to_owned())],
+        None,
     )
     .unwrap();
     assert_eq!(create.method, "POST");
@@ -93,7 +94,18 @@ fn the_requests_name_the_upload_and_sort_their_query() {
             ("x-amz-meta-album".to_owned(), "cats".to_owned())
         ]
     );
-    assert!(create_request(&b, &key, None, &[("a b".into(), "x".into())]).is_err());
+    assert!(create_request(&b, &key, None, &[("a b".into(), "x".into())], None).is_err());
+    let checked = create_request(&b, &key, None, &[], Some(Algorithm::Crc64Nvme)).unwrap();
+    assert_eq!(
+        checked.headers[1..],
+        [
+            (
+                "x-amz-checksum-algorithm".to_owned(),
+                "CRC64NVME".to_owned()
+            ),
+            ("x-amz-checksum-type".to_owned(), "FULL_OBJECT".to_owned())
+        ]
+    );
 
     let id = "VXBsb2Fk+/=.id";
     let part = upload_part_request(&b, &key, id, 7);
@@ -128,6 +140,7 @@ fn completing_names_every_part_in_order_once() {
                 number,
                 etag: etag.into(),
                 size: 0,
+                checksum: None,
             },
         );
     }
@@ -136,7 +149,7 @@ fn completing_names_every_part_in_order_once() {
         [1, 2],
         "kept in order, a part sent again replacing its first ETag"
     );
-    let r = complete_request(&b, "k", "id", &parts).unwrap();
+    let r = complete_request(&b, "k", "id", &parts, None).unwrap();
     assert_eq!(r.method, "POST");
     assert!(r.url.ends_with("/k?uploadId=id"));
     assert_eq!(
@@ -150,11 +163,41 @@ fn completing_names_every_part_in_order_once() {
     let body = String::from_utf8(r.body.clone()).unwrap();
     let etags: Vec<String> = elements(&body, "ETag").into_iter().map(unescape).collect();
     assert_eq!(etags, ["\"a\"", "\"b&<\""]);
-    assert!(complete_request(&b, "k", "id", &[]).is_err());
+    assert!(complete_request(&b, "k", "id", &[], None).is_err());
     let twice = [parts[0].clone(), parts[0].clone()];
-    assert!(complete_request(&b, "k", "id", &twice).is_err());
+    assert!(complete_request(&b, "k", "id", &twice, None).is_err());
     let backwards = [parts[1].clone(), parts[0].clone()];
-    assert!(complete_request(&b, "k", "id", &backwards).is_err());
+    assert!(complete_request(&b, "k", "id", &backwards, None).is_err());
+
+    // With a checksum: each part's in its element, the whole object's in the header.
+    let whole = Some((Algorithm::Crc32, "y/Q5Jg=="));
+    assert!(
+        complete_request(&b, "k", "id", &parts, whole).is_err(),
+        "a part without its checksum"
+    );
+    let summed: Vec<Part> = parts
+        .iter()
+        .map(|p| Part {
+            checksum: Some(format!("c{}==", p.number)),
+            ..p.clone()
+        })
+        .collect();
+    let r = complete_request(&b, "k", "id", &summed, whole).unwrap();
+    let body = String::from_utf8(r.body.clone()).unwrap();
+    assert!(
+        text::contains(
+            &body,
+            "<Part><PartNumber>1</PartNumber><ETag>&quot;a&quot;</ETag><ChecksumCRC32>c1==</ChecksumCRC32></Part>"
+        ),
+        "{body}"
+    );
+    assert_eq!(
+        r.headers[1..],
+        [
+            ("x-amz-checksum-crc32".to_owned(), "y/Q5Jg==".to_owned()),
+            ("x-amz-checksum-type".to_owned(), "FULL_OBJECT".to_owned())
+        ]
+    );
 }
 
 #[test]
@@ -181,7 +224,7 @@ fn answers_are_read_as_s3_writes_them() {
          <PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>2</NextPartNumberMarker>\
          <MaxParts>2</MaxParts><IsTruncated>true</IsTruncated>\
          <Part><PartNumber>1</PartNumber><LastModified>2026-12-07T00:00:00.000Z</LastModified><ETag>&quot;a&quot;</ETag><Size>5242880</Size></Part>\
-         <Part><PartNumber>2</PartNumber><ETag>\"b\"</ETag><Size>7</Size></Part></ListPartsResult>",
+         <Part><PartNumber>2</PartNumber><ETag>\"b\"</ETag><ChecksumCRC64NVME>AAAAAAAAAAE=</ChecksumCRC64NVME><Size>7</Size></Part></ListPartsResult>",
     );
     let (parts, next) = read_parts(&page).unwrap();
     assert_eq!(next, Some(2));
@@ -191,12 +234,14 @@ fn answers_are_read_as_s3_writes_them() {
             Part {
                 number: 1,
                 etag: "\"a\"".into(),
-                size: 5_242_880
+                size: 5_242_880,
+                checksum: None,
             },
             Part {
                 number: 2,
                 etag: "\"b\"".into(),
-                size: 7
+                size: 7,
+                checksum: Some("AAAAAAAAAAE=".into()),
             }
         ]
     );
@@ -236,18 +281,33 @@ fn an_unfinished_upload_is_found_again_only_for_the_same_body() {
         upload_id: "u-1".into(),
         plan: PartPlan::new(100 * MIB, Some(16 * MIB)).unwrap(),
         fingerprint: "clip.mp4|1796601600000".into(),
+        checksum: None,
     };
     let text = record.to_text();
     assert_eq!(Resumable::parse(&text), Some(record.clone()));
-    assert!(record.continues(100 * MIB, "clip.mp4|1796601600000"));
-    assert!(!record.continues(100 * MIB + 1, "clip.mp4|1796601600000"));
-    assert!(!record.continues(100 * MIB, "clip.mp4|1796601600001"));
+    assert!(record.continues(100 * MIB, "clip.mp4|1796601600000", None));
+    assert!(!record.continues(100 * MIB + 1, "clip.mp4|1796601600000", None));
+    assert!(!record.continues(100 * MIB, "clip.mp4|1796601600001", None));
+    assert!(
+        !record.continues(100 * MIB, "clip.mp4|1796601600000", Some(Algorithm::Crc32)),
+        "S3 completes an upload only with the checksum it began with"
+    );
+    let summed = Resumable {
+        checksum: Some(Algorithm::Crc64Nvme),
+        ..record.clone()
+    };
+    assert_eq!(Resumable::parse(&summed.to_text()), Some(summed.clone()));
+    assert!(summed.continues(
+        100 * MIB,
+        "clip.mp4|1796601600000",
+        Some(Algorithm::Crc64Nvme)
+    ));
     let unmarked = Resumable {
         fingerprint: String::new(),
         ..record.clone()
     };
     assert!(
-        !unmarked.continues(100 * MIB, ""),
+        !unmarked.continues(100 * MIB, "", None),
         "a body without a mark is never taken for another"
     );
     for broken in [
@@ -257,6 +317,7 @@ fn an_unfinished_upload_is_found_again_only_for_the_same_body() {
         r#"{"uploadId":"","size":1,"partSize":5242880,"fingerprint":"f"}"#,
         r#"{"uploadId":"u","size":1,"partSize":1,"fingerprint":"f"}"#,
         r#"{"uploadId":"u","size":-1,"partSize":5242880,"fingerprint":"f"}"#,
+        r#"{"uploadId":"u","size":1,"partSize":5242880,"fingerprint":"f","checksum":"MD5"}"#,
     ] {
         assert_eq!(Resumable::parse(broken), None, "{broken}");
     }
@@ -274,6 +335,7 @@ fn a_resumed_upload_keeps_only_the_parts_its_plan_cut() {
         number,
         etag: format!("\"e{number}\""),
         size,
+        checksum: Some("y/Q5Jg==".into()),
     };
     let kept = reusable(
         &plan,
@@ -284,9 +346,28 @@ fn a_resumed_upload_keeps_only_the_parts_its_plan_cut() {
             part(3, 4 * MIB + 3), // the short last part
             part(4, 8 * MIB),     // beyond this plan
         ],
+        None,
     );
     assert_eq!(kept, vec![part(1, 8 * MIB), part(3, 4 * MIB + 3)]);
-    assert_eq!(reusable(&plan, Vec::new()), Vec::new());
+    assert_eq!(reusable(&plan, Vec::new(), None), Vec::new());
+    // With a checksum, a part S3 lists without one of that algorithm is sent again.
+    let unsummed = Part {
+        checksum: None,
+        ..part(3, 4 * MIB + 3)
+    };
+    assert_eq!(
+        reusable(
+            &plan,
+            vec![part(1, 8 * MIB), unsummed],
+            Some(Algorithm::Crc32)
+        ),
+        vec![part(1, 8 * MIB)]
+    );
+    assert_eq!(
+        reusable(&plan, vec![part(1, 8 * MIB)], Some(Algorithm::Crc64Nvme)),
+        vec![],
+        "a CRC32 is not a CRC64NVME"
+    );
 }
 
 #[test]
