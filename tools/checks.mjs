@@ -13,6 +13,7 @@
 // file of its own, tools/dynamodb-oracle.mjs: a property test with its own page module.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -403,6 +404,29 @@ async function press(tab, id) {
 }
 
 /** www/dist, with PAGE_PROBE first in its index.html. */
+const MIB = 1024 * 1024;
+
+/** The bytes of the demo's generated file of `mib` MiB (www/src/App.jsx, generatedFile). */
+function generatedBytes(mib) {
+  const chunk = Buffer.alloc(MIB);
+  for (let j = 0; j < MIB; j++) chunk[j] = (7 * j + (j >> 10)) & 255;
+  const bytes = Buffer.alloc(mib * MIB);
+  for (let i = 0; i < mib; i++) {
+    chunk.writeUInt32BE(i, 0);
+    chunk.copy(bytes, i * MIB);
+  }
+  return bytes;
+}
+
+/** The ETag S3 gives `bytes` uploaded in parts of `partSize`: the MD5 of the parts' MD5s, and their number. */
+function multipartEtag(bytes, partSize) {
+  const digests = [];
+  for (let at = 0; at < bytes.length; at += partSize) {
+    digests.push(createHash("md5").update(bytes.subarray(at, at + partSize)).digest());
+  }
+  return `"${createHash("md5").update(Buffer.concat(digests)).digest("hex")}-${digests.length}"`;
+}
+
 function demoResolvers() {
   const dist = path.join(root, "www", "dist");
   return [
@@ -531,11 +555,12 @@ async function e2e(configFile = ".apiless/local.json") {
           "one device fewer listed");
         assert.equal(await remembered(), rememberedBefore, "the remembered one was this browser's");
 
-        // An upload with its progress bar: 24 MiB in three parts of 8 MiB, the bar full at the end.
+        // An upload with its progress bar: 24 MiB in three parts of 8 MiB, the bar full at the end;
+        // the ETag S3 gives is the one of those bytes in those parts.
         await tab.click("[data-testid=upload-generated]");
         await tab.waitFor(() => document.querySelector("[data-testid=upload-message]"), null, 60_000, "the upload to end");
         assert.equal(await tab.textContent("[data-testid=upload-message]"),
-          `uploaded uploads/generated-24MiB.bin (${24 * 1024 * 1024} bytes)`);
+          `uploaded uploads/generated-24MiB.bin (${24 * MIB} bytes, ETag ${multipartEtag(generatedBytes(24), 8 * MIB)})`);
         assert.equal(await tab.textContent("[data-testid=upload-percent]"), "100%");
         assert.equal(await tab.textContent("[data-testid=upload-state]"), "done");
         const bar = await tab.evaluate(() => {
@@ -544,6 +569,49 @@ async function e2e(configFile = ".apiless/local.json") {
         });
         assert.deepEqual([bar.value, bar.max], [24 * 1024 * 1024, 24 * 1024 * 1024]);
         assert.ok(bar.reports >= 3, `the bar moved as the parts went out (${bar.reports} reports)`);
+
+        // 100 MiB paused at 60% or more (the page clicks Pause as the bar passes 60%: WebDriver's
+        // round trips are slower than the loopback upload; with at most 4 parts of 8 MiB going
+        // out, 60 MiB sent means 3 parts or more are whole), the page reloaded, the same file
+        // given again: the upload continues from the parts S3 has and completes whole.
+        const puts = async () => (await (await fetch(`${config.endpoint}/_apiless/calls`)).json())["s3:PUT"] ?? 0;
+        const kept = () => tab.evaluate(() => Object.keys(localStorage)
+          .filter((k) => k.startsWith("apiless.upload.") && k.endsWith("/uploads/generated-100MiB.bin")).length);
+        await tab.evaluate(() => {
+          const percent = document.querySelector("[data-testid=upload-percent]");
+          const observer = new MutationObserver(() => {
+            const pause = document.querySelector("[data-testid=upload-pause]");
+            if (Number.parseInt(percent.textContent, 10) >= 60 && !pause.disabled) {
+              pause.click();
+              observer.disconnect();
+            }
+          });
+          observer.observe(percent, { childList: true, characterData: true, subtree: true });
+        });
+        const putsBefore = await puts();
+        await tab.click("[data-testid=upload-generated-100]");
+        await tab.waitFor(() => document.querySelector("[data-testid=upload-state]").textContent === "paused", null, 60_000,
+          "the 100 MiB upload paused");
+        // Paused, the bar counts the whole parts only (the dropped ones go back to 0): 8% each.
+        const pausedAt = Number.parseInt(await tab.textContent("[data-testid=upload-percent]"), 10);
+        assert.ok(pausedAt >= 8 && pausedAt < 100 && pausedAt % 8 === 0, `paused on the way, at whole parts (${pausedAt}%)`);
+        const whole = pausedAt / 8;
+        assert.equal(await kept(), 1, "the unfinished upload is kept in the app's storage");
+        await new Promise((resolve) => setTimeout(resolve, 300)); // the dropped parts' requests end
+        const putsPaused = await puts();
+        await tab.goto(urlOf(server));
+        await tab.waitFor(() => document.querySelector("[data-testid=signed-in]"), null, 30_000, "signed in again after the reload");
+        await tab.click("[data-testid=upload-generated-100]");
+        await tab.waitFor(() => document.querySelector("[data-testid=upload-message]"), null, 120_000, "the continued upload to end");
+        assert.equal(await tab.textContent("[data-testid=upload-message]"),
+          `uploaded uploads/generated-100MiB.bin (${100 * MIB} bytes, ETag ${multipartEtag(generatedBytes(100), 8 * MIB)})`);
+        const sentBefore = putsPaused - putsBefore;
+        const sentAfter = (await puts()) - putsPaused;
+        // S3 may have a part more than the bar showed (its bytes all out when the pause dropped
+        // the wait for its answer).
+        assert.ok(sentBefore >= whole && sentAfter <= 13 - whole && sentBefore + sentAfter >= 13,
+          `the reloaded page sent only what S3 did not have: ${sentAfter} of 13 parts (${whole} whole at the pause)`);
+        assert.equal(await kept(), 0, "the record is removed once the upload completes");
 
         await tab.click("[data-testid=sign-out]");
         await tab.waitFor(() => document.querySelector("[data-testid=sign-in]"), null, 10_000, "signed out");

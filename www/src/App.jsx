@@ -431,15 +431,20 @@ function MfaSettings({ aws }) {
   );
 }
 
-/** A 24 MiB file made in the page, every MiB different: something to upload without a file picker. */
-function generatedFile() {
-  const mib = new Uint8Array(1 << 20);
-  crypto.getRandomValues(mib.subarray(0, 65536));
-  const parts = Array.from({ length: 24 }, (_, i) => {
-    mib[0] = i;
-    return new Blob([mib]);
+/**
+ * A file of `mib` MiB made in the page, something to upload without a file picker: every MiB
+ * different (its first four bytes are its number), and the same bytes, name and date each time, so
+ * that after a reload the same file continues its unfinished upload. Byte j of every MiB is
+ * (7j + j/1024) mod 256 before the number is written over its start.
+ */
+function generatedFile(mib) {
+  const chunk = new Uint8Array(1 << 20);
+  for (let j = 0; j < chunk.length; j++) chunk[j] = (7 * j + (j >> 10)) & 255;
+  const parts = Array.from({ length: mib }, (_, i) => {
+    new DataView(chunk.buffer).setUint32(0, i);
+    return new Blob([chunk]);
   });
-  return new File(parts, "generated-24MiB.bin", { type: "application/octet-stream", lastModified: Date.now() });
+  return new File(parts, `generated-${mib}MiB.bin`, { type: "application/octet-stream", lastModified: Date.UTC(2026, 11, 1) });
 }
 
 /** A file to S3 under your prefix, in parts, with its progress: pause, resume, cancel. */
@@ -464,7 +469,7 @@ function Uploads({ files }) {
     setUpload(u);
     setState(u.state);
     u.result
-      .then((r) => setMessage({ text: `uploaded ${r.key} (${r.size} bytes)` }), (e) => setMessage({ error: true, text: describe(e) }))
+      .then((r) => setMessage({ text: `uploaded ${r.key} (${r.size} bytes, ETag ${r.etag})` }), (e) => setMessage({ error: true, text: describe(e) }))
       .finally(() => setState(u.state));
   };
   const act = (f) => () => {
@@ -479,7 +484,8 @@ function Uploads({ files }) {
         In parts (8 MiB, four at a time) above 8 MiB; a file left unfinished continues from its parts after a reload.
       </p>
       <input type="file" data-testid="upload-file" onChange={(e) => start(e.target.files[0])} />
-      <button data-testid="upload-generated" onClick={() => start(generatedFile())}>Upload a generated 24 MiB file</button>
+      <button data-testid="upload-generated" onClick={() => start(generatedFile(24))}>Upload a generated 24 MiB file</button>{" "}
+      <button data-testid="upload-generated-100" onClick={() => start(generatedFile(100))}>or a 100 MiB one</button>
       <p>
         <progress data-testid="upload-progress" data-reports={reports} value={progress?.loaded ?? 0} max={progress?.total || 1} />{" "}
         <span data-testid="upload-percent">{percent}%</span> <span data-testid="upload-state">{state ?? ""}</span>
