@@ -18,7 +18,7 @@ use apiless::data::s3::{self, multipart};
 use apiless::http::retry::Policy;
 use apiless::http::Fetch;
 use common::*;
-use js_sys::{Array, Function, Object, Uint8Array};
+use js_sys::{Function, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -27,46 +27,6 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 const MIB: u32 = 1024 * 1024;
-
-/// A `File` of `mib` MiB, every MiB different (its first bytes are its number), so that a part
-/// sent in the wrong place changes the object.
-fn file_of(mib: u32, name: &str) -> web_sys::File {
-    let chunk = Uint8Array::new_with_length(MIB);
-    let mut seed = random_hex(8)
-        .bytes()
-        .fold(7u32, |a, b| a.wrapping_mul(31) ^ u32::from(b));
-    let mut bytes = vec![0u8; MIB as usize];
-    for b in bytes.iter_mut() {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        *b = seed as u8;
-    }
-    chunk.copy_from(&bytes);
-    let parts = Array::new();
-    for i in 0..mib {
-        chunk.set(&Uint8Array::from(&i.to_be_bytes()[..]), 0);
-        parts.push(&web_sys::Blob::new_with_u8_array_sequence(&Array::of1(&chunk)).unwrap());
-    }
-    let props = web_sys::FilePropertyBag::new();
-    props.set_last_modified(1_796_601_600_000.0);
-    props.set_type("application/octet-stream");
-    web_sys::File::new_with_blob_sequence_and_options(&parts, name, &props).unwrap()
-}
-
-/// The SHA-256 of a Blob, by WebCrypto, as hex.
-async fn digest(blob: &web_sys::Blob) -> String {
-    let buffer = JsFuture::from(blob.array_buffer()).await.unwrap();
-    let subtle = web_sys::window().unwrap().crypto().unwrap().subtle();
-    let hash = JsFuture::from(
-        subtle
-            .digest_with_str_and_buffer_source("SHA-256", &buffer.unchecked_into::<Object>())
-            .unwrap(),
-    )
-    .await
-    .unwrap();
-    hex::encode(Uint8Array::new(&hash).to_vec())
-}
 
 type Session = Rc<apiless::auth::session::Session<Fetch>>;
 

@@ -308,3 +308,51 @@ pub async fn fault_control(method: &str, path: &str, body: Option<Value>) -> Val
     assert_eq!(response.status, 200, "{method} {path}: {answer}");
     answer
 }
+
+/// A `File` of `mib` MiB, every MiB different (its first bytes are its number), so that a part
+/// sent in the wrong place changes the object (random content, fixed name and date).
+pub fn file_of(mib: u32, name: &str) -> web_sys::File {
+    const MIB: u32 = 1024 * 1024;
+    let chunk = js_sys::Uint8Array::new_with_length(MIB);
+    let mut seed = random_hex(8)
+        .bytes()
+        .fold(7u32, |a, b| a.wrapping_mul(31) ^ u32::from(b));
+    let mut bytes = vec![0u8; MIB as usize];
+    for b in bytes.iter_mut() {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        *b = seed as u8;
+    }
+    chunk.copy_from(&bytes);
+    let parts = js_sys::Array::new();
+    for i in 0..mib {
+        chunk.set(&js_sys::Uint8Array::from(&i.to_be_bytes()[..]), 0);
+        parts
+            .push(&web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&chunk)).unwrap());
+    }
+    let props = web_sys::FilePropertyBag::new();
+    props.set_last_modified(1_796_601_600_000.0);
+    props.set_type("application/octet-stream");
+    web_sys::File::new_with_blob_sequence_and_options(&parts, name, &props).unwrap()
+}
+
+/// The SHA-256 of a Blob, by WebCrypto, as hex.
+pub async fn digest(blob: &web_sys::Blob) -> String {
+    use wasm_bindgen::JsCast;
+    let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+        .await
+        .unwrap();
+    let subtle = web_sys::window().unwrap().crypto().unwrap().subtle();
+    let hash = wasm_bindgen_futures::JsFuture::from(
+        subtle
+            .digest_with_str_and_buffer_source(
+                "SHA-256",
+                &buffer.unchecked_into::<js_sys::Object>(),
+            )
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    hex::encode(js_sys::Uint8Array::new(&hash).to_vec())
+}
