@@ -12,6 +12,9 @@
 //   node bench/scale.mjs --config .apiless/bench.json [--rows queryAll,upload] [--rounds N]
 //                        [--upload-mib N] [--write BENCHMARKS.md]
 //   node bench/scale.mjs --config .apiless/test.json --smoke     (500 items, 16 MiB, one round)
+//   --cpu-profile FILE   also records a CPU profile of apiless's first upload sample (CDP Profiler)
+//                        into FILE (.cpuprofile, for Chromium's DevTools) and prints the functions
+//                        that took the most main-thread time in it: where to look, not a figure
 //
 // --smoke exits non-zero only when the harness breaks (a stack throws, a count or a size is wrong,
 // a figure is missing); it never looks at a time. Until apiless has `files(bucket).upload` (being
@@ -55,6 +58,7 @@ if (!(rounds >= 1)) throw new Error("--rounds must be 1 or more");
 
 const MiB = 1024 * 1024;
 const ITEMS = smoke ? 500 : 10_000;
+const cpuProfile = arg("--cpu-profile");
 const UPLOAD_BYTES = Number(arg("--upload-mib", smoke ? "16" : "1024")) * MiB;
 // Amplify's uploadData has no option for either: 5 MiB parts, 4 at a time. The others get the same.
 const PART_SIZE = 5 * MiB;
@@ -138,6 +142,22 @@ const call = (p, fn, ...args) => {
   doing = `${p.label}: ${fn}`;
   return p.tab.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
 };
+
+/** Writes `profile` to --cpu-profile's file and logs the 15 functions with the most self time. */
+async function writeProfile(profile) {
+  await writeFile(path.resolve(cpuProfile), JSON.stringify(profile));
+  const us = new Map(profile.nodes.map((n) => [n.id, 0]));
+  for (let i = 0; i < profile.samples.length; i++) us.set(profile.samples[i], us.get(profile.samples[i]) + (profile.timeDeltas[i] ?? 0));
+  const self = new Map();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const name = `${f.functionName || "(anonymous)"} ${f.url ? `${path.basename(f.url)}:${f.lineNumber + 1}` : ""}`.trim();
+    self.set(name, (self.get(name) ?? 0) + us.get(n.id));
+  }
+  const top = [...self].filter(([name]) => name !== "(idle)").sort((a, b) => b[1] - a[1]).slice(0, 15);
+  log(`CPU profile of apiless's upload in ${cpuProfile}; self time, most first:`);
+  for (const [name, t] of top) log(`  ${(t / 1000).toFixed(1).padStart(9)} ms  ${name}`);
+}
 
 async function taskSeconds(p) {
   const { metrics } = await p.cdp.send("Performance.getMetrics");
@@ -275,8 +295,15 @@ try {
           const key = `${PREFIX}${s}-${round}-${attempt}.bin`;
           if ((await call(p, "makeBlob", UPLOAD_BYTES)) !== UPLOAD_BYTES) throw new Error(`${s}: the Blob has the wrong size`);
           if (s === "floor") await call(p, "presign", key);
+          const profiling = cpuProfile && s === "apiless" && round === 0 && attempt === 1;
+          if (profiling) {
+            await p.cdp.send("Profiler.enable");
+            await p.cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+            await p.cdp.send("Profiler.start");
+          }
           try {
             r = s === "floor" ? await measure(p, "floorPut") : await measure(p, "upload", key, options);
+            if (profiling) await writeProfile((await p.cdp.send("Profiler.stop")).profile);
           } catch (e) {
             // A sample that fails is reported, and taken once more (not in the smoke run).
             if (smoke || attempt >= 2) throw e;
