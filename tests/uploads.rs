@@ -640,3 +640,61 @@ async fn checksums_are_checked_by_s3_and_the_whole_objects_is_given() {
     assert!(message.contains("CRC64NVME"), "{message}");
     reloaded.sign_out(false).await.unwrap();
 }
+
+/// Counts the UploadPart requests (`partNumber=` in the URL) the page's main thread sends by
+/// `XMLHttpRequest` from now on (the part worker's are its own), and returns the function that
+/// reads the count.
+pub fn count_main_thread_part_sends() -> Function {
+    Function::new_no_args(
+        "const proto = XMLHttpRequest.prototype;
+         if (proto.__parts === undefined) {
+           const open = proto.open;
+           const send = proto.send;
+           proto.__parts = 0;
+           proto.open = function (method, url, ...rest) { this.__url = String(url); return open.call(this, method, url, ...rest); };
+           proto.send = function (...args) {
+             if (this.__url.includes('partNumber=')) proto.__parts++;
+             return send.apply(this, args);
+           };
+         }
+         const from = proto.__parts;
+         return () => proto.__parts - from;",
+    )
+    .call0(&JsValue::UNDEFINED)
+    .unwrap()
+    .unchecked_into()
+}
+
+/// The parts go from the page's part worker: slicing the `File` and sending each part (with
+/// its progress) cost the main thread a message each way. (`tests/upload_here.rs` has the same
+/// upload where the page can have no worker.)
+#[wasm_bindgen_test]
+async fn the_parts_go_from_a_worker_with_their_progress() {
+    let clock = TestClock::default();
+    let alice = signed_in_client("alice", &clock).await;
+    let files = bucket(&alice).await;
+    let sends = count_main_thread_part_sends();
+    let file = file_of(11, "worked.bin");
+    let key = format!("uploads-{}/worked.bin", random_hex(4));
+    let reports = Reports::default();
+    let options = js(serde_json::json!({"partSize": 5 * MIB}));
+    js_sys::Reflect::set(&options, &"onProgress".into(), &reports.callback(|_| {})).unwrap();
+    let result = ok(files
+        .upload(key.clone(), file.clone().into(), options)
+        .result())
+    .await;
+    assert!(get(&result, "etag").as_string().unwrap().ends_with("-3\""));
+    assert_eq!(
+        reports.all().last(),
+        Some(&(f64::from(11 * MIB), f64::from(11 * MIB)))
+    );
+    assert_eq!(
+        sends.call0(&JsValue::UNDEFINED).unwrap().as_f64(),
+        Some(0.0),
+        "no part went from the main thread"
+    );
+    let blob: web_sys::Blob = ok(files.get(key, js(serde_json::json!({"as": "blob"}))))
+        .await
+        .unchecked_into();
+    assert_eq!(digest(&blob).await, digest(&file).await);
+}

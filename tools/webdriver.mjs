@@ -203,16 +203,24 @@ Promise.resolve().then(() => (${fn})(arguments[0])).then(
 
   /**
    * Waits until `fn(arg)` is truthy in the page (polled every 50 ms), or throws after `timeout` ms
-   * with where the page was then: its address and the start of its text.
+   * with where the page was then: its address and the start of its text. A poll that fails (the
+   * page navigating away under the script: chromedriver answers "script timeout") counts as not
+   * yet; the last such failure is in the message.
    */
   async waitFor(fn, arg, timeout = 10_000, what = String(fn)) {
     const end = Date.now() + timeout;
+    let failed;
     for (;;) {
-      if (await this.evaluate(fn, arg)) return;
+      try {
+        if (await this.evaluate(fn, arg)) return;
+      } catch (e) {
+        failed = e;
+      }
       if (Date.now() > end) {
         const at = await this.evaluate(() => `${location.href}: ${(document.body?.innerText ?? "").slice(0, 400)}`)
           .catch((e) => `(the page could not be read: ${e.message})`);
-        throw new Error(`waited ${timeout} ms for ${what}; the page was at ${at}`);
+        const last = failed ? `; a poll last failed with: ${failed.message}` : "";
+        throw new Error(`waited ${timeout} ms for ${what}; the page was at ${at}${last}`);
       }
       await sleep(50);
     }

@@ -106,6 +106,9 @@ pub struct Fetch {
     /// request's own bytes, over XMLHttpRequest so that its progress is seen: a large body
     /// never enters wasm memory.
     pub body: Option<JsValue>,
+    /// With `body` a `Blob`: only its bytes `[start, end)` are sent, sliced and sent by the
+    /// page's part worker where it has one (`src/host.js` `part`), off the main thread.
+    pub range: Option<(f64, f64)>,
     /// Called as the bytes go: with `body`, `(sent)`, the bytes of the attempt sent so far;
     /// otherwise `({ loaded, total })`, the answer's bytes received so far and its
     /// Content-Length (`total` left out when the answer names none).
@@ -118,6 +121,7 @@ impl Default for Fetch {
             signal: None,
             timeout_ms: f64::from(crate::config::ATTEMPT_TIMEOUT_MS),
             body: None,
+            range: None,
             progress: None,
         }
     }
@@ -166,6 +170,22 @@ impl Transport for Fetch {
             head.push('\n');
         }
         let answer = match (&self.body, &self.progress) {
+            // A part of a page-held Blob: the part worker's, or sent from here where there is
+            // none.
+            (Some(blob), progress) if self.range.is_some() => {
+                let (start, end) = self.range.unwrap_or_default();
+                glue::part(
+                    &request.url,
+                    &request.method,
+                    &head,
+                    blob,
+                    start,
+                    end,
+                    self.signal.as_ref(),
+                    self.timeout_ms,
+                    progress.as_ref(),
+                )
+            }
             // A page-held body whose progress someone follows: XHR, whose upload events fetch
             // lacks.
             (Some(body), Some(progress)) => glue::upload(
@@ -256,6 +276,21 @@ mod glue {
             signal: Option<&AbortSignal>,
             timeout_ms: f64,
             progress: &js_sys::Function,
+        ) -> Promise;
+
+        /// The bytes `[start, end)` of `blob`, sent as [`upload`] sends a body (as
+        /// [`exchange`] without `progress`), by the page's part worker where it has one.
+        #[allow(clippy::too_many_arguments)]
+        pub fn part(
+            url: &str,
+            method: &str,
+            head: &str,
+            blob: &JsValue,
+            start: f64,
+            end: f64,
+            signal: Option<&AbortSignal>,
+            timeout_ms: f64,
+            progress: Option<&js_sys::Function>,
         ) -> Promise;
     }
 }

@@ -83,6 +83,7 @@ pub(super) fn run_signed_call_as(
                 signal,
                 timeout_ms: f64::from(session.config().attempt_timeout_ms),
                 body: None,
+                range: None,
                 progress: None,
             },
             session: session.clone(),

@@ -272,6 +272,7 @@ pub fn create_client(
         signal: None,
         timeout_ms: f64::from(config.attempt_timeout_ms),
         body: None,
+        range: None,
         progress: None,
     };
     let session = Session::new(

@@ -254,20 +254,25 @@ impl Shared {
         }
     }
 
-    /// The CRC of `blob`, read 1 MiB at a time into one buffer (so memory stays bounded
-    /// whatever its size); a pause waits between reads, a cancel stops them.
-    async fn crc_of(&self, blob: &web_sys::Blob, algorithm: Algorithm) -> Result<Crc, Error> {
+    /// The CRC of `blob`'s bytes `[start, end)`, read 1 MiB at a time into one buffer (so
+    /// memory stays bounded whatever its size); a pause waits between reads, a cancel stops
+    /// them.
+    async fn crc_of(
+        &self,
+        blob: &web_sys::Blob,
+        (start, end): (f64, f64),
+        algorithm: Algorithm,
+    ) -> Result<Crc, Error> {
         const CHUNK: f64 = 1024.0 * 1024.0;
         let unreadable = || Error::invalid_input("body", "the body could not be read");
         let mut crc = Crc::new(algorithm);
         let mut buffer = Vec::new();
-        let size = blob.size();
-        let mut at = 0.0;
-        while at < size {
+        let mut at = start;
+        while at < end {
             self.running().await?;
-            let end = (at + CHUNK).min(size);
+            let to = (at + CHUNK).min(end);
             let slice = blob
-                .slice_with_f64_and_f64(at, end)
+                .slice_with_f64_and_f64(at, to)
                 .map_err(|_| unreadable())?;
             let bytes = JsFuture::from(slice.array_buffer())
                 .await
@@ -276,7 +281,7 @@ impl Shared {
             buffer.resize(view.length() as usize, 0);
             view.copy_to(&mut buffer);
             crc.update(&buffer);
-            at = end;
+            at = to;
         }
         Ok(crc)
     }
@@ -304,13 +309,13 @@ impl Shared {
     async fn send(
         self: &Rc<Self>,
         request: &Request,
-        body: Option<(u32, &web_sys::Blob)>,
+        body: Option<(u32, &web_sys::Blob, (f64, f64))>,
     ) -> Result<Response, Error> {
         loop {
             self.running().await?;
             match self.attempt(request, body).await {
                 Err(e) if e.kind == crate::error::ErrorKind::Aborted => {
-                    if let Some((number, _)) = body {
+                    if let Some((number, _, _)) = body {
                         self.report(number, 0);
                     }
                     if self.status.get() != Status::Paused {
@@ -327,14 +332,14 @@ impl Shared {
     async fn attempt(
         self: &Rc<Self>,
         request: &Request,
-        body: Option<(u32, &web_sys::Blob)>,
+        body: Option<(u32, &web_sys::Blob, (f64, f64))>,
     ) -> Result<Response, Error> {
         let identity = self.session.aws_identity().await?;
         // Progress only for a caller who listens: without it, fetch sends the part (XHR's
         // upload events cost the main thread more).
         let progress = body
             .filter(|_| self.on_progress.is_some())
-            .map(|(number, _)| {
+            .map(|(number, _, _)| {
                 let this = self.clone();
                 Closure::<dyn FnMut(f64)>::new(move |sent: f64| this.report(number, sent as u64))
             });
@@ -342,7 +347,8 @@ impl Shared {
             fetch: Fetch {
                 signal: self.controller.borrow().as_ref().map(|c| c.signal()),
                 timeout_ms: f64::from(self.session.config().attempt_timeout_ms),
-                body: body.map(|(_, blob)| JsValue::from(blob)),
+                body: body.map(|(_, blob, _)| JsValue::from(blob)),
+                range: body.map(|(_, _, range)| range),
                 progress: progress
                     .as_ref()
                     .map(|c| c.as_ref().unchecked_ref::<Function>().clone()),
@@ -587,7 +593,7 @@ impl Job {
                 bucket.put_request(&full, Vec::new(), content_type, &self.metadata)?;
             let sum = match self.algorithm {
                 Some(a) => {
-                    let value = checksum::of(&s.crc_of(&blob, a).await?);
+                    let value = checksum::of(&s.crc_of(&blob, (0.0, blob.size()), a).await?);
                     request
                         .headers
                         .push((checksum::header(a).into(), value.clone()));
@@ -595,7 +601,9 @@ impl Job {
                 }
                 None => None,
             };
-            let response = s.send(&request, Some((1, &blob))).await?;
+            let response = s
+                .send(&request, Some((1, &blob, (0.0, blob.size()))))
+                .await?;
             (response.header("etag").map(str::to_owned), sum)
         } else {
             let create = multipart::create_request(
@@ -681,14 +689,11 @@ impl Job {
                         return;
                     };
                     let (start, end) = plan.range(number);
-                    let Ok(slice) = blob.slice_with_f64_and_f64(start as f64, end as f64) else {
-                        s.fail(Error::invalid_input("body", "the body could not be read"));
-                        return;
-                    };
+                    let range = (start as f64, end as f64);
                     let mut request =
                         multipart::upload_part_request(bucket, full, &upload_id, number);
                     let sum = match self.algorithm {
-                        Some(a) => match s.crc_of(&slice, a).await {
+                        Some(a) => match s.crc_of(blob, range, a).await {
                             Ok(crc) => Some(checksum::of(&crc)),
                             Err(e) => {
                                 s.fail(e);
@@ -702,7 +707,7 @@ impl Job {
                             .headers
                             .push((checksum::header(a).into(), value.clone()));
                     }
-                    let etag = match s.send(&request, Some((number, &slice))).await {
+                    let etag = match s.send(&request, Some((number, blob, range))).await {
                         Ok(response) => multipart::read_part_etag(&response),
                         Err(e) => Err(e),
                     };
