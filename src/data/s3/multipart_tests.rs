@@ -1,4 +1,5 @@
 use super::*;
+use crate::json;
 
 const ID: &str = "us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
 const GIB: u64 = 1024 * MIB;
@@ -380,4 +381,81 @@ fn progress_counts_each_part_once_and_falls_back_when_a_part_is_sent_again() {
     assert_eq!(p.set(2, 0), 300);
     assert_eq!(p.set(2, 10), 310);
     assert_eq!(p.total(), 310);
+}
+
+/// One request of each multipart operation, with a checksum and metadata, as the builders make
+/// them (and as `js/upload.rs` adds a part's checksum header): `tests/vectors/s3_multipart/
+/// requests.json` holds them, and `backend/tests/test_request_shapes.py` holds that file to
+/// botocore's serialisation of the same operations (the S3 service model), an oracle
+/// independent of apiless.
+fn shape_requests() -> Json {
+    let b = local();
+    let key = format!("{ID}/videos/a b&c.mp4");
+    let a = Algorithm::Crc64Nvme;
+    let create = create_request(
+        &b,
+        &key,
+        Some("video/mp4"),
+        &[("album".to_owned(), "cats & dogs".to_owned())],
+        Some(a),
+    )
+    .unwrap();
+    let mut part = upload_part_request(&b, &key, "VXBsb2Fk+/=.id", 7);
+    part.headers
+        .push((checksum::header(a).into(), "AAAAAAAAAAE=".into()));
+    let parts = [
+        Part {
+            number: 1,
+            etag: "\"e1\"".into(),
+            size: 5 * MIB,
+            checksum: Some("AAAAAAAAAAE=".into()),
+        },
+        Part {
+            number: 2,
+            etag: "\"e&2\"".into(),
+            size: 7,
+            checksum: Some("AAAAAAAAAAI=".into()),
+        },
+    ];
+    let complete = complete_request(
+        &b,
+        &key,
+        "VXBsb2Fk+/=.id",
+        &parts,
+        Some((a, "AAAAAAAAAAM=")),
+    )
+    .unwrap();
+    let request = |r: Request| {
+        json!({
+            "method": r.method.clone(),
+            "url": r.url.clone(),
+            "headers": Json::Array(
+                r.headers
+                    .iter()
+                    .map(|(n, v)| Json::Array(vec![Json::String(n.clone()), Json::String(v.clone())]))
+                    .collect()
+            ),
+            "body": String::from_utf8(r.body.clone()).unwrap(),
+        })
+    };
+    json!({
+        "CreateMultipartUpload": request(create),
+        "UploadPart": request(part),
+        "CompleteMultipartUpload": request(complete),
+        "ListParts": request(list_parts_request(&b, &key, "VXBsb2Fk+/=.id", 1000)),
+        "AbortMultipartUpload": request(abort_request(&b, &key, "VXBsb2Fk+/=.id")),
+    })
+}
+
+#[test]
+fn the_requests_botocore_serialises_alike_are_the_ones_built() {
+    let file = include_str!("../../../tests/vectors/s3_multipart/requests.json");
+    let expected = Json::parse(file.as_bytes()).unwrap();
+    assert_eq!(expected["requests"], shape_requests());
+}
+
+#[test]
+#[ignore = "writes the vector file: cargo test --lib -- --ignored print_the_multipart_requests"]
+fn print_the_multipart_requests() {
+    println!("{}", shape_requests().to_text());
 }
