@@ -293,6 +293,9 @@ try {
         let r;
         for (let attempt = 1; ; attempt++) {
           const key = `${PREFIX}${s}-${round}-${attempt}.bin`;
+          // The last sample's Blob collected first: two 1 GiB Blobs alive at once filled the
+          // browser's blob memory, and the upload after failed on the network (any stack's).
+          await p.cdp.send("HeapProfiler.collectGarbage");
           if ((await call(p, "makeBlob", UPLOAD_BYTES)) !== UPLOAD_BYTES) throw new Error(`${s}: the Blob has the wrong size`);
           if (s === "floor") await call(p, "presign", key);
           const profiling = cpuProfile && s === "apiless" && round === 0 && attempt === 1;
