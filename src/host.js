@@ -173,6 +173,7 @@ export function part(url, method, head, blob, start, end, signal, timeoutMs, pro
     const settle = () => {
       pendingParts.delete(id);
       if (signal !== undefined) signal.removeEventListener('abort', stop);
+      if (pendingParts.size === 0) idleSince(w);
     };
     pendingParts.set(id, {
       progress,
@@ -185,7 +186,16 @@ export function part(url, method, head, blob, start, end, signal, timeoutMs, pro
       if (signal.aborted) return pendingParts.get(id).failed(new DOMException('the upload was stopped', 'AbortError'));
       signal.addEventListener('abort', stop, { once: true });
     }
-    w.postMessage({ id, url, method, head, blob, start, end, timeoutMs, progress: progress !== undefined });
+    clearTimeout(idleTimer);
+    // The Blob crosses once per worker (cloning one costs the main thread more than the rest
+    // of a part's message); its parts name it by number.
+    let blobId = sentBlobs.get(blob);
+    if (blobId === undefined) {
+      blobId = ++lastBlob;
+      sentBlobs.set(blob, blobId);
+      w.postMessage({ blobId, blob });
+    }
+    w.postMessage({ id, url, method, head, blobId, start, end, timeoutMs, progress: progress !== undefined });
   });
 }
 
@@ -201,17 +211,21 @@ function sendHere(url, method, head, blob, start, end, signal, timeoutMs, progre
 // they use nothing else of this module, only the worker's globals.
 function partWorkerMain() {
   const running = new Map();
+  const blobs = new Map();
   self.onmessage = ({ data: m }) => {
+    if (m.blob) {
+      blobs.set(m.blobId, m.blob);
+      return;
+    }
     if (m.abort) {
       const stop = running.get(m.id);
       if (stop) stop();
       return;
     }
     const report = (sent) => { if (m.progress) self.postMessage({ id: m.id, sent }); };
-    // eslint-disable-next-line no-undef -- defined beside this function in the worker's source
     // Object.assign, not a spread: a bundler transpiling for older browsers may turn a spread
     // into a call of a helper of its own, which the worker's source would not have.
-    const asked = Object.assign({}, m, { body: m.blob.slice(m.start, m.end) });
+    const asked = Object.assign({}, m, { body: blobs.get(m.blobId).slice(m.start, m.end) });
     running.set(m.id, xhrExchange(asked, report, (error, answer) => {
       running.delete(m.id);
       if (error !== undefined) self.postMessage({ id: m.id, error });
@@ -221,16 +235,47 @@ function partWorkerMain() {
 }
 const PART_WORKER = xhrExchange.toString() + '\n(' + partWorkerMain.toString() + ')();';
 
-let worker; // undefined until first asked; null where the page cannot have one
+let worker; // undefined until asked (or let go when idle); null where the page cannot have one
 let lastPart = 0;
 const pendingParts = new Map();
+// The Blobs the current worker was sent, and their numbers.
+let sentBlobs = new WeakMap();
+let lastBlob = 0;
+let workerUrl;
+let idleTimer;
+
+// The part worker is let go once an upload has ended (or after a second without a part), and
+// with it every Blob it was sent: an idle worker's garbage may wait long for collection, and a
+// Blob it still holds keeps its bytes in the browser's blob memory. A worker with parts of
+// another upload under way stays.
+export function partsDone() {
+  if (worker && pendingParts.size === 0) {
+    clearTimeout(idleTimer);
+    worker.terminate();
+    worker = undefined;
+  }
+}
+
+function idleSince(w) {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    if (pendingParts.size === 0 && worker === w) {
+      w.terminate();
+      worker = undefined;
+    }
+  }, 1000);
+}
 
 function partWorker() {
   if (worker !== undefined) return worker;
   worker = null;
   if (typeof Worker !== 'function' || typeof URL.createObjectURL !== 'function') return worker;
   try {
-    const w = new Worker(URL.createObjectURL(new Blob([PART_WORKER], { type: 'text/javascript' })));
+    // One URL for the page's part workers (making it cost a new worker's main thread more than
+    // the rest of its start).
+    workerUrl ??= URL.createObjectURL(new Blob([PART_WORKER], { type: 'text/javascript' }));
+    const w = new Worker(workerUrl);
+    sentBlobs = new WeakMap();
     w.onmessage = ({ data: m }) => {
       const p = pendingParts.get(m.id);
       if (p === undefined) return;

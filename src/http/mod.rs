@@ -278,6 +278,11 @@ mod glue {
             progress: &js_sys::Function,
         ) -> Promise;
 
+        /// Lets the part worker go when no part is under way (an upload has ended): the Blobs
+        /// it was sent go with it.
+        #[wasm_bindgen(js_name = partsDone)]
+        pub fn parts_done();
+
         /// The bytes `[start, end)` of `blob`, sent as [`upload`] sends a body (as
         /// [`exchange`] without `progress`), by the page's part worker where it has one.
         #[allow(clippy::too_many_arguments)]
@@ -293,6 +298,12 @@ mod glue {
             progress: Option<&js_sys::Function>,
         ) -> Promise;
     }
+}
+
+/// An upload has ended: the page's part worker is let go unless parts of another are under way,
+/// and with it the Blobs it held (`src/host.js` `partsDone`).
+pub fn parts_done() {
+    glue::parts_done();
 }
 
 impl Fetch {

@@ -537,6 +537,7 @@ impl Files {
                 Ok((blob, mark)) => job.run(blob, mark).await,
                 Err(e) => Err(e),
             };
+            crate::http::parts_done();
             if let Some((signal, f)) = s.on_abort.take() {
                 let _ =
                     signal.remove_event_listener_with_callback("abort", f.as_ref().unchecked_ref());
