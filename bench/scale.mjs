@@ -12,8 +12,9 @@
 //   node bench/scale.mjs --config .apiless/bench.json [--rows queryAll,upload] [--rounds N]
 //                        [--upload-mib N] [--write BENCHMARKS.md]
 //   node bench/scale.mjs --config .apiless/test.json --smoke     (500 items, 16 MiB, one round)
-//   --cpu-profile FILE   also records a CPU profile of apiless's first upload sample (CDP Profiler)
-//                        into FILE (.cpuprofile, for Chromium's DevTools) and prints the functions
+//   --cpu-profile FILE   also records a CPU profile of apiless's first measured sample of each row
+//                        (CDP Profiler) into FILE with the row's name before its extension
+//                        (x.upload.cpuprofile, for Chromium's DevTools) and prints the functions
 //                        that took the most main-thread time in it: where to look, not a figure
 //
 // --smoke exits non-zero only when the harness breaks (a stack throws, a count or a size is wrong,
@@ -143,9 +144,23 @@ const call = (p, fn, ...args) => {
   return p.tab.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
 };
 
-/** Writes `profile` to --cpu-profile's file and logs the 15 functions with the most self time. */
-async function writeProfile(profile) {
-  await writeFile(path.resolve(cpuProfile), JSON.stringify(profile));
+/**
+ * `measure(p, fn, ...args)`, with a CPU profile of it when `row` names the row to profile
+ * (--cpu-profile): written to the file, and the 15 functions with the most self time logged.
+ */
+async function profiled(row, p, fn, ...args) {
+  if (!row || !cpuProfile) return measure(p, fn, ...args);
+  await p.cdp.send("Profiler.enable");
+  await p.cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  await p.cdp.send("Profiler.start");
+  const r = await measure(p, fn, ...args);
+  const file = path.resolve(cpuProfile.replace(/(\.[^./]*)?$/, (ext) => `.${row}${ext || ".cpuprofile"}`));
+  await writeProfile((await p.cdp.send("Profiler.stop")).profile, file, row);
+  return r;
+}
+
+async function writeProfile(profile, file, row) {
+  await writeFile(file, JSON.stringify(profile));
   const us = new Map(profile.nodes.map((n) => [n.id, 0]));
   for (let i = 0; i < profile.samples.length; i++) us.set(profile.samples[i], us.get(profile.samples[i]) + (profile.timeDeltas[i] ?? 0));
   const self = new Map();
@@ -155,7 +170,7 @@ async function writeProfile(profile) {
     self.set(name, (self.get(name) ?? 0) + us.get(n.id));
   }
   const top = [...self].filter(([name]) => name !== "(idle)").sort((a, b) => b[1] - a[1]).slice(0, 15);
-  log(`CPU profile of apiless's upload in ${cpuProfile}; self time, most first:`);
+  log(`CPU profile of apiless's ${row} in ${file}; self time, most first:`);
   for (const [name, t] of top) log(`  ${(t / 1000).toFixed(1).padStart(9)} ms  ${name}`);
 }
 
@@ -269,7 +284,7 @@ try {
     }
     for (let round = 0; round < rounds; round++) {
       for (const s of order(round, ["apiless", "sdk"])) {
-        const r = await measure(pages[s], "countAll", PREFIX);
+        const r = await profiled(s === "apiless" && round === 0 && "queryAll", pages[s], "countAll", PREFIX);
         if (r.value !== ITEMS) throw new Error(`${s}: the query read ${r.value} items, not ${ITEMS}`);
         add("queryAll", s, r);
         log(`queryAll ${s}: ${r.wall.toFixed(0)} ms, CPU ${r.cpu.toFixed(0)} ms, peak heap ${(r.heap / MiB).toFixed(1)} MiB (${r.polls} polls, longest ${r.gap} ms)`);
@@ -298,15 +313,9 @@ try {
           await p.cdp.send("HeapProfiler.collectGarbage");
           if ((await call(p, "makeBlob", UPLOAD_BYTES)) !== UPLOAD_BYTES) throw new Error(`${s}: the Blob has the wrong size`);
           if (s === "floor") await call(p, "presign", key);
-          const profiling = cpuProfile && s === "apiless" && round === 0 && attempt === 1;
-          if (profiling) {
-            await p.cdp.send("Profiler.enable");
-            await p.cdp.send("Profiler.setSamplingInterval", { interval: 200 });
-            await p.cdp.send("Profiler.start");
-          }
           try {
-            r = s === "floor" ? await measure(p, "floorPut") : await measure(p, "upload", key, options);
-            if (profiling) await writeProfile((await p.cdp.send("Profiler.stop")).profile);
+            r = s === "floor" ? await measure(p, "floorPut")
+              : await profiled(s === "apiless" && round === 0 && attempt === 1 && "upload", p, "upload", key, options);
           } catch (e) {
             // A sample that fails is reported, and taken once more (not in the smoke run).
             if (smoke || attempt >= 2) throw e;
