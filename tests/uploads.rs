@@ -37,6 +37,16 @@ async fn session_over_local_storage() -> Session {
     session_with(Fetch::default(), store, &TestClock::default()).await
 }
 
+/// Alice signed in, in a session over the page's `localStorage`.
+async fn alice_over_local_storage() -> Session {
+    let session = session_over_local_storage().await;
+    session
+        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
+        .await
+        .unwrap();
+    session
+}
+
 /// Waits `ms` milliseconds.
 async fn sleep(ms: i32) {
     let sleep = js_sys::Promise::new(&mut |resolve, _| {
@@ -186,11 +196,7 @@ async fn a_paused_100_mib_upload_continues_after_a_reload_and_completes_whole() 
     let total = f64::from(100 * MIB);
 
     // The first page: 20 parts of 5 MiB, 4 at a time; paused once 30 MiB are out.
-    let session = session_over_local_storage().await;
-    session
-        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
-        .await
-        .unwrap();
+    let session = alice_over_local_storage().await;
     let first = apiless::js::Client::with_session(session.clone());
     let files = bucket(&first).await;
     let reports = Reports::default();
@@ -284,11 +290,7 @@ async fn a_cancelled_upload_leaves_no_parts_and_no_record() {
     let config = backend_config().await;
     let bucket_name = field(&config, "bucket").to_owned();
     let key = format!("uploads-{}/cancelled.bin", random_hex(4));
-    let session = session_over_local_storage().await;
-    session
-        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
-        .await
-        .unwrap();
+    let session = alice_over_local_storage().await;
     let client = apiless::js::Client::with_session(session.clone());
     let files = bucket(&client).await;
     let identity_id = session.aws_identity().await.unwrap().identity_id.clone();
@@ -529,11 +531,7 @@ async fn over_a_slow_link_progress_comes_within_parts_and_a_failed_part_is_sent_
 /// with the checksums ListParts gives for the parts S3 had.
 #[wasm_bindgen_test]
 async fn checksums_are_checked_by_s3_and_the_whole_objects_is_given() {
-    let session = session_over_local_storage().await;
-    session
-        .sign_in("alice", zeroize::Zeroizing::new(password_of("alice").await))
-        .await
-        .unwrap();
+    let session = alice_over_local_storage().await;
     let client = apiless::js::Client::with_session(session.clone());
     let files = bucket(&client).await;
     let checksum_of = |result: &JsValue| {
