@@ -21,9 +21,8 @@ INDEXES = {"byOwner": {"partitionKey": "owner", "sortKey": "sk"}}
 # The bucket's CORS rule exposes these response headers to the page (infra/apiless.yaml's list),
 # plus the x-amz-meta-* names the browser tests read (tests/data.rs), as an app adds its own.
 BUCKET_EXPOSE_HEADERS = ["ETag", "Date", "x-amz-request-id", "x-amz-id-2", "x-amz-version-id", "Content-Range",
-                         "Content-Length", "Last-Modified", "x-amz-meta-owner", "x-amz-meta-__proto__",
-                         "x-amz-meta-purpose", "x-amz-checksum-crc32", "x-amz-checksum-crc64nvme",
-                         "x-amz-checksum-type"]
+                         "Content-Length", "Last-Modified", "x-amz-checksum-crc32", "x-amz-checksum-crc64nvme",
+                         "x-amz-checksum-type", "x-amz-meta-owner", "x-amz-meta-__proto__", "x-amz-meta-purpose"]
 
 
 def seed(endpoint, region, track_devices=True, google=None):
