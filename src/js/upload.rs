@@ -335,8 +335,8 @@ impl Shared {
         body: Option<(u32, &web_sys::Blob, (f64, f64))>,
     ) -> Result<Response, Error> {
         let identity = self.session.aws_identity().await?;
-        // Progress only for a caller who listens: without it, fetch sends the part (XHR's
-        // upload events cost the main thread more).
+        // Progress only for a caller who listens: each report is a message from the part
+        // worker (or, where there is none, XHR's upload events instead of fetch).
         let progress = body
             .filter(|_| self.on_progress.is_some())
             .map(|(number, _, _)| {
