@@ -290,7 +290,10 @@ function SignedIn({ aws, user }) {
     <section>
       <p data-testid="signed-in">
         Signed in as <b>{user.username}</b> · identity id <code data-testid="identity-id">{identityId ?? "…"}</code> ·
-        credentials expire in <Countdown aws={aws} />
+        credentials expire in <Countdown aws={aws} />{" "}
+        {/* At the top, beside who is signed in: below the sections that fill in as their data comes, a
+            click aimed at it could land on what they had pushed into its place. */}
+        <button data-testid="sign-out" onClick={() => aws.auth.signOut()}>Sign out</button>
       </p>
       <h2>Authorized: your own data</h2>
       <table><tbody>{buttons.map(row)}</tbody></table>
@@ -301,7 +304,6 @@ function SignedIn({ aws, user }) {
       <Devices aws={aws} />
       <Uploads files={files} />
       <Passkeys aws={aws} />
-      <button data-testid="sign-out" onClick={() => aws.auth.signOut()}>Sign out</button>
     </section>
   );
 }
