@@ -8,7 +8,6 @@
 mod common;
 
 use common::*;
-use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -20,19 +19,8 @@ const MIB: u32 = 1024 * 1024;
 #[wasm_bindgen_test]
 async fn without_a_worker_the_parts_go_from_the_page_with_their_progress() {
     // No Worker in this page, and the UploadPart requests XMLHttpRequest sends counted.
-    let sends: Function = Function::new_no_args(
-        "globalThis.Worker = undefined;
-         const proto = XMLHttpRequest.prototype;
-         const open = proto.open;
-         const send = proto.send;
-         let n = 0;
-         proto.open = function (method, url, ...rest) { this.__url = String(url); return open.call(this, method, url, ...rest); };
-         proto.send = function (...args) { if (this.__url.includes('partNumber=')) n++; return send.apply(this, args); };
-         return () => n;",
-    )
-    .call0(&JsValue::UNDEFINED)
-    .unwrap()
-    .unchecked_into();
+    js_sys::Reflect::set(&js_sys::global(), &"Worker".into(), &JsValue::UNDEFINED).unwrap();
+    let sends = count_main_thread_part_sends();
     let clock = TestClock::default();
     let alice = signed_in_client("alice", &clock).await;
     let files = bucket(&alice).await;

@@ -639,30 +639,6 @@ async fn checksums_are_checked_by_s3_and_the_whole_objects_is_given() {
     reloaded.sign_out(false).await.unwrap();
 }
 
-/// Counts the UploadPart requests (`partNumber=` in the URL) the page's main thread sends by
-/// `XMLHttpRequest` from now on (the part worker's are its own), and returns the function that
-/// reads the count.
-pub fn count_main_thread_part_sends() -> Function {
-    Function::new_no_args(
-        "const proto = XMLHttpRequest.prototype;
-         if (proto.__parts === undefined) {
-           const open = proto.open;
-           const send = proto.send;
-           proto.__parts = 0;
-           proto.open = function (method, url, ...rest) { this.__url = String(url); return open.call(this, method, url, ...rest); };
-           proto.send = function (...args) {
-             if (this.__url.includes('partNumber=')) proto.__parts++;
-             return send.apply(this, args);
-           };
-         }
-         const from = proto.__parts;
-         return () => proto.__parts - from;",
-    )
-    .call0(&JsValue::UNDEFINED)
-    .unwrap()
-    .unchecked_into()
-}
-
 /// The parts go from the page's part worker: slicing the `File` and sending each part (with
 /// its progress) cost the main thread a message each way. (`tests/upload_here.rs` has the same
 /// upload where the page can have no worker.)

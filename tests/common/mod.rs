@@ -356,3 +356,28 @@ pub async fn digest(blob: &web_sys::Blob) -> String {
     .unwrap();
     hex::encode(js_sys::Uint8Array::new(&hash).to_vec())
 }
+
+/// Counts the UploadPart requests (`partNumber=` in the URL) the page's main thread sends by
+/// `XMLHttpRequest` from now on (the part worker's are its own), and returns the function that
+/// reads the count.
+pub fn count_main_thread_part_sends() -> js_sys::Function {
+    use wasm_bindgen::JsCast;
+    js_sys::Function::new_no_args(
+        "const proto = XMLHttpRequest.prototype;
+         if (proto.__parts === undefined) {
+           const open = proto.open;
+           const send = proto.send;
+           proto.__parts = 0;
+           proto.open = function (method, url, ...rest) { this.__url = String(url); return open.call(this, method, url, ...rest); };
+           proto.send = function (...args) {
+             if (this.__url.includes('partNumber=')) proto.__parts++;
+             return send.apply(this, args);
+           };
+         }
+         const from = proto.__parts;
+         return () => proto.__parts - from;",
+    )
+    .call0(&wasm_bindgen::JsValue::UNDEFINED)
+    .unwrap()
+    .unchecked_into()
+}
