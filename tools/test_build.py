@@ -46,3 +46,31 @@ def test_the_glue_loses_its_doc_comments_and_keeps_its_code(tmp_path):
         "    signIn(a) { return '/** not a comment */' + a; }\n"
         "    free() {}\n}\n"
     )
+
+
+def test_a_snippet_loses_its_comment_lines_and_keeps_its_code(tmp_path):
+    snippet = tmp_path / "host.js"
+    snippet.write_text(
+        "// What it does.\n"
+        "export function f(url) {\n"
+        "  // Why.\n"
+        "  return url + '//x' + '\\n// not a line'; // stays\n"
+        "}\n"
+        "const r = /\\//g;\n"
+    )
+    build.strip_line_comments(snippet)
+    assert snippet.read_text() == (
+        "export function f(url) {\n"
+        "  return url + '//x' + '\\n// not a line'; // stays\n"
+        "}\n"
+        "const r = /\\//g;\n"
+    )
+
+
+@pytest.mark.parametrize("text", ["const t = `a\n// b`;\n", "const s = 'a\\\n// b';\n"])
+def test_a_snippet_whose_strings_may_span_lines_is_refused(tmp_path, text):
+    snippet = tmp_path / "host.js"
+    snippet.write_text(text)
+    with pytest.raises(SystemExit):
+        build.strip_line_comments(snippet)
+    assert snippet.read_text() == text, "nothing half-written"
