@@ -47,6 +47,7 @@ def main():
         _configure_ministack(port, workdir)
         import ministack.app
         import extension
+        import fast_pow
         import middleware
 
         import cognito_oauth
@@ -56,6 +57,7 @@ def main():
         state.google = upstream_oidc.UpstreamProvider(f"http://127.0.0.1:{port}")
         cognito_oauth.ISSUERS["Google"] = state.google.issuer
         extension.install(disabled=unpatched & set(extension.PATCHES))
+        fast_pow.install()
         state.middleware = middleware.ApilessMiddleware(
             extension.require(ministack.app, "app"), lambda: state.config, cors="cors" not in unpatched,
             fixtures=lambda: state.fixtures, secrets_log=os.environ.get("APILESS_SECRETS_LOG") or None,
