@@ -574,7 +574,8 @@ async function e2e(configFile = ".apiless/local.json") {
         // round trips are slower than the loopback upload; with at most 4 parts of 8 MiB going
         // out, 60 MiB sent means 3 parts or more are whole), the page reloaded, the same file
         // given again: the upload continues from the parts S3 has and completes whole.
-        const puts = async () => (await (await fetch(`${config.endpoint}/_apiless/calls`)).json())["s3:PUT"] ?? 0;
+        const counts = async () => (await fetch(`${config.endpoint}/_apiless/calls`)).json();
+        const puts = async () => (await counts())["s3:PUT"] ?? 0;
         const kept = () => tab.evaluate(() => Object.keys(localStorage)
           .filter((k) => k.startsWith("apiless.upload.") && k.endsWith("/uploads/generated-100MiB.bin")).length);
         await tab.evaluate(() => {
@@ -602,7 +603,10 @@ async function e2e(configFile = ".apiless/local.json") {
         await tab.goto(urlOf(server));
         await tab.waitFor(() => document.querySelector("[data-testid=signed-in]"), null, 30_000, "signed in again after the reload");
         await tab.click("[data-testid=upload-generated-100]");
-        await tab.waitFor(() => document.querySelector("[data-testid=upload-message]"), null, 120_000, "the continued upload to end");
+        await tab.waitFor(() => document.querySelector("[data-testid=upload-message]"), null, 120_000, "the continued upload to end")
+          .catch(async (e) => {
+            throw new Error(`${e.message}\nthe backend's calls: ${JSON.stringify(await counts())}`);
+          });
         assert.equal(await tab.textContent("[data-testid=upload-message]"),
           `uploaded uploads/generated-100MiB.bin (${100 * MIB} bytes, ETag ${multipartEtag(generatedBytes(100), 8 * MIB)})`);
         const sentBefore = putsPaused - putsBefore;

@@ -203,7 +203,9 @@ Promise.resolve().then(() => (${fn})(arguments[0])).then(
 
   /**
    * Waits until `fn(arg)` is truthy in the page (polled every 50 ms), or throws after `timeout` ms
-   * with where the page was then: its address and the start of its text. A poll that fails (the
+   * with where the page was then: its address, the start of its text, what each `[data-testid]`
+   * element showed (a progress bar's value and max, a disabled control marked so), the page's last
+   * errors and console lines (where PAGE_PROBE records them). A poll that fails (the
    * page navigating away under the script: chromedriver answers "script timeout") counts as not
    * yet; the last such failure is in the message.
    */
@@ -217,8 +219,16 @@ Promise.resolve().then(() => (${fn})(arguments[0])).then(
         failed = e;
       }
       if (Date.now() > end) {
-        const at = await this.evaluate(() => `${location.href}: ${(document.body?.innerText ?? "").slice(0, 400)}`)
-          .catch((e) => `(the page could not be read: ${e.message})`);
+        const at = await this.evaluate(() => {
+          const marks = [...document.querySelectorAll("[data-testid]")].map((e) => {
+            const shown = e.matches("progress") ? `${e.value}/${e.max}` : e.textContent.trim().slice(0, 60);
+            return `${e.dataset.testid}${e.disabled ? " (disabled)" : ""}: ${shown}`;
+          });
+          return `${location.href}: ${(document.body?.innerText ?? "").slice(0, 400)}\n` +
+            `[data-testid] ${marks.join(" | ").slice(0, 3000)}\n` +
+            `errors: ${JSON.stringify((window.__pageErrors ?? []).slice(-5))}\n` +
+            `console: ${JSON.stringify((window.__console ?? []).slice(-10)).slice(0, 2000)}`;
+        }).catch((e) => `(the page could not be read: ${e.message})`);
         const last = failed ? `; a poll last failed with: ${failed.message}` : "";
         throw new Error(`waited ${timeout} ms for ${what}; the page was at ${at}${last}`);
       }
