@@ -386,6 +386,20 @@ async function signIn(tab, username, password) {
   await tab.waitFor(() => !document.querySelector("[data-testid=identity-id]").textContent.includes("…"));
 }
 
+/**
+ * Waits until the sections that fill in after a sign-in (the profile, MFA, devices, passkeys) have
+ * their data: they grow as it comes, and a click aimed below them could land on what moved into
+ * its place. By the last engine of a CI run alice has many devices, so the Devices list comes late
+ * and long; a click on an upload button just after a reload never started the upload there.
+ */
+async function settled(tab) {
+  await tab.waitFor(() => {
+    const text = (id) => document.querySelector(`[data-testid=${id}]`)?.textContent ?? "";
+    return !text("identity-id").includes("…") && text("mfa-preference") !== "…" && text("devices") !== "…"
+      && text("passkeys") !== "…" && document.querySelector("[data-testid=attribute-sub]") !== null;
+  }, null, 30_000, "the signed-in page's sections to fill in");
+}
+
 /** The six-digit code of the last message the local backend "sent" to `to` (its SES recorder). */
 async function lastCode(endpoint, to) {
   const { messages } = await (await fetch(`${endpoint}/_ministack/ses/messages`)).json();
@@ -557,6 +571,7 @@ async function e2e(configFile = ".apiless/local.json") {
 
         // An upload with its progress bar: 24 MiB in three parts of 8 MiB, the bar full at the end;
         // the ETag S3 gives is the one of those bytes in those parts.
+        await settled(tab);
         await tab.click("[data-testid=upload-generated]");
         await tab.waitFor(() => document.querySelector("[data-testid=upload-message]"), null, 60_000, "the upload to end");
         assert.equal(await tab.textContent("[data-testid=upload-message]"),
@@ -602,6 +617,7 @@ async function e2e(configFile = ".apiless/local.json") {
         const putsPaused = await puts();
         await tab.goto(urlOf(server));
         await tab.waitFor(() => document.querySelector("[data-testid=signed-in]"), null, 30_000, "signed in again after the reload");
+        await settled(tab);
         await tab.click("[data-testid=upload-generated-100]");
         await tab.waitFor(() => document.querySelector("[data-testid=upload-message]"), null, 120_000, "the continued upload to end")
           .catch(async (e) => {

@@ -289,11 +289,12 @@ function SignedIn({ aws, user }) {
   return (
     <section>
       <p data-testid="signed-in">
+        {/* At the top, and before who is signed in: the sections below, and the identity id and the
+            countdown on this line, fill in as their data comes, and a button after them moves as
+            they do (a click aimed at it can land on what took its place). */}
+        <button data-testid="sign-out" onClick={() => aws.auth.signOut()}>Sign out</button>{" "}
         Signed in as <b>{user.username}</b> · identity id <code data-testid="identity-id">{identityId ?? "…"}</code> ·
-        credentials expire in <Countdown aws={aws} />{" "}
-        {/* At the top, beside who is signed in: below the sections that fill in as their data comes, a
-            click aimed at it could land on what they had pushed into its place. */}
-        <button data-testid="sign-out" onClick={() => aws.auth.signOut()}>Sign out</button>
+        credentials expire in <Countdown aws={aws} />
       </p>
       <h2>Authorized: your own data</h2>
       <table><tbody>{buttons.map(row)}</tbody></table>
