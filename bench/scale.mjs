@@ -12,6 +12,9 @@
 //   node bench/scale.mjs --config .apiless/bench.json [--rows queryAll,upload] [--rounds N]
 //                        [--upload-mib N] [--write BENCHMARKS.md]
 //   node bench/scale.mjs --config .apiless/test.json --smoke     (500 items, 16 MiB, one round)
+//   --checksum           apiless and Amplify send every part's CRC32 (apiless's `checksum: "CRC32"`,
+//                        Amplify's `checksumAlgorithm: "crc-32"`; lib-storage always does): what
+//                        the checksum costs each stack. Not in the figures --write keeps
 //   --cpu-profile FILE   also records a CPU profile of apiless's first measured sample of each row
 //                        (CDP Profiler) into FILE with the row's name before its extension
 //                        (x.upload.cpuprofile, for Chromium's DevTools) and prints the functions
@@ -51,6 +54,7 @@ const arg = (name, fallback) => {
 const smoke = flag("--smoke");
 const rounds = smoke ? 1 : Number(arg("--rounds", "3"));
 const writeTo = arg("--write");
+if (writeTo && flag("--checksum")) throw new Error("--checksum: not with --write (BENCHMARKS.md's upload rows send no checksum)");
 const configFile = path.resolve(root, arg("--config", ".apiless/local.json"));
 const ALL_ROWS = ["queryAll", "upload"];
 const wanted = new Set(arg("--rows", ALL_ROWS.join(",")).split(",").map((r) => r.trim()).filter(Boolean));
@@ -300,8 +304,8 @@ try {
     pages.floor = await open("floor", "apiless");
     const who = UPLOADERS.filter((s) => s !== "apiless" || apilessUpload);
     const mib = UPLOAD_BYTES / MiB;
-    log(`${mib} MiB upload, ${rounds} round(s): ${who.join(", ")}`);
-    const options = { partSize: PART_SIZE, concurrency: CONCURRENCY };
+    log(`${mib} MiB upload, ${rounds} round(s): ${who.join(", ")}${flag("--checksum") ? ", every part with its CRC32" : ""}`);
+    const options = { partSize: PART_SIZE, concurrency: CONCURRENCY, crc32: flag("--checksum") };
     for (let round = 0; round < rounds; round++) {
       for (const s of order(round, who)) {
         const p = pages[s];

@@ -34,8 +34,10 @@ export async function identityId() {
 
 export const hasUpload = () => true;
 
-/** `uploadData` of the Blob under the caller's identity id (its own part size and queue). */
-export async function upload(key, blob) {
-  await uploadData({ path: ({ identityId: owner }) => `${owner}/${key}`, data: blob, options: { customEndpoint } }).result;
+/** `uploadData` of the Blob under the caller's identity id (its own part size and queue); with
+ * `crc32`, its `checksumAlgorithm: "crc-32"`. */
+export async function upload(key, blob, { crc32 }) {
+  const options = { customEndpoint, ...(crc32 && { checksumAlgorithm: "crc-32" }) };
+  await uploadData({ path: ({ identityId: owner }) => `${owner}/${key}`, data: blob, options }).result;
   return blob.size;
 }

@@ -33,9 +33,10 @@ export async function countAll(prefix) {
 /** Whether this build has the resumable upload (issue #21 point 1). */
 export const hasUpload = () => typeof files.upload === "function";
 
-/** `blob` to `key` under the caller's prefix, in parts of `partSize`, `concurrency` at a time. */
-export async function upload(key, blob, { partSize, concurrency }) {
-  const { size } = await files.upload(key, blob, { partSize, concurrency }).result;
+/** `blob` to `key` under the caller's prefix, in parts of `partSize`, `concurrency` at a time;
+ * with `crc32`, each part's CRC32 and the whole object's. */
+export async function upload(key, blob, { partSize, concurrency, crc32 }) {
+  const { size } = await files.upload(key, blob, { partSize, concurrency, ...(crc32 && { checksum: "CRC32" }) }).result;
   return size;
 }
 

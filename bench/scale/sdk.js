@@ -52,7 +52,8 @@ export async function countAll(prefix) {
 
 export const hasUpload = () => true;
 
-/** lib-storage's Upload with the same part size and concurrency (`queueSize`) as the others. */
+/** lib-storage's Upload with the same part size and concurrency (`queueSize`) as the others. It
+ * sends every part's CRC32 whatever `crc32` says (the v3 SDK's default integrity protection). */
 export async function upload(key, blob, { partSize, concurrency }) {
   const up = new Upload({
     client: s3, queueSize: concurrency, partSize, leavePartsOnError: false,
